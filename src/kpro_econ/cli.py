@@ -1,0 +1,62 @@
+"""The command line: parses arguments and calls the package, nothing more."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kpro_econ.errors import KproError, NotebookRunError, ParamsError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kpro-econ", description="Økonomi og risici for Kommunal PRO.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check a params file and every file it refers to")
+    validate.add_argument("params", type=Path)
+
+    run = commands.add_parser("run", help="execute the notebooks and write a run folder")
+    run.add_argument("params", type=Path)
+    run.add_argument("--out", type=Path, default=Path("reports"), help="folder for run folders")
+    run.add_argument("--run-id", help="name of the run folder (default: time stamp and params name)")
+
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args.params)
+        if args.command == "run":
+            return _run(args.params, args.out, args.run_id)
+    except ParamsError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 2
+    except NotebookRunError as exc:
+        print(f"Kørslen fejlede: {exc}", file=sys.stderr)
+        return 1
+    except KproError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _validate(params: Path) -> int:
+    from kpro_econ.inputs import load_inputs
+
+    inputs = load_inputs(params)
+    names = ", ".join(inputs.scenarios)
+    print(f"OK: {params} ({len(inputs.files)} filer; scenarier: {names})")
+    return 0
+
+
+def _run(params: Path, out: Path, run_id: str | None) -> int:
+    from kpro_econ.runner import run_workbook
+
+    run_dir = run_workbook(params, out_dir=out, run_id=run_id)
+    print(f"Rapporterne er klar: {run_dir / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

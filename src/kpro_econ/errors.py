@@ -1,0 +1,55 @@
+"""One exception family. Messages name file, field and value so a controller can fix the input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+class KproError(Exception):
+    """Base of every error the workbook raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input: rendered as `FILE[:LINE]: field.path: message (got VALUE)`."""
+
+    file: str
+    field: str
+    message: str
+    value: Any = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        got = "" if self.value is None else f" (got {_short(self.value)})"
+        field = self.field or "-"
+        return f"{where}: {field}: {self.message}{got}"
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class ParamsError(KproError):
+    """Invalid parameters or registers; carries every problem found, not just the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class NotebookRunError(KproError):
+    """A notebook failed while executing; names the notebook, the cell and the error."""
+
+    def __init__(self, notebook: str, cell: int | None, error: str) -> None:
+        self.notebook = notebook
+        self.cell = cell
+        self.error = error
+        where = f"{notebook}, celle {cell}" if cell is not None else notebook
+        super().__init__(f"{where}: {error}")
+
+
+class ApprovalError(KproError):
+    """An approval or release was refused; the message says why."""
