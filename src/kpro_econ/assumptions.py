@@ -1,0 +1,70 @@
+"""The table of assumptions and sources (Forudsætninger og kilder): every figure in the params."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel
+
+from kpro_econ.figures import Amount, ThreePoint
+from kpro_econ.params import EVERY_YEAR, Params
+
+MISSING_SOURCE = "kilde mangler"
+
+# Danish name and unit of each figure, by its parameter path (a year is added after the name).
+LABELS: dict[str, tuple[str, str]] = {
+    "price_index": ("Pris- og lønudvikling (PL)", "andel"),
+    "discount_rate": ("Diskonteringsrente (real)", "andel"),
+    "fte.annual_cost": ("Pris for ét årsværk", "kr."),
+    "fut_fee.kommunal_pro_fte_share": ("FUT-afgift, Kommunal PRO", "årsværk"),
+    "fut_fee.telma_fte_share": ("FUT-afgift, Telma", "årsværk"),
+    "support.base_price": ("Supportaftale, årlig pris", "kr."),
+    "support.renegotiation.change": ("Supportpris, ændring ved genforhandling", "andel"),
+    "support.spoc_option.monthly_price": ("FUT SPOC-option, pris pr. måned", "kr."),
+    "fees.solution": ("Vederlag for løsningen", "kr."),
+    "fees.infrastructure": ("Vederlag for infrastruktur og samarbejde", "kr."),
+    "administration.staff_fte": ("Systemforvaltning, egne årsværk", "årsværk"),
+}
+ASSUMPTION_COLUMNS = ["parameter", "label", "unit", "value", "low", "mode", "high", "price_year", "source", "note"]
+
+
+def assumptions(params: Params) -> pd.DataFrame:
+    """One row per figure, in the order of the params, with its source or *kilde mangler*."""
+    rows = []
+    for path, figure in _figures(params, ()):
+        three_point = isinstance(figure, ThreePoint)
+        label, unit = _label(path)
+        rows.append({
+            "parameter": ".".join(path),
+            "label": label,
+            "unit": unit,
+            "value": figure.mean,
+            "low": figure.low if three_point else None,
+            "mode": figure.mode if three_point else None,
+            "high": figure.high if three_point else None,
+            "price_year": figure.price_year,
+            "source": figure.source or MISSING_SOURCE,
+            "note": figure.note,
+        })
+    return pd.DataFrame(rows, columns=ASSUMPTION_COLUMNS)
+
+
+def _label(path: tuple[str, ...]) -> tuple[str, str]:
+    for end in range(len(path), 0, -1):
+        if ".".join(path[:end]) in LABELS:
+            name, unit = LABELS[".".join(path[:end])]
+            return " ".join((name, *path[end:])), unit
+    return ".".join(path), ""
+
+
+def _figures(node: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Amount | ThreePoint]]:
+    if isinstance(node, Amount | ThreePoint):
+        yield path, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _figures(getattr(node, name), (*path, name))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _figures(value, path if key == EVERY_YEAR else (*path, str(key)))

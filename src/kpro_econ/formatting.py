@@ -1,0 +1,102 @@
+"""Danish number formats (Babel) and pandas Styler tables for the reports.
+
+Every cell and header is HTML-escaped: titles and notes come from users' registers.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from pandas.io.formats.style import Styler
+
+LOCALE = "da_DK"
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def kr(value: Any) -> str:
+    """Whole kroner the Danish way: `386.708 kr.`."""
+    if _blank(value):
+        return ""
+    return f"{format_decimal(round(float(value)), format='#,##0', locale=LOCALE)} kr."
+
+
+def mio_kr(value: Any, decimals: int = 1) -> str:
+    """Millions of kroner: `6,4 mio. kr.`."""
+    if _blank(value):
+        return ""
+    pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
+    return f"{format_decimal(float(value) / 1e6, format=pattern, locale=LOCALE)} mio. kr."
+
+
+def number(value: Any, decimals: int = 0) -> str:
+    """A plain number with Danish separators: `12.000` or `0,50`."""
+    if _blank(value):
+        return ""
+    pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
+    return str(format_decimal(float(value), format=pattern, locale=LOCALE))
+
+
+def percent(value: Any, decimals: int = 1) -> str:
+    """A fraction as a Danish percentage: 0.035 → `3,5 %`."""
+    if _blank(value):
+        return ""
+    pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
+    return f"{format_decimal(float(value) * 100, format=pattern, locale=LOCALE)} %"
+
+
+def danish_date(value: date | datetime | pd.Timestamp | None) -> str:
+    """`25. nov. 2026`; blank for a missing date."""
+    if value is None or pd.isna(value):
+        return ""
+    return str(format_date(pd.Timestamp(value).date(), format="medium", locale=LOCALE))
+
+
+def danish_datetime(value: datetime) -> str:
+    """`25. nov. 2026 18.51` in Danish time conventions."""
+    return str(format_datetime(value, format="d. MMM y HH.mm", locale=LOCALE))
+
+
+Formatter = Callable[[Any], str]
+
+
+def style_table(
+    frame: pd.DataFrame,
+    formats: Mapping[str, Formatter] | None = None,
+    *,
+    caption: str | None = None,
+    bold_last_row: bool = False,
+) -> Styler:
+    """A report table: Danish formats per column, numbers right-aligned, no index, all text escaped."""
+    formats = dict(formats or {})
+    styler = frame.style.hide(axis="index").format(escape="html", na_rep="")
+    if formats:
+        styler = styler.format(formats, escape="html", na_rep="")
+        numeric = list(formats)
+        styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
+    styler = styler.format_index(escape="html", axis=1)
+    styles: list[dict[str, Any]] = [
+        {"selector": "th", "props": [("text-align", "left"), ("background", "#eef2f6")]},
+        {"selector": "td, th", "props": [("padding", "3px 8px"), ("border-bottom", "1px solid #dde3ea")]},
+        {"selector": "", "props": [("border-collapse", "collapse"), ("font-size", "0.92em")]},
+    ]
+    if bold_last_row and len(frame):
+        styles.append({"selector": f"tbody tr:nth-child({len(frame)})", "props": [("font-weight", "bold")]})
+    styler = styler.set_table_styles(styles)
+    if caption:
+        styler = styler.set_caption(html.escape(caption))
+    return styler
+
+
+def columns_in(frame: pd.DataFrame, names: Iterable[str]) -> list[str]:
+    """The names that are columns of `frame`, in the given order."""
+    return [n for n in names if n in frame.columns]

@@ -1,0 +1,76 @@
+"""Wires the model together per scenario and gives the tables the run folder writes to `data/`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kpro_econ.allocation import allocate
+from kpro_econ.assumptions import assumptions
+from kpro_econ.costs import cost_by_year, net_present_value, total_by_year
+from kpro_econ.fut_fee import fut_fee_comparison
+from kpro_econ.inputs import ScenarioInputs, WorkbookInputs
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """Everything the cost report shows for one scenario."""
+
+    name: str
+    costs: pd.DataFrame
+    totals: pd.Series
+    npv: float
+    allocation: pd.DataFrame
+    fut_fee: pd.DataFrame
+    assumptions: pd.DataFrame
+
+
+def compute_scenario(scenario: ScenarioInputs) -> ScenarioResult:
+    params = scenario.params
+    costs = cost_by_year(params, scenario.change_requests)
+    totals = total_by_year(costs)
+    return ScenarioResult(
+        name=scenario.name,
+        costs=costs,
+        totals=totals,
+        npv=net_present_value(totals, params.discount_rate.mean),
+        allocation=allocate(totals, scenario.municipalities, params.allocation),
+        fut_fee=fut_fee_comparison(params),
+        assumptions=assumptions(params),
+    )
+
+
+def compute_scenarios(inputs: WorkbookInputs) -> dict[str, ScenarioResult]:
+    """Every scenario computed in full, the base first."""
+    return {name: compute_scenario(scenario) for name, scenario in inputs.scenarios.items()}
+
+
+def scenario_comparison(results: dict[str, ScenarioResult]) -> pd.DataFrame:
+    """Scenarios side by side: total per year, over all years, and the net present value."""
+    rows = []
+    for name, result in results.items():
+        row: dict[str, object] = {"scenario": name}
+        row.update({str(year): float(total) for year, total in result.totals.items()})
+        row["total_dkk"] = float(result.totals.sum())
+        row["npv_dkk"] = result.npv
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _with_scenario(results: dict[str, ScenarioResult], table: str) -> pd.DataFrame:
+    frames = [getattr(r, table).assign(scenario=name) for name, r in results.items()]
+    combined = pd.concat(frames, ignore_index=True)
+    return combined[["scenario", *[c for c in combined.columns if c != "scenario"]]]
+
+
+def compute_tables(inputs: WorkbookInputs) -> dict[str, pd.DataFrame]:
+    """The main tables of a run, by file name (without `.csv`), every scenario in each."""
+    results = compute_scenarios(inputs)
+    return {
+        "cost_by_year": _with_scenario(results, "costs"),
+        "scenario_comparison": scenario_comparison(results),
+        "fut_fee_comparison": _with_scenario(results, "fut_fee"),
+        "allocation": _with_scenario(results, "allocation"),
+        "assumptions": _with_scenario(results, "assumptions"),
+    }

@@ -1,0 +1,51 @@
+"""Small hand-made params and registers for the unit tests (numbers chosen to be easy by hand)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from kpro_econ.params import Params
+
+CR_COLUMNS = ["id", "title", "status", "priority", "estimate_low", "estimate_mode", "estimate_high", "year",
+              "approval_probability", "actual_cost", "requested_date", "approved_date", "delivered_date", "source"]
+
+
+def small_params(**overrides: Any) -> Params:
+    raw: dict[str, Any] = {
+        "years": [2025, 2026],
+        "price_level_year": 2025,
+        "price_index": {2025: 0.05, 2026: 0.10},
+        "discount_rate": 0.05,
+        "fte": {"annual_cost": 600_000},
+        "fut_fee": {"kommunal_pro_fte_share": 1.0, "telma_fte_share": 0.5},
+        "support": {
+            "base_price": {"value": 400_000, "price_year": 2024},
+            "renegotiation": {"year": 2026, "change": {"low": 0.0, "mode": 0.1, "high": 0.2}},
+            "spoc_option": {"monthly_price": 10_000, "months_active": {2025: 6}},
+        },
+        "change_requests": {"items": []},
+        "fees": {
+            "solution": 1_000_000,
+            "infrastructure": {2025: 500_000, 2026: {"low": 400_000, "mode": 500_000, "high": 900_000}},
+        },
+        "administration": {"staff_fte": 2},
+        "allocation": {"key": "population", "municipalities": "municipalities.csv"},
+    }
+    raw.update(overrides)
+    return Params.model_validate(raw)
+
+
+def register(*rows: dict[str, Any]) -> pd.DataFrame:
+    """A change-request register with the columns the validated register has."""
+    full = [{c: row.get(c) for c in CR_COLUMNS} for row in rows]
+    frame = pd.DataFrame(full, columns=CR_COLUMNS)
+    for column in ("estimate_low", "estimate_mode", "estimate_high", "approval_probability", "actual_cost"):
+        frame[column] = frame[column].astype(float)
+    return frame
+
+
+def cr(cr_id: str, status: str, year: int, low: float, mode: float, high: float, **extra: Any) -> dict[str, Any]:
+    return {"id": cr_id, "title": cr_id, "status": status, "priority": "middel", "year": year,
+            "estimate_low": low, "estimate_mode": mode, "estimate_high": high, **extra}
