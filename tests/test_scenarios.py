@@ -18,7 +18,7 @@ def test_each_scenario_is_the_base_with_its_overrides(tmp_path: Path):
     path = tmp_path / "p.yaml"
     path.write_text(text, encoding="utf-8")
     scenarios, _ = load_params(path)
-    assert list(scenarios)[0] == "Basis"
+    assert next(iter(scenarios)) == "Basis"
     base, top = scenarios["Basis"], scenarios["Supportpris i top"]
     assert top.support.renegotiation is not None and base.support.renegotiation is not None
     assert top.support.renegotiation.change.mean == pytest.approx(0.30)

@@ -61,21 +61,21 @@ def allocate(totals: pd.Series, municipalities: pd.DataFrame, allocation: Alloca
     A year with no paying municipality gets no rows: its cost is shown as not allocated.
     """
     frames = []
-    for year, total in totals.items():
-        payers = payers_in_year(municipalities, allocation.payers, int(year))
+    for year, total in zip(totals.index.astype(int), totals.to_numpy(dtype=float), strict=True):
+        payers = payers_in_year(municipalities, allocation.payers, year)
         if payers.empty:
             continue
         weights = allocation_weights(payers, allocation.key, allocation.kombit_threshold)
         frames.append(
             pd.DataFrame(
                 {
-                    "year": int(year),
+                    "year": year,
                     "municipality_code": payers["code"],
                     "municipality": payers["name"],
                     "region": payers["region"],
                     "weight": weights,
                     "share": weights / weights.sum(),
-                    "amount_dkk": split_largest_remainder(round_half_up(float(total)), weights),
+                    "amount_dkk": split_largest_remainder(round_half_up(total), weights),
                 }
             )
         )

@@ -34,16 +34,16 @@ def assumptions(params: Params) -> pd.DataFrame:
     """One row per figure, in the order of the params, with its source or *kilde mangler*."""
     rows = []
     for path, figure in _figures(params, ()):
-        three_point = isinstance(figure, ThreePoint)
+        low, mode, high = (figure.low, figure.mode, figure.high) if isinstance(figure, ThreePoint) else (None,) * 3
         label, unit = _label(path)
         rows.append({
             "parameter": ".".join(path),
             "label": label,
             "unit": unit,
             "value": figure.mean,
-            "low": figure.low if three_point else None,
-            "mode": figure.mode if three_point else None,
-            "high": figure.high if three_point else None,
+            "low": low,
+            "mode": mode,
+            "high": high,
             "price_year": figure.price_year,
             "source": figure.source or MISSING_SOURCE,
             "note": figure.note,

@@ -65,7 +65,7 @@ def fut_fee_bars(fut_fee: pd.DataFrame) -> Figure:
 def allocation_by_region(allocation: pd.DataFrame, year: int) -> Figure:
     """Each region's municipalities' combined share of `year`'s cost."""
     in_year = allocation[allocation["year"] == year]
-    by_region = in_year.groupby("region", as_index=False)["amount_dkk"].sum().sort_values("amount_dkk")
+    by_region = in_year.groupby("region")["amount_dkk"].sum().sort_values().reset_index()
     fig, ax = _figure(8.0, 3.2)
     sns.barplot(data=by_region, y="region", x="amount_dkk", ax=ax, color=sns.color_palette(PALETTE)[0], orient="h")
     _millions(ax, "x")

@@ -16,7 +16,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from kpro_econ.figures import Amount, ThreePoint
-from kpro_econ.params import EVERY_YEAR, Params, figure_for_year
+from kpro_econ.params import EVERY_YEAR, Params, Yearly, figure_for_year
 from kpro_econ.prices import price_factor
 
 Value: TypeAlias = float | NDArray[np.float64]
@@ -48,7 +48,9 @@ class CostLine:
     amounts: dict[int, Value]
 
 
-def compute_cost_lines(params: Params, change_requests: pd.DataFrame, resolve: Resolve = resolve_mean) -> list[CostLine]:
+def compute_cost_lines(
+    params: Params, change_requests: pd.DataFrame, resolve: Resolve = resolve_mean
+) -> list[CostLine]:
     """Every cost line of one scenario, per year of `params.years`, in `price_level_year` prices."""
     to_level = _converter(params)
     years = params.years
@@ -63,10 +65,10 @@ def compute_cost_lines(params: Params, change_requests: pd.DataFrame, resolve: R
         monthly = to_level(resolve("support.spoc_option.monthly_price", spoc.monthly_price), spoc.monthly_price)
         lines.append(CostLine(SPOC_OPTION, "drift", {y: monthly * spoc.months_active.get(y, 0.0) for y in years}))
     lines.extend(_change_requests(params, change_requests, resolve))
-    lines.append(CostLine(SOLUTION_FEE, "drift", _yearly(params, "fees.solution", params.fees.solution, resolve)))
-    lines.append(
-        CostLine(INFRASTRUCTURE_FEE, "drift", _yearly(params, "fees.infrastructure", params.fees.infrastructure, resolve))
-    )
+    fees = params.fees
+    lines.append(CostLine(SOLUTION_FEE, "drift", _yearly(params, "fees.solution", fees.solution, resolve)))
+    infrastructure = _yearly(params, "fees.infrastructure", fees.infrastructure, resolve)
+    lines.append(CostLine(INFRASTRUCTURE_FEE, "drift", infrastructure))
     if params.administration is not None:
         staff = resolve("administration.staff_fte", params.administration.staff_fte)
         lines.append(CostLine(ADMINISTRATION, "drift", dict.fromkeys(years, staff * fte)))
@@ -87,15 +89,14 @@ def _support(params: Params, resolve: Resolve, to_level: Callable[[Value, Amount
     support = params.support
     base = to_level(resolve("support.base_price", support.base_price), support.base_price)
     new = support.renegotiation
-    amounts: dict[int, Value] = {
-        year: base if new is None or year < new.year else base * (1 + resolve("support.renegotiation.change", new.change))
-        for year in params.years
-    }
+    if new is None:
+        return CostLine(SUPPORT, "drift", dict.fromkeys(params.years, base))
+    renegotiated = base * (1 + resolve("support.renegotiation.change", new.change))
+    amounts = {year: base if year < new.year else renegotiated for year in params.years}
     return CostLine(SUPPORT, "drift", amounts)
 
 
-def _yearly(params: Params, name: str, yearly: dict[int | Literal["every_year"], Amount | ThreePoint],
-            resolve: Resolve) -> dict[int, Value]:
+def _yearly(params: Params, name: str, yearly: Yearly, resolve: Resolve) -> dict[int, Value]:
     to_level = _converter(params)
     amounts: dict[int, Value] = {}
     for year in params.years:
@@ -168,5 +169,5 @@ def total_by_year(costs: pd.DataFrame) -> pd.Series:
 
 def net_present_value(totals: pd.Series, rate: float) -> float:
     """Σ total_y / (1 + r)^(y − y0), with y0 the first year."""
-    first = int(totals.index.min())
-    return float(sum(amount / (1 + rate) ** (int(year) - first) for year, amount in totals.items()))
+    years = totals.index.to_numpy(dtype=int)
+    return float(np.sum(totals.to_numpy(dtype=float) / (1 + rate) ** (years - years.min())))

@@ -9,7 +9,7 @@ import html
 import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from babel.dates import format_date, format_datetime
@@ -80,9 +80,12 @@ def style_table(
     formats = dict(formats or {})
     styler = frame.style.hide(axis="index").format(escape="html", na_rep="")
     if formats:
-        styler = styler.format(formats, escape="html", na_rep="")
+        styler = styler.format(cast(Any, formats), escape="html", na_rep="")
         numeric = list(formats)
-        styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
+        styler = styler.set_properties(subset=cast(Any, numeric), **{"text-align": "right", "white-space": "nowrap"})
+    text = [c for c in frame.columns if c not in formats]
+    if text:
+        styler = styler.set_properties(subset=cast(Any, text), **{"text-align": "left"})
     styler = styler.format_index(escape="html", axis=1)
     styles: list[dict[str, Any]] = [
         {"selector": "th", "props": [("text-align", "left"), ("background", "#eef2f6")]},
@@ -91,7 +94,7 @@ def style_table(
     ]
     if bold_last_row and len(frame):
         styles.append({"selector": f"tbody tr:nth-child({len(frame)})", "props": [("font-weight", "bold")]})
-    styler = styler.set_table_styles(styles)
+    styler = styler.set_table_styles(cast(Any, styles))
     if caption:
         styler = styler.set_caption(html.escape(caption))
     return styler

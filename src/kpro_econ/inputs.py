@@ -5,14 +5,21 @@ This is the friendly edge: it reads files, and it collects every problem before 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel
 
+from kpro_econ import registers
 from kpro_econ.errors import ParamsError, Problem
-from kpro_econ.params import Params
-from kpro_econ.yaml_params import load_params
+from kpro_econ.figures import Amount, ThreePoint
+from kpro_econ.params import EVERY_YEAR, Params
+from kpro_econ.prices import years_needed
+from kpro_econ.tables_io import display_path, read_table
+from kpro_econ.yaml_params import BASE_SCENARIO, load_params, read_yaml
 
 
 @dataclass(frozen=True)
@@ -43,7 +50,163 @@ def load_inputs(params_path: Path) -> WorkbookInputs:
     """Every scenario with its registers; a ParamsError listing every problem if anything is wrong."""
     params_path = Path(params_path)
     scenarios, _ = load_params(params_path)
-    problems: list[Problem] = []
-    # Filled in by the register readers (see registers.py); kept here so the CLI has one call.
-    raise NotImplementedError(str((scenarios, problems)))
-    raise ParamsError(problems)
+    _, lines = read_yaml(params_path)  # again, for the line of a key that names a bad file
+    files = _InputFiles(display_path(params_path), params_path.parent, lines)
+    loaded: dict[str, ScenarioInputs] = {}
+    for name, params in scenarios.items():
+        at = () if name == BASE_SCENARIO else ("scenarios", name)
+        index_line = files.line(at, ("price_index",))
+        files.problems += _missing_price_changes(params, files.params_file, at, index_line)
+        change_requests = _change_requests(params, files, at)
+        municipalities = _municipalities(params, files, at)
+        if change_requests is not None and municipalities is not None:
+            loaded[name] = ScenarioInputs(name, params, change_requests, municipalities)
+    if files.problems:
+        raise ParamsError(_unique(files.problems))
+    return WorkbookInputs(params_path, loaded, [params_path.resolve(), *files.tables])
+
+
+def _change_requests(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFrame | None:
+    settings = params.change_requests
+    if settings.items is not None:
+        items, file = settings.items, files.params_file
+        return files.once(("items", *at), lambda: registers.change_requests_from_items(items, file))
+    assert settings.register_file is not None  # the model requires exactly one of the two
+    key = ("change_requests", "register")
+    return files.register(settings.register_file, at, key, registers.change_requests)
+
+
+def _municipalities(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFrame | None:
+    allocation = params.allocation
+    municipalities = files.register(
+        allocation.municipalities, at, ("allocation", "municipalities"), registers.municipalities
+    )
+    if allocation.population is None:
+        return municipalities
+    folk1a = files.table(allocation.population, at, ("allocation", "population"))
+    if municipalities is None or folk1a is None:
+        return None
+    table, file = folk1a
+    key = ("folk1a", str(files.resolve(allocation.municipalities)), file)
+    return files.once(key, lambda: registers.apply_folk1a(municipalities, table, file))
+
+
+@dataclass
+class _InputFiles:
+    """Reads each input file once, validates each register once, and keeps every problem.
+
+    `at` is where a scenario's overrides live in the params (`()` for the base), `key` the params
+    key that names the file, e.g. `("change_requests", "register")`.
+    """
+
+    params_file: str
+    folder: Path
+    lines: Mapping[tuple[str, ...], int]
+    problems: list[Problem] = field(default_factory=list)
+    tables: dict[Path, pd.DataFrame] = field(default_factory=dict)
+    _unreadable: set[Path] = field(default_factory=set)
+    _results: dict[tuple[str, ...], pd.DataFrame | None] = field(default_factory=dict)
+
+    def resolve(self, ref: Path) -> Path:
+        return (self.folder / ref).resolve()
+
+    def line(self, at: tuple[str, ...], key: tuple[str, ...]) -> int | None:
+        """Line of `key` in a scenario's overrides, else in the base."""
+        return self.lines.get((*at, *key), self.lines.get(key))
+
+    def table(self, ref: Path, at: tuple[str, ...], key: tuple[str, ...]) -> tuple[pd.DataFrame, str] | None:
+        """The file `ref` (relative to the params file) as read by `read_table`, and its display name."""
+        path = self.resolve(ref)
+        file = display_path(path)
+        if path in self.tables:
+            return self.tables[path], file
+        if path in self._unreadable:
+            return None  # and already reported
+        field_path = ".".join((*at, *key))
+        try:
+            if not path.is_file():
+                raise ParamsError([Problem(self.params_file, field_path, f"file not found: {file}", str(ref),
+                                           self.line(at, key))])
+            self.tables[path] = read_table(path)
+        except ParamsError as exc:
+            self._unreadable.add(path)
+            # A problem with the whole file says which params key led to it.
+            self.problems += [replace(p, field=field_path) if p.field == "-" else p for p in exc.problems]
+            return None
+        return self.tables[path], file
+
+    def register(
+        self, ref: Path, at: tuple[str, ...], key: tuple[str, ...],
+        validate: Callable[[pd.DataFrame, str], pd.DataFrame],
+    ) -> pd.DataFrame | None:
+        """The register in `ref`, validated once however many scenarios refer to it."""
+        read = self.table(ref, at, key)
+        if read is None:
+            return None
+        table, file = read
+        return self.once((validate.__name__, file), lambda: validate(table, file))
+
+    def once(self, key: tuple[str, ...], compute: Callable[[], pd.DataFrame]) -> pd.DataFrame | None:
+        """`compute()` the first time `key` is asked for; its problems are kept, its result cached."""
+        if key not in self._results:
+            try:
+                self._results[key] = compute()
+            except ParamsError as exc:
+                self.problems += exc.problems
+                self._results[key] = None
+        return self._results[key]
+
+
+def _missing_price_changes(params: Params, file: str, at: tuple[str, ...], line: int | None) -> list[Problem]:
+    """A `price_index` year that converting some figure to `price_level_year` needs but lacks.
+
+    Checked here so that `validate` reports it without running the cost model.
+    """
+    target = params.price_level_year
+    first_need: dict[int, tuple[str, int]] = {}
+    for name, price_year in _stated_price_years(params):
+        for year in years_needed(price_year, target):
+            first_need.setdefault(year, (name, price_year))
+    return [
+        Problem(file, ".".join((*at, "price_index", str(year))),
+                f"missing: {name} is in {price_year} prices, and converting it to {target} prices needs "
+                f"the change in {year}", line=line)
+        for year, (name, price_year) in sorted(first_need.items()) if year not in params.price_index
+    ]
+
+
+def _stated_price_years(params: Params) -> Iterator[tuple[str, int]]:
+    """(field path, price year) of every figure stated in another year's prices than the model's."""
+    for name in type(params).model_fields:
+        if name != "price_index":  # the changes themselves are rates, not amounts
+            yield from _price_years(getattr(params, name), (name,))
+    if params.change_requests.price_year is not None:
+        yield "change_requests.price_year", params.change_requests.price_year
+
+
+def _price_years(value: Any, path: tuple[str, ...]) -> Iterator[tuple[str, int]]:
+    if isinstance(value, Amount | ThreePoint):
+        if value.price_year is not None:
+            yield ".".join(path), value.price_year
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _price_years(getattr(value, name), (*path, name))
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _price_years(item, path if key == EVERY_YEAR else (*path, str(key)))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _price_years(item, (*path, str(i)))
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """Each problem once: scenarios share files and most params, so they repeat the base's faults."""
+    seen: set[tuple[str, ...]] = set()
+    unique = []
+    for p in problems:
+        field_path = p.field.split(".", 2)[-1] if p.field.startswith("scenarios.") else p.field
+        key = (p.file, field_path, p.message, repr(p.value), str(p.line))
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique

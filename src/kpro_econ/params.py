@@ -6,14 +6,15 @@ scenarios happen in `inputs.py`; here are only the shapes and the rules a value 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from kpro_econ.figures import Amount, Figure, Money, Share, ThreePoint
 
-EVERY_YEAR = "every_year"
+EVERY_YEAR: Final = "every_year"
 """Key under which a single figure that applies to every year is stored in a yearly mapping."""
 
 
@@ -31,9 +32,12 @@ def _yearly(raw: Any) -> Any:
 YearlyMoney = Annotated[dict[int | Literal["every_year"], Money], BeforeValidator(_yearly)]
 
 
-def figure_for_year(yearly: dict[int | Literal["every_year"], Amount | ThreePoint], year: int) -> Amount | ThreePoint | None:
+Yearly = dict[int | Literal["every_year"], Amount | ThreePoint]
+
+
+def figure_for_year(yearly: Yearly, year: int) -> Amount | ThreePoint | None:
     """The figure that applies in `year`: its own, else the every-year one, else None."""
-    return yearly.get(year, yearly.get(EVERY_YEAR))
+    return yearly[year] if year in yearly else yearly.get(EVERY_YEAR)
 
 
 class Fte(_Frozen):
@@ -119,6 +123,12 @@ class ChangeRequest(_Frozen):
     def _lower(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
 
+    @field_validator("requested_date", "approved_date", "delivered_date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        """YAML reads an unquoted 2024-01-15 in inline items as a date; keep the ISO text a register holds."""
+        return value.isoformat() if isinstance(value, date) else value
+
     @model_validator(mode="after")
     def _consistent(self) -> ChangeRequest:
         if self.estimate_low > self.estimate_mode:
@@ -197,6 +207,41 @@ class RiskSettings(_Frozen):
     )
     pool_size: int = Field(12, ge=1, description="How many risks at most form the risk pool.")
     compare_to: str | None = Field(None, description="Earlier run folder for the trend, or `auto`.")
+
+    @field_validator("bands")
+    @classmethod
+    def _bands_cover_scores(cls, bands: tuple[Band, ...]) -> tuple[Band, ...]:
+        """Every score 1–25 must fall in exactly one band, so each risk gets one band."""
+        for band in bands:
+            if band.min_score > band.max_score:
+                raise ValueError(f"band {band.name!r}: min_score must be <= max_score "
+                                 f"(got {band.min_score} > {band.max_score})")
+        expected = 1
+        for band in sorted(bands, key=lambda b: b.min_score):
+            if band.min_score > expected:
+                gap = _score_range(expected, band.min_score - 1)
+                raise ValueError(f"{gap} in no band (gap before {band.name!r})")
+            if band.min_score < expected:
+                raise ValueError(f"band {band.name!r} overlaps the band before it (starts at {band.min_score})")
+            expected = band.max_score + 1
+        if expected <= 25:
+            raise ValueError(f"{_score_range(expected, 25)} in no band")
+        return bands
+
+    @field_validator("probability_by_likelihood")
+    @classmethod
+    def _probability_per_likelihood(cls, probabilities: dict[int, float]) -> dict[int, float]:
+        if sorted(probabilities) != [1, 2, 3, 4, 5]:
+            raise ValueError(f"must give a probability for each likelihood 1–5 (got {sorted(probabilities)})")
+        for likelihood, probability in probabilities.items():
+            if not 0 <= probability <= 1:
+                raise ValueError(f"the probability of likelihood {likelihood} must be between 0 and 1 "
+                                 f"(got {probability:g})")
+        return probabilities
+
+
+def _score_range(first: int, last: int) -> str:
+    return f"score {first} is" if first == last else f"scores {first}–{last} are"
 
 
 class CorrelationGroup(_Frozen):

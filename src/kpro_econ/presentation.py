@@ -6,6 +6,8 @@ Each function takes model results and returns a pandas Styler; the numbers come 
 from __future__ import annotations
 
 import html
+from collections.abc import Hashable
+from typing import Any
 
 import pandas as pd
 from IPython.display import HTML, Markdown
@@ -119,25 +121,22 @@ def support_table(result: ScenarioResult, params: Params) -> Styler:
 def change_request_table(register: pd.DataFrame, params: Params) -> Styler:
     """The register as approvers read it: estimate, PERT mean and what enters the budget."""
     budget = {cr_id: float(amount) for cr_id, _, _, amount in change_request_amounts(params, register)}
-    frame = register.assign(
-        pert=[pert_mean(lo, mo, hi) for lo, mo, hi in
-              zip(register["estimate_low"], register["estimate_mode"], register["estimate_high"], strict=True)],
-        budget=register["id"].map(budget).fillna(0.0),
-        status=register["status"].map(STATUS_LABELS),
-    )
     budget_column = f"I budgettet ({params.price_level_year}-priser)"
-    shown = frame.rename(columns={
-        "id": "Id", "title": "Titel", "status": "Status", "priority": "Prioritet", "year": "År",
-        "estimate_low": "Estimat, lav", "estimate_mode": "Estimat, mest sandsynlig", "estimate_high": "Estimat, høj",
-        "pert": "PERT-middel", "approval_probability": "Godkendelses-sandsynlighed", "actual_cost": "Faktisk",
-        "budget": budget_column,
+    estimates = list(register[["estimate_low", "estimate_mode", "estimate_high"]].itertuples(index=False, name=None))
+    frame = pd.DataFrame({
+        "Id": register["id"],
+        "Titel": register["title"],
+        "Status": register["status"].map(STATUS_LABELS),
+        "Prioritet": register["priority"],
+        "År": register["year"].astype(str),
+        "Estimat (lav / mest sandsynlig / høj)": [" / ".join(number(v) for v in e) for e in estimates],
+        "PERT-middel": [pert_mean(*e) for e in estimates],
+        "Sandsynlighed for godkendelse": register["approval_probability"],
+        "Faktisk udgift": register["actual_cost"],
+        budget_column: register["id"].map(budget).fillna(0.0),
     })
-    columns = ["Id", "Titel", "Status", "Prioritet", "År", "Estimat, lav", "Estimat, mest sandsynlig",
-               "Estimat, høj", "PERT-middel", "Godkendelses-sandsynlighed", "Faktisk", budget_column]
-    money = {c: kr for c in ("Estimat, lav", "Estimat, mest sandsynlig", "Estimat, høj", "PERT-middel", "Faktisk",
-                             budget_column)}
-    return style_table(shown[columns].assign(År=shown["År"].astype(str)),
-                       {**money, "Godkendelses-sandsynlighed": percent})
+    return style_table(frame, {"PERT-middel": kr, "Sandsynlighed for godkendelse": percent, "Faktisk udgift": kr,
+                               budget_column: kr})
 
 
 def scenario_table(comparison: pd.DataFrame) -> Styler:
@@ -157,26 +156,28 @@ def allocation_extremes(allocation: pd.DataFrame, year: int, n: int = 10) -> tup
 
 def assumptions_table(assumptions: pd.DataFrame) -> Styler:
     """Forudsætninger og kilder: every figure, its value and where it comes from."""
-    frame = assumptions.assign(
-        shown=[_figure_text(r) for r in assumptions.itertuples()],
-        price_year=assumptions["price_year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
-    ).rename(columns={"label": "Forudsætning", "shown": "Værdi", "price_year": "Prisår", "source": "Kilde",
-                      "note": "Bemærkning"})
-    return style_table(frame[["Forudsætning", "Værdi", "Prisår", "Kilde", "Bemærkning"]])
+    frame = pd.DataFrame({
+        "Forudsætning": assumptions["label"],
+        "Værdi": [_figure_text(row) for row in assumptions.to_dict("records")],
+        "Prisår": assumptions["price_year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
+        "Kilde": assumptions["source"],
+        "Bemærkning": assumptions["note"],
+    })
+    return style_table(frame)
 
 
-def _figure_text(row: object) -> str:
-    unit = getattr(row, "unit")
-    def fmt(v: float) -> str:
-        if unit == "kr.":
-            return kr(v)
-        if unit == "andel":
-            return percent(v, 1)
-        return number(v, 2 if v < 10 else 0)
-    if pd.notna(getattr(row, "low")):
-        return f"{fmt(getattr(row, 'value'))} (lav {fmt(getattr(row, 'low'))}, mest sandsynlig " \
-               f"{fmt(getattr(row, 'mode'))}, høj {fmt(getattr(row, 'high'))})"
-    return fmt(getattr(row, "value"))
+def _figure_text(row: dict[Hashable, Any]) -> str:
+    """A figure in its unit; a three-point figure as its mean with low, mode and high."""
+    def fmt(value: float) -> str:
+        if row["unit"] == "kr.":
+            return kr(value)
+        if row["unit"] == "andel":
+            return percent(value, 1)
+        return number(value, 2 if value < 10 else 0)
+
+    if pd.isna(row["low"]):
+        return fmt(row["value"])
+    return f"{fmt(row['value'])} (lav {fmt(row['low'])}, mest sandsynlig {fmt(row['mode'])}, høj {fmt(row['high'])})"
 
 
 def sample_data_notice(municipalities: pd.DataFrame) -> HTML:

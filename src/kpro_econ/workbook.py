@@ -59,9 +59,9 @@ def scenario_comparison(results: dict[str, ScenarioResult]) -> pd.DataFrame:
 
 
 def _with_scenario(results: dict[str, ScenarioResult], table: str) -> pd.DataFrame:
-    frames = [getattr(r, table).assign(scenario=name) for name, r in results.items()]
+    frames: list[pd.DataFrame] = [getattr(r, table).assign(scenario=name) for name, r in results.items()]
     combined = pd.concat(frames, ignore_index=True)
-    return combined[["scenario", *[c for c in combined.columns if c != "scenario"]]]
+    return combined.reindex(columns=["scenario", *[c for c in combined.columns if c != "scenario"]])
 
 
 def compute_tables(inputs: WorkbookInputs) -> dict[str, pd.DataFrame]:
