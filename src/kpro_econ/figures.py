@@ -45,9 +45,9 @@ class ThreePoint(_Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> ThreePoint:
         if self.low > self.mode:
-            raise ValueError(f"low must be <= mode (got low={self.low:g}, mode={self.mode:g})")
+            raise ValueError(f"low must be <= mode (got low={self.low:,.10g}, mode={self.mode:,.10g})")
         if self.mode > self.high:
-            raise ValueError(f"mode must be <= high (got mode={self.mode:g}, high={self.high:g})")
+            raise ValueError(f"mode must be <= high (got mode={self.mode:,.10g}, high={self.high:,.10g})")
         return self
 
     @property
@@ -82,14 +82,14 @@ Figure = Annotated[Amount | ThreePoint, BeforeValidator(_to_figure)]
 def _non_negative(figure: Amount | ThreePoint) -> Amount | ThreePoint:
     lowest = figure.value if isinstance(figure, Amount) else figure.low
     if lowest < 0:
-        raise ValueError(f"must not be negative (got {lowest:g})")
+        raise ValueError(f"must not be negative (got {lowest:,.10g})")
     return figure
 
 
 def _share(figure: Amount | ThreePoint) -> Amount | ThreePoint:
     values = [figure.value] if isinstance(figure, Amount) else [figure.low, figure.high]
     if any(v < 0 or v > 1 for v in values):
-        raise ValueError(f"must be a share between 0 and 1 (got {', '.join(f'{v:g}' for v in values)})")
+        raise ValueError(f"must be a share between 0 and 1 (got {', '.join(f'{v:,.10g}' for v in values)})")
     return figure
 
 

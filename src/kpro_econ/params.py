@@ -133,11 +133,11 @@ class ChangeRequest(_Frozen):
     def _consistent(self) -> ChangeRequest:
         if self.estimate_low > self.estimate_mode:
             raise ValueError(
-                f"estimate_low must be <= estimate_mode (got {self.estimate_low:g} > {self.estimate_mode:g})"
+                f"estimate_low must be <= estimate_mode (got {self.estimate_low:,.10g} > {self.estimate_mode:,.10g})"
             )
         if self.estimate_mode > self.estimate_high:
             raise ValueError(
-                f"estimate_mode must be <= estimate_high (got {self.estimate_mode:g} > {self.estimate_high:g})"
+                f"estimate_mode must be <= estimate_high (got {self.estimate_mode:,.10g} > {self.estimate_high:,.10g})"
             )
         if self.status == "proposed" and self.approval_probability is None:
             raise ValueError("approval_probability is required for a proposed change request")
