@@ -8,16 +8,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel
 
-from kpro_econ import registers
+from kpro_econ import history, registers
 from kpro_econ.errors import ParamsError, Problem
 from kpro_econ.figures import Amount, ThreePoint
+from kpro_econ.history import AUTO
+from kpro_econ.iman_conover import correlation_problems
+from kpro_econ.montecarlo import uncertain_inputs
 from kpro_econ.params import EVERY_YEAR, Params
 from kpro_econ.prices import years_needed
+from kpro_econ.risk_register import risk_register, risk_register_from_items
 from kpro_econ.tables_io import display_path, read_table
 from kpro_econ.yaml_params import BASE_SCENARIO, load_params, read_yaml
 
@@ -40,14 +44,21 @@ class WorkbookInputs:
     params_path: Path
     scenarios: dict[str, ScenarioInputs]
     files: list[Path] = field(default_factory=list)
+    previous_run: Path | None = None
+    previous_risks: pd.DataFrame | None = None
 
     @property
     def base(self) -> ScenarioInputs:
         return next(iter(self.scenarios.values()))
 
 
-def load_inputs(params_path: Path) -> WorkbookInputs:
-    """Every scenario with its registers; a ParamsError listing every problem if anything is wrong."""
+def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir: Path | None = None) -> WorkbookInputs:
+    """Every scenario with its registers; a ParamsError listing every problem if anything is wrong.
+
+    `previous_run` is the earlier run whose risk register the trend compares with: `auto` follows
+    `risk.compare_to` (looking in `reports_dir`, by default `reports/` beside the params folder),
+    `""` means none, anything else is that run folder.
+    """
     params_path = Path(params_path)
     scenarios, _ = load_params(params_path)
     _, lines = read_yaml(params_path)  # again, for the line of a key that names a bad file
@@ -59,11 +70,32 @@ def load_inputs(params_path: Path) -> WorkbookInputs:
         files.problems += _missing_price_changes(params, files.params_file, at, index_line)
         change_requests = _change_requests(params, files, at)
         municipalities = _municipalities(params, files, at)
-        if change_requests is not None and municipalities is not None:
-            loaded[name] = ScenarioInputs(name, params, change_requests, municipalities)
+        risks = _risks(params, files, at)
+        if change_requests is not None and municipalities is not None and risks is not False:
+            # Only the base is simulated (a scenario may make an input certain), and only a model
+            # without problems can name its uncertain inputs.
+            if name == BASE_SCENARIO and not files.problems:
+                names = [i.name for i in uncertain_inputs(params, change_requests, risks)]
+                files.problems += [
+                    replace(p, line=files.line(at, ("monte_carlo", "correlations")))
+                    for p in correlation_problems(params.monte_carlo, names, files.params_file)
+                ]
+            loaded[name] = ScenarioInputs(name, params, change_requests, municipalities, risks)
     if files.problems:
         raise ParamsError(_unique(files.problems))
-    return WorkbookInputs(params_path, loaded, [params_path.resolve(), *files.tables])
+    previous = _previous_run(scenarios[BASE_SCENARIO], params_path, previous_run, reports_dir)
+    previous_risks = history.previous_register(previous) if previous is not None else None
+    extra = [previous / history.REGISTER_CSV] if previous is not None else []
+    return WorkbookInputs(params_path, loaded, [params_path.resolve(), *files.tables, *extra], previous, previous_risks)
+
+
+def _previous_run(params: Params, params_path: Path, previous_run: str | Path, reports_dir: Path | None) -> Path | None:
+    if str(previous_run) == "":
+        return None
+    if str(previous_run) != AUTO:
+        return Path(previous_run)
+    compare_to = params.risk.compare_to if params.risk is not None else None
+    return history.previous_run(compare_to, params_path, reports_dir or params_path.resolve().parent.parent / "reports")
 
 
 def _change_requests(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFrame | None:
@@ -89,6 +121,26 @@ def _municipalities(params: Params, files: _InputFiles, at: tuple[str, ...]) -> 
     table, file = folk1a
     key = ("folk1a", str(files.resolve(allocation.municipalities)), file)
     return files.once(key, lambda: registers.apply_folk1a(municipalities, table, file))
+
+
+def _risks(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFrame | Literal[False] | None:
+    """The validated risk register; None when the params have no risk section, False when invalid."""
+    settings = params.risk
+    if settings is None:
+        return None
+    years = params.years
+    if settings.items is not None:
+        items, file = settings.items, files.params_file
+        lines = [files.line(at, ("risk", "items", str(i))) for i in range(len(items))]
+        risks = files.once(("risk_items", *at), lambda: risk_register_from_items(items, file, years, lines))
+    elif settings.register_file is not None:
+        risks = files.register(settings.register_file, at, ("risk", "register"),
+                               lambda table, file: risk_register(table, file, years))
+    else:
+        files.problems.append(Problem(files.params_file, ".".join((*at, "risk")),
+                                      "give a register (a file) or items (inline)", line=files.line(at, ("risk",))))
+        return False
+    return False if risks is None else risks
 
 
 @dataclass

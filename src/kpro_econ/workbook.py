@@ -8,9 +8,13 @@ import pandas as pd
 
 from kpro_econ.allocation import allocate
 from kpro_econ.assumptions import assumptions
-from kpro_econ.costs import cost_by_year, net_present_value, total_by_year
+from kpro_econ.costs import COST_COLUMNS, cost_by_year, net_present_value, total_by_year
 from kpro_econ.fut_fee import fut_fee_comparison
 from kpro_econ.inputs import ScenarioInputs, WorkbookInputs
+from kpro_econ.montecarlo import SimulationResult, montecarlo_summary, simulate
+from kpro_econ.params import RiskSettings
+from kpro_econ.risk import risk_cost_lines, risk_pool, risk_register_table, risk_settings
+from kpro_econ.sensitivity import sensitivity
 
 
 @dataclass(frozen=True)
@@ -26,9 +30,53 @@ class ScenarioResult:
     assumptions: pd.DataFrame
 
 
+@dataclass(frozen=True)
+class RiskResult:
+    """Everything the risk report shows: the register, the pool, the simulation and the tornado."""
+
+    settings: RiskSettings
+    register: pd.DataFrame
+    pool: pd.DataFrame
+    simulation: SimulationResult
+    summary: pd.DataFrame
+    sensitivity: pd.DataFrame
+
+
+def cost_with_risks(scenario: ScenarioInputs) -> pd.DataFrame:
+    """The cost model's lines plus, where there is a register, the risk pool and the mitigation."""
+    costs = cost_by_year(scenario.params, scenario.change_requests)
+    if scenario.risks is None:
+        return costs
+    risk_rows = pd.DataFrame(
+        [(year, line.line, line.kind, float(amount))
+         for line in risk_cost_lines(scenario.risks, scenario.params) for year, amount in line.amounts.items()],
+        columns=COST_COLUMNS,
+    )
+    return pd.concat([costs, risk_rows], ignore_index=True)
+
+
+def compute_risk(
+    scenario: ScenarioInputs, previous: pd.DataFrame | None = None, params_file: str = "params"
+) -> RiskResult | None:
+    """The risk report of one scenario, with the trend against `previous` (an earlier register)."""
+    if scenario.risks is None:
+        return None
+    params, requests, risks = scenario.params, scenario.change_requests, scenario.risks
+    settings = risk_settings(params)
+    simulation = simulate(params, requests, risks, params_file=params_file)
+    return RiskResult(
+        settings=settings,
+        register=risk_register_table(risks, settings, previous),
+        pool=risk_pool(risks, settings, params.years),
+        simulation=simulation,
+        summary=montecarlo_summary(simulation),
+        sensitivity=sensitivity(params, requests, risks, simulation),
+    )
+
+
 def compute_scenario(scenario: ScenarioInputs) -> ScenarioResult:
     params = scenario.params
-    costs = cost_by_year(params, scenario.change_requests)
+    costs = cost_with_risks(scenario)
     totals = total_by_year(costs)
     return ScenarioResult(
         name=scenario.name,
@@ -67,10 +115,19 @@ def _with_scenario(results: dict[str, ScenarioResult], table: str) -> pd.DataFra
 def compute_tables(inputs: WorkbookInputs) -> dict[str, pd.DataFrame]:
     """The main tables of a run, by file name (without `.csv`), every scenario in each."""
     results = compute_scenarios(inputs)
-    return {
+    tables = {
         "cost_by_year": _with_scenario(results, "costs"),
         "scenario_comparison": scenario_comparison(results),
         "fut_fee_comparison": _with_scenario(results, "fut_fee"),
         "allocation": _with_scenario(results, "allocation"),
         "assumptions": _with_scenario(results, "assumptions"),
     }
+    risk = compute_risk(inputs.base, inputs.previous_risks, str(inputs.params_path))
+    if risk is not None:
+        tables.update({
+            "risk_register": risk.register,
+            "risk_pool": risk.pool,
+            "montecarlo_summary": risk.summary,
+            "sensitivity": risk.sensitivity,
+        })
+    return tables

@@ -1,0 +1,38 @@
+import json
+from pathlib import Path
+
+from kpro_econ.history import find_previous_run
+
+
+def make_run(reports: Path, name: str, params: str, status: str = "ok", started: str = "2026-01-01T00:00:00") -> Path:
+    run = reports / name
+    (run / "data").mkdir(parents=True)
+    (run / "data" / "risk_register.csv").write_text("id\n", encoding="utf-8")
+    manifest = {"status": status, "params": {"path": params}, "started": started}
+    (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return run
+
+
+def test_the_newest_successful_run_of_the_same_params_file(tmp_path: Path):
+    params = tmp_path / "params" / "default.yaml"
+    params.parent.mkdir()
+    params.write_text("x", encoding="utf-8")
+    reports = tmp_path / "reports"
+    make_run(reports, "20260101-000000-default", str(params), started="2026-01-01T00:00:00")
+    wanted = make_run(reports, "20260201-000000-default", str(params), started="2026-02-01T00:00:00")
+    make_run(reports, "20260301-000000-default", str(params), status="failed", started="2026-03-01T00:00:00")
+    make_run(reports, "20260401-000000-other", str(tmp_path / "params" / "other.yaml"), started="2026-04-01T00:00:00")
+    make_run(reports, ".tmp-20260501-000000-default", str(params), started="2026-05-01T00:00:00")
+    assert find_previous_run(reports, params) == wanted
+
+
+def test_a_relative_params_path_is_read_from_the_folder_above_the_reports(tmp_path: Path):
+    params = tmp_path / "params" / "default.yaml"
+    params.parent.mkdir()
+    params.write_text("x", encoding="utf-8")
+    wanted = make_run(tmp_path / "reports", "20260101-000000-default", "params/default.yaml")
+    assert find_previous_run(tmp_path / "reports", params) == wanted
+
+
+def test_no_reports_folder_means_nothing_to_compare_with(tmp_path: Path):
+    assert find_previous_run(tmp_path / "missing", tmp_path / "p.yaml") is None

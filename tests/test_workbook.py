@@ -1,0 +1,39 @@
+from pathlib import Path
+
+import pytest
+
+from kpro_econ.inputs import load_inputs
+from kpro_econ.risk import MITIGATION_LINE, POOL_LINE
+from kpro_econ.workbook import compute_risk, compute_tables, cost_with_risks
+
+PARAMS = Path("params/default.yaml")
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return load_inputs(PARAMS, previous_run="")
+
+
+def test_the_risk_pool_and_mitigation_enter_the_cost_model(inputs):
+    risks = inputs.base.risks
+    costs = cost_with_risks(inputs.base)
+    pool = costs.loc[costs["line"] == POOL_LINE, "amount_dkk"].sum()
+    mitigation = costs.loc[costs["line"] == MITIGATION_LINE, "amount_dkk"].sum()
+    risk = compute_risk(inputs.base)
+    assert risk is not None
+    assert pool == pytest.approx(risk.pool["expected_value_dkk"].sum())
+    # mitigation of open and occurred risks, summed straight from the register
+    paid = risks.loc[risks["status"].isin(["open", "occurred"]), "mitigation_cost"].sum()
+    assert mitigation == pytest.approx(paid)
+
+
+def test_tables_hold_every_scenario_and_the_risk_tables(inputs):
+    tables = compute_tables(inputs)
+    assert set(tables["cost_by_year"]["scenario"]) == set(inputs.scenarios)
+    summary = tables["montecarlo_summary"].set_index("statistic")["value_dkk"]
+    assert list(summary.index) == ["mean", "P50", "P80", "P95", "base", "contingency"]
+    assert summary["contingency"] == pytest.approx(summary["P80"] - summary["base"])
+    base_total = tables["cost_by_year"].query("scenario == 'Basis'")["amount_dkk"].sum()
+    pool = tables["risk_pool"]["expected_value_dkk"].sum()
+    # the deterministic base of the simulation is the cost model without the pool
+    assert summary["base"] == pytest.approx(base_total - pool)
