@@ -283,7 +283,7 @@ def test_change_request_problems(tmp_path: Path) -> None:
     assert _messages(change_requests, _csv(tmp_path, CR_HEADER + rows), "cr.csv") == [
         "cr.csv:2: approval_probability: approval_probability is required for a proposed change request",
         "cr.csv:3: requested_date: not a valid date (month must be in 1..12) (got '2024-13-01')",
-        "cr.csv:3: estimate_low: estimate_low must be <= estimate_mode (got 300000 > 150000)",
+        "cr.csv:3: estimate_low: estimate_low must be <= estimate_mode (got 300,000 > 150,000)",
         "cr.csv:4: estimate_low: not a number with a decimal point, as this file uses (e.g. 386708.50) "
         "(got '1e5x')",
         "cr.csv:4: status: Input should be 'proposed', 'approved', 'in_progress', 'delivered' or 'rejected' "
@@ -319,14 +319,13 @@ def test_load_inputs_reads_each_file_once_for_every_scenario(tmp_path: Path) -> 
     inputs = load_inputs(params)
 
     assert next(iter(inputs.scenarios)) == "Basis" and len(inputs.scenarios) >= 2
-    assert inputs.files == [
-        params.resolve(), (tmp_path / "data" / "change_requests.csv").resolve(),
-        (tmp_path / "data" / "municipalities.csv").resolve(), (tmp_path / "data" / "folk1a.csv").resolve(),
-    ]
+    data = tmp_path / "data"
+    assert inputs.files == [params.resolve()] + [(data / name).resolve() for name in (
+        "change_requests.csv", "municipalities.csv", "folk1a.csv", "risk_register.csv", "operations.csv",
+        "adoption.csv")]
     base = inputs.base.municipalities
     assert base.set_index("code").loc[851, "citizens"] == 851003
     assert not base["citizens_is_sample"].any()
-    assert inputs.base.risks is None
     for scenario in inputs.scenarios.values():  # one validated frame, shared
         assert scenario.change_requests is inputs.base.change_requests
         assert scenario.municipalities is inputs.base.municipalities
@@ -350,4 +349,4 @@ def test_load_inputs_with_inline_change_requests(tmp_path: Path) -> None:
     assert list(register.columns) == CHANGE_REQUEST_COLUMNS
     assert register.loc[0, "requested_date"] == pd.Timestamp("2024-01-15")  # unquoted in YAML: a date
     assert register.loc[0, "estimate_mode"] == 150000.0
-    assert inputs.files == [params.resolve(), (tmp_path / "data" / "municipalities.csv").resolve()]
+    assert (tmp_path / "data" / "change_requests.csv").resolve() not in inputs.files

@@ -17,7 +17,7 @@ from kpro_econ.formatting import number
 PALETTE = "tab10"
 
 
-def _figure(width: float = 8.0, height: float = 4.2) -> tuple[Figure, Axes]:
+def new_figure(width: float = 8.0, height: float = 4.2) -> tuple[Figure, Axes]:
     sns.set_theme(style="whitegrid", context="notebook")
     fig = Figure(figsize=(width, height), dpi=110, layout="constrained")
     return fig, fig.add_subplot()
@@ -32,7 +32,7 @@ def cost_bars(costs: pd.DataFrame) -> Figure:
     """Stacked bars: each year's cost by line, in millions of kroner."""
     wide = costs.pivot_table(index="year", columns="line", values="amount_dkk", aggfunc="sum", sort=False)
     wide = wide.loc[:, wide.abs().sum() > 0]
-    fig, ax = _figure()
+    fig, ax = new_figure()
     colours = sns.color_palette(PALETTE, n_colors=len(wide.columns))
     bottom = np.zeros(len(wide))
     for colour, line in zip(colours, wide.columns, strict=True):
@@ -52,7 +52,7 @@ def fut_fee_bars(fut_fee: pd.DataFrame) -> Figure:
         fut_fee.assign(solution="Kommunal PRO", amount=fut_fee["kommunal_pro_fee_by_key_dkk"]),
         fut_fee.assign(solution="Telma", amount=fut_fee["telma_fee_by_key_dkk"]),
     ])
-    fig, ax = _figure(8.0, 3.8)
+    fig, ax = new_figure(8.0, 3.8)
     sns.barplot(data=long, y="label", x="amount", hue="solution", ax=ax, palette=PALETTE, orient="h")
     _millions(ax, "x")
     ax.set_xlabel("Mio. kr. pr. år")
@@ -66,7 +66,7 @@ def allocation_by_region(allocation: pd.DataFrame, year: int) -> Figure:
     """Each region's municipalities' combined share of `year`'s cost."""
     in_year = allocation[allocation["year"] == year]
     by_region = in_year.groupby("region")["amount_dkk"].sum().sort_values().reset_index()
-    fig, ax = _figure(8.0, 3.2)
+    fig, ax = new_figure(8.0, 3.2)
     sns.barplot(data=by_region, y="region", x="amount_dkk", ax=ax, color=sns.color_palette(PALETTE)[0], orient="h")
     _millions(ax, "x")
     ax.set_xlabel(f"Mio. kr. i {year}")

@@ -13,7 +13,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel
 
-from kpro_econ import history, registers
+from kpro_econ import history, kpi_inputs, registers
 from kpro_econ.errors import ParamsError, Problem
 from kpro_econ.figures import Amount, ThreePoint
 from kpro_econ.history import AUTO
@@ -35,6 +35,8 @@ class ScenarioInputs:
     change_requests: pd.DataFrame
     municipalities: pd.DataFrame
     risks: pd.DataFrame | None = None
+    operations: pd.DataFrame | None = None
+    adoption: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,8 @@ def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir:
                     replace(p, line=files.line(at, ("monte_carlo", "correlations")))
                     for p in correlation_problems(params.monte_carlo, names, files.params_file)
                 ]
-            loaded[name] = ScenarioInputs(name, params, change_requests, municipalities, risks)
+            operations, adoption = _kpi_inputs(params, files, at)
+            loaded[name] = ScenarioInputs(name, params, change_requests, municipalities, risks, operations, adoption)
     if files.problems:
         raise ParamsError(_unique(files.problems))
     previous = _previous_run(scenarios[BASE_SCENARIO], params_path, previous_run, reports_dir)
@@ -141,6 +144,17 @@ def _risks(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFr
                                       "give a register (a file) or items (inline)", line=files.line(at, ("risk",))))
         return False
     return False if risks is None else risks
+
+
+def _kpi_inputs(
+    params: Params, files: _InputFiles, at: tuple[str, ...]
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The operations and adoption tables of the KPI report, when the params have a `kpi` section."""
+    if params.kpi is None:
+        return None, None
+    operations = files.register(params.kpi.operations, at, ("kpi", "operations"), kpi_inputs.operations)
+    adoption = files.register(params.kpi.adoption, at, ("kpi", "adoption"), kpi_inputs.adoption)
+    return operations, adoption
 
 
 @dataclass

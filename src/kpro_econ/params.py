@@ -13,6 +13,7 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from kpro_econ.figures import Amount, Figure, Money, Share, ThreePoint
+from kpro_econ.kpi_params import KpiSettings
 
 EVERY_YEAR: Final = "every_year"
 """Key under which a single figure that applies to every year is stored in a yearly mapping."""
@@ -285,6 +286,9 @@ class Params(_Frozen):
     risk: RiskSettings | None = Field(None, description="The risk register and its settings.")
     monte_carlo: MonteCarlo = Field(default_factory=MonteCarlo, description="Monte Carlo settings.")
     summary: Summary = Field(default_factory=Summary, description="Text for the steering summary.")
+    kpi: KpiSettings | None = Field(
+        None, description="Operations, adoption and roadmap KPIs: their input files, targets and threshold."
+    )
 
     @field_validator("years")
     @classmethod

@@ -78,12 +78,16 @@ def change_requests(df: pd.DataFrame, file: str) -> pd.DataFrame:
 
     Floats with NaN where blank, `year` as int, the dates as datetime64 (NaT where blank).
     """
-    rows, problems = _validate_rows(df, file, ChangeRequest, CHANGE_REQUEST_KINDS)
+    rows, problems = validate_rows(df, file, ChangeRequest, CHANGE_REQUEST_KINDS)
     ids = [(line, text) for line, text in _cells(df, "id") if text is not None]
-    problems += [Problem(file, "id", message, ids[i][1], ids[i][0]) for i, message in _repeats(ids, "id")]
+    problems += [Problem(file, "id", message, ids[i][1], ids[i][0]) for i, message in repeats(ids, "id")]
     if problems:
         raise ParamsError(problems)
-    return _change_request_frame([row.model.model_dump() for row in rows])
+    frame = _change_request_frame([row.model.model_dump() for row in rows])
+    problems = date_order_problems(frame, file, [row.line for row in rows])
+    if problems:
+        raise ParamsError(problems)
+    return frame
 
 
 def change_requests_from_items(items: Sequence[ChangeRequest], file: str) -> pd.DataFrame:
@@ -102,11 +106,39 @@ def change_requests_from_items(items: Sequence[ChangeRequest], file: str) -> pd.
         records.append(record)
     problems += [
         Problem(file, f"change_requests.items.{i}.id", message, items[i].id)
-        for i, message in _repeats([(None, item.id) for item in items], "id")
+        for i, message in repeats([(None, item.id) for item in items], "id")
     ]
     if problems:
         raise ParamsError(problems)
-    return _change_request_frame(records)
+    frame = _change_request_frame(records)
+    problems = date_order_problems(frame, file)
+    if problems:
+        raise ParamsError(problems)
+    return frame
+
+
+def date_order_problems(register: pd.DataFrame, file: str, lines: Sequence[Any] | None = None) -> list[Problem]:
+    """A request approved before it was requested, or delivered before it was approved (or requested).
+
+    `register` is the validated change-request register (`registers.change_requests`); `lines` are the
+    source lines of its rows in order (the index of the frame `tables_io.read_table` returned).
+    """
+    columns = ("requested_date", "approved_date", "delivered_date")
+    dates = {c: [None if pd.isna(d) else pd.Timestamp(d) for d in register[c]] for c in columns}
+    problems: list[Problem] = []
+    for position in range(len(register)):
+        label = lines[position] if lines is not None else None
+        line = int(label) if isinstance(label, Integral) else None
+        requested, approved, delivered = (dates[c][position] for c in columns)
+        if approved is not None and requested is not None and approved < requested:
+            problems.append(Problem(file, "approved_date", f"before requested_date ({requested:%Y-%m-%d})",
+                                    f"{approved:%Y-%m-%d}", line))
+        # Delivery is checked against the approval, or the request where there is no approval date.
+        earlier = ("approved_date", approved) if approved is not None else ("requested_date", requested)
+        if delivered is not None and earlier[1] is not None and delivered < earlier[1]:
+            problems.append(Problem(file, "delivered_date", f"before {earlier[0]} ({earlier[1]:%Y-%m-%d})",
+                                    f"{delivered:%Y-%m-%d}", line))
+    return problems
 
 
 def _change_request_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
@@ -123,14 +155,14 @@ def municipalities(df: pd.DataFrame, file: str) -> pd.DataFrame:
 
     `code`, `citizens` int; `wave` nullable Int64; `citizens_is_sample` bool; the dates datetime64.
     """
-    rows, problems = _validate_rows(df, file, Municipality, MUNICIPALITY_KINDS)
+    rows, problems = validate_rows(df, file, Municipality, MUNICIPALITY_KINDS)
     for row in rows:
         problems += _against_official_list(row.model, file, row.line, row.cells.get("region"))
     # Codes from every row, also those with other faults, so that such a row is not reported missing.
     codes = _codes(df)
     problems += [
         Problem(file, "code", message, codes[i][1], codes[i][0])
-        for i, message in _repeats(codes, "municipality")
+        for i, message in repeats(codes, "municipality")
     ]
     seen = {code for _, code in codes}
     problems += _missing(file, "code", [code for code in BY_CODE if code not in seen])
@@ -279,7 +311,7 @@ class _Row(NamedTuple, Generic[M]):
     cells: dict[str, str | None]
 
 
-def _validate_rows(
+def validate_rows(
     df: pd.DataFrame, file: str, model: type[M], kinds: dict[str, Kind]
 ) -> tuple[list[_Row[M]], list[Problem]]:
     """Each row's cells parsed by kind and validated by `model`; the good rows and every problem."""
@@ -353,7 +385,7 @@ def _cells(df: pd.DataFrame, column: str) -> list[tuple[int | None, str | None]]
     return [(line, cells[column]) for line, cells in _records(renamed)] if column in renamed else []
 
 
-def _repeats(keys: list[tuple[int | None, Any]], label: str) -> list[tuple[int, str]]:
+def repeats(keys: list[tuple[int | None, Any]], label: str) -> list[tuple[int, str]]:
     """(position, message) for every repeat of a key, naming the line (or item) where it first was."""
     first: dict[Any, tuple[int, int | None]] = {}
     found = []

@@ -11,6 +11,7 @@ from kpro_econ.assumptions import assumptions
 from kpro_econ.costs import COST_COLUMNS, cost_by_year, net_present_value, total_by_year
 from kpro_econ.fut_fee import fut_fee_comparison
 from kpro_econ.inputs import ScenarioInputs, WorkbookInputs
+from kpro_econ.kpi_workbook import compute_kpis, kpi_tables
 from kpro_econ.montecarlo import SimulationResult, montecarlo_summary, simulate
 from kpro_econ.params import RiskSettings
 from kpro_econ.risk import risk_cost_lines, risk_pool, risk_register_table, risk_settings
@@ -130,4 +131,9 @@ def compute_tables(inputs: WorkbookInputs) -> dict[str, pd.DataFrame]:
             "montecarlo_summary": risk.summary,
             "sensitivity": risk.sensitivity,
         })
+    base = inputs.base
+    if base.params.kpi is not None and base.operations is not None and base.adoption is not None:
+        kpis = compute_kpis(base.params.kpi, base.operations, base.adoption, base.change_requests,
+                            base.municipalities, results[base.name].costs)
+        tables.update(kpi_tables(kpis))
     return tables

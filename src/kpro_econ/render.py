@@ -1,0 +1,167 @@
+"""Render executed notebooks and the front page as self-contained, offline HTML for approvers.
+
+Reports use nbconvert's HTMLExporter with the `kpro_report` template (derived from `lab`): no code,
+no prompts, no parameters cell, no stderr, nothing fetched from the internet, images as data: URIs.
+The front page `index.html` is a plain Jinja2 page with autoescaping on.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+from babel.dates import format_datetime
+
+if TYPE_CHECKING:
+    import nbformat
+
+# nbformat and nbconvert are imported where they are used: the parent process of a run only
+# renders the front page, and importing them costs it about a second (their schema validators).
+
+TEMPLATES = Path(__file__).parent / "templates"
+REPORT_TEMPLATE = "kpro_report"
+INDEX_TEMPLATE = "index.html.j2"
+DRAFT_STATUS = "Udkast – afventer intern godkendelse"
+
+# Cells the reader must never see: Papermill's parameters (the defaults and the injected values)
+# and anything an author tags to hide.
+REMOVED_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell"})
+
+_DANISH_TIME = ZoneInfo("Europe/Copenhagen")
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class ReportHeader:
+    """What the small header at the top of every report says."""
+
+    title: str
+    run_id: str
+    params_name: str
+    status: str = DRAFT_STATUS
+
+
+@dataclass(frozen=True)
+class ReportLink:
+    title: str
+    href: str
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """Everything on the approval pack's front page."""
+
+    title: str
+    run_id: str
+    params_name: str
+    params_sha256: str
+    started: datetime
+    reports: list[ReportLink]
+    workbook: str
+    csv_files: list[str] = field(default_factory=list)
+    status: str = DRAFT_STATUS
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """The notebook at `path` as nbformat 4."""
+    import nbformat
+
+    nb: nbformat.NotebookNode = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
+    return nb
+
+
+def notebook_title(nb: nbformat.NotebookNode, fallback: str) -> str:
+    """The Danish title: the `# heading` that opens the notebook's first markdown cell."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith("# "):
+                return line[2:].strip() or fallback
+            if line.strip():
+                return fallback
+        return fallback
+    return fallback
+
+
+def prepare_for_report(nb: nbformat.NotebookNode, title: str) -> nbformat.NotebookNode:
+    """A copy without parameter cells, stderr, warnings and error outputs, titled for the reader."""
+    report = copy.deepcopy(nb)
+    report.cells = [cell for cell in report.cells if not REMOVED_CELL_TAGS & set(_tags(cell))]
+    for cell in report.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [output for output in cell.outputs if _shown(output)]
+    report.metadata["title"] = title
+    return report
+
+
+def _tags(cell: nbformat.NotebookNode) -> list[str]:
+    tags: list[str] = cell.get("metadata", {}).get("tags", [])
+    return tags
+
+
+def _shown(output: nbformat.NotebookNode) -> bool:
+    if output.output_type == "error":
+        return False
+    return not (output.output_type == "stream" and output.get("name") == "stderr")
+
+
+def render_report(nb: nbformat.NotebookNode, header: ReportHeader) -> str:
+    """One executed notebook as a self-contained HTML page in Danish."""
+    exporter = _report_exporter()
+    resources: dict[str, Any] = {"kpro": header}
+    body, _ = exporter.from_notebook_node(prepare_for_report(nb, header.title), resources=resources)
+    text: str = body
+    return text
+
+
+def _report_exporter() -> Any:
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(  # type: ignore[no-untyped-call]  # nbconvert's traitlets are untyped
+        template_name=REPORT_TEMPLATE,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        embed_images=True,
+        language_code="da",
+        # Empty as a second line of defence: the template drops the blocks that would use them.
+        require_js_url="",
+        mathjax_url="",
+        mermaid_js_url="",
+        mermaid_layout_elk_js_url="",
+        jquery_url="",
+        jupyter_widgets_base_url="",
+        filters={"strip_css_comments": strip_css_comments},
+    )
+
+
+def strip_css_comments(css: str) -> str:
+    """CSS without its `/* … */` comments."""
+    return _CSS_COMMENT.sub("", css)
+
+
+def render_index(page: IndexPage) -> str:
+    """The front page of the approval pack, every value HTML-escaped."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    template = environment.get_template(INDEX_TEMPLATE)
+    return template.render(page=page, started=danish_datetime(page.started))
+
+
+def danish_datetime(moment: datetime) -> str:
+    """`25. november 2026 kl. 18.45` in Danish time."""
+    text: str = format_datetime(moment.astimezone(_DANISH_TIME), "d. MMMM y 'kl.' HH.mm", locale="da")
+    return text

@@ -1,0 +1,389 @@
+"""Run the workbook: validate inputs, execute every notebook in parallel, render, publish a run folder.
+
+One orchestration function, `run_workbook`, wires together the pieces that each own one thing:
+`inputs` (validation), `workbook` (the tables), Papermill (execution, in worker processes),
+`render` (HTML) and `runfolder` (the atomic folder, data files and manifest).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import zmq
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import AsyncKernelManager
+
+from kpro_econ import runfolder
+from kpro_econ.errors import KproError, NotebookRunError
+from kpro_econ.render import (
+    DRAFT_STATUS,
+    IndexPage,
+    ReportHeader,
+    ReportLink,
+    notebook_title,
+    read_notebook,
+    render_index,
+    render_report,
+)
+
+if TYPE_CHECKING:
+    import nbformat
+    import pandas as pd
+
+    from kpro_econ.inputs import WorkbookInputs
+
+# Worker processes import this module to find `execute_and_render`. The model (pandas, pydantic,
+# the workbook) is imported only where the parent process needs it, so that each worker starts
+# without it; likewise `render` and `runfolder` import nbconvert and pandas only when used.
+
+Progress = Callable[[str], None]
+
+
+class OwnPythonKernelManager(AsyncKernelManager):
+    """Starts ipykernel under the runner's own Python, whatever kernelspec is installed.
+
+    The notebooks ask for the `python3` kernelspec, which on a given machine may point at another
+    interpreter (a user-wide Jupyter, an old virtual environment) that lacks this package or has
+    other versions. The manifest records the runner's versions, so the kernel must be the runner's.
+    Async, like nbclient's own default: with a blocking client nbclient cannot enforce cell timeouts.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Encrypt the kernel's TCP sockets (CurveZMQ) where jupyter_client and libzmq can: nothing
+        # else on the machine can then read the workbook's data in transit, and ipykernel stops
+        # warning about plain TCP on every start. "auto" encrypts only if the spec below says the
+        # installed ipykernel supports it.
+        if "transport_encryption" in self.class_trait_names() and zmq.has("curve"):
+            kwargs.setdefault("transport_encryption", "auto")
+        super().__init__(**kwargs)
+
+    @property
+    def kernel_spec(self) -> KernelSpec:
+        # ipykernel's own spec for the Python running this code (its argv starts with
+        # sys.executable), exactly as `ipykernel install` would write it, but never read from disk.
+        from ipykernel.kernelspec import get_kernel_dict
+
+        spec = get_kernel_dict()
+        return KernelSpec(**{key: value for key, value in spec.items() if KernelSpec.class_traits().get(key)})
+
+
+@dataclass(frozen=True)
+class NotebookJob:
+    """One notebook to execute and render; plain values only, so it crosses to a worker process."""
+
+    source: Path
+    executed: Path
+    params_path: Path
+    run_id: str
+    params_name: str
+    cell_timeout: int
+    previous_run: str = ""
+
+
+@dataclass(frozen=True)
+class NotebookFailure:
+    notebook: str
+    cell_index: int | None
+    ename: str
+    evalue: str
+
+
+@dataclass(frozen=True)
+class NotebookResult:
+    name: str
+    title: str
+    seconds: float
+    html: str | None
+    failure: NotebookFailure | None
+
+
+def run_workbook(
+    params_path: Path,
+    out_dir: Path = Path("reports"),
+    run_id: str | None = None,
+    notebooks_dir: Path | None = None,
+    cell_timeout: int = 600,
+    progress: Progress | None = None,
+) -> Path:
+    """Execute every notebook with `params_path` and publish `out_dir/<run-id>/`; return that folder.
+
+    Raises ParamsError (nothing written) for invalid input, NotebookRunError when a notebook fails
+    (the run folder then holds only a `manifest.json` with `status: failed`).
+    """
+    from kpro_econ.inputs import load_inputs
+
+    say = progress or _print_progress
+    started = datetime.now(UTC)
+    params_path = Path(params_path)
+    out_dir = Path(out_dir)
+    inputs = load_inputs(params_path, reports_dir=out_dir)
+    notebooks = find_notebooks(notebooks_dir or default_notebooks_dir())
+    if run_id is not None:
+        runfolder.check_run_id(run_id)
+        runfolder.ensure_free(out_dir, run_id)
+    folder = runfolder.claim_run_folder(
+        out_dir, run_id or runfolder.new_run_id(params_path, started), exact=run_id is not None
+    )
+    try:
+        return _build_and_publish(folder, inputs, notebooks, params_path, out_dir, cell_timeout, started, say)
+    except BaseException:
+        # Published folders are never removed; only a half-built temporary folder is.
+        if folder.tmp.exists():
+            runfolder.discard(folder)
+        raise
+
+
+def default_notebooks_dir() -> Path:
+    """`notebooks/` of the workbook checkout this package is installed from (editable install)."""
+    return Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def find_notebooks(folder: Path) -> list[Path]:
+    """Every notebook in `folder`, in name order; each one becomes `<name>.html` in the run folder."""
+    notebooks = sorted(Path(folder).glob("*.ipynb"))
+    if not notebooks:
+        raise KproError(f"{folder}: ingen notesbøger (*.ipynb) at køre")
+    if any(nb.stem == "index" for nb in notebooks):
+        raise KproError(f"{folder}: en notesbog må ikke hedde index.ipynb (navnet bruges af forsiden)")
+    return notebooks
+
+
+def _build_and_publish(
+    folder: runfolder.RunFolder,
+    inputs: WorkbookInputs,
+    notebooks: list[Path],
+    params_path: Path,
+    out_dir: Path,
+    cell_timeout: int,
+    started: datetime,
+    say: Progress,
+) -> Path:
+    build_dir = out_dir.resolve().parent / "build" / folder.run_id
+    build_dir.mkdir(parents=True, exist_ok=True)
+    jobs = [
+        NotebookJob(
+            source=source.resolve(),
+            executed=build_dir / source.name,
+            params_path=params_path.resolve(),
+            run_id=folder.run_id,
+            params_name=params_path.name,
+            cell_timeout=cell_timeout,
+            previous_run=str(inputs.previous_run or ""),
+        )
+        for source in notebooks
+    ]
+    workers = min(len(jobs), os.cpu_count() or 1)
+    say(
+        f"Kørsel {folder.run_id}: {_count(len(jobs), 'notesbog', 'notesbøger')}, "
+        f"{_count(workers, 'proces', 'processer')}"
+    )
+    results, tables = _execute_in_parallel(jobs, inputs, workers, say)
+
+    manifest = runfolder.new_manifest(
+        run_id=folder.run_id,
+        params_path=params_path,
+        input_files=inputs.files,
+        notebooks=_notebook_records(notebooks, results),
+        seed=inputs.base.params.monte_carlo.seed,
+        workbook_dir=notebooks[0].parent,
+        started=started,
+    )
+    manifest["compared_to"] = inputs.previous_run.name if inputs.previous_run is not None else None
+    failures = [r.failure for r in results if r.failure is not None]
+    if failures or isinstance(tables, BaseException):
+        _publish_failure(folder, manifest, failures, tables, say)
+
+    for result in results:
+        assert result.html is not None
+        (folder.tmp / f"{result.name}.html").write_text(result.html, encoding="utf-8")
+    written = runfolder.write_tables(folder.tmp / runfolder.DATA_DIR, tables)
+    index = _index_page(inputs, params_path, folder.run_id, started, results, written, folder.tmp)
+    (folder.tmp / "index.html").write_text(render_index(index), encoding="utf-8")
+    runfolder.write_manifest(folder.tmp, runfolder.finish_manifest(manifest, folder.tmp, errors=[]))
+    return runfolder.publish(folder)
+
+
+def _execute_in_parallel(
+    jobs: list[NotebookJob], inputs: WorkbookInputs, workers: int, say: Progress
+) -> tuple[list[NotebookResult], dict[str, pd.DataFrame] | BaseException]:
+    """Notebooks in worker processes while this process computes the tables for `data/`."""
+    from kpro_econ.workbook import compute_tables
+
+    # "spawn", not fork: this process has imported pandas and may hold threads, and a forked copy
+    # of a process with threads can deadlock; spawned workers start clean.
+    context = multiprocessing.get_context("spawn")
+    results: dict[str, NotebookResult] = {}
+    with (
+        ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
+        ThreadPoolExecutor(max_workers=1) as tables_thread,
+    ):
+        futures = {pool.submit(execute_and_render, job): job for job in jobs}
+        tables_future = tables_thread.submit(compute_tables, inputs)
+        for done, future in enumerate(as_completed(futures), start=1):
+            result = _result_of(future, futures[future])
+            results[result.name] = result
+            say(_progress_line(done, len(jobs), result))
+        tables = _outcome(tables_future)
+    return [results[job.source.stem] for job in jobs], tables
+
+
+def _result_of(future: Future[NotebookResult], job: NotebookJob) -> NotebookResult:
+    try:
+        return future.result()
+    except Exception as exc:  # the worker process itself died; still a failure of this notebook
+        failure = NotebookFailure(job.source.stem, None, type(exc).__name__, str(exc))
+        return NotebookResult(job.source.stem, job.source.stem, 0.0, None, failure)
+
+
+def _outcome(future: Future[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame] | BaseException:
+    try:
+        return future.result()
+    except Exception as exc:
+        return exc
+
+
+def execute_and_render(job: NotebookJob) -> NotebookResult:
+    """In a worker process: execute one notebook with Papermill, then render its HTML."""
+    # Imported here: only worker processes need Papermill, and its import is slow.
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    name = job.source.stem
+    clock = time.perf_counter()
+    source_nb = read_notebook(job.source)
+    title = notebook_title(source_nb, fallback=name)
+    # Every notebook gets the same run: the params, and the earlier run its trend compares with
+    # (resolved once by the runner, so that all reports compare with the same run).
+    offered = {"params_path": str(job.params_path), "previous_run": job.previous_run}
+    declared = papermill.inspect_notebook(str(job.source))
+    try:
+        executed = papermill.execute_notebook(
+            str(job.source),
+            str(job.executed),
+            parameters={key: value for key, value in offered.items() if key in declared},
+            kernel_name="python3",
+            language="python",
+            progress_bar=False,
+            cwd=str(job.source.parent),
+            execution_timeout=job.cell_timeout,
+            kernel_manager_class=OwnPythonKernelManager,
+        )
+        html = render_report(executed, ReportHeader(title, job.run_id, job.params_name, DRAFT_STATUS))
+    except PapermillExecutionError as exc:
+        failure = NotebookFailure(name, _failed_cell(source_nb, job.executed), str(exc.ename), str(exc.evalue))
+        return NotebookResult(name, title, time.perf_counter() - clock, None, failure)
+    except Exception as exc:  # timeout, dead kernel, render error: the notebook did not finish
+        failure = NotebookFailure(name, _failed_cell(source_nb, job.executed), type(exc).__name__, str(exc))
+        return NotebookResult(name, title, time.perf_counter() - clock, None, failure)
+    return NotebookResult(name, title, time.perf_counter() - clock, html, None)
+
+
+def _failed_cell(source_nb: nbformat.NotebookNode, executed_path: Path) -> int | None:
+    """Index, in the source notebook the author edits, of the cell that failed or never finished.
+
+    Papermill saves the executed notebook as it goes and marks each cell's status; it also inserts
+    the injected-parameters cell and, on failure, banner cells, which shift indices. Cell ids
+    survive execution, so the failed cell's id finds it in the source.
+    """
+    try:
+        executed = read_notebook(executed_path)
+    except (OSError, ValueError):
+        return None
+    for cell in executed.cells:
+        status = cell.get("metadata", {}).get("papermill", {}).get("status")
+        errored = any(out.get("output_type") == "error" for out in cell.get("outputs", []))
+        if status in {"running", "failed"} or errored:
+            for index, source_cell in enumerate(source_nb.cells):
+                if source_cell.get("id") == cell.get("id"):
+                    return index
+            return None
+    return None
+
+
+def _progress_line(done: int, total: int, result: NotebookResult) -> str:
+    seconds = f"{result.seconds:.1f}".replace(".", ",")
+    if result.failure is None:
+        return f"[{done}/{total}] {result.name} … færdig ({seconds} s)"
+    where = "" if result.failure.cell_index is None else f" i celle {result.failure.cell_index}"
+    error = f"{result.failure.ename}: {result.failure.evalue}".strip().splitlines()[0]
+    return f"[{done}/{total}] {result.name} … FEJLEDE{where}: {error} ({seconds} s)"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _print_progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _notebook_records(notebooks: list[Path], results: list[NotebookResult]) -> dict[str, Any]:
+    by_name = {r.name: r for r in results}
+    return {
+        nb.stem: {
+            "source": runfolder.portable_path(nb),
+            "sha256": runfolder.sha256_file(nb),
+            "title": by_name[nb.stem].title,
+            "seconds": round(by_name[nb.stem].seconds, 2),
+            "status": "ok" if by_name[nb.stem].failure is None else "failed",
+        }
+        for nb in notebooks
+    }
+
+
+def _publish_failure(
+    folder: runfolder.RunFolder,
+    manifest: dict[str, Any],
+    failures: list[NotebookFailure],
+    tables: Mapping[str, pd.DataFrame] | BaseException,
+    say: Progress,
+) -> NoReturn:
+    """Publish a folder holding only the manifest, which says what failed; then raise."""
+    errors: list[dict[str, Any]] = [asdict(f) for f in failures]
+    if isinstance(tables, BaseException):
+        errors.append(
+            {
+                "notebook": None,
+                "cell_index": None,
+                "ename": type(tables).__name__,
+                "evalue": f"compute_tables: {tables}",
+            }
+        )
+    runfolder.write_manifest(folder.tmp, runfolder.finish_manifest(manifest, folder.tmp, errors=errors))
+    run_dir = runfolder.publish(folder)
+    say(f"Fejlen er gemt i {run_dir / runfolder.MANIFEST}")
+    first = errors[0]
+    if first["notebook"] is None:
+        raise KproError(f"Tabellerne kunne ikke beregnes: {first['ename']}: {first['evalue']}")
+    raise NotebookRunError(first["notebook"], first["cell_index"], f"{first['ename']}: {first['evalue']}")
+
+
+def _index_page(
+    inputs: WorkbookInputs,
+    params_path: Path,
+    run_id: str,
+    started: datetime,
+    results: list[NotebookResult],
+    written: list[Path],
+    run_dir: Path,
+) -> IndexPage:
+    data = [path.relative_to(run_dir).as_posix() for path in written]
+    return IndexPage(
+        title=inputs.base.params.title,
+        run_id=run_id,
+        params_name=runfolder.portable_path(params_path),
+        params_sha256=runfolder.sha256_file(params_path),
+        started=started,
+        reports=[ReportLink(r.title, f"{r.name}.html") for r in results],
+        workbook=f"{runfolder.DATA_DIR}/{runfolder.WORKBOOK_XLSX}",
+        csv_files=[path for path in data if path.endswith(".csv")],
+    )

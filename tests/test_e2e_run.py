@@ -1,0 +1,120 @@
+"""`kpro-econ run params/default.yaml` through the real command line on the real notebooks."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import DEFAULT_PARAMS, REPO, CliRun, files_in
+
+from kpro_econ import runfolder
+from kpro_econ.inputs import load_inputs
+from kpro_econ.workbook import compute_tables
+
+pytestmark = pytest.mark.e2e
+
+TOLERANCE = 1e-6
+
+
+@pytest.fixture(scope="module")
+def expected_tables() -> dict[str, pd.DataFrame]:
+    return compute_tables(load_inputs(REPO / DEFAULT_PARAMS))
+
+
+def _as_written_to_csv(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as it reads back from a CSV, so dtypes compare like for like."""
+    return pd.read_csv(io.StringIO(runfolder.plain_table(table).to_csv(index=False)))
+
+
+def test_run_exits_0_and_prints_where_index_html_is(default_run: CliRun, default_run_dir: Path) -> None:
+    assert default_run.returncode == 0, default_run.stderr
+    assert str(default_run_dir / "index.html") in default_run.stdout
+    assert (default_run_dir / "index.html").is_file()
+
+
+def test_progress_is_reported_per_notebook(default_run: CliRun) -> None:
+    for notebook in sorted((REPO / "notebooks").glob("*.ipynb")):
+        assert f"{notebook.stem} … færdig" in default_run.stderr
+
+
+def test_run_folder_holds_exactly_index_reports_data_and_manifest(
+    default_run_dir: Path, expected_tables: dict[str, pd.DataFrame]
+) -> None:
+    reports = {f"{nb.stem}.html" for nb in (REPO / "notebooks").glob("*.ipynb")}
+    data = {f"data/{name}.csv" for name in expected_tables} | {"data/tables.xlsx"}
+    assert files_in(default_run_dir) == {"index.html", "manifest.json"} | reports | data
+    assert not list(default_run_dir.parent.glob(".tmp-*"))
+
+
+def test_csv_figures_equal_a_fresh_computation(
+    default_run_dir: Path, expected_tables: dict[str, pd.DataFrame]
+) -> None:
+    for name, table in expected_tables.items():
+        written = pd.read_csv(default_run_dir / "data" / f"{name}.csv")
+        pd.testing.assert_frame_equal(
+            written, _as_written_to_csv(table), check_exact=False, rtol=TOLERANCE, atol=TOLERANCE, obj=name
+        )
+
+
+def test_xlsx_holds_the_same_tables(default_run_dir: Path, expected_tables: dict[str, pd.DataFrame]) -> None:
+    sheets = pd.read_excel(default_run_dir / "data" / "tables.xlsx", sheet_name=None, engine="openpyxl")
+    names = runfolder.excel_sheet_names(expected_tables)
+    assert list(sheets) == list(names.values())
+    for name, table in expected_tables.items():
+        expected = runfolder.plain_table(table).rename(columns=str)
+        sheet = sheets[names[name]].rename(columns=str)
+        assert list(sheet.columns) == list(expected.columns), name
+        assert len(sheet) == len(expected), name
+        for column in expected.columns:
+            want, got = expected[column], sheet[column]
+            if pd.api.types.is_numeric_dtype(want) and not pd.api.types.is_bool_dtype(want):
+                pd.testing.assert_series_equal(
+                    got.astype(float),
+                    want.astype(float),
+                    check_names=False,
+                    rtol=TOLERANCE,
+                    atol=TOLERANCE,
+                    obj=f"{name}.{column}",
+                )
+            else:
+                assert _text(got) == _text(want), f"{name}.{column}"
+
+
+def _text(column: pd.Series) -> list[str]:
+    return ["" if pd.isna(value) else str(value) for value in column]
+
+
+def test_manifest_hashes_match_the_files(default_run_dir: Path) -> None:
+    manifest = runfolder.read_manifest(default_run_dir)
+    assert manifest["status"] == "ok"
+    assert set(manifest["outputs"]) == files_in(default_run_dir) - {"manifest.json"}
+    for name, digest in manifest["outputs"].items():
+        assert hashlib.sha256((default_run_dir / name).read_bytes()).hexdigest() == digest, name
+    inputs = load_inputs(REPO / DEFAULT_PARAMS)
+    assert len(manifest["inputs"]) == len(inputs.files)
+    for name, digest in manifest["inputs"].items():
+        assert hashlib.sha256((REPO / name).read_bytes()).hexdigest() == digest, name
+    assert manifest["params"]["path"] == DEFAULT_PARAMS.as_posix()
+    assert manifest["seed"] == inputs.base.params.monte_carlo.seed
+
+
+def test_sources_are_untouched_and_executed_copies_are_in_build(default_run_dir: Path) -> None:
+    build = default_run_dir.parents[1] / "build" / default_run_dir.name
+    for notebook in sorted((REPO / "notebooks").glob("*.ipynb")):
+        assert (build / notebook.name).is_file()
+        assert '"output_type"' not in notebook.read_text(encoding="utf-8"), f"{notebook.name} has outputs"
+
+
+def test_every_report_has_its_danish_title_and_the_draft_header(default_run_dir: Path) -> None:
+    manifest = runfolder.read_manifest(default_run_dir)
+    index = (default_run_dir / "index.html").read_text(encoding="utf-8")
+    for name, record in manifest["notebooks"].items():
+        html = (default_run_dir / f"{name}.html").read_text(encoding="utf-8")
+        assert '<html lang="da">' in html
+        assert f"<title>{record['title']}</title>" in html
+        assert "Udkast – afventer intern godkendelse" in html
+        assert f'href="{name}.html"' in index
+        assert "<script src" not in html

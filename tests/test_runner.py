@@ -1,0 +1,319 @@
+"""The runner's machinery on fixture notebooks: run folder, manifest, failures, ids, rendering."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import (
+    FIXTURE_SEED,
+    FIXTURE_TITLE,
+    FixtureRun,
+    files_in,
+    fixture_tables,
+    notebooks_folder,
+    use_fixture_stand_ins,
+)
+
+from kpro_econ import cli, runfolder, runner, workbook
+from kpro_econ.errors import KproError, NotebookRunError
+from kpro_econ.render import DRAFT_STATUS, read_notebook
+
+# --- a successful run -------------------------------------------------------------------------
+
+
+def test_successful_run_folder_holds_exactly_the_reports_data_and_manifest(fixture_run: FixtureRun) -> None:
+    run_dir = fixture_run.run_dir
+    assert files_in(run_dir) == {
+        "index.html",
+        "tiny_ok.html",
+        "data/cost_by_year.csv",
+        "data/allocation.csv",
+        "data/a_table_name_longer_than_excel_allows_for_sheets.csv",
+        "data/tables.xlsx",
+        "manifest.json",
+    }
+    assert not list(run_dir.parent.glob(".tmp-*")), "the temporary folder must be gone after success"
+
+
+def test_run_id_is_time_stamp_and_params_stem(fixture_run: FixtureRun) -> None:
+    assert re.fullmatch(r"\d{8}-\d{6}-tiny", fixture_run.run_dir.name)
+
+
+def test_manifest_records_status_seed_versions_and_every_hash(fixture_run: FixtureRun) -> None:
+    run_dir = fixture_run.run_dir
+    manifest = runfolder.read_manifest(run_dir)
+    assert manifest["status"] == "ok"
+    assert manifest["error"] is None
+    assert manifest["run_id"] == run_dir.name
+    assert manifest["seed"] == FIXTURE_SEED
+    params_hash = hashlib.sha256(fixture_run.params_path.read_bytes()).hexdigest()
+    assert manifest["params"]["sha256"] == params_hash
+    assert list(manifest["inputs"].values()) == [params_hash]
+    assert set(manifest["outputs"]) == files_in(run_dir) - {"manifest.json"}
+    for name, digest in manifest["outputs"].items():
+        assert hashlib.sha256((run_dir / name).read_bytes()).hexdigest() == digest, name
+    for package in ("python", "kpro-econ", "pandas", "numpy", "scipy", "papermill", "nbconvert", "pydantic"):
+        assert manifest["versions"][package], package
+    assert set(manifest["git"]) == {"commit", "dirty"}
+    assert manifest["notebooks"]["tiny_ok"]["status"] == "ok"
+    assert manifest["notebooks"]["tiny_ok"]["title"] == "Lille prøverapport"
+    assert datetime.fromisoformat(manifest["started"]) <= datetime.fromisoformat(manifest["finished"])
+
+
+def test_manifest_is_written_with_sorted_keys(fixture_run: FixtureRun) -> None:
+    text = (fixture_run.run_dir / "manifest.json").read_text(encoding="utf-8")
+    top_level_keys = re.findall(r'^  "([^"]+)":', text, flags=re.MULTILINE)
+    assert top_level_keys == sorted(top_level_keys)
+
+
+def test_kernel_is_the_runners_own_python_despite_a_decoy_kernelspec(fixture_run: FixtureRun) -> None:
+    import sys
+
+    executed = read_notebook(fixture_run.run_dir.parents[1] / "build" / fixture_run.run_dir.name / "tiny_ok.ipynb")
+    printed = "".join(
+        output.get("text", "") for cell in executed.cells if cell.cell_type == "code" for output in cell.outputs
+    )
+    assert f"python: {sys.executable}" in printed
+
+
+def test_executed_notebooks_go_to_build_not_over_the_sources(fixture_run: FixtureRun) -> None:
+    build = fixture_run.run_dir.parents[1] / "build" / fixture_run.run_dir.name
+    assert (build / "tiny_ok.ipynb").is_file()
+    source = read_notebook(fixture_run.run_dir.parents[1] / "notebooks" / "tiny_ok.ipynb")
+    assert all(not cell.get("outputs") for cell in source.cells if cell.cell_type == "code")
+
+
+def test_progress_lines_are_danish_with_decimal_comma(fixture_run: FixtureRun) -> None:
+    assert any(re.fullmatch(r"\[1/1\] tiny_ok … færdig \(\d+,\d s\)", line) for line in fixture_run.progress)
+
+
+def test_csv_files_are_utf8_comma_dot_decimals_without_index(fixture_run: FixtureRun) -> None:
+    text = (fixture_run.run_dir / "data" / "cost_by_year.csv").read_text(encoding="utf-8")
+    assert text.splitlines() == ["år,udgift_kr,art", "2025,1234.5,drift", "2026,0.30000000000000004,æø"]
+    allocation = pd.read_csv(fixture_run.run_dir / "data" / "allocation.csv")
+    assert list(allocation.columns) == ["kommune", "andel"], "a named index is kept as a column"
+
+
+def test_xlsx_holds_every_table_under_a_valid_sheet_name(fixture_run: FixtureRun) -> None:
+    sheets = pd.read_excel(fixture_run.run_dir / "data" / "tables.xlsx", sheet_name=None)
+    expected = runfolder.excel_sheet_names(fixture_tables())
+    assert list(sheets) == list(expected.values())
+    assert all(len(name) <= 31 for name in sheets)
+    pd.testing.assert_frame_equal(sheets[expected["cost_by_year"]], fixture_tables()["cost_by_year"], check_dtype=False)
+
+
+# --- what the HTML shows ----------------------------------------------------------------------
+
+
+def test_report_is_offline_danish_and_shows_no_code(fixture_run: FixtureRun) -> None:
+    html = (fixture_run.run_dir / "tiny_ok.html").read_text(encoding="utf-8")
+    assert '<html lang="da">' in html
+    assert "<title>Lille prøverapport</title>" in html
+    for loads_something in ("<script src", "http://", "https://", "@import", "<link"):
+        assert loads_something not in html, loads_something
+    for hidden in (
+        "params_path",
+        "import ",
+        "kun til stderr",
+        "advarsel",
+        "Traceback",
+        'class="jp-InputPrompt',
+        'class="jp-InputArea-editor',
+    ):
+        assert hidden not in html, hidden
+    assert "data:image/png;base64," in html
+    assert fixture_run.run_dir.name in html
+    assert DRAFT_STATUS in html
+
+
+def test_index_links_every_report_and_data_file_and_escapes_text(fixture_run: FixtureRun) -> None:
+    html = (fixture_run.run_dir / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="da">' in html
+    assert FIXTURE_TITLE not in html
+    assert "Prøvepakke &lt;med&gt; &amp; tegn" in html
+    for href in ("tiny_ok.html", "data/tables.xlsx", "data/cost_by_year.csv", "data/allocation.csv"):
+        assert f'href="{href}"' in html
+    assert ">Lille prøverapport</a>" in html
+    assert DRAFT_STATUS in html
+    assert "<script" not in html
+
+
+# --- failures ---------------------------------------------------------------------------------
+
+
+def _tree_digest(folder: Path) -> dict[str, str]:
+    return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in sorted(files_in(folder))}
+
+
+def test_failing_notebook_exits_1_and_leaves_a_failed_manifest_and_no_html(
+    fixture_run: FixtureRun,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out_dir = fixture_run.run_dir.parent  # beside the earlier successful run, which must stay as it is
+    earlier = _tree_digest(fixture_run.run_dir)
+    notebooks = notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb", "tiny_raises.ipynb")
+    use_fixture_stand_ins(monkeypatch, notebooks)
+
+    code = cli.main(["run", str(fixture_run.params_path), "--out", str(out_dir), "--run-id", "fails"])
+
+    assert code == 1
+    assert "tiny_raises, celle 3: ValueError: bevidst fejl i testnotesbogen" in capsys.readouterr().err
+    failed = out_dir / "fails"
+    assert files_in(failed) == {"manifest.json"}, "a failed run holds no finished-looking HTML or data"
+    manifest = runfolder.read_manifest(failed)
+    assert manifest["status"] == "failed"
+    assert manifest["error"] == {
+        "notebook": "tiny_raises",
+        "cell_index": 3,
+        "ename": "ValueError",
+        "evalue": "bevidst fejl i testnotesbogen",
+    }
+    assert manifest["outputs"] == {}
+    assert manifest["notebooks"]["tiny_ok"]["status"] == "ok"
+    assert manifest["notebooks"]["tiny_raises"]["status"] == "failed"
+    assert not list(out_dir.glob(".tmp-*")), "the temporary folder must be gone after a failure"
+    assert _tree_digest(fixture_run.run_dir) == earlier, "an earlier run folder was touched"
+
+
+def test_failing_table_computation_leaves_a_failed_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    notebooks = notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb")
+    use_fixture_stand_ins(monkeypatch, notebooks)
+
+    def broken(inputs: object) -> dict[str, pd.DataFrame]:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(workbook, "compute_tables", broken)
+    params = tmp_path / "p.yaml"
+    params.write_text("x: 1\n", encoding="utf-8")
+    with pytest.raises(KproError, match="Tabellerne kunne ikke beregnes: ZeroDivisionError"):
+        runner.run_workbook(params, out_dir=tmp_path / "reports", run_id="broken", progress=lambda line: None)
+    manifest = runfolder.read_manifest(tmp_path / "reports" / "broken")
+    assert manifest["status"] == "failed"
+    assert manifest["error"]["ename"] == "ZeroDivisionError"
+    assert files_in(tmp_path / "reports" / "broken") == {"manifest.json"}
+
+
+def test_invalid_params_exit_2_and_write_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    params = tmp_path / "broken.yaml"
+    params.write_text("title: [unclosed\n", encoding="utf-8")
+    out_dir = tmp_path / "reports"
+
+    code = cli.main(["run", str(params), "--out", str(out_dir)])
+
+    assert code == 2
+    assert str(params) in capsys.readouterr().err
+    assert not out_dir.exists()
+    assert not (tmp_path / "build").exists()
+
+
+def test_an_interrupted_build_leaves_no_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_fixture_stand_ins(monkeypatch, notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb"))
+
+    def interrupted(*args: object) -> Path:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "_build_and_publish", interrupted)
+    params = tmp_path / "p.yaml"
+    params.write_text("x: 1\n", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_workbook(params, out_dir=tmp_path / "reports")
+    assert list((tmp_path / "reports").iterdir()) == []
+
+
+def test_a_chosen_run_id_that_exists_is_refused_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_fixture_stand_ins(monkeypatch, notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb"))
+    (tmp_path / "reports" / "taken").mkdir(parents=True)
+    params = tmp_path / "p.yaml"
+    params.write_text("x: 1\n", encoding="utf-8")
+    with pytest.raises(KproError, match="findes allerede"):
+        runner.run_workbook(params, out_dir=tmp_path / "reports", run_id="taken")
+    assert [p.name for p in (tmp_path / "reports").iterdir()] == ["taken"]
+
+
+# --- run ids and the run folder ---------------------------------------------------------------
+
+
+def test_new_run_id_sorts_by_time_and_names_the_params() -> None:
+    moment = datetime(2026, 11, 25, 18, 45, 12, tzinfo=UTC)
+    assert runfolder.new_run_id(Path("params/default.yaml"), moment) == "20261125-184512-default"
+    assert runfolder.new_run_id(Path("my params/høj pris.yaml"), moment) == "20261125-184512-høj_pris"
+
+
+@pytest.mark.parametrize("bad", ["../escape", ".hidden", "a/b", "", "with space"])
+def test_check_run_id_refuses_anything_but_one_plain_name(bad: str) -> None:
+    with pytest.raises(KproError):
+        runfolder.check_run_id(bad)
+
+
+def test_claims_in_the_same_second_get_distinct_names(tmp_path: Path) -> None:
+    first = runfolder.claim_run_folder(tmp_path, "20261125-184512-default")
+    runfolder.publish(first)
+    second = runfolder.claim_run_folder(tmp_path, "20261125-184512-default")
+    third = runfolder.claim_run_folder(tmp_path, "20261125-184512-default")
+    assert [first.run_id, second.run_id, third.run_id] == [
+        "20261125-184512-default",
+        "20261125-184512-default-2",
+        "20261125-184512-default-3",
+    ]
+    assert second.tmp.name == ".tmp-20261125-184512-default-2"
+
+
+def test_concurrent_claims_never_share_a_name(tmp_path: Path) -> None:
+    claimed: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(12)
+
+    def claim() -> None:
+        start.wait()
+        folder = runfolder.claim_run_folder(tmp_path, "same-second")
+        runfolder.publish(folder)
+        with lock:
+            claimed.append(folder.run_id)
+
+    threads = [threading.Thread(target=claim) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(claimed)) == 12
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(claimed)
+
+
+def test_an_exact_claim_never_renames(tmp_path: Path) -> None:
+    runfolder.claim_run_folder(tmp_path, "mine", exact=True)
+    with pytest.raises(KproError):
+        runfolder.claim_run_folder(tmp_path, "mine", exact=True)
+
+
+def test_excel_sheet_names_are_short_unique_and_valid() -> None:
+    long = "x" * 40
+    names = runfolder.excel_sheet_names([long, long + "y", "a/b:c"])
+    assert names[long] == "x" * 31
+    assert names[long + "y"] == "x" * 29 + "~2"
+    assert names["a/b:c"] == "a_b_c"
+
+
+def test_a_cell_over_its_time_limit_fails_the_run_naming_that_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notebooks = notebooks_folder(tmp_path / "notebooks", "tiny_sleeps.ipynb")
+    use_fixture_stand_ins(monkeypatch, notebooks)
+    params = tmp_path / "p.yaml"
+    params.write_text("x: 1\n", encoding="utf-8")
+    with pytest.raises(NotebookRunError) as raised:
+        runner.run_workbook(
+            params, out_dir=tmp_path / "reports", run_id="slow", cell_timeout=2, progress=lambda line: None
+        )
+    assert (raised.value.notebook, raised.value.cell) == ("tiny_sleeps", 3)
+    error = runfolder.read_manifest(tmp_path / "reports" / "slow")["error"]
+    assert (error["notebook"], error["cell_index"], error["ename"]) == ("tiny_sleeps", 3, "CellTimeoutError")
