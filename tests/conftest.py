@@ -28,6 +28,19 @@ DEFAULT_PARAMS = Path("params") / "default.yaml"
 FIXTURE_TITLE = "Prøvepakke <med> & tegn"
 FIXTURE_SEED = 4242
 CLI_TIMEOUT_S = 1200
+CHROMIUM = Path("/usr/bin/chromium")
+# The flags that work on this project's machines: no sandbox as root, and no background traffic
+# (a closed network refuses it, and it would show up as requests the page did not make).
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,20 @@ def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*kpro_econ_command(), *args], cwd=cwd, capture_output=True, text=True, timeout=CLI_TIMEOUT_S
     )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, one for the whole session (Playwright's sync API
+    allows one instance at a time); never a downloaded browser."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="session")

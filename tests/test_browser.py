@@ -6,29 +6,15 @@ only when that browser is absent (CI installs it, see .ci/run).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from conftest import FixtureRun
+from conftest import CHROMIUM, FixtureRun
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-# The flags that work on this project's machines: no sandbox as root, and no background traffic
-# (a closed network refuses it, and it would show up as requests the page did not make).
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Waits for every image to decode (rejects if one cannot) and gives its natural width.
 DECODED_WIDTHS = """
 Promise.all([...document.images].map(async img => { await img.decode(); return img.naturalWidth; }))
@@ -39,7 +25,7 @@ PYTHON_SOURCE_MARKERS = ("import ", "params_path", "def ", "from kpro_econ")
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402  (only with a browser)
+from playwright.sync_api import Browser, Page  # noqa: E402  (only with a browser)
 
 
 @dataclass
@@ -48,14 +34,6 @@ class PageVisit:
 
     requests: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session", params=["default_run_dir", "fixture_run"])
@@ -152,3 +130,25 @@ def test_pages_are_danish_and_titled(browser: Browser, run_dir: Path) -> None:
             assert "Udkast – afventer intern godkendelse" in page.inner_text("body"), html.name
         finally:
             page.close()
+
+
+# A4 at CSS pixels (96 per inch): 210 mm wide, less the summary's 12 mm side margins.
+A4_CONTENT_WIDTH_PX = round((210 - 2 * 12) / 25.4 * 96)
+
+
+def test_the_steering_summary_prints_on_one_a4_page_with_nothing_cut_off(
+    browser: Browser, default_run_dir: Path
+) -> None:
+    page = browser.new_page(viewport={"width": A4_CONTENT_WIDTH_PX, "height": 1100})
+    page.goto((default_run_dir / "steering_summary.html").as_uri())
+    page.emulate_media(media="print")
+    overflow = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
+        f"{A4_CONTENT_WIDTH_PX} + 1).map(e => e.tagName + '.' + e.className).slice(0, 5)"
+    )
+    assert overflow == []
+    pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    page.close()
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert pages == 1
+    assert b"%PDF" in pdf[:8]

@@ -54,7 +54,8 @@ def changed_files(run_dir: Path) -> list[str]:
 
 
 def _written_later(rel: Path) -> bool:
-    return rel.as_posix() in _WRITTEN_LATER or rel.parts[0] == STEERING
+    """Written after the run: the approval, and the steering pack (also while release stages it)."""
+    return rel.as_posix() in _WRITTEN_LATER or rel.parts[0] == STEERING or rel.parts[0].startswith(f".{STEERING}-")
 
 
 def _shown(path: Path, run_dir: Path) -> str:
@@ -124,7 +125,7 @@ def _changed_message(run_dir: Path, verb: str, changes: list[str]) -> str:
 
 def run_state(run_dir: Path) -> str:
     """failed, draft, approved, released, or changed after approval (in Danish)."""
-    manifest = read_manifest(run_dir)
+    manifest = read_manifest(_existing_run(run_dir))
     if manifest.get("status") != "ok":
         return FAILED
     approval = read_approval(run_dir)

@@ -22,12 +22,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--out", type=Path, default=Path("reports"), help="folder for run folders")
     run.add_argument("--run-id", help="name of the run folder (default: time stamp and params name)")
 
+    approve = commands.add_parser("approve", help="record the internal approval of a run")
+    approve.add_argument("run", type=Path)
+    approve.add_argument("--by", required=True, help="the approver's name")
+    approve.add_argument("--role", help="the approver's role, e.g. afdelingschef")
+    approve.add_argument("--note", help="a remark kept with the approval")
+
+    release = commands.add_parser("release", help="write the steering pack of an approved, unchanged run")
+    release.add_argument("run", type=Path)
+
+    status = commands.add_parser("status", help="list runs and their state")
+    status.add_argument("run", type=Path, nargs="?", help="one run folder (default: every run in --out)")
+    status.add_argument("--out", type=Path, default=Path("reports"), help="folder of run folders")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "validate":
             return _validate(args.params)
         if args.command == "run":
             return _run(args.params, args.out, args.run_id)
+        if args.command == "approve":
+            return _approve(args.run, args.by, args.role, args.note)
+        if args.command == "release":
+            return _release(args.run)
+        if args.command == "status":
+            return _status(args.run, args.out)
     except ParamsError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -55,6 +74,33 @@ def _run(params: Path, out: Path, run_id: str | None) -> int:
 
     run_dir = run_workbook(params, out_dir=out, run_id=run_id)
     print(f"Rapporterne er klar: {run_dir / 'index.html'}")
+    return 0
+
+
+def _approve(run: Path, by: str, role: str | None, note: str | None) -> int:
+    from kpro_econ.approval import approve
+
+    approval = approve(run, by, role, note)
+    print(f"Godkendt: {run} af {approval['approved_by']} ({approval['approved_at']})")
+    return 0
+
+
+def _release(run: Path) -> int:
+    from kpro_econ.release import release
+
+    pdf = release(run)
+    print(f"Frigivet til forretningsstyregruppen: {pdf}")
+    return 0
+
+
+def _status(run: Path | None, out: Path) -> int:
+    from kpro_econ.approval import list_runs, run_state
+
+    rows = [(run.name, run_state(run))] if run is not None else list_runs(out)
+    if not rows:
+        print(f"Ingen kørsler i {out}")
+    for run_id, state in rows:
+        print(f"{run_id}  {state}")
     return 0
 
 

@@ -5,6 +5,7 @@ Every cell and header is HTML-escaped: titles and notes come from users' registe
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -78,7 +79,9 @@ def style_table(
 ) -> Styler:
     """A report table: Danish formats per column, numbers right-aligned, no index, all text escaped."""
     formats = dict(formats or {})
-    styler = frame.style.hide(axis="index").format(escape="html", na_rep="")
+    # The table's CSS id comes from its content, not at random, so the same run gives the same page.
+    digest = hashlib.sha256(frame.to_csv().encode() + repr(caption).encode()).hexdigest()[:10]
+    styler = frame.style.hide(axis="index").format(escape="html", na_rep="").set_uuid(digest)
     if formats:
         styler = styler.format(cast(Any, formats), escape="html", na_rep="")
         numeric = list(formats)

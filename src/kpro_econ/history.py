@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpro_econ.approval import APPROVAL
 from kpro_econ.errors import ParamsError, Problem
 from kpro_econ.risk_register import risk_register
 from kpro_econ.tables_io import display_path, read_table
@@ -19,8 +20,14 @@ AUTO = "auto"
 REGISTER_CSV = Path("data") / "risk_register.csv"
 
 
-def find_previous_run(reports_dir: Path, params_path: Path) -> Path | None:
-    """The newest successful run folder under `reports_dir` made from the same params file."""
+def find_previous_run(
+    reports_dir: Path, params_path: Path, *, approved: bool = False, before: str | None = None
+) -> Path | None:
+    """The newest successful run folder under `reports_dir` made from the same params file.
+
+    With `approved`, only runs with an internal approval count; with `before` (an ISO start time),
+    only runs started before it.
+    """
     if not reports_dir.is_dir():
         return None
     wanted = params_path.resolve()
@@ -29,9 +36,14 @@ def find_previous_run(reports_dir: Path, params_path: Path) -> Path | None:
         manifest = folder / "manifest.json"
         if folder.name.startswith(".") or not manifest.is_file() or not (folder / REGISTER_CSV).is_file():
             continue
+        if approved and not (folder / APPROVAL).is_file():
+            continue
         data = json.loads(manifest.read_text(encoding="utf-8"))
+        started = str(data.get("started", ""))
+        if before is not None and started >= before:
+            continue
         if data.get("status") == "ok" and _same_file(data.get("params", {}).get("path"), wanted, reports_dir):
-            candidates.append((str(data.get("started", "")), folder.name, folder))
+            candidates.append((started, folder.name, folder))
     return max(candidates)[2] if candidates else None
 
 

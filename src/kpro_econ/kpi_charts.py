@@ -170,8 +170,9 @@ def per_1000_chart(per_1000: pd.DataFrame) -> Figure:
     fig, ax = new_figure(8.0, 3.6)
     shown = per_1000.dropna(subset=["active_per_1000"])
     regions = list(dict.fromkeys(shown["region"]))
-    sns.stripplot(data=shown, x="active_per_1000", y="region", order=regions, ax=ax,
-                  color=sns.color_palette(PALETTE)[0], size=4, jitter=0.2, orient="h")
+    # A swarm, not a strip: a strip's random jitter would make two runs of the same params differ.
+    sns.swarmplot(data=shown, x="active_per_1000", y="region", order=regions, ax=ax,
+                  color=sns.color_palette(PALETTE)[0], size=4, orient="h")
     # The region's median as a bar across its dots (seaborn's boxplot warns under Matplotlib 3.11).
     medians = shown.groupby("region")["active_per_1000"].median().reindex(regions)
     ax.scatter(medians.to_numpy(), range(len(regions)), marker="|", s=900, color=TARGET, linewidths=2,

@@ -284,3 +284,13 @@ def write_manifest(run_dir: Path, manifest: Mapping[str, Any]) -> Path:
 def read_manifest(run_dir: Path) -> dict[str, Any]:
     manifest: dict[str, Any] = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
     return manifest
+
+
+def read_tables(run_dir: Path) -> dict[str, pd.DataFrame]:
+    """The tables a run wrote to `data/*.csv`, by name, with floats read back exactly as written."""
+    import pandas as pd
+
+    return {
+        path.stem: pd.read_csv(path, encoding="utf-8", float_precision="round_trip")
+        for path in sorted((run_dir / DATA_DIR).glob("*.csv"))
+    }

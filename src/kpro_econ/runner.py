@@ -7,13 +7,15 @@ One orchestration function, `run_workbook`, wires together the pieces that each 
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -87,6 +89,8 @@ class NotebookJob:
     params_name: str
     cell_timeout: int
     previous_run: str = ""
+    run_dir: str = ""
+    status: str = DRAFT_STATUS
 
 
 @dataclass(frozen=True)
@@ -186,7 +190,7 @@ def _build_and_publish(
         f"Kørsel {folder.run_id}: {_count(len(jobs), 'notesbog', 'notesbøger')}, "
         f"{_count(workers, 'proces', 'processer')}"
     )
-    results, tables = _execute_in_parallel(jobs, inputs, workers, say)
+    results, tables = _execute_in_parallel(jobs, inputs, workers, say, folder.tmp / runfolder.DATA_DIR)
 
     manifest = runfolder.new_manifest(
         run_id=folder.run_id,
@@ -205,7 +209,7 @@ def _build_and_publish(
     for result in results:
         assert result.html is not None
         (folder.tmp / f"{result.name}.html").write_text(result.html, encoding="utf-8")
-    written = runfolder.write_tables(folder.tmp / runfolder.DATA_DIR, tables)
+    written = sorted((folder.tmp / runfolder.DATA_DIR).iterdir())
     index = _index_page(inputs, params_path, folder.run_id, started, results, written, folder.tmp)
     (folder.tmp / "index.html").write_text(render_index(index), encoding="utf-8")
     runfolder.write_manifest(folder.tmp, runfolder.finish_manifest(manifest, folder.tmp, errors=[]))
@@ -213,27 +217,47 @@ def _build_and_publish(
 
 
 def _execute_in_parallel(
-    jobs: list[NotebookJob], inputs: WorkbookInputs, workers: int, say: Progress
+    jobs: list[NotebookJob], inputs: WorkbookInputs, workers: int, say: Progress, data_dir: Path
 ) -> tuple[list[NotebookResult], dict[str, pd.DataFrame] | BaseException]:
-    """Notebooks in worker processes while this process computes the tables for `data/`."""
+    """Notebooks in worker processes while this process computes the tables and writes them to `data_dir`.
+
+    A notebook that reads the run's own tables (it has a `run_dir` parameter, like the steering
+    summary) is started once they are written; the others start at once.
+    """
     from kpro_econ.workbook import compute_tables
 
     # "spawn", not fork: this process has imported pandas and may hold threads, and a forked copy
     # of a process with threads can deadlock; spawned workers start clean.
     context = multiprocessing.get_context("spawn")
     results: dict[str, NotebookResult] = {}
+    later = [job for job in jobs if reads_run_tables(job.source)]
     with (
         ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
         ThreadPoolExecutor(max_workers=1) as tables_thread,
     ):
-        futures = {pool.submit(execute_and_render, job): job for job in jobs}
-        tables_future = tables_thread.submit(compute_tables, inputs)
+        futures = {pool.submit(execute_and_render, job): job for job in jobs if job not in later}
+        tables = _outcome(tables_thread.submit(compute_tables, inputs))
+        if not isinstance(tables, BaseException):
+            runfolder.write_tables(data_dir, tables)
+            run_dir = str(data_dir.parent.resolve())
+            futures.update({pool.submit(execute_and_render, replace(job, run_dir=run_dir)): job for job in later})
         for done, future in enumerate(as_completed(futures), start=1):
             result = _result_of(future, futures[future])
             results[result.name] = result
-            say(_progress_line(done, len(jobs), result))
-        tables = _outcome(tables_future)
+            say(_progress_line(done, len(futures), result))
+    missing = [job for job in jobs if job.source.stem not in results]  # not started: the tables failed
+    for job in missing:
+        results[job.source.stem] = NotebookResult(job.source.stem, job.source.stem, 0.0, None, None)
     return [results[job.source.stem] for job in jobs], tables
+
+
+def reads_run_tables(notebook: Path) -> bool:
+    """Whether the notebook's parameters cell declares `run_dir`: it reads the run's own tables."""
+    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    return any(
+        "parameters" in cell.get("metadata", {}).get("tags", []) and "run_dir" in "".join(cell.get("source", ""))
+        for cell in cells
+    )
 
 
 def _result_of(future: Future[NotebookResult], job: NotebookJob) -> NotebookResult:
@@ -263,7 +287,7 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
     title = notebook_title(source_nb, fallback=name)
     # Every notebook gets the same run: the params, and the earlier run its trend compares with
     # (resolved once by the runner, so that all reports compare with the same run).
-    offered = {"params_path": str(job.params_path), "previous_run": job.previous_run}
+    offered = {"params_path": str(job.params_path), "previous_run": job.previous_run, "run_dir": job.run_dir}
     declared = papermill.inspect_notebook(str(job.source))
     try:
         executed = papermill.execute_notebook(
@@ -277,7 +301,7 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
             execution_timeout=job.cell_timeout,
             kernel_manager_class=OwnPythonKernelManager,
         )
-        html = render_report(executed, ReportHeader(title, job.run_id, job.params_name, DRAFT_STATUS))
+        html = render_report(executed, ReportHeader(title, job.run_id, job.params_name, job.status))
     except PapermillExecutionError as exc:
         failure = NotebookFailure(name, _failed_cell(source_nb, job.executed), str(exc.ename), str(exc.evalue))
         return NotebookResult(name, title, time.perf_counter() - clock, None, failure)
@@ -358,6 +382,8 @@ def _publish_failure(
                 "evalue": f"compute_tables: {tables}",
             }
         )
+    # The tables may already be written for the notebooks that read them: a failed run keeps none.
+    shutil.rmtree(folder.tmp / runfolder.DATA_DIR, ignore_errors=True)
     runfolder.write_manifest(folder.tmp, runfolder.finish_manifest(manifest, folder.tmp, errors=errors))
     run_dir = runfolder.publish(folder)
     say(f"Fejlen er gemt i {run_dir / runfolder.MANIFEST}")
