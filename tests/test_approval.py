@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import REPO, kpro_econ_command, run_cli
 
@@ -154,3 +155,22 @@ def test_a_failed_run_cannot_be_approved(copy: Path):
     done = run_cli("approve", str(failed), "--by", "X", cwd=copy)
     assert done.returncode != 0 and "fejlede" in done.stderr
     assert run_cli("status", str(failed), cwd=copy).stdout.strip().endswith("fejlet")
+
+
+def test_a_later_run_shows_the_trend_and_what_changed_since_the_approved_run(copy: Path):
+    approved = runs(copy)[0]
+    register = pd.read_csv(copy / "data" / "risk_register.csv", dtype=str, keep_default_na=False)
+    at = register["id"] == "R04"
+    assert register.loc[at, ["likelihood_residual", "impact_residual"]].values.tolist() == [["4", "2"]]
+    register.loc[at, "likelihood_residual"] = "5"  # residual score 4 × 2 = 8 → 5 × 2 = 10
+    register.to_csv(copy / "data" / "risk_register.csv", index=False)
+    done = run_cli("run", "params/default.yaml", cwd=copy)
+    assert done.returncode == 0, done.stderr
+    latest = runs(copy)[-1]
+    manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["compared_to"] == runs(copy)[-2].name
+    trend = pd.read_csv(latest / "data" / "risk_register.csv").set_index("id")["trend"]
+    assert trend["R04"] == "↑" and trend["R01"] == "→"
+    summary = (latest / "steering_summary.html").read_text(encoding="utf-8")
+    assert f"senest godkendte kørsel {approved.name}" in summary
+    assert "score 8 → 10" in summary

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DEFAULT_PARAMS, REPO, CliRun, files_in
+import yaml
+from conftest import DEFAULT_PARAMS, REPO, CliRun, files_in, run_cli
 
 from kpro_econ import runfolder
 from kpro_econ.inputs import load_inputs
@@ -21,7 +22,8 @@ TOLERANCE = 1e-6
 
 @pytest.fixture(scope="module")
 def expected_tables() -> dict[str, pd.DataFrame]:
-    return compute_tables(load_inputs(REPO / DEFAULT_PARAMS))
+    # The default run writes to an empty folder: nothing earlier to compare the risks with.
+    return compute_tables(load_inputs(REPO / DEFAULT_PARAMS, previous_run=""))
 
 
 def _as_written_to_csv(table: pd.DataFrame) -> pd.DataFrame:
@@ -118,3 +120,19 @@ def test_every_report_has_its_danish_title_and_the_draft_header(default_run_dir:
         assert "Udkast – afventer intern godkendelse" in html
         assert f'href="{name}.html"' in index
         assert "<script src" not in html
+
+
+def test_params_without_risk_and_kpi_sections_run_only_the_cost_report(tmp_path: Path) -> None:
+    raw = yaml.safe_load((REPO / DEFAULT_PARAMS).read_text(encoding="utf-8"))
+    for section in ("risk", "kpi", "monte_carlo"):  # the correlation group names risks
+        raw.pop(section)
+    raw["change_requests"]["register"] = str(REPO / "data" / "change_requests.csv")
+    raw["allocation"]["municipalities"] = str(REPO / "data" / "municipalities.csv")
+    params = tmp_path / "kun_omkostninger.yaml"
+    params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    done = run_cli("run", str(params), "--out", str(tmp_path / "reports"))
+    assert done.returncode == 0, done.stderr
+    assert "Springer risk_register over: parametrene har ingen risk-sektion" in done.stderr
+    [run_dir] = (tmp_path / "reports").iterdir()
+    assert sorted(p.name for p in run_dir.glob("*.html")) == ["cost_model.html", "index.html"]
+    assert not (run_dir / "data" / "risk_register.csv").exists()

@@ -96,13 +96,13 @@ def test_adoption_from_xlsx_with_date_cells(tmp_path):
     ("2024-01,support_requests,medarbejder,Log-in,,-3", "value", "0 or more"),
     ("2024-01,support_requests,medarbejder,Log-in,,2.5", "value", "whole number"),
     ("2024-01,support_requests,fax,Log-in,,3", "channel", "borger, medarbejder"),
-    ("2024-01,support_requests,borger,,,3", "category", "category is required"),
+    ("2024-01,support_requests,borger,,,3", "category", "is required for support_requests"),
     ("2024-01,errors,,,fatal,1", "severity", "kritisk, høj, middel, lav"),
     ("2024-13,errors,,,lav,1", "month", "not a month"),
     ("januar 2024,errors,,,lav,1", "month", "not a month"),
     ("2024-01,uptime,,,,99", "measure", "must be one of"),
     ("2024-01,errors,,,høj,n/a", "value", "not a number"),
-    ("2024-01,availability_pct,borger,,,99", "channel", "must be blank"),
+    ("2024-01,availability_pct,borger,,,99", "channel", "must be blank for availability_pct"),
     ("2024-01,response_median_ms,,,,0", "value", "above 0 ms"),
 ])
 def test_bad_operations_row_names_file_line_and_field(tmp_path, bad_row, field, message):
@@ -114,7 +114,22 @@ def test_bad_operations_row_names_file_line_and_field(tmp_path, bad_row, field, 
 def test_category_required_for_support_requests_is_named(tmp_path):
     found = problems(tmp_path, "operations.csv", [OPS_HEADER, *GOOD_MONTH,
                                                   "2024-01,support_requests,borger,,,3"], kpi_inputs.operations)
-    assert str(found[0]).startswith("operations.csv:7: category: category is required for support_requests")
+    assert str(found[0]) == "operations.csv:7: category: is required for support_requests"  # the column once
+
+
+def test_a_check_across_columns_names_the_column_once_and_shows_its_cell_as_typed(tmp_path):
+    lines = [OPS_HEADER, *GOOD_MONTH, "2024-01,support_requests,borger,Andet,kritisk,3"]
+    found = problems(tmp_path, "operations.csv", lines, kpi_inputs.operations)
+    assert [str(p) for p in found] == [
+        "operations.csv:7: severity: must be blank for support_requests (got 'kritisk')"]
+    # A number is shown bare, as the user typed it: here with the decimal comma of Danish Excel.
+    path = tmp_path / "operations.csv"
+    path.write_text("month;measure;channel;category;severity;value\n2024-01;availability_pct;;;;100,5\n",
+                    encoding="utf-8")
+    with pytest.raises(ParamsError) as caught:
+        kpi_inputs.operations(read_table(path), "operations.csv")
+    assert [str(p) for p in caught.value.problems] == [
+        "operations.csv:2: value: must be a percentage between 0 and 100 for availability_pct (got 100,5)"]
 
 
 def test_downtime_longer_than_the_month(tmp_path):
@@ -145,7 +160,8 @@ def test_month_without_availability_and_a_gap_between_months(tmp_path):
     assert "2024-04 has no availability figure (a row with availability_pct or downtime_minutes)" in messages
     assert "no rows for 2024-02 (the months run from 2024-01 to 2024-04)" in messages
     assert "no rows for 2024-03 (the months run from 2024-01 to 2024-04)" in messages
-    assert all(p.file == "operations.csv" and p.line is None for p in found)
+    # The month without availability is named at its first row; a gap has no row to point at.
+    assert {(p.line, p.message[:7]) for p in found} == {(7, "2024-04"), (None, "no rows")}
 
 
 def test_p95_below_median(tmp_path):
@@ -153,7 +169,7 @@ def test_p95_below_median(tmp_path):
              "2024-01,response_p95_ms,,,,399"]
     found = problems(tmp_path, "operations.csv", lines, kpi_inputs.operations)
     assert where(found) == {("operations.csv", 4, "value")}
-    assert found[0].value == "399"
+    assert found[0].value == "399" and str(found[0]).endswith("(got 399)")
 
 
 def test_missing_and_unknown_columns(tmp_path):

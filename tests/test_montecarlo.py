@@ -235,3 +235,20 @@ def test_the_default_model_runs_with_the_default_register():
     result = simulate(params, requests, register_, iterations=20_000)
     assert result.base < result.percentiles["P50"] < result.percentiles["P95"]
     assert result.contingency > 0
+
+
+def test_a_million_iterations_run_in_chunks_in_well_under_a_gigabyte():
+    import tracemalloc
+
+    from kpro_econ.inputs import load_inputs
+
+    base = load_inputs(ROOT / "params" / "default.yaml", previous_run="").base
+    tracemalloc.start()
+    try:
+        result = simulate(base.params, base.change_requests, base.risks, iterations=1_000_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.iterations == 1_000_000
+    assert peak < 256 * 2**20  # measured about 85 MiB; a gigabyte is the limit the issue sets
+    assert result.percentiles["P50"] < result.percentiles["P80"] < result.percentiles["P95"]

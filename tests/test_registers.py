@@ -125,7 +125,7 @@ def test_municipality_problems_name_code_line_and_value(tmp_path: Path) -> None:
     )
     df = _csv(tmp_path, text)
     assert _messages(municipalities, df, "m.csv") == [
-        "m.csv:99: wave: Input should be less than or equal to 5 (got '9')",
+        "m.csv:99: wave: Input should be less than or equal to 5 (got 9)",
         "m.csv:3: name: does not match code 147 (Frederiksberg) (got 'Frederiksbjerg')",
         "m.csv:97: region: Aalborg (851) is in Region Nordjylland (got 'Region Midtjylland')",
         "m.csv:99: code: duplicate municipality (also on line 2) (got 101)",
@@ -281,9 +281,9 @@ def test_change_request_problems(tmp_path: Path) -> None:
         "ÆØ-3,KIH,godkendt,medium,1e5x,,260000,2024,,,,,,\n"  # 4: status, priority, number, blank
     )
     assert _messages(change_requests, _csv(tmp_path, CR_HEADER + rows), "cr.csv") == [
-        "cr.csv:2: approval_probability: approval_probability is required for a proposed change request",
+        "cr.csv:2: approval_probability: is required for a proposed change request",
         "cr.csv:3: requested_date: not a valid date (month must be in 1..12) (got '2024-13-01')",
-        "cr.csv:3: estimate_low: estimate_low must be <= estimate_mode (got 300,000 > 150,000)",
+        "cr.csv:3: estimate_low: must be <= estimate_mode (got 300,000 > 150,000)",
         "cr.csv:4: estimate_low: not a number with a decimal point, as this file uses (e.g. 386708.50) "
         "(got '1e5x')",
         "cr.csv:4: status: Input should be 'proposed', 'approved', 'in_progress', 'delivered' or 'rejected' "

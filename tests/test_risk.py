@@ -131,6 +131,33 @@ def test_a_bad_cell_is_one_problem_naming_file_line_and_field(case, changes, fie
     assert str(problems[0]).startswith(f"{FILE}:3: {field}: ")
 
 
+def test_an_unreadable_cost_is_one_problem_not_also_a_blank_one():
+    problems = problems_of(as_read(row(cost_high="600 tkr")))
+    assert [(p.line, p.field, p.value) for p in problems] == [(2, "cost_high", "600 tkr")]
+    assert problems[0].message.startswith("not a number with a decimal point")
+
+
+def test_a_missing_required_column_is_one_problem_at_the_header_line():
+    frame = as_read(row(), row(id="R2")).drop(columns=["last_reviewed"])
+    frame.attrs["header_line"] = 3  # blank lines above the header
+    assert [str(p) for p in problems_of(frame)] == [f"{FILE}:3: last_reviewed: required column is missing"]
+
+
+def test_plain_messages_and_values_as_typed():
+    danish = as_read(row(likelihood_inherent="0", mitigation_cost="-5000", cost_mode="1.300.000",
+                         cost_high="1.200.000"),
+                     row(id="R2", proximity="1999"), decimal=",")
+    assert [str(p) for p in problems_of(danish)] == [
+        f"{FILE}:2: likelihood_inherent: must be a whole number from 1 to 5 (got 0)",
+        f"{FILE}:2: mitigation_cost: Input should be greater than or equal to 0 (got -5000)",
+        # pydantic refuses a year before 2000; the controller's fix is a budget year all the same
+        f"{FILE}:3: proximity: must be one of the budget years 2025–2026, or blank (got 1999)",
+    ]
+    assert [str(p) for p in problems_of(as_read(row(cost_mode="1.300.000", cost_high="1.200.000"),
+                                                  decimal=","))] == [
+        f"{FILE}:2: cost_high: must be >= cost_mode (1300000) (got 1.200.000)"]
+
+
 def test_a_duplicate_id_names_the_line_of_the_first():
     problems = problems_of(as_read(row(), row(), row(id="R2")))
     assert [(p.line, p.field) for p in problems] == [(3, "id")]
@@ -157,6 +184,25 @@ def test_inline_items_name_the_item_and_its_line():
     [problem] = raised.value.problems
     assert (problem.file, problem.line, problem.field, problem.value) == (
         "params.yaml", 52, "risk.items.1.likelihood_residual", 7)
+
+
+def test_inline_items_name_the_line_of_the_bad_key_where_it_is_given():
+    items = [item("A"), item("B", likelihood_residual=7, title=None), item("A")]
+    key_lines = [{}, {"id": 52, "likelihood_residual": 58}, {"id": 64}]
+    with pytest.raises(ParamsError) as raised:
+        risk_register_from_items(items, "params.yaml", YEARS, lines=[40, 52, 64], key_lines=key_lines)
+    assert [str(p) for p in raised.value.problems] == [
+        "params.yaml:52: risk.items.1.title: required, but blank",  # no key: the item's line
+        "params.yaml:58: risk.items.1.likelihood_residual: must be a whole number from 1 to 5 (got 7)",
+        "params.yaml:64: risk.items.2.id: duplicate id (also on line 40) (got 'A')",
+    ]
+
+
+def test_a_band_colour_must_be_one_matplotlib_can_read():
+    assert Band(name="lav", min_score=1, max_score=25, colour="LightGreen").colour == "LightGreen"
+    for colour in ("grøn", "#ff00f", "red; background: url(x)", "none"):
+        with pytest.raises(ValidationError, match="not a colour"):
+            Band(name="lav", min_score=1, max_score=25, colour=colour)
 
 
 def test_bands_must_cover_every_score_once():

@@ -154,8 +154,7 @@ def test_user_text_is_drawn_literally():
     assert long.count("\n") == 1 and long.endswith("…")
 
 
-def test_an_unreadable_colour_falls_back_to_grey():
-    bands = [Band(name="x", min_score=1, max_score=25, colour="red; background: url(x)")]
-    assert rc.band_colours(bands) == {"x": rc.UNKNOWN_COLOUR}
+def test_band_colours_are_hex_and_text_contrasts():
+    assert rc.band_colours([Band(name="x", min_score=1, max_score=25, colour="red")]) == {"x": "#ff0000"}
     assert rc.band_colours(BANDS)["kritisk"] == "#ef9a9a"
     assert rc.text_colour_on("#ffffff") == "#000000" and rc.text_colour_on("#000000") == "#ffffff"

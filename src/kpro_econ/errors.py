@@ -27,8 +27,20 @@ class Problem:
         return f"{where}: {field}: {self.message}{got}"
 
 
+class AsTyped(str):
+    """A cell's text shown as the user typed it, without quotes: a number the column accepts, e.g. 6 or
+    1.200.000,50. Any other text is shown quoted, so that blanks and stray characters are visible."""
+
+
 def _short(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
+    if isinstance(value, AsTyped):
+        text = str(value)
+    elif isinstance(value, str):
+        text = repr(value)
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))  # -5000, not -5000.0
+    else:
+        text = str(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 

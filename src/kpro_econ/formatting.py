@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, cast
 
 import pandas as pd
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from pandas.io.formats.style import Styler
 
@@ -60,11 +60,6 @@ def danish_date(value: date | datetime | pd.Timestamp | None) -> str:
     if value is None or pd.isna(value):
         return ""
     return str(format_date(pd.Timestamp(value).date(), format="medium", locale=LOCALE))
-
-
-def danish_datetime(value: datetime) -> str:
-    """`25. nov. 2026 18.51` in Danish time conventions."""
-    return str(format_datetime(value, format="d. MMM y HH.mm", locale=LOCALE))
 
 
 Formatter = Callable[[Any], str]

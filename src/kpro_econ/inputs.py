@@ -79,11 +79,13 @@ def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir:
             if name == BASE_SCENARIO and not files.problems:
                 names = [i.name for i in uncertain_inputs(params, change_requests, risks)]
                 files.problems += [
-                    replace(p, line=files.line(at, ("monte_carlo", "correlations")))
+                    replace(p, line=_correlation_line(p.field, files, at))
                     for p in correlation_problems(params.monte_carlo, names, files.params_file)
                 ]
             operations, adoption = _kpi_inputs(params, files, at)
             loaded[name] = ScenarioInputs(name, params, change_requests, municipalities, risks, operations, adoption)
+        else:
+            _kpi_inputs(params, files, at)  # for their problems: those in every file are reported at once
     if files.problems:
         raise ParamsError(_unique(files.problems))
     previous = _previous_run(scenarios[BASE_SCENARIO], params_path, previous_run, reports_dir)
@@ -135,7 +137,12 @@ def _risks(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFr
     if settings.items is not None:
         items, file = settings.items, files.params_file
         lines = [files.line(at, ("risk", "items", str(i))) for i in range(len(items))]
-        risks = files.once(("risk_items", *at), lambda: risk_register_from_items(items, file, years, lines))
+        key_lines = [
+            {str(key): line for key in item if (line := files.line(at, ("risk", "items", str(i), str(key))))}
+            for i, item in enumerate(items)
+        ]
+        risks = files.once(("risk_items", *at),
+                           lambda: risk_register_from_items(items, file, years, lines, key_lines))
     elif settings.register_file is not None:
         risks = files.register(settings.register_file, at, ("risk", "register"),
                                lambda table, file: risk_register(table, file, years))
@@ -144,6 +151,15 @@ def _risks(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFr
                                       "give a register (a file) or items (inline)", line=files.line(at, ("risk",))))
         return False
     return False if risks is None else risks
+
+
+def _correlation_line(field_path: str, files: _InputFiles, at: tuple[str, ...]) -> int | None:
+    """Line of a correlation problem's key, `monte_carlo.correlations.<group>.inputs` or `.rank_correlation`
+    (a group's name may hold dots), else of its group, else of `correlations`."""
+    group, _, key = field_path.removeprefix("monte_carlo.correlations.").rpartition(".")
+    correlations = ("monte_carlo", "correlations")
+    return files.line(at, (*correlations, group, key)) or files.line(at, (*correlations, group)) or files.line(
+        at, correlations)
 
 
 def _kpi_inputs(

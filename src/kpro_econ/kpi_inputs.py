@@ -139,7 +139,7 @@ class OperationsRow(_Row):
 
     @model_validator(mode="after")
     def _consistent(self) -> OperationsRow:
-        # Messages start with the column they are about, so the problem names that column.
+        # Each message starts with the column it is about: the problem names that column and shows its cell.
         needed = _DIMENSIONS.get(self.measure, ())
         for column in ("channel", "category", "severity"):
             given = getattr(self, column) is not None
@@ -149,15 +149,14 @@ class OperationsRow(_Row):
                 raise ValueError(f"{column} must be blank for {self.measure}")
         value, measure = self.value, self.measure
         if measure == "availability_pct" and not 0 <= value <= 100:
-            raise ValueError(f"value must be a percentage between 0 and 100 for {measure} (got {value:g})")
+            raise ValueError(f"value must be a percentage between 0 and 100 for {measure}")
         if measure == "downtime_minutes" and not 0 <= value <= minutes_in_month(self.month):
             minutes = minutes_in_month(self.month)
-            raise ValueError(f"value must be between 0 and the month's {minutes} minutes for {measure} "
-                             f"(got {value:g})")
+            raise ValueError(f"value must be between 0 and the month's {minutes} minutes for {measure}")
         if measure.startswith("response") and value <= 0:
-            raise ValueError(f"value must be above 0 ms for {measure} (got {value:g})")
+            raise ValueError(f"value must be above 0 ms for {measure}")
         if measure in _DIMENSIONS and (value < 0 or not value.is_integer()):
-            raise ValueError(f"value must be a whole number, 0 or more, for {measure} (got {value:g})")
+            raise ValueError(f"value must be a whole number, 0 or more, for {measure}")
         return self
 
 
@@ -185,8 +184,8 @@ class AdoptionRow(_Row):
         if self.name is not None and code_for_name(self.name) != self.code:
             raise ValueError(f"name does not match code {self.code} ({BY_CODE[self.code][0]})")
         if self.actual_go_live is not None and self.actual_go_live > _month_end(self.month):
-            raise ValueError(f"actual_go_live {self.actual_go_live} is after the month this row reports "
-                             f"({self.month:%Y-%m}); an extract cannot report a later go-live")
+            raise ValueError(f"actual_go_live is after the month this row reports ({self.month:%Y-%m}); "
+                             "an extract cannot report a later go-live")
         return self
 
 
@@ -231,12 +230,14 @@ def _monthly_figures(rows: list[_Figure], file: str) -> list[Problem]:
     """Each month has an availability figure; its 95th percentile is not below its median."""
     problems = []
     by_month: dict[date, dict[str, _Figure]] = {}
+    first_line: dict[date, int | None] = {}
     for line, row, cells in rows:
         by_month.setdefault(row.month, {})[row.measure] = (line, row, cells)
+        first_line.setdefault(row.month, line)
     for month, figures in sorted(by_month.items()):
         if not figures.keys() & set(AVAILABILITY_MEASURES):
             problems.append(Problem(file, "measure", f"{month:%Y-%m} has no availability figure "
-                                    "(a row with availability_pct or downtime_minutes)"))
+                                    "(a row with availability_pct or downtime_minutes)", line=first_line[month]))
         median, p95 = figures.get("response_median_ms"), figures.get("response_p95_ms")
         if median and p95 and p95[1].value < median[1].value:
             message = f"response_p95_ms is below response_median_ms of {month:%Y-%m} ({median[1].value:g})"

@@ -185,7 +185,16 @@ class Band(_Frozen):
     name: str = Field(description="Danish band name, e.g. lav, middel, høj, kritisk.")
     min_score: int = Field(ge=1, le=25, description="Lowest score in the band.")
     max_score: int = Field(ge=1, le=25, description="Highest score in the band.")
-    colour: str = Field(description="Background colour of the band in tables and heat maps.")
+    colour: str = Field(description="Background colour of the band in tables and heat maps, e.g. #ef9a9a.")
+
+    @field_validator("colour")
+    @classmethod
+    def _readable_colour(cls, colour: str) -> str:
+        from matplotlib.colors import is_color_like  # here: reading params need not load matplotlib
+
+        if not is_color_like(colour) or colour.strip().lower() == "none":  # none: no colour, black in a table
+            raise ValueError("not a colour (write a hex code like #ef9a9a or a name like salmon)")
+        return colour
 
 
 DEFAULT_BANDS = (

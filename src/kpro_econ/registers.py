@@ -15,7 +15,7 @@ from typing import Any, Generic, Literal, NamedTuple, TypeVar
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from kpro_econ.errors import ParamsError, Problem
+from kpro_econ.errors import AsTyped, ParamsError, Problem
 from kpro_econ.municipality_list import BY_CODE, REGIONS, code_for_name, region_for
 from kpro_econ.params import ChangeRequest
 from kpro_econ.tables_io import HEADER_LINE, parse_bool, parse_date, parse_integer, parse_number
@@ -273,7 +273,7 @@ def _latest_counts(table: pd.DataFrame, file: str) -> tuple[dict[int, _Count], l
             problems.append(Problem(file, "INDHOLD", str(exc), row["INDHOLD"], line))
             continue
         if citizens <= 0:
-            problems.append(Problem(file, "INDHOLD", "citizens must be above 0", row["INDHOLD"], line))
+            problems.append(Problem(file, "INDHOLD", "citizens must be above 0", AsTyped(str(row["INDHOLD"])), line))
         count = _Count((int(quarter[1]), int(quarter[2])), quarter[0], citizens, line)
         if code in counts and counts[code].quarter == count.quarter:
             problems.append(Problem(
@@ -331,11 +331,20 @@ def validate_rows(
             except ValueError as exc:
                 problems.append(Problem(file, column, str(exc), text, line))
                 reported.add(column)
+            else:
+                cells[column] = shown_as_typed(text, kinds[column])
         try:
             rows.append(_Row(line, model.model_validate(values), cells))
         except ValidationError as exc:
-            problems += [p for p in _row_problems(exc, file, line, cells) if p.field not in reported]
+            found = _row_problems(exc, file, line, cells, set(model.model_fields))
+            problems += [p for p in found if p.field not in reported]
     return rows, problems
+
+
+def shown_as_typed(text: str, kind: str) -> str:
+    """A cell that was read without fault, as a problem shows it: a number bare as the user typed it
+    (`(got 6)`, `(got 1.200.000)`), anything else quoted (`(got 'åben')`)."""
+    return AsTyped(text) if kind in ("number", "integer") else text
 
 
 def _known_columns(
@@ -361,20 +370,23 @@ def _known_columns(
 
 
 def _row_problems(
-    exc: ValidationError, file: str, line: int | None, cells: dict[str, str | None]
+    exc: ValidationError, file: str, line: int | None, cells: dict[str, str | None], fields: set[str]
 ) -> list[Problem]:
     problems = []
     for err in exc.errors():
         message = str(err["msg"]).removeprefix("Value error, ")
-        if err["loc"]:
-            field = str(err["loc"][0])
-        else:  # a check across columns: its message starts with the column it is about
-            first = message.split(" ", 1)[0]
-            field = first if first in cells else "-"
+        field = str(err["loc"][0]) if err["loc"] else "-"
+        value = cells.get(field)
+        if not err["loc"]:  # a check across columns: its message starts with the column it is about
+            first, _, rest = message.partition(" ")
+            if first in fields and rest:
+                field, message, value = first, rest, cells.get(first)
+                if "(got " in message:  # it already shows what it compared, e.g. (got 300,000 > 150,000)
+                    value = None
         if err["type"] == "missing":
             problems.append(Problem(file, field, "required, but the cell is blank", line=line))
         else:
-            problems.append(Problem(file, field, message, cells.get(field) if err["loc"] else None, line))
+            problems.append(Problem(file, field, message, value, line))
     return problems
 
 

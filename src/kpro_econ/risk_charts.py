@@ -23,7 +23,6 @@ from kpro_econ.montecarlo import SimulationResult, percentile_name
 from kpro_econ.params import Band
 from kpro_econ.risk import band_of
 
-UNKNOWN_COLOUR = "#e0e0e0"
 LOW_COLOUR, HIGH_COLOUR, MARK_COLOUR = "#4c78a8", "#e45756", "#37474f"
 TOTAL_AXIS = "Samlede udgifter i budgetperioden, {unit} (faste priser)"
 SCALE = range(1, 6)
@@ -32,15 +31,9 @@ LABEL_WIDTH = 46
 
 
 def band_colours(bands: Sequence[Band]) -> dict[str, str]:
-    """Each band's colour as `#rrggbb`; a colour matplotlib cannot read becomes neutral grey, so a
-    typo in the params cannot break a chart or put anything but a colour into a table's CSS."""
-    colours = {}
-    for band in bands:
-        try:
-            colours[band.name] = to_hex(band.colour)
-        except ValueError:
-            colours[band.name] = UNKNOWN_COLOUR
-    return colours
+    """Each band's colour as `#rrggbb` (the params accept only colours matplotlib can read), so
+    nothing but a colour reaches a table's CSS."""
+    return {band.name: to_hex(band.colour) for band in bands}
 
 
 def text_colour_on(background: str) -> str:

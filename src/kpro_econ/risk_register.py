@@ -8,6 +8,8 @@ and the trend are in `risk.py`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from datetime import date
 from numbers import Integral
 from typing import Any, Literal, get_args
@@ -16,7 +18,8 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kpro_econ.errors import ParamsError, Problem
-from kpro_econ.tables_io import parse_date, parse_integer, parse_number
+from kpro_econ.registers import shown_as_typed
+from kpro_econ.tables_io import HEADER_LINE, parse_date, parse_integer, parse_number
 
 Category = Literal[
     "drift", "økonomi", "leverance", "implementering", "support", "kontrakt", "organisation", "sikkerhed",
@@ -98,123 +101,162 @@ def risk_register(df: pd.DataFrame, file: str, years: Sequence[int] | None = Non
     proximity must be one of them (the pool and the mitigation line are placed in that year).
     """
     frame, problems = _known_columns(df, file)
+    missing_columns = {p.field for p in problems if p.message == _MISSING_COLUMN}
     decimal = str(df.attrs.get("decimal", "."))
-    rows: list[tuple[int | None, str, Risk]] = []
+    rows: list[tuple[_Row, Risk]] = []
     for label, cells in frame.iterrows():
         line = int(label) if isinstance(label, Integral) else None
         values: dict[str, Any] = {}
-        unparsed: set[str] = set()
+        shown: dict[str, Any] = {}
+        reported = set(missing_columns)  # each row would repeat the header's problem
         for column, text in cells.items():
             if text is None or pd.isna(text):
                 continue
-            parse = _PARSERS.get(RISK_KINDS[str(column)])
+            column, text = str(column), str(text)
+            parse = _PARSERS.get(RISK_KINDS[column])
             try:
-                values[str(column)] = parse(str(text), decimal) if parse else str(text)
+                values[column] = parse(text, decimal) if parse else text
             except ValueError as exc:
-                problems.append(Problem(file, str(column), str(exc), text, line))
-                unparsed.add(str(column))
-        risk = _validate(values, file, line, "", problems, skip=unparsed)
+                problems.append(Problem(file, column, str(exc), text, line))
+                reported.add(column)  # once: not again as blank, nor by the checks across fields
+            else:
+                shown[column] = shown_as_typed(text, RISK_KINDS[column])
+        row = _Row(file, line, "", shown, reported)
+        risk = _validate(values, row, years, problems)
         if risk is not None:
-            rows.append((line, "", risk))
-    problems += _register_problems(rows, file, years)
+            rows.append((row, risk))
+    problems += _register_problems(rows, years)
     if problems:
         raise ParamsError(problems)
-    return _frame([risk for _, _, risk in rows])
+    return _frame([risk for _, risk in rows])
 
 
 def risk_register_from_items(
     items: Sequence[Mapping[str, Any]], file: str, years: Sequence[int] | None = None,
-    lines: Sequence[int | None] | None = None,
+    lines: Sequence[int | None] | None = None, key_lines: Sequence[Mapping[str, int]] | None = None,
 ) -> pd.DataFrame:
-    """The inline register (`risk.items` in the params) as the same frame; fields `risk.items.N.x`."""
+    """The inline register (`risk.items` in the params) as the same frame; fields `risk.items.N.x`.
+
+    `lines` are the items' lines in the params file and `key_lines` the line of each key of each item:
+    a problem with a key names the key's line, any other (a missing key) the item's.
+    """
     problems: list[Problem] = []
-    rows: list[tuple[int | None, str, Risk]] = []
+    rows: list[tuple[_Row, Risk]] = []
     for i, item in enumerate(items):
         line = lines[i] if lines is not None and i < len(lines) else None
-        prefix = f"risk.items.{i}."
+        keys = key_lines[i] if key_lines is not None and i < len(key_lines) else {}
         values = {str(k): v for k, v in item.items() if str(k) not in DERIVED_COLUMNS and v is not None}
-        risk = _validate(values, file, line, prefix, problems)
+        row = _Row(file, line, f"risk.items.{i}.", values, frozenset(), keys)
+        risk = _validate(values, row, years, problems)
         if risk is not None:
-            rows.append((line, prefix, risk))
-    problems += _register_problems(rows, file, years)
+            rows.append((row, risk))
+    problems += _register_problems(rows, years)
     if problems:
         raise ParamsError(problems)
-    return _frame([risk for _, _, risk in rows])
+    return _frame([risk for _, risk in rows])
+
+
+_MISSING_COLUMN = "required column is missing"
+_SCORES = ("likelihood_inherent", "impact_inherent", "likelihood_residual", "impact_residual")
+
+
+@dataclass(frozen=True)
+class _Row:
+    """Where a row of the register (or an inline item) is, and what its problems show."""
+
+    file: str
+    line: int | None
+    prefix: str  # "" in a register file, "risk.items.N." inline
+    shown: Mapping[str, Any]  # each field's value as the user wrote it, for `(got VALUE)`
+    reported: AbstractSet[str] = frozenset()  # fields already reported: an unreadable cell, a missing column
+    key_lines: Mapping[str, int] = field(default_factory=dict)  # inline: the line of each key
+
+    def problem(self, name: str, message: str, value: Any = None) -> Problem:
+        return Problem(self.file, self.prefix + name, message, value, self.key_lines.get(name, self.line))
 
 
 def _known_columns(df: pd.DataFrame, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Columns matched case-insensitively; unknown and missing required columns are problems."""
     renamed = df.rename(columns=lambda c: str(c).strip().lower())
     known = set(RISK_KINDS) | DERIVED_COLUMNS
+    header = df.attrs.get(HEADER_LINE, 1)
     problems = [
-        Problem(file, str(c), f"unknown column (misspelt?); known columns: {', '.join(RISK_KINDS)}", line=1)
+        Problem(file, str(c), f"unknown column (misspelt?); known columns: {', '.join(RISK_KINDS)}", line=header)
         for c in df.columns if str(c).strip().lower() not in known
     ]
     duplicated = renamed.columns[renamed.columns.duplicated()]
-    problems += [Problem(file, str(c), "duplicate column", line=1) for c in duplicated]
+    problems += [Problem(file, str(c), "duplicate column", line=header) for c in duplicated]
     required = [name for name, info in Risk.model_fields.items() if info.is_required()]
-    problems += [Problem(file, c, "required column is missing", line=1) for c in required if c not in renamed]
+    problems += [Problem(file, c, _MISSING_COLUMN, line=header) for c in required if c not in renamed]
     renamed = renamed.loc[:, ~renamed.columns.duplicated()]
     return renamed[[c for c in renamed.columns if c in RISK_KINDS]], problems
 
 
-def _validate(
-    values: dict[str, Any], file: str, line: int | None, prefix: str, problems: list[Problem],
-    skip: set[str] | None = None,
-) -> Risk | None:
-    """The row as a Risk, or None with its problems appended (not again for cells already reported)."""
+def _validate(values: dict[str, Any], row: _Row, years: Sequence[int] | None, problems: list[Problem]) -> Risk | None:
+    """The row as a Risk, or None with its problems appended (not again for fields already reported)."""
     try:
         return Risk.model_validate(values)
     except ValidationError as exc:
         for err in exc.errors():
-            field = str(err["loc"][0]) if err["loc"] else "-"
-            if skip and field in skip:
+            name = str(err["loc"][0]) if err["loc"] else "-"
+            if name in row.reported:
                 continue
             if err["type"] == "missing":
-                problems.append(Problem(file, prefix + field, "required, but blank", line=line))
+                problems.append(row.problem(name, "required, but blank"))
             elif err["type"] == "extra_forbidden":
-                problems.append(Problem(file, prefix + field, "unknown key (misspelt?)", line=line))
+                problems.append(row.problem(name, "unknown key (misspelt?)"))
             else:
-                message = str(err["msg"]).removeprefix("Value error, ")
-                problems.append(Problem(file, prefix + field, message, values.get(field), line))
+                problems.append(row.problem(name, _message(name, err, values, years), row.shown.get(name)))
         return None
 
 
-def _register_problems(
-    rows: list[tuple[int | None, str, Risk]], file: str, years: Sequence[int] | None
-) -> list[Problem]:
+def _message(name: str, err: Any, values: Mapping[str, Any], years: Sequence[int] | None) -> str:
+    """Pydantic's message, put plainly where the register has its own words for it."""
+    if name in _SCORES:
+        return "must be a whole number from 1 to 5"
+    if name == "proximity" and err["type"] in {"greater_than_equal", "less_than_equal"}:
+        closed = str(values.get("status", "")).strip().lower() == "closed"
+        return _in_budget_years(years) if years and not closed else "must be a year from 2000 to 2100, or blank"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
+def _in_budget_years(years: Sequence[int]) -> str:
+    return f"must be one of the budget years {min(years)}–{max(years)}, or blank"
+
+
+def _register_problems(rows: list[tuple[_Row, Risk]], years: Sequence[int] | None) -> list[Problem]:
     """Checks across fields and rows: costs in order, owners, proximity in the budget years, unique ids."""
     problems: list[Problem] = []
     first_line: dict[str, int | None] = {}
-    for line, prefix, risk in rows:
-        problems += [Problem(file, prefix + field, message, value, line)
-                     for field, message, value in _row_problems(risk, years)]
+    for row, risk in rows:
+        problems += [row.problem(name, message, row.shown.get(name) if show else None)
+                     for name, message, show in _row_problems(risk, years) if name not in row.reported]
         if risk.id in first_line:
             where = f"line {first_line[risk.id]}" if first_line[risk.id] is not None else "an earlier item"
-            problems.append(Problem(file, prefix + "id", f"duplicate id (also on {where})", risk.id, line))
+            problems.append(row.problem("id", f"duplicate id (also on {where})", row.shown.get("id")))
         else:
-            first_line[risk.id] = line
+            first_line[risk.id] = row.line
     return problems
 
 
-def _row_problems(risk: Risk, years: Sequence[int] | None) -> list[tuple[str, str, Any]]:
-    found: list[tuple[str, str, Any]] = []
+def _row_problems(risk: Risk, years: Sequence[int] | None) -> list[tuple[str, str, bool]]:
+    """(field, message, whether to show the field's value) of each check across fields that fails."""
+    found: list[tuple[str, str, bool]] = []
     costs = {"cost_low": risk.cost_low, "cost_mode": risk.cost_mode, "cost_high": risk.cost_high}
     if risk.status != "closed":  # a closed risk can no longer cost anything; its estimate may be blank
-        found += [(name, f"required for a risk that is {risk.status}, but blank", None)
+        found += [(name, f"required for a risk that is {risk.status}, but blank", False)
                   for name, value in costs.items() if value is None]
     low, mode, high = costs.values()
     if low is not None and mode is not None and low > mode:
-        found.append(("cost_mode", f"must be >= cost_low ({low:g})", _plain(mode)))
+        found.append(("cost_mode", f"must be >= cost_low ({_plain(low)})", True))
     if mode is not None and high is not None and mode > high:
-        found.append(("cost_high", f"must be >= cost_mode ({mode:g})", _plain(high)))
+        found.append(("cost_high", f"must be >= cost_mode ({_plain(mode)})", True))
     if low is not None and high is not None and mode is None and low > high:
-        found.append(("cost_high", f"must be >= cost_low ({low:g})", _plain(high)))
+        found.append(("cost_high", f"must be >= cost_low ({_plain(low)})", True))
     if risk.status == "open" and not (risk.owner or "").strip():
-        found.append(("owner", "required for an open risk, but blank", None))
+        found.append(("owner", "required for an open risk, but blank", False))
     if years and risk.status != "closed" and risk.proximity is not None and risk.proximity not in years:
-        found.append(("proximity", f"must be one of the budget years {min(years)}–{max(years)}, or blank",
-                      risk.proximity))
+        found.append(("proximity", _in_budget_years(years), True))
     return found
 
 

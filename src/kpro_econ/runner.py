@@ -130,7 +130,10 @@ def run_workbook(
     params_path = Path(params_path)
     out_dir = Path(out_dir)
     inputs = load_inputs(params_path, reports_dir=out_dir)
-    notebooks = find_notebooks(notebooks_dir or default_notebooks_dir())
+    notebooks = [
+        nb for nb in find_notebooks(notebooks_dir or default_notebooks_dir())
+        if _applies(nb, inputs.base.params, say)
+    ]
     if run_id is not None:
         runfolder.check_run_id(run_id)
         runfolder.ensure_free(out_dir, run_id)
@@ -181,7 +184,7 @@ def _build_and_publish(
             run_id=folder.run_id,
             params_name=params_path.name,
             cell_timeout=cell_timeout,
-            previous_run=str(inputs.previous_run or ""),
+            previous_run=str(inputs.previous_run.resolve()) if inputs.previous_run else "",
         )
         for source in notebooks
     ]
@@ -249,6 +252,15 @@ def _execute_in_parallel(
     for job in missing:
         results[job.source.stem] = NotebookResult(job.source.stem, job.source.stem, 0.0, None, None)
     return [results[job.source.stem] for job in jobs], tables
+
+
+def _applies(notebook: Path, params: Any, say: Progress) -> bool:
+    """Whether the params have every section the notebook's metadata `kpro.requires` names."""
+    required = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {}).get("kpro", {}).get("requires", [])
+    missing = [section for section in required if getattr(params, section, None) is None]
+    if missing:
+        say(f"Springer {notebook.stem} over: parametrene har ingen {', '.join(missing)}-sektion")
+    return not missing
 
 
 def reads_run_tables(notebook: Path) -> bool:
