@@ -18,7 +18,7 @@ from kpro_econ.iman_conover import iman_conover, target_matrix
 from kpro_econ.montecarlo import (
     SUMMARY_COLUMNS,
     montecarlo_summary,
-    pert_distribution,
+    pert_shape,
     sample_pert,
     simulate,
     uncertain_inputs,
@@ -60,9 +60,9 @@ def event(risk_id: str, probability: float, cost: float) -> dict[str, Any]:
 
 # --- PERT ------------------------------------------------------------------------------------
 
-def test_pert_distribution_has_the_pert_mean_and_variance():
+def test_pert_shape_gives_the_pert_mean_and_variance():
     # L, M, H = 100, 200, 600: mean (100 + 800 + 600) / 6 = 250; variance (250−100)(600−250)/7 = 7,500
-    pert = pert_distribution(100, 200, 600)
+    pert = stats.beta(*pert_shape(100, 200, 600), loc=100, scale=500)
     assert pert.mean() == pytest.approx(250)
     assert pert.var() == pytest.approx(7_500)
     assert (pert.ppf(0), pert.ppf(1)) == pytest.approx((100, 600))

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
 from kpro_econ.errors import Problem
 from kpro_econ.params import MonteCarlo
@@ -40,7 +39,9 @@ def iman_conover(samples: Matrix, target: Matrix) -> Matrix:
     column of the samples is then sorted into the rank order of the matching column of T.
     """
     n = samples.shape[0]
-    scores = stats.norm.ppf(np.arange(1, n + 1) / (n + 1))
+    from scipy.special import ndtri  # the normal quantile; imported here, as scipy is slow to import
+
+    scores = ndtri(np.arange(1, n + 1) / (n + 1))
     laid_out = scores[_ranks(samples)]
     actual = np.corrcoef(laid_out, rowvar=False)
     transform = np.linalg.cholesky(target) @ np.linalg.inv(np.linalg.cholesky(actual))
@@ -54,7 +55,10 @@ def mean_rank_correlation(samples: Matrix) -> float:
     A risk that does not occur in most iterations is a column of tied zeros; no reordering can give
     it the full target correlation, and this measure says how much it got.
     """
-    ranks = stats.rankdata(samples, method="average", axis=0)
+    # scipy.stats takes most of a second to import: only a simulation with correlations needs it.
+    from scipy.stats import rankdata
+
+    ranks = rankdata(samples, method="average", axis=0)
     correlation = np.corrcoef(ranks, rowvar=False)
     k = samples.shape[1]
     return float((correlation.sum() - k) / (k * (k - 1)))

@@ -19,7 +19,6 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import stats
 
 from kpro_econ.costs import Resolve, Value, compute_cost_lines, resolve_mean
 from kpro_econ.errors import KproError, ParamsError
@@ -100,11 +99,6 @@ def pert_shape(low: float, mode: float, high: float) -> tuple[float, float]:
     """PERT's Beta shape on [low, high]: α = 1 + 4(M − L)/(H − L), β = 1 + 4(H − M)/(H − L)."""
     span = high - low
     return 1 + 4 * (mode - low) / span, 1 + 4 * (high - mode) / span
-
-
-def pert_distribution(low: float, mode: float, high: float) -> stats.rv_continuous:
-    """PERT(low, mode, high) as scipy's scaled Beta (for its mean, variance and quantiles); low < high."""
-    return stats.beta(*pert_shape(low, mode, high), loc=low, scale=high - low)
 
 
 def sample_pert(low: float, mode: float, high: float, size: int, rng: np.random.Generator) -> Draws:
