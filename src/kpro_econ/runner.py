@@ -312,9 +312,6 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
             cwd=str(job.source.parent),
             execution_timeout=job.cell_timeout,
             kernel_manager_class=OwnPythonKernelManager,
-            # Papermill would rewrite the whole notebook (images and all) after every cell; it still
-            # saves once at the end, failed or not, which is all the failure report needs.
-            request_save_on_cell_execute=False,
         )
         html = render_report(executed, ReportHeader(title, job.run_id, job.params_name, job.status))
     except PapermillExecutionError as exc:
