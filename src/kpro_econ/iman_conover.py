@@ -65,8 +65,12 @@ def mean_rank_correlation(samples: Matrix) -> float:
 
 
 def _ranks(samples: Matrix) -> NDArray[np.intp]:
-    """0-based rank of every value within its column."""
-    return np.argsort(np.argsort(samples, axis=0, kind="stable"), axis=0, kind="stable")
+    """0-based rank of every value within its column: the inverse of the sorting permutation
+    (one sort, not the two of argsort(argsort(...)))."""
+    order = np.argsort(samples, axis=0)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(samples.shape[0])[:, np.newaxis], axis=0)
+    return ranks
 
 
 def correlation_problems(settings: MonteCarlo, input_names: Sequence[str], file: str) -> list[Problem]:
