@@ -20,12 +20,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-import zmq
-from jupyter_client.kernelspec import KernelSpec
-from jupyter_client.manager import AsyncKernelManager
-
 from kpro_econ import runfolder
 from kpro_econ.errors import KproError, NotebookRunError
+from kpro_econ.kernels import OwnPythonKernelManager, discard_kernel, kernel_for, start_worker_kernel
 from kpro_econ.render import (
     DRAFT_STATUS,
     IndexPage,
@@ -48,34 +45,6 @@ if TYPE_CHECKING:
 # without it; likewise `render` and `runfolder` import nbconvert and pandas only when used.
 
 Progress = Callable[[str], None]
-
-
-class OwnPythonKernelManager(AsyncKernelManager):
-    """Starts ipykernel under the runner's own Python, whatever kernelspec is installed.
-
-    The notebooks ask for the `python3` kernelspec, which on a given machine may point at another
-    interpreter (a user-wide Jupyter, an old virtual environment) that lacks this package or has
-    other versions. The manifest records the runner's versions, so the kernel must be the runner's.
-    Async, like nbclient's own default: with a blocking client nbclient cannot enforce cell timeouts.
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        # Encrypt the kernel's TCP sockets (CurveZMQ) where jupyter_client and libzmq can: nothing
-        # else on the machine can then read the workbook's data in transit, and ipykernel stops
-        # warning about plain TCP on every start. "auto" encrypts only if the spec below says the
-        # installed ipykernel supports it.
-        if "transport_encryption" in self.class_trait_names() and zmq.has("curve"):
-            kwargs.setdefault("transport_encryption", "auto")
-        super().__init__(**kwargs)
-
-    @property
-    def kernel_spec(self) -> KernelSpec:
-        # ipykernel's own spec for the Python running this code (its argv starts with
-        # sys.executable), exactly as `ipykernel install` would write it, but never read from disk.
-        from ipykernel.kernelspec import get_kernel_dict
-
-        spec = get_kernel_dict()
-        return KernelSpec(**{key: value for key, value in spec.items() if KernelSpec.class_traits().get(key)})
 
 
 @dataclass(frozen=True)
@@ -235,7 +204,8 @@ def _execute_in_parallel(
     results: dict[str, NotebookResult] = {}
     later = [job for job in jobs if reads_run_tables(job.source)]
     with (
-        ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
+        ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker_kernel,
+                            initargs=(jobs[0].source.parent,)) as pool,
         ThreadPoolExecutor(max_workers=1) as tables_thread,
     ):
         futures = {pool.submit(execute_and_render, job): job for job in jobs if job not in later}
@@ -312,12 +282,15 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
             cwd=str(job.source.parent),
             execution_timeout=job.cell_timeout,
             kernel_manager_class=OwnPythonKernelManager,
+            km=kernel_for(job.source.parent),
         )
         html = render_report(executed, ReportHeader(title, job.run_id, job.params_name, job.status))
     except PapermillExecutionError as exc:
+        discard_kernel()  # a failed notebook may leave its kernel in any state
         failure = NotebookFailure(name, _failed_cell(source_nb, job.executed), str(exc.ename), str(exc.evalue))
         return NotebookResult(name, title, time.perf_counter() - clock, None, failure)
     except Exception as exc:  # timeout, dead kernel, render error: the notebook did not finish
+        discard_kernel()
         failure = NotebookFailure(name, _failed_cell(source_nb, job.executed), type(exc).__name__, str(exc))
         return NotebookResult(name, title, time.perf_counter() - clock, None, failure)
     return NotebookResult(name, title, time.perf_counter() - clock, html, None)
@@ -328,21 +301,24 @@ def _failed_cell(source_nb: nbformat.NotebookNode, executed_path: Path) -> int |
 
     Papermill saves the executed notebook as it goes and marks each cell's status; it also inserts
     the injected-parameters cell and, on failure, banner cells, which shift indices. Cell ids
-    survive execution, so the failed cell's id finds it in the source.
+    survive execution, so the failed cell's id finds it in the source. A cell that timed out is
+    marked completed like any other, but it is the last one that started: execution stops there.
     """
     try:
         executed = read_notebook(executed_path)
     except (OSError, ValueError):
         return None
-    for cell in executed.cells:
-        status = cell.get("metadata", {}).get("papermill", {}).get("status")
-        errored = any(out.get("output_type") == "error" for out in cell.get("outputs", []))
-        if status in {"running", "failed"} or errored:
-            for index, source_cell in enumerate(source_nb.cells):
-                if source_cell.get("id") == cell.get("id"):
-                    return index
-            return None
-    return None
+    started = [cell for cell in executed.cells if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
+    failed = [
+        cell for cell in started
+        if cell["metadata"]["papermill"].get("status") in {"running", "failed"}
+        or any(out.get("output_type") == "error" for out in cell.get("outputs", []))
+    ]
+    culprit = (failed or started[-1:] or [None])[0]
+    if culprit is None:
+        return None
+    ids = [source_cell.get("id") for source_cell in source_nb.cells]
+    return ids.index(culprit.get("id")) if culprit.get("id") in ids else None
 
 
 def _progress_line(done: int, total: int, result: NotebookResult) -> str:
