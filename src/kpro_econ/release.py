@@ -18,8 +18,9 @@ from babel.dates import format_date
 
 from kpro_econ.approval import RELEASE, STEERING, check_release
 from kpro_econ.errors import KproError
+from kpro_econ.execute import NotebookJob, execute_and_render
 from kpro_econ.runfolder import read_manifest, sha256_file
-from kpro_econ.runner import NotebookJob, default_notebooks_dir, execute_and_render
+from kpro_econ.runner import default_notebooks_dir
 from kpro_econ.yaml_params import BASE_SCENARIO, load_params
 
 SUMMARY_NOTEBOOK = "steering_summary.ipynb"
