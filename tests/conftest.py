@@ -75,9 +75,10 @@ def kpro_econ_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "kpro_econ.cli"]
 
 
-def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, cwd: Path = REPO, timeout: float = CLI_TIMEOUT_S) -> subprocess.CompletedProcess[str]:
+    """`kpro-econ ARGS` in `cwd`, its output captured; it fails the test if it outlasts `timeout` seconds."""
     return subprocess.run(
-        [*kpro_econ_command(), *args], cwd=cwd, capture_output=True, text=True, timeout=CLI_TIMEOUT_S
+        [*kpro_econ_command(), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout
     )
 
 

@@ -2,7 +2,7 @@
 line, and for `run` nothing written under `--out`.
 
 Each case copies params/default.yaml and data/ into a temporary folder (so the relative paths in
-the params keep working), breaks one thing, and runs `python -m kpro_econ.cli` there.
+the params keep working), breaks one thing, and runs `kpro-econ` there (see cli_cases.py).
 """
 
 from __future__ import annotations
@@ -10,59 +10,25 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
-import subprocess
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cli_cases import (
+    PARAMS,
+    Case,
+    Expect,
+    assert_refused,
+    copy_project,
+    line_of,
+    replace_once,
+    run_refuses,
+    validate,
+    validate_refuses,
+)
 from openpyxl import Workbook
 
-ROOT = Path(__file__).resolve().parents[1]
-PARAMS = "params/default.yaml"
 CR = "data/change_requests.csv"
 MUNICIPALITIES = "data/municipalities.csv"
-
-
-def _copy_project(tmp_path: Path) -> Path:
-    (tmp_path / "params").mkdir(parents=True)
-    shutil.copy(ROOT / PARAMS, tmp_path / PARAMS)
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    return tmp_path
-
-
-def _replace(path: Path, old: str, new: str) -> int:
-    """Replace `old` (which must occur once) and return the 1-based line it was on."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} must occur once in {path.name}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
-
-
-def _line_of(path: Path, start: str) -> int:
-    """1-based line of the line that starts with `start`."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return next(i for i, line in enumerate(lines, start=1) if line.startswith(start))
-
-
-@dataclass(frozen=True)
-class Expect:
-    """What stderr must hold: `file` (`:line` when given) then `field`, and a part of the message."""
-
-    file: str
-    field: str
-    message: str
-    line: int | None = None
-
-    def check(self, stderr: str) -> None:
-        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
-        pattern = rf"^{re.escape(where)}: {re.escape(self.field)}: .*{re.escape(self.message)}"
-        assert re.search(pattern, stderr, re.MULTILINE), f"no line like {pattern!r} in:\n{stderr}"
-
-
-Case = Callable[[Path], Expect]
 
 
 def missing_params_file(root: Path) -> Expect:
@@ -71,39 +37,39 @@ def missing_params_file(root: Path) -> Expect:
 
 
 def yaml_syntax_error(root: Path) -> Expect:
-    line = _replace(root / PARAMS, "price_level_year: 2026", "\tprice_level_year: 2026")
+    line = replace_once(root / PARAMS, "price_level_year: 2026", "\tprice_level_year: 2026")
     return Expect(PARAMS, "-", "YAML syntax error", line)
 
 
 def misspelt_key(root: Path) -> Expect:
-    line = _replace(root / PARAMS, "discount_rate:", "discount_rte:")
+    line = replace_once(root / PARAMS, "discount_rate:", "discount_rte:")
     return Expect(PARAMS, "discount_rte", "unknown key (misspelt?)", line)
 
 
 def wrong_type(root: Path) -> Expect:
-    line = _replace(root / PARAMS, "price_level_year: 2026", "price_level_year: toogtyve")
+    line = replace_once(root / PARAMS, "price_level_year: 2026", "price_level_year: toogtyve")
     return Expect(PARAMS, "price_level_year", "valid integer", line)
 
 
 def negative_amount(root: Path) -> Expect:
-    _replace(root / PARAMS, "    value: 650000", "    value: -650000")
-    line = _line_of(root / PARAMS, "  annual_cost:")
+    replace_once(root / PARAMS, "    value: 650000", "    value: -650000")
+    line = line_of(root / PARAMS, "  annual_cost:")
     return Expect(PARAMS, "fte.annual_cost", "must not be negative", line)
 
 
 def low_above_mode(root: Path) -> Expect:
-    _replace(root / PARAMS, "    low: 2200000", "    low: 2500000")
-    return Expect(PARAMS, "fees.solution", "low must be <= mode", _line_of(root / PARAMS, "  solution:"))
+    replace_once(root / PARAMS, "    low: 2200000", "    low: 2500000")
+    return Expect(PARAMS, "fees.solution", "low must be <= mode", line_of(root / PARAMS, "  solution:"))
 
 
 def mode_above_high(root: Path) -> Expect:
-    _replace(root / PARAMS, "      mode: 0.05", "      mode: 0.40")
+    replace_once(root / PARAMS, "      mode: 0.05", "      mode: 0.40")
     return Expect(PARAMS, "support.renegotiation.change", "mode must be <= high",
-                  _line_of(root / PARAMS, "    change:"))
+                  line_of(root / PARAMS, "    change:"))
 
 
 def share_outside_0_1(root: Path) -> Expect:
-    line = _replace(root / PARAMS, "telma_fte_share: {value: 0.5", "telma_fte_share: {value: 1.5")
+    line = replace_once(root / PARAMS, "telma_fte_share: {value: 0.5", "telma_fte_share: {value: 1.5")
     return Expect(PARAMS, "fut_fee.telma_fte_share", "between 0 and 1", line)
 
 
@@ -112,27 +78,27 @@ def price_index_year_missing(root: Path) -> Expect:
     text = (root / PARAMS).read_text(encoding="utf-8")
     (root / PARAMS).write_text(re.sub(r"\n  2024: \{value: 0\.040[^\n]*", "", text), encoding="utf-8")
     return Expect(PARAMS, "price_index.2024", "support.base_price is in 2023 prices",
-                  _line_of(root / PARAMS, "price_index:"))
+                  line_of(root / PARAMS, "price_index:"))
 
 
 def duplicate_change_request_id(root: Path) -> Expect:
-    line = _replace(root / CR, "ÆØ-002,", "ÆØ-001,")
+    line = replace_once(root / CR, "ÆØ-002,", "ÆØ-001,")
     return Expect(CR, "id", "duplicate id (also on line 2)", line)
 
 
 def unknown_status(root: Path) -> Expect:
-    line = _replace(root / CR, ",in_progress,", ",igang,")
+    line = replace_once(root / CR, ",in_progress,", ",igang,")
     return Expect(CR, "status", "Input should be 'proposed', 'approved'", line)
 
 
 def unknown_priority(root: Path) -> Expect:
-    line = _replace(root / CR, "ÆØ-006,KAM: kopiering og versionering af spørgeskemaer,approved,middel,",
-                    "ÆØ-006,KAM: kopiering og versionering af spørgeskemaer,approved,medium,")
+    line = replace_once(root / CR, "ÆØ-006,KAM: kopiering og versionering af spørgeskemaer,approved,middel,",
+                        "ÆØ-006,KAM: kopiering og versionering af spørgeskemaer,approved,medium,")
     return Expect(CR, "priority", "Input should be 'høj', 'middel' or 'lav' (got 'medium')", line)
 
 
 def municipality_missing(root: Path) -> Expect:
-    _replace(root / MUNICIPALITIES, "\n840,Rebild,", "\n999,Rebild,")
+    replace_once(root / MUNICIPALITIES, "\n840,Rebild,", "\n999,Rebild,")
     return Expect(MUNICIPALITIES, "code", "municipality missing: 840 Rebild")
 
 
@@ -150,17 +116,17 @@ def utf16_register(root: Path) -> Expect:
 
 
 def missing_register_file(root: Path) -> Expect:
-    line = _replace(root / PARAMS, "../data/change_requests.csv", "../data/aendringer.csv")
+    line = replace_once(root / PARAMS, "../data/change_requests.csv", "../data/aendringer.csv")
     return Expect(PARAMS, "change_requests.register", "file not found: data/aendringer.csv", line)
 
 
 def bad_date(root: Path) -> Expect:
-    line = _replace(root / CR, ",2023-09-27,", ",2023-09-31,")
+    line = replace_once(root / CR, ",2023-09-27,", ",2023-09-31,")
     return Expect(CR, "approved_date", "not a valid date", line)
 
 
 def non_numeric_estimate(root: Path) -> Expect:
-    line = _replace(root / CR, ",400000,600000,1000000,", ",400000,600 tusind,1000000,")
+    line = replace_once(root / CR, ",400000,600000,1000000,", ",400000,600 tusind,1000000,")
     return Expect(CR, "estimate_mode", "not a number with a decimal point, as this file uses", line)
 
 
@@ -176,22 +142,22 @@ def estimate_with_bad_decimal(root: Path) -> Expect:
 
 
 def invalid_scenario_override(root: Path) -> Expect:
-    line = _replace(root / PARAMS, "annual_cost: {value: 780000", "annual_cost: {value: -780000")
+    line = replace_once(root / PARAMS, "annual_cost: {value: 780000", "annual_cost: {value: -780000")
     return Expect(PARAMS, "scenarios.Højere årsværkspris.fte.annual_cost", "must not be negative", line)
 
 
 def years_not_consecutive(root: Path) -> Expect:
-    line = _replace(root / PARAMS, "years: [2024, 2025, 2026, 2027, 2028]", "years: [2024, 2025, 2027, 2028]")
+    line = replace_once(root / PARAMS, "years: [2024, 2025, 2026, 2027, 2028]", "years: [2024, 2025, 2027, 2028]")
     return Expect(PARAMS, "years", "consecutive", line)
 
 
 def wrong_municipality_region(root: Path) -> Expect:
-    line = _replace(root / MUNICIPALITIES, "851,Aalborg,Region Nordjylland", "851,Aalborg,Region Midtjylland")
+    line = replace_once(root / MUNICIPALITIES, "851,Aalborg,Region Nordjylland", "851,Aalborg,Region Midtjylland")
     return Expect(MUNICIPALITIES, "region", "Aalborg (851) is in Region Nordjylland", line)
 
 
 def proposed_without_probability(root: Path) -> Expect:
-    line = _replace(root / CR, ",2025,0.7,", ",2025,,")
+    line = replace_once(root / CR, ",2025,0.7,", ",2025,,")
     return Expect(CR, "approval_probability", "required for a proposed change request", line)
 
 
@@ -201,18 +167,18 @@ def empty_csv(root: Path) -> Expect:
 
 
 def misspelt_register_column(root: Path) -> Expect:
-    _replace(root / CR, ",estimate_mode,", ",estimate_mod,")
+    replace_once(root / CR, ",estimate_mode,", ",estimate_mod,")
     return Expect(CR, "estimate_mod", "unknown column (misspelt?)", 1)
 
 
 def municipality_name_mismatch(root: Path) -> Expect:
-    line = _replace(root / MUNICIPALITIES, "147,Frederiksberg,", "147,Frederiksbjerg,")
+    line = replace_once(root / MUNICIPALITIES, "147,Frederiksberg,", "147,Frederiksbjerg,")
     return Expect(MUNICIPALITIES, "name", "does not match code 147 (Frederiksberg)", line)
 
 
 def folk1a_missing_municipality(root: Path) -> Expect:
-    _replace(root / PARAMS, "  municipalities: ../data/municipalities.csv",
-             "  municipalities: ../data/municipalities.csv\n  population: ../data/folk1a.csv")
+    replace_once(root / PARAMS, "  municipalities: ../data/municipalities.csv",
+                 "  municipalities: ../data/municipalities.csv\n  population: ../data/folk1a.csv")
     (root / "data" / "folk1a.csv").write_bytes("OMRÅDE;TID;INDHOLD\nAalborg;2024K3;222000\n".encode("cp1252"))
     return Expect("data/folk1a.csv", "OMRÅDE", "97 municipalities missing: 101 København, 147 Frederiksberg, "
                   "151 Ballerup, …")
@@ -227,7 +193,7 @@ def xlsx_register_cell(root: Path) -> Expect:
         sheet.append(row)
     sheet["H5"] = "toogtyve"  # year of the 4th request, sheet row 5
     workbook.save(root / "data" / "change_requests.xlsx")
-    _replace(root / PARAMS, "../data/change_requests.csv", "../data/change_requests.xlsx")
+    replace_once(root / PARAMS, "../data/change_requests.csv", "../data/change_requests.xlsx")
     return Expect("data/change_requests.xlsx", "year", "not a whole number (got 'toogtyve')", 5)
 
 
@@ -244,51 +210,29 @@ RUN_CASES: list[Case] = [yaml_syntax_error, price_index_year_missing, duplicate_
                          missing_register_file, utf16_register]
 
 
-def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kpro_econ.cli", *args], cwd=root, capture_output=True, text=True, timeout=120,
-    )
-
-
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)
 def test_validate_refuses(case: Case, tmp_path: Path) -> None:
-    root = _copy_project(tmp_path)
-    expect = case(root)
-
-    result = _cli(root, "validate", PARAMS)
-
-    assert result.returncode == 2, result.stderr
-    expect.check(result.stderr)
-    assert "Traceback" not in result.stderr
+    validate_refuses(case, tmp_path)
 
 
 @pytest.mark.parametrize("case", RUN_CASES, ids=lambda case: case.__name__)
 def test_run_refuses_and_writes_nothing(case: Case, tmp_path: Path) -> None:
     pytest.importorskip("kpro_econ.runner")
-    root = _copy_project(tmp_path / "project")
-    out = tmp_path / "out"
-    expect = case(root)
+    out = run_refuses(case, tmp_path)
 
-    result = _cli(root, "run", PARAMS, "--out", str(out))
-
-    assert result.returncode == 2, result.stderr
-    expect.check(result.stderr)
     assert not out.exists() or not any(out.iterdir())
-    assert not (root / "reports").exists()
 
 
 def test_the_shipped_params_validate(tmp_path: Path) -> None:
-    result = _cli(_copy_project(tmp_path), "validate", PARAMS)
+    result = validate(copy_project(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"OK: {PARAMS} (")
 
 
 def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
-    root = _copy_project(tmp_path)
+    root = copy_project(tmp_path)
     expected = [unknown_status(root), wrong_municipality_region(root), price_index_year_missing(root)]
 
-    result = _cli(root, "validate", PARAMS)
+    result = validate(root)
 
-    assert result.returncode == 2
-    for expect in expected:
-        expect.check(result.stderr)
+    assert_refused(result, *expected)

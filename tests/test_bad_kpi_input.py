@@ -2,26 +2,30 @@
 
 Exit code 2, one line per problem naming the file, the row's line and the field, and for `run` nothing
 written under `--out`. As in test_bad_input.py, each case copies params/default.yaml and data/ into a
-temporary folder, breaks one thing and runs `python -m kpro_econ.cli` there.
+temporary folder, breaks one thing and runs `kpro-econ` there (see cli_cases.py).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import shutil
-import subprocess
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cli_cases import (
+    PARAMS,
+    Case,
+    Expect,
+    assert_nothing_written,
+    assert_refused,
+    copy_project,
+    read_rows,
+    replace_once,
+    run_refuses,
+    validate,
+    validate_refuses,
+    write_rows,
+)
 from openpyxl import Workbook
 
-ROOT = Path(__file__).resolve().parents[1]
-PARAMS = "params/default.yaml"
 OPERATIONS = "data/operations.csv"
 ADOPTION = "data/adoption.csv"
 CR = "data/change_requests.csv"
@@ -35,33 +39,6 @@ FEB_ERRORS = FEB | {"measure": "errors", "severity": "lav"}
 AALBORG_MARCH = {"month": "2024-03", "code": "851"}
 
 
-def _copy_project(tmp_path: Path) -> Path:
-    (tmp_path / "params").mkdir(parents=True)
-    shutil.copy(ROOT / PARAMS, tmp_path / PARAMS)
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    return tmp_path
-
-
-def _replace(path: Path, old: str, new: str) -> int:
-    """Replace `old` (which must occur once) and return the 1-based line it was on."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} must occur once in {path.name}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
-
-
-def _rows(path: Path) -> list[list[str]]:
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    assert not any("\n" in cell for row in rows for cell in row), "row i must be on line i + 1"
-    return rows
-
-
-def _write(path: Path, rows: list[list[str]], delimiter: str = ",") -> None:
-    out = io.StringIO()
-    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-
-
 def _row(rows: list[list[str]], key: dict[str, str]) -> int:
     """Index of the one row whose cells match `key` (its line is the index + 1)."""
     header = rows[0]
@@ -71,32 +48,12 @@ def _row(rows: list[list[str]], key: dict[str, str]) -> int:
 
 def _set(path: Path, key: dict[str, str], **cells: str) -> int:
     """Set cells of the one row matching `key`; return its line (the header is line 1)."""
-    rows = _rows(path)
+    rows = read_rows(path)
     index = _row(rows, key)
     for column, value in cells.items():
         rows[index][rows[0].index(column)] = value
-    _write(path, rows)
+    write_rows(path, rows)
     return index + 1
-
-
-@dataclass(frozen=True)
-class Expect:
-    """What stderr must hold: `file` (`:line` when given) then `field`, and a part of the message; and how
-    many problems the case makes in all (one line each)."""
-
-    file: str
-    field: str
-    message: str
-    line: int | None = None
-    problems: int = 1
-
-    def check(self, stderr: str) -> None:
-        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
-        pattern = rf"^{re.escape(where)}: {re.escape(self.field)}: .*{re.escape(self.message)}"
-        assert re.search(pattern, stderr, re.MULTILINE), f"no line like {pattern!r} in:\n{stderr}"
-
-
-Case = Callable[[Path], Expect]
 
 
 # --- operations ---------------------------------------------------------------------------------
@@ -156,7 +113,7 @@ def p95_below_median(root: Path) -> Expect:
 
 
 def duplicate_month_and_measure(root: Path) -> Expect:
-    first = _row(_rows(root / OPERATIONS), FEB_MEDIAN) + 1
+    first = _row(read_rows(root / OPERATIONS), FEB_MEDIAN) + 1
     line = _set(root / OPERATIONS, FEB_P95, measure="response_median_ms")
     return Expect(OPERATIONS, "month", f"duplicate row for this month and measure (also on line {first})", line)
 
@@ -168,29 +125,29 @@ def sample_not_yes_or_no(root: Path) -> Expect:
 
 def decimal_comma_file_with_a_point(root: Path) -> Expect:
     # As Danish Excel saves it: semicolons and decimal comma; February's availability keeps an English point.
-    rows = _rows(root / OPERATIONS)
+    rows = read_rows(root / OPERATIONS)
     value = rows[0].index("value")
     for row in rows[1:]:
         row[value] = row[value].replace(".", ",")
     index = _row(rows, FEB_AVAILABILITY)
     rows[index][value] = "99.96"
-    _write(root / OPERATIONS, rows, delimiter=";")
+    write_rows(root / OPERATIONS, rows, delimiter=";")
     return Expect(OPERATIONS, "value", "not a number with a decimal comma, as this file uses (e.g. 386.708,50) "
                   "(got '99.96')", index + 1)
 
 
 def month_missing(root: Path) -> Expect:
-    rows = _rows(root / OPERATIONS)
-    _write(root / OPERATIONS, [row for row in rows if row[0] != "2024-05"])
+    rows = read_rows(root / OPERATIONS)
+    write_rows(root / OPERATIONS, [row for row in rows if row[0] != "2024-05"])
     # A gap has no row to point at: the file alone is named.
     return Expect(OPERATIONS, "month", "no rows for 2024-05 (the months run from 2024-01 to 2026-10)")
 
 
 def month_without_availability(root: Path) -> Expect:
-    rows = _rows(root / OPERATIONS)
+    rows = read_rows(root / OPERATIONS)
     availability = _row(rows, FEB_AVAILABILITY)
     rows = rows[:availability] + rows[availability + 1:]
-    _write(root / OPERATIONS, rows)
+    write_rows(root / OPERATIONS, rows)
     line = next(i for i, row in enumerate(rows) if row[0] == "2024-02") + 1  # the month's first row
     return Expect(OPERATIONS, "measure", "2024-02 has no availability figure (a row with availability_pct or "
                   "downtime_minutes)", line)
@@ -233,26 +190,26 @@ def go_live_after_the_month(root: Path) -> Expect:
 
 
 def duplicate_municipality_in_month(root: Path) -> Expect:
-    first = _row(_rows(root / ADOPTION), {"month": "2024-03", "code": "101"}) + 1
+    first = _row(read_rows(root / ADOPTION), {"month": "2024-03", "code": "101"}) + 1
     line = _set(root / ADOPTION, AALBORG_MARCH, code="101", name="København")
     return Expect(ADOPTION, "code", f"duplicate municipality in this month (also on line {first}) (got 101)", line)
 
 
 def missing_required_column(root: Path) -> Expect:
-    rows = _rows(root / ADOPTION)
+    rows = read_rows(root / ADOPTION)
     drop = rows[0].index("wave")
-    _write(root / ADOPTION, [row[:drop] + row[drop + 1:] for row in rows])
+    write_rows(root / ADOPTION, [row[:drop] + row[drop + 1:] for row in rows])
     return Expect(ADOPTION, "wave", "required column is missing", 1)
 
 
 def misspelt_column(root: Path) -> Expect:
-    _replace(root / ADOPTION, ",active_citizens,", ",aktive_borgere,")
+    replace_once(root / ADOPTION, ",active_citizens,", ",aktive_borgere,")
     # Also, rightly: "active_citizens: required column is missing".
     return Expect(ADOPTION, "aktive_borgere", "unknown column (misspelt?); known columns: month, code", 1, problems=2)
 
 
 def xlsx_adoption_bad_cell(root: Path) -> Expect:
-    rows = _rows(root / ADOPTION)
+    rows = read_rows(root / ADOPTION)
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -261,12 +218,12 @@ def xlsx_adoption_bad_cell(root: Path) -> Expect:
     index = _row(rows, AALBORG_MARCH)
     sheet.cell(row=index + 1, column=rows[0].index("active_citizens") + 1, value="mange")
     workbook.save(root / "data" / "adoption.xlsx")
-    _replace(root / PARAMS, "../data/adoption.csv", "../data/adoption.xlsx")
+    replace_once(root / PARAMS, "../data/adoption.csv", "../data/adoption.xlsx")
     return Expect("data/adoption.xlsx", "active_citizens", "not a whole number (got 'mange')", index + 1)
 
 
 def missing_operations_file(root: Path) -> Expect:
-    line = _replace(root / PARAMS, "../data/operations.csv", "../data/drift.csv")
+    line = replace_once(root / PARAMS, "../data/operations.csv", "../data/drift.csv")
     return Expect(PARAMS, "kpi.operations", "file not found: data/drift.csv", line)
 
 
@@ -295,54 +252,30 @@ RUN_CASES: list[Case] = [availability_above_100, p95_below_median, duplicate_mun
                          xlsx_adoption_bad_cell, approved_before_requested]
 
 
-def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kpro_econ.cli", *args], cwd=root, capture_output=True, text=True, timeout=120,
-    )
-
-
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)
 def test_validate_refuses(case: Case, tmp_path: Path) -> None:
-    root = _copy_project(tmp_path)
-    expect = case(root)
+    expect, result = validate_refuses(case, tmp_path)
 
-    result = _cli(root, "validate", PARAMS)
-
-    assert result.returncode == 2, result.stderr
-    expect.check(result.stderr)
     assert len(result.stderr.splitlines()) == expect.problems, result.stderr  # one line per problem
-    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("case", RUN_CASES, ids=lambda case: case.__name__)
 def test_run_refuses_and_writes_nothing(case: Case, tmp_path: Path) -> None:
-    root = _copy_project(tmp_path / "project")
-    out = tmp_path / "out"
-    expect = case(root)
-
-    result = _cli(root, "run", PARAMS, "--out", str(out))
-
-    assert result.returncode == 2, result.stderr
-    expect.check(result.stderr)
-    assert not out.exists()
-    assert not (root / "reports").exists()
-    assert not (tmp_path / "build").exists()  # executed notebooks would go beside the out folder
+    assert_nothing_written(run_refuses(case, tmp_path))
 
 
 def test_the_shipped_inputs_validate(tmp_path: Path) -> None:
-    result = _cli(_copy_project(tmp_path), "validate", PARAMS)
+    result = validate(copy_project(tmp_path))
     assert result.returncode == 0, result.stderr
 
 
 def test_problems_in_both_kpi_files_are_reported_at_once(tmp_path: Path) -> None:
-    root = _copy_project(tmp_path)
+    root = copy_project(tmp_path)
     expected = [unknown_severity(root), wave_6(root)]
 
-    result = _cli(root, "validate", PARAMS)
+    result = validate(root)
 
-    assert result.returncode == 2
-    for expect in expected:
-        expect.check(result.stderr)
+    assert_refused(result, *expected)
     assert len(result.stderr.splitlines()) == len(expected), result.stderr
 
 
@@ -355,23 +288,20 @@ def _risk_likelihood_0(root: Path) -> Expect:
 # operations.csv and adoption.csv: every file's problems are reported at once.
 @pytest.mark.parametrize("other", [approved_before_requested, _risk_likelihood_0], ids=lambda case: case.__name__)
 def test_kpi_problems_are_reported_beside_other_registers_problems(other: Case, tmp_path: Path) -> None:
-    root = _copy_project(tmp_path)
+    root = copy_project(tmp_path)
     expected = [unknown_severity(root), other(root)]
 
-    result = _cli(root, "validate", PARAMS)
+    result = validate(root)
 
-    assert result.returncode == 2
-    for expect in expected:
-        expect.check(result.stderr)
+    assert_refused(result, *expected)
 
 
 # A check across columns must still show the cell it refuses, as `(got VALUE)`, and name the column once, as
 # the municipality register does ("name: does not match code 147 (Frederiksberg) (got 'Frederiksbjerg')").
 def test_name_mismatch_shows_the_name_given(tmp_path: Path) -> None:
-    root = _copy_project(tmp_path)
+    root = copy_project(tmp_path)
     line = _set(root / ADOPTION, AALBORG_MARCH, name="Aarhus")
 
-    result = _cli(root, "validate", PARAMS)
+    result = validate(root)
 
-    assert result.returncode == 2
-    Expect(ADOPTION, "name", "does not match code 851 (Aalborg) (got 'Aarhus')", line).check(result.stderr)
+    assert_refused(result, Expect(ADOPTION, "name", "does not match code 851 (Aalborg) (got 'Aarhus')", line))

@@ -3,91 +3,45 @@ the row's line and the field, and for `run` nothing written under `--out`.
 
 As in test_bad_input.py, each case copies params/default.yaml and data/ into a temporary folder, breaks
 one thing in the risk register (CSV, semicolon CSV, XLSX or inline `risk.items`) or in the correlation
-groups that refer to it, and runs `python -m kpro_econ.cli` there.
+groups that refer to it, and runs `kpro-econ` there (see cli_cases.py).
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import shutil
-import subprocess
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cli_cases import (
+    PARAMS,
+    Case,
+    Expect,
+    assert_nothing_written,
+    assert_refused,
+    copy_project,
+    line_of,
+    read_rows,
+    replace_once,
+    run_refuses,
+    validate,
+    validate_refuses,
+    write_rows,
+)
 from openpyxl import Workbook
 
-ROOT = Path(__file__).resolve().parents[1]
-PARAMS = "params/default.yaml"
 RISKS = "data/risk_register.csv"
 RISKS_XLSX = "data/risk_register.xlsx"
 NUMBER_COLUMNS = ("mitigation_cost", "probability", "cost_low", "cost_mode", "cost_high")
 
 
-def _copy_project(tmp_path: Path) -> Path:
-    (tmp_path / "params").mkdir(parents=True)
-    shutil.copy(ROOT / PARAMS, tmp_path / PARAMS)
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    return tmp_path
-
-
-def _replace(path: Path, old: str, new: str) -> int:
-    """Replace `old` (which must occur once) and return the 1-based line it was on."""
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} must occur once in {path.name}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-    return text[: text.index(old)].count("\n") + 1
-
-
-def _line_of(path: Path, start: str) -> int:
-    """1-based line of the line that starts with `start`."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return next(i for i, line in enumerate(lines, start=1) if line.startswith(start))
-
-
-def _rows(path: Path) -> list[list[str]]:
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    assert not any("\n" in cell for row in rows for cell in row), "row i must be on line i + 1"
-    return rows
-
-
-def _write(path: Path, rows: list[list[str]], delimiter: str = ",") -> None:
-    out = io.StringIO()
-    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-
-
 def _set(root: Path, risk_id: str, **cells: str) -> int:
     """Set cells of risk `risk_id` in the CSV register; return the row's line (the header is line 1)."""
-    rows = _rows(root / RISKS)
+    rows = read_rows(root / RISKS)
     header = rows[0]
     (index,) = [i for i, row in enumerate(rows) if i and row[0] == risk_id]
     for column, value in cells.items():
         rows[index][header.index(column)] = value
-    _write(root / RISKS, rows)
+    write_rows(root / RISKS, rows)
     return index + 1
-
-
-@dataclass(frozen=True)
-class Expect:
-    """What stderr must hold: `file` (`:line` when given) then `field`, and a part of the message."""
-
-    file: str
-    field: str
-    message: str
-    line: int | None = None
-
-    def check(self, stderr: str) -> None:
-        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
-        pattern = rf"^{re.escape(where)}: {re.escape(self.field)}: .*{re.escape(self.message)}"
-        assert re.search(pattern, stderr, re.MULTILINE), f"no line like {pattern!r} in:\n{stderr}"
-
-
-Case = Callable[[Path], Expect]
 
 
 # --- one cell of the CSV register ---------------------------------------------------------------
@@ -158,7 +112,7 @@ def unknown_category(root: Path) -> Expect:
 
 
 def duplicate_id(root: Path) -> Expect:
-    first = _line_of(root / RISKS, "R01,")
+    first = line_of(root / RISKS, "R01,")
     line = _set(root, "R07", id="R01")
     return Expect(RISKS, "id", f"duplicate id (also on line {first}) (got 'R01')", line)
 
@@ -198,33 +152,33 @@ def last_reviewed_in_words(root: Path) -> Expect:
 # --- the header, the file format ----------------------------------------------------------------
 
 def missing_required_column(root: Path) -> Expect:
-    rows = _rows(root / RISKS)
+    rows = read_rows(root / RISKS)
     drop = rows[0].index("last_reviewed")
-    _write(root / RISKS, [row[:drop] + row[drop + 1:] for row in rows])
+    write_rows(root / RISKS, [row[:drop] + row[drop + 1:] for row in rows])
     return Expect(RISKS, "last_reviewed", "required column is missing", 1)
 
 
 def misspelt_column(root: Path) -> Expect:
-    _replace(root / RISKS, ",probability,", ",probabilty,")
+    replace_once(root / RISKS, ",probability,", ",probabilty,")
     return Expect(RISKS, "probabilty", "unknown column (misspelt?); known columns: id, title", 1)
 
 
 def decimal_comma_file_with_a_point(root: Path) -> Expect:
     # As Danish Excel saves it: semicolons and decimal comma; R04's probability keeps an English point.
-    rows = _rows(root / RISKS)
+    rows = read_rows(root / RISKS)
     numbers = [rows[0].index(c) for c in NUMBER_COLUMNS]
     for row in rows[1:]:
         for i in numbers:
             row[i] = row[i].replace(".", ",")
     (index,) = [i for i, row in enumerate(rows) if row[0] == "R04"]
     rows[index][rows[0].index("probability")] = "0.6"
-    _write(root / RISKS, rows, delimiter=";")
+    write_rows(root / RISKS, rows, delimiter=";")
     return Expect(RISKS, "probability", "not a number with a decimal comma, as this file uses (e.g. 386.708,50) "
                   "(got '0.6')", index + 1)
 
 
 def xlsx_register_bad_cell(root: Path) -> Expect:
-    rows = _rows(root / RISKS)
+    rows = read_rows(root / RISKS)
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -234,7 +188,7 @@ def xlsx_register_bad_cell(root: Path) -> Expect:
     (index,) = [i for i, row in enumerate(rows) if row[0] == "R06"]
     sheet.cell(row=index + 1, column=rows[0].index("impact_inherent") + 1, value="høj")
     workbook.save(root / RISKS_XLSX)
-    _replace(root / PARAMS, "../data/risk_register.csv", "../data/risk_register.xlsx")
+    replace_once(root / PARAMS, "../data/risk_register.csv", "../data/risk_register.xlsx")
     return Expect(RISKS_XLSX, "impact_inherent", "not a whole number (got 'høj')", index + 1)
 
 
@@ -261,23 +215,23 @@ _ITEM = """\
 def inline_item_out_of_range(root: Path) -> Expect:
     items = (_ITEM.format(id="R03", title="Stort supportpres fra bølge 4", impact_residual=3)
              + _ITEM.format(id="R05", title="Supportvolumen og 2024-prisen er ukendt", impact_residual=7))
-    _replace(root / PARAMS, "  register: ../data/risk_register.csv\n", "  items:\n" + items)
+    replace_once(root / PARAMS, "  register: ../data/risk_register.csv\n", "  items:\n" + items)
     # The line of the key itself, not of its item's first line.
-    line = (_line_of(root / PARAMS, "    - id: R05")
+    line = (line_of(root / PARAMS, "    - id: R05")
             + _ITEM.splitlines().index("      impact_residual: {impact_residual}"))
     return Expect(PARAMS, "risk.items.1.impact_residual", "must be a whole number from 1 to 5 (got 7)", line)
 
 
 def correlation_with_unknown_risk(root: Path) -> Expect:
-    _replace(root / PARAMS, "risk.R03, risk.R05]", "risk.R03, risk.R50]")
-    line = _line_of(root / PARAMS, "      inputs: [support.renegotiation.change")  # the group's inputs
+    replace_once(root / PARAMS, "risk.R03, risk.R05]", "risk.R03, risk.R50]")
+    line = line_of(root / PARAMS, "      inputs: [support.renegotiation.change")  # the group's inputs
     return Expect(PARAMS, "monte_carlo.correlations.Supportpres.inputs",
                   "not an uncertain input of the model (a three-point figure with low < high", line)
 
 
 def correlation_with_closed_risk(root: Path) -> Expect:
-    _replace(root / PARAMS, "risk.R03, risk.R05]", "risk.R03, risk.R14]")  # R14 is closed: no cost
-    line = _line_of(root / PARAMS, "      inputs: [support.renegotiation.change")
+    replace_once(root / PARAMS, "risk.R03, risk.R05]", "risk.R03, risk.R14]")  # R14 is closed: no cost
+    line = line_of(root / PARAMS, "      inputs: [support.renegotiation.change")
     return Expect(PARAMS, "monte_carlo.correlations.Supportpres.inputs",
                   "or an open risk, risk.<id>) (got 'risk.R14')", line)
 
@@ -294,48 +248,23 @@ RUN_CASES: list[Case] = [likelihood_inherent_0, duplicate_id, decimal_comma_file
                          inline_item_out_of_range, correlation_with_unknown_risk]
 
 
-def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kpro_econ.cli", *args], cwd=root, capture_output=True, text=True, timeout=120,
-    )
-
-
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)
 def test_validate_refuses(case: Case, tmp_path: Path) -> None:
-    root = _copy_project(tmp_path)
-    expect = case(root)
-
-    result = _cli(root, "validate", PARAMS)
-
-    assert result.returncode == 2, result.stderr
-    expect.check(result.stderr)
-    assert "Traceback" not in result.stderr
+    validate_refuses(case, tmp_path)
 
 
 @pytest.mark.parametrize("case", RUN_CASES, ids=lambda case: case.__name__)
 def test_run_refuses_and_writes_nothing(case: Case, tmp_path: Path) -> None:
-    root = _copy_project(tmp_path / "project")
-    out = tmp_path / "out"
-    expect = case(root)
-
-    result = _cli(root, "run", PARAMS, "--out", str(out))
-
-    assert result.returncode == 2, result.stderr
-    expect.check(result.stderr)
-    assert not out.exists()
-    assert not (root / "reports").exists()
-    assert not (tmp_path / "build").exists()  # executed notebooks would go beside the out folder
+    assert_nothing_written(run_refuses(case, tmp_path))
 
 
 def test_all_problems_in_the_register_are_reported_at_once(tmp_path: Path) -> None:
-    root = _copy_project(tmp_path)
+    root = copy_project(tmp_path)
     expected = [likelihood_residual_6(root), unknown_category(root), proximity_outside_budget_years(root)]
 
-    result = _cli(root, "validate", PARAMS)
+    result = validate(root)
 
-    assert result.returncode == 2
-    for expect in expected:
-        expect.check(result.stderr)
+    assert_refused(result, *expected)
     assert len(result.stderr.splitlines()) == len(expected), result.stderr
 
 
@@ -346,23 +275,21 @@ def test_all_problems_in_the_register_are_reported_at_once(tmp_path: Path) -> No
     negative_mitigation_cost, proximity_before_2000, inline_item_out_of_range,
 ], ids=lambda case: case.__name__)
 def test_one_line_per_problem(case: Case, tmp_path: Path) -> None:
-    root = _copy_project(tmp_path)
+    root = copy_project(tmp_path)
     expect = case(root)
 
-    result = _cli(root, "validate", PARAMS)
+    result = validate(root)
 
-    assert result.returncode == 2
-    expect.check(result.stderr)
+    assert_refused(result, expect)
     assert len(result.stderr.splitlines()) == 1, result.stderr
 
 
 def test_header_problem_names_the_header_line(tmp_path: Path) -> None:
-    root = _copy_project(tmp_path)
+    root = copy_project(tmp_path)
     misspelt_column(root)
     path = root / RISKS
     path.write_text("\n" + path.read_text(encoding="utf-8"), encoding="utf-8")  # the header is now on line 2
 
-    result = _cli(root, "validate", PARAMS)
+    result = validate(root)
 
-    assert result.returncode == 2
-    Expect(RISKS, "probabilty", "unknown column (misspelt?)", 2).check(result.stderr)
+    assert_refused(result, Expect(RISKS, "probabilty", "unknown column (misspelt?)", 2))

@@ -125,10 +125,7 @@ def risk_register(df: pd.DataFrame, file: str, years: Sequence[int] | None = Non
         risk = _validate(values, row, years, problems)
         if risk is not None:
             rows.append((row, risk))
-    problems += _register_problems(rows, years)
-    if problems:
-        raise ParamsError(problems)
-    return _frame([risk for _, risk in rows])
+    return _checked_frame(rows, years, problems)
 
 
 def risk_register_from_items(
@@ -150,10 +147,7 @@ def risk_register_from_items(
         risk = _validate(values, row, years, problems)
         if risk is not None:
             rows.append((row, risk))
-    problems += _register_problems(rows, years)
-    if problems:
-        raise ParamsError(problems)
-    return _frame([risk for _, risk in rows])
+    return _checked_frame(rows, years, problems)
 
 
 _MISSING_COLUMN = "required column is missing"
@@ -208,6 +202,15 @@ def _validate(values: dict[str, Any], row: _Row, years: Sequence[int] | None, pr
             else:
                 problems.append(row.problem(name, _message(name, err, values, years), row.shown.get(name)))
         return None
+
+
+def _checked_frame(rows: list[tuple[_Row, Risk]], years: Sequence[int] | None, problems: list[Problem]) -> pd.DataFrame:
+    """The register's frame of the valid `rows`; or, if the rows' own `problems` or the checks across rows
+    found any, all of them raised at once as one ParamsError."""
+    problems = [*problems, *_register_problems(rows, years)]
+    if problems:
+        raise ParamsError(problems)
+    return _frame([risk for _, risk in rows])
 
 
 def _message(name: str, err: Any, values: Mapping[str, Any], years: Sequence[int] | None) -> str:

@@ -1,0 +1,123 @@
+"""Bad input through the real command line: the machinery the test_bad_*input.py modules share.
+
+A case copies params/default.yaml and data/ into a temporary folder (so the relative paths in the
+params keep working), breaks one thing there and says, as an `Expect`, which line stderr must hold.
+`validate_refuses` and `run_refuses` run such a case through `kpro-econ` in that folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from conftest import REPO, run_cli
+
+PARAMS = "params/default.yaml"
+# Each call is one validation or one refused run: far quicker than a real run (conftest's limit).
+CASE_TIMEOUT_S = 120
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What stderr must hold: `file` (`:line` when given) then `field`, and a part of the message; and how
+    many problems the case makes in all (one line each), for the tests that count them."""
+
+    file: str
+    field: str
+    message: str
+    line: int | None = None
+    problems: int = 1
+
+    def check(self, stderr: str) -> None:
+        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
+        pattern = rf"^{re.escape(where)}: {re.escape(self.field)}: .*{re.escape(self.message)}"
+        assert re.search(pattern, stderr, re.MULTILINE), f"no line like {pattern!r} in:\n{stderr}"
+
+
+Case = Callable[[Path], Expect]
+
+
+def copy_project(target: Path) -> Path:
+    """`target` holding copies of params/default.yaml and data/, as they stand in the repository."""
+    (target / "params").mkdir(parents=True)
+    shutil.copy(REPO / PARAMS, target / PARAMS)
+    shutil.copytree(REPO / "data", target / "data")
+    return target
+
+
+def replace_once(path: Path, old: str, new: str) -> int:
+    """Replace `old` (which must occur once) and return the 1-based line it was on."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} must occur once in {path.name}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
+def line_of(path: Path, start: str) -> int:
+    """1-based line of the line that starts with `start`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if line.startswith(start))
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """The CSV file's rows, header first; row i is on line i + 1 (no cell spans lines)."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert not any("\n" in cell for row in rows for cell in row), "row i must be on line i + 1"
+    return rows
+
+
+def write_rows(path: Path, rows: list[list[str]], delimiter: str = ",") -> None:
+    """Write `rows` as CSV, one line each."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def validate(root: Path) -> subprocess.CompletedProcess[str]:
+    """`kpro-econ validate params/default.yaml` in `root`."""
+    return run_cli("validate", PARAMS, cwd=root, timeout=CASE_TIMEOUT_S)
+
+
+def assert_refused(result: subprocess.CompletedProcess[str], *expected: Expect) -> None:
+    """Exit code 2, and stderr holds each expected `file[:line]: field: message` line."""
+    assert result.returncode == 2, result.stderr
+    for expect in expected:
+        expect.check(result.stderr)
+
+
+def validate_refuses(case: Case, tmp_path: Path) -> tuple[Expect, subprocess.CompletedProcess[str]]:
+    """`validate` on a copy broken by `case`: refused with the case's line and no traceback."""
+    root = copy_project(tmp_path)
+    expect = case(root)
+
+    result = validate(root)
+
+    assert_refused(result, expect)
+    assert "Traceback" not in result.stderr
+    return expect, result
+
+
+def run_refuses(case: Case, tmp_path: Path) -> Path:
+    """`run --out tmp_path/out` on a copy in tmp_path/project broken by `case`: refused with the case's line
+    and no reports/ in the project. Returns the `--out` folder, for the caller's checks of it."""
+    root = copy_project(tmp_path / "project")
+    out = tmp_path / "out"
+    expect = case(root)
+
+    result = run_cli("run", PARAMS, "--out", str(out), cwd=root, timeout=CASE_TIMEOUT_S)
+
+    assert_refused(result, expect)
+    assert not (root / "reports").exists()
+    return out
+
+
+def assert_nothing_written(out: Path) -> None:
+    """Neither the `--out` folder nor the build/ folder beside it (executed notebooks go there) exists."""
+    assert not out.exists()
+    assert not (out.parent / "build").exists()
