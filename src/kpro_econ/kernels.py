@@ -64,7 +64,6 @@ def start_worker_kernel(folder: Path) -> None:
     manager = OwnPythonKernelManager()
     run_sync(manager.start_kernel)(cwd=str(folder))
     _WorkerKernel.manager, _WorkerKernel.folder, _WorkerKernel.used = manager, folder, False
-    atexit.register(discard_kernel)
     _run(manager, WARM_UP)
 
 
@@ -85,6 +84,9 @@ def discard_kernel() -> None:
     manager, _WorkerKernel.manager, _WorkerKernel.folder = _WorkerKernel.manager, None, None
     if manager is not None and manager.has_kernel:
         run_sync(manager.shutdown_kernel)(now=True)
+
+
+atexit.register(discard_kernel)
 
 
 def _alive(manager: OwnPythonKernelManager) -> bool:
