@@ -90,39 +90,34 @@ def response_time_chart(response: pd.DataFrame) -> Figure:
 
 def support_channel_chart(by_channel: pd.DataFrame) -> Figure:
     """Support requests per month, stacked by channel (`kpi.support_by_month(…, "channel")`)."""
-    fig, ax = new_figure()
     colours = dict(zip(CHANNEL_LABELS, sns.color_palette(PALETTE, len(CHANNEL_LABELS)), strict=True))
-    _stacked_bars(ax, by_channel, "channel", "requests", CHANNEL_LABELS, colours)
-    _numbers(ax)
-    _month_axis(ax, by_channel["month"])
-    ax.set_ylabel("Henvendelser")
-    ax.set_title("Supporthenvendelser pr. måned fordelt på kanal")
-    _legend(ax)
-    return fig
+    return _monthly_stack(by_channel, "channel", "requests", CHANNEL_LABELS, colours, "Henvendelser",
+                          "Supporthenvendelser pr. måned fordelt på kanal")
 
 
 def support_category_chart(by_category: pd.DataFrame) -> Figure:
     """Support requests per month, stacked by category (`kpi.support_by_month(…, "category")`)."""
-    fig, ax = new_figure()
     categories = list(dict.fromkeys(by_category["category"]))
     colours = dict(zip(categories, sns.color_palette(PALETTE, len(categories)), strict=True))
-    _stacked_bars(ax, by_category, "category", "requests", {}, colours)
-    _numbers(ax)
-    _month_axis(ax, by_category["month"])
-    ax.set_ylabel("Henvendelser")
-    ax.set_title("Supporthenvendelser pr. måned fordelt på kategori")
-    _legend(ax)
-    return fig
+    return _monthly_stack(by_category, "category", "requests", {}, colours, "Henvendelser",
+                          "Supporthenvendelser pr. måned fordelt på kategori")
 
 
 def errors_chart(errors: pd.DataFrame) -> Figure:
     """Registered errors per month, stacked by severity, the most severe at the bottom."""
+    return _monthly_stack(errors, "severity", "errors", SEVERITY_LABELS, SEVERITY_COLOURS, "Registrerede fejl",
+                          "Registrerede fejl pr. måned fordelt på alvorlighed")
+
+
+def _monthly_stack(frame: pd.DataFrame, key: str, value: str, labels: Mapping[str, str],
+                   colours: Mapping[str, object], ylabel: str, title: str) -> Figure:
+    """Bars per month, stacked by `key`, with whole numbers up the side."""
     fig, ax = new_figure()
-    _stacked_bars(ax, errors, "severity", "errors", SEVERITY_LABELS, SEVERITY_COLOURS)
+    _stacked_bars(ax, frame, key, value, labels, colours)
     _numbers(ax)
-    _month_axis(ax, errors["month"])
-    ax.set_ylabel("Registrerede fejl")
-    ax.set_title("Registrerede fejl pr. måned fordelt på alvorlighed")
+    _month_axis(ax, frame["month"])
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
     _legend(ax)
     return fig
 
