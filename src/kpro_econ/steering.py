@@ -13,8 +13,9 @@ from typing import Any
 
 import pandas as pd
 from IPython.display import HTML
+from pandas.io.formats.style import Styler
 
-from kpro_econ.formatting import danish_date, kr, number, percent
+from kpro_econ.formatting import danish_date, kr, number, percent, style_table
 from kpro_econ.kpi import DECISION_LABELS
 from kpro_econ.params import Params
 from kpro_econ.presentation import report_year
@@ -79,18 +80,24 @@ def headline_values(tables: Tables, params: Params) -> dict[str, float]:
     return values
 
 
+CHANGE = "Ændring siden sidst godkendte"
+
+
 def headline_table(values: Mapping[str, float], previous: Mapping[str, float] | None) -> pd.DataFrame:
     """The headline figures with the change since the last approved run, where there is one."""
-    rows = []
-    for label, value in values.items():
-        before = previous.get(label) if previous else None
-        rows.append({"Nøgletal": label, "Beløb": kr(value),
-                     "Ændring siden sidst godkendte": "" if before is None else _signed_kr(value - before)})
-    frame = pd.DataFrame(rows)
-    return frame if previous else frame.drop(columns="Ændring siden sidst godkendte")
+    frame = pd.DataFrame({"Nøgletal": list(values), "Beløb": list(values.values())})
+    if previous:
+        frame[CHANGE] = [value - previous[label] if label in previous else None for label, value in values.items()]
+    return frame
 
 
-def _signed_kr(amount: float) -> str:
+def headline_styled(values: Mapping[str, float], previous: Mapping[str, float] | None) -> Styler:
+    return style_table(headline_table(values, previous), {"Beløb": kr, CHANGE: _signed_kr})
+
+
+def _signed_kr(amount: float | None) -> str:
+    if amount is None or pd.isna(amount):
+        return ""
     return "uændret" if round(amount) == 0 else ("+" if amount > 0 else "−") + kr(abs(amount))
 
 

@@ -1,0 +1,94 @@
+"""The steering summary's figures and texts, from small hand-made run tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from model_helpers import small_params
+
+from kpro_econ import steering
+
+
+def tables() -> dict[str, pd.DataFrame]:
+    costs = pd.DataFrame(
+        [("Basis", 2025, "Supportaftale", "drift", 100.0), ("Basis", 2026, "Supportaftale", "drift", 200.0),
+         ("Basis", 2025, "Risikopulje", "engangs", 50.0), ("Andet", 2025, "Supportaftale", "drift", 999.0)],
+        columns=["scenario", "year", "line", "kind", "amount_dkk"],
+    )
+    register = pd.DataFrame({
+        "id": ["R1", "R2", "R3"], "title": ["Bølge 5", "Support", "Gammel"], "owner": ["Program", "SF", "SF"],
+        "status": ["open", "open", "closed"], "band_residual": ["høj", "lav", "lav"],
+        "expected_value_dkk": [30.0, 20.0, 0.0], "trend": ["↑", None, "lukket"], "score_residual": [12, 4, 2],
+    })
+    return {
+        "cost_by_year": costs,
+        "scenario_comparison": pd.DataFrame({"scenario": ["Basis", "Andet"], "npv_dkk": [333.0, 999.0]}),
+        "risk_pool": pd.DataFrame({"id": ["R1", "R2"], "title": ["Bølge 5", "Support"],
+                                   "expected_value_dkk": [30.0, 20.0]}),
+        "montecarlo_summary": pd.DataFrame({"statistic": ["P80", "base", "contingency"],
+                                            "value_dkk": [380.0, 300.0, 80.0]}),
+        "risk_register": register,
+    }
+
+
+def test_headline_values_are_the_base_scenarios():
+    values = steering.headline_values(tables(), small_params())
+    # small_params: years 2025–2026 at 2025 prices, so "this year" is 2025: 100 + 50
+    assert values == {
+        "Udgifter 2025": 150.0,
+        "Udgifter i alt 2025–2026": 350.0,
+        "Nutidsværdi 2025–2026": 333.0,
+        "Risikopulje": 50.0,
+        "Reserve (P80 over basis)": 80.0,
+    }
+
+
+def test_headline_table_shows_the_change_since_the_last_approved_run():
+    values = {"Udgifter 2025": 150.0, "Risikopulje": 50.0}
+    table = steering.headline_table(values, {"Udgifter 2025": 100.0, "Risikopulje": 50.0})
+    assert table[steering.CHANGE].tolist() == [50.0, 0.0]
+    assert steering.CHANGE not in steering.headline_table(values, None).columns
+
+
+def test_top_risks_are_open_by_expected_value():
+    top = steering.top_risks(tables(), n=5)
+    assert top["Id"].tolist() == ["R1", "R2"]
+    assert top["Forventet værdi"].tolist() == ["30 kr.", "20 kr."]
+    assert top["Udvikling"].tolist() == ["↑", ""]
+
+
+def test_risk_changes_name_new_closed_moved_and_removed_risks():
+    current = tables()["risk_register"]
+    previous = pd.DataFrame({
+        "id": ["R1", "R3", "R9"], "title": ["Bølge 5", "Gammel", "Fjernet"],
+        "status": ["open", "open", "open"], "score_residual": [9, 2, 6],
+    })
+    changes = steering.risk_changes(current, previous)
+    assert changes.values.tolist() == [
+        ["R1", "Bølge 5", "score 9 → 12"],
+        ["R2", "Support", "ny"],
+        ["R3", "Gammel", "lukket"],
+        ["R9", "Fjernet", "fjernet fra registret"],
+    ]
+    assert steering.risk_changes(current, None).empty
+
+
+def test_the_approval_stamp_or_the_draft_mark():
+    assert steering.DRAFT_MARK in steering.approval_stamp(None).data
+    stamp = steering.approval_stamp({"approved_by": "<b>Helen</b>", "role": "Kontorchef",
+                                     "approved_at": "2026-11-25T10:00:00+00:00"}).data
+    assert "&lt;b&gt;Helen&lt;/b&gt;, Kontorchef" in stamp and steering.DRAFT_MARK not in stamp
+
+
+def test_sentences_are_written_from_the_numbers():
+    values = steering.headline_values(tables(), small_params())
+    previous = {**values, "Udgifter i alt 2025–2026": 300.0}
+    sentences = steering.generated_sentences(values, previous, tables(), small_params())
+    assert sentences[0] == "De samlede udgifter til Kommunal PRO i 2025–2026 er opgjort til 350 kr. i 2025-priser."
+    assert "Risikopuljen udgør 50 kr. fordelt på 2 risici; den største er Bølge 5 (R1)." in sentences
+    assert sentences[-1] == "De samlede udgifter er steget med 50 kr. siden sidst godkendte rapport."
+
+
+@pytest.mark.parametrize(("amount", "text"), [(0.4, "uændret"), (1234.0, "+1.234 kr."), (-50.0, "−50 kr.")])
+def test_signed_changes(amount, text):
+    assert steering._signed_kr(amount) == text
