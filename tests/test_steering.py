@@ -48,6 +48,9 @@ def test_headline_table_shows_the_change_since_the_last_approved_run():
     table = steering.headline_table(values, {"Udgifter 2025": 100.0, "Risikopulje": 50.0})
     assert table[steering.CHANGE].tolist() == [50.0, 0.0]
     assert steering.CHANGE not in steering.headline_table(values, None).columns
+    # the styled table of a first run (nothing approved before) renders, amounts formatted
+    assert "150 kr." in steering.headline_styled(values, None).to_html()
+    assert "+50 kr." in steering.headline_styled(values, {"Udgifter 2025": 100.0}).to_html()
 
 
 def test_top_risks_are_open_by_expected_value():

@@ -92,7 +92,9 @@ def headline_table(values: Mapping[str, float], previous: Mapping[str, float] | 
 
 
 def headline_styled(values: Mapping[str, float], previous: Mapping[str, float] | None) -> Styler:
-    return style_table(headline_table(values, previous), {"Beløb": kr, CHANGE: _signed_kr})
+    table = headline_table(values, previous)
+    formats = {"Beløb": kr, CHANGE: _signed_kr}
+    return style_table(table, {column: formats[column] for column in table.columns if column in formats})
 
 
 def _signed_kr(amount: float | None) -> str:
