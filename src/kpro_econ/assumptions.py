@@ -33,7 +33,7 @@ ASSUMPTION_COLUMNS = ["parameter", "label", "unit", "value", "low", "mode", "hig
 def assumptions(params: Params) -> pd.DataFrame:
     """One row per figure, in the order of the params, with its source or *kilde mangler*."""
     rows = []
-    for path, figure in _figures(params, ()):
+    for path, figure in figures_in(params):
         low, mode, high = (figure.low, figure.mode, figure.high) if isinstance(figure, ThreePoint) else (None,) * 3
         label, unit = _label(path)
         rows.append({
@@ -59,12 +59,14 @@ def _label(path: tuple[str, ...]) -> tuple[str, str]:
     return ".".join(path), ""
 
 
-def _figures(node: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Amount | ThreePoint]]:
+def figures_in(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Amount | ThreePoint]]:
+    """(parameter path, figure) of every figure in the params, in their order; a figure that applies
+    to every year has the path of its field, one per year has the year after it."""
     if isinstance(node, Amount | ThreePoint):
         yield path, node
     elif isinstance(node, BaseModel):
         for name in type(node).model_fields:
-            yield from _figures(getattr(node, name), (*path, name))
+            yield from figures_in(getattr(node, name), (*path, name))
     elif isinstance(node, dict):
         for key, value in node.items():
-            yield from _figures(value, path if key == EVERY_YEAR else (*path, str(key)))
+            yield from figures_in(value, path if key == EVERY_YEAR else (*path, str(key)))

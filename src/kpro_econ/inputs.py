@@ -8,18 +8,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import pandas as pd
-from pydantic import BaseModel
 
 from kpro_econ import history, kpi_inputs, registers
+from kpro_econ.assumptions import figures_in
 from kpro_econ.errors import ParamsError, Problem
-from kpro_econ.figures import Amount, ThreePoint
 from kpro_econ.history import AUTO
 from kpro_econ.iman_conover import correlation_problems
 from kpro_econ.montecarlo import uncertain_inputs
-from kpro_econ.params import EVERY_YEAR, Params
+from kpro_econ.params import Params
 from kpro_econ.prices import years_needed
 from kpro_econ.risk_register import risk_register, risk_register_from_items
 from kpro_econ.tables_io import display_path, read_table
@@ -259,26 +258,12 @@ def _missing_price_changes(params: Params, file: str, at: tuple[str, ...], line:
 
 def _stated_price_years(params: Params) -> Iterator[tuple[str, int]]:
     """(field path, price year) of every figure stated in another year's prices than the model's."""
-    for name in type(params).model_fields:
-        if name != "price_index":  # the changes themselves are rates, not amounts
-            yield from _price_years(getattr(params, name), (name,))
+    for path, figure in figures_in(params):
+        # the price changes themselves are rates, not amounts
+        if path[0] != "price_index" and figure.price_year is not None:
+            yield ".".join(path), figure.price_year
     if params.change_requests.price_year is not None:
         yield "change_requests.price_year", params.change_requests.price_year
-
-
-def _price_years(value: Any, path: tuple[str, ...]) -> Iterator[tuple[str, int]]:
-    if isinstance(value, Amount | ThreePoint):
-        if value.price_year is not None:
-            yield ".".join(path), value.price_year
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _price_years(getattr(value, name), (*path, name))
-    elif isinstance(value, Mapping):
-        for key, item in value.items():
-            yield from _price_years(item, path if key == EVERY_YEAR else (*path, str(key)))
-    elif isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            yield from _price_years(item, (*path, str(i)))
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
