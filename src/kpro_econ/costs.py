@@ -52,7 +52,7 @@ def compute_cost_lines(
     params: Params, change_requests: pd.DataFrame, resolve: Resolve = resolve_mean
 ) -> list[CostLine]:
     """Every cost line of one scenario, per year of `params.years`, in `price_level_year` prices."""
-    to_level = _converter(params)
+    to_level = price_level_converter(params)
     years = params.years
     fte = to_level(resolve("fte.annual_cost", params.fte.annual_cost), params.fte.annual_cost)
     lines = [
@@ -75,7 +75,8 @@ def compute_cost_lines(
     return lines
 
 
-def _converter(params: Params) -> Callable[[Value, Amount | ThreePoint], Value]:
+def price_level_converter(params: Params) -> Callable[[Value, Amount | ThreePoint], Value]:
+    """`to_level(value, figure)`: the figure's value (or draws) from its price year to the model's."""
     changes = {year: figure.mean for year, figure in params.price_index.items()}
 
     def to_level(value: Value, figure: Amount | ThreePoint) -> Value:
@@ -97,7 +98,7 @@ def _support(params: Params, resolve: Resolve, to_level: Callable[[Value, Amount
 
 
 def _yearly(params: Params, name: str, yearly: Yearly, resolve: Resolve) -> dict[int, Value]:
-    to_level = _converter(params)
+    to_level = price_level_converter(params)
     amounts: dict[int, Value] = {}
     for year in params.years:
         figure = figure_for_year(yearly, year)
@@ -128,7 +129,7 @@ def change_request_amounts(
     (a delivered one at its actual cost when given); a proposed one goes to the pipeline line at its
     approval probability times the PERT mean; a rejected one costs nothing.
     """
-    to_level = _converter(params)
+    to_level = price_level_converter(params)
     amounts = []
     for _, row in register.iterrows():
         year = int(row["year"])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kpro_econ.costs import price_level_converter
 from kpro_econ.params import Params
-from kpro_econ.prices import price_factor
 
 FUT_FEE_COLUMNS = [
     "basis", "label", "kommunal_pro_volume", "telma_volume", "kommunal_pro_fee_dkk", "telma_fee_dkk",
@@ -17,8 +17,7 @@ FUT_FEE_COLUMNS = [
 def fte_at_price_level(params: Params) -> float:
     """One full-time position's yearly cost in the model's prices."""
     figure = params.fte.annual_cost
-    changes = {year: f.mean for year, f in params.price_index.items()}
-    return figure.mean * price_factor(figure.price_year or params.price_level_year, params.price_level_year, changes)
+    return float(price_level_converter(params)(figure.mean, figure))
 
 
 def fut_fee_comparison(params: Params) -> pd.DataFrame:

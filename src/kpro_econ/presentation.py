@@ -13,7 +13,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 from pandas.io.formats.style import Styler
 
-from kpro_econ.costs import KIND_LABELS, change_request_amounts
+from kpro_econ.costs import FUT_FEE, KIND_LABELS, SPOC_OPTION, SUPPORT, change_request_amounts
 from kpro_econ.figures import pert_mean
 from kpro_econ.formatting import kr, number, percent, style_table
 from kpro_econ.params import Params
@@ -47,7 +47,7 @@ def key_figures(result: ScenarioResult, params: Params) -> pd.DataFrame:
     """The handful of figures an approver looks for first."""
     year = report_year(params)
     first, last = params.years[0], params.years[-1]
-    fut = result.costs[(result.costs["line"] == "Tilslutningsafgift til FUT") & (result.costs["year"] == year)]
+    fut = result.costs[(result.costs["line"] == FUT_FEE) & (result.costs["year"] == year)]
     return pd.DataFrame(
         [
             (f"Samlede udgifter {year}", kr(result.totals[year])),
@@ -108,9 +108,9 @@ def support_table(result: ScenarioResult, params: Params) -> Styler:
         in_year = costs[costs["year"] == year]
         rows.append({
             "År": str(year),
-            "Supportaftale": in_year.loc[in_year["line"] == "Supportaftale", "amount_dkk"].sum(),
+            "Supportaftale": in_year.loc[in_year["line"] == SUPPORT, "amount_dkk"].sum(),
             "FUT SPOC-option, måneder": spoc.months_active.get(year, 0.0) if spoc else 0.0,
-            "FUT SPOC-option": in_year.loc[in_year["line"] == "FUT SPOC-option", "amount_dkk"].sum(),
+            "FUT SPOC-option": in_year.loc[in_year["line"] == SPOC_OPTION, "amount_dkk"].sum(),
         })
     frame = pd.DataFrame(rows)
     frame["I alt"] = frame["Supportaftale"] + frame["FUT SPOC-option"]
