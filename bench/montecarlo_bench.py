@@ -24,8 +24,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpro_econ.figures import Amount, ThreePoint
-from kpro_econ.montecarlo import (
+from kpro_econ.inputs.registers import change_requests
+from kpro_econ.inputs.risk_register import risk_register
+from kpro_econ.inputs.tables import read_table
+from kpro_econ.inputs.yaml_params import load_params
+from kpro_econ.params.figures import Amount, ThreePoint
+from kpro_econ.params.models import Params
+from kpro_econ.risk.montecarlo import (
     SimulationResult,
     UncertainInput,
     base_total,
@@ -34,11 +39,6 @@ from kpro_econ.montecarlo import (
     simulate,
     uncertain_inputs,
 )
-from kpro_econ.params import Params
-from kpro_econ.registers import change_requests
-from kpro_econ.risk_register import risk_register
-from kpro_econ.tables_io import read_table
-from kpro_econ.yaml_params import load_params
 
 ROOT = Path(__file__).resolve().parents[1]
 GOAL_SECONDS, GOAL_SPEED_UP = 0.3, 15

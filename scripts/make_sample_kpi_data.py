@@ -6,7 +6,7 @@
 The same seed gives the same files byte for byte. The municipalities, their waves and actual go-live
 dates come from the municipality reference file, so the two stay consistent (a municipality without a
 go-live date there stays not live here). Every row is marked `sample=true` with the source
-"Eksempeldata (genereret, seed N)". Layouts: see `kpro_econ.kpi_inputs`.
+"Eksempeldata (genereret, seed N)". Layouts: see `kpro_econ.inputs.kpi_registers`.
 
 The story the sample tells, loosely after the minutes of 23 June 2023: waves 1–3 are live before 2024;
 wave 4 (49 municipalities) goes live in cohorts January–June 2024 and puts pressure on support and
@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpro_econ.registers import municipalities as validate_municipalities
-from kpro_econ.tables_io import read_table
+from kpro_econ.inputs.registers import municipalities as validate_municipalities
+from kpro_econ.inputs.tables import read_table
 
 FIRST_MONTH, LAST_MONTH = "2024-01", "2026-10"
 WAVE4_COHORTS = [pd.Timestamp(d) for d in ("2024-01-15", "2024-02-01", "2024-03-01", "2024-04-02",

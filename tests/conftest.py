@@ -130,7 +130,9 @@ def fake_inputs(params_path: Path, previous_run: str = "auto", reports_dir: Path
 
 
 def use_fixture_stand_ins(monkeypatch: pytest.MonkeyPatch, notebooks: Path) -> None:
-    from kpro_econ import inputs, runner, workbook
+    from kpro_econ import workbook
+    from kpro_econ.inputs import load as inputs
+    from kpro_econ.run import runner
 
     # The runner imports these two where it calls them, so patching their home modules is enough.
     monkeypatch.setattr(inputs, "load_inputs", fake_inputs)
@@ -160,7 +162,7 @@ def install_decoy_kernelspec(jupyter_dir: Path) -> None:
 
 @pytest.fixture(scope="session")
 def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureRun]:
-    from kpro_econ.runner import run_workbook
+    from kpro_econ.run.runner import run_workbook
 
     base = tmp_path_factory.mktemp("fixture-run")
     notebooks = notebooks_folder(base / "notebooks", "tiny_ok.ipynb")

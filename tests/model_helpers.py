@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpro_econ.params import Params
+from kpro_econ.params.models import Params
 
 CR_COLUMNS = ["id", "title", "status", "priority", "estimate_low", "estimate_mode", "estimate_high", "year",
               "approval_probability", "actual_cost", "requested_date", "approved_date", "delivered_date", "source"]

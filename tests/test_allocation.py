@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpro_econ.allocation import allocate, allocation_weights, round_half_up, split_largest_remainder
-from kpro_econ.params import Allocation
+from kpro_econ.model.allocation import allocate, allocation_weights, round_half_up, split_largest_remainder
+from kpro_econ.params.models import Allocation
 
 MUNICIPALITIES = pd.DataFrame({
     "code": [101, 147, 151],

@@ -217,7 +217,7 @@ def test_validate_refuses(case: Case, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("case", RUN_CASES, ids=lambda case: case.__name__)
 def test_run_refuses_and_writes_nothing(case: Case, tmp_path: Path) -> None:
-    pytest.importorskip("kpro_econ.runner")
+    pytest.importorskip("kpro_econ.run.runner")
     out = run_refuses(case, tmp_path)
 
     assert not out.exists() or not any(out.iterdir())

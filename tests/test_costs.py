@@ -2,8 +2,8 @@ import pandas as pd
 import pytest
 from model_helpers import cr, register, small_params
 
-from kpro_econ import costs
-from kpro_econ.fut_fee import fut_fee_comparison
+from kpro_econ.model import costs
+from kpro_econ.model.fut_fee import fut_fee_comparison
 
 REGISTER = register(
     cr("A", "approved", 2025, 100, 200, 600),                       # PERT (100 + 800 + 600) / 6 = 250

@@ -11,8 +11,9 @@ import pytest
 import yaml
 from conftest import DEFAULT_PARAMS, REPO, CliRun, files_in, run_cli
 
-from kpro_econ import runfolder
-from kpro_econ.inputs import load_inputs
+from kpro_econ.inputs.load import load_inputs
+from kpro_econ.inputs.run_records import read_manifest
+from kpro_econ.run import runfolder
 from kpro_econ.workbook import compute_tables
 
 pytestmark = pytest.mark.e2e
@@ -90,7 +91,7 @@ def _text(column: pd.Series) -> list[str]:
 
 
 def test_manifest_hashes_match_the_files(default_run_dir: Path) -> None:
-    manifest = runfolder.read_manifest(default_run_dir)
+    manifest = read_manifest(default_run_dir)
     assert manifest["status"] == "ok"
     assert set(manifest["outputs"]) == files_in(default_run_dir) - {"manifest.json"}
     for name, digest in manifest["outputs"].items():
@@ -111,7 +112,7 @@ def test_sources_are_untouched_and_executed_copies_are_in_build(default_run_dir:
 
 
 def test_every_report_has_its_danish_title_and_the_draft_header(default_run_dir: Path) -> None:
-    manifest = runfolder.read_manifest(default_run_dir)
+    manifest = read_manifest(default_run_dir)
     index = (default_run_dir / "index.html").read_text(encoding="utf-8")
     for name, record in manifest["notebooks"].items():
         html = (default_run_dir / f"{name}.html").read_text(encoding="utf-8")

@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from kpro_econ.history import find_previous_run
+from kpro_econ.inputs.history import find_previous_run
 
 
 def make_run(reports: Path, name: str, params: str, status: str = "ok", started: str = "2026-01-01T00:00:00") -> Path:

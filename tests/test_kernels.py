@@ -6,7 +6,7 @@ from pathlib import Path
 
 from jupyter_core.utils import run_sync
 
-from kpro_econ import kernels
+from kpro_econ.run import kernels
 
 
 def printed(manager: kernels.OwnPythonKernelManager, code: str) -> str:

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpro_econ import kpi, kpi_inputs
+from kpro_econ.inputs import kpi_registers as kpi_inputs
+from kpro_econ.kpi import measures as kpi
 
 OPS_COLUMNS = ["month", "measure", "channel", "category", "severity", "value"]
 ADOPTION_COLUMNS = ["month", "code", "wave", "planned_go_live", "actual_go_live", "staff_with_access",
@@ -338,10 +339,12 @@ def test_report_on_the_sample_data_renders_and_warns_that_it_is_sample(tmp_path)
 
     from matplotlib.figure import Figure
 
-    from kpro_econ import kpi_charts, kpi_presentation, registers
-    from kpro_econ.kpi_params import KpiSettings
-    from kpro_econ.kpi_workbook import compute_kpis, kpi_tables
-    from kpro_econ.tables_io import read_table
+    from kpro_econ.inputs import registers
+    from kpro_econ.inputs.tables import read_table
+    from kpro_econ.kpi.tables import compute_kpis, kpi_tables
+    from kpro_econ.params.kpi import KpiSettings
+    from kpro_econ.report import kpi_charts
+    from kpro_econ.report import kpi_tables as kpi_presentation
 
     data = Path(__file__).resolve().parents[1] / "data"
     settings = KpiSettings(operations=Path("o.csv"), adoption=Path("a.csv"), response_p95_target_ms=2500)

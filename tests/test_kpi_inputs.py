@@ -13,10 +13,12 @@ import pytest
 from openpyxl import Workbook
 from pydantic import ValidationError
 
-from kpro_econ import kpi, kpi_inputs, registers
 from kpro_econ.errors import ParamsError, Problem
-from kpro_econ.kpi_params import KpiSettings
-from kpro_econ.tables_io import read_table
+from kpro_econ.inputs import kpi_registers as kpi_inputs
+from kpro_econ.inputs import registers
+from kpro_econ.inputs.tables import read_table
+from kpro_econ.kpi import measures as kpi
+from kpro_econ.params.kpi import KpiSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

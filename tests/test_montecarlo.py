@@ -12,10 +12,14 @@ import pytest
 from model_helpers import cr, register, small_params
 from scipy import stats
 
-from kpro_econ.costs import cost_by_year
 from kpro_econ.errors import ParamsError
-from kpro_econ.iman_conover import iman_conover, target_matrix
-from kpro_econ.montecarlo import (
+from kpro_econ.inputs.risk_register import risk_register_from_items
+from kpro_econ.inputs.tables import read_table
+from kpro_econ.inputs.yaml_params import load_params
+from kpro_econ.model.costs import cost_by_year
+from kpro_econ.params.models import Params
+from kpro_econ.risk.iman_conover import iman_conover, target_matrix
+from kpro_econ.risk.montecarlo import (
     SUMMARY_COLUMNS,
     montecarlo_summary,
     pert_shape,
@@ -23,10 +27,6 @@ from kpro_econ.montecarlo import (
     simulate,
     uncertain_inputs,
 )
-from kpro_econ.params import Params
-from kpro_econ.risk_register import risk_register_from_items
-from kpro_econ.tables_io import read_table
-from kpro_econ.yaml_params import load_params
 
 ROOT = Path(__file__).resolve().parents[1]
 NO_CHANGE_REQUESTS = register()
@@ -226,8 +226,8 @@ def test_contingency_follows_the_confidence_level():
 
 
 def test_the_default_model_runs_with_the_default_register():
-    from kpro_econ.registers import change_requests
-    from kpro_econ.risk_register import risk_register
+    from kpro_econ.inputs.registers import change_requests
+    from kpro_econ.inputs.risk_register import risk_register
 
     params = load_params(ROOT / "params" / "default.yaml")[0]["Basis"]
     requests = change_requests(read_table(ROOT / "data" / "change_requests.csv"), "change_requests.csv")
@@ -240,7 +240,7 @@ def test_the_default_model_runs_with_the_default_register():
 def test_a_million_iterations_run_in_chunks_in_well_under_a_gigabyte():
     import tracemalloc
 
-    from kpro_econ.inputs import load_inputs
+    from kpro_econ.inputs.load import load_inputs
 
     base = load_inputs(ROOT / "params" / "default.yaml", previous_run="").base
     tracemalloc.start()

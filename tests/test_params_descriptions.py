@@ -6,7 +6,7 @@ import typing
 
 from pydantic import BaseModel
 
-from kpro_econ.params import Params
+from kpro_econ.params.models import Params
 
 
 def models_under(model: type[BaseModel], seen: set[type[BaseModel]] | None = None) -> set[type[BaseModel]]:

@@ -1,7 +1,7 @@
 import pytest
 
-from kpro_econ.figures import ThreePoint, pert_mean
-from kpro_econ.prices import MissingPriceIndexError, price_factor
+from kpro_econ.model.prices import MissingPriceIndexError, price_factor
+from kpro_econ.params.figures import ThreePoint, pert_mean
 
 PL = {2024: 0.04, 2025: 0.03, 2026: 0.027, 2027: 0.025, 2028: 0.025}
 

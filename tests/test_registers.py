@@ -10,10 +10,9 @@ import pandas as pd
 import pytest
 
 from kpro_econ.errors import ParamsError
-from kpro_econ.inputs import load_inputs
-from kpro_econ.municipality_list import BY_CODE, MUNICIPALITIES, REGIONS, code_for_name, region_for
-from kpro_econ.params import ChangeRequest
-from kpro_econ.registers import (
+from kpro_econ.inputs.load import load_inputs
+from kpro_econ.inputs.municipalities import BY_CODE, MUNICIPALITIES, REGIONS, code_for_name, region_for
+from kpro_econ.inputs.registers import (
     CHANGE_REQUEST_COLUMNS,
     MUNICIPALITY_COLUMNS,
     apply_folk1a,
@@ -21,7 +20,8 @@ from kpro_econ.registers import (
     change_requests_from_items,
     municipalities,
 )
-from kpro_econ.tables_io import read_table
+from kpro_econ.inputs.tables import read_table
+from kpro_econ.params.models import ChangeRequest
 
 ROOT = Path(__file__).resolve().parents[1]
 MUNICIPALITIES_CSV = ROOT / "data" / "municipalities.csv"

@@ -14,8 +14,10 @@ from model_helpers import small_params
 from pydantic import ValidationError
 
 from kpro_econ.errors import ParamsError, Problem
-from kpro_econ.params import Band, RiskSettings
-from kpro_econ.risk import (
+from kpro_econ.inputs.risk_register import RISK_COLUMNS, risk_register, risk_register_from_items
+from kpro_econ.inputs.tables import read_table
+from kpro_econ.params.models import Band, RiskSettings
+from kpro_econ.risk.assessment import (
     MITIGATION_LINE,
     POOL_LINE,
     REGISTER_TABLE_COLUMNS,
@@ -26,8 +28,6 @@ from kpro_econ.risk import (
     score_risks,
     trend,
 )
-from kpro_econ.risk_register import RISK_COLUMNS, risk_register, risk_register_from_items
-from kpro_econ.tables_io import read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 FILE = "risici.csv"

@@ -13,10 +13,10 @@ from matplotlib.patches import Rectangle
 from model_helpers import register as change_request_register
 from model_helpers import small_params
 
-from kpro_econ import risk_charts as rc
-from kpro_econ.inputs import ScenarioInputs
-from kpro_econ.params import Band, RiskSettings
-from kpro_econ.risk_register import risk_register_from_items
+from kpro_econ.inputs.load import ScenarioInputs
+from kpro_econ.inputs.risk_register import risk_register_from_items
+from kpro_econ.params.models import Band, RiskSettings
+from kpro_econ.report import risk_charts as rc
 from kpro_econ.workbook import RiskResult, compute_risk
 
 YEARS = [2025, 2026]

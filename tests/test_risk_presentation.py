@@ -13,11 +13,11 @@ import pytest
 from model_helpers import register as change_request_register
 from model_helpers import small_params
 
-from kpro_econ import risk_presentation as rp
 from kpro_econ.errors import KproError
-from kpro_econ.formatting import kr, number
-from kpro_econ.inputs import ScenarioInputs
-from kpro_econ.risk_register import risk_register_from_items
+from kpro_econ.inputs.load import ScenarioInputs
+from kpro_econ.inputs.risk_register import risk_register_from_items
+from kpro_econ.report import risk_tables as rp
+from kpro_econ.report.formatting import kr, number
 from kpro_econ.workbook import RiskResult, compute_risk, cost_with_risks
 
 YEARS = [2025, 2026]

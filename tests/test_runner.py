@@ -20,9 +20,11 @@ from conftest import (
     use_fixture_stand_ins,
 )
 
-from kpro_econ import cli, runfolder, runner, workbook
+from kpro_econ import cli, workbook
 from kpro_econ.errors import KproError, NotebookRunError
-from kpro_econ.render import DRAFT_STATUS, read_notebook
+from kpro_econ.inputs.run_records import read_manifest
+from kpro_econ.run import runfolder, runner
+from kpro_econ.run.render import DRAFT_STATUS, read_notebook
 
 # --- a successful run -------------------------------------------------------------------------
 
@@ -47,7 +49,7 @@ def test_run_id_is_time_stamp_and_params_stem(fixture_run: FixtureRun) -> None:
 
 def test_manifest_records_status_seed_versions_and_every_hash(fixture_run: FixtureRun) -> None:
     run_dir = fixture_run.run_dir
-    manifest = runfolder.read_manifest(run_dir)
+    manifest = read_manifest(run_dir)
     assert manifest["status"] == "ok"
     assert manifest["error"] is None
     assert manifest["run_id"] == run_dir.name
@@ -168,7 +170,7 @@ def test_failing_notebook_exits_1_and_leaves_a_failed_manifest_and_no_html(
     assert "tiny_raises, celle 3: ValueError: bevidst fejl i testnotesbogen" in capsys.readouterr().err
     failed = out_dir / "fails"
     assert files_in(failed) == {"manifest.json"}, "a failed run holds no finished-looking HTML or data"
-    manifest = runfolder.read_manifest(failed)
+    manifest = read_manifest(failed)
     assert manifest["status"] == "failed"
     assert manifest["error"] == {
         "notebook": "tiny_raises",
@@ -195,7 +197,7 @@ def test_failing_table_computation_leaves_a_failed_manifest(tmp_path: Path, monk
     params.write_text("x: 1\n", encoding="utf-8")
     with pytest.raises(KproError, match="Tabellerne kunne ikke beregnes: ZeroDivisionError"):
         runner.run_workbook(params, out_dir=tmp_path / "reports", run_id="broken", progress=lambda line: None)
-    manifest = runfolder.read_manifest(tmp_path / "reports" / "broken")
+    manifest = read_manifest(tmp_path / "reports" / "broken")
     assert manifest["status"] == "failed"
     assert manifest["error"]["ename"] == "ZeroDivisionError"
     assert files_in(tmp_path / "reports" / "broken") == {"manifest.json"}
@@ -315,5 +317,5 @@ def test_a_cell_over_its_time_limit_fails_the_run_naming_that_cell(
             params, out_dir=tmp_path / "reports", run_id="slow", cell_timeout=2, progress=lambda line: None
         )
     assert (raised.value.notebook, raised.value.cell) == ("tiny_sleeps", 3)
-    error = runfolder.read_manifest(tmp_path / "reports" / "slow")["error"]
+    error = read_manifest(tmp_path / "reports" / "slow")["error"]
     assert (error["notebook"], error["cell_index"], error["ename"]) == ("tiny_sleeps", 3, "CellTimeoutError")

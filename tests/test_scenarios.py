@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from kpro_econ.yaml_params import deep_merge, load_params
+from kpro_econ.inputs.yaml_params import deep_merge, load_params
 
 
 def test_deep_merge_merges_mappings_and_replaces_figures_whole():

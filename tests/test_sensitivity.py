@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from model_helpers import register, small_params
 
-from kpro_econ.montecarlo import UncertainInput, simulate
-from kpro_econ.risk_register import risk_register_from_items
-from kpro_econ.sensitivity import SENSITIVITY_COLUMNS, risk_swing, sensitivity, tornado
+from kpro_econ.inputs.risk_register import risk_register_from_items
+from kpro_econ.risk.montecarlo import UncertainInput, simulate
+from kpro_econ.risk.sensitivity import SENSITIVITY_COLUMNS, risk_swing, sensitivity, tornado
 
 NO_CHANGE_REQUESTS = register()
 CENTRE = 7_654_500.0

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from model_helpers import small_params
 
-from kpro_econ import steering
+from kpro_econ.report import steering
 
 
 def tables() -> dict[str, pd.DataFrame]:

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from kpro_econ.errors import ParamsError
-from kpro_econ.tables_io import display_path, parse_bool, parse_date, parse_integer, parse_number, read_table
+from kpro_econ.inputs.tables import display_path, parse_bool, parse_date, parse_integer, parse_number, read_table
 
 # Line 1 header, line 2 a row, line 3 empty (skipped), line 4 a row with a blank cell.
 COMMA_DOT = (

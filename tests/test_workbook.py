@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from kpro_econ.inputs import load_inputs
-from kpro_econ.risk import MITIGATION_LINE, POOL_LINE
+from kpro_econ.inputs.load import load_inputs
+from kpro_econ.risk.assessment import MITIGATION_LINE, POOL_LINE
 from kpro_econ.workbook import compute_risk, compute_tables, cost_with_risks
 
 PARAMS = Path("params/default.yaml")

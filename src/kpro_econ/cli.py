@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _validate(params: Path) -> int:
-    from kpro_econ.inputs import load_inputs
+    from kpro_econ.inputs.load import load_inputs
 
     inputs = load_inputs(params)
     names = ", ".join(inputs.scenarios)
@@ -70,7 +70,7 @@ def _validate(params: Path) -> int:
 
 
 def _run(params: Path, out: Path, run_id: str | None) -> int:
-    from kpro_econ.runner import run_workbook
+    from kpro_econ.run.runner import run_workbook
 
     run_dir = run_workbook(params, out_dir=out, run_id=run_id)
     print(f"Rapporterne er klar: {run_dir / 'index.html'}")
@@ -78,7 +78,7 @@ def _run(params: Path, out: Path, run_id: str | None) -> int:
 
 
 def _approve(run: Path, by: str, role: str | None, note: str | None) -> int:
-    from kpro_econ.approval import approve
+    from kpro_econ.release.approval import approve
 
     approval = approve(run, by, role, note)
     print(f"Godkendt: {run} af {approval['approved_by']} ({approval['approved_at']})")
@@ -86,7 +86,7 @@ def _approve(run: Path, by: str, role: str | None, note: str | None) -> int:
 
 
 def _release(run: Path) -> int:
-    from kpro_econ.release import release
+    from kpro_econ.release.steering_pack import release
 
     pdf = release(run)
     print(f"Frigivet til forretningsstyregruppen: {pdf}")
@@ -94,7 +94,7 @@ def _release(run: Path) -> int:
 
 
 def _status(run: Path | None, out: Path) -> int:
-    from kpro_econ.approval import list_runs, run_state
+    from kpro_econ.release.approval import list_runs, run_state
 
     rows = [(run.name, run_state(run))] if run is not None else list_runs(out)
     if not rows:

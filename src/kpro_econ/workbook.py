@@ -6,16 +6,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpro_econ.allocation import allocate
-from kpro_econ.assumptions import assumptions
-from kpro_econ.costs import COST_COLUMNS, cost_by_year, net_present_value, total_by_year
-from kpro_econ.fut_fee import fut_fee_comparison
-from kpro_econ.inputs import ScenarioInputs, WorkbookInputs
-from kpro_econ.kpi_workbook import compute_kpis, kpi_tables
-from kpro_econ.montecarlo import SimulationResult, montecarlo_summary, simulate
-from kpro_econ.params import RiskSettings
-from kpro_econ.risk import risk_cost_lines, risk_pool, risk_register_table, risk_settings
-from kpro_econ.sensitivity import sensitivity
+from kpro_econ.inputs.load import ScenarioInputs, WorkbookInputs
+from kpro_econ.kpi.tables import compute_kpis, kpi_tables
+from kpro_econ.model.allocation import allocate
+from kpro_econ.model.assumptions import assumptions
+from kpro_econ.model.costs import COST_COLUMNS, cost_by_year, net_present_value, total_by_year
+from kpro_econ.model.fut_fee import fut_fee_comparison
+from kpro_econ.params.models import RiskSettings
+from kpro_econ.risk.assessment import risk_cost_lines, risk_pool, risk_register_table, risk_settings
+from kpro_econ.risk.montecarlo import SimulationResult, montecarlo_summary, simulate
+from kpro_econ.risk.sensitivity import sensitivity
 
 
 @dataclass(frozen=True)

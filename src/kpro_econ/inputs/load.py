@@ -1,0 +1,280 @@
+"""Load and validate everything a params file refers to: the scenarios and their registers.
+
+This is the friendly edge: it reads files, and it collects every problem before it gives up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from kpro_econ.errors import ParamsError, Problem
+from kpro_econ.inputs import history, registers
+from kpro_econ.inputs import kpi_registers as kpi_inputs
+from kpro_econ.inputs.history import AUTO
+from kpro_econ.inputs.risk_register import risk_register, risk_register_from_items
+from kpro_econ.inputs.tables import display_path, read_table
+from kpro_econ.inputs.yaml_params import BASE_SCENARIO, load_params, read_yaml
+from kpro_econ.model.assumptions import figures_in
+from kpro_econ.model.prices import years_needed
+from kpro_econ.params.models import Params
+from kpro_econ.risk.iman_conover import correlation_problems
+from kpro_econ.risk.montecarlo import uncertain_inputs
+
+
+@dataclass(frozen=True)
+class ScenarioInputs:
+    """One scenario: its params and the validated registers they point to."""
+
+    name: str
+    params: Params
+    change_requests: pd.DataFrame
+    municipalities: pd.DataFrame
+    risks: pd.DataFrame | None = None
+    operations: pd.DataFrame | None = None
+    adoption: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class WorkbookInputs:
+    """The params file, every scenario (the base `Basis` first) and every file that went into them."""
+
+    params_path: Path
+    scenarios: dict[str, ScenarioInputs]
+    files: list[Path] = field(default_factory=list)
+    previous_run: Path | None = None
+    previous_risks: pd.DataFrame | None = None
+
+    @property
+    def base(self) -> ScenarioInputs:
+        return next(iter(self.scenarios.values()))
+
+
+def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir: Path | None = None) -> WorkbookInputs:
+    """Every scenario with its registers; a ParamsError listing every problem if anything is wrong.
+
+    `previous_run` is the earlier run whose risk register the trend compares with: `auto` follows
+    `risk.compare_to` (looking in `reports_dir`, by default `reports/` beside the params folder),
+    `""` means none, anything else is that run folder.
+    """
+    params_path = Path(params_path)
+    scenarios, _ = load_params(params_path)
+    _, lines = read_yaml(params_path)  # again, for the line of a key that names a bad file
+    files = _InputFiles(display_path(params_path), params_path.parent, lines)
+    loaded: dict[str, ScenarioInputs] = {}
+    for name, params in scenarios.items():
+        at = () if name == BASE_SCENARIO else ("scenarios", name)
+        index_line = files.line(at, ("price_index",))
+        files.problems += _missing_price_changes(params, files.params_file, at, index_line)
+        change_requests = _change_requests(params, files, at)
+        municipalities = _municipalities(params, files, at)
+        risks = _risks(params, files, at)
+        if change_requests is not None and municipalities is not None and risks is not False:
+            # Only the base is simulated (a scenario may make an input certain), and only a model
+            # without problems can name its uncertain inputs.
+            if name == BASE_SCENARIO and not files.problems:
+                names = [i.name for i in uncertain_inputs(params, change_requests, risks)]
+                files.problems += [
+                    replace(p, line=_correlation_line(p.field, files, at))
+                    for p in correlation_problems(params.monte_carlo, names, files.params_file)
+                ]
+            operations, adoption = _kpi_inputs(params, files, at)
+            loaded[name] = ScenarioInputs(name, params, change_requests, municipalities, risks, operations, adoption)
+        else:
+            _kpi_inputs(params, files, at)  # for their problems: those in every file are reported at once
+    if files.problems:
+        raise ParamsError(_unique(files.problems))
+    previous = _previous_run(scenarios[BASE_SCENARIO], params_path, previous_run, reports_dir)
+    previous_risks = history.previous_register(previous) if previous is not None else None
+    extra = [previous / history.REGISTER_CSV] if previous is not None else []
+    return WorkbookInputs(params_path, loaded, [params_path.resolve(), *files.tables, *extra], previous, previous_risks)
+
+
+def _previous_run(params: Params, params_path: Path, previous_run: str | Path, reports_dir: Path | None) -> Path | None:
+    if str(previous_run) == "":
+        return None
+    if str(previous_run) != AUTO:
+        return Path(previous_run)
+    compare_to = params.risk.compare_to if params.risk is not None else None
+    return history.previous_run(compare_to, params_path, reports_dir or params_path.resolve().parent.parent / "reports")
+
+
+def _change_requests(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFrame | None:
+    settings = params.change_requests
+    if settings.items is not None:
+        items, file = settings.items, files.params_file
+        return files.once(("items", *at), lambda: registers.change_requests_from_items(items, file))
+    assert settings.register_file is not None  # the model requires exactly one of the two
+    key = ("change_requests", "register")
+    return files.register(settings.register_file, at, key, registers.change_requests)
+
+
+def _municipalities(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFrame | None:
+    allocation = params.allocation
+    municipalities = files.register(
+        allocation.municipalities, at, ("allocation", "municipalities"), registers.municipalities
+    )
+    if allocation.population is None:
+        return municipalities
+    folk1a = files.table(allocation.population, at, ("allocation", "population"))
+    if municipalities is None or folk1a is None:
+        return None
+    table, file = folk1a
+    key = ("folk1a", str(files.resolve(allocation.municipalities)), file)
+    return files.once(key, lambda: registers.apply_folk1a(municipalities, table, file))
+
+
+def _risks(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFrame | Literal[False] | None:
+    """The validated risk register; None when the params have no risk section, False when invalid."""
+    settings = params.risk
+    if settings is None:
+        return None
+    years = params.years
+    if settings.items is not None:
+        items, file = settings.items, files.params_file
+        lines = [files.line(at, ("risk", "items", str(i))) for i in range(len(items))]
+        key_lines = [
+            {str(key): line for key in item if (line := files.line(at, ("risk", "items", str(i), str(key))))}
+            for i, item in enumerate(items)
+        ]
+        risks = files.once(("risk_items", *at),
+                           lambda: risk_register_from_items(items, file, years, lines, key_lines))
+    elif settings.register_file is not None:
+        risks = files.register(settings.register_file, at, ("risk", "register"),
+                               lambda table, file: risk_register(table, file, years))
+    else:
+        files.problems.append(Problem(files.params_file, ".".join((*at, "risk")),
+                                      "give a register (a file) or items (inline)", line=files.line(at, ("risk",))))
+        return False
+    return False if risks is None else risks
+
+
+def _correlation_line(field_path: str, files: _InputFiles, at: tuple[str, ...]) -> int | None:
+    """Line of a correlation problem's key, `monte_carlo.correlations.<group>.inputs` or `.rank_correlation`
+    (a group's name may hold dots), else of its group, else of `correlations`."""
+    group, _, key = field_path.removeprefix("monte_carlo.correlations.").rpartition(".")
+    correlations = ("monte_carlo", "correlations")
+    return files.line(at, (*correlations, group, key)) or files.line(at, (*correlations, group)) or files.line(
+        at, correlations)
+
+
+def _kpi_inputs(
+    params: Params, files: _InputFiles, at: tuple[str, ...]
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The operations and adoption tables of the KPI report, when the params have a `kpi` section."""
+    if params.kpi is None:
+        return None, None
+    operations = files.register(params.kpi.operations, at, ("kpi", "operations"), kpi_inputs.operations)
+    adoption = files.register(params.kpi.adoption, at, ("kpi", "adoption"), kpi_inputs.adoption)
+    return operations, adoption
+
+
+@dataclass
+class _InputFiles:
+    """Reads each input file once, validates each register once, and keeps every problem.
+
+    `at` is where a scenario's overrides live in the params (`()` for the base), `key` the params
+    key that names the file, e.g. `("change_requests", "register")`.
+    """
+
+    params_file: str
+    folder: Path
+    lines: Mapping[tuple[str, ...], int]
+    problems: list[Problem] = field(default_factory=list)
+    tables: dict[Path, pd.DataFrame] = field(default_factory=dict)
+    _unreadable: set[Path] = field(default_factory=set)
+    _results: dict[tuple[str, ...], pd.DataFrame | None] = field(default_factory=dict)
+
+    def resolve(self, ref: Path) -> Path:
+        return (self.folder / ref).resolve()
+
+    def line(self, at: tuple[str, ...], key: tuple[str, ...]) -> int | None:
+        """Line of `key` in a scenario's overrides, else in the base."""
+        return self.lines.get((*at, *key), self.lines.get(key))
+
+    def table(self, ref: Path, at: tuple[str, ...], key: tuple[str, ...]) -> tuple[pd.DataFrame, str] | None:
+        """The file `ref` (relative to the params file) as read by `read_table`, and its display name."""
+        path = self.resolve(ref)
+        file = display_path(path)
+        if path in self.tables:
+            return self.tables[path], file
+        if path in self._unreadable:
+            return None  # and already reported
+        field_path = ".".join((*at, *key))
+        try:
+            if not path.is_file():
+                raise ParamsError([Problem(self.params_file, field_path, f"file not found: {file}", str(ref),
+                                           self.line(at, key))])
+            self.tables[path] = read_table(path)
+        except ParamsError as exc:
+            self._unreadable.add(path)
+            # A problem with the whole file says which params key led to it.
+            self.problems += [replace(p, field=field_path) if p.field == "-" else p for p in exc.problems]
+            return None
+        return self.tables[path], file
+
+    def register(
+        self, ref: Path, at: tuple[str, ...], key: tuple[str, ...],
+        validate: Callable[[pd.DataFrame, str], pd.DataFrame],
+    ) -> pd.DataFrame | None:
+        """The register in `ref`, validated once however many scenarios refer to it."""
+        read = self.table(ref, at, key)
+        if read is None:
+            return None
+        table, file = read
+        return self.once((validate.__name__, file), lambda: validate(table, file))
+
+    def once(self, key: tuple[str, ...], compute: Callable[[], pd.DataFrame]) -> pd.DataFrame | None:
+        """`compute()` the first time `key` is asked for; its problems are kept, its result cached."""
+        if key not in self._results:
+            try:
+                self._results[key] = compute()
+            except ParamsError as exc:
+                self.problems += exc.problems
+                self._results[key] = None
+        return self._results[key]
+
+
+def _missing_price_changes(params: Params, file: str, at: tuple[str, ...], line: int | None) -> list[Problem]:
+    """A `price_index` year that converting some figure to `price_level_year` needs but lacks.
+
+    Checked here so that `validate` reports it without running the cost model.
+    """
+    target = params.price_level_year
+    first_need: dict[int, tuple[str, int]] = {}
+    for name, price_year in _stated_price_years(params):
+        for year in years_needed(price_year, target):
+            first_need.setdefault(year, (name, price_year))
+    return [
+        Problem(file, ".".join((*at, "price_index", str(year))),
+                f"missing: {name} is in {price_year} prices, and converting it to {target} prices needs "
+                f"the change in {year}", line=line)
+        for year, (name, price_year) in sorted(first_need.items()) if year not in params.price_index
+    ]
+
+
+def _stated_price_years(params: Params) -> Iterator[tuple[str, int]]:
+    """(field path, price year) of every figure stated in another year's prices than the model's."""
+    for path, figure in figures_in(params):
+        # the price changes themselves are rates, not amounts
+        if path[0] != "price_index" and figure.price_year is not None:
+            yield ".".join(path), figure.price_year
+    if params.change_requests.price_year is not None:
+        yield "change_requests.price_year", params.change_requests.price_year
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    """Each problem once: scenarios share files and most params, so they repeat the base's faults."""
+    seen: set[tuple[str, ...]] = set()
+    unique = []
+    for p in problems:
+        field_path = p.field.split(".", 2)[-1] if p.field.startswith("scenarios.") else p.field
+        key = (p.file, field_path, p.message, repr(p.value), str(p.line))
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique

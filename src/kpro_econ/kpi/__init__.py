@@ -1,0 +1,1 @@
+"""Operations, adoption and roadmap measures. Pure, no I/O."""

@@ -1,0 +1,174 @@
+"""The cost model: every cost line per year in fixed prices, as `cost-model.md` defines it.
+
+The lines are computed through a `resolve(name, figure)` callback. The deterministic model resolves
+each figure to its (PERT) mean; the Monte Carlo resolves it to an array of draws and gets an array
+per year back from the very same code, and the tornado resolves one input to its low or high.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from kpro_econ.model.prices import price_factor
+from kpro_econ.params.figures import Amount, ThreePoint
+from kpro_econ.params.models import EVERY_YEAR, Params, Yearly, figure_for_year
+
+Value: TypeAlias = float | NDArray[np.float64]
+Resolve: TypeAlias = Callable[[str, Amount | ThreePoint], Value]
+Kind: TypeAlias = Literal["drift", "engangs"]
+
+FUT_FEE = "Tilslutningsafgift til FUT"
+SUPPORT = "Supportaftale"
+SPOC_OPTION = "FUT SPOC-option"
+CR_APPROVED = "ÆØ, godkendte"
+CR_PIPELINE = "ÆØ, pipeline (forventet)"
+SOLUTION_FEE = "Vederlag for løsningen"
+INFRASTRUCTURE_FEE = "Vederlag for infrastruktur og samarbejde"
+ADMINISTRATION = "Systemforvaltning"
+KIND_LABELS = {"drift": "Drift", "engangs": "Engangs"}
+
+COST_COLUMNS = ["year", "line", "kind", "amount_dkk"]
+
+
+def resolve_mean(name: str, figure: Amount | ThreePoint) -> float:
+    """The deterministic model's value of a figure: its PERT mean (a certain figure's value)."""
+    return figure.mean
+
+
+@dataclass(frozen=True)
+class CostLine:
+    line: str
+    kind: Kind
+    amounts: dict[int, Value]
+
+
+def compute_cost_lines(
+    params: Params, change_requests: pd.DataFrame, resolve: Resolve = resolve_mean
+) -> list[CostLine]:
+    """Every cost line of one scenario, per year of `params.years`, in `price_level_year` prices."""
+    to_level = price_level_converter(params)
+    years = params.years
+    fte = to_level(resolve("fte.annual_cost", params.fte.annual_cost), params.fte.annual_cost)
+    lines = [
+        CostLine(FUT_FEE, "drift", dict.fromkeys(years, fte * resolve(
+            "fut_fee.kommunal_pro_fte_share", params.fut_fee.kommunal_pro_fte_share))),
+        _support(params, resolve, to_level),
+    ]
+    spoc = params.support.spoc_option
+    if spoc is not None:
+        monthly = to_level(resolve("support.spoc_option.monthly_price", spoc.monthly_price), spoc.monthly_price)
+        lines.append(CostLine(SPOC_OPTION, "drift", {y: monthly * spoc.months_active.get(y, 0.0) for y in years}))
+    lines.extend(_change_requests(params, change_requests, resolve))
+    fees = params.fees
+    lines.append(CostLine(SOLUTION_FEE, "drift", _yearly(params, "fees.solution", fees.solution, resolve)))
+    infrastructure = _yearly(params, "fees.infrastructure", fees.infrastructure, resolve)
+    lines.append(CostLine(INFRASTRUCTURE_FEE, "drift", infrastructure))
+    if params.administration is not None:
+        staff = resolve("administration.staff_fte", params.administration.staff_fte)
+        lines.append(CostLine(ADMINISTRATION, "drift", dict.fromkeys(years, staff * fte)))
+    return lines
+
+
+def price_level_converter(params: Params) -> Callable[[Value, Amount | ThreePoint], Value]:
+    """`to_level(value, figure)`: the figure's value (or draws) from its price year to the model's."""
+    changes = {year: figure.mean for year, figure in params.price_index.items()}
+
+    def to_level(value: Value, figure: Amount | ThreePoint) -> Value:
+        stated = figure.price_year or params.price_level_year
+        return value * price_factor(stated, params.price_level_year, changes)
+
+    return to_level
+
+
+def _support(params: Params, resolve: Resolve, to_level: Callable[[Value, Amount | ThreePoint], Value]) -> CostLine:
+    support = params.support
+    base = to_level(resolve("support.base_price", support.base_price), support.base_price)
+    new = support.renegotiation
+    if new is None:
+        return CostLine(SUPPORT, "drift", dict.fromkeys(params.years, base))
+    renegotiated = base * (1 + resolve("support.renegotiation.change", new.change))
+    amounts = {year: base if year < new.year else renegotiated for year in params.years}
+    return CostLine(SUPPORT, "drift", amounts)
+
+
+def _yearly(params: Params, name: str, yearly: Yearly, resolve: Resolve) -> dict[int, Value]:
+    to_level = price_level_converter(params)
+    amounts: dict[int, Value] = {}
+    for year in params.years:
+        figure = figure_for_year(yearly, year)
+        if figure is None:
+            amounts[year] = 0.0
+            continue
+        key = name if year not in yearly and EVERY_YEAR in yearly else f"{name}.{year}"
+        amounts[year] = to_level(resolve(key, figure), figure)
+    return amounts
+
+
+def change_request_figure(row: pd.Series, price_year: int | None) -> Amount | ThreePoint:
+    """A register row's cost as a figure: a delivered request's actual cost, else its estimate."""
+    if row["status"] == "delivered" and pd.notna(row["actual_cost"]):
+        return Amount(value=float(row["actual_cost"]), price_year=price_year)
+    return ThreePoint(
+        low=float(row["estimate_low"]), mode=float(row["estimate_mode"]), high=float(row["estimate_high"]),
+        price_year=price_year,
+    )
+
+
+def change_request_amounts(
+    params: Params, register: pd.DataFrame, resolve: Resolve = resolve_mean
+) -> list[tuple[str, int, str, Value]]:
+    """(id, year, line, amount) of every request that costs something within the budget years.
+
+    Approved, in progress and delivered requests go to *ÆØ, godkendte* at their estimate's PERT mean
+    (a delivered one at its actual cost when given); a proposed one goes to the pipeline line at its
+    approval probability times the PERT mean; a rejected one costs nothing.
+    """
+    to_level = price_level_converter(params)
+    amounts = []
+    for _, row in register.iterrows():
+        year = int(row["year"])
+        if year not in params.years or row["status"] == "rejected":
+            continue
+        figure = change_request_figure(row, params.change_requests.price_year)
+        cost = to_level(resolve(f"change_requests.{row['id']}", figure), figure)
+        if row["status"] == "proposed":
+            amounts.append((str(row["id"]), year, CR_PIPELINE, float(row["approval_probability"]) * cost))
+        else:
+            amounts.append((str(row["id"]), year, CR_APPROVED, cost))
+    return amounts
+
+
+def _change_requests(params: Params, register: pd.DataFrame, resolve: Resolve) -> list[CostLine]:
+    by_line: dict[str, dict[int, Value]] = {
+        line: dict.fromkeys(params.years, 0.0) for line in (CR_APPROVED, CR_PIPELINE)
+    }
+    for _, year, line, amount in change_request_amounts(params, register, resolve):
+        by_line[line][year] = by_line[line][year] + amount
+    return [CostLine(line, "engangs", amounts) for line, amounts in by_line.items()]
+
+
+def cost_by_year(params: Params, change_requests: pd.DataFrame) -> pd.DataFrame:
+    """The deterministic cost model as a long table: year, line, kind, amount_dkk."""
+    rows = [
+        (year, line.line, line.kind, float(amount))
+        for line in compute_cost_lines(params, change_requests)
+        for year, amount in line.amounts.items()
+    ]
+    return pd.DataFrame(rows, columns=COST_COLUMNS)
+
+
+def total_by_year(costs: pd.DataFrame) -> pd.Series:
+    """Total cost per year from a long cost table."""
+    return costs.groupby("year")["amount_dkk"].sum()
+
+
+def net_present_value(totals: pd.Series, rate: float) -> float:
+    """Σ total_y / (1 + r)^(y − y0), with y0 the first year."""
+    years = totals.index.to_numpy(dtype=int)
+    return float(np.sum(totals.to_numpy(dtype=float) / (1 + rate) ** (years - years.min())))

@@ -1,0 +1,59 @@
+"""Stable codes used in files and logic: cost lines, statuses, the base scenario, run states.
+
+Codes never change with the wording of a report; the Danish text for each lives in
+`kpro_econ.report.labels` and is looked up from the code, never compared against.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CostLineCode(StrEnum):
+    """The cost lines of `cost-model.md` and `budget-followup.md`."""
+
+    FUT_FEE = "fut_fee"
+    SUPPORT = "support"
+    SPOC_OPTION = "spoc_option"
+    CR_APPROVED = "cr_approved"
+    CR_PIPELINE = "cr_pipeline"
+    SOLUTION_FEE = "solution_fee"
+    INFRASTRUCTURE_FEE = "infrastructure_fee"
+    ADMINISTRATION = "administration"
+    RISK_POOL = "risk_pool"
+    MITIGATION = "mitigation"
+
+
+class CostKind(StrEnum):
+    """One-off (engangs) or running (drift) cost."""
+
+    RUNNING = "drift"
+    ONE_OFF = "engangs"
+
+
+class ChangeRequestStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    IN_PROGRESS = "in_progress"
+    DELIVERED = "delivered"
+    REJECTED = "rejected"
+
+
+class RiskStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    OCCURRED = "occurred"
+
+
+class RunState(StrEnum):
+    """A run folder's state as `status` reports it."""
+
+    FAILED = "failed"
+    DRAFT = "draft"
+    APPROVED = "approved"
+    RELEASED = "released"
+    CHANGED = "changed"
+
+
+BASE_SCENARIO = "Basis"
+"""The name of the base scenario (the params without overrides), as written in files."""

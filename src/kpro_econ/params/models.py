@@ -1,0 +1,322 @@
+"""The parameter models: frozen, strict (`extra="forbid"`), every field described.
+
+These are the strict core's view of `params/*.yaml`. Reading YAML, resolving paths and merging
+scenarios happen in `inputs.py`; here are only the shapes and the rules a value must obey.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from kpro_econ.params.figures import Amount, Figure, Money, Share, ThreePoint
+from kpro_econ.params.kpi import KpiSettings
+
+EVERY_YEAR: Final = "every_year"
+"""Key under which a single figure that applies to every year is stored in a yearly mapping."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+def _yearly(raw: Any) -> Any:
+    """A mapping `{2024: …, 2025: …}` stays; a single figure applies to every year."""
+    if isinstance(raw, dict) and raw and all(isinstance(k, int) and not isinstance(k, bool) for k in raw):
+        return raw
+    return {EVERY_YEAR: raw}
+
+
+YearlyMoney = Annotated[dict[int | Literal["every_year"], Money], BeforeValidator(_yearly)]
+
+
+Yearly = dict[int | Literal["every_year"], Amount | ThreePoint]
+
+
+def figure_for_year(yearly: Yearly, year: int) -> Amount | ThreePoint | None:
+    """The figure that applies in `year`: its own, else the every-year one, else None."""
+    return yearly[year] if year in yearly else yearly.get(EVERY_YEAR)
+
+
+class Fte(_Frozen):
+    annual_cost: Money = Field(description="Kroner for one full-time position a year (salary and overhead).")
+
+
+class SolutionVolumes(_Frozen):
+    label: str = Field(description="Danish name of the volume key, shown in the transparency table.")
+    kommunal_pro: float = Field(ge=0, description="Kommunal PRO's volume under this key.")
+    telma: float = Field(ge=0, description="Telma's volume under this key.")
+    source: str | None = Field(None, description="Where the volumes come from.")
+
+
+class FutFee(_Frozen):
+    kommunal_pro_fte_share: Share = Field(description="Kommunal PRO's FUT fee in full-time positions (1.0).")
+    telma_fte_share: Share = Field(description="Telma's FUT fee in full-time positions (0.5).")
+    volumes: dict[str, SolutionVolumes] = Field(
+        default_factory=dict, description="Per-solution volumes by key, for the transparency table."
+    )
+
+
+class Renegotiation(_Frozen):
+    year: int = Field(description="First year the renegotiated support price applies.")
+    change: Figure = Field(description="Change in the support price as a fraction (0.10 = +10 %).")
+
+    @field_validator("change")
+    @classmethod
+    def _above_minus_one(cls, figure: Amount | ThreePoint) -> Amount | ThreePoint:
+        lowest = figure.value if isinstance(figure, Amount) else figure.low
+        if lowest <= -1:
+            raise ValueError(f"a price change must be above -1 (-100 %) (got {lowest:g})")
+        return figure
+
+
+class SpocOption(_Frozen):
+    monthly_price: Money = Field(description="Price a month of the FUT SPOC option.")
+    notice_months: int = Field(1, ge=0, description="Months of notice to adjust the option.")
+    months_active: dict[int, float] = Field(
+        default_factory=dict, description="Months the option is active, per year (0 when absent)."
+    )
+
+    @field_validator("months_active")
+    @classmethod
+    def _months(cls, months: dict[int, float]) -> dict[int, float]:
+        for year, n in months.items():
+            if not 0 <= n <= 12:
+                raise ValueError(f"months in {year} must be between 0 and 12 (got {n:g})")
+        return months
+
+
+class Support(_Frozen):
+    base_price: Money = Field(description="Yearly price of the support agreement with Frederikshavn Kommune.")
+    renegotiation: Renegotiation | None = Field(None, description="The renegotiated price from a given year.")
+    spoc_option: SpocOption | None = Field(None, description="The FUT SPOC option, priced per month.")
+
+
+ChangeRequestStatus = Literal["proposed", "approved", "in_progress", "delivered", "rejected"]
+Priority = Literal["høj", "middel", "lav"]
+
+
+class ChangeRequest(_Frozen):
+    """One row of the change-request register (ÆØ)."""
+
+    id: str = Field(min_length=1, description="Unique id, e.g. ÆØ-001.")
+    title: str = Field(min_length=1, description="Short Danish title.")
+    status: ChangeRequestStatus = Field(description="proposed, approved, in_progress, delivered or rejected.")
+    priority: Priority = Field(description="høj, middel or lav.")
+    estimate_low: float = Field(ge=0, description="Lowest estimate, kroner.", allow_inf_nan=False)
+    estimate_mode: float = Field(ge=0, description="Most likely estimate, kroner.", allow_inf_nan=False)
+    estimate_high: float = Field(ge=0, description="Highest estimate, kroner.", allow_inf_nan=False)
+    year: int = Field(description="Budget year the cost falls in.")
+    approval_probability: float | None = Field(
+        None, ge=0, le=1, description="Chance a proposed request is approved (0–1)."
+    )
+    actual_cost: float | None = Field(None, ge=0, description="Actual cost of a delivered request, kroner.")
+    requested_date: str | None = Field(None, description="Date requested (YYYY-MM-DD).")
+    approved_date: str | None = Field(None, description="Date approved (YYYY-MM-DD).")
+    delivered_date: str | None = Field(None, description="Date delivered (YYYY-MM-DD).")
+    source: str | None = Field(None, description="Where the estimate comes from.")
+
+    @field_validator("priority", "status", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("requested_date", "approved_date", "delivered_date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: Any) -> Any:
+        """YAML reads an unquoted 2024-01-15 in inline items as a date; keep the ISO text a register holds."""
+        return value.isoformat() if isinstance(value, date) else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ChangeRequest:
+        if self.estimate_low > self.estimate_mode:
+            raise ValueError(
+                f"estimate_low must be <= estimate_mode (got {self.estimate_low:,.10g} > {self.estimate_mode:,.10g})"
+            )
+        if self.estimate_mode > self.estimate_high:
+            raise ValueError(
+                f"estimate_mode must be <= estimate_high (got {self.estimate_mode:,.10g} > {self.estimate_high:,.10g})"
+            )
+        if self.status == "proposed" and self.approval_probability is None:
+            raise ValueError("approval_probability is required for a proposed change request")
+        return self
+
+
+class ChangeRequests(_Frozen):
+    register_file: Path | None = Field(
+        None, alias="register", description="CSV or XLSX register, relative to the params file."
+    )
+    items: list[ChangeRequest] | None = Field(None, description="Inline register instead of a file.")
+    price_year: int | None = Field(None, description="Price level of the estimates; default the model's.")
+    source: str | None = Field(None, description="Where the register comes from.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> ChangeRequests:
+        if (self.register_file is None) == (self.items is None):
+            raise ValueError("give exactly one of register (a file) or items (inline)")
+        return self
+
+
+class Fees(_Frozen):
+    solution: YearlyMoney = Field(description="Vederlag for løsningen: per year or one figure for every year.")
+    infrastructure: YearlyMoney = Field(
+        description="Vederlag for infrastruktur og samarbejde: per year or one figure for every year."
+    )
+
+
+class Administration(_Frozen):
+    staff_fte: Figure = Field(description="The systemforvaltning's own staff in full-time positions.")
+
+
+class Allocation(_Frozen):
+    key: Literal["population", "equal", "kombit"] = Field(description="How each year's total is split.")
+    payers: Literal["all", "live"] = Field("all", description="All 98 municipalities, or only those live.")
+    municipalities: Path = Field(description="Reference file of the 98 municipalities, relative to params.")
+    population: Path | None = Field(
+        None, description="Optional Statistics Denmark FOLK1A CSV export that replaces the citizen counts."
+    )
+    kombit_threshold: int = Field(150_000, gt=0, description="Citizens above which KOMBIT's key counts half.")
+
+
+class Band(_Frozen):
+    name: str = Field(description="Danish band name, e.g. lav, middel, høj, kritisk.")
+    min_score: int = Field(ge=1, le=25, description="Lowest score in the band.")
+    max_score: int = Field(ge=1, le=25, description="Highest score in the band.")
+    colour: str = Field(description="Background colour of the band in tables and heat maps, e.g. #ef9a9a.")
+
+    @field_validator("colour")
+    @classmethod
+    def _readable_colour(cls, colour: str) -> str:
+        from matplotlib.colors import is_color_like  # here: reading params need not load matplotlib
+
+        if not is_color_like(colour) or colour.strip().lower() == "none":  # none: no colour, black in a table
+            raise ValueError("not a colour (write a hex code like #ef9a9a or a name like salmon)")
+        return colour
+
+
+DEFAULT_BANDS = (
+    Band(name="lav", min_score=1, max_score=4, colour="#c8e6c9"),
+    Band(name="middel", min_score=5, max_score=9, colour="#fff59d"),
+    Band(name="høj", min_score=10, max_score=14, colour="#ffcc80"),
+    Band(name="kritisk", min_score=15, max_score=25, colour="#ef9a9a"),
+)
+
+
+class RiskSettings(_Frozen):
+    register_file: Path | None = Field(
+        None, alias="register", description="CSV or XLSX risk register, relative to the params file."
+    )
+    items: list[dict[str, Any]] | None = Field(None, description="Inline register instead of a file.")
+    bands: tuple[Band, ...] = Field(DEFAULT_BANDS, description="Score bands, covering 1–25 without gaps.")
+    probability_by_likelihood: dict[int, float] = Field(
+        default_factory=lambda: {1: 0.05, 2: 0.20, 3: 0.50, 4: 0.70, 5: 0.90},
+        description="Probability of a residual likelihood 1–5 where a risk gives none.",
+    )
+    pool_size: int = Field(12, ge=1, description="How many risks at most form the risk pool.")
+    compare_to: str | None = Field(None, description="Earlier run folder for the trend, or `auto`.")
+
+    @field_validator("bands")
+    @classmethod
+    def _bands_cover_scores(cls, bands: tuple[Band, ...]) -> tuple[Band, ...]:
+        """Every score 1–25 must fall in exactly one band, so each risk gets one band."""
+        for band in bands:
+            if band.min_score > band.max_score:
+                raise ValueError(f"band {band.name!r}: min_score must be <= max_score "
+                                 f"(got {band.min_score} > {band.max_score})")
+        expected = 1
+        for band in sorted(bands, key=lambda b: b.min_score):
+            if band.min_score > expected:
+                gap = _score_range(expected, band.min_score - 1)
+                raise ValueError(f"{gap} in no band (gap before {band.name!r})")
+            if band.min_score < expected:
+                raise ValueError(f"band {band.name!r} overlaps the band before it (starts at {band.min_score})")
+            expected = band.max_score + 1
+        if expected <= 25:
+            raise ValueError(f"{_score_range(expected, 25)} in no band")
+        return bands
+
+    @field_validator("probability_by_likelihood")
+    @classmethod
+    def _probability_per_likelihood(cls, probabilities: dict[int, float]) -> dict[int, float]:
+        if sorted(probabilities) != [1, 2, 3, 4, 5]:
+            raise ValueError(f"must give a probability for each likelihood 1–5 (got {sorted(probabilities)})")
+        for likelihood, probability in probabilities.items():
+            if not 0 <= probability <= 1:
+                raise ValueError(f"the probability of likelihood {likelihood} must be between 0 and 1 "
+                                 f"(got {probability:g})")
+        return probabilities
+
+
+def _score_range(first: int, last: int) -> str:
+    return f"score {first} is" if first == last else f"scores {first}–{last} are"
+
+
+class CorrelationGroup(_Frozen):
+    inputs: list[str] = Field(min_length=2, description="Names of inputs that move together.")
+    rank_correlation: float = Field(ge=-1, le=1, description="Target rank correlation between them.")
+
+
+class MonteCarlo(_Frozen):
+    iterations: int = Field(100_000, ge=100, le=10_000_000, description="Number of simulated outcomes.")
+    seed: int = Field(20240101, ge=0, description="Random seed: the same seed gives the same numbers.")
+    confidence: float = Field(0.80, gt=0.5, lt=1, description="Percentile the contingency is set at.")
+    chunk_size: int = Field(200_000, ge=1_000, description="Iterations simulated at a time (memory bound).")
+    correlations: dict[str, CorrelationGroup] = Field(
+        default_factory=dict, description="Named groups of inputs with a rank correlation (Iman–Conover)."
+    )
+
+
+class Summary(_Frozen):
+    period: str | None = Field(None, description="The period the steering pack covers, e.g. 2. halvår 2026.")
+    sagsfremstilling: str = Field("", description="Case presentation text for the steering group.")
+    indstilling: str = Field("", description="Recommendation text for the steering group.")
+
+
+class Params(_Frozen):
+    """Everything one scenario of the workbook needs."""
+
+    title: str = Field("Kommunal PRO – økonomi og risici", description="Title on every report.")
+    years: list[int] = Field(min_length=1, description="Budget years, consecutive, e.g. 2024–2028.")
+    price_level_year: int = Field(description="All results are in this year's prices (faste priser).")
+    price_index: dict[int, Figure] = Field(
+        description="Yearly price and wage change g_y (from y-1 to y), as fractions; KL's PL estimates."
+    )
+    discount_rate: Figure = Field(description="Real discount rate for the net present value (0.035).")
+    fte: Fte = Field(description="The kroner value of one full-time position.")
+    fut_fee: FutFee = Field(description="The FUT connection fee (tilslutningsaftale til FUT).")
+    support: Support = Field(description="The support agreement with Frederikshavn Kommune.")
+    change_requests: ChangeRequests = Field(description="The change-request register (ÆØ).")
+    fees: Fees = Field(description="Fees for the solution and for the infrastructure and collaboration.")
+    administration: Administration | None = Field(None, description="Own administration, optional.")
+    allocation: Allocation = Field(description="Allocation of the cost to the municipalities.")
+    risk: RiskSettings | None = Field(None, description="The risk register and its settings.")
+    monte_carlo: MonteCarlo = Field(default_factory=MonteCarlo, description="Monte Carlo settings.")
+    summary: Summary = Field(default_factory=Summary, description="Text for the steering summary.")
+    kpi: KpiSettings | None = Field(
+        None, description="Operations, adoption and roadmap KPIs: their input files, targets and threshold."
+    )
+
+    @field_validator("years")
+    @classmethod
+    def _consecutive(cls, years: list[int]) -> list[int]:
+        if years != list(range(years[0], years[0] + len(years))):
+            raise ValueError(f"years must be consecutive and ascending (got {years})")
+        return years
+
+    @field_validator("price_index")
+    @classmethod
+    def _changes_above_minus_one(cls, index: dict[int, Amount | ThreePoint]) -> dict[int, Amount | ThreePoint]:
+        for year, figure in index.items():
+            if figure.mean <= -1:
+                raise ValueError(f"the change in {year} must be above -1 (got {figure.mean:g})")
+        return index
+
+    @field_validator("discount_rate")
+    @classmethod
+    def _rate(cls, figure: Amount | ThreePoint) -> Amount | ThreePoint:
+        if not 0 <= figure.mean < 1:
+            raise ValueError(f"must be a rate between 0 and 1 (got {figure.mean:g})")
+        return figure

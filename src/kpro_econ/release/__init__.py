@@ -1,0 +1,1 @@
+"""Approval and release: the approval record, its checks and the steering pack."""

@@ -1,0 +1,1 @@
+"""Presentation in Danish: labels, number formats, tables and charts per report, the steering summary."""

@@ -1,0 +1,205 @@
+"""The cost report's tables, shaped and labelled in Danish for approvers.
+
+Each function takes model results and returns a pandas Styler; the numbers come from the model.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Hashable
+from typing import Any
+
+import pandas as pd
+from IPython.display import HTML, Markdown
+from pandas.io.formats.style import Styler
+
+from kpro_econ.model.costs import FUT_FEE, KIND_LABELS, SPOC_OPTION, SUPPORT, change_request_amounts
+from kpro_econ.params.figures import pert_mean
+from kpro_econ.params.models import Params
+from kpro_econ.report.formatting import kr, number, percent, style_table
+from kpro_econ.workbook import ScenarioResult
+
+STATUS_LABELS = {
+    "proposed": "Foreslået",
+    "approved": "Godkendt",
+    "in_progress": "Under udvikling",
+    "delivered": "Leveret",
+    "rejected": "Afvist",
+}
+TOTAL = "I alt"
+KEY_TEXT = {
+    "population": "efter indbyggertal",
+    "equal": "ligeligt, så hver kommune betaler det samme",
+    "kombit": "efter KOMBIT's infrastrukturprismodel (indbyggere op til {threshold} tæller fuldt, resten halvt)",
+}
+PAYERS_TEXT = {
+    "all": "alle 98 kommuner betaler",
+    "live": "kun kommuner, der er gået i drift senest i det pågældende år, betaler",
+}
+
+
+def report_year(params: Params) -> int:
+    """The year the headline figures speak of: the price-level year when budgeted, else the first."""
+    return params.price_level_year if params.price_level_year in params.years else params.years[0]
+
+
+def key_figures(result: ScenarioResult, params: Params) -> pd.DataFrame:
+    """The handful of figures an approver looks for first."""
+    year = report_year(params)
+    first, last = params.years[0], params.years[-1]
+    fut = result.costs[(result.costs["line"] == FUT_FEE) & (result.costs["year"] == year)]
+    return pd.DataFrame(
+        [
+            (f"Samlede udgifter {year}", kr(result.totals[year])),
+            (f"Samlede udgifter {first}–{last}", kr(result.totals.sum())),
+            (f"Gennemsnit pr. år {first}–{last}", kr(result.totals.mean())),
+            (f"Nutidsværdi {first}–{last} ({percent(params.discount_rate.mean)} diskontering)", kr(result.npv)),
+            (f"Tilslutningsafgift til FUT {year}", kr(fut["amount_dkk"].sum())),
+            ("Prisniveau", f"{params.price_level_year}-priser (faste priser)"),
+        ],
+        columns=["Nøgletal", "Værdi"],
+    )
+
+
+def cost_table(result: ScenarioResult) -> Styler:
+    """Cost lines down, years across, with totals both ways."""
+    costs = result.costs.assign(kind=result.costs["kind"].map(KIND_LABELS))
+    wide = costs.pivot_table(index=["line", "kind"], columns="year", values="amount_dkk", aggfunc="sum", sort=False)
+    wide.columns = [str(c) for c in wide.columns]
+    wide[TOTAL] = wide.sum(axis=1)
+    wide = wide.reset_index().rename(columns={"line": "Udgiftslinje", "kind": "Art"})
+    total_row = {"Udgiftslinje": TOTAL, "Art": "", **wide.drop(columns=["Udgiftslinje", "Art"]).sum().to_dict()}
+    wide = pd.concat([wide, pd.DataFrame([total_row])], ignore_index=True)
+    money = {c: kr for c in wide.columns if c not in ("Udgiftslinje", "Art")}
+    return style_table(wide, money, bold_last_row=True)
+
+
+def fut_fee_table(result: ScenarioResult) -> Styler:
+    """Kommunal PRO's fee beside Telma's, per unit and as a share under each volume key."""
+    fee = result.fut_fee.rename(columns={
+        "label": "Fordelingsnøgle",
+        "kommunal_pro_volume": "Kommunal PRO, volumen",
+        "telma_volume": "Telma, volumen",
+        "kommunal_pro_per_unit_dkk": "Kommunal PRO, kr. pr. enhed",
+        "telma_per_unit_dkk": "Telma, kr. pr. enhed",
+        "kommunal_pro_share": "Kommunal PRO, andel",
+        "kommunal_pro_fee_by_key_dkk": "Kommunal PRO ville betale",
+        "telma_fee_by_key_dkk": "Telma ville betale",
+    })
+    shown = [c for c in fee.columns if c[0].isupper()]
+    formats = {
+        "Kommunal PRO, volumen": lambda v: number(v, 1 if v < 10 else 0),
+        "Telma, volumen": lambda v: number(v, 1 if v < 10 else 0),
+        "Kommunal PRO, kr. pr. enhed": kr,
+        "Telma, kr. pr. enhed": kr,
+        "Kommunal PRO, andel": percent,
+        "Kommunal PRO ville betale": kr,
+        "Telma ville betale": kr,
+    }
+    return style_table(fee[shown], formats)
+
+
+def support_table(result: ScenarioResult, params: Params) -> Styler:
+    """The support agreement and the FUT SPOC option per year, with the option's active months."""
+    costs = result.costs
+    rows = []
+    spoc = params.support.spoc_option
+    for year in params.years:
+        in_year = costs[costs["year"] == year]
+        rows.append({
+            "År": str(year),
+            "Supportaftale": in_year.loc[in_year["line"] == SUPPORT, "amount_dkk"].sum(),
+            "FUT SPOC-option, måneder": spoc.months_active.get(year, 0.0) if spoc else 0.0,
+            "FUT SPOC-option": in_year.loc[in_year["line"] == SPOC_OPTION, "amount_dkk"].sum(),
+        })
+    frame = pd.DataFrame(rows)
+    frame["I alt"] = frame["Supportaftale"] + frame["FUT SPOC-option"]
+    return style_table(frame, {"Supportaftale": kr, "FUT SPOC-option, måneder": number, "FUT SPOC-option": kr,
+                               "I alt": kr})
+
+
+def change_request_table(register: pd.DataFrame, params: Params) -> Styler:
+    """The register as approvers read it: estimate, PERT mean and what enters the budget."""
+    budget = {cr_id: float(amount) for cr_id, _, _, amount in change_request_amounts(params, register)}
+    budget_column = f"I budgettet ({params.price_level_year}-priser)"
+    estimates = list(register[["estimate_low", "estimate_mode", "estimate_high"]].itertuples(index=False, name=None))
+    frame = pd.DataFrame({
+        "Id": register["id"],
+        "Titel": register["title"],
+        "Status": register["status"].map(STATUS_LABELS),
+        "Prioritet": register["priority"],
+        "År": register["year"].astype(str),
+        "Estimat (lav / mest sandsynlig / høj)": [" / ".join(number(v) for v in e) for e in estimates],
+        "PERT-middel": [pert_mean(*e) for e in estimates],
+        "Sandsynlighed for godkendelse": register["approval_probability"],
+        "Faktisk udgift": register["actual_cost"],
+        budget_column: register["id"].map(budget).fillna(0.0),
+    })
+    return style_table(frame, {"PERT-middel": kr, "Sandsynlighed for godkendelse": percent, "Faktisk udgift": kr,
+                               budget_column: kr})
+
+
+def scenario_table(comparison: pd.DataFrame) -> Styler:
+    """Scenarios side by side."""
+    frame = comparison.rename(columns={"scenario": "Scenarie", "total_dkk": "I alt", "npv_dkk": "Nutidsværdi"})
+    return style_table(frame, {c: kr for c in frame.columns if c != "Scenarie"})
+
+
+def allocation_extremes(allocation: pd.DataFrame, year: int, n: int = 10) -> tuple[Styler, Styler]:
+    """The `n` municipalities paying most and least in `year`."""
+    in_year = allocation[allocation["year"] == year].sort_values("amount_dkk", ascending=False)
+    shown = in_year.rename(columns={"municipality": "Kommune", "region": "Region", "share": "Andel",
+                                    "amount_dkk": "Beløb"})[["Kommune", "Region", "Andel", "Beløb"]]
+    formats = {"Andel": lambda v: percent(v, 2), "Beløb": kr}
+    return style_table(shown.head(n), formats), style_table(shown.tail(n).iloc[::-1], formats)
+
+
+def assumptions_table(assumptions: pd.DataFrame) -> Styler:
+    """Forudsætninger og kilder: every figure, its value and where it comes from."""
+    frame = pd.DataFrame({
+        "Forudsætning": assumptions["label"],
+        "Værdi": [_figure_text(row) for row in assumptions.to_dict("records")],
+        "Prisår": assumptions["price_year"].map(lambda y: "" if pd.isna(y) else str(int(y))),
+        "Kilde": assumptions["source"],
+        "Bemærkning": assumptions["note"],
+    })
+    return style_table(frame)
+
+
+def _figure_text(row: dict[Hashable, Any]) -> str:
+    """A figure in its unit; a three-point figure as its mean with low, mode and high."""
+    def fmt(value: float) -> str:
+        if row["unit"] == "kr.":
+            return kr(value)
+        if row["unit"] == "andel":
+            return percent(value, 1)
+        return number(value, 2 if value < 10 else 0)
+
+    if pd.isna(row["low"]):
+        return fmt(row["value"])
+    return f"{fmt(row['value'])} (lav {fmt(row['low'])}, mest sandsynlig {fmt(row['mode'])}, høj {fmt(row['high'])})"
+
+
+def sample_data_notice(municipalities: pd.DataFrame) -> HTML:
+    """A visible warning when the citizen counts are sample data rather than official figures."""
+    sample = municipalities[municipalities["citizens_is_sample"]]
+    if sample.empty:
+        sources = sorted(set(municipalities["citizens_source"]))
+        return HTML(f"<p>Indbyggertal: {html.escape('; '.join(sources))}.</p>")
+    return HTML(
+        '<div class="kpro-warning" style="border:2px solid #b00020;background:#fdecea;padding:8px 12px;'
+        'margin:8px 0"><strong>Advarsel: eksempeldata.</strong> Indbyggertallet for '
+        f"{len(sample)} af {len(municipalities)} kommuner er eksempeldata, ikke officielle tal. "
+        "Fordelingen på kommuner er derfor kun vejledende. Erstat tallene med Danmarks Statistiks "
+        "FOLK1A (<code>allocation.population</code> i parametrene).</div>"
+    )
+
+
+def allocation_text(params: Params) -> Markdown:
+    """How the cost is split, in one sentence."""
+    allocation = params.allocation
+    key = KEY_TEXT[allocation.key].format(threshold=number(allocation.kombit_threshold))
+    return Markdown(
+        f"Hvert års samlede udgift fordeles {key}; {PAYERS_TEXT[allocation.payers]}. "
+        "Beløbene er afrundet til hele kroner, så kommunernes beløb giver præcis den afrundede total."
+    )

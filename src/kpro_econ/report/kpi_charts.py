@@ -1,0 +1,233 @@
+"""The KPI report's charts: operations, adoption and roadmap, with Danish labels and number formats.
+
+Each function takes a frame from `kpi.py` and returns a matplotlib Figure; no global pyplot state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from babel.dates import format_date
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from kpro_econ.kpi.measures import CHANNEL_LABELS, SEVERITY_LABELS, STAGE_LABELS, STATUSES
+from kpro_econ.report.charts import PALETTE, new_figure
+from kpro_econ.report.cost_tables import STATUS_LABELS
+from kpro_econ.report.formatting import LOCALE, number, percent
+
+GOOD, BAD, TARGET = "#2e7d32", "#c62828", "#424242"
+SEVERITY_COLOURS = {"kritisk": "#b71c1c", "høj": "#ef6c00", "middel": "#fbc02d", "lav": "#90a4ae"}
+
+
+def _month_axis(ax: Axes, months: pd.Series) -> None:
+    """Quarterly ticks on a date axis, read the Danish way: `jan. 2025`."""
+    ticks = sorted({m for m in pd.to_datetime(months) if m.month in (1, 4, 7, 10)})
+    labels = [str(format_date(m.date(), "MMM y", locale=LOCALE)) for m in ticks]
+    ax.set_xticks(pd.DatetimeIndex(ticks).to_numpy(), labels, rotation=45, ha="right", rotation_mode="anchor")
+
+
+def _numbers(ax: Axes, axis: str = "y", decimals: int = 0) -> None:
+    formatter = FuncFormatter(lambda v, _pos: number(v, decimals))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
+
+
+def _legend(ax: Axes) -> None:
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize="small")
+
+
+def _stacked_bars(ax: Axes, long: pd.DataFrame, column: str, value: str, labels: Mapping[str, str],
+                  colours: Mapping[str, object]) -> None:
+    wide = long.pivot_table(index="month", columns=column, values=value, aggfunc="sum", sort=False)
+    bottom = np.zeros(len(wide))
+    for key in wide.columns:
+        ax.bar(wide.index, wide[key], bottom=bottom, width=25, label=labels.get(key, key), color=colours[key])
+        bottom += wide[key].to_numpy()
+
+
+# --- operations ------------------------------------------------------------------------------
+
+def availability_chart(availability: pd.DataFrame) -> Figure:
+    """Each month's availability against the target; months below it in red."""
+    fig, ax = new_figure(8.0, 3.8)
+    colours = np.where(availability["meets_target"], GOOD, BAD)
+    ax.bar(availability["month"], availability["availability"], width=25, color=colours)
+    target = float(availability["target"].iloc[0]) if len(availability) else 1.0
+    ax.axhline(target, color=TARGET, linestyle="--", linewidth=1, label=f"Mål: {percent(target, 1)}")
+    low = min(float(availability["availability"].min()), target) if len(availability) else target
+    ax.set_ylim(max(0.0, low - (1 - low) * 0.5), 1.0)  # zoomed in: the differences are tenths of a percent
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: percent(v, 2)))
+    _month_axis(ax, availability["month"])
+    ax.set_ylabel("Tilgængelighed")
+    ax.set_title("Driftsstabilitet: tilgængelighed pr. måned")
+    _legend(ax)
+    return fig
+
+
+def response_time_chart(response: pd.DataFrame) -> Figure:
+    """Monthly median and 95th-percentile response times, with their targets when set."""
+    fig, ax = new_figure(8.0, 3.8)
+    colours = sns.color_palette(PALETTE, 2)
+    for (column, label), colour in zip((("median_ms", "Median"), ("p95_ms", "95 %-fraktil")), colours,
+                                       strict=True):
+        ax.plot(response["month"], response[column], marker="o", markersize=3, color=colour, label=label)
+        target = response[column.replace("_ms", "_target_ms")].iloc[0] if len(response) else np.nan
+        if pd.notna(target):
+            ax.axhline(float(target), color=colour, linestyle="--", linewidth=1,
+                       label=f"Mål, {label.lower()}: {number(target)} ms")
+    ax.set_ylim(bottom=0)
+    _numbers(ax)
+    _month_axis(ax, response["month"])
+    ax.set_ylabel("Millisekunder")
+    ax.set_title("Svartider pr. måned")
+    _legend(ax)
+    return fig
+
+
+def support_channel_chart(by_channel: pd.DataFrame) -> Figure:
+    """Support requests per month, stacked by channel (`kpi.support_by_month(…, "channel")`)."""
+    colours = dict(zip(CHANNEL_LABELS, sns.color_palette(PALETTE, len(CHANNEL_LABELS)), strict=True))
+    return _monthly_stack(by_channel, "channel", "requests", CHANNEL_LABELS, colours, "Henvendelser",
+                          "Supporthenvendelser pr. måned fordelt på kanal")
+
+
+def support_category_chart(by_category: pd.DataFrame) -> Figure:
+    """Support requests per month, stacked by category (`kpi.support_by_month(…, "category")`)."""
+    categories = list(dict.fromkeys(by_category["category"]))
+    colours = dict(zip(categories, sns.color_palette(PALETTE, len(categories)), strict=True))
+    return _monthly_stack(by_category, "category", "requests", {}, colours, "Henvendelser",
+                          "Supporthenvendelser pr. måned fordelt på kategori")
+
+
+def errors_chart(errors: pd.DataFrame) -> Figure:
+    """Registered errors per month, stacked by severity, the most severe at the bottom."""
+    return _monthly_stack(errors, "severity", "errors", SEVERITY_LABELS, SEVERITY_COLOURS, "Registrerede fejl",
+                          "Registrerede fejl pr. måned fordelt på alvorlighed")
+
+
+def _monthly_stack(frame: pd.DataFrame, key: str, value: str, labels: Mapping[str, str],
+                   colours: Mapping[str, object], ylabel: str, title: str) -> Figure:
+    """Bars per month, stacked by `key`, with whole numbers up the side."""
+    fig, ax = new_figure()
+    _stacked_bars(ax, frame, key, value, labels, colours)
+    _numbers(ax)
+    _month_axis(ax, frame["month"])
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    _legend(ax)
+    return fig
+
+
+# --- adoption --------------------------------------------------------------------------------
+
+def live_against_plan_chart(live: pd.DataFrame) -> Figure:
+    """Municipalities live (solid) against planned live (dashed), one colour per wave."""
+    fig, ax = new_figure()
+    waves = sorted(live["wave"].unique())
+    for wave, colour in zip(waves, sns.color_palette(PALETTE, len(waves)), strict=True):
+        rows = live[live["wave"] == wave]
+        ax.plot(rows["month"], rows["live"], color=colour, label=f"Bølge {wave}, i drift")
+        ax.plot(rows["month"], rows["planned_live"], color=colour, linestyle="--",
+                label=f"Bølge {wave}, planlagt")
+    ax.set_ylim(bottom=0)
+    _numbers(ax)
+    _month_axis(ax, live["month"])
+    ax.set_ylabel("Kommuner")
+    ax.set_title("Kommuner i drift mod plan, pr. bølge")
+    _legend(ax)
+    return fig
+
+
+def adoption_chart(by_month: pd.DataFrame) -> Figure:
+    """Active citizens and staff with access in the whole country, month by month."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    fig = Figure(figsize=(8.0, 4.8), dpi=110, layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True)
+    colours = sns.color_palette(PALETTE, 2)
+    top.plot(by_month["month"], by_month["active_citizens"], color=colours[0], marker="o", markersize=3)
+    top.set_ylabel("Aktive borgere")
+    top.set_title("Aktive borgere og medarbejdere med adgang pr. måned")
+    bottom.plot(by_month["month"], by_month["staff_with_access"], color=colours[1], marker="o", markersize=3)
+    bottom.set_ylabel("Medarbejdere")
+    for ax in (top, bottom):
+        ax.set_ylim(bottom=0)
+        _numbers(ax)
+    _month_axis(bottom, by_month["month"])
+    return fig
+
+
+def per_1000_chart(per_1000: pd.DataFrame) -> Figure:
+    """Active citizens per 1,000 inhabitants: one dot per municipality, grouped by region."""
+    fig, ax = new_figure(8.0, 3.6)
+    shown = per_1000.dropna(subset=["active_per_1000"])
+    regions = list(dict.fromkeys(shown["region"]))
+    # A swarm, not a strip: a strip's random jitter would make two runs of the same params differ.
+    sns.swarmplot(data=shown, x="active_per_1000", y="region", order=regions, ax=ax,
+                  color=sns.color_palette(PALETTE)[0], size=4, orient="h")
+    # The region's median as a bar across its dots (seaborn's boxplot warns under Matplotlib 3.11).
+    medians = shown.groupby("region")["active_per_1000"].median().reindex(regions)
+    ax.scatter(medians.to_numpy(), range(len(regions)), marker="|", s=900, color=TARGET, linewidths=2,
+               label="Median i regionen", zorder=3)
+    _legend(ax)
+    _numbers(ax, "x", 1)
+    ax.set_xlabel("Aktive borgere pr. 1.000 indbyggere")
+    ax.set_ylabel("")
+    ax.set_title("Aktive borgere pr. 1.000 indbyggere – hver prik er en kommune")
+    return fig
+
+
+# --- roadmap ---------------------------------------------------------------------------------
+
+def change_request_chart(counts: pd.DataFrame) -> Figure:
+    """Change requests by priority, stacked by status (`kpi.change_request_counts`)."""
+    fig, ax = new_figure(8.0, 2.8)
+    wide = counts.pivot(index="priority", columns="status", values="count").reindex(columns=list(STATUSES))
+    wide = wide.reindex(list(dict.fromkeys(counts["priority"])))[::-1]  # høj at the top
+    left = np.zeros(len(wide))
+    for status, colour in zip(wide.columns, sns.color_palette(PALETTE, len(wide.columns)), strict=True):
+        ax.barh(wide.index.str.capitalize(), wide[status], left=left, label=STATUS_LABELS[status],
+                color=colour)
+        left += wide[status].to_numpy()
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("Ændringsønsker")
+    ax.set_title("Ændringsønsker efter prioritet og status")
+    _legend(ax)
+    return fig
+
+
+def lead_time_chart(trend: pd.DataFrame) -> Figure:
+    """Median lead time in days per period, one line per stage (`kpi.lead_time_trend`)."""
+    fig, ax = new_figure(8.0, 3.6)
+    stages = [s for s in STAGE_LABELS if s in set(trend["stage"])]
+    periods = sorted(trend["period"].unique())
+    for stage, colour in zip(stages, sns.color_palette(PALETTE, len(stages)), strict=True):
+        rows = trend[trend["stage"] == stage].set_index("period").reindex(periods)
+        ax.plot(periods, rows["median_days"], marker="o", color=colour, label=STAGE_LABELS[stage])
+    ax.set_ylim(bottom=0)
+    _numbers(ax)
+    ax.set_xlabel("Periode (afsluttet)")
+    ax.set_ylabel("Dage (median)")
+    ax.set_title("Gennemløbstid for ændringsønsker")
+    _legend(ax)
+    return fig
+
+
+def estimates_chart(estimates: pd.DataFrame) -> Figure:
+    """Each delivered request's estimate range and PERT mean beside its actual cost."""
+    fig, ax = new_figure(8.0, max(2.0, 0.45 * len(estimates) + 1.2))
+    y = np.arange(len(estimates))
+    ax.hlines(y, estimates["estimate_low"], estimates["estimate_high"], color="#90a4ae", linewidth=6,
+              label="Estimat, lav–høj")
+    ax.plot(estimates["pert_mean"], y, "o", color=TARGET, label="PERT-middel")
+    ax.plot(estimates["actual_cost"], y, "D", color=BAD, label="Faktisk udgift")
+    ax.set_yticks(y, estimates["id"])
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v / 1000)))
+    ax.set_xlabel("Tusinde kr.")
+    ax.set_title("Leverede ændringsønsker: estimat og faktisk udgift")
+    _legend(ax)
+    return fig

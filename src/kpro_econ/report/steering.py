@@ -1,0 +1,221 @@
+"""The steering group's one-page risk summary, computed from a run's own tables.
+
+Everything here takes the tables a run writes to `data/` (as `workbook.compute_tables` returns them
+or as `run_records.read_tables` reads them back), so a release can make the final page from the
+approved run's results without running the model again.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from IPython.display import HTML
+from pandas.io.formats.style import Styler
+
+from kpro_econ.kpi.measures import DECISION_LABELS
+from kpro_econ.params.models import Params
+from kpro_econ.report.cost_tables import report_year
+from kpro_econ.report.formatting import danish_date, kr, number, percent, style_table
+
+Tables = Mapping[str, pd.DataFrame]
+BASE = "Basis"
+DRAFT_MARK = "UDKAST – ikke godkendt"
+DEFAULT_RECOMMENDATION = "Det indstilles, at forretningsstyregruppen tager orienteringen til efterretning."
+PRINT_CSS = """
+@page { size: A4; margin: 10mm 12mm; }
+@media print {
+  body, .jp-RenderedHTMLCommon { font-size: 8.5pt !important; line-height: 1.3 !important; }
+  body.jp-Notebook, main { padding: 0 !important; }
+  .jp-Cell, .jp-Cell-inputWrapper, .jp-Cell-outputWrapper { padding: 0 !important; margin: 0 !important; }
+  .jp-RenderedHTMLCommon h1 { font-size: 15pt !important; margin: 0 0 1mm !important; }
+  .jp-RenderedHTMLCommon h2 { font-size: 10.5pt !important; margin: 2.5mm 0 1mm !important; }
+  .jp-RenderedHTMLCommon p { margin: 0.8mm 0 !important; }
+  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 0.4mm 2mm !important; }
+  .jp-OutputArea-output img { max-height: 58mm; width: auto; }
+  .jp-InternalAnchorLink { display: none !important; }
+}
+.jp-OutputArea-output table { font-size: 0.85em; }
+.kpro-stamp { border: 2px solid #1b5e20; color: #1b5e20; padding: 4px 10px; display: inline-block;
+              font-weight: bold; }
+.kpro-draft { border: 3px solid #b00020; color: #b00020; padding: 4px 10px; display: inline-block;
+              font-weight: bold; font-size: 1.3em; letter-spacing: 0.05em; }
+"""
+
+
+def print_style() -> HTML:
+    """A4 page set-up and compact tables, so the summary prints on one page."""
+    return HTML(f"<style>{PRINT_CSS}</style>")
+
+
+def approval_stamp(approval: Mapping[str, Any] | None) -> HTML:
+    """The approval stamp, or an unmistakable draft mark on a page nobody has approved."""
+    if approval is None:
+        return HTML(f'<p><span class="kpro-draft">{DRAFT_MARK}</span></p>')
+    role = f", {approval['role']}" if approval.get("role") else ""
+    when = danish_date(pd.Timestamp(approval["approved_at"]))
+    text = f"Godkendt internt i Digitalisering og IT {when} af {approval['approved_by']}{role}"
+    return HTML(f'<p><span class="kpro-stamp">{html.escape(text)}</span></p>')
+
+
+def headline_values(tables: Tables, params: Params) -> dict[str, float]:
+    """The headline figures as numbers, by Danish label, for the table and for comparing runs."""
+    costs = tables["cost_by_year"]
+    base = costs[costs["scenario"] == BASE]
+    comparison = tables["scenario_comparison"]
+    npv = dict(zip(comparison["scenario"], comparison["npv_dkk"], strict=True))[BASE]
+    year, first, last = report_year(params), params.years[0], params.years[-1]
+    values = {
+        f"Udgifter {year}": float(base.loc[base["year"] == year, "amount_dkk"].sum()),
+        f"Udgifter i alt {first}–{last}": float(base["amount_dkk"].sum()),
+        f"Nutidsværdi {first}–{last}": float(npv),
+    }
+    if "risk_pool" in tables:
+        values["Risikopulje"] = float(tables["risk_pool"]["expected_value_dkk"].sum())
+    if "montecarlo_summary" in tables:
+        summary = tables["montecarlo_summary"].set_index("statistic")["value_dkk"]
+        values[f"Reserve (P{round(params.monte_carlo.confidence * 100)} over basis)"] = float(summary["contingency"])
+    return values
+
+
+CHANGE = "Ændring siden sidst godkendte"
+
+
+def headline_table(values: Mapping[str, float], previous: Mapping[str, float] | None) -> pd.DataFrame:
+    """The headline figures with the change since the last approved run, where there is one."""
+    frame = pd.DataFrame({"Nøgletal": list(values), "Beløb": list(values.values())})
+    if previous:
+        frame[CHANGE] = [value - previous[label] if label in previous else None for label, value in values.items()]
+    return frame
+
+
+def headline_styled(values: Mapping[str, float], previous: Mapping[str, float] | None) -> Styler:
+    table = headline_table(values, previous)
+    formats = {"Beløb": kr, CHANGE: _signed_kr}
+    return style_table(table, {column: formats[column] for column in table.columns if column in formats})
+
+
+def _signed_kr(amount: float | None) -> str:
+    if amount is None or pd.isna(amount):
+        return ""
+    return "uændret" if round(amount) == 0 else ("+" if amount > 0 else "−") + kr(abs(amount))
+
+
+def top_risks(tables: Tables, n: int = 5) -> pd.DataFrame:
+    """The `n` open risks with the largest expected value: id, title, owner, band, value, trend."""
+    register = tables["risk_register"]
+    top = register[register["status"] == "open"].sort_values(["expected_value_dkk", "id"], ascending=[False, True])
+    return pd.DataFrame({
+        "Id": top["id"],
+        "Risiko": top["title"],
+        "Ejer": top["owner"],
+        "Niveau": top["band_residual"],
+        "Forventet værdi": top["expected_value_dkk"].map(kr),
+        "Udvikling": top["trend"].fillna(""),
+    }).head(n)
+
+
+def risk_changes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    """Risks that are new, closed, or whose residual score moved since the last approved run."""
+    columns = ["Id", "Risiko", "Ændring"]
+    if previous is None:
+        return pd.DataFrame(columns=columns)
+    before = {str(r["id"]): r for r in previous.to_dict("records")}
+    rows = []
+    for risk in current.to_dict("records"):
+        old = before.pop(str(risk["id"]), None)
+        if old is None:
+            change = "ny"
+        elif risk["status"] != "open" and old["status"] == "open":
+            change = "lukket" if risk["status"] == "closed" else "indtruffet"
+        elif int(risk["score_residual"]) != int(old["score_residual"]):
+            change = f"score {int(old['score_residual'])} → {int(risk['score_residual'])}"
+        else:
+            continue
+        rows.append((risk["id"], risk["title"], change))
+    rows += [(risk_id, old["title"], "fjernet fra registret") for risk_id, old in sorted(before.items())]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def kpi_strip(tables: Tables) -> pd.DataFrame:
+    """Operations and adoption in one line each: availability, support, live municipalities, wave 5."""
+    if "kpi_availability" not in tables:
+        return pd.DataFrame(columns=["Nøgletal", "Værdi"])
+    availability = tables["kpi_availability"].iloc[-1]
+    support = tables["kpi_support_by_channel"]
+    months = sorted(support["month"].unique())[-12:]
+    recent = support[support["month"].isin(months)]
+    staff = recent.loc[recent["channel"] == "medarbejder", "requests"].sum()
+    total = recent["requests"].sum()
+    adoption = tables["kpi_adoption_by_month"].iloc[-1]
+    decision = tables["kpi_wave5_decision"].iloc[0]
+    month = _month_text(availability["month"])
+    rows = [
+        (f"Tilgængelighed {month}",
+         f"{percent(availability['availability'], 2)} (mål {percent(availability['target'], 1)})"),
+        (f"Supporthenvendelser, seneste {len(months)} mdr.",
+         f"{number(total)} ({percent(staff / max(1, total), 0)} fra medarbejdere)"),
+        (f"Kommuner i drift {_month_text(adoption['month'])}", f"{int(adoption['live_municipalities'])} af 98"),
+        ("Bølge 4 ikke klar", f"{int(decision['not_ready'])} (tærskel {int(decision['threshold'])}): "
+                              f"{DECISION_LABELS[str(decision['decision'])]}"),
+    ]
+    return pd.DataFrame(rows, columns=["Nøgletal", "Værdi"])
+
+
+def _month_text(value: Any) -> str:
+    return str(pd.Timestamp(value).strftime("%m.%Y"))
+
+
+def generated_sentences(values: Mapping[str, float], previous: Mapping[str, float] | None,
+                        tables: Tables, params: Params) -> list[str]:
+    """Sentences for the case presentation, written from the numbers themselves."""
+    labels = list(values)
+    first, last = params.years[0], params.years[-1]
+    sentences = [f"De samlede udgifter til Kommunal PRO i {first}–{last} er opgjort til "
+                 f"{kr(values[labels[1]])} i {params.price_level_year}-priser."]
+    if "risk_pool" in tables:
+        pool = tables["risk_pool"]
+        sentences.append(f"Risikopuljen udgør {kr(values['Risikopulje'])} fordelt på {len(pool)} risici; "
+                         f"den største er {pool.iloc[0]['title']} ({pool.iloc[0]['id']}).")
+    if "montecarlo_summary" in tables:
+        reserve_label = labels[-1]
+        sentences.append(f"Monte Carlo-simuleringen giver en reserve på {kr(values[reserve_label])} "
+                         f"ved {percent(params.monte_carlo.confidence, 0)} sikkerhed.")
+    if previous:
+        total = labels[1]
+        change = values[total] - previous.get(total, values[total])
+        sentences.append("De samlede udgifter er uændrede siden sidst godkendte rapport." if round(change) == 0 else
+                         f"De samlede udgifter er {'steget' if change > 0 else 'faldet'} med {kr(abs(change))} "
+                         "siden sidst godkendte rapport.")
+    return sentences
+
+
+def heading(params: Params, approval: Mapping[str, Any] | None) -> HTML:
+    """Period line and the approval stamp (or the draft mark)."""
+    period = params.summary.period or ""
+    line = f"Bilag til forretningsstyregruppen{' · ' + period if period else ''}"
+    return HTML(f"<p>{html.escape(line)}</p>{approval_stamp(approval).data}")
+
+
+def case_presentation(params: Params, sentences: list[str]) -> HTML:
+    """*Sagsfremstilling*: the controller's text from the params, then the sentences from the numbers."""
+    paragraphs = [params.summary.sagsfremstilling, " ".join(sentences)]
+    return HTML("".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p))
+
+
+def recommendation(params: Params) -> HTML:
+    """*Indstilling*, as the params give it."""
+    text = params.summary.indstilling or DEFAULT_RECOMMENDATION
+    return HTML(f"<p>{html.escape(text)}</p>")
+
+
+def changes_section(previous_approved_name: str | None, changes: pd.DataFrame) -> HTML:
+    """What to say above the table of changed risks; the table itself only when there are changes."""
+    if previous_approved_name is None:
+        return HTML("<p>Ingen tidligere godkendt rapport at sammenligne med.</p>")
+    name = html.escape(previous_approved_name)
+    if changes.empty:
+        return HTML(f"<p>Ingen ændringer i risici siden den senest godkendte kørsel {name}.</p>")
+    return HTML(f"<p>Sammenlignet med den senest godkendte kørsel {name}:</p>")

@@ -1,0 +1,193 @@
+"""Risk scores and bands, expected values, the risk pool and its cost lines, and the trend.
+
+Takes the validated register of `risk_register.py` (one row per risk, amounts in kroner at the
+model's price level) and returns new frames; nothing is read, written or changed in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from kpro_econ.model.costs import CostLine, Kind, Value
+from kpro_econ.params.models import Band, Params, RiskSettings
+from kpro_econ.risk.columns import RISK_COLUMNS
+
+POOL_LINE = "Risikopulje"
+MITIGATION_LINE = "Risikoreducerende tiltag"
+# Both lines are one-off: each pooled risk is an event that costs once, in its proximity year, and
+# each mitigation is an action with its own price; neither is a standing service like the fees.
+POOL_KIND: Kind = "engangs"
+MITIGATION_KIND: Kind = "engangs"
+
+MITIGATED_STATUSES = ("open", "occurred")
+"""Risks whose mitigation is paid for: a closed risk's mitigation is history."""
+
+UP, DOWN, SAME, NEW, CLOSED = "↑", "↓", "→", "ny", "lukket"
+
+SCORE_COLUMNS = [
+    "score_inherent", "score_residual", "band_inherent", "band_residual", "probability_resolved",
+    "cost_mean", "expected_value_dkk",
+]
+REGISTER_TABLE_COLUMNS = [*RISK_COLUMNS, *SCORE_COLUMNS, "in_pool", "trend"]
+POOL_COLUMNS = ["rank", "id", "title", "owner", "probability", "cost_mean", "expected_value_dkk", "proximity",
+                "years"]
+
+
+def risk_settings(params: Params) -> RiskSettings:
+    """The params' risk settings, or the defaults where the params have none."""
+    return params.risk if params.risk is not None else RiskSettings()
+
+
+def band_of(score: int, bands: Sequence[Band]) -> str:
+    """Name of the band a score 1–25 falls in (the settings guarantee exactly one)."""
+    return next(band.name for band in bands if band.min_score <= score <= band.max_score)
+
+
+def score_risks(register: pd.DataFrame, settings: RiskSettings) -> pd.DataFrame:
+    """The register with SCORE_COLUMNS added.
+
+    Score = likelihood × impact; the probability is the register's, else the settings' probability
+    of the residual likelihood. The expected value p × PERT mean(cost) is 0 unless the risk is open:
+    a closed risk can no longer occur, and an occurred one is a cost for the budget, not a risk.
+    """
+    score_inherent = register["likelihood_inherent"] * register["impact_inherent"]
+    score_residual = register["likelihood_residual"] * register["impact_residual"]
+    from_likelihood = register["likelihood_residual"].map(settings.probability_by_likelihood)
+    probability = register["probability"].astype("float64").fillna(from_likelihood)
+    cost_mean = (register["cost_low"] + 4 * register["cost_mode"] + register["cost_high"]) / 6  # PERT mean
+    is_open = register["status"] == "open"
+    return register.assign(
+        score_inherent=score_inherent,
+        score_residual=score_residual,
+        band_inherent=[band_of(int(s), settings.bands) for s in score_inherent],
+        band_residual=[band_of(int(s), settings.bands) for s in score_residual],
+        probability_resolved=probability,
+        cost_mean=cost_mean,
+        expected_value_dkk=(probability * cost_mean).where(is_open, 0.0).fillna(0.0),
+    )
+
+
+def pool_members(scored: pd.DataFrame, pool_size: int) -> pd.DataFrame:
+    """The at most `pool_size` open risks with the largest expected value (ties by id), largest first."""
+    open_risks = scored[scored["status"] == "open"]
+    ranked = open_risks.sort_values(["expected_value_dkk", "id"], ascending=[False, True], kind="stable")
+    return ranked.head(pool_size)
+
+
+def risk_pool(register: pd.DataFrame, settings: RiskSettings, years: Sequence[int]) -> pd.DataFrame:
+    """The risk pool in POOL_COLUMNS: rank, the risk, its expected value and the year(s) it is placed in."""
+    members = pool_members(score_risks(register, settings), settings.pool_size)
+    spread = f"{min(years)}–{max(years)}"
+    return pd.DataFrame({
+        "rank": range(1, len(members) + 1),
+        "id": members["id"].to_numpy(),
+        "title": members["title"].to_numpy(),
+        "owner": members["owner"].to_numpy(),
+        "probability": members["probability_resolved"].to_numpy(),
+        "cost_mean": members["cost_mean"].to_numpy(),
+        "expected_value_dkk": members["expected_value_dkk"].to_numpy(),
+        "proximity": members["proximity"].astype("Int64").array,
+        "years": [str(_place_year(p, years)) if pd.notna(p) else spread for p in members["proximity"]],
+    }, columns=POOL_COLUMNS)
+
+
+def risk_cost_lines(register: pd.DataFrame, params: Params) -> list[CostLine]:
+    """*Risikopulje* (the pool's expected values) and *Risikoreducerende tiltag* (mitigation of open
+    and occurred risks), per year of `params.years`: in each risk's proximity year, else spread evenly.
+    """
+    settings = risk_settings(params)
+    scored = score_risks(register, settings)
+    members = pool_members(scored, settings.pool_size)
+    paying = scored[scored["status"].isin(MITIGATED_STATUSES)]
+    return [
+        CostLine(POOL_LINE, POOL_KIND,
+                 _by_year(members["expected_value_dkk"], members["proximity"], params.years)),
+        CostLine(MITIGATION_LINE, MITIGATION_KIND,
+                 _by_year(paying["mitigation_cost"], paying["proximity"], params.years)),
+    ]
+
+
+def _by_year(amounts: pd.Series, proximity: pd.Series, years: Sequence[int]) -> dict[int, Value]:
+    by_year: dict[int, Value] = dict.fromkeys(years, 0.0)
+    for amount, year in zip(amounts, proximity, strict=True):
+        if pd.isna(year):
+            for y in years:
+                by_year[y] = float(by_year[y]) + float(amount) / len(years)
+        else:
+            placed = _place_year(int(year), years)
+            by_year[placed] = float(by_year[placed]) + float(amount)
+    return by_year
+
+
+def _place_year(year: int, years: Sequence[int]) -> int:
+    """A proximity outside the budget years counts in the nearest one (validation normally prevents it)."""
+    return min(max(int(year), min(years)), max(years))
+
+
+def trend(current: pd.DataFrame, previous: pd.DataFrame) -> pd.Series:
+    """Each risk's residual score against an earlier register: ↑ ↓ →, *ny*, or *lukket*.
+
+    Indexed by id: every current risk, then risks the earlier register had and the current one has
+    dropped (*lukket*). A closed risk is *lukket*. `previous` may be an earlier run's output table or
+    a raw register, typed or as strings; its score is `score_residual`, else likelihood × impact.
+    An earlier score that cannot be read gives no arrow (None).
+    """
+    before = _residual_scores(previous)
+    now = _residual_scores(current)
+    closed = {str(i).strip() for i, s in zip(current["id"], current["status"], strict=True)
+              if str(s).strip().lower() == "closed"}
+    arrows: dict[str, str | None] = {}
+    for risk_id, score in now.items():
+        if risk_id in closed:
+            arrows[risk_id] = CLOSED
+        elif risk_id not in before:
+            arrows[risk_id] = NEW
+        elif np.isnan(before[risk_id]) or np.isnan(score):
+            arrows[risk_id] = None
+        else:
+            arrows[risk_id] = UP if score > before[risk_id] else DOWN if score < before[risk_id] else SAME
+    arrows.update({risk_id: CLOSED for risk_id in before if risk_id not in arrows})
+    return pd.Series(arrows, name="trend", dtype=object)
+
+
+def _residual_scores(register: pd.DataFrame) -> dict[str, float]:
+    """Residual score by id, NaN where it cannot be read."""
+    if "score_residual" in register:
+        scores = pd.to_numeric(register["score_residual"], errors="coerce")
+    else:
+        scores = (pd.to_numeric(register["likelihood_residual"], errors="coerce")
+                  * pd.to_numeric(register["impact_residual"], errors="coerce"))
+    values = scores.to_numpy(dtype="float64", na_value=np.nan)
+    return {str(risk_id).strip(): float(v) for risk_id, v in zip(register["id"], values, strict=True)}
+
+
+def risk_register_table(
+    register: pd.DataFrame, settings: RiskSettings, previous: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The register with scores, bands, resolved probability, expected value, pool membership and
+    trend (REGISTER_TABLE_COLUMNS); the trend is blank without an earlier register to compare with."""
+    scored = score_risks(register, settings)
+    in_pool = set(pool_members(scored, settings.pool_size)["id"])
+    arrows = trend(register, previous).to_dict() if previous is not None else {}
+    table = scored.assign(
+        in_pool=scored["id"].isin(in_pool),
+        trend=pd.Series([arrows.get(str(i)) for i in scored["id"]], index=scored.index, dtype=object),
+    )
+    return table[REGISTER_TABLE_COLUMNS].reset_index(drop=True)
+
+
+def open_risk_draw_parameters(register: pd.DataFrame, settings: RiskSettings) -> pd.DataFrame:
+    """Open risks as the Monte Carlo draws them: id, title, probability, cost_low/mode/high."""
+    scored = score_risks(register, settings)
+    open_risks = scored[scored["status"] == "open"]
+    return pd.DataFrame({
+        "id": open_risks["id"].astype(str).to_numpy(),
+        "title": open_risks["title"].astype(str).to_numpy(),
+        "probability": open_risks["probability_resolved"].to_numpy(dtype=np.float64),
+        "cost_low": open_risks["cost_low"].to_numpy(dtype=np.float64),
+        "cost_mode": open_risks["cost_mode"].to_numpy(dtype=np.float64),
+        "cost_high": open_risks["cost_high"].to_numpy(dtype=np.float64),
+    })

@@ -1,0 +1,114 @@
+"""Execute one notebook with Papermill and render its report: what a worker process of a run does.
+
+Worker processes import this module to find `execute_and_render`; the model (pandas, pydantic, the
+workbook) is not imported here, so that each worker starts without it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kpro_econ.run.kernels import OwnPythonKernelManager, discard_kernel, kernel_for
+from kpro_econ.run.render import DRAFT_STATUS, ReportHeader, notebook_title, read_notebook, render_report
+
+if TYPE_CHECKING:
+    import nbformat
+
+
+@dataclass(frozen=True)
+class NotebookJob:
+    """One notebook to execute and render; plain values only, so it crosses to a worker process."""
+
+    source: Path
+    executed: Path
+    params_path: Path
+    run_id: str
+    params_name: str
+    cell_timeout: int
+    previous_run: str = ""
+    run_dir: str = ""
+    status: str = DRAFT_STATUS
+
+
+@dataclass(frozen=True)
+class NotebookFailure:
+    notebook: str
+    cell_index: int | None
+    ename: str
+    evalue: str
+
+
+@dataclass(frozen=True)
+class NotebookResult:
+    name: str
+    title: str
+    seconds: float
+    html: str | None
+    failure: NotebookFailure | None
+
+
+def execute_and_render(job: NotebookJob) -> NotebookResult:
+    """In a worker process: execute one notebook with Papermill, then render its HTML."""
+    # Imported here: only worker processes need Papermill, and its import is slow.
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    name = job.source.stem
+    clock = time.perf_counter()
+    source_nb = read_notebook(job.source)
+    title = notebook_title(source_nb, fallback=name)
+    # Every notebook gets the same run: the params, and the earlier run its trend compares with
+    # (resolved once by the runner, so that all reports compare with the same run).
+    offered = {"params_path": str(job.params_path), "previous_run": job.previous_run, "run_dir": job.run_dir}
+    declared = papermill.inspect_notebook(str(job.source))
+    try:
+        executed = papermill.execute_notebook(
+            str(job.source),
+            str(job.executed),
+            parameters={key: value for key, value in offered.items() if key in declared},
+            kernel_name="python3",
+            language="python",
+            progress_bar=False,
+            cwd=str(job.source.parent),
+            execution_timeout=job.cell_timeout,
+            kernel_manager_class=OwnPythonKernelManager,
+            km=kernel_for(job.source.parent),
+        )
+        html = render_report(executed, ReportHeader(title, job.run_id, job.params_name, job.status))
+    except PapermillExecutionError as exc:
+        discard_kernel()  # a failed notebook may leave its kernel in any state
+        failure = NotebookFailure(name, _failed_cell(source_nb, job.executed), str(exc.ename), str(exc.evalue))
+        return NotebookResult(name, title, time.perf_counter() - clock, None, failure)
+    except Exception as exc:  # timeout, dead kernel, render error: the notebook did not finish
+        discard_kernel()
+        failure = NotebookFailure(name, _failed_cell(source_nb, job.executed), type(exc).__name__, str(exc))
+        return NotebookResult(name, title, time.perf_counter() - clock, None, failure)
+    return NotebookResult(name, title, time.perf_counter() - clock, html, None)
+
+
+def _failed_cell(source_nb: nbformat.NotebookNode, executed_path: Path) -> int | None:
+    """Index, in the source notebook the author edits, of the cell that failed or never finished.
+
+    Papermill saves the executed notebook as it goes and marks each cell's status; it also inserts
+    the injected-parameters cell and, on failure, banner cells, which shift indices. Cell ids
+    survive execution, so the failed cell's id finds it in the source. A cell that timed out is
+    marked completed like any other, but it is the last one that started: execution stops there.
+    """
+    try:
+        executed = read_notebook(executed_path)
+    except (OSError, ValueError):
+        return None
+    started = [cell for cell in executed.cells if cell.get("metadata", {}).get("papermill", {}).get("start_time")]
+    failed = [
+        cell for cell in started
+        if cell["metadata"]["papermill"].get("status") in {"running", "failed"}
+        or any(out.get("output_type") == "error" for out in cell.get("outputs", []))
+    ]
+    culprit = (failed or started[-1:] or [None])[0]
+    if culprit is None:
+        return None
+    ids = [source_cell.get("id") for source_cell in source_nb.cells]
+    return ids.index(culprit.get("id")) if culprit.get("id") in ids else None

@@ -1,0 +1,297 @@
+"""Run the workbook: validate inputs, execute every notebook in parallel, render, publish a run folder.
+
+One orchestration function, `run_workbook`, wires together the pieces that each own one thing:
+`inputs` (validation), `workbook` (the tables), `execute` (Papermill and the report, in worker
+processes), `render` (HTML) and `runfolder` (the atomic folder, data files and manifest).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from dataclasses import asdict, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from kpro_econ.errors import KproError, NotebookRunError
+from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST
+from kpro_econ.run import runfolder
+from kpro_econ.run.execute import NotebookFailure, NotebookJob, NotebookResult, execute_and_render
+from kpro_econ.run.kernels import start_worker_kernel
+from kpro_econ.run.render import IndexPage, ReportLink, render_index
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kpro_econ.inputs.load import WorkbookInputs
+
+# The model (pandas, pydantic, the workbook) is imported only where this process needs it; `render`
+# and `runfolder` likewise import nbconvert and pandas only when used.
+
+Progress = Callable[[str], None]
+
+
+def run_workbook(
+    params_path: Path,
+    out_dir: Path = Path("reports"),
+    run_id: str | None = None,
+    notebooks_dir: Path | None = None,
+    cell_timeout: int = 600,
+    progress: Progress | None = None,
+) -> Path:
+    """Execute every notebook with `params_path` and publish `out_dir/<run-id>/`; return that folder.
+
+    Raises ParamsError (nothing written) for invalid input, NotebookRunError when a notebook fails
+    (the run folder then holds only a `manifest.json` with `status: failed`).
+    """
+    from kpro_econ.inputs.load import load_inputs
+
+    say = progress or _print_progress
+    started = datetime.now(UTC)
+    params_path = Path(params_path)
+    out_dir = Path(out_dir)
+    inputs = load_inputs(params_path, reports_dir=out_dir)
+    notebooks = [
+        nb for nb in find_notebooks(notebooks_dir or default_notebooks_dir())
+        if _applies(nb, inputs.base.params, say)
+    ]
+    if run_id is not None:
+        runfolder.check_run_id(run_id)
+        runfolder.ensure_free(out_dir, run_id)
+    folder = runfolder.claim_run_folder(
+        out_dir, run_id or runfolder.new_run_id(params_path, started), exact=run_id is not None
+    )
+    try:
+        return _build_and_publish(folder, inputs, notebooks, params_path, out_dir, cell_timeout, started, say)
+    except BaseException:
+        # Published folders are never removed; only a half-built temporary folder is.
+        if folder.tmp.exists():
+            runfolder.discard(folder)
+        raise
+
+
+def default_notebooks_dir() -> Path:
+    """`notebooks/` of the workbook checkout this package is installed from (editable install)."""
+    return Path(__file__).resolve().parents[3] / "notebooks"
+
+
+def find_notebooks(folder: Path) -> list[Path]:
+    """Every notebook in `folder`, in name order; each one becomes `<name>.html` in the run folder."""
+    notebooks = sorted(Path(folder).glob("*.ipynb"))
+    if not notebooks:
+        raise KproError(f"{folder}: ingen notesbøger (*.ipynb) at køre")
+    if any(nb.stem == "index" for nb in notebooks):
+        raise KproError(f"{folder}: en notesbog må ikke hedde index.ipynb (navnet bruges af forsiden)")
+    return notebooks
+
+
+def _build_and_publish(
+    folder: runfolder.RunFolder,
+    inputs: WorkbookInputs,
+    notebooks: list[Path],
+    params_path: Path,
+    out_dir: Path,
+    cell_timeout: int,
+    started: datetime,
+    say: Progress,
+) -> Path:
+    build_dir = out_dir.resolve().parent / "build" / folder.run_id
+    build_dir.mkdir(parents=True, exist_ok=True)
+    jobs = [
+        NotebookJob(
+            source=source.resolve(),
+            executed=build_dir / source.name,
+            params_path=params_path.resolve(),
+            run_id=folder.run_id,
+            params_name=params_path.name,
+            cell_timeout=cell_timeout,
+            previous_run=str(inputs.previous_run.resolve()) if inputs.previous_run else "",
+        )
+        for source in notebooks
+    ]
+    workers = min(len(jobs), os.cpu_count() or 1)
+    say(
+        f"Kørsel {folder.run_id}: {_count(len(jobs), 'notesbog', 'notesbøger')}, "
+        f"{_count(workers, 'proces', 'processer')}"
+    )
+    results, tables = _execute_in_parallel(jobs, inputs, workers, say, folder.tmp / DATA_DIR)
+
+    manifest = runfolder.new_manifest(
+        run_id=folder.run_id,
+        params_path=params_path,
+        input_files=inputs.files,
+        notebooks=_notebook_records(notebooks, results),
+        seed=inputs.base.params.monte_carlo.seed,
+        workbook_dir=notebooks[0].parent,
+        started=started,
+    )
+    manifest["compared_to"] = inputs.previous_run.name if inputs.previous_run is not None else None
+    failures = [r.failure for r in results if r.failure is not None]
+    if failures or isinstance(tables, BaseException):
+        _publish_failure(folder, manifest, failures, tables, say)
+
+    for result in results:
+        assert result.html is not None
+        (folder.tmp / f"{result.name}.html").write_text(result.html, encoding="utf-8")
+    written = sorted((folder.tmp / DATA_DIR).iterdir())
+    index = _index_page(inputs, params_path, folder.run_id, started, results, written, folder.tmp)
+    (folder.tmp / "index.html").write_text(render_index(index), encoding="utf-8")
+    runfolder.write_manifest(folder.tmp, runfolder.finish_manifest(manifest, folder.tmp, errors=[]))
+    return runfolder.publish(folder)
+
+
+def _execute_in_parallel(
+    jobs: list[NotebookJob], inputs: WorkbookInputs, workers: int, say: Progress, data_dir: Path
+) -> tuple[list[NotebookResult], dict[str, pd.DataFrame] | BaseException]:
+    """Notebooks in worker processes while this process computes the tables and writes them to `data_dir`.
+
+    A notebook that reads the run's own tables (it has a `run_dir` parameter, like the steering
+    summary) is started once they are written; the others start at once.
+    """
+    from kpro_econ.workbook import compute_tables
+
+    # "spawn", not fork: this process has imported pandas and may hold threads, and a forked copy
+    # of a process with threads can deadlock; spawned workers start clean.
+    context = multiprocessing.get_context("spawn")
+    results: dict[str, NotebookResult] = {}
+    later = [job for job in jobs if reads_run_tables(job.source)]
+    with (
+        ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker_kernel,
+                            initargs=(jobs[0].source.parent,)) as pool,
+        ThreadPoolExecutor(max_workers=1) as tables_thread,
+    ):
+        futures = {pool.submit(execute_and_render, job): job for job in jobs if job not in later}
+        tables = _outcome(tables_thread.submit(compute_tables, inputs))
+        if not isinstance(tables, BaseException):
+            runfolder.write_tables(data_dir, tables)
+            run_dir = str(data_dir.parent.resolve())
+            futures.update({pool.submit(execute_and_render, replace(job, run_dir=run_dir)): job for job in later})
+        for done, future in enumerate(as_completed(futures), start=1):
+            result = _result_of(future, futures[future])
+            results[result.name] = result
+            say(_progress_line(done, len(futures), result))
+    missing = [job for job in jobs if job.source.stem not in results]  # not started: the tables failed
+    for job in missing:
+        results[job.source.stem] = NotebookResult(job.source.stem, job.source.stem, 0.0, None, None)
+    return [results[job.source.stem] for job in jobs], tables
+
+
+def _applies(notebook: Path, params: Any, say: Progress) -> bool:
+    """Whether the params have every section the notebook's metadata `kpro.requires` names."""
+    required = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {}).get("kpro", {}).get("requires", [])
+    missing = [section for section in required if getattr(params, section, None) is None]
+    if missing:
+        say(f"Springer {notebook.stem} over: parametrene har ingen {', '.join(missing)}-sektion")
+    return not missing
+
+
+def reads_run_tables(notebook: Path) -> bool:
+    """Whether the notebook's parameters cell declares `run_dir`: it reads the run's own tables."""
+    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    return any(
+        "parameters" in cell.get("metadata", {}).get("tags", []) and "run_dir" in "".join(cell.get("source", ""))
+        for cell in cells
+    )
+
+
+def _result_of(future: Future[NotebookResult], job: NotebookJob) -> NotebookResult:
+    try:
+        return future.result()
+    except Exception as exc:  # the worker process itself died; still a failure of this notebook
+        failure = NotebookFailure(job.source.stem, None, type(exc).__name__, str(exc))
+        return NotebookResult(job.source.stem, job.source.stem, 0.0, None, failure)
+
+
+def _outcome(future: Future[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame] | BaseException:
+    try:
+        return future.result()
+    except Exception as exc:
+        return exc
+
+
+def _progress_line(done: int, total: int, result: NotebookResult) -> str:
+    seconds = f"{result.seconds:.1f}".replace(".", ",")
+    if result.failure is None:
+        return f"[{done}/{total}] {result.name} … færdig ({seconds} s)"
+    where = "" if result.failure.cell_index is None else f" i celle {result.failure.cell_index}"
+    error = f"{result.failure.ename}: {result.failure.evalue}".strip().splitlines()[0]
+    return f"[{done}/{total}] {result.name} … FEJLEDE{where}: {error} ({seconds} s)"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _print_progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _notebook_records(notebooks: list[Path], results: list[NotebookResult]) -> dict[str, Any]:
+    by_name = {r.name: r for r in results}
+    return {
+        nb.stem: {
+            "source": runfolder.portable_path(nb),
+            "sha256": runfolder.sha256_file(nb),
+            "title": by_name[nb.stem].title,
+            "seconds": round(by_name[nb.stem].seconds, 2),
+            "status": "ok" if by_name[nb.stem].failure is None else "failed",
+        }
+        for nb in notebooks
+    }
+
+
+def _publish_failure(
+    folder: runfolder.RunFolder,
+    manifest: dict[str, Any],
+    failures: list[NotebookFailure],
+    tables: Mapping[str, pd.DataFrame] | BaseException,
+    say: Progress,
+) -> NoReturn:
+    """Publish a folder holding only the manifest, which says what failed; then raise."""
+    errors: list[dict[str, Any]] = [asdict(f) for f in failures]
+    if isinstance(tables, BaseException):
+        errors.append(
+            {
+                "notebook": None,
+                "cell_index": None,
+                "ename": type(tables).__name__,
+                "evalue": f"compute_tables: {tables}",
+            }
+        )
+    # The tables may already be written for the notebooks that read them: a failed run keeps none.
+    shutil.rmtree(folder.tmp / DATA_DIR, ignore_errors=True)
+    runfolder.write_manifest(folder.tmp, runfolder.finish_manifest(manifest, folder.tmp, errors=errors))
+    run_dir = runfolder.publish(folder)
+    say(f"Fejlen er gemt i {run_dir / MANIFEST}")
+    first = errors[0]
+    if first["notebook"] is None:
+        raise KproError(f"Tabellerne kunne ikke beregnes: {first['ename']}: {first['evalue']}")
+    raise NotebookRunError(first["notebook"], first["cell_index"], f"{first['ename']}: {first['evalue']}")
+
+
+def _index_page(
+    inputs: WorkbookInputs,
+    params_path: Path,
+    run_id: str,
+    started: datetime,
+    results: list[NotebookResult],
+    written: list[Path],
+    run_dir: Path,
+) -> IndexPage:
+    data = [path.relative_to(run_dir).as_posix() for path in written]
+    return IndexPage(
+        title=inputs.base.params.title,
+        run_id=run_id,
+        params_name=runfolder.portable_path(params_path),
+        params_sha256=runfolder.sha256_file(params_path),
+        started=started,
+        reports=[ReportLink(r.title, f"{r.name}.html") for r in results],
+        workbook=f"{DATA_DIR}/{runfolder.WORKBOOK_XLSX}",
+        csv_files=[path for path in data if path.endswith(".csv")],
+    )

@@ -1,0 +1,49 @@
+"""What the steering summary is made from: a run's own tables, its approval, and the last approved run.
+
+Inside a run (and at release) the summary reads the run folder's `data/`; opened on its own in
+JupyterLab it computes the same tables from the params.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kpro_econ.inputs.history import find_previous_run
+from kpro_econ.inputs.run_records import MANIFEST, read_approval, read_manifest, read_tables
+from kpro_econ.inputs.yaml_params import BASE_SCENARIO, load_params
+from kpro_econ.params.models import Params
+
+
+@dataclass(frozen=True)
+class SteeringInputs:
+    params: Params
+    tables: dict[str, pd.DataFrame]
+    approval: dict[str, Any] | None
+    previous_approved: Path | None
+    previous_tables: dict[str, pd.DataFrame] | None
+
+
+def load_steering_inputs(params_path: Path, run_dir: str | Path = "") -> SteeringInputs:
+    """The summary's inputs from the run folder `run_dir`, or computed from the params when it is ""."""
+    params_path = Path(params_path)
+    params = load_params(params_path)[0][BASE_SCENARIO]
+    if str(run_dir):
+        run = Path(run_dir)
+        tables = read_tables(run)
+        approval = read_approval(run)
+        started = read_manifest(run).get("started") if (run / MANIFEST).is_file() else None
+        reports = run.parent
+    else:
+        from kpro_econ.inputs.load import load_inputs
+        from kpro_econ.workbook import compute_tables
+
+        tables = compute_tables(load_inputs(params_path))
+        approval, started = None, None
+        reports = params_path.resolve().parent.parent / "reports"
+    previous = find_previous_run(reports, params_path, approved=True, before=started)
+    previous_tables = read_tables(previous) if previous is not None else None
+    return SteeringInputs(params, tables, approval, previous, previous_tables)
