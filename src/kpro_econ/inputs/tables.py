@@ -172,6 +172,8 @@ _NUMBER = {
     ",": re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"),
     ".": re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?"),
 }
+NUMBER_PATTERNS = _NUMBER
+"""A number as a file with each decimal mark writes it (`rows.py` matches a whole column at once)."""
 _EXAMPLE = {",": "386.708,50", ".": "386708.50"}
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?")
 _DANISH_DATE = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})")
