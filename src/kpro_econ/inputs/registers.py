@@ -110,21 +110,25 @@ def date_order_problems(register: pd.DataFrame, file: str, lines: Sequence[Any] 
     `register` is the validated change-request register (`registers.change_requests`); `lines` are the
     source lines of its rows in order (the index of the frame `tables_io.read_table` returned).
     """
-    dates = {c: [None if pd.isna(d) else pd.Timestamp(d) for d in register[c]] for c in _DATES}
-    problems: list[Problem] = []
-    for position in range(len(register)):
-        label = lines[position] if lines is not None else None
-        line = int(label) if isinstance(label, Integral) else None
-        requested, approved, delivered = (dates[c][position] for c in _DATES)
-        if approved is not None and requested is not None and approved < requested:
-            problems.append(Problem(file, "approved_date", f"before requested_date ({requested:%Y-%m-%d})",
-                                    f"{approved:%Y-%m-%d}", line))
-        # Delivery is checked against the approval, or the request where there is no approval date.
-        earlier = ("approved_date", approved) if approved is not None else ("requested_date", requested)
-        if delivered is not None and earlier[1] is not None and delivered < earlier[1]:
-            problems.append(Problem(file, "delivered_date", f"before {earlier[0]} ({earlier[1]:%Y-%m-%d})",
-                                    f"{delivered:%Y-%m-%d}", line))
-    return problems
+    requested, approved, delivered = (pd.to_datetime(register[c]).reset_index(drop=True) for c in _DATES)
+    # Delivery is checked against the approval, or the request where there is no approval date.
+    earlier = approved.fillna(requested)
+    found: list[tuple[int, int, Problem]] = []
+    for position in np.flatnonzero((approved < requested).to_numpy()).tolist():
+        message = f"before requested_date ({requested[position]:%Y-%m-%d})"
+        value = f"{approved[position]:%Y-%m-%d}"
+        found.append((position, 0, Problem(file, "approved_date", message, value, _line(lines, position))))
+    for position in np.flatnonzero((delivered < earlier).to_numpy()).tolist():
+        name = "approved_date" if pd.notna(approved[position]) else "requested_date"
+        message = f"before {name} ({earlier[position]:%Y-%m-%d})"
+        value = f"{delivered[position]:%Y-%m-%d}"
+        found.append((position, 1, Problem(file, "delivered_date", message, value, _line(lines, position))))
+    return [problem for _, _, problem in sorted(found, key=lambda f: f[:2])]
+
+
+def _line(lines: Sequence[Any] | None, position: int) -> int | None:
+    label = lines[position] if lines is not None else None
+    return int(label) if isinstance(label, Integral) else None
 
 
 # --- municipalities --------------------------------------------------------------------------

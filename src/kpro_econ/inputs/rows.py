@@ -19,6 +19,7 @@ parses each distinct value once, so a register of 200,000 rows validates in seco
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -375,19 +376,22 @@ class _Error:
 
 
 def _numbers(column: Column, texts: np.ndarray, blank: np.ndarray, decimal: str) -> tuple[pd.Series, dict[int, str]]:
-    """A text column of numbers at once: a compiled regular expression mapped over the cells, one
-    conversion of the good ones; the cells it refuses get their message from `parse_number` /
-    `parse_integer`, one by one."""
+    """A text column of numbers at once. The cells joined one per line are matched by one regular
+    expression and converted in one go; only where that fails is each cell matched on its own, and
+    the cells refused get their message from `parse_number` / `parse_integer`."""
     filled = np.flatnonzero(~blank)
-    cells = texts[filled]
-    readable = ~pd.isna(np.array(list(map(NUMBER_PATTERNS[decimal].fullmatch, cells.tolist())), dtype=object))
-    good = cells[readable].tolist()
-    if decimal == ",":
-        good = [text.replace(".", "").replace(",", ".") for text in good]
-    elif any("," in text for text in good):
-        good = [text.replace(",", "") for text in good]
+    cells: list[str] = texts[filled].tolist()
+    number = NUMBER_PATTERNS[decimal].pattern
+    joined = "\n".join(cells)
+    if re.fullmatch(f"(?:{number})(?:\n(?:{number}))*", joined) or not cells:
+        readable = np.ones(len(cells), dtype=bool)
+    else:
+        readable = ~pd.isna(np.array(list(map(NUMBER_PATTERNS[decimal].fullmatch, cells)), dtype=object))
+        joined = "\n".join(np.array(cells, dtype=object)[readable].tolist())
+    # Thousands separators out, the decimal mark a point: 1.234,5 → 1234.5, 1,234.5 → 1234.5.
+    joined = joined.replace(".", "").replace(",", ".") if decimal == "," else joined.replace(",", "")
     numbers = np.full(len(texts), np.nan)
-    numbers[filled[readable]] = np.array(good, dtype=np.float64)
+    numbers[filled[readable]] = np.array(joined.split("\n") if joined else [], dtype=np.float64)
     errors: dict[int, str] = {}
     parser = parse_integer if column.kind == "integer" else parse_number
     for position in filled[~readable].tolist():
