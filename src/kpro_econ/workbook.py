@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
 from kpro_econ.inputs.load import ScenarioInputs, WorkbookInputs
-from kpro_econ.kpi.tables import compute_kpis, kpi_tables
+from kpro_econ.kpi.tables import KpiResult, compute_kpis, kpi_tables
 from kpro_econ.model.allocation import allocate
 from kpro_econ.model.assumptions import assumptions
 from kpro_econ.model.costs import COST_COLUMNS, cost_by_year, net_present_value, total_by_year
@@ -113,27 +114,67 @@ def _with_scenario(results: dict[str, ScenarioResult], table: str) -> pd.DataFra
     return combined.reindex(columns=["scenario", *[c for c in combined.columns if c != "scenario"]])
 
 
+class Workbook:
+    """One run's inputs and every result the reports show, each part computed once, when first asked for.
+
+    The runner asks for every part (its tables need them all) and hands the whole to the notebooks
+    (`run.handover`); a notebook opened on its own computes only the parts it shows. Either way
+    every report takes a figure from the same place: the KPIs' costs are the base scenario's costs,
+    risk lines included, exactly as in the cost report and the tables.
+    """
+
+    def __init__(self, inputs: WorkbookInputs) -> None:
+        self.inputs = inputs
+
+    @cached_property
+    def base(self) -> ScenarioResult:
+        """The base scenario, computed alone when the other scenarios are not needed."""
+        return compute_scenario(self.inputs.base)
+
+    @cached_property
+    def scenarios(self) -> dict[str, ScenarioResult]:
+        """Every scenario computed in full, the base first."""
+        return {
+            name: self.base if scenario is self.inputs.base else compute_scenario(scenario)
+            for name, scenario in self.inputs.scenarios.items()
+        }
+
+    @cached_property
+    def risk(self) -> RiskResult | None:
+        """The base scenario's risk report, with the trend against the earlier run; None without a register."""
+        return compute_risk(self.inputs.base, self.inputs.previous_risks, str(self.inputs.params_path))
+
+    @cached_property
+    def kpis(self) -> KpiResult | None:
+        """The KPIs of the base scenario; None unless the params have a `kpi` section and its registers."""
+        base = self.inputs.base
+        if base.params.kpi is None or base.operations is None or base.adoption is None:
+            return None
+        return compute_kpis(base.params.kpi, base.operations, base.adoption, base.change_requests,
+                            base.municipalities, self.base.costs)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The main tables of a run, by file name (without `.csv`), every scenario in each."""
+        results = self.scenarios
+        tables = {
+            "cost_by_year": _with_scenario(results, "costs"),
+            "scenario_comparison": scenario_comparison(results),
+            "fut_fee_comparison": _with_scenario(results, "fut_fee"),
+            "allocation": _with_scenario(results, "allocation"),
+            "assumptions": _with_scenario(results, "assumptions"),
+        }
+        if self.risk is not None:
+            tables.update({
+                "risk_register": self.risk.register,
+                "risk_pool": self.risk.pool,
+                "montecarlo_summary": self.risk.summary,
+                "sensitivity": self.risk.sensitivity,
+            })
+        if self.kpis is not None:
+            tables.update(kpi_tables(self.kpis))
+        return tables
+
+
 def compute_tables(inputs: WorkbookInputs) -> dict[str, pd.DataFrame]:
     """The main tables of a run, by file name (without `.csv`), every scenario in each."""
-    results = compute_scenarios(inputs)
-    tables = {
-        "cost_by_year": _with_scenario(results, "costs"),
-        "scenario_comparison": scenario_comparison(results),
-        "fut_fee_comparison": _with_scenario(results, "fut_fee"),
-        "allocation": _with_scenario(results, "allocation"),
-        "assumptions": _with_scenario(results, "assumptions"),
-    }
-    risk = compute_risk(inputs.base, inputs.previous_risks, str(inputs.params_path))
-    if risk is not None:
-        tables.update({
-            "risk_register": risk.register,
-            "risk_pool": risk.pool,
-            "montecarlo_summary": risk.summary,
-            "sensitivity": risk.sensitivity,
-        })
-    base = inputs.base
-    if base.params.kpi is not None and base.operations is not None and base.adoption is not None:
-        kpis = compute_kpis(base.params.kpi, base.operations, base.adoption, base.change_requests,
-                            base.municipalities, results[base.name].costs)
-        tables.update(kpi_tables(kpis))
-    return tables
+    return Workbook(inputs).tables()
