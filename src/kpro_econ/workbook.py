@@ -8,10 +8,11 @@ from functools import cached_property
 import pandas as pd
 
 from kpro_econ.inputs.load import ScenarioInputs, WorkbookInputs
+from kpro_econ.inputs.run_records import Table
 from kpro_econ.kpi.tables import KpiResult, compute_kpis, kpi_tables
 from kpro_econ.model.allocation import allocate
 from kpro_econ.model.assumptions import assumptions
-from kpro_econ.model.costs import COST_COLUMNS, cost_by_year, net_present_value, total_by_year
+from kpro_econ.model.costs import cost_by_year, long_cost_table, net_present_value, total_by_year
 from kpro_econ.model.fut_fee import fut_fee_comparison
 from kpro_econ.params.models import RiskSettings
 from kpro_econ.risk.assessment import risk_cost_lines, risk_pool, risk_register_table, risk_settings
@@ -49,11 +50,7 @@ def cost_with_risks(scenario: ScenarioInputs) -> pd.DataFrame:
     costs = cost_by_year(scenario.params, scenario.change_requests)
     if scenario.risks is None:
         return costs
-    risk_rows = pd.DataFrame(
-        [(year, line.line, line.kind, float(amount))
-         for line in risk_cost_lines(scenario.risks, scenario.params) for year, amount in line.amounts.items()],
-        columns=COST_COLUMNS,
-    )
+    risk_rows = long_cost_table(risk_cost_lines(scenario.risks, scenario.params))
     return pd.concat([costs, risk_rows], ignore_index=True)
 
 
@@ -156,22 +153,22 @@ class Workbook:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The main tables of a run, by file name (without `.csv`), every scenario in each."""
         results = self.scenarios
-        tables = {
-            "cost_by_year": _with_scenario(results, "costs"),
-            "scenario_comparison": scenario_comparison(results),
-            "fut_fee_comparison": _with_scenario(results, "fut_fee"),
-            "allocation": _with_scenario(results, "allocation"),
-            "assumptions": _with_scenario(results, "assumptions"),
+        tables: dict[str, pd.DataFrame] = {
+            Table.COST_BY_YEAR: _with_scenario(results, "costs"),
+            Table.SCENARIO_COMPARISON: scenario_comparison(results),
+            Table.FUT_FEE_COMPARISON: _with_scenario(results, "fut_fee"),
+            Table.ALLOCATION: _with_scenario(results, "allocation"),
+            Table.ASSUMPTIONS: _with_scenario(results, "assumptions"),
         }
         if self.risk is not None:
             tables.update({
-                "risk_register": self.risk.register,
-                "risk_pool": self.risk.pool,
-                "montecarlo_summary": self.risk.summary,
-                "sensitivity": self.risk.sensitivity,
+                Table.RISK_REGISTER: self.risk.register,
+                Table.RISK_POOL: self.risk.pool,
+                Table.MONTECARLO_SUMMARY: self.risk.summary,
+                Table.SENSITIVITY: self.risk.sensitivity,
             })
         if self.kpis is not None:
-            tables.update(kpi_tables(self.kpis))
+            tables.update({Table(name): table for name, table in kpi_tables(self.kpis).items()})
         return tables
 
 
