@@ -52,5 +52,5 @@ def test_without_a_handed_over_file_the_notebook_computes_from_the_params() -> N
 def test_the_base_scenario_is_computed_once_and_holds_the_risk_lines(computed: Workbook) -> None:
     base = computed.inputs.base
     assert computed.base is computed.scenarios[base.name]
-    lines = set(computed.base.costs["line"])
-    assert lines > set(cost_by_year(base.params, base.change_requests)["line"]), "risk pool and mitigation"
+    lines = set(computed.base.costs["line_code"])
+    assert lines > set(cost_by_year(base.params, base.change_requests)["line_code"]), "risk pool and mitigation"
