@@ -22,9 +22,11 @@ TOLERANCE = 1e-6
 
 
 @pytest.fixture(scope="module")
-def expected_tables() -> dict[str, pd.DataFrame]:
-    # The default run writes to an empty folder: nothing earlier to compare the risks with.
-    return compute_tables(load_inputs(REPO / DEFAULT_PARAMS, previous_run=""))
+def expected_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    # The default run writes to an empty folder: nothing earlier to compare the risks with, and no
+    # approved run to serve as the budget.
+    empty = tmp_path_factory.mktemp("no-reports")
+    return compute_tables(load_inputs(REPO / DEFAULT_PARAMS, previous_run="", reports_dir=empty))
 
 
 def _as_written_to_csv(table: pd.DataFrame) -> pd.DataFrame:

@@ -63,6 +63,7 @@ def budget_followup(
     """
     settings = params.budget or BudgetSettings()
     fixed = baseline.groupby(["year", "line_code"])["amount_dkk"].sum()
+    fixed = fixed[fixed != 0]  # a line the budget gives nothing in that year (no approved request) is no line
     booked = actuals.assign(year=pd.DatetimeIndex(actuals["date"]).year).groupby(["year", "line_code"])[
         "amount_dkk"].sum()
     overrides = {(o.year, CostLineCode(o.line)): o.amount_dkk for o in settings.forecast_overrides}
