@@ -137,7 +137,7 @@ def baseline_run(baseline: str, params_path: Path, reports_dir: Path) -> Path | 
 def baseline_costs(run_dir: Path) -> pd.DataFrame:
     """An earlier run's base-scenario cost as `year, line_code, amount_dkk` (its fixed prices)."""
     path = run_dir / COST_BY_YEAR_CSV
-    table = pd.read_csv(path, encoding="utf-8", float_precision="round_trip")
+    table = pd.read_csv(path, encoding="utf-8")
     table = table[table["scenario"] == BASE_SCENARIO]
     if "line_code" in table:
         codes = table["line_code"].map(lambda text: line_code(str(text)))

@@ -6,6 +6,7 @@ their Danish text from here; logic and files use the codes of `kpro_econ.params.
 
 from __future__ import annotations
 
+from kpro_econ.model.budget import FollowupFlag, ReconciliationStatus
 from kpro_econ.params.codes import ChangeRequestStatus, CostKind, CostLineCode, RiskStatus, RunState
 
 COST_LINE_LABELS: dict[CostLineCode, str] = {
@@ -43,4 +44,21 @@ RUN_STATE_LABELS: dict[RunState, str] = {
     RunState.APPROVED: "godkendt",
     RunState.RELEASED: "frigivet",
     RunState.CHANGED: "ændret efter godkendelse",
+}
+
+
+# --- budget follow-up (budgetopfølgning) -----------------------------------------------------
+
+FOLLOWUP_FLAG_LABELS: dict[FollowupFlag, str] = {
+    FollowupFlag.NONE: "",
+    FollowupFlag.UNBUDGETED: "ikke budgetteret",
+    FollowupFlag.NO_BOOKINGS: "budget uden bogføring",
+    FollowupFlag.OVERRIDE: "controllerens skøn",
+}
+
+RECONCILIATION_STATUS_LABELS: dict[ReconciliationStatus, str] = {
+    ReconciliationStatus.OK: "OK",
+    ReconciliationStatus.MISSING: "Mangler",
+    ReconciliationStatus.DUPLICATE: "Dobbelt",
+    ReconciliationStatus.DEVIATION: "Afvigelse",
 }

@@ -219,3 +219,20 @@ def changes_section(previous_approved_name: str | None, changes: pd.DataFrame) -
     if changes.empty:
         return HTML(f"<p>Ingen ændringer i risici siden den senest godkendte kørsel {name}.</p>")
     return HTML(f"<p>Sammenlignet med den senest godkendte kørsel {name}:</p>")
+
+
+def budget_line(tables: Tables, params: Params) -> HTML:
+    """*Budgetopfølgning* in one line: the as-of year's forecast against its budget, and the largest variance."""
+    if "budget_followup" not in tables or params.actuals is None:
+        return HTML("")
+    followup = tables["budget_followup"]
+    year = params.actuals.as_of.year
+    rows = followup[followup["year"] == year]
+    if rows.empty:
+        return HTML("")
+    forecast, budget = float(rows["forecast_dkk"].sum()), float(rows["budget_dkk"].sum())
+    largest = rows.iloc[int(rows["variance_dkk"].abs().to_numpy().argmax())]
+    text = (f"Forventet regnskab {year}: {kr(forecast)} mod et budget på {kr(budget)} "
+            f"(afvigelse {_signed_kr(forecast - budget)}). Største afvigelse: {largest['line']} "
+            f"{_signed_kr(float(largest['variance_dkk']))}")  # the amount ends in "kr.": no second full stop
+    return HTML(f'<p class="kpro-budget-line"><strong>Budgetopfølgning.</strong> {html.escape(text)}</p>')
