@@ -8,6 +8,7 @@ fixed-price amount is worth /1.05 in 2024 and ×1.10 in 2026. As of 30 June 2025
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pandas as pd
@@ -196,3 +197,17 @@ def test_within_the_tolerance_is_ok_and_another_supplier_does_not_count():
     other = Agreement.model_validate({**AGREEMENTS[2], "supplier": "Y"})
     assert list(invoice_reconciliation(register, [other], [2025], date(2025, 4, 30))["status"]) == [
         "mangler", "mangler"]
+
+
+@pytest.mark.parametrize(("budget", "message"), [
+    ({"agreements": [AGREEMENTS[0], AGREEMENTS[0]]}, "agreements: each id once (got ['support'])"),
+    ({"agreements": [{**AGREEMENTS[2], "end": "2025-01-31"}]}, "end must not be before start"),
+    ({"forecast_overrides": [{"line": "support", "year": 2025, "amount_dkk": 1, "source": "x"}] * 2},
+     "one override per line and year (got support 2025 twice)"),
+    ({"agreements": [{**AGREEMENTS[1], "expected_dkk": -1}]}, "must not be negative"),
+])
+def test_budget_settings_refuse_contradictions(budget: dict[str, object], message: str):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        small_params(budget=budget)

@@ -374,6 +374,12 @@ class Agreement(_Frozen):
             raise ValueError("an expected invoice amount must not be negative")
         return expected
 
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Agreement:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"end must not be before start (got {self.end.isoformat()} < {self.start.isoformat()})")
+        return self
+
     def expected_in(self, year: int) -> float | None:
         """The expected amount per invoice in `year`; None when the agreement gives none for that year."""
         return self.expected_dkk.get(year) if isinstance(self.expected_dkk, dict) else self.expected_dkk
@@ -402,4 +408,18 @@ class BudgetSettings(_Frozen):
     forecast_overrides: list[ForecastOverride] = Field(
         default_factory=list, description="Controllerens egne skøn for en linje og et år, each with a source."
     )
+
+    @model_validator(mode="after")
+    def _unique(self) -> BudgetSettings:
+        ids = [a.id for a in self.agreements]
+        if len(set(ids)) < len(ids):
+            raise ValueError(f"agreements: each id once (got {sorted({i for i in ids if ids.count(i) > 1})})")
+        keys = [(o.line.value, o.year) for o in self.forecast_overrides]
+        if len(set(keys)) < len(keys):
+            twice = sorted({k for k in keys if keys.count(k) > 1})
+            line, year = twice[0]
+            raise ValueError(f"forecast_overrides: one override per line and year (got {line} {year} twice)")
+        return self
+
+
 Params.model_rebuild()  # the budget sections are defined after Params
