@@ -143,3 +143,14 @@ def test_the_steering_line_names_the_forecast_the_budget_and_the_largest_varianc
     assert ("Forventet regnskab 2026: 3.530.000 kr. mod et budget på 3.400.000 kr. (afvigelse +130.000 kr.). "
             "Største afvigelse: Systemforvaltning +180.000 kr.</p>") in line.replace("\xa0", " ")
     assert budget_line({}, inputs.base.params).data == ""
+
+
+def test_the_closed_years_remarks(default_budget):
+    _, budget = default_budget
+    shown = report.past_year_remarks(budget).data
+    # Nothing is booked on the risk pool, the mitigation or the expected pipeline in the sample.
+    assert set(zip(shown["År"], shown["Udgiftslinje"], shown["Bemærkning"], strict=True)) == {
+        (year, line, "budget uden bogføring") for year in ("2024", "2025")
+        for line in ("Risikopulje", "Risikoreducerende tiltag")} | {("2025", "ÆØ, pipeline (forventet)",
+                                                                     "budget uden bogføring")}
+    assert (shown["Bogført"] == 0).all()

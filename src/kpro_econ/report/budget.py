@@ -113,3 +113,22 @@ def reconciliation_table(budget: BudgetResult | None, params: Params) -> Styler 
     ok = len(table) - len(problems)
     caption = f"Fakturaer, der ikke stemmer ({len(problems)} af {len(table)} perioder; {ok} stemmer)"
     return style_table(frame, {"Forventet": kr, "Bogført": kr, "Difference": kr}, caption=caption)
+
+
+def past_year_remarks(budget: BudgetResult | None) -> Styler | HTML:
+    """The closed years' lines worth a look: booked without a budget, or budgeted without a booking."""
+    if budget is None:
+        return HTML("")
+    followup = budget.followup
+    flagged = followup[(followup["year"] < budget.as_of.year) & (followup["flag"] != FollowupFlag.NONE.value)]
+    if flagged.empty:
+        return HTML("<p>Ingen bemærkninger til de afsluttede år: alle budgetlinjer har bogføringer, og alle "
+                    "bogføringer har et budget.</p>")
+    frame = pd.DataFrame({
+        "År": flagged["year"].astype(str).to_numpy(),
+        "Udgiftslinje": [COST_LINE_LABELS[CostLineCode(c)] for c in flagged["line_code"]],
+        "Budget": flagged["budget_dkk"].to_numpy(),
+        "Bogført": flagged["actual_dkk"].to_numpy(),
+        "Bemærkning": [FOLLOWUP_FLAG_LABELS[FollowupFlag(f)] for f in flagged["flag"]],
+    })
+    return style_table(frame, {"Budget": kr, "Bogført": kr}, caption="Afsluttede år: linjer at se på")
