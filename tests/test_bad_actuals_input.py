@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from cli_cases import PARAMS, Case, Expect, copy_project, line_of, read_rows, replace_once, write_rows
 
@@ -163,3 +164,24 @@ def test_a_danish_label_and_a_danish_excel_csv_are_read_right(tmp_path: Path, mo
     booking = actuals[actuals["reference"] == "X-1"].iloc[0]
     assert (str(booking["date"].date()), booking["line_code"], booking["amount_dkk"]) == (
         "2024-01-15", "support", 108000.5)
+
+
+def test_an_xlsx_register_reads_like_the_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from datetime import date
+
+    from openpyxl import Workbook
+
+    root = copy_project(tmp_path)
+    rows = read_rows(root / ACTUALS)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(rows[0])
+    for row in rows[1:]:  # typed cells, as Excel keeps them: a date, a number, a boolean
+        sheet.append([date.fromisoformat(row[0]), *row[1:4], float(row[4]), row[5], row[6] == "true"])
+    workbook.save(root / "data" / "actuals.xlsx")
+    monkeypatch.chdir(root)
+    from_csv = load_inputs(Path(PARAMS), reports_dir=tmp_path / "reports").actuals
+    replace_once(root / PARAMS, "register: ../data/actuals.csv", "register: ../data/actuals.xlsx")
+    from_xlsx = load_inputs(Path(PARAMS), reports_dir=tmp_path / "reports").actuals
+    assert from_csv is not None and from_xlsx is not None and len(from_xlsx) == len(rows) - 1
+    pd.testing.assert_frame_equal(from_xlsx, from_csv)
