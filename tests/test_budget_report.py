@@ -154,3 +154,10 @@ def test_the_closed_years_remarks(default_budget):
         for line in ("Risikopulje", "Risikoreducerende tiltag")} | {("2025", "ÆØ, pipeline (forventet)",
                                                                      "budget uden bogføring")}
     assert (shown["Bogført"] == 0).all()
+
+
+def test_the_inputs_layer_reads_the_same_labels_the_report_shows():
+    from kpro_econ.inputs.budget import LINE_LABELS
+    from kpro_econ.report.labels import COST_LINE_LABELS
+
+    assert LINE_LABELS == COST_LINE_LABELS
