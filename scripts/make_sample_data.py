@@ -29,15 +29,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpro_econ.inputs.budget import LINE_LABELS
 from kpro_econ.inputs.registers import change_requests as validate_change_requests
 from kpro_econ.inputs.registers import municipalities as validate_municipalities
 from kpro_econ.inputs.tables import read_table
 from kpro_econ.inputs.yaml_params import BASE_SCENARIO, load_params
 from kpro_econ.model.budget import agreement_periods, nominal_factor
 from kpro_econ.model.costs import cost_by_year
-from kpro_econ.params.codes import CostLineCode
+from kpro_econ.params.codes import ChangeRequestStatus, CostLineCode
 from kpro_econ.params.models import Params
+from kpro_econ.report.labels import COST_LINE_LABELS
 
 REPO = Path(__file__).resolve().parents[1]
 ACTUALS_SEED_STREAM = 1  # the actuals draw from their own stream: the KPI files stay as they were
@@ -175,10 +175,9 @@ def make_actuals(params: Params, register: pd.DataFrame, rng: np.random.Generato
                 book(day + pd.Timedelta(days=7), line, supplier, reference, amount, f"{agreement.name} {period.label}")
 
     costs = cost_by_year(params, register)
-    by_label = {label: code for code, label in LINE_LABELS.items()}
     for year in years:
         for cost in costs[costs["year"] == year].itertuples():
-            code = by_label[str(cost.line)]
+            code = CostLineCode(str(cost.line_code))
             if code in invoiced or code not in SUPPLIERS or code == CostLineCode.CR_APPROVED:
                 continue
             monthly = float(cost.amount_dkk) * nominal_factor(params, year) / 12
@@ -188,8 +187,8 @@ def make_actuals(params: Params, register: pd.DataFrame, rng: np.random.Generato
                     break
                 amount = round(monthly * rng.lognormal(0.0, 0.06), 2)
                 book(day, code, SUPPLIERS[code], f"{code.value.upper()}-{year}{month:02d}", amount,
-                     f"{LINE_LABELS[code]} {month:02d}.{year}")
-    delivered = register[(register["status"] == "delivered") & register["actual_cost"].notna()]
+                     f"{COST_LINE_LABELS[code]} {month:02d}.{year}")
+    delivered = register[(register["status"] == ChangeRequestStatus.DELIVERED) & register["actual_cost"].notna()]
     for request in delivered.itertuples():
         day = pd.Timestamp(request.delivered_date) + pd.Timedelta(days=14)
         if day.date() <= as_of and day.year in years:

@@ -31,26 +31,13 @@ from kpro_econ.inputs.history import find_previous_run
 from kpro_econ.inputs.registers import Kind, validate_rows
 from kpro_econ.inputs.run_records import APPROVAL, DATA_DIR
 from kpro_econ.inputs.tables import display_path
-from kpro_econ.model import costs
 from kpro_econ.model.budget import ACTUALS_COLUMNS
 from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode
-from kpro_econ.risk import assessment
+from kpro_econ.report.labels import COST_LINE_LABELS
 
-# The cost model writes each line's Danish label (the same text as `report.labels.COST_LINE_LABELS`,
-# which this layer cannot import); a register may use either, and an earlier run's table holds the label.
-LINE_LABELS: dict[CostLineCode, str] = {
-    CostLineCode.FUT_FEE: costs.FUT_FEE,
-    CostLineCode.SUPPORT: costs.SUPPORT,
-    CostLineCode.SPOC_OPTION: costs.SPOC_OPTION,
-    CostLineCode.CR_APPROVED: costs.CR_APPROVED,
-    CostLineCode.CR_PIPELINE: costs.CR_PIPELINE,
-    CostLineCode.SOLUTION_FEE: costs.SOLUTION_FEE,
-    CostLineCode.INFRASTRUCTURE_FEE: costs.INFRASTRUCTURE_FEE,
-    CostLineCode.ADMINISTRATION: costs.ADMINISTRATION,
-    CostLineCode.RISK_POOL: assessment.POOL_LINE,
-    CostLineCode.MITIGATION: assessment.MITIGATION_LINE,
-}
-_BY_TEXT = {text.casefold(): code for code, text in LINE_LABELS.items()} | {c.value: c for c in CostLineCode}
+# A controller may write a line as the report names it. Those names live in `report.labels` alone; this
+# one import from a higher layer is allowed by name in the layers contract (pyproject.toml).
+_BY_TEXT = {text.casefold(): code for code, text in COST_LINE_LABELS.items()} | {c.value: c for c in CostLineCode}
 
 ACTUALS_KINDS: dict[str, Kind] = {
     "date": "date", "line": "text", "supplier": "text", "reference": "text", "amount_dkk": "number",
@@ -135,25 +122,18 @@ def baseline_run(baseline: str, params_path: Path, reports_dir: Path) -> Path | 
 
 
 def baseline_costs(run_dir: Path) -> pd.DataFrame:
-    """An earlier run's base-scenario cost as `year, line_code, amount_dkk` (its fixed prices)."""
+    """An earlier run's base-scenario cost as `year, line_code, amount_dkk` (its fixed prices).
+
+    A run made before the tables carried codes names its lines by their Danish names only.
+    """
     path = run_dir / COST_BY_YEAR_CSV
     table = pd.read_csv(path, encoding="utf-8")
     table = table[table["scenario"] == BASE_SCENARIO]
-    if "line_code" in table:
-        codes = table["line_code"].map(lambda text: line_code(str(text)))
-    else:
-        codes = table["line"].map(lambda text: line_code(str(text)))
+    column = "line_code" if "line_code" in table else "line"
+    codes = table[column].map(lambda text: line_code(str(text)))
     if codes.isna().any():
-        unknown = table.loc[codes.isna(), "line"].iloc[0]
-        raise ParamsError([Problem(display_path(path), "line", "unknown cost line", unknown)])
+        unknown = table.loc[codes.isna(), column].iloc[0]
+        raise ParamsError([Problem(display_path(path), column, "unknown cost line", unknown)])
     return pd.DataFrame({"year": table["year"].astype("int64"), "line_code": codes.map(str),
                          "amount_dkk": table["amount_dkk"].astype("float64")}).reset_index(drop=True)
 
-
-def costs_by_code(costs_table: pd.DataFrame) -> pd.DataFrame:
-    """A cost table with Danish `line` labels (as `workbook.cost_with_risks` gives it) by cost-line code."""
-    return pd.DataFrame({
-        "year": costs_table["year"].astype("int64"),
-        "line_code": costs_table["line"].map(lambda text: str(line_code(str(text)))),
-        "amount_dkk": costs_table["amount_dkk"].astype("float64"),
-    })
