@@ -23,9 +23,11 @@ TOLERANCE = 1e-6
 
 
 @pytest.fixture(scope="module")
-def expected_tables() -> dict[str, pd.DataFrame]:
-    # The default run writes to an empty folder: nothing earlier to compare the risks with.
-    tables = compute_tables(load_inputs(REPO / DEFAULT_PARAMS, previous_run=""))
+def expected_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    # The default run writes to an empty folder: nothing earlier to compare the risks with, and no
+    # approved run to serve as the budget.
+    empty = tmp_path_factory.mktemp("no-reports")
+    tables = compute_tables(load_inputs(REPO / DEFAULT_PARAMS, previous_run="", reports_dir=empty))
     return {name: with_cost_line_labels(table) for name, table in tables.items()}
 
 
@@ -138,6 +140,7 @@ def test_params_without_risk_and_kpi_sections_run_only_the_cost_report(tmp_path:
         raw.pop(section)
     raw["change_requests"]["register"] = str(REPO / "data" / "change_requests.csv")
     raw["allocation"]["municipalities"] = str(REPO / "data" / "municipalities.csv")
+    raw["actuals"]["register"] = str(REPO / "data" / "actuals.csv")
     params = tmp_path / "kun_omkostninger.yaml"
     params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     done = run_cli("run", str(params), "--out", str(tmp_path / "reports"))

@@ -322,7 +322,7 @@ def test_load_inputs_reads_each_file_once_for_every_scenario(tmp_path: Path) -> 
     data = tmp_path / "data"
     assert inputs.files == [params.resolve()] + [(data / name).resolve() for name in (
         "change_requests.csv", "municipalities.csv", "folk1a.csv", "risk_register.csv", "operations.csv",
-        "adoption.csv")]
+        "adoption.csv", "actuals.csv")]
     base = inputs.base.municipalities
     assert base.set_index("code").loc[851, "citizens"] == 851003
     assert not base["citizens_is_sample"].any()

@@ -35,6 +35,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     status.add_argument("run", type=Path, nargs="?", help="one run folder (default: every run in --out)")
     status.add_argument("--out", type=Path, default=Path("reports"), help="folder of run folders")
 
+    folk1a = commands.add_parser("folk1a", help="hent indbyggertal (FOLK1A) for et kvartal fra Danmarks Statistik")
+    folk1a.add_argument("--quarter", required=True, help="kvartalet, fx 2025K1")
+    folk1a.add_argument("--out", type=Path, required=True, help="CSV-filen, fx data/folk1a_2025K1.csv")
+    folk1a.add_argument("--url", default=None, help="Statistikbankens data-adresse (standard: api.statbank.dk)")
+
     args = parser.parse_args(argv)
     try:
         if args.command == "validate":
@@ -47,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _release(args.run)
         if args.command == "status":
             return _status(args.run, args.out)
+        if args.command == "folk1a":
+            return _folk1a(args.quarter, args.out, args.url)
     except ParamsError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -102,6 +109,15 @@ def _status(run: Path | None, out: Path) -> int:
         print(f"Ingen kørsler i {out}")
     for run_id, state in rows:
         print(f"{run_id}  {RUN_STATE_LABELS[state]}")
+    return 0
+
+
+def _folk1a(quarter: str, out: Path, url: str | None) -> int:
+    from kpro_econ.inputs import statbank
+
+    data = statbank.fetch_folk1a(quarter, url or statbank.STATBANK_DATA_URL)
+    statbank.write_atomically(out, data)
+    print(f"FOLK1A {quarter} er gemt i {out}. Brug den i parametrene:\n{statbank.params_line(out)}")
     return 0
 
 

@@ -21,12 +21,13 @@ REGISTER_CSV = Path("data") / "risk_register.csv"
 
 
 def find_previous_run(
-    reports_dir: Path, params_path: Path, *, approved: bool = False, before: str | None = None
+    reports_dir: Path, params_path: Path, *, approved: bool = False, before: str | None = None,
+    needs: Path = REGISTER_CSV,
 ) -> Path | None:
     """The newest successful run folder under `reports_dir` made from the same params file.
 
     With `approved`, only runs with an internal approval count; with `before` (an ISO start time),
-    only runs started before it.
+    only runs started before it. A run counts only if it holds the file `needs`.
     """
     if not reports_dir.is_dir():
         return None
@@ -34,7 +35,7 @@ def find_previous_run(
     candidates = []
     for folder in reports_dir.iterdir():
         manifest = folder / "manifest.json"
-        if folder.name.startswith(".") or not manifest.is_file() or not (folder / REGISTER_CSV).is_file():
+        if folder.name.startswith(".") or not manifest.is_file() or not (folder / needs).is_file():
             continue
         if approved and not (folder / APPROVAL).is_file():
             continue

@@ -69,3 +69,5 @@ class Table(StrEnum):
     KPI_LEAD_TIME_TREND = "kpi_lead_time_trend"
     KPI_ESTIMATES_VS_ACTUAL = "kpi_estimates_vs_actual"
     KPI_COST_PER_USE = "kpi_cost_per_use"
+    BUDGET_FOLLOWUP = "budget_followup"
+    INVOICE_RECONCILIATION = "invoice_reconciliation"
