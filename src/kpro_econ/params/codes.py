@@ -57,3 +57,20 @@ class RunState(StrEnum):
 
 BASE_SCENARIO = "Basis"
 """The name of the base scenario (the params without overrides), as written in files."""
+
+
+# --- Approval and release (issue 9) ---
+
+
+class SignatureMode(StrEnum):
+    """Whether an approval must carry the approver's OpenSSH signature (`approval.signatures`)."""
+
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+
+
+class ManifestStatus(StrEnum):
+    """How a run ended, as `manifest.json` records it."""
+
+    OK = "ok"
+    FAILED = "failed"

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from kpro_econ.params.approval import ApprovalSettings
 from kpro_econ.params.figures import Amount, Figure, Money, Share, ThreePoint
 from kpro_econ.params.kpi import KpiSettings
 
@@ -297,6 +298,9 @@ class Params(_Frozen):
     summary: Summary = Field(default_factory=Summary, description="Text for the steering summary.")
     kpi: KpiSettings | None = Field(
         None, description="Operations, adoption and roadmap KPIs: their input files, targets and threshold."
+    )
+    approval: ApprovalSettings | None = Field(
+        None, description="Who may approve a run: allowed signers, roles, how many approvers, signatures."
     )
 
     @field_validator("years")

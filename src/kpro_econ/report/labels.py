@@ -44,3 +44,8 @@ RUN_STATE_LABELS: dict[RunState, str] = {
     RunState.RELEASED: "frigivet",
     RunState.CHANGED: "ændret efter godkendelse",
 }
+
+# --- Approval and release (issue 9) ---
+
+UNSIGNED_LABEL = "usigneret"
+"""Shown beside the state of a run approved without a signature (`approval.signatures: optional`)."""

@@ -15,10 +15,12 @@ import pandas as pd
 from IPython.display import HTML
 from pandas.io.formats.style import Styler
 
+from kpro_econ.inputs.run_records import RunApprovals
 from kpro_econ.kpi.measures import DECISION_LABELS
 from kpro_econ.params.models import Params
 from kpro_econ.report.cost_tables import report_year
 from kpro_econ.report.formatting import danish_date, kr, number, percent, style_table
+from kpro_econ.report.labels import UNSIGNED_LABEL
 
 Tables = Mapping[str, pd.DataFrame]
 BASE = "Basis"
@@ -50,13 +52,15 @@ def print_style() -> HTML:
     return HTML(f"<style>{PRINT_CSS}</style>")
 
 
-def approval_stamp(approval: Mapping[str, Any] | None) -> HTML:
-    """The approval stamp, or an unmistakable draft mark on a page nobody has approved."""
-    if approval is None:
+def approval_stamp(approval: RunApprovals | None) -> HTML:
+    """The approval stamp (every approver, *usigneret* if a signature is missing), or an unmistakable
+    draft mark on a page that does not have every approval it needs."""
+    if approval is None or not approval.complete:
         return HTML(f'<p><span class="kpro-draft">{DRAFT_MARK}</span></p>')
-    role = f", {approval['role']}" if approval.get("role") else ""
-    when = danish_date(pd.Timestamp(approval["approved_at"]))
-    text = f"Godkendt internt i Digitalisering og IT {when} af {approval['approved_by']}{role}"
+    when = danish_date(pd.Timestamp(max(a.approved_at for a in approval.approvals)))
+    who = " og ".join(f"{a.name}{f', {a.role}' if a.role else ''}" for a in approval.approvals)
+    unsigned = f" ({UNSIGNED_LABEL})" if approval.unsigned else ""
+    text = f"Godkendt internt i Digitalisering og IT {when} af {who}{unsigned}"
     return HTML(f'<p><span class="kpro-stamp">{html.escape(text)}</span></p>')
 
 
@@ -192,7 +196,7 @@ def generated_sentences(values: Mapping[str, float], previous: Mapping[str, floa
     return sentences
 
 
-def heading(params: Params, approval: Mapping[str, Any] | None) -> HTML:
+def heading(params: Params, approval: RunApprovals | None) -> HTML:
     """Period line and the approval stamp (or the draft mark)."""
     period = params.summary.period or ""
     line = f"Bilag til forretningsstyregruppen{' · ' + period if period else ''}"
