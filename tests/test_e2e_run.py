@@ -129,6 +129,7 @@ def test_params_without_risk_and_kpi_sections_run_only_the_cost_report(tmp_path:
         raw.pop(section)
     raw["change_requests"]["register"] = str(REPO / "data" / "change_requests.csv")
     raw["allocation"]["municipalities"] = str(REPO / "data" / "municipalities.csv")
+    raw["approval"]["allowed_signers"] = str(REPO / "params" / "approvers")
     params = tmp_path / "kun_omkostninger.yaml"
     params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     done = run_cli("run", str(params), "--out", str(tmp_path / "reports"))
