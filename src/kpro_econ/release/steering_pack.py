@@ -18,8 +18,8 @@ from babel.dates import format_date
 
 from kpro_econ.errors import ApprovalError, KproError
 from kpro_econ.inputs.run_records import ReleaseRecord, RunApprovals
-from kpro_econ.inputs.yaml_params import BASE_SCENARIO, load_params
-from kpro_econ.params.codes import RunState
+from kpro_econ.inputs.yaml_params import load_params
+from kpro_econ.params.codes import BASE_SCENARIO, RunState
 from kpro_econ.release import ledger as ledgers
 from kpro_econ.release.approval import STEERING, check_run, refusal, write_convenience_copies
 from kpro_econ.release.pdf import DEFAULT_BROWSER, check_browser, print_pdf
