@@ -92,6 +92,7 @@ def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir:
         else:
             _kpi_inputs(params, files, at)  # for their problems: those in every file are reported at once
     actuals = _actuals(scenarios[BASE_SCENARIO], files)
+    signers = _allowed_signers(scenarios[BASE_SCENARIO], files)
     if files.problems:
         raise ParamsError(_unique(files.problems))
     previous = _previous_run(scenarios[BASE_SCENARIO], params_path, previous_run, reports_dir)
@@ -104,8 +105,8 @@ def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir:
         baseline_run = budget_inputs.baseline_run(settings.baseline, params_path, reports)
     baseline = budget_inputs.baseline_costs(baseline_run) if baseline_run is not None else None
     extra += [baseline_run / budget_inputs.COST_BY_YEAR_CSV] if baseline_run is not None else []
-    return WorkbookInputs(params_path, loaded, [params_path.resolve(), *files.tables, *extra], previous, previous_risks,
-                          actuals, baseline, baseline_run)
+    used = [params_path.resolve(), *files.tables, *signers, *extra]
+    return WorkbookInputs(params_path, loaded, used, previous, previous_risks, actuals, baseline, baseline_run)
 
 
 def _previous_run(params: Params, params_path: Path, previous_run: str | Path, reports_dir: Path | None) -> Path | None:
@@ -185,6 +186,29 @@ def _kpi_inputs(
     operations = files.register(params.kpi.operations, at, ("kpi", "operations"), kpi_inputs.operations)
     adoption = files.register(params.kpi.adoption, at, ("kpi", "adoption"), kpi_inputs.adoption)
     return operations, adoption
+
+
+def _allowed_signers(params: Params, files: _InputFiles) -> list[Path]:
+    """The approval section's allowed signers file, an input like any other (its sha256 goes in the
+    manifest); each line `IDENTITY[,…] [OPTIONS] KEYTYPE KEY` or a comment."""
+    if params.approval is None or params.approval.allowed_signers is None:
+        return []
+    ref = params.approval.allowed_signers
+    path, key = files.resolve(ref), ("approval", "allowed_signers")
+    if not path.is_file():
+        files.problems.append(Problem(files.params_file, ".".join(key), f"file not found: {display_path(path)}",
+                                      str(ref), files.line((), key)))
+        return []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        files.problems.append(Problem(display_path(path), "-", f"not readable as UTF-8 text ({exc})"))
+        return []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#") and len(line.split()) < 3:
+            files.problems.append(Problem(display_path(path), "-", "an allowed signer needs IDENTITY KEYTYPE KEY",
+                                          line.strip()[:60], number))
+    return [path]
 
 
 @dataclass

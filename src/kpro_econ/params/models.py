@@ -12,6 +12,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from kpro_econ.params.approval import ApprovalSettings
 from kpro_econ.params.codes import ChangeRequestStatus, CostLineCode
 from kpro_econ.params.figures import Amount, Figure, Money, Share, ThreePoint
 from kpro_econ.params.kpi import KpiSettings
@@ -303,6 +304,9 @@ class Params(_Frozen):
     )
     budget: BudgetSettings | None = Field(
         None, description="Budgetopfølgning: the budget baseline, the agreements to reconcile, forecast overrides."
+    )
+    approval: ApprovalSettings | None = Field(
+        None, description="Who may approve a run: allowed signers, roles, how many approvers, signatures."
     )
 
     @field_validator("years")

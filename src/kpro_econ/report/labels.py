@@ -110,3 +110,8 @@ RECONCILIATION_STATUS_LABELS: dict[ReconciliationStatus, str] = {
     ReconciliationStatus.DUPLICATE: "Dobbelt",
     ReconciliationStatus.DEVIATION: "Afvigelse",
 }
+
+# --- Approval and release (issue 9) ---
+
+UNSIGNED_LABEL = "usigneret"
+"""Shown beside the state of a run approved without a signature (`approval.signatures: optional`)."""

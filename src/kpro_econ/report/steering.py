@@ -16,7 +16,7 @@ import pandas as pd
 from IPython.display import HTML
 from pandas.io.formats.style import Styler
 
-from kpro_econ.inputs.run_records import Table
+from kpro_econ.inputs.run_records import RunApprovals, Table
 from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode, Headline, RiskStatus
 from kpro_econ.params.models import Params
 from kpro_econ.report.cost_tables import report_year
@@ -29,6 +29,7 @@ from kpro_econ.report.labels import (
     ID,
     KEY_FIGURE,
     OWNER,
+    UNSIGNED_LABEL,
     VALUE,
 )
 
@@ -61,13 +62,15 @@ def print_style() -> HTML:
     return HTML(f"<style>{PRINT_CSS}</style>")
 
 
-def approval_stamp(approval: Mapping[str, Any] | None) -> HTML:
-    """The approval stamp, or an unmistakable draft mark on a page nobody has approved."""
-    if approval is None:
+def approval_stamp(approval: RunApprovals | None) -> HTML:
+    """The approval stamp (every approver, *usigneret* if a signature is missing), or an unmistakable
+    draft mark on a page that does not have every approval it needs."""
+    if approval is None or not approval.complete:
         return HTML(f'<p><span class="kpro-draft">{DRAFT_MARK}</span></p>')
-    role = f", {approval['role']}" if approval.get("role") else ""
-    when = danish_date(pd.Timestamp(approval["approved_at"]))
-    text = f"Godkendt internt i Digitalisering og IT {when} af {approval['approved_by']}{role}"
+    when = danish_date(pd.Timestamp(max(a.approved_at for a in approval.approvals)))
+    who = " og ".join(f"{a.name}{f', {a.role}' if a.role else ''}" for a in approval.approvals)
+    unsigned = f" ({UNSIGNED_LABEL})" if approval.unsigned else ""
+    text = f"Godkendt internt i Digitalisering og IT {when} af {who}{unsigned}"
     return HTML(f'<p><span class="kpro-stamp">{html.escape(text)}</span></p>')
 
 
@@ -215,7 +218,7 @@ def generated_sentences(headlines: Headlines, previous: Headlines | None,
     return sentences
 
 
-def heading(params: Params, approval: Mapping[str, Any] | None) -> HTML:
+def heading(params: Params, approval: RunApprovals | None) -> HTML:
     """Period line and the approval stamp (or the draft mark)."""
     period = params.summary.period or ""
     line = f"Bilag til forretningsstyregruppen{' · ' + period if period else ''}"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from kpro_econ.errors import KproError, NotebookRunError
-from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST
+from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST, Manifest
 from kpro_econ.run import runfolder
 from kpro_econ.run.execute import NotebookFailure, NotebookJob, NotebookResult, execute_and_render, worker_ready
 from kpro_econ.run.kernels import start_worker_kernel
@@ -136,7 +136,8 @@ def _build_and_publish(
         workbook_dir=notebooks[0].parent,
         started=started,
     )
-    manifest["compared_to"] = inputs.previous_run.name if inputs.previous_run is not None else None
+    compared_to = inputs.previous_run.name if inputs.previous_run is not None else None
+    manifest = manifest.model_copy(update={"compared_to": compared_to})
     failures = [r.failure for r in results if r.failure is not None]
     if failures or isinstance(tables, BaseException):
         _publish_failure(folder, manifest, failures, tables, say)
@@ -278,7 +279,7 @@ def _notebook_records(notebooks: list[Path], results: list[NotebookResult]) -> d
 
 def _publish_failure(
     folder: runfolder.RunFolder,
-    manifest: dict[str, Any],
+    manifest: Manifest,
     failures: list[NotebookFailure],
     tables: Mapping[str, pd.DataFrame] | BaseException,
     say: Progress,
