@@ -4,16 +4,17 @@ approved run, the tables' columns, the report's section and the steering summary
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_cases import copy_project
 from conftest import DEFAULT_PARAMS, REPO
 
 from kpro_econ.errors import ParamsError
 from kpro_econ.inputs.load import load_inputs
+from kpro_econ.inputs.run_records import Approval, RunApprovals, manifest_sha256, write_approval
 from kpro_econ.report import budget as report
 from kpro_econ.report.labels import with_cost_line_labels
 from kpro_econ.report.steering import budget_line
@@ -60,7 +61,9 @@ def _approved_run(reports: Path, params: Path, name: str, amount: float, approve
                 "params": {"path": str(params.resolve())}}
     (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     if approved:
-        (run / "approval.json").write_text(json.dumps({"approved_by": "Controller"}), encoding="utf-8")
+        approval = Approval(run_id=name, manifest_sha256=manifest_sha256(run), code_fingerprint="x",
+                            identity="controller@example.dk", name="Controller", approved_at="2026-02-01T00:00:00Z")
+        write_approval(run, RunApprovals(run_id=name, required=1, approvals=[approval]))
     rows = [("Basis", year, "Supportaftale", "drift", amount) for year in range(2024, 2029)]
     rows += [("Andet scenarie", 2026, "Supportaftale", "drift", 99.0)]
     pd.DataFrame(rows, columns=["scenario", "year", "line", "kind", "amount_dkk"]).to_csv(
@@ -69,10 +72,7 @@ def _approved_run(reports: Path, params: Path, name: str, amount: float, approve
 
 
 def _project(tmp_path: Path) -> Path:
-    (tmp_path / "params").mkdir()
-    shutil.copy(REPO / DEFAULT_PARAMS, tmp_path / DEFAULT_PARAMS)
-    shutil.copytree(REPO / "data", tmp_path / "data")
-    return tmp_path / DEFAULT_PARAMS
+    return copy_project(tmp_path) / DEFAULT_PARAMS
 
 
 def test_the_newest_approved_run_of_the_same_params_is_the_budget(tmp_path: Path):

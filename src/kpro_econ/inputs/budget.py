@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from kpro_econ.errors import ParamsError, Problem
 from kpro_econ.inputs.history import find_previous_run
 from kpro_econ.inputs.registers import Kind, validate_rows
-from kpro_econ.inputs.run_records import APPROVAL, DATA_DIR
+from kpro_econ.inputs.run_records import DATA_DIR, RunRecordError, read_approval
 from kpro_econ.inputs.tables import display_path
 from kpro_econ.model.budget import ACTUALS_COLUMNS
 from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode
@@ -116,7 +116,11 @@ def baseline_run(baseline: str, params_path: Path, reports_dir: Path) -> Path | 
         raise ParamsError([Problem(file, "budget.baseline",
                                    f"no run folder with {COST_BY_YEAR_CSV.as_posix()} in {display_path(reports_dir)}",
                                    baseline)])
-    if not (folder / APPROVAL).is_file():
+    try:
+        approvals = read_approval(folder)
+    except RunRecordError:
+        approvals = None
+    if approvals is None or not approvals.complete:
         raise ParamsError([Problem(file, "budget.baseline", "the run is not approved (kpro-econ approve)", baseline)])
     return folder
 
