@@ -1,6 +1,7 @@
 """The KPI report's charts: operations, adoption and roadmap, with Danish labels and number formats.
 
-Each function takes a frame from `kpi.py` and returns a matplotlib Figure; no global pyplot state.
+Each function takes a frame from `kpi.py` and returns a matplotlib Figure; no global pyplot state
+(the theme is set once, when `charts` is imported).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kpro_econ.kpi.measures import CHANNEL_LABELS, SEVERITY_LABELS, STAGE_LABELS, STATUSES
-from kpro_econ.report.charts import PALETTE, new_figure
+from kpro_econ.report.charts import DPI, PALETTE, new_figure
 from kpro_econ.report.cost_tables import STATUS_LABELS
 from kpro_econ.report.formatting import LOCALE, number, percent
 
@@ -144,8 +145,7 @@ def live_against_plan_chart(live: pd.DataFrame) -> Figure:
 
 def adoption_chart(by_month: pd.DataFrame) -> Figure:
     """Active citizens and staff with access in the whole country, month by month."""
-    sns.set_theme(style="whitegrid", context="notebook")
-    fig = Figure(figsize=(8.0, 4.8), dpi=110, layout="constrained")
+    fig = Figure(figsize=(8.0, 4.8), dpi=DPI, layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True)
     colours = sns.color_palette(PALETTE, 2)
     top.plot(by_month["month"], by_month["active_citizens"], color=colours[0], marker="o", markersize=3)

@@ -6,12 +6,14 @@ workbook) is not imported here, so that each worker starts without it.
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, cast
 
-from kpro_econ.run.kernels import OwnPythonKernelManager, discard_kernel, kernel_for
+from kpro_econ.run.kernels import OwnPythonKernelManager, discard_kernel, kernel_for, start_worker_kernel
 from kpro_econ.run.render import DRAFT_STATUS, ReportHeader, notebook_title, read_notebook, render_report
 
 if TYPE_CHECKING:
@@ -49,6 +51,19 @@ class NotebookResult:
     seconds: float
     html: str | None
     failure: NotebookFailure | None
+
+
+def start_worker(notebooks: Path) -> None:
+    """A worker process's start: its kernel, in the notebooks' folder, and no IRI grammar.
+
+    Papermill and nbconvert import nbformat, whose validator imports jsonschema, which imports
+    `rfc3987_syntax` when it is installed (JupyterLab brings it) to check IRI formats; that module
+    builds a Lark grammar on import: about a second of CPU per process. No notebook schema has an
+    IRI format, so a worker marks the module missing (jsonschema then leaves that check out).
+    """
+    # A None entry in sys.modules makes `import` raise ImportError (the import system's documented way).
+    cast("dict[str, ModuleType | None]", sys.modules).setdefault("rfc3987_syntax", None)
+    start_worker_kernel(notebooks)
 
 
 def worker_ready() -> None:

@@ -1,7 +1,7 @@
 """The kernels the notebooks run in: the runner's own Python, one per worker process, reused.
 
-Each worker process starts its kernel as soon as it starts (while the runner computes the tables)
-and imports the workbook's package in it. A notebook then runs in that kernel with an emptied
+Each worker process starts its kernel as soon as it starts (while the runner computes the workbook)
+and imports the workbook's package and the report modules in it. A notebook then runs in that kernel with an emptied
 namespace (`%reset -f`), so it sees no variable of the one before, but the second notebook of a
 worker does not pay for a kernel start and the imports again. A notebook that fails takes its
 kernel with it: the next one gets a new kernel.
@@ -18,10 +18,20 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
-# What every notebook imports first; importing it once per kernel is the saving.
-WARM_UP = (
-    "import matplotlib_inline.backend_inline, kpro_econ.workbook, kpro_econ.report.charts, kpro_econ.report.formatting"
-)
+# What the notebooks import (importing charts also sets the charts' theme), once per kernel: the
+# saving of a reused kernel. Inside a function, so that the first notebook finds the namespace as
+# empty as the next ones do.
+WARM_UP = """
+def _warm_up():
+    import IPython.display
+    import matplotlib_inline.backend_inline
+    import kpro_econ.run.handover
+    import kpro_econ.run.steering_inputs
+    from kpro_econ.report import (charts, cost_tables, formatting, kpi_charts, kpi_tables, risk_charts,
+                                  risk_tables, steering)
+_warm_up()
+del _warm_up
+"""
 RESET = "get_ipython().run_line_magic('reset', '-f')"
 
 
