@@ -90,6 +90,7 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
     }
     declared = papermill.inspect_notebook(str(job.source))
     try:
+        kernel = kernel_for(job.source.parent)
         executed = papermill.execute_notebook(
             str(job.source),
             str(job.executed),
@@ -100,8 +101,9 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
             cwd=str(job.source.parent),
             execution_timeout=job.cell_timeout,
             kernel_manager_class=OwnPythonKernelManager,
-            km=kernel_for(job.source.parent),
+            km=kernel,
         )
+        kernel.close_clients()  # Papermill leaves its client's channels open (see `close_clients`)
         html = render_report(executed, ReportHeader(title, job.run_id, job.params_name, job.status))
     except PapermillExecutionError as exc:
         discard_kernel()  # a failed notebook may leave its kernel in any state

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import zmq
+from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
@@ -51,7 +52,19 @@ class OwnPythonKernelManager(AsyncKernelManager):
         # installed ipykernel supports it.
         if "transport_encryption" in self.class_trait_names() and zmq.has("curve"):
             kwargs.setdefault("transport_encryption", "auto")
+        kwargs.setdefault("client_factory", _KeptClient)
         super().__init__(**kwargs)
+        self.clients: list[AsyncKernelClient] = []
+
+    def close_clients(self) -> None:
+        """Stop the channels of every client handed out (Papermill's among them).
+
+        Papermill leaves its client's channels open when the kernel manager is not its own; their
+        sockets would then hold the worker's exit for seconds (zmq lingers to deliver their messages).
+        """
+        clients, self.clients = self.clients, []
+        for client in clients:
+            client.stop_channels()
 
     @property
     def kernel_spec(self) -> KernelSpec:
@@ -61,6 +74,15 @@ class OwnPythonKernelManager(AsyncKernelManager):
 
         spec = get_kernel_dict()
         return KernelSpec(**{key: value for key, value in spec.items() if KernelSpec.class_traits().get(key)})
+
+
+class _KeptClient(AsyncKernelClient):
+    """A kernel client that its kernel manager keeps, so that it can close it (`close_clients`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if isinstance(self.parent, OwnPythonKernelManager):  # the manager passes itself as parent
+            self.parent.clients.append(self)
 
 
 class _WorkerKernel:
@@ -94,8 +116,10 @@ def kernel_for(folder: Path) -> OwnPythonKernelManager:
 def discard_kernel() -> None:
     """Shut the process's kernel down (after a failure, and when the process ends)."""
     manager, _WorkerKernel.manager, _WorkerKernel.folder = _WorkerKernel.manager, None, None
-    if manager is not None and manager.has_kernel:
-        run_sync(manager.shutdown_kernel)(now=True)
+    if manager is not None:
+        manager.close_clients()
+        if manager.has_kernel:
+            run_sync(manager.shutdown_kernel)(now=True)
 
 
 atexit.register(discard_kernel)
