@@ -7,6 +7,7 @@ workbook) is not imported here, so that each worker starts without it.
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,16 +55,30 @@ class NotebookResult:
 
 
 def start_worker(notebooks: Path) -> None:
-    """A worker process's start: its kernel, in the notebooks' folder, and no IRI grammar.
+    """A worker process's start: its kernel in the notebooks' folder, while Papermill and nbconvert
+    are imported beside it (the kernel's start is mostly waiting for it to import the package)."""
+    _without_iri_grammar()
+    importing = threading.Thread(target=_import_execution_libraries, name="import papermill and nbconvert")
+    importing.start()
+    start_worker_kernel(notebooks)
+    importing.join()
 
-    Papermill and nbconvert import nbformat, whose validator imports jsonschema, which imports
+
+def _without_iri_grammar() -> None:
+    """Papermill and nbconvert import nbformat, whose validator imports jsonschema, which imports
     `rfc3987_syntax` when it is installed (JupyterLab brings it) to check IRI formats; that module
     builds a Lark grammar on import: about a second of CPU per process. No notebook schema has an
     IRI format, so a worker marks the module missing (jsonschema then leaves that check out).
     """
     # A None entry in sys.modules makes `import` raise ImportError (the import system's documented way).
     cast("dict[str, ModuleType | None]", sys.modules).setdefault("rfc3987_syntax", None)
-    start_worker_kernel(notebooks)
+
+
+def _import_execution_libraries() -> None:
+    import nbconvert
+    import papermill
+
+    del nbconvert, papermill
 
 
 def worker_ready() -> None:
