@@ -23,8 +23,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from kpro_econ.errors import KproError, NotebookRunError
 from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST, Manifest
 from kpro_econ.run import runfolder
-from kpro_econ.run.execute import NotebookFailure, NotebookJob, NotebookResult, execute_and_render, worker_ready
-from kpro_econ.run.kernels import start_worker_kernel
+from kpro_econ.run.execute import (
+    NotebookFailure,
+    NotebookJob,
+    NotebookResult,
+    execute_and_render,
+    start_worker,
+    worker_ready,
+)
 from kpro_econ.run.render import IndexPage, ReportLink, render_index
 
 if TYPE_CHECKING:
@@ -168,7 +174,7 @@ def _execute_in_parallel(
     declared = {job.source: declared_parameters(job.source) for job in jobs}
     waiting = [job for job in jobs if declared[job.source] & {"computed_path", "run_dir"}]
     with (
-        ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker_kernel,
+        ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
                             initargs=(jobs[0].source.parent,)) as pool,
         ThreadPoolExecutor(max_workers=1) as tables_thread,
     ):
