@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from kpro_econ.errors import KproError
 from kpro_econ.inputs import run_records
-from kpro_econ.inputs.run_records import MANIFEST, Manifest
+from kpro_econ.inputs.run_records import MANIFEST, Manifest, NotebookRecord
 from kpro_econ.params.codes import ManifestStatus
 from kpro_econ.run.fingerprint import code_fingerprint
 
@@ -246,7 +246,7 @@ def new_manifest(
     run_id: str,
     params_path: Path,
     input_files: Iterable[Path],
-    notebooks: Mapping[str, Any],
+    notebooks: Mapping[str, NotebookRecord],
     seed: int,
     workbook_dir: Path,
     started: datetime,
@@ -258,7 +258,7 @@ def new_manifest(
         "run_id": run_id,
         "params": {"path": portable_path(params_path), "sha256": sha256_file(params_path)},
         "inputs": hash_inputs(input_files),
-        "notebooks": dict(notebooks),
+        "notebooks": {name: record.model_dump() for name, record in notebooks.items()},
         "versions": package_versions(),
         "git": git_state(workbook_dir),
         "code": code_fingerprint(workbook_dir),

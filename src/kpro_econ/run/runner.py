@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from kpro_econ.errors import KproError, NotebookRunError
-from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST, Manifest
+from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST, Manifest, NotebookRecord
+from kpro_econ.params.codes import ManifestStatus
 from kpro_econ.run import runfolder
 from kpro_econ.run.execute import (
     NotebookFailure,
@@ -269,16 +270,16 @@ def _print_progress(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _notebook_records(notebooks: list[Path], results: list[NotebookResult]) -> dict[str, Any]:
+def _notebook_records(notebooks: list[Path], results: list[NotebookResult]) -> dict[str, NotebookRecord]:
     by_name = {r.name: r for r in results}
     return {
-        nb.stem: {
-            "source": runfolder.portable_path(nb),
-            "sha256": runfolder.sha256_file(nb),
-            "title": by_name[nb.stem].title,
-            "seconds": round(by_name[nb.stem].seconds, 2),
-            "status": "ok" if by_name[nb.stem].failure is None else "failed",
-        }
+        nb.stem: NotebookRecord(
+            source=runfolder.portable_path(nb),
+            sha256=runfolder.sha256_file(nb),
+            title=by_name[nb.stem].title,
+            seconds=round(by_name[nb.stem].seconds, 2),
+            status=ManifestStatus.OK if by_name[nb.stem].failure is None else ManifestStatus.FAILED,
+        )
         for nb in notebooks
     }
 
