@@ -147,7 +147,9 @@ def test_plain_messages_and_values_as_typed():
                      row(id="R2", proximity="1999"), decimal=",")
     assert [str(p) for p in problems_of(danish)] == [
         f"{FILE}:2: likelihood_inherent: must be a whole number from 1 to 5 (got 0)",
-        f"{FILE}:2: mitigation_cost: Input should be greater than or equal to 0 (got -5000)",
+        f"{FILE}:2: mitigation_cost: must be 0 or more (got -5000)",
+        # a check across columns runs on the cells it compares, even in a row with another bad cell
+        f"{FILE}:2: cost_high: must be >= cost_mode (1300000) (got 1.200.000)",
         # pydantic refuses a year before 2000; the controller's fix is a budget year all the same
         f"{FILE}:3: proximity: must be one of the budget years 2025–2026, or blank (got 1999)",
     ]
