@@ -23,6 +23,7 @@ from conftest import (
 from kpro_econ import cli, workbook
 from kpro_econ.errors import KproError, NotebookRunError
 from kpro_econ.inputs.run_records import read_manifest
+from kpro_econ.report.excel import unique_sheet_names
 from kpro_econ.run import runfolder, runner
 from kpro_econ.run.render import DRAFT_STATUS, read_notebook
 
@@ -104,10 +105,10 @@ def test_csv_files_are_utf8_comma_dot_decimals_without_index(fixture_run: Fixtur
 
 def test_xlsx_holds_every_table_under_a_valid_sheet_name(fixture_run: FixtureRun) -> None:
     sheets = pd.read_excel(fixture_run.run_dir / "data" / "tables.xlsx", sheet_name=None)
-    expected = runfolder.excel_sheet_names(fixture_tables())
-    assert list(sheets) == list(expected.values())
-    assert all(len(name) <= 31 for name in sheets)
-    pd.testing.assert_frame_equal(sheets[expected["cost_by_year"]], fixture_tables()["cost_by_year"], check_dtype=False)
+    # The run first, then known tables under their Danish names, the others under their own, cut to 31.
+    assert list(sheets) == ["Om kørslen", "Udgifter pr. år", "Fordeling på kommuner", "a_table_name_longer_than_excel_"]
+    pd.testing.assert_frame_equal(sheets["Udgifter pr. år"], fixture_tables()["cost_by_year"], check_dtype=False)
+    assert list(sheets["Fordeling på kommuner"].columns) == ["kommune", "andel"]
 
 
 # --- what the HTML shows ----------------------------------------------------------------------
@@ -299,10 +300,8 @@ def test_an_exact_claim_never_renames(tmp_path: Path) -> None:
 
 def test_excel_sheet_names_are_short_unique_and_valid() -> None:
     long = "x" * 40
-    names = runfolder.excel_sheet_names([long, long + "y", "a/b:c"])
-    assert names[long] == "x" * 31
-    assert names[long + "y"] == "x" * 29 + "~2"
-    assert names["a/b:c"] == "a_b_c"
+    names = unique_sheet_names([long, long + "y", "a/b:c", "A_B_C"])
+    assert names == ["x" * 31, "x" * 27 + " (2)", "a_b_c", "A_B_C (2)"]
 
 
 def test_a_cell_over_its_time_limit_fails_the_run_naming_that_cell(

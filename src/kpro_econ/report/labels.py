@@ -44,3 +44,19 @@ RUN_STATE_LABELS: dict[RunState, str] = {
     RunState.RELEASED: "frigivet",
     RunState.CHANGED: "ændret efter godkendelse",
 }
+
+# --- The Excel workbook (report/excel.py) ---------------------------------------------------------
+
+EXCEL_ABOUT_SHEET = "Om kørslen"
+
+BOOL_LABELS: dict[bool, str] = {True: "Ja", False: "Nej"}
+
+MONTE_CARLO_STATISTIC_LABELS: dict[str, str] = {
+    "mean": "Middelværdi",
+    "P50": "P50",
+    "P80": "P80",
+    "P95": "P95",
+    "base": "Basisbudget",
+    "contingency": "Reserve",
+}
+

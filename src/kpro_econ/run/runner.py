@@ -24,12 +24,13 @@ from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST
 from kpro_econ.run import runfolder
 from kpro_econ.run.execute import NotebookFailure, NotebookJob, NotebookResult, execute_and_render
 from kpro_econ.run.kernels import start_worker_kernel
-from kpro_econ.run.render import IndexPage, ReportLink, render_index
+from kpro_econ.run.render import DRAFT_STATUS, IndexPage, ReportLink, render_index
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from kpro_econ.inputs.load import WorkbookInputs
+    from kpro_econ.report.excel import RunAbout
 
 # The model (pandas, pydantic, the workbook) is imported only where this process needs it; `render`
 # and `runfolder` likewise import nbconvert and pandas only when used.
@@ -120,7 +121,17 @@ def _build_and_publish(
         f"Kørsel {folder.run_id}: {_count(len(jobs), 'notesbog', 'notesbøger')}, "
         f"{_count(workers, 'proces', 'processer')}"
     )
-    results, tables = _execute_in_parallel(jobs, inputs, workers, say, folder.tmp / DATA_DIR)
+    from kpro_econ.report.excel import RunAbout
+
+    about = RunAbout(
+        title=inputs.base.params.title,
+        run_id=folder.run_id,
+        params_file=runfolder.portable_path(params_path),
+        params_sha256=runfolder.sha256_file(params_path),
+        started=started,
+        status=DRAFT_STATUS,
+    )
+    results, tables = _execute_in_parallel(jobs, inputs, workers, say, folder.tmp / DATA_DIR, about)
 
     manifest = runfolder.new_manifest(
         run_id=folder.run_id,
@@ -147,7 +158,7 @@ def _build_and_publish(
 
 
 def _execute_in_parallel(
-    jobs: list[NotebookJob], inputs: WorkbookInputs, workers: int, say: Progress, data_dir: Path
+    jobs: list[NotebookJob], inputs: WorkbookInputs, workers: int, say: Progress, data_dir: Path, about: RunAbout
 ) -> tuple[list[NotebookResult], dict[str, pd.DataFrame] | BaseException]:
     """Notebooks in worker processes while this process computes the tables and writes them to `data_dir`.
 
@@ -169,7 +180,7 @@ def _execute_in_parallel(
         futures = {pool.submit(execute_and_render, job): job for job in jobs if job not in later}
         tables = _outcome(tables_thread.submit(compute_tables, inputs))
         if not isinstance(tables, BaseException):
-            runfolder.write_tables(data_dir, tables)
+            runfolder.write_tables(data_dir, tables, about)
             run_dir = str(data_dir.parent.resolve())
             futures.update({pool.submit(execute_and_render, replace(job, run_dir=run_dir)): job for job in later})
         for done, future in enumerate(as_completed(futures), start=1):
