@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -49,7 +50,7 @@ def test_run_folder_holds_exactly_index_reports_data_and_manifest(
 ) -> None:
     reports = {f"{nb.stem}.html" for nb in (REPO / "notebooks").glob("*.ipynb")}
     data = {f"data/{name}.csv" for name in expected_tables} | {"data/tables.xlsx"}
-    assert files_in(default_run_dir) == {"index.html", "manifest.json"} | reports | data
+    assert files_in(default_run_dir) == {"index.html", "manifest.json", "approval-status.js"} | reports | data
     assert not list(default_run_dir.parent.glob(".tmp-*"))
 
 
@@ -74,7 +75,7 @@ def test_xlsx_holds_the_same_tables_for_people(
     assert facts["Kørsel"] == default_run_dir.name
     assert facts["SHA-256 af parameterfilen"] == manifest["params"]["sha256"]
     # The first sheet lists every other sheet with the CSV file that holds the same table.
-    listed = {row[1].value: row[0].value for row in about.iter_rows(min_row=10) if row[0].value}
+    listed = {row[1].value: row[0].value for row in about.iter_rows(min_row=11) if row[0].value}
     assert listed == {f"{name}.csv": listed[f"{name}.csv"] for name in expected_tables}
     assert book.sheetnames[1:] == [listed[f"{name}.csv"] for name in expected_tables]
     for name, table in expected_tables.items():
@@ -89,7 +90,8 @@ def test_xlsx_holds_the_same_tables_for_people(
 def test_manifest_hashes_match_the_files(default_run_dir: Path) -> None:
     manifest = read_manifest(default_run_dir)
     assert manifest["status"] == "ok"
-    assert set(manifest["outputs"]) == files_in(default_run_dir) - {"manifest.json"}
+    # Every file but the manifest and the pages' status file, which approve and release rewrite.
+    assert set(manifest["outputs"]) == files_in(default_run_dir) - {"manifest.json", "approval-status.js"}
     for name, digest in manifest["outputs"].items():
         assert hashlib.sha256((default_run_dir / name).read_bytes()).hexdigest() == digest, name
     inputs = load_inputs(REPO / DEFAULT_PARAMS)
@@ -116,7 +118,8 @@ def test_every_report_has_its_danish_title_and_the_draft_header(default_run_dir:
         assert f"<title>{record['title']}</title>" in html
         assert "Udkast – afventer intern godkendelse" in html
         assert f'href="{name}.html"' in index
-        assert "<script src" not in html
+        # The one script a page loads is the run's status, beside it (approve and release rewrite it).
+        assert re.findall(r"<script[^>]*\bsrc=[^>]*>", html) == ['<script src="approval-status.js">']
 
 
 def test_params_without_risk_and_kpi_sections_run_only_the_cost_report(tmp_path: Path) -> None:

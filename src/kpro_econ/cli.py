@@ -2,38 +2,42 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kpro_econ import __version__
 from kpro_econ.errors import KproError, NotebookRunError, ParamsError
+from kpro_econ.report.cli_texts import VERSION_HELP, DanishArgumentParser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="kpro-econ", description="Økonomi og risici for Kommunal PRO.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    # Danish help, examples and exit codes for every command: report/cli_texts.py.
+    parser = DanishArgumentParser(prog="kpro-econ")
+    parser.add_argument("--version", action="version", version=f"kpro-econ {__version__}", help=VERSION_HELP)
+    commands = parser.add_subparsers(dest="command", required=True, title="kommandoer", metavar="KOMMANDO")
 
-    validate = commands.add_parser("validate", help="check a params file and every file it refers to")
-    validate.add_argument("params", type=Path)
+    validate = commands.add_parser("validate", help="kontrollér en parameterfil og hver fil, den henviser til")
+    validate.add_argument("params", type=Path, help="parameterfilen (YAML), fx params/default.yaml")
 
-    run = commands.add_parser("run", help="execute the notebooks and write a run folder")
-    run.add_argument("params", type=Path)
-    run.add_argument("--out", type=Path, default=Path("reports"), help="folder for run folders")
-    run.add_argument("--run-id", help="name of the run folder (default: time stamp and params name)")
+    run = commands.add_parser("run", help="kør notesbøgerne og skriv en kørselsmappe med rapporterne")
+    run.add_argument("params", type=Path, help="parameterfilen (YAML), fx params/default.yaml")
+    run.add_argument("--out", type=Path, default=Path("reports"), help="mappen til kørselsmapperne (standard: reports)")
+    run.add_argument("--run-id", help="kørselsmappens navn (standard: starttidspunkt og parameterfilens navn)")
 
-    approve = commands.add_parser("approve", help="record the internal approval of a run")
-    approve.add_argument("run", type=Path)
-    approve.add_argument("--by", required=True, help="the approver's name")
-    approve.add_argument("--role", help="the approver's role, e.g. afdelingschef")
-    approve.add_argument("--note", help="a remark kept with the approval")
+    approve = commands.add_parser("approve", help="registrér den interne godkendelse af en kørsel")
+    approve.add_argument("run", type=Path, help="kørselsmappen, fx reports/20261125-184512-default")
+    approve.add_argument("--by", required=True, help="godkenderens navn")
+    approve.add_argument("--role", help="godkenderens rolle, fx afdelingschef")
+    approve.add_argument("--note", help="en bemærkning, der gemmes med godkendelsen")
 
-    release = commands.add_parser("release", help="write the steering pack of an approved, unchanged run")
-    release.add_argument("run", type=Path)
+    release = commands.add_parser("release", help="frigiv en godkendt, uændret kørsel til forretningsstyregruppen")
+    release.add_argument("run", type=Path, help="kørselsmappen, fx reports/20261125-184512-default")
 
-    status = commands.add_parser("status", help="list runs and their state")
-    status.add_argument("run", type=Path, nargs="?", help="one run folder (default: every run in --out)")
-    status.add_argument("--out", type=Path, default=Path("reports"), help="folder of run folders")
+    status = commands.add_parser("status", help="vis kørslerne og deres tilstand")
+    status.add_argument("run", type=Path, nargs="?", help="én kørselsmappe (standard: alle kørsler i --out)")
+    status.add_argument("--out", type=Path, default=Path("reports"),
+                        help="mappen med kørselsmapperne (standard: reports)")
 
     args = parser.parse_args(argv)
     try:
@@ -53,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except NotebookRunError as exc:
         print(f"Kørslen fejlede: {exc}", file=sys.stderr)
+        if exc.executed:
+            print(f"Den kørte notesbog med output og fejl: {exc.executed}", file=sys.stderr)
         return 1
     except KproError as exc:
         print(exc, file=sys.stderr)

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 MANIFEST = "manifest.json"
 APPROVAL = "approval.json"
 DATA_DIR = "data"
+PACK_STATUS = "approval-status.js"
+"""The run's current state for its pages to show, written by run, approve and release; not hashed."""
 
 # A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

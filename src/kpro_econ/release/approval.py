@@ -16,13 +16,15 @@ from typing import Any
 
 from kpro_econ import __version__
 from kpro_econ.errors import ApprovalError
-from kpro_econ.inputs.run_records import APPROVAL, MANIFEST, read_approval, read_manifest
+from kpro_econ.inputs.run_records import APPROVAL, MANIFEST, PACK_STATUS, read_approval, read_manifest
+from kpro_econ.params.codes import RunState
+from kpro_econ.run.pack_status import write_pack_status
 from kpro_econ.run.runfolder import TMP_PREFIX, git_state, sha256_file
 
 STEERING = "steering"
 RELEASE = "release.json"
 # Written after the run by approve and release; everything else must be exactly as the manifest says.
-_WRITTEN_LATER = {MANIFEST, APPROVAL}
+_WRITTEN_LATER = {MANIFEST, APPROVAL, PACK_STATUS}
 
 FAILED, DRAFT, APPROVED, RELEASED, CHANGED = "fejlet", "udkast", "godkendt", "frigivet", "ændret efter godkendelse"
 
@@ -93,6 +95,8 @@ def approve(run_dir: Path, by: str, role: str | None = None, note: str | None = 
         "workbook_commit": git_state(Path(__file__).parent)["commit"],
     }
     _write_json_atomically(run_dir / APPROVAL, approval)
+    when = datetime.fromisoformat(approval["approved_at"])
+    write_pack_status(run_dir, RunState.APPROVED, approval["approved_by"], when)
     return approval
 
 

@@ -19,8 +19,10 @@ from babel.dates import format_date
 from kpro_econ.errors import KproError
 from kpro_econ.inputs.run_records import read_manifest
 from kpro_econ.inputs.yaml_params import BASE_SCENARIO, load_params
+from kpro_econ.params.codes import RunState
 from kpro_econ.release.approval import RELEASE, STEERING, check_release
 from kpro_econ.run.execute import NotebookJob, execute_and_render
+from kpro_econ.run.pack_status import write_pack_status
 from kpro_econ.run.runfolder import sha256_file
 from kpro_econ.run.runner import default_notebooks_dir
 
@@ -60,6 +62,7 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, chromium: str = CH
             cell_timeout=300,
             run_dir=str(run_dir.resolve()),
             status=status,
+            period=period,
         )
         result = execute_and_render(job)
         if result.html is None:
@@ -84,6 +87,8 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, chromium: str = CH
         staged = run_dir / f".{STEERING}-{os.getpid()}"
         shutil.copytree(pack, staged)
         os.rename(staged, run_dir / STEERING)
+    when = datetime.fromisoformat(record["released_at"])
+    write_pack_status(run_dir, RunState.RELEASED, approval["approved_by"], when)
     return run_dir / STEERING / pdf.name
 
 

@@ -60,3 +60,13 @@ MONTE_CARLO_STATISTIC_LABELS: dict[str, str] = {
     "contingency": "Reserve",
 }
 
+
+# --- The state a run's pages show (run/pack_status.py) ---------------------------------------------
+
+PACK_STATUS_TEXTS: dict[RunState, str] = {
+    RunState.DRAFT: "Udkast – afventer intern godkendelse",
+    RunState.APPROVED: "Godkendt internt af {approver} {when}",
+    RunState.RELEASED: "Frigivet til forretningsstyregruppen {when} (godkendt internt af {approver})",
+    RunState.CHANGED: "Ændret efter godkendelse – må ikke bruges",
+    RunState.FAILED: "Kørslen fejlede",
+}

@@ -53,7 +53,7 @@ def print_style() -> HTML:
 def approval_stamp(approval: Mapping[str, Any] | None) -> HTML:
     """The approval stamp, or an unmistakable draft mark on a page nobody has approved."""
     if approval is None:
-        return HTML(f'<p><span class="kpro-draft">{DRAFT_MARK}</span></p>')
+        return HTML(f'<p><span class="kpro-draft" data-kpro-status>{DRAFT_MARK}</span></p>')
     role = f", {approval['role']}" if approval.get("role") else ""
     when = danish_date(pd.Timestamp(approval["approved_at"]))
     text = f"Godkendt internt i Digitalisering og IT {when} af {approval['approved_by']}{role}"

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kpro_econ.errors import KproError
-from kpro_econ.inputs.run_records import MANIFEST, text_to_csv
+from kpro_econ.inputs.run_records import MANIFEST, PACK_STATUS, text_to_csv
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -181,11 +181,12 @@ def sha256_file(path: Path) -> str:
 
 
 def hash_outputs(run_dir: Path) -> dict[str, str]:
-    """sha256 of every file in the run folder but the manifest, by POSIX path relative to the folder."""
+    """sha256 of every file in the run folder but the manifest and the pages' status file (which
+    approve and release rewrite), by POSIX path relative to the folder."""
     return {
         path.relative_to(run_dir).as_posix(): sha256_file(path)
         for path in sorted(run_dir.rglob("*"))
-        if path.is_file() and path.relative_to(run_dir).as_posix() != MANIFEST
+        if path.is_file() and path.relative_to(run_dir).as_posix() not in {MANIFEST, PACK_STATUS}
     }
 
 

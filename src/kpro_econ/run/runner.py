@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from kpro_econ.errors import KproError, NotebookRunError
 from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST
+from kpro_econ.params.codes import RunState
 from kpro_econ.run import runfolder
 from kpro_econ.run.execute import NotebookFailure, NotebookJob, NotebookResult, execute_and_render
 from kpro_econ.run.kernels import start_worker_kernel
-from kpro_econ.run.render import DRAFT_STATUS, IndexPage, ReportLink, render_index
+from kpro_econ.run.pack_status import write_pack_status
+from kpro_econ.run.render import DRAFT_STATUS, IndexPage, ReportLink, notebook_title, render_index
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -104,6 +106,7 @@ def _build_and_publish(
 ) -> Path:
     build_dir = out_dir.resolve().parent / "build" / folder.run_id
     build_dir.mkdir(parents=True, exist_ok=True)
+    summary = getattr(inputs.base.params, "summary", None)
     jobs = [
         NotebookJob(
             source=source.resolve(),
@@ -113,6 +116,8 @@ def _build_and_publish(
             params_name=params_path.name,
             cell_timeout=cell_timeout,
             previous_run=str(inputs.previous_run.resolve()) if inputs.previous_run else "",
+            period=(summary.period or "") if summary is not None else "",
+            reports=pack_links(notebooks),
         )
         for source in notebooks
     ]
@@ -145,7 +150,7 @@ def _build_and_publish(
     manifest["compared_to"] = inputs.previous_run.name if inputs.previous_run is not None else None
     failures = [r.failure for r in results if r.failure is not None]
     if failures or isinstance(tables, BaseException):
-        _publish_failure(folder, manifest, failures, tables, say)
+        _publish_failure(folder, manifest, failures, tables, say, build_dir)
 
     for result in results:
         assert result.html is not None
@@ -153,6 +158,7 @@ def _build_and_publish(
     written = sorted((folder.tmp / DATA_DIR).iterdir())
     index = _index_page(inputs, params_path, folder.run_id, started, results, written, folder.tmp)
     (folder.tmp / "index.html").write_text(render_index(index), encoding="utf-8")
+    write_pack_status(folder.tmp, RunState.DRAFT, None, started)
     runfolder.write_manifest(folder.tmp, runfolder.finish_manifest(manifest, folder.tmp, errors=[]))
     return runfolder.publish(folder)
 
@@ -202,6 +208,14 @@ def _applies(notebook: Path, params: Any, say: Progress) -> bool:
     return not missing
 
 
+def pack_links(notebooks: list[Path]) -> tuple[ReportLink, ...]:
+    """Each notebook's report, by its Danish title, for the links between the pages of the pack."""
+    return tuple(
+        ReportLink(notebook_title(json.loads(nb.read_text(encoding="utf-8")), nb.stem), f"{nb.stem}.html")
+        for nb in notebooks
+    )
+
+
 def reads_run_tables(notebook: Path) -> bool:
     """Whether the notebook's parameters cell declares `run_dir`: it reads the run's own tables."""
     cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
@@ -230,7 +244,8 @@ def _progress_line(done: int, total: int, result: NotebookResult) -> str:
     seconds = f"{result.seconds:.1f}".replace(".", ",")
     if result.failure is None:
         return f"[{done}/{total}] {result.name} … færdig ({seconds} s)"
-    where = "" if result.failure.cell_index is None else f" i celle {result.failure.cell_index}"
+    # Numbered from 1, as a person counts the cells in JupyterLab (the manifest keeps the 0-based index).
+    where = "" if result.failure.cell_index is None else f" i celle {result.failure.cell_index + 1}"
     error = f"{result.failure.ename}: {result.failure.evalue}".strip().splitlines()[0]
     return f"[{done}/{total}] {result.name} … FEJLEDE{where}: {error} ({seconds} s)"
 
@@ -263,6 +278,7 @@ def _publish_failure(
     failures: list[NotebookFailure],
     tables: Mapping[str, pd.DataFrame] | BaseException,
     say: Progress,
+    build_dir: Path,
 ) -> NoReturn:
     """Publish a folder holding only the manifest, which says what failed; then raise."""
     errors: list[dict[str, Any]] = [asdict(f) for f in failures]
@@ -283,7 +299,9 @@ def _publish_failure(
     first = errors[0]
     if first["notebook"] is None:
         raise KproError(f"Tabellerne kunne ikke beregnes: {first['ename']}: {first['evalue']}")
-    raise NotebookRunError(first["notebook"], first["cell_index"], f"{first['ename']}: {first['evalue']}")
+    executed = build_dir / f"{first['notebook']}.ipynb"
+    raise NotebookRunError(first["notebook"], first["cell_index"], f"{first['ename']}: {first['evalue']}",
+                           str(executed) if executed.is_file() else None)
 
 
 def _index_page(
