@@ -9,7 +9,7 @@ from importlib import metadata
 import pytest
 from conftest import run_cli
 
-COMMANDS = ("validate", "run", "approve", "release", "status")
+COMMANDS = ("validate", "run", "approve", "release", "status", "folk1a")
 # argparse's English words; none may reach the user.
 ENGLISH = ("usage:", "positional arguments", "options:", "optional arguments", "show this help", "error:",
            "the following arguments", "invalid choice")
@@ -54,7 +54,7 @@ def test_version() -> None:
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("approve", "reports/x"), "kpro-econ approve: fejl: mangler: --by"),
+    (("approve", "reports/x"), "kpro-econ approve: fejl: mangler: --as"),
     (("frobnicate",), "kpro-econ: fejl: KOMMANDO: ugyldigt valg 'frobnicate' (vælg mellem 'validate'"),
     (("run",), "kpro-econ run: fejl: mangler: params"),
     (("status", "--out"), "kpro-econ status: fejl: --out: mangler en værdi"),

@@ -47,9 +47,10 @@ COMMANDS: dict[str, CommandText] = {
         examples=(
             "kpro-econ validate params/default.yaml",
             "kpro-econ run params/default.yaml",
-            f'kpro-econ approve {RUN_ID_EXAMPLE} --by "Helen Rasmussen" --role Kontorchef',
+            f"kpro-econ approve {RUN_ID_EXAMPLE} --key ~/.ssh/id_ed25519 --as anna@rn.dk",
             f"kpro-econ release {RUN_ID_EXAMPLE}",
             "kpro-econ status",
+            "kpro-econ folk1a --quarter 2025K1 --out data/folk1a_2025K1.csv",
         ),
         exit_codes={
             0: "gik godt",
@@ -89,25 +90,40 @@ COMMANDS: dict[str, CommandText] = {
     "approve": CommandText(
         description=(
             "Kontrollerer at hver fil i kørslen (parametre, input, rapporter, data) er uændret siden\n"
-            "kørslen, og registrerer den interne godkendelse i KØRSEL/approval.json. Siderne i pakken\n"
-            "viser derefter godkendelsen. Kør kommandoen fra den mappe, kørslen blev startet fra."
+            "kørslen, signerer godkendelsen med din SSH-nøgle og skriver den i godkendelsesloggen\n"
+            "reports/approvals.jsonl. Siderne i pakken viser derefter godkendelsen. Kør kommandoen fra\n"
+            "den mappe, kørslen blev startet fra. README'en viser, hvordan du laver en nøgle og bliver\n"
+            "godkender."
         ),
         examples=(
-            f'kpro-econ approve {RUN_ID_EXAMPLE} --by "Helen Rasmussen" --role Kontorchef',
-            f'kpro-econ approve {RUN_ID_EXAMPLE} --by "Helen Rasmussen" --note "Drøftet på ledermødet"',
+            f"kpro-econ approve {RUN_ID_EXAMPLE} --key ~/.ssh/id_ed25519 --as anna@rn.dk",
+            f'kpro-econ approve {RUN_ID_EXAMPLE} --key ~/.ssh/id_ed25519 --as anna@rn.dk --note "Drøftet på '
+            'ledermødet"',
         ),
-        exit_codes={0: "godkendt", 1: "afvist: kørslen fejlede, er allerede godkendt, eller filer er\n"
-                                      "     ændret (hver fil nævnes)"},
+        exit_codes={0: "godkendt (eller én af flere nødvendige godkendelser registreret)",
+                    1: "afvist: en fil er ændret, signaturen passer ikke, eller kørslen er allerede\n"
+                       "     godkendt (beskeden siger hvorfor)"},
     ),
     "release": CommandText(
         description=(
             "Frigiver en godkendt, uændret kørsel til forretningsstyregruppen: resuméet som HTML og som\n"
             "A4-PDF (Bilag - Risikorapport Kommunal PRO <periode>) i KØRSEL/steering/."
         ),
-        examples=(f"kpro-econ release {RUN_ID_EXAMPLE}",),
+        examples=(f"kpro-econ release {RUN_ID_EXAMPLE}",
+                  f"kpro-econ release {RUN_ID_EXAMPLE} --browser msedge"),
         exit_codes={0: "frigivet; stien til PDF'en skrives",
-                    1: "afvist: ikke godkendt, allerede frigivet, eller filer ændret, tilføjet eller\n"
-                       "     fjernet siden godkendelsen (hver fil nævnes)"},
+                    1: "afvist: ikke godkendt, allerede frigivet, eller filer, signaturer eller kode\n"
+                       "     ændret siden godkendelsen (alt nævnes; intet skrevet)"},
+    ),
+    "folk1a": CommandText(
+        description=(
+            "Henter indbyggertal pr. kommune (FOLK1A) for et kvartal fra Danmarks Statistiks\n"
+            "Statistikbank, gemmer dem som CSV i det format, allocation.population læser, og skriver\n"
+            "linjen til parametrene."
+        ),
+        examples=("kpro-econ folk1a --quarter 2025K1 --out data/folk1a_2025K1.csv",),
+        exit_codes={0: "hentet og gemt", 1: "ingen forbindelse eller en fejl hos Danmarks Statistik (intet gemt)",
+                    2: "et ugyldigt kvartal"},
     ),
     "status": CommandText(
         description=(

@@ -25,15 +25,20 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpro_econ.kpi.measures import CHANNEL_LABELS, DECISION_LABELS, SEVERITY_LABELS, STAGE_LABELS
 from kpro_econ.report.labels import (
     BOOL_LABELS,
     CHANGE_REQUEST_STATUS_LABELS,
+    CHANNEL_LABELS,
     COST_KIND_LABELS,
     COST_LINE_LABELS,
+    DECISION_LABELS,
     EXCEL_ABOUT_SHEET,
+    FOLLOWUP_FLAG_LABELS,
     MONTE_CARLO_STATISTIC_LABELS,
+    RECONCILIATION_STATUS_LABELS,
     RISK_STATUS_LABELS,
+    SEVERITY_LABELS,
+    STAGE_LABELS,
 )
 
 # Excel number formats. Excel shows them with the reader's own separators, so a Danish Excel shows
@@ -104,10 +109,11 @@ CR_STATUS = _col("Status", TEXT, CHANGE_REQUEST_STATUS_LABELS)
 
 # One entry per table `workbook.compute_tables` returns, headers as in the HTML reports.
 SHEETS: dict[str, Sheet] = {
+    # `line` is the cost line's Danish name, written beside its code `line_code` (labels.with_cost_line_labels).
     "cost_by_year": Sheet("Udgifter pr. år", {
-        "scenario": SCENARIO, "year": YEAR, "line": _col("Udgiftslinje", TEXT, COST_LINE_LABELS),
+        "scenario": SCENARIO, "year": YEAR, "line": _col("Udgiftslinje", TEXT),
         "kind": _col("Art", TEXT, COST_KIND_LABELS), "amount_dkk": _col("Beløb", AMOUNT),
-    }),
+    }, left_out=frozenset({"line_code"})),
     "scenario_comparison": Sheet("Scenarier", {
         "scenario": SCENARIO, "total_dkk": _col("I alt", AMOUNT), "npv_dkk": _col("Nutidsværdi", AMOUNT),
     }),
@@ -250,6 +256,17 @@ SHEETS: dict[str, Sheet] = {
         "live_municipalities": _col("Kommuner i drift (gns.)", DECIMAL),
         "cost_per_active_citizen_dkk": _col("Pr. aktiv borger", AMOUNT),
         "cost_per_live_municipality_dkk": _col("Pr. kommune i drift", AMOUNT),
+    }),
+    "budget_followup": Sheet("Budgetopfølgning", {
+        "year": YEAR, "line": _col("Udgiftslinje", TEXT), "budget_dkk": _col("Budget", AMOUNT),
+        "actual_dkk": _col("Bogført", AMOUNT), "forecast_dkk": _col("Forventet regnskab", AMOUNT),
+        "variance_dkk": _col("Afvigelse", AMOUNT), "variance_pct": _col("Afvigelse i %", PERCENT),
+        "flag": _col("Bemærkning", TEXT, FOLLOWUP_FLAG_LABELS),
+    }, left_out=frozenset({"line_code"})),
+    "invoice_reconciliation": Sheet("Fakturaafstemning", {
+        "agreement": _col("Aftale", TEXT), "period": _col("Periode", TEXT), "expected_dkk": _col("Forventet", AMOUNT),
+        "booked_dkk": _col("Bogført", AMOUNT), "difference_dkk": _col("Difference", AMOUNT),
+        "status": _col("Status", TEXT, RECONCILIATION_STATUS_LABELS), "references": _col("Bilag", TEXT),
     }),
 }
 

@@ -56,7 +56,7 @@ def write_pack_status(run_dir: Path, state: RunState | str, approver: str | None
             "// Ikke en del af de godkendte filer; kpro-econ status er kontrollen.\n"
             f"window.kproPackStatus = {data};\n")
     path = run_dir / PACK_STATUS
-    tmp = path.with_name(f".{PACK_STATUS}.tmp")
+    tmp = path.with_name(f".{PACK_STATUS}.{os.getpid()}.tmp")  # two writers never share a temporary file
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
     return path
