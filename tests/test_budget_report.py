@@ -60,7 +60,10 @@ def _approved_run(reports: Path, params: Path, name: str, amount: float, approve
                 "params": {"path": str(params.resolve())}}
     (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     if approved:
-        (run / "approval.json").write_text(json.dumps({"approved_by": "Controller"}), encoding="utf-8")
+        approval = {"run_id": name, "required": 1, "approvals": [{
+            "run_id": name, "manifest_sha256": "0" * 64, "code_fingerprint": "0" * 64, "identity": "c@rn.dk",
+            "name": "Controller", "approved_at": "2026-09-01T00:00:00+00:00"}]}
+        (run / "approval.json").write_text(json.dumps(approval), encoding="utf-8")
     rows = [("Basis", year, "Supportaftale", "drift", amount) for year in range(2024, 2029)]
     rows += [("Andet scenarie", 2026, "Supportaftale", "drift", 99.0)]
     pd.DataFrame(rows, columns=["scenario", "year", "line", "kind", "amount_dkk"]).to_csv(
@@ -69,8 +72,7 @@ def _approved_run(reports: Path, params: Path, name: str, amount: float, approve
 
 
 def _project(tmp_path: Path) -> Path:
-    (tmp_path / "params").mkdir()
-    shutil.copy(REPO / DEFAULT_PARAMS, tmp_path / DEFAULT_PARAMS)
+    shutil.copytree(REPO / "params", tmp_path / "params")
     shutil.copytree(REPO / "data", tmp_path / "data")
     return tmp_path / DEFAULT_PARAMS
 
