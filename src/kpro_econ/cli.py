@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from kpro_econ import __version__
 from kpro_econ.errors import KproError, NotebookRunError, ParamsError
+from kpro_econ.report.cli_texts import VERSION_HELP, DanishArgumentParser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="kpro-econ", description="Økonomi og risici for Kommunal PRO.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    # Danish help, examples and exit codes for every command: report/cli_texts.py.
+    parser = DanishArgumentParser(prog="kpro-econ")
+    parser.add_argument("--version", action="version", version=f"kpro-econ {__version__}", help=VERSION_HELP)
+    commands = parser.add_subparsers(dest="command", required=True, title="kommandoer", metavar="KOMMANDO")
 
-    validate = commands.add_parser("validate", help="check a params file and every file it refers to")
-    validate.add_argument("params", type=Path)
+    validate = commands.add_parser("validate", help="kontrollér en parameterfil og hver fil, den henviser til")
+    validate.add_argument("params", type=Path, help="parameterfilen (YAML), fx params/default.yaml")
 
-    run = commands.add_parser("run", help="execute the notebooks and write a run folder")
-    run.add_argument("params", type=Path)
-    run.add_argument("--out", type=Path, default=Path("reports"), help="folder for run folders")
-    run.add_argument("--run-id", help="name of the run folder (default: time stamp and params name)")
+    run = commands.add_parser("run", help="kør notesbøgerne og skriv en kørselsmappe med rapporterne")
+    run.add_argument("params", type=Path, help="parameterfilen (YAML), fx params/default.yaml")
+    run.add_argument("--out", type=Path, default=Path("reports"), help="mappen til kørselsmapperne (standard: reports)")
+    run.add_argument("--run-id", help="kørselsmappens navn (standard: starttidspunkt og parameterfilens navn)")
 
     approve = commands.add_parser("approve", help="godkend en kørsel internt, signeret med din SSH-nøgle")
-    approve.add_argument("run", type=Path)
+    approve.add_argument("run", type=Path, help="kørselsmappen, fx reports/20261125-184512-default")
     approve.add_argument("--as", dest="identity", required=True,
                          help="din identitet i filen med godkendere (allowed signers), fx anna@rn.dk")
     approve.add_argument("--key", type=Path,
@@ -33,14 +36,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     approve.add_argument("--note", help="en bemærkning, der signeres med godkendelsen")
 
     release = commands.add_parser("release", help="lav forretningsstyregruppens pakke af en godkendt, uændret kørsel")
-    release.add_argument("run", type=Path)
+    release.add_argument("run", type=Path, help="kørselsmappen, fx reports/20261125-184512-default")
     release.add_argument("--browser", default=None,
                          help="browseren der udskriver PDF'en: en sti til Chrome/Edge/Chromium eller en "
                               "installeret kanal (chrome, msedge); standard /usr/bin/chromium")
 
-    status = commands.add_parser("status", help="list runs and their state")
-    status.add_argument("run", type=Path, nargs="?", help="one run folder (default: every run in --out)")
-    status.add_argument("--out", type=Path, default=Path("reports"), help="folder of run folders")
+    status = commands.add_parser("status", help="vis kørslerne og deres tilstand")
+    status.add_argument("run", type=Path, nargs="?", help="én kørselsmappe (standard: alle kørsler i --out)")
+    status.add_argument("--out", type=Path, default=Path("reports"),
+                        help="mappen med kørselsmapperne (standard: reports)")
 
     folk1a = commands.add_parser("folk1a", help="hent indbyggertal (FOLK1A) for et kvartal fra Danmarks Statistik")
     folk1a.add_argument("--quarter", required=True, help="kvartalet, fx 2025K1")
@@ -67,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except NotebookRunError as exc:
         print(f"Kørslen fejlede: {exc}", file=sys.stderr)
+        if exc.executed:
+            print(f"Den kørte notesbog med output og fejl: {exc.executed}", file=sys.stderr)
         return 1
     except KproError as exc:
         print(exc, file=sys.stderr)

@@ -73,6 +73,7 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
             cell_timeout=300,
             run_dir=str(run_dir.resolve()),
             status=status,
+            period=period,
         )
         result = execute_and_render(job)
         if result.html is None:

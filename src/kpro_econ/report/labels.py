@@ -115,3 +115,29 @@ RECONCILIATION_STATUS_LABELS: dict[ReconciliationStatus, str] = {
 
 UNSIGNED_LABEL = "usigneret"
 """Shown beside the state of a run approved without a signature (`approval.signatures: optional`)."""
+
+# --- The Excel workbook (report/excel.py) ---------------------------------------------------------
+
+EXCEL_ABOUT_SHEET = "Om kørslen"
+
+BOOL_LABELS: dict[bool, str] = {True: "Ja", False: "Nej"}
+
+MONTE_CARLO_STATISTIC_LABELS: dict[str, str] = {
+    "mean": "Middelværdi",
+    "P50": "P50",
+    "P80": "P80",
+    "P95": "P95",
+    "base": "Basisbudget",
+    "contingency": "Reserve",
+}
+
+
+# --- The state a run's pages show (run/pack_status.py) ---------------------------------------------
+
+PACK_STATUS_TEXTS: dict[RunState, str] = {
+    RunState.DRAFT: "Udkast – afventer intern godkendelse",
+    RunState.APPROVED: "Godkendt internt af {approver} {when}",
+    RunState.RELEASED: "Frigivet til forretningsstyregruppen {when} (godkendt internt af {approver})",
+    RunState.CHANGED: "Ændret efter godkendelse – må ikke bruges",
+    RunState.FAILED: "Kørslen fejlede",
+}

@@ -66,7 +66,7 @@ def approval_stamp(approval: RunApprovals | None) -> HTML:
     """The approval stamp (every approver, *usigneret* if a signature is missing), or an unmistakable
     draft mark on a page that does not have every approval it needs."""
     if approval is None or not approval.complete:
-        return HTML(f'<p><span class="kpro-draft">{DRAFT_MARK}</span></p>')
+        return HTML(f'<p><span class="kpro-draft" data-kpro-status>{DRAFT_MARK}</span></p>')
     when = danish_date(pd.Timestamp(max(a.approved_at for a in approval.approvals)))
     who = " og ".join(f"{a.name}{f', {a.role}' if a.role else ''}" for a in approval.approvals)
     unsigned = f" ({UNSIGNED_LABEL})" if approval.unsigned else ""

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from kpro_econ.errors import KproError, NotebookRunError
 from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST, Manifest, NotebookRecord
-from kpro_econ.params.codes import ManifestStatus
+from kpro_econ.params.codes import ManifestStatus, RunState
 from kpro_econ.run import runfolder
 from kpro_econ.run.execute import (
     NotebookFailure,
@@ -32,12 +32,14 @@ from kpro_econ.run.execute import (
     start_worker,
     worker_ready,
 )
-from kpro_econ.run.render import IndexPage, ReportLink, render_index
+from kpro_econ.run.pack_status import write_pack_status
+from kpro_econ.run.render import DRAFT_STATUS, IndexPage, ReportLink, notebook_title, render_index
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from kpro_econ.inputs.load import WorkbookInputs
+    from kpro_econ.report.excel import RunAbout
 
     Computed = tuple[dict[str, pd.DataFrame], Path]
     """The run's tables, and where the computed workbook is handed over."""
@@ -115,6 +117,7 @@ def _build_and_publish(
 ) -> Path:
     build_dir = out_dir.resolve().parent / "build" / folder.run_id
     build_dir.mkdir(parents=True, exist_ok=True)
+    summary = getattr(inputs.base.params, "summary", None)
     jobs = [
         NotebookJob(
             source=source.resolve(),
@@ -124,6 +127,8 @@ def _build_and_publish(
             params_name=params_path.name,
             cell_timeout=cell_timeout,
             previous_run=str(inputs.previous_run.resolve()) if inputs.previous_run else "",
+            period=(summary.period or "") if summary is not None else "",
+            reports=pack_links(notebooks),
         )
         for source in notebooks
     ]
@@ -132,7 +137,17 @@ def _build_and_publish(
         f"Kørsel {folder.run_id}: {_count(len(jobs), 'notesbog', 'notesbøger')}, "
         f"{_count(workers, 'proces', 'processer')}"
     )
-    results, tables = _execute_in_parallel(jobs, inputs, workers, say, folder.tmp / DATA_DIR)
+    from kpro_econ.report.excel import RunAbout
+
+    about = RunAbout(
+        title=inputs.base.params.title,
+        run_id=folder.run_id,
+        params_file=runfolder.portable_path(params_path),
+        params_sha256=runfolder.sha256_file(params_path),
+        started=started,
+        status=DRAFT_STATUS,
+    )
+    results, tables = _execute_in_parallel(jobs, inputs, workers, say, folder.tmp / DATA_DIR, about)
 
     manifest = runfolder.new_manifest(
         run_id=folder.run_id,
@@ -147,7 +162,7 @@ def _build_and_publish(
     manifest = manifest.model_copy(update={"compared_to": compared_to})
     failures = [r.failure for r in results if r.failure is not None]
     if failures or isinstance(tables, BaseException):
-        _publish_failure(folder, manifest, failures, tables, say)
+        _publish_failure(folder, manifest, failures, tables, say, build_dir)
 
     for result in results:
         assert result.html is not None
@@ -155,12 +170,13 @@ def _build_and_publish(
     written = sorted((folder.tmp / DATA_DIR).iterdir())
     index = _index_page(inputs, params_path, folder.run_id, started, results, written, folder.tmp)
     (folder.tmp / "index.html").write_text(render_index(index), encoding="utf-8")
+    write_pack_status(folder.tmp, RunState.DRAFT, None, started)
     runfolder.write_manifest(folder.tmp, runfolder.finish_manifest(manifest, folder.tmp, errors=[]))
     return runfolder.publish(folder)
 
 
 def _execute_in_parallel(
-    jobs: list[NotebookJob], inputs: WorkbookInputs, workers: int, say: Progress, data_dir: Path
+    jobs: list[NotebookJob], inputs: WorkbookInputs, workers: int, say: Progress, data_dir: Path, about: RunAbout
 ) -> tuple[list[NotebookResult], dict[str, pd.DataFrame] | BaseException]:
     """Notebooks in worker processes while this process computes the workbook and writes its tables.
 
@@ -193,7 +209,7 @@ def _execute_in_parallel(
                 pool.submit(execute_and_render, ready): job for ready, job in handed.items()
                 if "run_dir" not in declared[job.source]
             })
-            runfolder.write_tables(data_dir, computed[0])
+            runfolder.write_tables(data_dir, computed[0], about)
             futures.update({
                 pool.submit(execute_and_render, ready): job for ready, job in handed.items()
                 if "run_dir" in declared[job.source]
@@ -227,6 +243,14 @@ def _applies(notebook: Path, params: Any, say: Progress) -> bool:
     return not missing
 
 
+def pack_links(notebooks: list[Path]) -> tuple[ReportLink, ...]:
+    """Each notebook's report, by its Danish title, for the links between the pages of the pack."""
+    return tuple(
+        ReportLink(notebook_title(json.loads(nb.read_text(encoding="utf-8")), nb.stem), f"{nb.stem}.html")
+        for nb in notebooks
+    )
+
+
 def declared_parameters(notebook: Path) -> set[str]:
     """The names the notebook's parameters cell assigns (`run_dir`: it reads the run's own tables;
     `computed_path`: it takes the workbook the runner computed)."""
@@ -257,7 +281,8 @@ def _progress_line(done: int, total: int, result: NotebookResult) -> str:
     seconds = f"{result.seconds:.1f}".replace(".", ",")
     if result.failure is None:
         return f"[{done}/{total}] {result.name} … færdig ({seconds} s)"
-    where = "" if result.failure.cell_index is None else f" i celle {result.failure.cell_index}"
+    # Numbered from 1, as a person counts the cells in JupyterLab (the manifest keeps the 0-based index).
+    where = "" if result.failure.cell_index is None else f" i celle {result.failure.cell_index + 1}"
     error = f"{result.failure.ename}: {result.failure.evalue}".strip().splitlines()[0]
     return f"[{done}/{total}] {result.name} … FEJLEDE{where}: {error} ({seconds} s)"
 
@@ -290,6 +315,7 @@ def _publish_failure(
     failures: list[NotebookFailure],
     tables: Mapping[str, pd.DataFrame] | BaseException,
     say: Progress,
+    build_dir: Path,
 ) -> NoReturn:
     """Publish a folder holding only the manifest, which says what failed; then raise."""
     errors: list[dict[str, Any]] = [asdict(f) for f in failures]
@@ -310,7 +336,9 @@ def _publish_failure(
     first = errors[0]
     if first["notebook"] is None:
         raise KproError(f"Tabellerne kunne ikke beregnes: {first['ename']}: {first['evalue']}")
-    raise NotebookRunError(first["notebook"], first["cell_index"], f"{first['ename']}: {first['evalue']}")
+    executed = build_dir / f"{first['notebook']}.ipynb"
+    raise NotebookRunError(first["notebook"], first["cell_index"], f"{first['ename']}: {first['evalue']}",
+                           str(executed) if executed.is_file() else None)
 
 
 def _index_page(
