@@ -6,19 +6,31 @@ import pandas as pd
 import pytest
 from model_helpers import small_params
 
+from kpro_econ.model.costs import CR_APPROVED, CR_PIPELINE, INFRASTRUCTURE_FEE, SOLUTION_FEE
 from kpro_econ.report import steering
+
+# Fees and change requests, 2025 and 2026 (the other scenario's rows must not count).
+ECONOMY_ROWS = [
+    (2025, SOLUTION_FEE, "drift", 1000.0), (2026, SOLUTION_FEE, "drift", 1100.0),
+    (2025, INFRASTRUCTURE_FEE, "drift", 400.0), (2026, INFRASTRUCTURE_FEE, "drift", 410.0),
+    (2025, CR_APPROVED, "engangs", 70.0), (2026, CR_APPROVED, "engangs", 30.0),
+    (2025, CR_PIPELINE, "engangs", 5.0), (2026, CR_PIPELINE, "engangs", 6.0),
+]
+ECONOMY_TOTAL = sum(row[3] for row in ECONOMY_ROWS)
 
 
 def tables() -> dict[str, pd.DataFrame]:
     costs = pd.DataFrame(
         [("Basis", 2025, "Supportaftale", "drift", 100.0), ("Basis", 2026, "Supportaftale", "drift", 200.0),
-         ("Basis", 2025, "Risikopulje", "engangs", 50.0), ("Andet", 2025, "Supportaftale", "drift", 999.0)],
+         ("Basis", 2025, "Risikopulje", "engangs", 50.0), ("Andet", 2025, "Supportaftale", "drift", 999.0)]
+        + [("Basis", year, line, kind, amount) for year, line, kind, amount in ECONOMY_ROWS],
         columns=["scenario", "year", "line", "kind", "amount_dkk"],
     )
     register = pd.DataFrame({
         "id": ["R1", "R2", "R3"], "title": ["Bølge 5", "Support", "Gammel"], "owner": ["Program", "SF", "SF"],
         "status": ["open", "open", "closed"], "band_residual": ["høj", "lav", "lav"],
         "expected_value_dkk": [30.0, 20.0, 0.0], "trend": ["↑", None, "lukket"], "score_residual": [12, 4, 2],
+        "mitigation": ["Overblik over parathed", None, "Aftale"],
     })
     return {
         "cost_by_year": costs,
@@ -34,9 +46,10 @@ def tables() -> dict[str, pd.DataFrame]:
 def test_headline_values_are_the_base_scenarios():
     values = steering.headline_values(tables(), small_params())
     # small_params: years 2025–2026 at 2025 prices, so "this year" is 2025: 100 + 50
+    # the economy rows add 1000 + 400 + 70 + 5 in 2025 and the rest in 2026
     assert values == {
-        "Udgifter 2025": 150.0,
-        "Udgifter i alt 2025–2026": 350.0,
+        "Udgifter 2025": 150.0 + 1475.0,
+        "Udgifter i alt 2025–2026": 350.0 + ECONOMY_TOTAL,
         "Nutidsværdi 2025–2026": 333.0,
         "Risikopulje": 50.0,
         "Reserve (P80 over basis)": 80.0,
@@ -58,6 +71,28 @@ def test_top_risks_are_open_by_expected_value():
     assert top["Id"].tolist() == ["R1", "R2"]
     assert top["Forventet værdi"].tolist() == ["30 kr.", "20 kr."]
     assert top["Udvikling"].tolist() == ["↑", ""]
+    assert top["Tiltag"].tolist() == ["Overblik over parathed", ""]
+    assert top["Ejer"].tolist() == ["Program", "SF"]
+
+
+def test_the_economy_block_shows_fees_in_the_report_year_and_change_requests_over_the_years():
+    economy = steering.economy(tables(), small_params())
+    assert economy.values.tolist() == [
+        [f"{SOLUTION_FEE} 2025", 1000.0],
+        [f"{INFRASTRUCTURE_FEE} 2025", 400.0],
+        [f"{CR_APPROVED} 2025–2026", 100.0],
+        [f"{CR_PIPELINE} 2025–2026", 11.0],
+    ]
+    assert "1.000 kr." in steering.economy_styled(tables(), small_params()).to_html()
+
+
+def test_the_status_sentence_says_what_the_run_holds():
+    draft = steering.status_sentence(None)
+    assert "afventer intern godkendelse" in draft and "er godkendt" not in draft
+    approved = steering.status_sentence({"approved_by": "Helen", "role": "Kontorchef",
+                                         "approved_at": "2026-11-25T10:00:00+00:00"})
+    assert approved == "Rapporten er godkendt internt i Digitalisering og IT 25. nov. 2026 af Helen (Kontorchef)."
+    assert "afventer" not in approved
 
 
 def test_risk_changes_name_new_closed_moved_and_removed_risks():
@@ -85,9 +120,9 @@ def test_the_approval_stamp_or_the_draft_mark():
 
 def test_sentences_are_written_from_the_numbers():
     values = steering.headline_values(tables(), small_params())
-    previous = {**values, "Udgifter i alt 2025–2026": 300.0}
+    previous = {**values, "Udgifter i alt 2025–2026": 3321.0}
     sentences = steering.generated_sentences(values, previous, tables(), small_params())
-    assert sentences[0] == "De samlede udgifter til Kommunal PRO i 2025–2026 er opgjort til 350 kr. i 2025-priser."
+    assert sentences[0] == "De samlede udgifter til Kommunal PRO i 2025–2026 er opgjort til 3.371 kr. i 2025-priser."
     assert "Risikopuljen udgør 50 kr. fordelt på 2 risici; den største er Bølge 5 (R1)." in sentences
     assert sentences[-1] == "De samlede udgifter er steget med 50 kr. siden sidst godkendte rapport."
 

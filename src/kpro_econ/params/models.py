@@ -62,6 +62,7 @@ class FutFee(_Frozen):
 
 class Renegotiation(_Frozen):
     year: int = Field(description="First year the renegotiated support price applies.")
+    year_source: str | None = Field(None, description="Where the renegotiation year comes from.")
     change: Figure = Field(description="Change in the support price as a fraction (0.10 = +10 %).")
 
     @field_validator("change")
@@ -79,6 +80,8 @@ class SpocOption(_Frozen):
     months_active: dict[int, float] = Field(
         default_factory=dict, description="Months the option is active, per year (0 when absent)."
     )
+    months_active_source: str | None = Field(None, description="Where the months active come from.")
+    notice_source: str | None = Field(None, description="Where the months of notice come from.")
 
     @field_validator("months_active")
     @classmethod

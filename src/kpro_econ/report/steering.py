@@ -7,15 +7,19 @@ approved run's results without running the model again.
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 from IPython.display import HTML
+from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
 from kpro_econ.kpi.measures import DECISION_LABELS
+from kpro_econ.model.costs import CR_APPROVED, CR_PIPELINE, INFRASTRUCTURE_FEE, SOLUTION_FEE
 from kpro_econ.params.models import Params
 from kpro_econ.report.cost_tables import report_year
 from kpro_econ.report.formatting import danish_date, kr, number, percent, style_table
@@ -25,7 +29,7 @@ BASE = "Basis"
 DRAFT_MARK = "UDKAST – ikke godkendt"
 DEFAULT_RECOMMENDATION = "Det indstilles, at forretningsstyregruppen tager orienteringen til efterretning."
 PRINT_CSS = """
-@page { size: A4; margin: 10mm 12mm; }
+@page { size: A4; margin: 8mm 12mm; }
 @media print {
   body, .jp-RenderedHTMLCommon { font-size: 8.5pt !important; line-height: 1.3 !important; }
   body.jp-Notebook, main { padding: 0 !important; }
@@ -38,6 +42,10 @@ PRINT_CSS = """
   .jp-InternalAnchorLink { display: none !important; }
 }
 .jp-OutputArea-output table { font-size: 0.85em; }
+.kpro-row { display: flex; gap: 6mm; align-items: flex-start; }
+.kpro-col { flex: 1 1 0; min-width: 0; }
+.kpro-col img { max-width: 100%; max-height: 46mm; }
+.kpro-risks td { vertical-align: top; }
 .kpro-stamp { border: 2px solid #1b5e20; color: #1b5e20; padding: 4px 10px; display: inline-block;
               font-weight: bold; }
 .kpro-draft { border: 3px solid #b00020; color: #b00020; padding: 4px 10px; display: inline-block;
@@ -104,17 +112,81 @@ def _signed_kr(amount: float | None) -> str:
 
 
 def top_risks(tables: Tables, n: int = 5) -> pd.DataFrame:
-    """The `n` open risks with the largest expected value: id, title, owner, band, value, trend."""
+    """The `n` open risks with the largest expected value: id, title, owner, the owner's mitigation
+    (*tiltag*), band, value, trend."""
     register = tables["risk_register"]
     top = register[register["status"] == "open"].sort_values(["expected_value_dkk", "id"], ascending=[False, True])
     return pd.DataFrame({
         "Id": top["id"],
         "Risiko": top["title"],
         "Ejer": top["owner"],
+        "Tiltag": top["mitigation"].fillna("") if "mitigation" in top else "",
         "Niveau": top["band_residual"],
         "Forventet værdi": top["expected_value_dkk"].map(kr),
         "Udvikling": top["trend"].fillna(""),
     }).head(n)
+
+
+def top_risks_styled(tables: Tables, n: int = 5) -> Styler:
+    """The five largest risks, the amount kept on one line; a trend column only when there is one."""
+    top = top_risks(tables, n)
+    if not top["Udvikling"].astype(bool).any():
+        top = top.drop(columns="Udvikling")
+    styled = style_table(top).set_table_attributes('class="kpro-risks"')
+    return styled.set_properties(subset=["Forventet værdi"], **{"text-align": "right", "white-space": "nowrap"})
+
+
+def side_by_side(*blocks: tuple[str, Styler | Figure]) -> HTML:
+    """Blocks (a heading and a table or chart each) next to each other, so the page stays one A4 page."""
+    columns = []
+    for title, content in blocks:
+        if isinstance(content, Styler):
+            body = content.to_html()
+        else:
+            buffer = io.BytesIO()
+            content.savefig(buffer, format="png", bbox_inches="tight")
+            data = base64.b64encode(buffer.getvalue()).decode("ascii")
+            body = f'<img alt="{html.escape(title)}" src="data:image/png;base64,{data}">'
+        columns.append(f'<div class="kpro-col"><h2>{html.escape(title)}</h2>{body}</div>')
+    return HTML(f'<div class="kpro-row">{"".join(columns)}</div>')
+
+
+def status_sentence(approval: Mapping[str, Any] | None) -> str:
+    """What the page says about its own approval, from the run's state and nothing else.
+
+    A draft awaits internal approval (minutes 23.6.2023, item 5: the risk assessment goes to the
+    steering group once Digitalisering og IT has approved it); an approved run names who and when.
+    """
+    if approval is None:
+        return ("Rapporten er et udkast, der afventer intern godkendelse i Digitalisering og IT; "
+                "først derefter forelægges den forretningsstyregruppen.")
+    role = f" ({approval['role']})" if approval.get("role") else ""
+    when = danish_date(pd.Timestamp(approval["approved_at"]))
+    return f"Rapporten er godkendt internt i Digitalisering og IT {when} af {approval['approved_by']}{role}."
+
+
+def economy(tables: Tables, params: Params) -> pd.DataFrame:
+    """The economy the minutes (item 5) ask for, from the base scenario's cost lines: the two fees in
+    the report year, and the change requests approved and in the pipeline over the budget years."""
+    costs = tables["cost_by_year"]
+    base = costs[costs["scenario"] == BASE]
+    year, first, last = report_year(params), params.years[0], params.years[-1]
+
+    def amount(line: str, in_year: int | None = None) -> float:
+        rows = base[base["line"] == line]
+        return float(rows.loc[rows["year"] == in_year, "amount_dkk"].sum() if in_year else rows["amount_dkk"].sum())
+
+    rows = [
+        (f"{SOLUTION_FEE} {year}", amount(SOLUTION_FEE, year)),
+        (f"{INFRASTRUCTURE_FEE} {year}", amount(INFRASTRUCTURE_FEE, year)),
+        (f"{CR_APPROVED} {first}–{last}", amount(CR_APPROVED)),
+        (f"{CR_PIPELINE} {first}–{last}", amount(CR_PIPELINE)),
+    ]
+    return pd.DataFrame(rows, columns=["Økonomi", "Beløb"])
+
+
+def economy_styled(tables: Tables, params: Params) -> Styler:
+    return style_table(economy(tables, params), {"Beløb": kr})
 
 
 def risk_changes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
@@ -199,9 +271,10 @@ def heading(params: Params, approval: Mapping[str, Any] | None) -> HTML:
     return HTML(f"<p>{html.escape(line)}</p>{approval_stamp(approval).data}")
 
 
-def case_presentation(params: Params, sentences: list[str]) -> HTML:
-    """*Sagsfremstilling*: the controller's text from the params, then the sentences from the numbers."""
-    paragraphs = [params.summary.sagsfremstilling, " ".join(sentences)]
+def case_presentation(params: Params, sentences: list[str], approval: Mapping[str, Any] | None = None) -> HTML:
+    """*Sagsfremstilling*: the controller's text from the params, the run's approval state, then the
+    sentences from the numbers."""
+    paragraphs = [params.summary.sagsfremstilling, status_sentence(approval), " ".join(sentences)]
     return HTML("".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p))
 
 
