@@ -8,6 +8,7 @@ from model_helpers import small_params
 
 from kpro_econ.model.costs import CR_APPROVED, CR_PIPELINE, INFRASTRUCTURE_FEE, SOLUTION_FEE
 from kpro_econ.report import steering
+from kpro_econ.risk.assessment import OCCURRED_LINE
 
 # Fees and change requests, 2025 and 2026 (the other scenario's rows must not count).
 ECONOMY_ROWS = [
@@ -130,3 +131,22 @@ def test_sentences_are_written_from_the_numbers():
 @pytest.mark.parametrize(("amount", "text"), [(0.4, "uændret"), (1234.0, "+1.234 kr."), (-50.0, "−50 kr.")])
 def test_signed_changes(amount, text):
     assert steering._signed_kr(amount) == text
+
+
+def test_occurred_risks_are_named_with_their_trigger_and_the_budget_line():
+    with_occurred = tables()
+    register = with_occurred["risk_register"]
+    with_occurred["risk_register"] = pd.concat([register, pd.DataFrame({
+        "id": ["R9", "R8"], "title": ["Bølge 5 <nu>", "Spill over"], "owner": ["Program", "Program"],
+        "status": ["occurred", "occurred"], "band_residual": ["høj", "høj"], "expected_value_dkk": [0.0, 0.0],
+        "trend": [None, None], "score_residual": [12, 12], "mitigation": ["", ""], "trigger": ["wave5", None],
+    })], ignore_index=True)
+    with_occurred["cost_by_year"] = pd.concat([with_occurred["cost_by_year"], pd.DataFrame(
+        [("Basis", 2025, OCCURRED_LINE, "engangs", 700.0), ("Andet", 2025, OCCURRED_LINE, "engangs", 1.0)],
+        columns=["scenario", "year", "line", "kind", "amount_dkk"])], ignore_index=True)
+    note = steering.occurred_note(with_occurred).data
+    assert note == ("<p>Indtrufne risici, nu i budgettet som indtrufne risici (700 kr.): R8 Spill over; "
+                    "R9 Bølge 5 &lt;nu&gt; (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5).</p>")
+    # neither occurred risk is among the largest open ones
+    assert steering.top_risks(with_occurred)["Id"].tolist() == ["R1", "R2"]
+    assert steering.occurred_note(tables()).data == ""

@@ -19,9 +19,11 @@ from kpro_econ.inputs.history import AUTO
 from kpro_econ.inputs.risk_register import risk_register, risk_register_from_items
 from kpro_econ.inputs.tables import display_path, read_table
 from kpro_econ.inputs.yaml_params import BASE_SCENARIO, load_params, read_yaml
+from kpro_econ.kpi.measures import fired_triggers, wave4_not_ready
 from kpro_econ.model.assumptions import figures_in
 from kpro_econ.model.prices import years_needed
 from kpro_econ.params.models import Params
+from kpro_econ.risk.assessment import apply_triggers
 from kpro_econ.risk.iman_conover import correlation_problems
 from kpro_econ.risk.montecarlo import uncertain_inputs
 
@@ -74,6 +76,8 @@ def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir:
         municipalities = _municipalities(params, files, at)
         risks = _risks(params, files, at)
         if change_requests is not None and municipalities is not None and risks is not False:
+            operations, adoption = _kpi_inputs(params, files, at)
+            risks = _triggered(params, risks, adoption, files, at)
             # Only the base is simulated (a scenario may make an input certain), and only a model
             # without problems can name its uncertain inputs.
             if name == BASE_SCENARIO and not files.problems:
@@ -82,7 +86,6 @@ def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir:
                     replace(p, line=_correlation_line(p.field, files, at))
                     for p in correlation_problems(params.monte_carlo, names, files.params_file)
                 ]
-            operations, adoption = _kpi_inputs(params, files, at)
             loaded[name] = ScenarioInputs(name, params, change_requests, municipalities, risks, operations, adoption)
         else:
             _kpi_inputs(params, files, at)  # for their problems: those in every file are reported at once
@@ -151,6 +154,35 @@ def _risks(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFr
                                       "give a register (a file) or items (inline)", line=files.line(at, ("risk",))))
         return False
     return False if risks is None else risks
+
+
+def _triggered(
+    params: Params, risks: pd.DataFrame | None, adoption: pd.DataFrame | None, files: _InputFiles,
+    at: tuple[str, ...],
+) -> pd.DataFrame | None:
+    """The register with the KPI triggers of `risk.triggers` applied: a risk whose rule fires has occurred."""
+    if params.risk is None or risks is None or not params.risk.triggers:
+        return risks
+    ids = set(risks["id"].astype(str))
+    problems = [
+        Problem(files.params_file, ".".join((*at, "risk", "triggers", risk_id)), "no risk with this id in the register",
+                line=files.line(at, ("risk", "triggers", risk_id)))
+        for risk_id in params.risk.triggers if risk_id not in ids
+    ]
+    if params.kpi is None:
+        problems.append(Problem(files.params_file, ".".join((*at, "risk", "triggers")),
+                                "a KPI trigger needs the kpi section (its count of municipalities not ready)",
+                                line=files.line(at, ("risk", "triggers"))))
+    files.problems += problems
+    if problems or params.kpi is None or adoption is None:
+        return risks
+    fired = fired_triggers(wave4_not_ready_count(params, adoption), params.kpi.wave5_threshold)
+    return apply_triggers(risks, params.risk.triggers, fired)
+
+
+def wave4_not_ready_count(params: Params, adoption: pd.DataFrame) -> int:
+    """The KPI's count of wave-4 municipalities not ready, in the latest adoption extract."""
+    return len(wave4_not_ready(adoption))
 
 
 def _correlation_line(field_path: str, files: _InputFiles, at: tuple[str, ...]) -> int | None:

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from kpro_econ.params.codes import KpiTrigger
 from kpro_econ.params.figures import Amount, Figure, Money, Share, ThreePoint
 from kpro_econ.params.kpi import KpiSettings
 
@@ -220,6 +221,11 @@ class RiskSettings(_Frozen):
     )
     pool_size: int = Field(12, ge=1, description="How many risks at most form the risk pool.")
     compare_to: str | None = Field(None, description="Earlier run folder for the trend, or `auto`.")
+    triggers: dict[str, KpiTrigger] = Field(
+        default_factory=dict,
+        description="Risk id → KPI rule (wave5) that, when it fires, makes the risk occur: it leaves the pool "
+        "and its cost enters the budget.",
+    )
 
     @field_validator("bands")
     @classmethod

@@ -6,7 +6,15 @@ their Danish text from here; logic and files use the codes of `kpro_econ.params.
 
 from __future__ import annotations
 
-from kpro_econ.params.codes import ChangeRequestStatus, CostKind, CostLineCode, RiskStatus, RunState
+from kpro_econ.params.codes import (
+    ChangeRequestStatus,
+    CostKind,
+    CostLineCode,
+    KpiTrigger,
+    RiskStatus,
+    RunState,
+    WaveRoute,
+)
 
 COST_LINE_LABELS: dict[CostLineCode, str] = {
     CostLineCode.FUT_FEE: "Tilslutningsafgift til FUT",
@@ -44,3 +52,14 @@ RUN_STATE_LABELS: dict[RunState, str] = {
     RunState.RELEASED: "frigivet",
     RunState.CHANGED: "ændret efter godkendelse",
 }
+
+# --- issue 11: the steering group's questions in the model -----------------------------------
+
+COST_LINE_LABELS[CostLineCode.OCCURRED_RISKS] = "Indtrufne risici"
+COST_LINE_LABELS[CostLineCode.WAVE_ROUTE] = "Bølge 5 eller bilateralt"
+
+KPI_TRIGGER_LABELS: dict[KpiTrigger, str] = {
+    KpiTrigger.WAVE5: "Bølge 4 ikke klar ≥ tærsklen for bølge 5",
+}
+
+WAVE_ROUTE_LABELS: dict[WaveRoute, str] = {WaveRoute.WAVE5: "Bølge 5", WaveRoute.BILATERAL: "Bilateralt"}

@@ -19,10 +19,12 @@ from pandas.io.formats.style import Styler
 
 from kpro_econ.errors import KproError
 from kpro_econ.inputs.risk_register import STATUS_LABELS
+from kpro_econ.params.codes import KpiTrigger
 from kpro_econ.params.models import MonteCarlo, RiskSettings
 from kpro_econ.report.formatting import danish_date, kr, number, percent, style_table
+from kpro_econ.report.labels import KPI_TRIGGER_LABELS
 from kpro_econ.report.risk_charts import band_colours, text_colour_on
-from kpro_econ.risk.assessment import MITIGATION_LINE, POOL_LINE
+from kpro_econ.risk.assessment import MITIGATION_LINE, OCCURRED_LINE, POOL_LINE, TRIGGER_COLUMN
 from kpro_econ.risk.montecarlo import RISK_PREFIX, percentile_name
 from kpro_econ.workbook import RiskResult
 
@@ -187,10 +189,12 @@ def pool_table(risk: RiskResult) -> Styler:
 
 
 def pool_by_year_frame(costs: pd.DataFrame) -> pd.DataFrame:
-    """*Risikopulje* and *Risikoreducerende tiltag* as they enter the cost model: years across, totals."""
-    lines = costs[costs["line"].isin([POOL_LINE, MITIGATION_LINE])]
+    """*Risikopulje*, *Risikoreducerende tiltag* and *Indtrufne risici* as they enter the cost model:
+    years across, totals."""
+    risk_lines = [POOL_LINE, MITIGATION_LINE, OCCURRED_LINE]
+    lines = costs[costs["line"].isin(risk_lines)]
     wide = lines.pivot_table(index="line", columns="year", values="amount_dkk", aggfunc="sum", sort=False)
-    wide = wide.reindex([POOL_LINE, MITIGATION_LINE]).fillna(0.0)
+    wide = wide.reindex(risk_lines).fillna(0.0)
     wide.columns = [str(c) for c in wide.columns]
     wide[TOTAL] = wide.sum(axis=1)
     wide = wide.reset_index().rename(columns={"line": "Udgiftslinje"})
@@ -269,15 +273,22 @@ def closed_and_occurred_frame(register: pd.DataFrame) -> pd.DataFrame:
         "Id": shown["id"],
         "Titel": shown["title"],
         "Status": shown["status"].map(STATUS_LABELS),
+        "Udløst af": shown[TRIGGER_COLUMN].map(_trigger_label) if TRIGGER_COLUMN in shown else "",
         "Ejer": shown["owner"],
         "Tiltag": shown["mitigation"],
         "Udgift til tiltag": shown["mitigation_cost"],
+        "Egen udgift (i budgettet)": shown["cost_mean"].where(shown["status"] == "occurred"),
         REVIEWED: shown["last_reviewed"],
     }).reset_index(drop=True)
 
 
+def _trigger_label(code: object) -> str:
+    return KPI_TRIGGER_LABELS[KpiTrigger(code)] if isinstance(code, str) and code else ""
+
+
 def closed_and_occurred(risk: RiskResult) -> Styler:
-    return style_table(closed_and_occurred_frame(risk.register), {"Udgift til tiltag": kr, REVIEWED: danish_date})
+    return style_table(closed_and_occurred_frame(risk.register),
+                       {"Udgift til tiltag": kr, "Egen udgift (i budgettet)": kr, REVIEWED: danish_date})
 
 
 def assumptions_frame(register: pd.DataFrame) -> pd.DataFrame:

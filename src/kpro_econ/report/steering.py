@@ -10,8 +10,8 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeAlias
 
 import pandas as pd
 from IPython.display import HTML
@@ -20,9 +20,12 @@ from pandas.io.formats.style import Styler
 
 from kpro_econ.kpi.measures import DECISION_LABELS
 from kpro_econ.model.costs import CR_APPROVED, CR_PIPELINE, INFRASTRUCTURE_FEE, SOLUTION_FEE
+from kpro_econ.params.codes import KpiTrigger
 from kpro_econ.params.models import Params
 from kpro_econ.report.cost_tables import report_year
 from kpro_econ.report.formatting import danish_date, kr, number, percent, style_table
+from kpro_econ.report.labels import KPI_TRIGGER_LABELS
+from kpro_econ.risk.assessment import OCCURRED_LINE, TRIGGER_COLUMN
 
 Tables = Mapping[str, pd.DataFrame]
 BASE = "Basis"
@@ -136,19 +139,56 @@ def top_risks_styled(tables: Tables, n: int = 5) -> Styler:
     return styled.set_properties(subset=["Forventet værdi"], **{"text-align": "right", "white-space": "nowrap"})
 
 
-def side_by_side(*blocks: tuple[str, Styler | Figure]) -> HTML:
-    """Blocks (a heading and a table or chart each) next to each other, so the page stays one A4 page."""
-    columns = []
-    for title, content in blocks:
-        if isinstance(content, Styler):
-            body = content.to_html()
-        else:
-            buffer = io.BytesIO()
-            content.savefig(buffer, format="png", bbox_inches="tight")
-            data = base64.b64encode(buffer.getvalue()).decode("ascii")
-            body = f'<img alt="{html.escape(title)}" src="data:image/png;base64,{data}">'
-        columns.append(f'<div class="kpro-col"><h2>{html.escape(title)}</h2>{body}</div>')
-    return HTML(f'<div class="kpro-row">{"".join(columns)}</div>')
+def occurred_note(tables: Tables) -> HTML:
+    """One line naming the occurred risks (with the KPI rule that made one occur) and the cost line
+    that now carries their own cost, so that no risk reads as both open and happened."""
+    register = tables["risk_register"]
+    happened = register[register["status"] == "occurred"].sort_values("id")
+    if happened.empty:
+        return HTML("")
+    costs = tables["cost_by_year"]
+    amount = costs.loc[(costs["scenario"] == BASE) & (costs["line"] == OCCURRED_LINE), "amount_dkk"].sum()
+    triggers = happened[TRIGGER_COLUMN] if TRIGGER_COLUMN in happened else pd.Series(None, index=happened.index)
+    names = [
+        f"{risk_id} {title}" + (f" (udløst: {_trigger_text(trigger)})" if isinstance(trigger, str) and trigger else "")
+        for risk_id, title, trigger in zip(happened["id"], happened["title"], triggers, strict=True)
+    ]
+    text = f"Indtrufne risici, nu i budgettet som {OCCURRED_LINE.lower()} ({kr(amount)}): {'; '.join(names)}."
+    return HTML(f"<p>{html.escape(text)}</p>")
+
+
+def _trigger_text(code: str) -> str:
+    label = KPI_TRIGGER_LABELS[KpiTrigger(code)]
+    return label[:1].lower() + label[1:]
+
+
+Content: TypeAlias = Styler | Figure | HTML
+Block: TypeAlias = tuple[str, Content | Sequence[Content]]
+
+
+def side_by_side(*columns: Block | Sequence[Block]) -> HTML:
+    """Columns next to each other, each one or more blocks (a heading and a table, chart or text),
+    so that the summary stays one A4 page."""
+    rendered = []
+    for column in columns:
+        blocks: Sequence[Block] = [column] if isinstance(column, tuple) else column
+        parts = [f"<h2>{html.escape(title)}</h2>{_body(title, content)}" for title, content in blocks]
+        rendered.append(f'<div class="kpro-col">{"".join(parts)}</div>')
+    return HTML(f'<div class="kpro-row">{"".join(rendered)}</div>')
+
+
+def _body(title: str, content: Content | Sequence[Content]) -> str:
+    if isinstance(content, Styler):
+        return content.to_html()
+    if isinstance(content, HTML):
+        text: str = content.data or ""
+        return text
+    if isinstance(content, Figure):
+        buffer = io.BytesIO()
+        content.savefig(buffer, format="png", bbox_inches="tight")
+        data = base64.b64encode(buffer.getvalue()).decode("ascii")
+        return f'<img alt="{html.escape(title)}" src="data:image/png;base64,{data}">'
+    return "".join(_body(title, part) for part in content)
 
 
 def status_sentence(approval: Mapping[str, Any] | None) -> str:
@@ -282,6 +322,11 @@ def recommendation(params: Params) -> HTML:
     """*Indstilling*, as the params give it."""
     text = params.summary.indstilling or DEFAULT_RECOMMENDATION
     return HTML(f"<p>{html.escape(text)}</p>")
+
+
+def changes_block(previous_approved_name: str | None, changes: pd.DataFrame) -> list[Content]:
+    """What to say about the changes since the last approved run, and their table when there are any."""
+    return [changes_section(previous_approved_name, changes), *([style_table(changes)] if len(changes) else [])]
 
 
 def changes_section(previous_approved_name: str | None, changes: pd.DataFrame) -> HTML:

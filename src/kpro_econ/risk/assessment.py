@@ -6,7 +6,7 @@ model's price level) and returns new frames; nothing is read, written or changed
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,11 @@ MITIGATION_LINE = "Risikoreducerende tiltag"
 # each mitigation is an action with its own price; neither is a standing service like the fees.
 POOL_KIND: Kind = "engangs"
 MITIGATION_KIND: Kind = "engangs"
+OCCURRED_LINE = "Indtrufne risici"
+# An occurred risk's own cost is an event that has happened: one-off, in its proximity year.
+OCCURRED_KIND: Kind = "engangs"
+TRIGGER_COLUMN = "trigger"
+"""The KPI rule a risk is tied to (a `KpiTrigger` code), blank where none; `apply_triggers` adds it."""
 
 MITIGATED_STATUSES = ("open", "occurred")
 """Risks whose mitigation is paid for: a closed risk's mitigation is history."""
@@ -31,7 +36,7 @@ SCORE_COLUMNS = [
     "score_inherent", "score_residual", "band_inherent", "band_residual", "probability_resolved",
     "cost_mean", "expected_value_dkk",
 ]
-REGISTER_TABLE_COLUMNS = [*RISK_COLUMNS, *SCORE_COLUMNS, "in_pool", "trend"]
+REGISTER_TABLE_COLUMNS = [*RISK_COLUMNS, *SCORE_COLUMNS, "in_pool", "trend", TRIGGER_COLUMN]
 POOL_COLUMNS = ["rank", "id", "title", "owner", "probability", "cost_mean", "expected_value_dkk", "proximity",
                 "years"]
 
@@ -94,19 +99,40 @@ def risk_pool(register: pd.DataFrame, settings: RiskSettings, years: Sequence[in
     }, columns=POOL_COLUMNS)
 
 
+def apply_triggers(register: pd.DataFrame, triggers: Mapping[str, str], fired: Collection[str]) -> pd.DataFrame:
+    """The register with TRIGGER_COLUMN (each risk's KPI rule, from `triggers` by id) and every open risk
+    whose rule is in `fired` turned into an occurred one: it leaves the pool and its cost is budgeted."""
+    trigger = register["id"].astype(str).map(dict(triggers)).astype(object)
+    occurs = trigger.isin(list(fired)) & (register["status"] == "open")
+    return register.assign(
+        status=register["status"].where(~occurs, "occurred"),
+        probability=register["probability"].astype("float64").where(~occurs, 1.0),
+        **{TRIGGER_COLUMN: trigger.where(trigger.notna(), None)},
+    )
+
+
+def occurred(register: pd.DataFrame) -> pd.DataFrame:
+    """The occurred risks whose own cost the budget carries (those with a cost)."""
+    return register[(register["status"] == "occurred") & register["cost_high"].fillna(0).gt(0)]
+
+
 def risk_cost_lines(register: pd.DataFrame, params: Params) -> list[CostLine]:
-    """*Risikopulje* (the pool's expected values) and *Risikoreducerende tiltag* (mitigation of open
-    and occurred risks), per year of `params.years`: in each risk's proximity year, else spread evenly.
+    """*Risikopulje* (the pool's expected values), *Risikoreducerende tiltag* (mitigation of open
+    and occurred risks) and *Indtrufne risici* (each occurred risk's own cost, its PERT mean), per
+    year of `params.years`: in each risk's proximity year, else spread evenly.
     """
     settings = risk_settings(params)
     scored = score_risks(register, settings)
     members = pool_members(scored, settings.pool_size)
     paying = scored[scored["status"].isin(MITIGATED_STATUSES)]
+    happened = scored.loc[occurred(scored).index]
     return [
         CostLine(POOL_LINE, POOL_KIND,
                  _by_year(members["expected_value_dkk"], members["proximity"], params.years)),
         CostLine(MITIGATION_LINE, MITIGATION_KIND,
                  _by_year(paying["mitigation_cost"], paying["proximity"], params.years)),
+        CostLine(OCCURRED_LINE, OCCURRED_KIND,
+                 _by_year(happened["cost_mean"], happened["proximity"], params.years)),
     ]
 
 
@@ -176,13 +202,20 @@ def risk_register_table(
         in_pool=scored["id"].isin(in_pool),
         trend=pd.Series([arrows.get(str(i)) for i in scored["id"]], index=scored.index, dtype=object),
     )
+    if TRIGGER_COLUMN not in table:
+        table[TRIGGER_COLUMN] = None
     return table[REGISTER_TABLE_COLUMNS].reset_index(drop=True)
 
 
 def open_risk_draw_parameters(register: pd.DataFrame, settings: RiskSettings) -> pd.DataFrame:
-    """Open risks as the Monte Carlo draws them: id, title, probability, cost_low/mode/high."""
+    """Open and occurred risks as the Monte Carlo draws them: id, title, probability, cost_low/mode/high.
+
+    An occurred risk is certain (probability 1): its cost is in the budget, only its amount is uncertain.
+    """
     scored = score_risks(register, settings)
-    open_risks = scored[scored["status"] == "open"]
+    happened = scored.index.isin(occurred(scored).index)
+    open_risks = scored[(scored["status"] == "open") | happened].assign(
+        probability_resolved=lambda f: f["probability_resolved"].where(f["status"] == "open", 1.0))
     return pd.DataFrame({
         "id": open_risks["id"].astype(str).to_numpy(),
         "title": open_risks["title"].astype(str).to_numpy(),
