@@ -47,3 +47,30 @@ def test_the_default_trigger_fires_and_r02_has_occurred(tmp_path: Path) -> None:
     assert risks is not None
     # the sample adoption data hold 16 wave-4 municipalities not ready against a threshold of 15
     assert risks.set_index("id").loc["R02", ["status", "trigger"]].tolist() == ["occurred", "wave5"]
+
+
+def test_a_bilateral_capacity_below_the_rule_is_refused_with_its_line(tmp_path, capsys):
+    root = copy_project(tmp_path)
+    params = root / PARAMS
+    replace_once(params, "    capacity: 20\n", "    capacity: 10\n")
+    line = line_of(params, "    capacity: 10")
+    lines = refused(capsys, "validate", str(params))
+    # the threshold is 15: the rule sends up to 14 bilaterally
+    assert lines == [f"{params}:{line}: wave_routes.bilateral.capacity: must be at least kpi.wave5_threshold - 1 "
+                     "= 14, the most the wave-5 rule sends bilaterally (got 10)"]
+
+
+def test_with_costed_routes_r02_is_budgeted_once_in_the_route_line(tmp_path: Path) -> None:
+    from kpro_econ.inputs.load import load_inputs
+    from kpro_econ.model.decisions import WAVE_ROUTE_LINE
+    from kpro_econ.risk.assessment import OCCURRED_LINE
+    from kpro_econ.workbook import compute_tables
+
+    tables = compute_tables(load_inputs(copy_project(tmp_path) / PARAMS, previous_run=""))
+    costs = tables["cost_by_year"].query("scenario == 'Basis' and year == 2024").set_index("line")["amount_dkk"]
+    # R15 alone in the occurred line: PERT mean (150,000 + 4 · 200,000 + 300,000) / 6
+    assert costs[OCCURRED_LINE] == pytest.approx(1_250_000 / 6)
+    decision = tables["wave_route_decision"].iloc[0]
+    assert (decision["not_ready"], decision["route"]) == (16, "wave5")
+    assert costs[WAVE_ROUTE_LINE] == pytest.approx(decision["cost_mean_dkk"])
+    assert tables["risk_register"].set_index("id").loc["R02", "booked_in"] == "wave_route"

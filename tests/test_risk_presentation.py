@@ -191,9 +191,10 @@ def test_closed_and_occurred_are_listed(risk):
     assert list(frame["Id"]) == ["R4", "R5"]
     assert list(frame["Status"]) == ["Lukket", "Indtruffet"]
     assert frame["Tiltag"].iloc[0] == "Aftale indgået"
-    # the occurred R5's own cost (PERT mean 200) is shown as budgeted; a closed risk has none
-    assert frame["Egen udgift (i budgettet)"].tolist()[1] == pytest.approx(200)
-    assert pd.isna(frame["Egen udgift (i budgettet)"].iloc[0])
+    # the occurred R5's own cost (PERT mean 200) is budgeted as Indtrufne risici; a closed risk has none
+    assert frame["Egen udgift"].tolist()[1] == pytest.approx(200)
+    assert pd.isna(frame["Egen udgift"].iloc[0])
+    assert frame["I budgettet som"].tolist() == ["", "Indtrufne risici"]
     assert "23. jun. 2023" in rp.closed_and_occurred(risk).to_html()
 
 

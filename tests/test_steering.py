@@ -7,8 +7,8 @@ import pytest
 from model_helpers import small_params
 
 from kpro_econ.model.costs import CR_APPROVED, CR_PIPELINE, INFRASTRUCTURE_FEE, SOLUTION_FEE
+from kpro_econ.model.decisions import WAVE_ROUTE_LINE
 from kpro_econ.report import steering
-from kpro_econ.risk.assessment import OCCURRED_LINE
 
 # Fees and change requests, 2025 and 2026 (the other scenario's rows must not count).
 ECONOMY_ROWS = [
@@ -140,13 +140,16 @@ def test_occurred_risks_are_named_with_their_trigger_and_the_budget_line():
         "id": ["R9", "R8"], "title": ["Bølge 5 <nu>", "Spill over"], "owner": ["Program", "Program"],
         "status": ["occurred", "occurred"], "band_residual": ["høj", "høj"], "expected_value_dkk": [0.0, 0.0],
         "trend": [None, None], "score_residual": [12, 12], "mitigation": ["", ""], "trigger": ["wave5", None],
+        "booked_in": ["wave_route", "occurred_risks"], "cost_mean": [900.0, 700.0],
     })], ignore_index=True)
+    # R9's cost is the chosen route's line (1,500 in the base scenario), not its own estimate of 900
     with_occurred["cost_by_year"] = pd.concat([with_occurred["cost_by_year"], pd.DataFrame(
-        [("Basis", 2025, OCCURRED_LINE, "engangs", 700.0), ("Andet", 2025, OCCURRED_LINE, "engangs", 1.0)],
+        [("Basis", 2025, WAVE_ROUTE_LINE, "engangs", 1500.0), ("Andet", 2025, WAVE_ROUTE_LINE, "engangs", 1.0)],
         columns=["scenario", "year", "line", "kind", "amount_dkk"])], ignore_index=True)
     note = steering.occurred_note(with_occurred).data
-    assert note == ("<p>Indtrufne risici, nu i budgettet som indtrufne risici (700 kr.): R8 Spill over; "
-                    "R9 Bølge 5 &lt;nu&gt; (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5).</p>")
+    assert note == ("<p>Indtrufne risici, nu i budgettet: R8 Spill over, som indtrufne risici: 700 kr.; "
+                    "R9 Bølge 5 &lt;nu&gt; (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5), "
+                    "som bølge 5 eller bilateralt: 1.500 kr.</p>")
     # neither occurred risk is among the largest open ones
     assert steering.top_risks(with_occurred)["Id"].tolist() == ["R1", "R2"]
     assert steering.occurred_note(tables()).data == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -11,10 +12,16 @@ from kpro_econ.kpi.tables import compute_kpis, kpi_tables
 from kpro_econ.model.allocation import allocate
 from kpro_econ.model.assumptions import assumptions
 from kpro_econ.model.costs import COST_COLUMNS, cost_by_year, net_present_value, total_by_year
+from kpro_econ.model.decisions import (
+    route_comparison,
+    spoc_ending_by_month,
+    spoc_with_and_without,
+    wave_route_decision,
+)
 from kpro_econ.model.fut_fee import fut_fee_comparison
-from kpro_econ.params.models import RiskSettings
+from kpro_econ.params.models import Params, RiskSettings
 from kpro_econ.risk.assessment import risk_cost_lines, risk_pool, risk_register_table, risk_settings
-from kpro_econ.risk.montecarlo import SimulationResult, montecarlo_summary, simulate
+from kpro_econ.risk.montecarlo import SimulationResult, montecarlo_summary, simulate, uncertain_inputs
 from kpro_econ.risk.sensitivity import sensitivity
 
 
@@ -95,16 +102,55 @@ def compute_scenarios(inputs: WorkbookInputs) -> dict[str, ScenarioResult]:
     return {name: compute_scenario(scenario) for name, scenario in inputs.scenarios.items()}
 
 
-def scenario_comparison(results: dict[str, ScenarioResult]) -> pd.DataFrame:
-    """Scenarios side by side: total per year, over all years, and the net present value."""
+def scenario_comparison(
+    results: dict[str, ScenarioResult], simulations: Mapping[str, SimulationResult] | None = None
+) -> pd.DataFrame:
+    """Scenarios side by side: total per year, over all years, and the net present value; with each
+    scenario's Monte Carlo, its P50, P80 and contingency (P at the confidence level − its base)."""
     rows = []
     for name, result in results.items():
         row: dict[str, object] = {"scenario": name}
         row.update({str(year): float(total) for year, total in result.totals.items()})
         row["total_dkk"] = float(result.totals.sum())
         row["npv_dkk"] = result.npv
+        if simulations is not None and name in simulations:
+            simulation = simulations[name]
+            row["p50_dkk"] = simulation.percentiles["P50"]
+            row["p80_dkk"] = simulation.percentiles["P80"]
+            row["contingency_dkk"] = simulation.contingency
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def simulate_scenarios(inputs: WorkbookInputs, base: SimulationResult | None = None) -> dict[str, SimulationResult]:
+    """The Monte Carlo of every scenario with a risk register (`base`, when given, is the base's own).
+
+    A scenario may make an input of a correlation group certain; the group then correlates the inputs
+    that are still uncertain (a group left with one input is dropped). The base's groups are checked
+    against its inputs when the params are read, so a misspelt name never gets this far.
+    """
+    simulations: dict[str, SimulationResult] = {}
+    for name, scenario in inputs.scenarios.items():
+        if scenario.risks is None:
+            continue
+        if base is not None and name == inputs.base.name:
+            simulations[name] = base
+            continue
+        params = _correlations_within(scenario)
+        simulations[name] = simulate(params, scenario.change_requests, scenario.risks,
+                                     params_file=str(inputs.params_path))
+    return simulations
+
+
+def _correlations_within(scenario: ScenarioInputs) -> Params:
+    params = scenario.params
+    names = {i.name for i in uncertain_inputs(params, scenario.change_requests, scenario.risks)}
+    groups = {}
+    for group, spec in params.monte_carlo.correlations.items():
+        kept = [name for name in spec.inputs if name in names]
+        if len(kept) >= 2:
+            groups[group] = spec.model_copy(update={"inputs": kept})
+    return params.model_copy(update={"monte_carlo": params.monte_carlo.model_copy(update={"correlations": groups})})
 
 
 def _with_scenario(results: dict[str, ScenarioResult], table: str) -> pd.DataFrame:
@@ -113,17 +159,35 @@ def _with_scenario(results: dict[str, ScenarioResult], table: str) -> pd.DataFra
     return combined.reindex(columns=["scenario", *[c for c in combined.columns if c != "scenario"]])
 
 
+def decision_tables(params: Params) -> dict[str, pd.DataFrame]:
+    """The steering group's questions for `data/`: wave 5 or bilateral, and the SPOC option."""
+    tables: dict[str, pd.DataFrame] = {}
+    if params.wave_routes is not None:
+        tables["wave_route_comparison"] = route_comparison(params)
+        tables["wave_route_decision"] = wave_route_decision(params)
+    if params.support.spoc_option is not None:
+        tables["spoc_option"] = spoc_with_and_without(params)
+        tables["spoc_ending"] = spoc_ending_by_month(params, report_year(params))
+    return tables
+
+
+def report_year(params: Params) -> int:
+    """The year the headline figures speak of: the price-level year when budgeted, else the first."""
+    return params.price_level_year if params.price_level_year in params.years else params.years[0]
+
+
 def compute_tables(inputs: WorkbookInputs) -> dict[str, pd.DataFrame]:
     """The main tables of a run, by file name (without `.csv`), every scenario in each."""
     results = compute_scenarios(inputs)
+    risk = compute_risk(inputs.base, inputs.previous_risks, str(inputs.params_path))
+    simulations = simulate_scenarios(inputs, risk.simulation if risk is not None else None)
     tables = {
         "cost_by_year": _with_scenario(results, "costs"),
-        "scenario_comparison": scenario_comparison(results),
+        "scenario_comparison": scenario_comparison(results, simulations),
         "fut_fee_comparison": _with_scenario(results, "fut_fee"),
         "allocation": _with_scenario(results, "allocation"),
         "assumptions": _with_scenario(results, "assumptions"),
     }
-    risk = compute_risk(inputs.base, inputs.previous_risks, str(inputs.params_path))
     if risk is not None:
         tables.update({
             "risk_register": risk.register,
@@ -132,6 +196,7 @@ def compute_tables(inputs: WorkbookInputs) -> dict[str, pd.DataFrame]:
             "sensitivity": risk.sensitivity,
         })
     base = inputs.base
+    tables.update(decision_tables(base.params))
     if base.params.kpi is not None and base.operations is not None and base.adoption is not None:
         kpis = compute_kpis(base.params.kpi, base.operations, base.adoption, base.change_requests,
                             base.municipalities, results[base.name].costs)

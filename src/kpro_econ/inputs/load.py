@@ -22,6 +22,7 @@ from kpro_econ.inputs.yaml_params import BASE_SCENARIO, load_params, read_yaml
 from kpro_econ.kpi.measures import fired_triggers, wave4_not_ready
 from kpro_econ.model.assumptions import figures_in
 from kpro_econ.model.prices import years_needed
+from kpro_econ.params.codes import KpiTrigger
 from kpro_econ.params.models import Params
 from kpro_econ.risk.assessment import apply_triggers
 from kpro_econ.risk.iman_conover import correlation_problems
@@ -78,8 +79,9 @@ def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir:
         if change_requests is not None and municipalities is not None and risks is not False:
             operations, adoption = _kpi_inputs(params, files, at)
             risks = _triggered(params, risks, adoption, files, at)
-            # Only the base is simulated (a scenario may make an input certain), and only a model
-            # without problems can name its uncertain inputs.
+            params = _with_kpi_count(params, adoption, files, at)
+            # The base's groups are checked against its inputs (a scenario's keep the inputs still
+            # uncertain in it, `workbook.simulate_scenarios`); only a model without problems can name them.
             if name == BASE_SCENARIO and not files.problems:
                 names = [i.name for i in uncertain_inputs(params, change_requests, risks)]
                 files.problems += [
@@ -177,7 +179,30 @@ def _triggered(
     if problems or params.kpi is None or adoption is None:
         return risks
     fired = fired_triggers(wave4_not_ready_count(params, adoption), params.kpi.wave5_threshold)
-    return apply_triggers(risks, params.risk.triggers, fired)
+    # With the routes costed, the wave-5 rule's cost is the route's line, not the risk's own estimate.
+    routed = {KpiTrigger.WAVE5} if params.wave_routes is not None else set()
+    return apply_triggers(risks, params.risk.triggers, fired, routed)
+
+
+def _with_kpi_count(
+    params: Params, adoption: pd.DataFrame | None, files: _InputFiles, at: tuple[str, ...]
+) -> Params:
+    """The params with `wave_routes.not_ready` set to the KPI's count, so that the count picks the route."""
+    routes = params.wave_routes
+    if routes is None or params.kpi is None:
+        return params
+    threshold = params.kpi.wave5_threshold
+    if routes.bilateral.capacity < threshold - 1:
+        # the rule sends up to threshold − 1 municipalities bilaterally: the support must be able to take them
+        files.problems.append(Problem(
+            files.params_file, ".".join((*at, "wave_routes", "bilateral", "capacity")),
+            f"must be at least kpi.wave5_threshold - 1 = {threshold - 1}, the most the wave-5 rule sends "
+            "bilaterally", routes.bilateral.capacity, files.line(at, ("wave_routes", "bilateral", "capacity"))))
+        return params
+    if adoption is None:
+        return params
+    counted = routes.model_copy(update={"not_ready": wave4_not_ready_count(params, adoption)})
+    return params.model_copy(update={"wave_routes": counted})
 
 
 def wave4_not_ready_count(params: Params, adoption: pd.DataFrame) -> int:

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from kpro_econ.params.codes import KpiTrigger
+from kpro_econ.params.decisions import WaveRoutes
 from kpro_econ.params.figures import Amount, Figure, Money, Share, ThreePoint
 from kpro_econ.params.kpi import KpiSettings
 
@@ -306,6 +307,9 @@ class Params(_Frozen):
     summary: Summary = Field(default_factory=Summary, description="Text for the steering summary.")
     kpi: KpiSettings | None = Field(
         None, description="Operations, adoption and roadmap KPIs: their input files, targets and threshold."
+    )
+    wave_routes: WaveRoutes | None = Field(
+        None, description="Wave 5 or bilateral: each route's costs; the KPI's count picks the route."
     )
 
     @field_validator("years")

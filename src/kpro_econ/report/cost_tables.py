@@ -17,7 +17,7 @@ from kpro_econ.model.costs import FUT_FEE, KIND_LABELS, SPOC_OPTION, SUPPORT, ch
 from kpro_econ.params.figures import pert_mean
 from kpro_econ.params.models import Params
 from kpro_econ.report.formatting import kr, number, percent, style_table
-from kpro_econ.workbook import ScenarioResult
+from kpro_econ.workbook import ScenarioResult, report_year
 
 STATUS_LABELS = {
     "proposed": "Foreslået",
@@ -36,11 +36,6 @@ PAYERS_TEXT = {
     "all": "alle 98 kommuner betaler",
     "live": "kun kommuner, der er gået i drift senest i det pågældende år, betaler",
 }
-
-
-def report_year(params: Params) -> int:
-    """The year the headline figures speak of: the price-level year when budgeted, else the first."""
-    return params.price_level_year if params.price_level_year in params.years else params.years[0]
 
 
 def key_figures(result: ScenarioResult, params: Params) -> pd.DataFrame:
@@ -140,8 +135,9 @@ def change_request_table(register: pd.DataFrame, params: Params) -> Styler:
 
 
 def scenario_table(comparison: pd.DataFrame) -> Styler:
-    """Scenarios side by side."""
-    frame = comparison.rename(columns={"scenario": "Scenarie", "total_dkk": "I alt", "npv_dkk": "Nutidsværdi"})
+    """Scenarios side by side; with each scenario's Monte Carlo, its P50, P80 and contingency."""
+    frame = comparison.rename(columns={"scenario": "Scenarie", "total_dkk": "I alt", "npv_dkk": "Nutidsværdi",
+                                       "p50_dkk": "P50", "p80_dkk": "P80", "contingency_dkk": "Reserve"})
     return style_table(frame, {c: kr for c in frame.columns if c != "Scenarie"})
 
 

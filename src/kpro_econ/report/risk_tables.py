@@ -19,12 +19,12 @@ from pandas.io.formats.style import Styler
 
 from kpro_econ.errors import KproError
 from kpro_econ.inputs.risk_register import STATUS_LABELS
-from kpro_econ.params.codes import KpiTrigger
+from kpro_econ.params.codes import CostLineCode, KpiTrigger
 from kpro_econ.params.models import MonteCarlo, RiskSettings
 from kpro_econ.report.formatting import danish_date, kr, number, percent, style_table
-from kpro_econ.report.labels import KPI_TRIGGER_LABELS
+from kpro_econ.report.labels import COST_LINE_LABELS, KPI_TRIGGER_LABELS
 from kpro_econ.report.risk_charts import band_colours, text_colour_on
-from kpro_econ.risk.assessment import MITIGATION_LINE, OCCURRED_LINE, POOL_LINE, TRIGGER_COLUMN
+from kpro_econ.risk.assessment import MITIGATION_LINE, OCCURRED_LINE, POOL_LINE, TRIGGER_COLUMN, booked_in
 from kpro_econ.risk.montecarlo import RISK_PREFIX, percentile_name
 from kpro_econ.workbook import RiskResult
 
@@ -277,7 +277,8 @@ def closed_and_occurred_frame(register: pd.DataFrame) -> pd.DataFrame:
         "Ejer": shown["owner"],
         "Tiltag": shown["mitigation"],
         "Udgift til tiltag": shown["mitigation_cost"],
-        "Egen udgift (i budgettet)": shown["cost_mean"].where(shown["status"] == "occurred"),
+        "I budgettet som": booked_in(shown).map(_line_label),
+        "Egen udgift": shown["cost_mean"].where(booked_in(shown) == str(CostLineCode.OCCURRED_RISKS)),
         REVIEWED: shown["last_reviewed"],
     }).reset_index(drop=True)
 
@@ -288,7 +289,11 @@ def _trigger_label(code: object) -> str:
 
 def closed_and_occurred(risk: RiskResult) -> Styler:
     return style_table(closed_and_occurred_frame(risk.register),
-                       {"Udgift til tiltag": kr, "Egen udgift (i budgettet)": kr, REVIEWED: danish_date})
+                       {"Udgift til tiltag": kr, "Egen udgift": kr, REVIEWED: danish_date})
+
+
+def _line_label(code: object) -> str:
+    return COST_LINE_LABELS[CostLineCode(code)] if isinstance(code, str) and code else ""
 
 
 def assumptions_frame(register: pd.DataFrame) -> pd.DataFrame:

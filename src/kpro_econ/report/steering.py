@@ -20,12 +20,13 @@ from pandas.io.formats.style import Styler
 
 from kpro_econ.kpi.measures import DECISION_LABELS
 from kpro_econ.model.costs import CR_APPROVED, CR_PIPELINE, INFRASTRUCTURE_FEE, SOLUTION_FEE
-from kpro_econ.params.codes import KpiTrigger
+from kpro_econ.model.decisions import WAVE_ROUTE_LINE
+from kpro_econ.params.codes import CostLineCode, KpiTrigger
 from kpro_econ.params.models import Params
-from kpro_econ.report.cost_tables import report_year
 from kpro_econ.report.formatting import danish_date, kr, number, percent, style_table
-from kpro_econ.report.labels import KPI_TRIGGER_LABELS
-from kpro_econ.risk.assessment import OCCURRED_LINE, TRIGGER_COLUMN
+from kpro_econ.report.labels import COST_LINE_LABELS, KPI_TRIGGER_LABELS
+from kpro_econ.risk.assessment import BOOKED_COLUMN, TRIGGER_COLUMN
+from kpro_econ.workbook import report_year
 
 Tables = Mapping[str, pd.DataFrame]
 BASE = "Basis"
@@ -140,21 +141,24 @@ def top_risks_styled(tables: Tables, n: int = 5) -> Styler:
 
 
 def occurred_note(tables: Tables) -> HTML:
-    """One line naming the occurred risks (with the KPI rule that made one occur) and the cost line
-    that now carries their own cost, so that no risk reads as both open and happened."""
+    """One line naming the occurred risks (with the KPI rule that made one occur), the cost line that
+    now carries each one's cost and the amount, so that no risk reads as both open and happened."""
     register = tables["risk_register"]
     happened = register[register["status"] == "occurred"].sort_values("id")
     if happened.empty:
         return HTML("")
     costs = tables["cost_by_year"]
-    amount = costs.loc[(costs["scenario"] == BASE) & (costs["line"] == OCCURRED_LINE), "amount_dkk"].sum()
-    triggers = happened[TRIGGER_COLUMN] if TRIGGER_COLUMN in happened else pd.Series(None, index=happened.index)
-    names = [
-        f"{risk_id} {title}" + (f" (udløst: {_trigger_text(trigger)})" if isinstance(trigger, str) and trigger else "")
-        for risk_id, title, trigger in zip(happened["id"], happened["title"], triggers, strict=True)
-    ]
-    text = f"Indtrufne risici, nu i budgettet som {OCCURRED_LINE.lower()} ({kr(amount)}): {'; '.join(names)}."
-    return HTML(f"<p>{html.escape(text)}</p>")
+    base = costs[costs["scenario"] == BASE]
+    route_total = float(base.loc[base["line"] == WAVE_ROUTE_LINE, "amount_dkk"].sum())
+    parts = []
+    for risk in happened.to_dict("records"):
+        trigger = risk.get(TRIGGER_COLUMN)
+        why = f" (udløst: {_trigger_text(trigger)})" if isinstance(trigger, str) and trigger else ""
+        line = CostLineCode(risk.get(BOOKED_COLUMN) or CostLineCode.OCCURRED_RISKS)
+        amount = route_total if line == CostLineCode.WAVE_ROUTE else float(risk.get("cost_mean") or 0.0)
+        parts.append(f"{risk['id']} {risk['title']}{why}, som {COST_LINE_LABELS[line].lower()}: {kr(amount)}")
+    text = "Indtrufne risici, nu i budgettet: " + "; ".join(parts)
+    return HTML(f"<p>{html.escape(text if text.endswith('.') else text + '.')}</p>")
 
 
 def _trigger_text(code: str) -> str:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from kpro_econ.model.costs import CostLine, Kind, Value
+from kpro_econ.params.codes import CostLineCode
 from kpro_econ.params.models import Band, Params, RiskSettings
 from kpro_econ.risk.columns import RISK_COLUMNS
 
@@ -26,6 +27,8 @@ OCCURRED_LINE = "Indtrufne risici"
 OCCURRED_KIND: Kind = "engangs"
 TRIGGER_COLUMN = "trigger"
 """The KPI rule a risk is tied to (a `KpiTrigger` code), blank where none; `apply_triggers` adds it."""
+BOOKED_COLUMN = "booked_in"
+"""The cost line (a `CostLineCode`) that carries an occurred risk's own cost, blank for other risks."""
 
 MITIGATED_STATUSES = ("open", "occurred")
 """Risks whose mitigation is paid for: a closed risk's mitigation is history."""
@@ -36,7 +39,7 @@ SCORE_COLUMNS = [
     "score_inherent", "score_residual", "band_inherent", "band_residual", "probability_resolved",
     "cost_mean", "expected_value_dkk",
 ]
-REGISTER_TABLE_COLUMNS = [*RISK_COLUMNS, *SCORE_COLUMNS, "in_pool", "trend", TRIGGER_COLUMN]
+REGISTER_TABLE_COLUMNS = [*RISK_COLUMNS, *SCORE_COLUMNS, "in_pool", "trend", TRIGGER_COLUMN, BOOKED_COLUMN]
 POOL_COLUMNS = ["rank", "id", "title", "owner", "probability", "cost_mean", "expected_value_dkk", "proximity",
                 "years"]
 
@@ -99,21 +102,45 @@ def risk_pool(register: pd.DataFrame, settings: RiskSettings, years: Sequence[in
     }, columns=POOL_COLUMNS)
 
 
-def apply_triggers(register: pd.DataFrame, triggers: Mapping[str, str], fired: Collection[str]) -> pd.DataFrame:
+def apply_triggers(
+    register: pd.DataFrame, triggers: Mapping[str, str], fired: Collection[str], routed: Collection[str] = ()
+) -> pd.DataFrame:
     """The register with TRIGGER_COLUMN (each risk's KPI rule, from `triggers` by id) and every open risk
-    whose rule is in `fired` turned into an occurred one: it leaves the pool and its cost is budgeted."""
+    whose rule is in `fired` turned into an occurred one: it leaves the pool and its cost is budgeted.
+
+    A rule in `routed` has its cost in a decision's own cost line (the wave-5 rule in *Bølge 5 eller
+    bilateralt*, when the params cost the routes): BOOKED_COLUMN says so, and the risk's own estimate is
+    then not budgeted a second time.
+    """
     trigger = register["id"].astype(str).map(dict(triggers)).astype(object)
     occurs = trigger.isin(list(fired)) & (register["status"] == "open")
+    status = register["status"].where(~occurs, "occurred")
+    booked = pd.Series([_booked(s, t, routed) for s, t in zip(status, trigger, strict=True)],
+                       index=register.index, dtype=object)
     return register.assign(
-        status=register["status"].where(~occurs, "occurred"),
+        status=status,
         probability=register["probability"].astype("float64").where(~occurs, 1.0),
-        **{TRIGGER_COLUMN: trigger.where(trigger.notna(), None)},
+        **{TRIGGER_COLUMN: trigger.where(trigger.notna(), None), BOOKED_COLUMN: booked},
     )
 
 
+def _booked(status: str, trigger: object, routed: Collection[str]) -> str | None:
+    if status != "occurred":
+        return None
+    return str(CostLineCode.WAVE_ROUTE) if trigger in routed else str(CostLineCode.OCCURRED_RISKS)
+
+
+def booked_in(register: pd.DataFrame) -> pd.Series:
+    """BOOKED_COLUMN, or (for a register without triggers) every occurred risk in *Indtrufne risici*."""
+    if BOOKED_COLUMN in register:
+        return register[BOOKED_COLUMN]
+    return pd.Series([_booked(s, None, ()) for s in register["status"]], index=register.index, dtype=object)
+
+
 def occurred(register: pd.DataFrame) -> pd.DataFrame:
-    """The occurred risks whose own cost the budget carries (those with a cost)."""
-    return register[(register["status"] == "occurred") & register["cost_high"].fillna(0).gt(0)]
+    """The occurred risks whose own cost is the line *Indtrufne risici* (those with a cost)."""
+    own_line = booked_in(register) == str(CostLineCode.OCCURRED_RISKS)
+    return register[own_line & register["cost_high"].fillna(0).gt(0)]
 
 
 def risk_cost_lines(register: pd.DataFrame, params: Params) -> list[CostLine]:
@@ -204,6 +231,7 @@ def risk_register_table(
     )
     if TRIGGER_COLUMN not in table:
         table[TRIGGER_COLUMN] = None
+    table[BOOKED_COLUMN] = booked_in(table)
     return table[REGISTER_TABLE_COLUMNS].reset_index(drop=True)
 
 
