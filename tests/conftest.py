@@ -110,7 +110,7 @@ def default_run_dir(default_run: CliRun) -> Path:
 
 
 def fixture_tables() -> dict[str, pd.DataFrame]:
-    """Stand-in for `compute_tables`: Danish text, decimals, an index worth keeping, a long name."""
+    """Stand-in for the workbook's tables: Danish text, decimals, an index worth keeping, a long name."""
     return {
         "cost_by_year": pd.DataFrame(
             {"år": [2025, 2026], "udgift_kr": [1234.5, 0.1 + 0.2], "art": ["drift", "æø"]}
@@ -136,7 +136,7 @@ def use_fixture_stand_ins(monkeypatch: pytest.MonkeyPatch, notebooks: Path) -> N
 
     # The runner imports these two where it calls them, so patching their home modules is enough.
     monkeypatch.setattr(inputs, "load_inputs", fake_inputs)
-    monkeypatch.setattr(workbook, "compute_tables", lambda inputs: fixture_tables())
+    monkeypatch.setattr(workbook.Workbook, "tables", lambda self: fixture_tables())
     monkeypatch.setattr(runner, "default_notebooks_dir", lambda: notebooks)
 
 

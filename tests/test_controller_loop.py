@@ -9,6 +9,7 @@ import pytest
 from cli_cases import PARAMS, copy_project, line_of, replace_once
 
 from kpro_econ.cli import main
+from kpro_econ.params.codes import CostLineCode
 
 
 def refused(capsys: pytest.CaptureFixture[str], *argv: str) -> list[str]:
@@ -62,15 +63,13 @@ def test_a_bilateral_capacity_below_the_rule_is_refused_with_its_line(tmp_path, 
 
 def test_with_costed_routes_r02_is_budgeted_once_in_the_route_line(tmp_path: Path) -> None:
     from kpro_econ.inputs.load import load_inputs
-    from kpro_econ.model.decisions import WAVE_ROUTE_LINE
-    from kpro_econ.risk.assessment import OCCURRED_LINE
     from kpro_econ.workbook import compute_tables
 
     tables = compute_tables(load_inputs(copy_project(tmp_path) / PARAMS, previous_run=""))
-    costs = tables["cost_by_year"].query("scenario == 'Basis' and year == 2024").set_index("line")["amount_dkk"]
+    costs = tables["cost_by_year"].query("scenario == 'Basis' and year == 2024").set_index("line_code")["amount_dkk"]
     # R15 alone in the occurred line: PERT mean (150,000 + 4 · 200,000 + 300,000) / 6
-    assert costs[OCCURRED_LINE] == pytest.approx(1_250_000 / 6)
+    assert costs[CostLineCode.OCCURRED_RISKS] == pytest.approx(1_250_000 / 6)
     decision = tables["wave_route_decision"].iloc[0]
     assert (decision["not_ready"], decision["route"]) == (16, "wave5")
-    assert costs[WAVE_ROUTE_LINE] == pytest.approx(decision["cost_mean_dkk"])
+    assert costs[CostLineCode.WAVE_ROUTE] == pytest.approx(decision["cost_mean_dkk"])
     assert tables["risk_register"].set_index("id").loc["R02", "booked_in"] == "wave_route"

@@ -14,7 +14,6 @@ from model_helpers import small_params
 
 from kpro_econ.model.costs import compute_cost_lines
 from kpro_econ.model.decisions import (
-    WAVE_ROUTE_LINE,
     break_even,
     break_even_of,
     chosen_route,
@@ -89,14 +88,14 @@ def test_the_comparison_runs_over_0_to_30_with_three_points_and_capacity():
 def test_the_count_picks_the_route_and_its_cost_enters_the_budget_in_its_year():
     # small_params has no kpi section: the route is the cheaper one (break-even 15)
     wave = wave_route_line(routed(not_ready=16))
-    assert wave is not None and wave.line == WAVE_ROUTE_LINE
+    assert wave is not None and wave.code == CostLineCode.WAVE_ROUTE
     assert wave.amounts == {2025: 0.0, 2026: 600 + 20 * 16}
     bilateral = wave_route_line(routed(not_ready=10))
     assert bilateral is not None and bilateral.amounts == {2025: 0.0, 2026: 60 * 10}
     assert chosen_route(routed(not_ready=10)) == WaveRoute.BILATERAL
     assert wave_route_line(routed()) is None  # no count: no line
-    lines = [line.line for line in compute_cost_lines(routed(not_ready=16), cr_register())]
-    assert lines[-1] == WAVE_ROUTE_LINE
+    lines = [line.code for line in compute_cost_lines(routed(not_ready=16), cr_register())]
+    assert lines[-1] == CostLineCode.WAVE_ROUTE
 
 
 def test_a_three_point_route_is_an_input_of_the_monte_carlo():

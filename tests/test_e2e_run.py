@@ -13,6 +13,7 @@ from conftest import DEFAULT_PARAMS, REPO, CliRun, files_in, run_cli
 
 from kpro_econ.inputs.load import load_inputs
 from kpro_econ.inputs.run_records import read_manifest
+from kpro_econ.report.labels import with_cost_line_labels
 from kpro_econ.run import runfolder
 from kpro_econ.workbook import compute_tables
 
@@ -24,7 +25,8 @@ TOLERANCE = 1e-6
 @pytest.fixture(scope="module")
 def expected_tables() -> dict[str, pd.DataFrame]:
     # The default run writes to an empty folder: nothing earlier to compare the risks with.
-    return compute_tables(load_inputs(REPO / DEFAULT_PARAMS, previous_run=""))
+    tables = compute_tables(load_inputs(REPO / DEFAULT_PARAMS, previous_run=""))
+    return {name: with_cost_line_labels(table) for name, table in tables.items()}
 
 
 def _as_written_to_csv(table: pd.DataFrame) -> pd.DataFrame:
@@ -60,6 +62,13 @@ def test_csv_figures_equal_a_fresh_computation(
         pd.testing.assert_frame_equal(
             written, _as_written_to_csv(table), check_exact=False, rtol=TOLERANCE, atol=TOLERANCE, obj=name
         )
+
+
+def test_cost_lines_are_written_by_code_with_their_danish_name(default_run_dir: Path) -> None:
+    costs = pd.read_csv(default_run_dir / "data" / "cost_by_year.csv")
+    assert list(costs.columns) == ["scenario", "year", "line_code", "line", "kind", "amount_dkk"]
+    names = dict(zip(costs["line_code"], costs["line"], strict=False))
+    assert names["risk_pool"] == "Risikopulje" and names["fut_fee"] == "Tilslutningsafgift til FUT"
 
 
 def test_xlsx_holds_the_same_tables(default_run_dir: Path, expected_tables: dict[str, pd.DataFrame]) -> None:

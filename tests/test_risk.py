@@ -20,9 +20,6 @@ from kpro_econ.kpi.measures import fired_triggers
 from kpro_econ.params.codes import KpiTrigger
 from kpro_econ.params.models import Band, RiskSettings
 from kpro_econ.risk.assessment import (
-    MITIGATION_LINE,
-    OCCURRED_LINE,
-    POOL_LINE,
     REGISTER_TABLE_COLUMNS,
     apply_triggers,
     pool_members,
@@ -289,7 +286,8 @@ def test_cost_lines_place_the_pool_and_mitigation_by_proximity_or_spread():
         item("E", status="occurred", mitigation_cost=0, cost_low=60, cost_mode=60, cost_high=60),  # spread
     )
     pool, mitigation, occurred = risk_cost_lines(risks, small_params())  # years 2025, 2026
-    assert (pool.line, mitigation.line, occurred.line) == (POOL_LINE, MITIGATION_LINE, OCCURRED_LINE)
+    assert (pool.code, mitigation.code, occurred.code) == ("risk_pool", "mitigation", "occurred_risks")
+    assert (pool.kind, mitigation.kind, occurred.kind) == ("engangs", "engangs", "engangs")
     assert pool.amounts == pytest.approx({2025: 25, 2026: 150})
     assert mitigation.amounts == pytest.approx({2025: 150 + 700, 2026: 1000 + 150})
     # C's PERT mean (100 + 4 · 200 + 600) / 6 = 250 in 2025; E's 60 spread 30 a year

@@ -189,10 +189,10 @@ def test_failing_table_computation_leaves_a_failed_manifest(tmp_path: Path, monk
     notebooks = notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb")
     use_fixture_stand_ins(monkeypatch, notebooks)
 
-    def broken(inputs: object) -> dict[str, pd.DataFrame]:
+    def broken(computed: object) -> dict[str, pd.DataFrame]:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(workbook, "compute_tables", broken)
+    monkeypatch.setattr(workbook.Workbook, "tables", broken)
     params = tmp_path / "p.yaml"
     params.write_text("x: 1\n", encoding="utf-8")
     with pytest.raises(KproError, match="Tabellerne kunne ikke beregnes: ZeroDivisionError"):

@@ -6,26 +6,25 @@ import pandas as pd
 import pytest
 from model_helpers import small_params
 
-from kpro_econ.model.costs import CR_APPROVED, CR_PIPELINE, INFRASTRUCTURE_FEE, SOLUTION_FEE
-from kpro_econ.model.decisions import WAVE_ROUTE_LINE
+from kpro_econ.params.codes import CostLineCode, Headline
 from kpro_econ.report import steering
 
 # Fees and change requests, 2025 and 2026 (the other scenario's rows must not count).
 ECONOMY_ROWS = [
-    (2025, SOLUTION_FEE, "drift", 1000.0), (2026, SOLUTION_FEE, "drift", 1100.0),
-    (2025, INFRASTRUCTURE_FEE, "drift", 400.0), (2026, INFRASTRUCTURE_FEE, "drift", 410.0),
-    (2025, CR_APPROVED, "engangs", 70.0), (2026, CR_APPROVED, "engangs", 30.0),
-    (2025, CR_PIPELINE, "engangs", 5.0), (2026, CR_PIPELINE, "engangs", 6.0),
+    (2025, "solution_fee", "drift", 1000.0), (2026, "solution_fee", "drift", 1100.0),
+    (2025, "infrastructure_fee", "drift", 400.0), (2026, "infrastructure_fee", "drift", 410.0),
+    (2025, "cr_approved", "engangs", 70.0), (2026, "cr_approved", "engangs", 30.0),
+    (2025, "cr_pipeline", "engangs", 5.0), (2026, "cr_pipeline", "engangs", 6.0),
 ]
 ECONOMY_TOTAL = sum(row[3] for row in ECONOMY_ROWS)
 
 
 def tables() -> dict[str, pd.DataFrame]:
     costs = pd.DataFrame(
-        [("Basis", 2025, "Supportaftale", "drift", 100.0), ("Basis", 2026, "Supportaftale", "drift", 200.0),
-         ("Basis", 2025, "Risikopulje", "engangs", 50.0), ("Andet", 2025, "Supportaftale", "drift", 999.0)]
+        [("Basis", 2025, "support", "drift", 100.0), ("Basis", 2026, "support", "drift", 200.0),
+         ("Basis", 2025, "risk_pool", "engangs", 50.0), ("Andet", 2025, "support", "drift", 999.0)]
         + [("Basis", year, line, kind, amount) for year, line, kind, amount in ECONOMY_ROWS],
-        columns=["scenario", "year", "line", "kind", "amount_dkk"],
+        columns=["scenario", "year", "line_code", "kind", "amount_dkk"],
     )
     register = pd.DataFrame({
         "id": ["R1", "R2", "R3"], "title": ["Bølge 5", "Support", "Gammel"], "owner": ["Program", "SF", "SF"],
@@ -45,26 +44,35 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 def test_headline_values_are_the_base_scenarios():
-    values = steering.headline_values(tables(), small_params())
+    headlines = steering.headline_values(tables(), small_params())
     # small_params: years 2025–2026 at 2025 prices, so "this year" is 2025: 100 + 50
     # the economy rows add 1000 + 400 + 70 + 5 in 2025 and the rest in 2026
-    assert values == {
-        "Udgifter 2025": 150.0 + 1475.0,
-        "Udgifter i alt 2025–2026": 350.0 + ECONOMY_TOTAL,
-        "Nutidsværdi 2025–2026": 333.0,
-        "Risikopulje": 50.0,
-        "Reserve (P80 over basis)": 80.0,
+    assert headlines.values == {
+        Headline.COSTS_IN_YEAR: 150.0 + 1475.0,
+        Headline.COSTS_TOTAL: 350.0 + ECONOMY_TOTAL,
+        Headline.NET_PRESENT_VALUE: 333.0,
+        Headline.RISK_POOL: 50.0,
+        Headline.RESERVE: 80.0,
     }
+    assert list(headlines.labels.values()) == [
+        "Udgifter 2025", "Udgifter i alt 2025–2026", "Nutidsværdi 2025–2026", "Risikopulje", "Reserve (P80 over basis)",
+    ]
+
+
+def _headlines(costs: float, pool: float) -> steering.Headlines:
+    labels = {Headline.COSTS_IN_YEAR: "Udgifter 2025", Headline.RISK_POOL: "Risikopulje"}
+    return steering.Headlines({Headline.COSTS_IN_YEAR: costs, Headline.RISK_POOL: pool}, labels)
 
 
 def test_headline_table_shows_the_change_since_the_last_approved_run():
-    values = {"Udgifter 2025": 150.0, "Risikopulje": 50.0}
-    table = steering.headline_table(values, {"Udgifter 2025": 100.0, "Risikopulje": 50.0})
+    values = _headlines(150.0, 50.0)
+    table = steering.headline_table(values, _headlines(100.0, 50.0))
+    assert table["Nøgletal"].tolist() == ["Udgifter 2025", "Risikopulje"]
     assert table[steering.CHANGE].tolist() == [50.0, 0.0]
     assert steering.CHANGE not in steering.headline_table(values, None).columns
     # the styled table of a first run (nothing approved before) renders, amounts formatted
     assert "150 kr." in steering.headline_styled(values, None).to_html()
-    assert "+50 kr." in steering.headline_styled(values, {"Udgifter 2025": 100.0}).to_html()
+    assert "+50 kr." in steering.headline_styled(values, _headlines(100.0, 50.0)).to_html()
 
 
 def test_top_risks_are_open_by_expected_value():
@@ -79,10 +87,10 @@ def test_top_risks_are_open_by_expected_value():
 def test_the_economy_block_shows_fees_in_the_report_year_and_change_requests_over_the_years():
     economy = steering.economy(tables(), small_params())
     assert economy.values.tolist() == [
-        [f"{SOLUTION_FEE} 2025", 1000.0],
-        [f"{INFRASTRUCTURE_FEE} 2025", 400.0],
-        [f"{CR_APPROVED} 2025–2026", 100.0],
-        [f"{CR_PIPELINE} 2025–2026", 11.0],
+        ["Vederlag for løsningen 2025", 1000.0],
+        ["Vederlag for infrastruktur og samarbejde 2025", 400.0],
+        ["ÆØ, godkendte 2025–2026", 100.0],
+        ["ÆØ, pipeline (forventet) 2025–2026", 11.0],
     ]
     assert "1.000 kr." in steering.economy_styled(tables(), small_params()).to_html()
 
@@ -121,7 +129,7 @@ def test_the_approval_stamp_or_the_draft_mark():
 
 def test_sentences_are_written_from_the_numbers():
     values = steering.headline_values(tables(), small_params())
-    previous = {**values, "Udgifter i alt 2025–2026": 3321.0}
+    previous = steering.Headlines({**values.values, Headline.COSTS_TOTAL: 3321.0}, values.labels)
     sentences = steering.generated_sentences(values, previous, tables(), small_params())
     assert sentences[0] == "De samlede udgifter til Kommunal PRO i 2025–2026 er opgjort til 3.371 kr. i 2025-priser."
     assert "Risikopuljen udgør 50 kr. fordelt på 2 risici; den største er Bølge 5 (R1)." in sentences
@@ -144,8 +152,9 @@ def test_occurred_risks_are_named_with_their_trigger_and_the_budget_line():
     })], ignore_index=True)
     # R9's cost is the chosen route's line (1,500 in the base scenario), not its own estimate of 900
     with_occurred["cost_by_year"] = pd.concat([with_occurred["cost_by_year"], pd.DataFrame(
-        [("Basis", 2025, WAVE_ROUTE_LINE, "engangs", 1500.0), ("Andet", 2025, WAVE_ROUTE_LINE, "engangs", 1.0)],
-        columns=["scenario", "year", "line", "kind", "amount_dkk"])], ignore_index=True)
+        [("Basis", 2025, CostLineCode.WAVE_ROUTE, "engangs", 1500.0),
+         ("Andet", 2025, CostLineCode.WAVE_ROUTE, "engangs", 1.0)],
+        columns=["scenario", "year", "line_code", "kind", "amount_dkk"])], ignore_index=True)
     note = steering.occurred_note(with_occurred).data
     assert note == ("<p>Indtrufne risici, nu i budgettet: R8 Spill over, som indtrufne risici: 700 kr.; "
                     "R9 Bølge 5 &lt;nu&gt; (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5), "

@@ -95,12 +95,13 @@ def _release(run: Path) -> int:
 
 def _status(run: Path | None, out: Path) -> int:
     from kpro_econ.release.approval import list_runs, run_state
+    from kpro_econ.report.labels import RUN_STATE_LABELS
 
     rows = [(run.name, run_state(run))] if run is not None else list_runs(out)
     if not rows:
         print(f"Ingen kørsler i {out}")
     for run_id, state in rows:
-        print(f"{run_id}  {state}")
+        print(f"{run_id}  {RUN_STATE_LABELS[state]}")
     return 0
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
 from kpro_econ.inputs.load import ScenarioInputs, WorkbookInputs
-from kpro_econ.kpi.tables import compute_kpis, kpi_tables
+from kpro_econ.inputs.run_records import Table
+from kpro_econ.kpi.tables import KpiResult, compute_kpis, kpi_tables
 from kpro_econ.model.allocation import allocate
 from kpro_econ.model.assumptions import assumptions
-from kpro_econ.model.costs import COST_COLUMNS, cost_by_year, net_present_value, total_by_year
+from kpro_econ.model.costs import cost_by_year, long_cost_table, net_present_value, total_by_year
 from kpro_econ.model.decisions import (
     route_comparison,
     spoc_ending_by_month,
@@ -55,11 +57,7 @@ def cost_with_risks(scenario: ScenarioInputs) -> pd.DataFrame:
     costs = cost_by_year(scenario.params, scenario.change_requests)
     if scenario.risks is None:
         return costs
-    risk_rows = pd.DataFrame(
-        [(year, line.line, line.kind, float(amount))
-         for line in risk_cost_lines(scenario.risks, scenario.params) for year, amount in line.amounts.items()],
-        columns=COST_COLUMNS,
-    )
+    risk_rows = long_cost_table(risk_cost_lines(scenario.risks, scenario.params))
     return pd.concat([costs, risk_rows], ignore_index=True)
 
 
@@ -163,42 +161,82 @@ def decision_tables(params: Params) -> dict[str, pd.DataFrame]:
     """The steering group's questions for `data/`: wave 5 or bilateral, and the SPOC option."""
     tables: dict[str, pd.DataFrame] = {}
     if params.wave_routes is not None:
-        tables["wave_route_comparison"] = route_comparison(params)
-        tables["wave_route_decision"] = wave_route_decision(params)
+        tables[Table.WAVE_ROUTE_COMPARISON] = route_comparison(params)
+        tables[Table.WAVE_ROUTE_DECISION] = wave_route_decision(params)
     if params.support.spoc_option is not None:
-        tables["spoc_option"] = spoc_with_and_without(params)
-        tables["spoc_ending"] = spoc_ending_by_month(params, report_year(params))
+        year = params.price_level_year if params.price_level_year in params.years else params.years[0]
+        tables[Table.SPOC_OPTION] = spoc_with_and_without(params)
+        tables[Table.SPOC_ENDING] = spoc_ending_by_month(params, year)
     return tables
 
 
-def report_year(params: Params) -> int:
-    """The year the headline figures speak of: the price-level year when budgeted, else the first."""
-    return params.price_level_year if params.price_level_year in params.years else params.years[0]
+class Workbook:
+    """One run's inputs and every result the reports show, each part computed once, when first asked for.
+
+    The runner asks for every part (its tables need them all) and hands the whole to the notebooks
+    (`run.handover`); a notebook opened on its own computes only the parts it shows. Either way
+    every report takes a figure from the same place: the KPIs' costs are the base scenario's costs,
+    risk lines included, exactly as in the cost report and the tables.
+    """
+
+    def __init__(self, inputs: WorkbookInputs) -> None:
+        self.inputs = inputs
+
+    @cached_property
+    def base(self) -> ScenarioResult:
+        """The base scenario, computed alone when the other scenarios are not needed."""
+        return compute_scenario(self.inputs.base)
+
+    @cached_property
+    def scenarios(self) -> dict[str, ScenarioResult]:
+        """Every scenario computed in full, the base first."""
+        return {
+            name: self.base if scenario is self.inputs.base else compute_scenario(scenario)
+            for name, scenario in self.inputs.scenarios.items()
+        }
+
+    @cached_property
+    def risk(self) -> RiskResult | None:
+        """The base scenario's risk report, with the trend against the earlier run; None without a register."""
+        return compute_risk(self.inputs.base, self.inputs.previous_risks, str(self.inputs.params_path))
+
+    @cached_property
+    def simulations(self) -> dict[str, SimulationResult]:
+        """Every scenario's Monte Carlo (the base's is the risk report's own)."""
+        return simulate_scenarios(self.inputs, self.risk.simulation if self.risk is not None else None)
+
+    @cached_property
+    def kpis(self) -> KpiResult | None:
+        """The KPIs of the base scenario; None unless the params have a `kpi` section and its registers."""
+        base = self.inputs.base
+        if base.params.kpi is None or base.operations is None or base.adoption is None:
+            return None
+        return compute_kpis(base.params.kpi, base.operations, base.adoption, base.change_requests,
+                            base.municipalities, self.base.costs)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The main tables of a run, by file name (without `.csv`), every scenario in each."""
+        results = self.scenarios
+        tables: dict[str, pd.DataFrame] = {
+            Table.COST_BY_YEAR: _with_scenario(results, "costs"),
+            Table.SCENARIO_COMPARISON: scenario_comparison(results, self.simulations),
+            Table.FUT_FEE_COMPARISON: _with_scenario(results, "fut_fee"),
+            Table.ALLOCATION: _with_scenario(results, "allocation"),
+            Table.ASSUMPTIONS: _with_scenario(results, "assumptions"),
+        }
+        if self.risk is not None:
+            tables.update({
+                Table.RISK_REGISTER: self.risk.register,
+                Table.RISK_POOL: self.risk.pool,
+                Table.MONTECARLO_SUMMARY: self.risk.summary,
+                Table.SENSITIVITY: self.risk.sensitivity,
+            })
+        tables.update(decision_tables(self.inputs.base.params))
+        if self.kpis is not None:
+            tables.update({Table(name): table for name, table in kpi_tables(self.kpis).items()})
+        return tables
 
 
 def compute_tables(inputs: WorkbookInputs) -> dict[str, pd.DataFrame]:
     """The main tables of a run, by file name (without `.csv`), every scenario in each."""
-    results = compute_scenarios(inputs)
-    risk = compute_risk(inputs.base, inputs.previous_risks, str(inputs.params_path))
-    simulations = simulate_scenarios(inputs, risk.simulation if risk is not None else None)
-    tables = {
-        "cost_by_year": _with_scenario(results, "costs"),
-        "scenario_comparison": scenario_comparison(results, simulations),
-        "fut_fee_comparison": _with_scenario(results, "fut_fee"),
-        "allocation": _with_scenario(results, "allocation"),
-        "assumptions": _with_scenario(results, "assumptions"),
-    }
-    if risk is not None:
-        tables.update({
-            "risk_register": risk.register,
-            "risk_pool": risk.pool,
-            "montecarlo_summary": risk.summary,
-            "sensitivity": risk.sensitivity,
-        })
-    base = inputs.base
-    tables.update(decision_tables(base.params))
-    if base.params.kpi is not None and base.operations is not None and base.adoption is not None:
-        kpis = compute_kpis(base.params.kpi, base.operations, base.adoption, base.change_requests,
-                            base.municipalities, results[base.name].costs)
-        tables.update(kpi_tables(kpis))
-    return tables
+    return Workbook(inputs).tables()

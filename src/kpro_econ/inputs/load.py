@@ -18,11 +18,11 @@ from kpro_econ.inputs import kpi_registers as kpi_inputs
 from kpro_econ.inputs.history import AUTO
 from kpro_econ.inputs.risk_register import risk_register, risk_register_from_items
 from kpro_econ.inputs.tables import display_path, read_table
-from kpro_econ.inputs.yaml_params import BASE_SCENARIO, load_params, read_yaml
+from kpro_econ.inputs.yaml_params import load_params, read_yaml
 from kpro_econ.kpi.measures import fired_triggers, wave4_not_ready
 from kpro_econ.model.assumptions import figures_in
 from kpro_econ.model.prices import years_needed
-from kpro_econ.params.codes import KpiTrigger
+from kpro_econ.params.codes import BASE_SCENARIO, KpiTrigger
 from kpro_econ.params.models import Params
 from kpro_econ.risk.assessment import apply_triggers
 from kpro_econ.risk.iman_conover import correlation_problems

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from kpro_econ.errors import ParamsError, Problem
 from kpro_econ.inputs.registers import shown_as_typed
 from kpro_econ.inputs.tables import HEADER_LINE, parse_date, parse_integer, parse_number
+from kpro_econ.params.codes import RiskStatus
 from kpro_econ.risk.columns import RISK_COLUMNS, RISK_KINDS, ColumnKind
 
 Category = Literal[
@@ -27,8 +28,6 @@ Category = Literal[
     "data",
 ]
 CATEGORIES: tuple[str, ...] = get_args(Category)
-Status = Literal["open", "closed", "occurred"]
-STATUS_LABELS = {"open": "Åben", "closed": "Lukket", "occurred": "Indtruffet"}
 
 
 # Columns the output table adds (risk.py): a previous run's table is accepted as a register again.
@@ -64,7 +63,7 @@ class Risk(BaseModel):
     mitigation_cost: float = Field(
         0.0, ge=0, allow_inf_nan=False, description="Cost of the mitigation, kroner; blank is 0."
     )
-    status: Status = Field(description="open, closed or occurred.")
+    status: RiskStatus = Field(description="open, closed or occurred.")
     proximity: int | None = Field(None, ge=2000, le=2100, description="Budget year the risk may occur in.")
     probability: float | None = Field(
         None, ge=0, le=1, allow_inf_nan=False,
@@ -208,7 +207,7 @@ def _message(name: str, err: Any, values: Mapping[str, Any], years: Sequence[int
     if name in _SCORES:
         return "must be a whole number from 1 to 5"
     if name == "proximity" and err["type"] in {"greater_than_equal", "less_than_equal"}:
-        closed = str(values.get("status", "")).strip().lower() == "closed"
+        closed = str(values.get("status", "")).strip().lower() == RiskStatus.CLOSED
         return _in_budget_years(years) if years and not closed else "must be a year from 2000 to 2100, or blank"
     return str(err["msg"]).removeprefix("Value error, ")
 
@@ -236,7 +235,7 @@ def _row_problems(risk: Risk, years: Sequence[int] | None) -> list[tuple[str, st
     """(field, message, whether to show the field's value) of each check across fields that fails."""
     found: list[tuple[str, str, bool]] = []
     costs = {"cost_low": risk.cost_low, "cost_mode": risk.cost_mode, "cost_high": risk.cost_high}
-    if risk.status != "closed":  # a closed risk can no longer cost anything; its estimate may be blank
+    if risk.status != RiskStatus.CLOSED:  # a closed risk can no longer cost anything; its estimate may be blank
         found += [(name, f"required for a risk that is {risk.status}, but blank", False)
                   for name, value in costs.items() if value is None]
     low, mode, high = costs.values()
@@ -246,9 +245,9 @@ def _row_problems(risk: Risk, years: Sequence[int] | None) -> list[tuple[str, st
         found.append(("cost_high", f"must be >= cost_mode ({_plain(mode)})", True))
     if low is not None and high is not None and mode is None and low > high:
         found.append(("cost_high", f"must be >= cost_low ({_plain(low)})", True))
-    if risk.status == "open" and not (risk.owner or "").strip():
+    if risk.status == RiskStatus.OPEN and not (risk.owner or "").strip():
         found.append(("owner", "required for an open risk, but blank", False))
-    if years and risk.status != "closed" and risk.proximity is not None and risk.proximity not in years:
+    if years and risk.status != RiskStatus.CLOSED and risk.proximity is not None and risk.proximity not in years:
         found.append(("proximity", _in_budget_years(years), True))
     return found
 

@@ -14,9 +14,8 @@ import yaml
 from pydantic import ValidationError
 
 from kpro_econ.errors import ParamsError, Problem
+from kpro_econ.params.codes import BASE_SCENARIO
 from kpro_econ.params.models import EVERY_YEAR, Params
-
-BASE_SCENARIO = "Basis"
 
 
 def read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:

@@ -13,12 +13,11 @@ from typing import Literal
 import pandas as pd
 
 from kpro_econ.model.costs import CostLine, Resolve, Value, price_level_converter, resolve_mean
-from kpro_econ.params.codes import WaveRoute
+from kpro_econ.params.codes import CostKind, CostLineCode, WaveRoute
 from kpro_econ.params.decisions import WaveRoutes
 from kpro_econ.params.figures import Amount, ThreePoint
 from kpro_econ.params.models import Params
 
-WAVE_ROUTE_LINE = "Bølge 5 eller bilateralt"
 MAX_COMPARED = 30
 """The comparison runs over 0–30 municipalities not ready (the minutes speak of 15–20)."""
 WAVE_FIXED = "wave_routes.wave.fixed"
@@ -128,7 +127,7 @@ def wave_route_line(params: Params, resolve: Resolve = resolve_mean) -> CostLine
     amounts: dict[int, Value] = dict.fromkeys(params.years, 0.0)
     if routes.year in amounts:
         amounts[routes.year] = route_cost(params, route, routes.not_ready, resolve)
-    return CostLine(WAVE_ROUTE_LINE, "engangs", amounts)
+    return CostLine(CostLineCode.WAVE_ROUTE, CostKind.ONE_OFF, amounts)
 
 
 def wave_route_decision(params: Params) -> pd.DataFrame:

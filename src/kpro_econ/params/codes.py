@@ -62,6 +62,14 @@ BASE_SCENARIO = "Basis"
 """The name of the base scenario (the params without overrides), as written in files."""
 
 
+class Headline(StrEnum):
+    """The steering summary's headline figures (its table and the comparison with the last approved run)."""
+
+    COSTS_IN_YEAR = "costs_in_year"
+    COSTS_TOTAL = "costs_total"
+    NET_PRESENT_VALUE = "net_present_value"
+    RISK_POOL = "risk_pool"
+    RESERVE = "reserve"
 # --- issue 11: the steering group's questions in the model -----------------------------------
 
 

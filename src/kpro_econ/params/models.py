@@ -12,7 +12,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from kpro_econ.params.codes import KpiTrigger
+from kpro_econ.params.codes import ChangeRequestStatus, KpiTrigger
 from kpro_econ.params.decisions import WaveRoutes
 from kpro_econ.params.figures import Amount, Figure, Money, Share, ThreePoint
 from kpro_econ.params.kpi import KpiSettings
@@ -100,7 +100,6 @@ class Support(_Frozen):
     spoc_option: SpocOption | None = Field(None, description="The FUT SPOC option, priced per month.")
 
 
-ChangeRequestStatus = Literal["proposed", "approved", "in_progress", "delivered", "rejected"]
 Priority = Literal["høj", "middel", "lav"]
 
 
@@ -145,7 +144,7 @@ class ChangeRequest(_Frozen):
             raise ValueError(
                 f"estimate_mode must be <= estimate_high (got {self.estimate_mode:,.10g} > {self.estimate_high:,.10g})"
             )
-        if self.status == "proposed" and self.approval_probability is None:
+        if self.status == ChangeRequestStatus.PROPOSED and self.approval_probability is None:
             raise ValueError("approval_probability is required for a proposed change request")
         return self
 

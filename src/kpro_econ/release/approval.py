@@ -17,6 +17,7 @@ from typing import Any
 from kpro_econ import __version__
 from kpro_econ.errors import ApprovalError
 from kpro_econ.inputs.run_records import APPROVAL, MANIFEST, read_approval, read_manifest
+from kpro_econ.params.codes import RunState
 from kpro_econ.run.runfolder import TMP_PREFIX, git_state, sha256_file
 
 STEERING = "steering"
@@ -24,7 +25,6 @@ RELEASE = "release.json"
 # Written after the run by approve and release; everything else must be exactly as the manifest says.
 _WRITTEN_LATER = {MANIFEST, APPROVAL}
 
-FAILED, DRAFT, APPROVED, RELEASED, CHANGED = "fejlet", "udkast", "godkendt", "frigivet", "ændret efter godkendelse"
 
 
 def changed_files(run_dir: Path) -> list[str]:
@@ -115,20 +115,20 @@ def _changed_message(run_dir: Path, verb: str, changes: list[str]) -> str:
     return "\n".join([*lines, *(f"  {c}" for c in changes)])
 
 
-def run_state(run_dir: Path) -> str:
-    """failed, draft, approved, released, or changed after approval (in Danish)."""
+def run_state(run_dir: Path) -> RunState:
+    """failed, draft, approved, released, or changed after approval."""
     manifest = read_manifest(_existing_run(run_dir))
     if manifest.get("status") != "ok":
-        return FAILED
+        return RunState.FAILED
     approval = read_approval(run_dir)
     if approval is None:
-        return DRAFT
+        return RunState.DRAFT
     if changed_files(run_dir) or approval.get("manifest_sha256") != manifest_sha256(run_dir):
-        return CHANGED
-    return RELEASED if (run_dir / STEERING / RELEASE).is_file() else APPROVED
+        return RunState.CHANGED
+    return RunState.RELEASED if (run_dir / STEERING / RELEASE).is_file() else RunState.APPROVED
 
 
-def list_runs(out_dir: Path) -> list[tuple[str, str]]:
+def list_runs(out_dir: Path) -> list[tuple[str, RunState]]:
     """(run id, state) of every finished run folder under `out_dir`, oldest first."""
     runs = []
     for folder in sorted(out_dir.iterdir()) if out_dir.is_dir() else []:

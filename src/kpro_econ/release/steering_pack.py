@@ -18,7 +18,8 @@ from babel.dates import format_date
 
 from kpro_econ.errors import KproError
 from kpro_econ.inputs.run_records import read_manifest
-from kpro_econ.inputs.yaml_params import BASE_SCENARIO, load_params
+from kpro_econ.inputs.yaml_params import load_params
+from kpro_econ.params.codes import BASE_SCENARIO
 from kpro_econ.release.approval import RELEASE, STEERING, check_release
 from kpro_econ.run.execute import NotebookJob, execute_and_render
 from kpro_econ.run.runfolder import sha256_file

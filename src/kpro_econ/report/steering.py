@@ -11,6 +11,7 @@ import base64
 import html
 import io
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import pandas as pd
@@ -18,18 +19,25 @@ from IPython.display import HTML
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-from kpro_econ.kpi.measures import DECISION_LABELS
-from kpro_econ.model.costs import CR_APPROVED, CR_PIPELINE, INFRASTRUCTURE_FEE, SOLUTION_FEE
-from kpro_econ.model.decisions import WAVE_ROUTE_LINE
-from kpro_econ.params.codes import CostLineCode, KpiTrigger
+from kpro_econ.inputs.run_records import Table
+from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode, Headline, KpiTrigger, RiskStatus
 from kpro_econ.params.models import Params
+from kpro_econ.report.cost_tables import report_year
 from kpro_econ.report.formatting import danish_date, kr, number, percent, style_table
-from kpro_econ.report.labels import COST_LINE_LABELS, KPI_TRIGGER_LABELS
+from kpro_econ.report.labels import (
+    AMOUNT,
+    COST_LINE_LABELS,
+    DECISION_LABELS,
+    HEADLINE_LABELS,
+    ID,
+    KEY_FIGURE,
+    KPI_TRIGGER_LABELS,
+    OWNER,
+    VALUE,
+)
 from kpro_econ.risk.assessment import BOOKED_COLUMN, TRIGGER_COLUMN
-from kpro_econ.workbook import report_year
 
 Tables = Mapping[str, pd.DataFrame]
-BASE = "Basis"
 DRAFT_MARK = "UDKAST – ikke godkendt"
 DEFAULT_RECOMMENDATION = "Det indstilles, at forretningsstyregruppen tager orienteringen til efterretning."
 PRINT_CSS = """
@@ -72,40 +80,52 @@ def approval_stamp(approval: Mapping[str, Any] | None) -> HTML:
     return HTML(f'<p><span class="kpro-stamp">{html.escape(text)}</span></p>')
 
 
-def headline_values(tables: Tables, params: Params) -> dict[str, float]:
-    """The headline figures as numbers, by Danish label, for the table and for comparing runs."""
-    costs = tables["cost_by_year"]
-    base = costs[costs["scenario"] == BASE]
-    comparison = tables["scenario_comparison"]
-    npv = dict(zip(comparison["scenario"], comparison["npv_dkk"], strict=True))[BASE]
-    year, first, last = report_year(params), params.years[0], params.years[-1]
+@dataclass(frozen=True)
+class Headlines:
+    """The headline figures as numbers by code, in the order shown, and the Danish label of each."""
+
+    values: dict[Headline, float]
+    labels: dict[Headline, str]
+
+
+def headline_values(tables: Tables, params: Params) -> Headlines:
+    """The headline figures, for the table and for comparing runs."""
+    costs = tables[Table.COST_BY_YEAR]
+    base = costs[costs["scenario"] == BASE_SCENARIO]
+    comparison = tables[Table.SCENARIO_COMPARISON]
+    npv = dict(zip(comparison["scenario"], comparison["npv_dkk"], strict=True))[BASE_SCENARIO]
+    year = report_year(params)
     values = {
-        f"Udgifter {year}": float(base.loc[base["year"] == year, "amount_dkk"].sum()),
-        f"Udgifter i alt {first}–{last}": float(base["amount_dkk"].sum()),
-        f"Nutidsværdi {first}–{last}": float(npv),
+        Headline.COSTS_IN_YEAR: float(base.loc[base["year"] == year, "amount_dkk"].sum()),
+        Headline.COSTS_TOTAL: float(base["amount_dkk"].sum()),
+        Headline.NET_PRESENT_VALUE: float(npv),
     }
-    if "risk_pool" in tables:
-        values["Risikopulje"] = float(tables["risk_pool"]["expected_value_dkk"].sum())
-    if "montecarlo_summary" in tables:
-        summary = tables["montecarlo_summary"].set_index("statistic")["value_dkk"]
-        values[f"Reserve (P{round(params.monte_carlo.confidence * 100)} over basis)"] = float(summary["contingency"])
-    return values
+    if Table.RISK_POOL in tables:
+        values[Headline.RISK_POOL] = float(tables[Table.RISK_POOL]["expected_value_dkk"].sum())
+    if Table.MONTECARLO_SUMMARY in tables:
+        summary = tables[Table.MONTECARLO_SUMMARY].set_index("statistic")["value_dkk"]
+        values[Headline.RESERVE] = float(summary["contingency"])
+    fields = {"year": year, "period": f"{params.years[0]}–{params.years[-1]}",
+              "percentile": f"P{round(params.monte_carlo.confidence * 100)}"}
+    return Headlines(values, {code: HEADLINE_LABELS[code].format(**fields) for code in values})
 
 
 CHANGE = "Ændring siden sidst godkendte"
 
 
-def headline_table(values: Mapping[str, float], previous: Mapping[str, float] | None) -> pd.DataFrame:
+def headline_table(headlines: Headlines, previous: Headlines | None) -> pd.DataFrame:
     """The headline figures with the change since the last approved run, where there is one."""
-    frame = pd.DataFrame({"Nøgletal": list(values), "Beløb": list(values.values())})
+    values = headlines.values
+    frame = pd.DataFrame({KEY_FIGURE: [headlines.labels[code] for code in values], AMOUNT: list(values.values())})
     if previous:
-        frame[CHANGE] = [value - previous[label] if label in previous else None for label, value in values.items()]
+        before = previous.values
+        frame[CHANGE] = [value - before[code] if code in before else None for code, value in values.items()]
     return frame
 
 
-def headline_styled(values: Mapping[str, float], previous: Mapping[str, float] | None) -> Styler:
-    table = headline_table(values, previous)
-    formats = {"Beløb": kr, CHANGE: _signed_kr}
+def headline_styled(headlines: Headlines, previous: Headlines | None) -> Styler:
+    table = headline_table(headlines, previous)
+    formats = {AMOUNT: kr, CHANGE: _signed_kr}
     return style_table(table, {column: formats[column] for column in table.columns if column in formats})
 
 
@@ -118,12 +138,13 @@ def _signed_kr(amount: float | None) -> str:
 def top_risks(tables: Tables, n: int = 5) -> pd.DataFrame:
     """The `n` open risks with the largest expected value: id, title, owner, the owner's mitigation
     (*tiltag*), band, value, trend."""
-    register = tables["risk_register"]
-    top = register[register["status"] == "open"].sort_values(["expected_value_dkk", "id"], ascending=[False, True])
+    register = tables[Table.RISK_REGISTER]
+    top = register[register["status"] == RiskStatus.OPEN].sort_values(["expected_value_dkk", "id"],
+                                                                      ascending=[False, True])
     return pd.DataFrame({
-        "Id": top["id"],
+        ID: top["id"],
         "Risiko": top["title"],
-        "Ejer": top["owner"],
+        OWNER: top["owner"],
         "Tiltag": top["mitigation"].fillna("") if "mitigation" in top else "",
         "Niveau": top["band_residual"],
         "Forventet værdi": top["expected_value_dkk"].map(kr),
@@ -143,13 +164,13 @@ def top_risks_styled(tables: Tables, n: int = 5) -> Styler:
 def occurred_note(tables: Tables) -> HTML:
     """One line naming the occurred risks (with the KPI rule that made one occur), the cost line that
     now carries each one's cost and the amount, so that no risk reads as both open and happened."""
-    register = tables["risk_register"]
-    happened = register[register["status"] == "occurred"].sort_values("id")
+    register = tables[Table.RISK_REGISTER]
+    happened = register[register["status"] == RiskStatus.OCCURRED].sort_values("id")
     if happened.empty:
         return HTML("")
-    costs = tables["cost_by_year"]
-    base = costs[costs["scenario"] == BASE]
-    route_total = float(base.loc[base["line"] == WAVE_ROUTE_LINE, "amount_dkk"].sum())
+    costs = tables[Table.COST_BY_YEAR]
+    base = costs[costs["scenario"] == BASE_SCENARIO]
+    route_total = float(base.loc[base["line_code"] == CostLineCode.WAVE_ROUTE, "amount_dkk"].sum())
     parts = []
     for risk in happened.to_dict("records"):
         trigger = risk.get(TRIGGER_COLUMN)
@@ -212,30 +233,31 @@ def status_sentence(approval: Mapping[str, Any] | None) -> str:
 def economy(tables: Tables, params: Params) -> pd.DataFrame:
     """The economy the minutes (item 5) ask for, from the base scenario's cost lines: the two fees in
     the report year, and the change requests approved and in the pipeline over the budget years."""
-    costs = tables["cost_by_year"]
-    base = costs[costs["scenario"] == BASE]
+    costs = tables[Table.COST_BY_YEAR]
+    base = costs[costs["scenario"] == BASE_SCENARIO]
     year, first, last = report_year(params), params.years[0], params.years[-1]
 
-    def amount(line: str, in_year: int | None = None) -> float:
-        rows = base[base["line"] == line]
-        return float(rows.loc[rows["year"] == in_year, "amount_dkk"].sum() if in_year else rows["amount_dkk"].sum())
+    def row(line: CostLineCode, in_year: int | None = None) -> tuple[str, float]:
+        rows = base[base["line_code"] == line]
+        if in_year is not None:
+            rows = rows[rows["year"] == in_year]
+        return f"{COST_LINE_LABELS[line]} {in_year or f'{first}–{last}'}", float(rows["amount_dkk"].sum())
 
-    rows = [
-        (f"{SOLUTION_FEE} {year}", amount(SOLUTION_FEE, year)),
-        (f"{INFRASTRUCTURE_FEE} {year}", amount(INFRASTRUCTURE_FEE, year)),
-        (f"{CR_APPROVED} {first}–{last}", amount(CR_APPROVED)),
-        (f"{CR_PIPELINE} {first}–{last}", amount(CR_PIPELINE)),
-    ]
-    return pd.DataFrame(rows, columns=["Økonomi", "Beløb"])
+    rows = [row(CostLineCode.SOLUTION_FEE, year), row(CostLineCode.INFRASTRUCTURE_FEE, year),
+            row(CostLineCode.CR_APPROVED), row(CostLineCode.CR_PIPELINE)]
+    return pd.DataFrame(rows, columns=[ECONOMY, AMOUNT])
+
+
+ECONOMY = "Økonomi"
 
 
 def economy_styled(tables: Tables, params: Params) -> Styler:
-    return style_table(economy(tables, params), {"Beløb": kr})
+    return style_table(economy(tables, params), {AMOUNT: kr})
 
 
 def risk_changes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
     """Risks that are new, closed, or whose residual score moved since the last approved run."""
-    columns = ["Id", "Risiko", "Ændring"]
+    columns = [ID, "Risiko", "Ændring"]
     if previous is None:
         return pd.DataFrame(columns=columns)
     before = {str(r["id"]): r for r in previous.to_dict("records")}
@@ -244,8 +266,8 @@ def risk_changes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.Dat
         old = before.pop(str(risk["id"]), None)
         if old is None:
             change = "ny"
-        elif risk["status"] != "open" and old["status"] == "open":
-            change = "lukket" if risk["status"] == "closed" else "indtruffet"
+        elif risk["status"] != RiskStatus.OPEN and old["status"] == RiskStatus.OPEN:
+            change = "lukket" if risk["status"] == RiskStatus.CLOSED else "indtruffet"
         elif int(risk["score_residual"]) != int(old["score_residual"]):
             change = f"score {int(old['score_residual'])} → {int(risk['score_residual'])}"
         else:
@@ -257,16 +279,16 @@ def risk_changes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.Dat
 
 def kpi_strip(tables: Tables) -> pd.DataFrame:
     """Operations and adoption in one line each: availability, support, live municipalities, wave 5."""
-    if "kpi_availability" not in tables:
-        return pd.DataFrame(columns=["Nøgletal", "Værdi"])
-    availability = tables["kpi_availability"].iloc[-1]
-    support = tables["kpi_support_by_channel"]
+    if Table.KPI_AVAILABILITY not in tables:
+        return pd.DataFrame(columns=[KEY_FIGURE, VALUE])
+    availability = tables[Table.KPI_AVAILABILITY].iloc[-1]
+    support = tables[Table.KPI_SUPPORT_BY_CHANNEL]
     months = sorted(support["month"].unique())[-12:]
     recent = support[support["month"].isin(months)]
     staff = recent.loc[recent["channel"] == "medarbejder", "requests"].sum()
     total = recent["requests"].sum()
-    adoption = tables["kpi_adoption_by_month"].iloc[-1]
-    decision = tables["kpi_wave5_decision"].iloc[0]
+    adoption = tables[Table.KPI_ADOPTION_BY_MONTH].iloc[-1]
+    decision = tables[Table.KPI_WAVE5_DECISION].iloc[0]
     month = _month_text(availability["month"])
     rows = [
         (f"Tilgængelighed {month}",
@@ -277,31 +299,30 @@ def kpi_strip(tables: Tables) -> pd.DataFrame:
         ("Bølge 4 ikke klar", f"{int(decision['not_ready'])} (tærskel {int(decision['threshold'])}): "
                               f"{DECISION_LABELS[str(decision['decision'])]}"),
     ]
-    return pd.DataFrame(rows, columns=["Nøgletal", "Værdi"])
+    return pd.DataFrame(rows, columns=[KEY_FIGURE, VALUE])
 
 
 def _month_text(value: Any) -> str:
     return str(pd.Timestamp(value).strftime("%m.%Y"))
 
 
-def generated_sentences(values: Mapping[str, float], previous: Mapping[str, float] | None,
+def generated_sentences(headlines: Headlines, previous: Headlines | None,
                         tables: Tables, params: Params) -> list[str]:
     """Sentences for the case presentation, written from the numbers themselves."""
-    labels = list(values)
+    values = headlines.values
     first, last = params.years[0], params.years[-1]
     sentences = [f"De samlede udgifter til Kommunal PRO i {first}–{last} er opgjort til "
-                 f"{kr(values[labels[1]])} i {params.price_level_year}-priser."]
-    if "risk_pool" in tables:
-        pool = tables["risk_pool"]
-        sentences.append(f"Risikopuljen udgør {kr(values['Risikopulje'])} fordelt på {len(pool)} risici; "
+                 f"{kr(values[Headline.COSTS_TOTAL])} i {params.price_level_year}-priser."]
+    if Table.RISK_POOL in tables:
+        pool = tables[Table.RISK_POOL]
+        sentences.append(f"Risikopuljen udgør {kr(values[Headline.RISK_POOL])} fordelt på {len(pool)} risici; "
                          f"den største er {pool.iloc[0]['title']} ({pool.iloc[0]['id']}).")
-    if "montecarlo_summary" in tables:
-        reserve_label = labels[-1]
-        sentences.append(f"Monte Carlo-simuleringen giver en reserve på {kr(values[reserve_label])} "
+    if Table.MONTECARLO_SUMMARY in tables:
+        sentences.append(f"Monte Carlo-simuleringen giver en reserve på {kr(values[Headline.RESERVE])} "
                          f"ved {percent(params.monte_carlo.confidence, 0)} sikkerhed.")
     if previous:
-        total = labels[1]
-        change = values[total] - previous.get(total, values[total])
+        total = values[Headline.COSTS_TOTAL]
+        change = total - previous.values.get(Headline.COSTS_TOTAL, total)
         sentences.append("De samlede udgifter er uændrede siden sidst godkendte rapport." if round(change) == 0 else
                          f"De samlede udgifter er {'steget' if change > 0 else 'faldet'} med {kr(abs(change))} "
                          "siden sidst godkendte rapport.")

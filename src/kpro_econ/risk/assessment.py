@@ -11,26 +11,23 @@ from collections.abc import Collection, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from kpro_econ.model.costs import CostLine, Kind, Value
-from kpro_econ.params.codes import CostLineCode
+from kpro_econ.model.costs import CostLine, Value
+from kpro_econ.params.codes import CostKind, CostLineCode, RiskStatus
 from kpro_econ.params.models import Band, Params, RiskSettings
 from kpro_econ.risk.columns import RISK_COLUMNS
 
-POOL_LINE = "Risikopulje"
-MITIGATION_LINE = "Risikoreducerende tiltag"
 # Both lines are one-off: each pooled risk is an event that costs once, in its proximity year, and
 # each mitigation is an action with its own price; neither is a standing service like the fees.
-POOL_KIND: Kind = "engangs"
-MITIGATION_KIND: Kind = "engangs"
-OCCURRED_LINE = "Indtrufne risici"
+POOL_KIND = CostKind.ONE_OFF
+MITIGATION_KIND = CostKind.ONE_OFF
 # An occurred risk's own cost is an event that has happened: one-off, in its proximity year.
-OCCURRED_KIND: Kind = "engangs"
+OCCURRED_KIND = CostKind.ONE_OFF
 TRIGGER_COLUMN = "trigger"
 """The KPI rule a risk is tied to (a `KpiTrigger` code), blank where none; `apply_triggers` adds it."""
 BOOKED_COLUMN = "booked_in"
 """The cost line (a `CostLineCode`) that carries an occurred risk's own cost, blank for other risks."""
 
-MITIGATED_STATUSES = ("open", "occurred")
+MITIGATED_STATUSES = (RiskStatus.OPEN, RiskStatus.OCCURRED)
 """Risks whose mitigation is paid for: a closed risk's mitigation is history."""
 
 UP, DOWN, SAME, NEW, CLOSED = "↑", "↓", "→", "ny", "lukket"
@@ -66,7 +63,7 @@ def score_risks(register: pd.DataFrame, settings: RiskSettings) -> pd.DataFrame:
     from_likelihood = register["likelihood_residual"].map(settings.probability_by_likelihood)
     probability = register["probability"].astype("float64").fillna(from_likelihood)
     cost_mean = (register["cost_low"] + 4 * register["cost_mode"] + register["cost_high"]) / 6  # PERT mean
-    is_open = register["status"] == "open"
+    is_open = register["status"] == RiskStatus.OPEN
     return register.assign(
         score_inherent=score_inherent,
         score_residual=score_residual,
@@ -80,7 +77,7 @@ def score_risks(register: pd.DataFrame, settings: RiskSettings) -> pd.DataFrame:
 
 def pool_members(scored: pd.DataFrame, pool_size: int) -> pd.DataFrame:
     """The at most `pool_size` open risks with the largest expected value (ties by id), largest first."""
-    open_risks = scored[scored["status"] == "open"]
+    open_risks = scored[scored["status"] == RiskStatus.OPEN]
     ranked = open_risks.sort_values(["expected_value_dkk", "id"], ascending=[False, True], kind="stable")
     return ranked.head(pool_size)
 
@@ -113,8 +110,8 @@ def apply_triggers(
     then not budgeted a second time.
     """
     trigger = register["id"].astype(str).map(dict(triggers)).astype(object)
-    occurs = trigger.isin(list(fired)) & (register["status"] == "open")
-    status = register["status"].where(~occurs, "occurred")
+    occurs = trigger.isin(list(fired)) & (register["status"] == RiskStatus.OPEN)
+    status = register["status"].where(~occurs, str(RiskStatus.OCCURRED))
     booked = pd.Series([_booked(s, t, routed) for s, t in zip(status, trigger, strict=True)],
                        index=register.index, dtype=object)
     return register.assign(
@@ -125,7 +122,7 @@ def apply_triggers(
 
 
 def _booked(status: str, trigger: object, routed: Collection[str]) -> str | None:
-    if status != "occurred":
+    if status != RiskStatus.OCCURRED:
         return None
     return str(CostLineCode.WAVE_ROUTE) if trigger in routed else str(CostLineCode.OCCURRED_RISKS)
 
@@ -154,11 +151,11 @@ def risk_cost_lines(register: pd.DataFrame, params: Params) -> list[CostLine]:
     paying = scored[scored["status"].isin(MITIGATED_STATUSES)]
     happened = scored.loc[occurred(scored).index]
     return [
-        CostLine(POOL_LINE, POOL_KIND,
+        CostLine(CostLineCode.RISK_POOL, POOL_KIND,
                  _by_year(members["expected_value_dkk"], members["proximity"], params.years)),
-        CostLine(MITIGATION_LINE, MITIGATION_KIND,
+        CostLine(CostLineCode.MITIGATION, MITIGATION_KIND,
                  _by_year(paying["mitigation_cost"], paying["proximity"], params.years)),
-        CostLine(OCCURRED_LINE, OCCURRED_KIND,
+        CostLine(CostLineCode.OCCURRED_RISKS, OCCURRED_KIND,
                  _by_year(happened["cost_mean"], happened["proximity"], params.years)),
     ]
 
@@ -191,7 +188,7 @@ def trend(current: pd.DataFrame, previous: pd.DataFrame) -> pd.Series:
     before = _residual_scores(previous)
     now = _residual_scores(current)
     closed = {str(i).strip() for i, s in zip(current["id"], current["status"], strict=True)
-              if str(s).strip().lower() == "closed"}
+              if str(s).strip().lower() == RiskStatus.CLOSED}
     arrows: dict[str, str | None] = {}
     for risk_id, score in now.items():
         if risk_id in closed:
@@ -242,8 +239,8 @@ def open_risk_draw_parameters(register: pd.DataFrame, settings: RiskSettings) ->
     """
     scored = score_risks(register, settings)
     happened = scored.index.isin(occurred(scored).index)
-    open_risks = scored[(scored["status"] == "open") | happened].assign(
-        probability_resolved=lambda f: f["probability_resolved"].where(f["status"] == "open", 1.0))
+    open_risks = scored[(scored["status"] == RiskStatus.OPEN) | happened].assign(
+        probability_resolved=lambda f: f["probability_resolved"].where(f["status"] == RiskStatus.OPEN, 1.0))
     return pd.DataFrame({
         "id": open_risks["id"].astype(str).to_numpy(),
         "title": open_risks["title"].astype(str).to_numpy(),

@@ -137,9 +137,15 @@ def plain_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_tables(data_dir: Path, tables: Mapping[str, pd.DataFrame]) -> list[Path]:
-    """Each table as `data/<name>.csv` (UTF-8, comma, dot decimals) and all of them in `tables.xlsx`."""
+    """Each table as `data/<name>.csv` (UTF-8, comma, dot decimals) and all of them in `tables.xlsx`.
+
+    A table of cost lines gets each line's Danish name beside its code (`report.labels`).
+    """
     import pandas as pd
 
+    from kpro_econ.report.labels import with_cost_line_labels
+
+    tables = {name: with_cost_line_labels(table) for name, table in tables.items()}
     data_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     files = {name: _UNSAFE_NAME.sub("_", name) for name in tables}

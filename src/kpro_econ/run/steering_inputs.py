@@ -14,7 +14,8 @@ import pandas as pd
 
 from kpro_econ.inputs.history import find_previous_run
 from kpro_econ.inputs.run_records import MANIFEST, read_approval, read_manifest, read_tables
-from kpro_econ.inputs.yaml_params import BASE_SCENARIO, load_params
+from kpro_econ.inputs.yaml_params import load_params
+from kpro_econ.params.codes import BASE_SCENARIO
 from kpro_econ.params.models import Params
 
 
