@@ -62,7 +62,7 @@ def test_months_active_notice_and_renegotiation_year_carry_sources():
     spoc, renegotiation = params.support.spoc_option, params.support.renegotiation
     assert spoc is not None and renegotiation is not None
     assert renegotiation.year_source and "pkt. 6" in renegotiation.year_source
-    assert spoc.notice_source and "pkt. 6" in spoc.notice_source
+    assert spoc.notice_months_source and "pkt. 6" in spoc.notice_months_source
     # not in the minutes, so an assumption that says so
     assert spoc.months_active_source and spoc.months_active_source.startswith("Antagelse")
 

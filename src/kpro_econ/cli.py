@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kpro_econ.errors import KproError, NotebookRunError, ParamsError
+from kpro_econ.errors import KproError, NotebookRunError, ParamsError, Problem
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -21,6 +21,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("params", type=Path)
     run.add_argument("--out", type=Path, default=Path("reports"), help="folder for run folders")
     run.add_argument("--run-id", help="name of the run folder (default: time stamp and params name)")
+    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
+                     help="change one value of the params for this run (VALUE read as YAML); repeatable")
+    run.add_argument("--only", action="append", default=[], metavar="NAME",
+                     help="make only this report (e.g. cost_model); repeatable")
+
+    params = commands.add_parser("params", help="list every figure of a params file with its source")
+    params.add_argument("params", type=Path)
+    params.add_argument("--scenario", help="a scenario's figures instead of the base's")
+    params.add_argument("--csv", action="store_true", help="as CSV (comma, dot decimals)")
 
     approve = commands.add_parser("approve", help="record the internal approval of a run")
     approve.add_argument("run", type=Path)
@@ -40,7 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "validate":
             return _validate(args.params)
         if args.command == "run":
-            return _run(args.params, args.out, args.run_id)
+            return _run(args.params, args.out, args.run_id, args.overrides, args.only)
+        if args.command == "params":
+            return _params(args.params, args.scenario, args.csv)
         if args.command == "approve":
             return _approve(args.run, args.by, args.role, args.note)
         if args.command == "release":
@@ -69,11 +80,30 @@ def _validate(params: Path) -> int:
     return 0
 
 
-def _run(params: Path, out: Path, run_id: str | None) -> int:
+def _run(params: Path, out: Path, run_id: str | None, overrides: list[str], only: list[str]) -> int:
     from kpro_econ.run.runner import run_workbook
 
-    run_dir = run_workbook(params, out_dir=out, run_id=run_id)
+    run_dir = run_workbook(params, out_dir=out, run_id=run_id, overrides=overrides, only=only)
     print(f"Rapporterne er klar: {run_dir / 'index.html'}")
+    return 0
+
+
+def _params(params: Path, scenario: str | None, as_csv: bool) -> int:
+    from kpro_econ.inputs.overrides import ParamsReader
+    from kpro_econ.inputs.yaml_params import load_params
+    from kpro_econ.params.codes import BASE_SCENARIO
+    from kpro_econ.report.params_listing import params_listing, params_text
+
+    scenarios = load_params(params, ParamsReader())[0]
+    name = scenario or BASE_SCENARIO
+    if name not in scenarios:
+        choices = ", ".join(scenarios)
+        raise ParamsError([Problem(f"--scenario {name}", "-", f"no such scenario (choose from {choices})")])
+    listing = params_listing(scenarios[name])
+    if as_csv:
+        sys.stdout.write(listing.to_csv(index=False, lineterminator="\n"))
+    else:
+        print(params_text(listing))
     return 0
 
 

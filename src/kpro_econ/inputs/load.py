@@ -5,7 +5,7 @@ This is the friendly edge: it reads files, and it collects every problem before 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -16,9 +16,10 @@ from kpro_econ.errors import ParamsError, Problem
 from kpro_econ.inputs import history, registers
 from kpro_econ.inputs import kpi_registers as kpi_inputs
 from kpro_econ.inputs.history import AUTO
+from kpro_econ.inputs.overrides import Override, ParamsReader, rewrite
 from kpro_econ.inputs.risk_register import risk_register, risk_register_from_items
 from kpro_econ.inputs.tables import display_path, read_table
-from kpro_econ.inputs.yaml_params import load_params, read_yaml
+from kpro_econ.inputs.yaml_params import load_params
 from kpro_econ.kpi.measures import fired_triggers, wave4_not_ready
 from kpro_econ.model.assumptions import figures_in
 from kpro_econ.model.prices import years_needed
@@ -51,22 +52,36 @@ class WorkbookInputs:
     files: list[Path] = field(default_factory=list)
     previous_run: Path | None = None
     previous_risks: pd.DataFrame | None = None
+    overrides: list[str] = field(default_factory=list)
+    """Every `run --set PATH=VALUE` applied to the base, as typed."""
 
     @property
     def base(self) -> ScenarioInputs:
         return next(iter(self.scenarios.values()))
 
 
-def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir: Path | None = None) -> WorkbookInputs:
+def load_inputs(
+    params_path: Path, previous_run: str | Path = AUTO, reports_dir: Path | None = None,
+    overrides: Sequence[Override] = (),
+) -> WorkbookInputs:
     """Every scenario with its registers; a ParamsError listing every problem if anything is wrong.
 
     `previous_run` is the earlier run whose risk register the trend compares with: `auto` follows
     `risk.compare_to` (looking in `reports_dir`, by default `reports/` beside the params folder),
-    `""` means none, anything else is that run folder.
+    `""` means none, anything else is that run folder. `overrides` (`run --set`) change the base
+    before the scenarios; the file may `extends:` another.
     """
-    params_path = Path(params_path)
-    scenarios, _ = load_params(params_path)
-    _, lines = read_yaml(params_path)  # again, for the line of a key that names a bad file
+    reader = ParamsReader(overrides)
+    try:
+        return _load_inputs(Path(params_path), previous_run, reports_dir, reader)
+    except ParamsError as exc:
+        raise ParamsError(rewrite(exc.problems, reader)) from None
+
+
+def _load_inputs(params_path: Path, previous_run: str | Path, reports_dir: Path | None,
+                 reader: ParamsReader) -> WorkbookInputs:
+    scenarios, _ = load_params(params_path, reader)
+    _, lines = reader(params_path)  # again, for the line of a key that names a bad file
     files = _InputFiles(display_path(params_path), params_path.parent, lines)
     loaded: dict[str, ScenarioInputs] = {}
     for name, params in scenarios.items():
@@ -96,7 +111,9 @@ def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir:
     previous = _previous_run(scenarios[BASE_SCENARIO], params_path, previous_run, reports_dir)
     previous_risks = history.previous_register(previous) if previous is not None else None
     extra = [previous / history.REGISTER_CSV] if previous is not None else []
-    return WorkbookInputs(params_path, loaded, [params_path.resolve(), *files.tables, *extra], previous, previous_risks)
+    # the params file and every file its extends chain names (the file itself is first in `reader.files`)
+    return WorkbookInputs(params_path, loaded, [*reader.files, *files.tables, *extra], previous, previous_risks,
+                          overrides=[str(o) for o in reader.overrides])
 
 
 def _previous_run(params: Params, params_path: Path, previous_run: str | Path, reports_dir: Path | None) -> Path | None:

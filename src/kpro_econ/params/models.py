@@ -83,7 +83,7 @@ class SpocOption(_Frozen):
         default_factory=dict, description="Months the option is active, per year (0 when absent)."
     )
     months_active_source: str | None = Field(None, description="Where the months active come from.")
-    notice_source: str | None = Field(None, description="Where the months of notice come from.")
+    notice_months_source: str | None = Field(None, description="Where the months of notice come from.")
 
     @field_validator("months_active")
     @classmethod
