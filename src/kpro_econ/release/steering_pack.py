@@ -17,6 +17,7 @@ from pathlib import Path
 from babel.dates import format_date
 
 from kpro_econ.errors import KproError
+from kpro_econ.inputs.overrides import ParamsReader, parse_overrides
 from kpro_econ.inputs.run_records import read_manifest
 from kpro_econ.inputs.yaml_params import load_params
 from kpro_econ.params.codes import BASE_SCENARIO
@@ -45,7 +46,9 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, chromium: str = CH
         raise KproError(f"{run_dir}: kørslen er allerede frigivet ({run_dir / STEERING})")
     manifest = read_manifest(run_dir)
     params_path = Path(manifest["params"]["path"])
-    params = load_params(params_path)[0][BASE_SCENARIO]
+    # as the run read them: its extends chain and its --set overrides
+    reader = ParamsReader(parse_overrides(manifest.get("overrides", [])))
+    params = load_params(params_path, reader)[0][BASE_SCENARIO]
     period = params.summary.period or str(format_date(datetime.now(UTC), "MMMM y", locale="da"))
     name = attachment_name(period)
     role = f", {approval['role']}" if approval.get("role") else ""
