@@ -196,8 +196,8 @@ def test_a_stray_notebook_is_neither_run_nor_published(tmp_path, monkeypatch):
                         "pakken og køres ikke"]
     assert sorted(p.name for p in run_dir.glob("*.html")) == ["cost_model.html", "index.html"]
     manifest = read_manifest(run_dir)
-    assert list(manifest["notebooks"]) == ["cost_model"]
-    assert manifest["overrides"] == ["discount_rate=0.04"]
+    assert list(manifest.notebooks) == ["cost_model"]
+    assert manifest.overrides == ["discount_rate=0.04"]
     index = (run_dir / "index.html").read_text(encoding="utf-8")
     assert "Ændret ved kørslen (--set)" in index and "<code>discount_rate=0.04</code>" in index
     assert not list((tmp_path / "build").glob("*/cost_model-Copy1.ipynb"))

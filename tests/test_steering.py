@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from model_helpers import small_params
 
+from kpro_econ.inputs.run_records import Approval, RunApprovals
 from kpro_econ.params.codes import CostLineCode, Headline
 from kpro_econ.report import steering
 
@@ -98,10 +99,13 @@ def test_the_economy_block_shows_fees_in_the_report_year_and_change_requests_ove
 def test_the_status_sentence_says_what_the_run_holds():
     draft = steering.status_sentence(None)
     assert "afventer intern godkendelse" in draft and "er godkendt" not in draft
-    approved = steering.status_sentence({"approved_by": "Helen", "role": "Kontorchef",
-                                         "approved_at": "2026-11-25T10:00:00+00:00"})
+    helen = _approval("Helen", "Kontorchef", "SIG")
+    approved = steering.status_sentence(RunApprovals(run_id="r", required=1, approvals=[helen]))
     assert approved == "Rapporten er godkendt internt i Digitalisering og IT 25. nov. 2026 af Helen (Kontorchef)."
     assert "afventer" not in approved
+    # four eyes: one of two approvals is still a draft, and says so
+    half = steering.status_sentence(RunApprovals(run_id="r", required=2, approvals=[helen]))
+    assert "afventer intern godkendelse" in half and "er godkendt" not in half
 
 
 def test_risk_changes_name_new_closed_moved_and_removed_risks():
@@ -120,11 +124,23 @@ def test_risk_changes_name_new_closed_moved_and_removed_risks():
     assert steering.risk_changes(current, None).empty
 
 
+def _approval(name: str, role: str | None, signature: str | None) -> Approval:
+    return Approval(run_id="r", manifest_sha256="0" * 64, code_fingerprint="1" * 64, identity=f"{name}@x",
+                    name=name, role=role, approved_at="2026-11-25T10:00:00+00:00", signature=signature)
+
+
 def test_the_approval_stamp_or_the_draft_mark():
     assert steering.DRAFT_MARK in steering.approval_stamp(None).data
-    stamp = steering.approval_stamp({"approved_by": "<b>Helen</b>", "role": "Kontorchef",
-                                     "approved_at": "2026-11-25T10:00:00+00:00"}).data
+    helen = _approval("<b>Helen</b>", "Kontorchef", "SIG")
+    stamp = steering.approval_stamp(RunApprovals(run_id="r", required=1, approvals=[helen])).data
     assert "&lt;b&gt;Helen&lt;/b&gt;, Kontorchef" in stamp and steering.DRAFT_MARK not in stamp
+    assert "usigneret" not in stamp
+    # Four eyes: one of two approvals is still a draft; both are named once both have approved.
+    half = RunApprovals(run_id="r", required=2, approvals=[helen])
+    assert steering.DRAFT_MARK in steering.approval_stamp(half).data
+    both = RunApprovals(run_id="r", required=2, approvals=[helen, _approval("Bent", None, None)])
+    stamp = steering.approval_stamp(both).data
+    assert "Kontorchef og Bent (usigneret)" in stamp and steering.DRAFT_MARK not in stamp
 
 
 def test_sentences_are_written_from_the_numbers():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 
 import pandas as pd
@@ -13,6 +14,7 @@ from kpro_econ.inputs.run_records import Table
 from kpro_econ.kpi.tables import KpiResult, compute_kpis, kpi_tables
 from kpro_econ.model.allocation import allocate
 from kpro_econ.model.assumptions import assumptions
+from kpro_econ.model.budget import budget_followup, invoice_reconciliation
 from kpro_econ.model.costs import cost_by_year, long_cost_table, net_present_value, total_by_year
 from kpro_econ.model.decisions import (
     route_comparison,
@@ -21,7 +23,7 @@ from kpro_econ.model.decisions import (
     wave_route_decision,
 )
 from kpro_econ.model.fut_fee import fut_fee_comparison
-from kpro_econ.params.models import Params, RiskSettings
+from kpro_econ.params.models import BudgetSettings, Params, RiskSettings
 from kpro_econ.risk.assessment import risk_cost_lines, risk_pool, risk_register_table, risk_settings
 from kpro_econ.risk.montecarlo import SimulationResult, montecarlo_summary, simulate, uncertain_inputs
 from kpro_econ.risk.sensitivity import sensitivity
@@ -170,6 +172,46 @@ def decision_tables(params: Params) -> dict[str, pd.DataFrame]:
     return tables
 
 
+@dataclass(frozen=True)
+class BudgetResult:
+    """The budget follow-up: per year and line (with its flag), the reconciliation, and what it rests on."""
+
+    followup: pd.DataFrame
+    reconciliation: pd.DataFrame
+    as_of: date
+    baseline_run: str | None  # None: no approved run yet, the run's own forecast is the budget
+    sample: bool  # the actuals are sample data
+
+
+def compute_budget(inputs: WorkbookInputs, base_costs: pd.DataFrame | None = None) -> BudgetResult | None:
+    """The budget follow-up of the base scenario, when the params have an actuals section.
+
+    `base_costs` is the base scenario's cost table (computed when not given); it is the budget when
+    no approved run is.
+    """
+    params, actuals = inputs.base.params, inputs.actuals
+    if params.actuals is None or actuals is None:
+        return None
+    baseline = inputs.budget_baseline
+    if baseline is None:
+        baseline = base_costs if base_costs is not None else cost_with_risks(inputs.base)
+    as_of = params.actuals.as_of
+    settings = params.budget or BudgetSettings()
+    return BudgetResult(
+        followup=budget_followup(baseline, actuals, params, as_of),
+        reconciliation=invoice_reconciliation(actuals, settings.agreements, params.years, as_of),
+        as_of=as_of,
+        baseline_run=inputs.budget_baseline_run.name if inputs.budget_baseline_run is not None else None,
+        sample=bool(actuals["sample"].any()),
+    )
+
+
+def budget_tables(budget: BudgetResult) -> dict[str, pd.DataFrame]:
+    """`budget_followup` and `invoice_reconciliation` as `data/` holds them (the run adds each line's name)."""
+    return {Table.BUDGET_FOLLOWUP: budget.followup.drop(columns="flag"),
+            Table.INVOICE_RECONCILIATION: budget.reconciliation}
+
+
 class Workbook:
     """One run's inputs and every result the reports show, each part computed once, when first asked for.
 
@@ -214,6 +256,11 @@ class Workbook:
         return compute_kpis(base.params.kpi, base.operations, base.adoption, base.change_requests,
                             base.municipalities, self.base.costs)
 
+    @cached_property
+    def budget(self) -> BudgetResult | None:
+        """The base scenario's budget follow-up; None unless the params have an `actuals` section."""
+        return compute_budget(self.inputs, self.base.costs)
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """The main tables of a run, by file name (without `.csv`), every scenario in each."""
         results = self.scenarios
@@ -234,6 +281,8 @@ class Workbook:
         tables.update(decision_tables(self.inputs.base.params))
         if self.kpis is not None:
             tables.update({Table(name): table for name, table in kpi_tables(self.kpis).items()})
+        if self.budget is not None:
+            tables.update(budget_tables(self.budget))
         return tables
 
 

@@ -13,6 +13,7 @@ from typing import Literal
 import pandas as pd
 
 from kpro_econ.errors import ParamsError, Problem
+from kpro_econ.inputs import budget as budget_inputs
 from kpro_econ.inputs import history, registers
 from kpro_econ.inputs import kpi_registers as kpi_inputs
 from kpro_econ.inputs.history import AUTO
@@ -24,7 +25,7 @@ from kpro_econ.kpi.measures import fired_triggers, wave4_not_ready
 from kpro_econ.model.assumptions import figures_in
 from kpro_econ.model.prices import years_needed
 from kpro_econ.params.codes import BASE_SCENARIO, KpiTrigger
-from kpro_econ.params.models import Params
+from kpro_econ.params.models import BudgetSettings, Params
 from kpro_econ.risk.assessment import apply_triggers
 from kpro_econ.risk.iman_conover import correlation_problems
 from kpro_econ.risk.montecarlo import uncertain_inputs
@@ -52,6 +53,9 @@ class WorkbookInputs:
     files: list[Path] = field(default_factory=list)
     previous_run: Path | None = None
     previous_risks: pd.DataFrame | None = None
+    actuals: pd.DataFrame | None = None
+    budget_baseline: pd.DataFrame | None = None
+    budget_baseline_run: Path | None = None
     overrides: list[str] = field(default_factory=list)
     """Every `run --set PATH=VALUE` applied to the base, as typed."""
 
@@ -106,13 +110,23 @@ def _load_inputs(params_path: Path, previous_run: str | Path, reports_dir: Path 
             loaded[name] = ScenarioInputs(name, params, change_requests, municipalities, risks, operations, adoption)
         else:
             _kpi_inputs(params, files, at)  # for their problems: those in every file are reported at once
+    actuals = _actuals(scenarios[BASE_SCENARIO], files)
+    signers = _allowed_signers(scenarios[BASE_SCENARIO], files)
     if files.problems:
         raise ParamsError(_unique(files.problems))
     previous = _previous_run(scenarios[BASE_SCENARIO], params_path, previous_run, reports_dir)
     previous_risks = history.previous_register(previous) if previous is not None else None
     extra = [previous / history.REGISTER_CSV] if previous is not None else []
+    baseline_run = None
+    if actuals is not None:
+        settings = scenarios[BASE_SCENARIO].budget or BudgetSettings()
+        reports = reports_dir or params_path.resolve().parent.parent / "reports"
+        baseline_run = budget_inputs.baseline_run(settings.baseline, params_path, reports)
+    baseline = budget_inputs.baseline_costs(baseline_run) if baseline_run is not None else None
+    extra += [baseline_run / budget_inputs.COST_BY_YEAR_CSV] if baseline_run is not None else []
     # the params file and every file its extends chain names (the file itself is first in `reader.files`)
-    return WorkbookInputs(params_path, loaded, [*reader.files, *files.tables, *extra], previous, previous_risks,
+    used = [*reader.files, *files.tables, *signers, *extra]
+    return WorkbookInputs(params_path, loaded, used, previous, previous_risks, actuals, baseline, baseline_run,
                           overrides=[str(o) for o in reader.overrides])
 
 
@@ -247,6 +261,29 @@ def _kpi_inputs(
     return operations, adoption
 
 
+def _allowed_signers(params: Params, files: _InputFiles) -> list[Path]:
+    """The approval section's allowed signers file, an input like any other (its sha256 goes in the
+    manifest); each line `IDENTITY[,…] [OPTIONS] KEYTYPE KEY` or a comment."""
+    if params.approval is None or params.approval.allowed_signers is None:
+        return []
+    ref = params.approval.allowed_signers
+    path, key = files.resolve(ref), ("approval", "allowed_signers")
+    if not path.is_file():
+        files.problems.append(Problem(files.params_file, ".".join(key), f"file not found: {display_path(path)}",
+                                      str(ref), files.line((), key)))
+        return []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        files.problems.append(Problem(display_path(path), "-", f"not readable as UTF-8 text ({exc})"))
+        return []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#") and len(line.split()) < 3:
+            files.problems.append(Problem(display_path(path), "-", "an allowed signer needs IDENTITY KEYTYPE KEY",
+                                          line.strip()[:60], number))
+    return [path]
+
+
 @dataclass
 class _InputFiles:
     """Reads each input file once, validates each register once, and keeps every problem.
@@ -311,6 +348,39 @@ class _InputFiles:
                 self.problems += exc.problems
                 self._results[key] = None
         return self._results[key]
+
+
+def _actuals(params: Params, files: _InputFiles) -> pd.DataFrame | None:
+    """The base scenario's actuals register, and every problem of the budget section."""
+    if params.actuals is None:
+        if params.budget is not None:
+            files.problems.append(Problem(files.params_file, "budget", "needs an actuals section (the register and "
+                                          "its as-of date)", line=files.line((), ("budget",))))
+        return None
+    as_of, years = params.actuals.as_of, params.years
+    settings = params.budget or BudgetSettings()
+    for i, override in enumerate(settings.forecast_overrides):
+        key = ("budget", "forecast_overrides", str(i), "year")
+        if override.year not in years:
+            message = f"outside the model's years {years[0]}–{years[-1]}"
+        elif override.year < as_of.year:
+            message = f"a closed year (actuals.as_of is {as_of.isoformat()}): its forecast is its actual"
+        else:
+            continue
+        files.problems.append(Problem(files.params_file, ".".join(key), message, override.year, files.line((), key)))
+    reported = {p.field for p in files.problems}
+    needed = sorted({y for year in years for y in years_needed(params.price_level_year, year)})
+    files.problems += [
+        Problem(files.params_file, f"price_index.{year}", f"missing: the budget follow-up converts "
+                f"{params.price_level_year} prices to each year's prices and needs the change in {year}",
+                line=files.line((), ("price_index",)))
+        for year in needed if year not in params.price_index and f"price_index.{year}" not in reported
+    ]
+
+    def actuals(table: pd.DataFrame, file: str) -> pd.DataFrame:
+        return budget_inputs.actuals_register(table, file, years, as_of)
+
+    return files.register(params.actuals.register_file, (), ("actuals", "register"), actuals)
 
 
 def _missing_price_changes(params: Params, file: str, at: tuple[str, ...], line: int | None) -> list[Problem]:

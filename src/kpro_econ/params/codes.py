@@ -70,6 +70,25 @@ class Headline(StrEnum):
     NET_PRESENT_VALUE = "net_present_value"
     RISK_POOL = "risk_pool"
     RESERVE = "reserve"
+
+
+# --- Approval and release (issue 9) ---
+
+
+class SignatureMode(StrEnum):
+    """Whether an approval must carry the approver's OpenSSH signature (`approval.signatures`)."""
+
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+
+
+class ManifestStatus(StrEnum):
+    """How a run ended, as `manifest.json` records it."""
+
+    OK = "ok"
+    FAILED = "failed"
+
+
 # --- issue 11: the steering group's questions in the model -----------------------------------
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpro_econ.kpi.measures import BILATERAL, STAGES, WAVE5
+from kpro_econ.model.budget import FollowupFlag, ReconciliationStatus
 from kpro_econ.params.codes import (
     ChangeRequestStatus,
     CostKind,
@@ -102,6 +103,27 @@ def with_cost_line_labels(table: pd.DataFrame) -> pd.DataFrame:
     labelled.insert(position, "line", table["line_code"].map(COST_LINE_LABELS))
     return labelled
 
+
+# --- budget follow-up (budgetopfølgning) -----------------------------------------------------
+
+FOLLOWUP_FLAG_LABELS: dict[FollowupFlag, str] = {
+    FollowupFlag.NONE: "",
+    FollowupFlag.UNBUDGETED: "ikke budgetteret",
+    FollowupFlag.NO_BOOKINGS: "budget uden bogføring",
+    FollowupFlag.OVERRIDE: "controllerens skøn",
+}
+
+RECONCILIATION_STATUS_LABELS: dict[ReconciliationStatus, str] = {
+    ReconciliationStatus.OK: "OK",
+    ReconciliationStatus.MISSING: "Mangler",
+    ReconciliationStatus.DUPLICATE: "Dobbelt",
+    ReconciliationStatus.DEVIATION: "Afvigelse",
+}
+
+# --- Approval and release (issue 9) ---
+
+UNSIGNED_LABEL = "usigneret"
+"""Shown beside the state of a run approved without a signature (`approval.signatures: optional`)."""
 
 # --- issue 11: the steering group's questions in the model -----------------------------------
 

@@ -19,7 +19,7 @@ from IPython.display import HTML
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-from kpro_econ.inputs.run_records import Table
+from kpro_econ.inputs.run_records import RunApprovals, Table
 from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode, Headline, KpiTrigger, RiskStatus
 from kpro_econ.params.models import Params
 from kpro_econ.report.cost_tables import report_year
@@ -33,6 +33,7 @@ from kpro_econ.report.labels import (
     KEY_FIGURE,
     KPI_TRIGGER_LABELS,
     OWNER,
+    UNSIGNED_LABEL,
     VALUE,
 )
 from kpro_econ.risk.assessment import BOOKED_COLUMN, TRIGGER_COLUMN
@@ -70,13 +71,15 @@ def print_style() -> HTML:
     return HTML(f"<style>{PRINT_CSS}</style>")
 
 
-def approval_stamp(approval: Mapping[str, Any] | None) -> HTML:
-    """The approval stamp, or an unmistakable draft mark on a page nobody has approved."""
-    if approval is None:
+def approval_stamp(approval: RunApprovals | None) -> HTML:
+    """The approval stamp (every approver, *usigneret* if a signature is missing), or an unmistakable
+    draft mark on a page that does not have every approval it needs."""
+    if approval is None or not approval.complete:
         return HTML(f'<p><span class="kpro-draft">{DRAFT_MARK}</span></p>')
-    role = f", {approval['role']}" if approval.get("role") else ""
-    when = danish_date(pd.Timestamp(approval["approved_at"]))
-    text = f"Godkendt internt i Digitalisering og IT {when} af {approval['approved_by']}{role}"
+    when = danish_date(pd.Timestamp(max(a.approved_at for a in approval.approvals)))
+    who = " og ".join(f"{a.name}{f', {a.role}' if a.role else ''}" for a in approval.approvals)
+    unsigned = f" ({UNSIGNED_LABEL})" if approval.unsigned else ""
+    text = f"Godkendt internt i Digitalisering og IT {when} af {who}{unsigned}"
     return HTML(f'<p><span class="kpro-stamp">{html.escape(text)}</span></p>')
 
 
@@ -216,18 +219,20 @@ def _body(title: str, content: Content | Sequence[Content]) -> str:
     return "".join(_body(title, part) for part in content)
 
 
-def status_sentence(approval: Mapping[str, Any] | None) -> str:
+def status_sentence(approval: RunApprovals | None) -> str:
     """What the page says about its own approval, from the run's state and nothing else.
 
-    A draft awaits internal approval (minutes 23.6.2023, item 5: the risk assessment goes to the
-    steering group once Digitalisering og IT has approved it); an approved run names who and when.
+    A draft (or a run still short of approvals) awaits internal approval (minutes 23.6.2023, item 5:
+    the risk assessment goes to the steering group once Digitalisering og IT has approved it); an
+    approved or released run names who approved it and when.
     """
-    if approval is None:
+    if approval is None or not approval.complete:
         return ("Rapporten er et udkast, der afventer intern godkendelse i Digitalisering og IT; "
                 "først derefter forelægges den forretningsstyregruppen.")
-    role = f" ({approval['role']})" if approval.get("role") else ""
-    when = danish_date(pd.Timestamp(approval["approved_at"]))
-    return f"Rapporten er godkendt internt i Digitalisering og IT {when} af {approval['approved_by']}{role}."
+    when = danish_date(pd.Timestamp(max(a.approved_at for a in approval.approvals)))
+    who = " og ".join(f"{a.name}{f' ({a.role})' if a.role else ''}" for a in approval.approvals)
+    released = " og frigivet til forretningsstyregruppen" if approval.release is not None else ""
+    return f"Rapporten er godkendt internt i Digitalisering og IT {when} af {who}{released}."
 
 
 def economy(tables: Tables, params: Params) -> pd.DataFrame:
@@ -329,14 +334,14 @@ def generated_sentences(headlines: Headlines, previous: Headlines | None,
     return sentences
 
 
-def heading(params: Params, approval: Mapping[str, Any] | None) -> HTML:
+def heading(params: Params, approval: RunApprovals | None) -> HTML:
     """Period line and the approval stamp (or the draft mark)."""
     period = params.summary.period or ""
     line = f"Bilag til forretningsstyregruppen{' · ' + period if period else ''}"
     return HTML(f"<p>{html.escape(line)}</p>{approval_stamp(approval).data}")
 
 
-def case_presentation(params: Params, sentences: list[str], approval: Mapping[str, Any] | None = None) -> HTML:
+def case_presentation(params: Params, sentences: list[str], approval: RunApprovals | None = None) -> HTML:
     """*Sagsfremstilling*: the controller's text from the params, the run's approval state, then the
     sentences from the numbers."""
     paragraphs = [params.summary.sagsfremstilling, status_sentence(approval), " ".join(sentences)]
@@ -362,3 +367,21 @@ def changes_section(previous_approved_name: str | None, changes: pd.DataFrame) -
     if changes.empty:
         return HTML(f"<p>Ingen ændringer i risici siden den senest godkendte kørsel {name}.</p>")
     return HTML(f"<p>Sammenlignet med den senest godkendte kørsel {name}:</p>")
+
+
+def budget_line(tables: Tables, params: Params) -> HTML:
+    """*Budgetopfølgning* in one line: the as-of year's forecast against its budget, and the largest variance."""
+    if Table.BUDGET_FOLLOWUP not in tables or params.actuals is None:
+        return HTML("")
+    followup = tables[Table.BUDGET_FOLLOWUP]
+    year = params.actuals.as_of.year
+    rows = followup[followup["year"] == year]
+    if rows.empty:
+        return HTML("")
+    forecast, budget = float(rows["forecast_dkk"].sum()), float(rows["budget_dkk"].sum())
+    largest = rows.iloc[int(rows["variance_dkk"].abs().to_numpy().argmax())]
+    line = COST_LINE_LABELS[CostLineCode(str(largest["line_code"]))]
+    text = (f"Forventet regnskab {year}: {kr(forecast)} mod et budget på {kr(budget)} "
+            f"(afvigelse {_signed_kr(forecast - budget)}). Største afvigelse: {line} "
+            f"{_signed_kr(float(largest['variance_dkk']))}")  # the amount ends in "kr.": no second full stop
+    return HTML(f'<p class="kpro-budget-line"><strong>Budgetopfølgning.</strong> {html.escape(text)}</p>')

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from kpro_econ.errors import KproError, NotebookRunError, ParamsError, Problem
-from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST
+from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST, Manifest
 from kpro_econ.run import runfolder
 from kpro_econ.run.execute import NotebookFailure, NotebookJob, NotebookResult, execute_and_render, worker_ready
 from kpro_econ.run.kernels import start_worker_kernel
@@ -170,11 +170,11 @@ def _build_and_publish(
         workbook_dir=notebooks[0].parent,
         started=started,
     )
-    manifest["compared_to"] = inputs.previous_run.name if inputs.previous_run is not None else None
-    manifest["overrides"] = list(inputs.overrides)
+    compared_to = inputs.previous_run.name if inputs.previous_run is not None else None
     # the params file's extends chain: every parent, also hashed among the inputs
-    manifest["extends"] = [runfolder.portable_path(path) for path in inputs.files[1:]
-                           if path.suffix in {".yaml", ".yml"}]
+    extends = [runfolder.portable_path(path) for path in inputs.files[1:] if path.suffix in {".yaml", ".yml"}]
+    manifest = manifest.model_copy(update={"compared_to": compared_to, "overrides": list(inputs.overrides),
+                                           "extends": extends})
     failures = [r.failure for r in results if r.failure is not None]
     if failures or isinstance(tables, BaseException):
         _publish_failure(folder, manifest, failures, tables, say)
@@ -316,7 +316,7 @@ def _notebook_records(notebooks: list[Path], results: list[NotebookResult]) -> d
 
 def _publish_failure(
     folder: runfolder.RunFolder,
-    manifest: dict[str, Any],
+    manifest: Manifest,
     failures: list[NotebookFailure],
     tables: Mapping[str, pd.DataFrame] | BaseException,
     say: Progress,

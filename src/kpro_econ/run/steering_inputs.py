@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from kpro_econ.inputs.history import find_previous_run
 from kpro_econ.inputs.overrides import ParamsReader, parse_overrides
-from kpro_econ.inputs.run_records import MANIFEST, read_approval, read_manifest, read_tables
+from kpro_econ.inputs.run_records import MANIFEST, RunApprovals, read_approval, read_manifest, read_tables
 from kpro_econ.inputs.yaml_params import load_params
 from kpro_econ.params.codes import BASE_SCENARIO
 from kpro_econ.params.models import Params
@@ -25,7 +24,7 @@ from kpro_econ.params.models import Params
 class SteeringInputs:
     params: Params
     tables: dict[str, pd.DataFrame]
-    approval: dict[str, Any] | None
+    approval: RunApprovals | None
     previous_approved: Path | None
     previous_tables: dict[str, pd.DataFrame] | None
 
@@ -37,14 +36,14 @@ def load_steering_inputs(params_path: Path, run_dir: str | Path = "", overrides:
     """
     params_path = Path(params_path)
     if not overrides and str(run_dir) and (Path(run_dir) / MANIFEST).is_file():
-        overrides = read_manifest(Path(run_dir)).get("overrides", [])
+        overrides = read_manifest(Path(run_dir)).overrides
     reader = ParamsReader(parse_overrides(overrides))
     params = load_params(params_path, reader)[0][BASE_SCENARIO]
     if str(run_dir):
         run = Path(run_dir)
         tables = read_tables(run)
         approval = read_approval(run)
-        started = read_manifest(run).get("started") if (run / MANIFEST).is_file() else None
+        started = read_manifest(run).started if (run / MANIFEST).is_file() else None
         reports = run.parent
     else:
         from kpro_econ.inputs.load import load_inputs
