@@ -46,6 +46,8 @@ class NotebookJob:
     status: str = DRAFT_STATUS
     period: str = ""
     reports: tuple[ReportLink, ...] = ()
+    overrides: tuple[str, ...] = ()
+    """`run --set PATH=VALUE` of the run, for a notebook that reads the params itself."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
         "previous_run": job.previous_run,
         "run_dir": job.run_dir,
         "computed_path": job.computed_path,
+        "overrides": list(job.overrides),
     }
     declared = papermill.inspect_notebook(str(job.source))
     try:
