@@ -84,20 +84,6 @@ def response_times_by_month(
                        p95_target_ms=np.nan if p95_target_ms is None else p95_target_ms, meets_target=meets)
 
 
-def response_time_percentiles(samples: pd.DataFrame) -> pd.DataFrame:
-    """month, requests, median_ms, p95_ms from single response times (columns month, response_ms).
-
-    Percentiles interpolate linearly between the ranked values, as Excel's PERCENTIL.MEDTAG does, so a
-    controller can check them in a spreadsheet.
-    """
-    grouped = samples.groupby("month")["response_ms"]
-    return pd.DataFrame({
-        "requests": grouped.size(),
-        "median_ms": grouped.quantile(0.5),
-        "p95_ms": grouped.quantile(0.95),
-    }).reset_index()
-
-
 def support_by_month(
     operations: pd.DataFrame, by: Literal["channel", "category"] = "channel"
 ) -> pd.DataFrame:

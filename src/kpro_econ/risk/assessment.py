@@ -13,6 +13,7 @@ import pandas as pd
 
 from kpro_econ.model.costs import CostLine, Value
 from kpro_econ.params.codes import CostKind, CostLineCode, RiskStatus
+from kpro_econ.params.figures import pert_mean
 from kpro_econ.params.models import Band, Params, RiskSettings
 from kpro_econ.risk.columns import RISK_COLUMNS
 
@@ -62,7 +63,7 @@ def score_risks(register: pd.DataFrame, settings: RiskSettings) -> pd.DataFrame:
     score_residual = register["likelihood_residual"] * register["impact_residual"]
     from_likelihood = register["likelihood_residual"].map(settings.probability_by_likelihood)
     probability = register["probability"].astype("float64").fillna(from_likelihood)
-    cost_mean = (register["cost_low"] + 4 * register["cost_mode"] + register["cost_high"]) / 6  # PERT mean
+    cost_mean = pert_mean(register["cost_low"], register["cost_mode"], register["cost_high"])
     is_open = register["status"] == RiskStatus.OPEN
     return register.assign(
         score_inherent=score_inherent,
