@@ -94,9 +94,9 @@ def _release(run: Path) -> int:
 
 
 def _status(run: Path | None, out: Path) -> int:
-    from kpro_econ.release.approval import list_runs, run_state
+    from kpro_econ.release.approval import list_runs, readable_run_state
 
-    rows = [(run.name, run_state(run))] if run is not None else list_runs(out)
+    rows = [(run.name, readable_run_state(run))] if run is not None else list_runs(out)
     if not rows:
         print(f"Ingen kørsler i {out}")
     for run_id, state in rows:

@@ -17,6 +17,7 @@ from typing import Any
 from kpro_econ import __version__
 from kpro_econ.errors import ApprovalError
 from kpro_econ.inputs.run_records import APPROVAL, MANIFEST, read_approval, read_manifest
+from kpro_econ.report.labels import UNREADABLE_RUN_LABEL
 from kpro_econ.run.runfolder import TMP_PREFIX, git_state, sha256_file
 
 STEERING = "steering"
@@ -133,8 +134,18 @@ def list_runs(out_dir: Path) -> list[tuple[str, str]]:
     runs = []
     for folder in sorted(out_dir.iterdir()) if out_dir.is_dir() else []:
         if folder.is_dir() and not folder.name.startswith(TMP_PREFIX) and (folder / MANIFEST).is_file():
-            runs.append((folder.name, run_state(folder)))
+            runs.append((folder.name, readable_run_state(folder)))
     return runs
+
+
+def readable_run_state(run_dir: Path) -> str:
+    """The run's state, or that its manifest cannot be read: one broken run must not hide the others."""
+    try:
+        return run_state(run_dir)
+    except (OSError, ValueError):  # a manifest cut short is not JSON (JSONDecodeError is a ValueError)
+        if not (run_dir / MANIFEST).is_file():
+            raise
+        return UNREADABLE_RUN_LABEL
 
 
 def _existing_run(run_dir: Path) -> Path:

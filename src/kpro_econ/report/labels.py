@@ -44,3 +44,8 @@ RUN_STATE_LABELS: dict[RunState, str] = {
     RunState.RELEASED: "frigivet",
     RunState.CHANGED: "ændret efter godkendelse",
 }
+
+# --- Run faults (tests helper) ---
+
+# `status` on a run folder whose manifest.json cannot be read (cut short, not JSON, not readable).
+UNREADABLE_RUN_LABEL = "ulæselig: manifest.json kan ikke læses (ufuldstændig eller beskadiget)"

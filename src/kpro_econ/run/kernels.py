@@ -18,6 +18,8 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
+from kpro_econ.run.lifeline import die_with_parent
+
 # What every notebook imports first; importing it once per kernel is the saving.
 WARM_UP = (
     "import matplotlib_inline.backend_inline, kpro_econ.workbook, kpro_econ.report.charts, kpro_econ.report.formatting"
@@ -59,6 +61,12 @@ class _WorkerKernel:
     manager: OwnPythonKernelManager | None = None
     folder: Path | None = None
     used = False
+
+
+def start_worker(folder: Path) -> None:
+    """A worker process's first act: live no longer than the run, then start the kernel."""
+    die_with_parent()
+    start_worker_kernel(folder)
 
 
 def start_worker_kernel(folder: Path) -> None:

@@ -23,7 +23,7 @@ from kpro_econ.errors import KproError, NotebookRunError
 from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST
 from kpro_econ.run import runfolder
 from kpro_econ.run.execute import NotebookFailure, NotebookJob, NotebookResult, execute_and_render
-from kpro_econ.run.kernels import start_worker_kernel
+from kpro_econ.run.kernels import start_worker
 from kpro_econ.run.render import IndexPage, ReportLink, render_index
 
 if TYPE_CHECKING:
@@ -64,9 +64,14 @@ def run_workbook(
     if run_id is not None:
         runfolder.check_run_id(run_id)
         runfolder.ensure_free(out_dir, run_id)
-    folder = runfolder.claim_run_folder(
-        out_dir, run_id or runfolder.new_run_id(params_path, started), exact=run_id is not None
-    )
+    try:
+        folder = runfolder.claim_run_folder(
+            out_dir, run_id or runfolder.new_run_id(params_path, started), exact=run_id is not None
+        )
+    except OSError as exc:  # a read-only or full disk, a file where the folder should be
+        raise runfolder.not_writable(out_dir, exc) from None
+    for name in folder.cleaned:
+        say(f"Fjernede {out_dir / name}: en ufærdig kørselsmappe efter en kørsel, der blev afbrudt")
     try:
         return _build_and_publish(folder, inputs, notebooks, params_path, out_dir, cell_timeout, started, say)
     except BaseException:
@@ -102,7 +107,10 @@ def _build_and_publish(
     say: Progress,
 ) -> Path:
     build_dir = out_dir.resolve().parent / "build" / folder.run_id
-    build_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise runfolder.not_writable(out_dir, exc) from None
     jobs = [
         NotebookJob(
             source=source.resolve(),
@@ -162,7 +170,7 @@ def _execute_in_parallel(
     results: dict[str, NotebookResult] = {}
     later = [job for job in jobs if reads_run_tables(job.source)]
     with (
-        ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker_kernel,
+        ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
                             initargs=(jobs[0].source.parent,)) as pool,
         ThreadPoolExecutor(max_workers=1) as tables_thread,
     ):
