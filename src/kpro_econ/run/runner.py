@@ -85,9 +85,14 @@ def run_workbook(
     if run_id is not None:
         runfolder.check_run_id(run_id)
         runfolder.ensure_free(out_dir, run_id)
-    folder = runfolder.claim_run_folder(
-        out_dir, run_id or runfolder.new_run_id(params_path, started), exact=run_id is not None
-    )
+    try:
+        folder = runfolder.claim_run_folder(
+            out_dir, run_id or runfolder.new_run_id(params_path, started), exact=run_id is not None
+        )
+    except OSError as exc:  # a read-only or full disk, a file where the folder should be
+        raise runfolder.not_writable(out_dir, exc) from None
+    for name in folder.cleaned:
+        say(f"Fjernede {out_dir / name}: en ufærdig kørselsmappe efter en kørsel, der blev afbrudt")
     try:
         return _build_and_publish(folder, inputs, notebooks, params_path, out_dir, cell_timeout, started, say)
     except BaseException:
@@ -149,7 +154,10 @@ def _build_and_publish(
     say: Progress,
 ) -> Path:
     build_dir = out_dir.resolve().parent / "build" / folder.run_id
-    build_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise runfolder.not_writable(out_dir, exc) from None
     summary = getattr(inputs.base.params, "summary", None)
     jobs = [
         NotebookJob(
