@@ -22,7 +22,6 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from kpro_econ.errors import ParamsError, Problem
@@ -54,13 +53,13 @@ def _line(text: str) -> str:
 
 
 ACTUALS = Register((
-    Column("date", "date", required=True),  # booking date
-    Column("line", required=True, parse=_line),  # cost-line code; its Danish label is accepted
+    Column("date", "date", required=True),
+    Column("line", required=True, parse=_line),
     Column("supplier", required=True),
-    Column("reference", required=True),  # invoice or voucher number
-    Column("amount_dkk", "number", required=True),  # nominal kroner excl. VAT; credit notes negative
-    Column("text"),  # booking text
-    Column("sample", "bool", default=False),  # true for sample data
+    Column("reference", required=True),
+    Column("amount_dkk", "number", required=True),
+    Column("text"),
+    Column("sample", "bool", default=False),
 ))
 """The actuals register (bogførte udgifter): one row per posted invoice or booking."""
 
@@ -71,16 +70,19 @@ def actuals_register(df: pd.DataFrame, file: str, years: Sequence[int], as_of: d
     A booking after `as_of`, or in a year outside `years`, is a problem naming its row.
     """
     rows = check_table(df, file, ACTUALS)
-    booked = rows.frame["date"]
-    after = (booked > pd.Timestamp(as_of)).to_numpy()
-    rows.fail(after, "date", f"after the as-of date {as_of.isoformat()} (actuals.as_of)")
-    year = booked.dt.year.to_numpy(dtype="float64", na_value=np.nan)
-    outside = ~after & booked.notna().to_numpy() & ~np.isin(year, list(years))
-    rows.fail(outside, "date", lambda i: f"in {int(year[i])}, outside the model's years {years[0]}–{years[-1]}")
+    booked = pd.to_datetime(rows.frame["date"])
+    first, last = years[0], years[-1]
+    rows.fail(booked > pd.Timestamp(as_of), "date", f"after the as-of date {as_of.isoformat()} (actuals.as_of)")
+    year = booked.dt.year.to_numpy()
+    rows.fail((booked <= pd.Timestamp(as_of)) & ~booked.dt.year.isin(list(years)), "date",
+              lambda position: f"in {year[position]}, outside the model's years {first}–{last}")
     rows.raise_problems()
     frame = rows.frame.rename(columns={"line": "line_code"})
-    frame["text"] = frame["text"].fillna("")
-    return frame[[*ACTUALS_COLUMNS, "sample"]]
+    frame["amount_dkk"] = frame["amount_dkk"].astype("float64")
+    frame["date"] = booked.astype("datetime64[ns]")
+    frame["text"] = frame["text"].fillna("").astype(str)
+    frame["sample"] = frame["sample"].fillna(False).astype(bool)
+    return frame[[*ACTUALS_COLUMNS, "sample"]].reset_index(drop=True)
 
 
 def baseline_run(baseline: str, params_path: Path, reports_dir: Path) -> Path | None:

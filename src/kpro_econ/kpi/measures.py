@@ -14,7 +14,7 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
-from kpro_econ.params.codes import ChangeRequestStatus, CostKind
+from kpro_econ.params.codes import ChangeRequestStatus, CostKind, KpiTrigger
 from kpro_econ.params.figures import pert_mean
 from kpro_econ.params.models import Priority
 
@@ -172,6 +172,11 @@ def decide_wave5(not_ready: int, threshold: int) -> str:
     Inclusive: the minutes say a wave 5 may be needed "if 15–20 are not ready", so 15 of 15 is wave 5.
     """
     return WAVE5 if not_ready >= threshold else BILATERAL
+
+
+def fired_triggers(not_ready: int, threshold: int) -> set[KpiTrigger]:
+    """The KPI rules that fire at this count of wave-4 municipalities not ready (`decide_wave5`)."""
+    return {KpiTrigger.WAVE5} if decide_wave5(not_ready, threshold) == WAVE5 else set()
 
 
 def wave5_decision(

@@ -65,6 +65,12 @@ def compute_cost_lines(
     if params.administration is not None:
         staff = figure.value("administration.staff_fte")
         lines.append(CostLine(CostLineCode.ADMINISTRATION, CostKind.RUNNING, dict.fromkeys(years, staff * fte)))
+    # Imported here: the decisions module builds on this one's cost lines and price conversion.
+    from kpro_econ.model.decisions import wave_route_line
+
+    route = wave_route_line(params, resolve)
+    if route is not None:
+        lines.append(route)
     return lines
 
 

@@ -10,12 +10,21 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, cast
 
 from kpro_econ.run.kernels import OwnPythonKernelManager, discard_kernel, kernel_for, start_worker_kernel
-from kpro_econ.run.render import DRAFT_STATUS, ReportHeader, notebook_title, read_notebook, render_report
+from kpro_econ.run.render import (
+    DRAFT_STATUS,
+    ReportHeader,
+    ReportLink,
+    danish_date,
+    notebook_title,
+    read_notebook,
+    render_report,
+)
 
 if TYPE_CHECKING:
     import nbformat
@@ -35,6 +44,10 @@ class NotebookJob:
     run_dir: str = ""
     computed_path: str = ""
     status: str = DRAFT_STATUS
+    period: str = ""
+    reports: tuple[ReportLink, ...] = ()
+    overrides: tuple[str, ...] = ()
+    """`run --set PATH=VALUE` of the run, for a notebook that reads the params itself."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +115,7 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
         "previous_run": job.previous_run,
         "run_dir": job.run_dir,
         "computed_path": job.computed_path,
+        "overrides": list(job.overrides),
     }
     declared = papermill.inspect_notebook(str(job.source))
     try:
@@ -119,7 +133,7 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
             km=kernel,
         )
         kernel.close_clients()  # Papermill leaves its client's channels open (see `close_clients`)
-        html = render_report(executed, ReportHeader(title, job.run_id, job.params_name, job.status))
+        html = render_report(executed, report_header(job, source_nb, title))
     except PapermillExecutionError as exc:
         discard_kernel()  # a failed notebook may leave its kernel in any state
         failure = NotebookFailure(name, _failed_cell(source_nb, job.executed), str(exc.ename), str(exc.evalue))
@@ -129,6 +143,24 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
         failure = NotebookFailure(name, _failed_cell(source_nb, job.executed), type(exc).__name__, str(exc))
         return NotebookResult(name, title, time.perf_counter() - clock, None, failure)
     return NotebookResult(name, title, time.perf_counter() - clock, html, None)
+
+
+def report_header(job: NotebookJob, source_nb: nbformat.NotebookNode, title: str) -> ReportHeader:
+    """The header of the notebook's report: the steering group's (metadata `kpro.header: steering`:
+    title, period, date and state) or the approvers' (run and params), with links to the pack."""
+    style = source_nb.metadata.get("kpro", {}).get("header", "pack")
+    return ReportHeader(
+        title=title,
+        run_id=job.run_id,
+        params_name=job.params_name,
+        status=job.status,
+        style=style,
+        period=job.period,
+        date=danish_date(datetime.now(UTC)),
+        reports=job.reports,
+        current=f"{job.source.stem}.html",
+        contents=style != "steering",  # one printed page: nothing to navigate
+    )
 
 
 def _failed_cell(source_nb: nbformat.NotebookNode, executed_path: Path) -> int | None:
