@@ -97,3 +97,14 @@ def test_inline_items_name_the_item_and_the_key_line() -> None:
         "(e.g. 386708.50) (got 'ti')",
     ]
     assert rows.frame["amount_dkk"].iat[0] == 10.0
+
+
+def test_a_number_cell_holding_a_line_break_is_one_problem(tmp_path: Path) -> None:
+    table = _read(tmp_path, 'date,line,reference,amount_dkk\n'
+                            '2025-01-01,support,F-1,"12\n34"\n'  # a quoted cell over two lines
+                            '2025-01-02,support,F-2,5\n')
+    rows = check_table(table, "a.csv", ACTUALS)
+    assert [str(p) for p in rows.problems()] == [
+        "a.csv:2: amount_dkk: not a number with a decimal point, as this file uses (e.g. 386708.50) (got '12\\n34')",
+    ]
+    assert rows.frame["amount_dkk"].iat[1] == 5.0

@@ -383,7 +383,9 @@ def _numbers(column: Column, texts: np.ndarray, blank: np.ndarray, decimal: str)
     cells: list[str] = texts[filled].tolist()
     number = NUMBER_PATTERNS[decimal].pattern
     joined = "\n".join(cells)
-    if re.fullmatch(f"(?:{number})(?:\n(?:{number}))*", joined) or not cells:
+    # One line per cell, unless a cell holds a line break itself (a quoted cell may): then cell by cell.
+    one_per_line = joined.count("\n") == len(cells) - 1
+    if not cells or (one_per_line and re.fullmatch(f"(?:{number})(?:\n(?:{number}))*", joined)):
         readable = np.ones(len(cells), dtype=bool)
     else:
         readable = ~pd.isna(np.array(list(map(NUMBER_PATTERNS[decimal].fullmatch, cells)), dtype=object))
