@@ -30,8 +30,8 @@ def _warm_up():
     import matplotlib_inline.backend_inline
     import kpro_econ.run.handover
     import kpro_econ.run.steering_inputs
-    from kpro_econ.report import (charts, cost_tables, formatting, kpi_charts, kpi_tables, risk_charts,
-                                  risk_tables, steering)
+    from kpro_econ.report import (budget, charts, cost_tables, decisions, formatting, kpi_charts, kpi_tables,
+                                  risk_charts, risk_tables, steering)
 _warm_up()
 del _warm_up
 """
