@@ -150,3 +150,36 @@ def test_params_without_risk_and_kpi_sections_run_only_the_cost_report(tmp_path:
     [run_dir] = (tmp_path / "reports").iterdir()
     assert sorted(p.name for p in run_dir.glob("*.html")) == ["cost_model.html", "index.html"]
     assert not (run_dir / "data" / "risk_register.csv").exists()
+
+
+def test_the_steering_groups_questions_are_in_the_default_pack(default_run_dir: Path) -> None:
+    summary = (default_run_dir / "steering_summary.html").read_text(encoding="utf-8")
+    # a draft says so, and nowhere claims an approval
+    assert "afventer intern godkendelse" in summary and "Rapporten er godkendt internt" not in summary
+    # R02 has occurred (16 not ready, threshold 15) and is named as such, with its cost line
+    assert "R02 Bølge 5 bliver nødvendig (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5), som bølge 5 eller " \
+           "bilateralt" in summary
+    assert "Tiltag" in summary and "Økonomi" in summary
+    kpi = (default_run_dir / "kpi_status.html").read_text(encoding="utf-8")
+    assert "Hvad koster vejene" in kpi and "er en bølge 5 billigst" in kpi
+    comparison = pd.read_csv(default_run_dir / "data" / "scenario_comparison.csv")
+    assert comparison[["p50_dkk", "p80_dkk", "contingency_dkk"]].notna().all().all()
+    assert len(comparison) == 3
+
+
+def test_set_and_only_through_the_command_line(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    done = run_cli("run", str(DEFAULT_PARAMS), "--out", str(out), "--only", "steering_summary",
+                   "--set", "summary.period=1. halvår 2027", "--set", "fte.annual_cost=780000")
+    assert done.returncode == 0, done.stderr
+    [run_dir] = out.iterdir()
+    assert sorted(p.name for p in run_dir.glob("*.html")) == ["index.html", "steering_summary.html"]
+    manifest = read_manifest(run_dir)
+    assert manifest.overrides == ["summary.period=1. halvår 2027", "fte.annual_cost=780000"]
+    assert "<code>fte.annual_cost=780000</code>" in (run_dir / "index.html").read_text(encoding="utf-8")
+    # the summary reads the params with the run's overrides, and the tables are computed with them
+    assert "1. halvår 2027" in (run_dir / "steering_summary.html").read_text(encoding="utf-8")
+    costs = pd.read_csv(run_dir / "data" / "cost_by_year.csv").query("scenario == 'Basis'")
+    fut = costs[costs["line_code"] == "fut_fee"]["amount_dkk"]
+    # 780,000 in 2024 prices to 2026 prices: × 1.03 × 1.027
+    assert fut.iloc[0] == pytest.approx(780_000 * 1.03 * 1.027)

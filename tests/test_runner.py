@@ -302,9 +302,13 @@ def test_concurrent_claims_never_share_a_name(tmp_path: Path) -> None:
 
 
 def test_an_exact_claim_never_renames(tmp_path: Path) -> None:
-    runfolder.claim_run_folder(tmp_path, "mine", exact=True)
+    held = runfolder.claim_run_folder(tmp_path, "mine", exact=True)  # held: a live run is building it
     with pytest.raises(KproError):
         runfolder.claim_run_folder(tmp_path, "mine", exact=True)
+    runfolder.publish(held)
+    with pytest.raises(KproError, match="findes allerede"):
+        runfolder.claim_run_folder(tmp_path, "mine", exact=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["mine"]
 
 
 def test_excel_sheet_names_are_short_unique_and_valid() -> None:

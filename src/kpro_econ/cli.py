@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kpro_econ import __version__
-from kpro_econ.errors import KproError, NotebookRunError, ParamsError
+from kpro_econ.errors import KproError, NotebookRunError, ParamsError, Problem
 from kpro_econ.report.cli_texts import VERSION_HELP, DanishArgumentParser
 
 
@@ -24,6 +24,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("params", type=Path, help="parameterfilen (YAML), fx params/default.yaml")
     run.add_argument("--out", type=Path, default=Path("reports"), help="mappen til kørselsmapperne (standard: reports)")
     run.add_argument("--run-id", help="kørselsmappens navn (standard: starttidspunkt og parameterfilens navn)")
+    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="STI=VÆRDI",
+                     help="ændr én værdi i parametrene for denne kørsel (VÆRDI læses som YAML); kan gentages")
+    run.add_argument("--only", action="append", default=[], metavar="NAVN",
+                     help="lav kun denne rapport (fx cost_model); kan gentages")
+
+    params = commands.add_parser("params", help="vis hvert tal i en parameterfil med enhed, prisår og kilde")
+    params.add_argument("params", type=Path, help="parameterfilen (YAML), fx params/default.yaml")
+    params.add_argument("--scenario", help="et scenaries tal i stedet for basisscenariets")
+    params.add_argument("--csv", action="store_true", help="som CSV (komma, punktum som decimaltegn)")
 
     approve = commands.add_parser("approve", help="godkend en kørsel internt, signeret med din SSH-nøgle")
     approve.add_argument("run", type=Path, help="kørselsmappen, fx reports/20261125-184512-default")
@@ -56,7 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "validate":
             return _validate(args.params)
         if args.command == "run":
-            return _run(args.params, args.out, args.run_id)
+            return _run(args.params, args.out, args.run_id, args.overrides, args.only)
+        if args.command == "params":
+            return _params(args.params, args.scenario, args.csv)
         if args.command == "approve":
             return _approve(args.run, args.identity, args.key, args.role, args.note)
         if args.command == "release":
@@ -89,11 +100,30 @@ def _validate(params: Path) -> int:
     return 0
 
 
-def _run(params: Path, out: Path, run_id: str | None) -> int:
+def _run(params: Path, out: Path, run_id: str | None, overrides: list[str], only: list[str]) -> int:
     from kpro_econ.run.runner import run_workbook
 
-    run_dir = run_workbook(params, out_dir=out, run_id=run_id)
+    run_dir = run_workbook(params, out_dir=out, run_id=run_id, overrides=overrides, only=only)
     print(f"Rapporterne er klar: {run_dir / 'index.html'}")
+    return 0
+
+
+def _params(params: Path, scenario: str | None, as_csv: bool) -> int:
+    from kpro_econ.inputs.overrides import ParamsReader
+    from kpro_econ.inputs.yaml_params import load_params
+    from kpro_econ.params.codes import BASE_SCENARIO
+    from kpro_econ.report.params_listing import params_listing, params_text
+
+    scenarios = load_params(params, ParamsReader())[0]
+    name = scenario or BASE_SCENARIO
+    if name not in scenarios:
+        choices = ", ".join(scenarios)
+        raise ParamsError([Problem(f"--scenario {name}", "-", f"no such scenario (choose from {choices})")])
+    listing = params_listing(scenarios[name])
+    if as_csv:
+        sys.stdout.write(listing.to_csv(index=False, lineterminator="\n"))
+    else:
+        print(params_text(listing))
     return 0
 
 

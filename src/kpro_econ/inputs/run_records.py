@@ -94,6 +94,10 @@ class Manifest(_Record):
     seed: int | None = None
     started: str | None = None
     compared_to: str | None = None
+    overrides: list[str] = Field(default_factory=list)
+    """`run --set PATH=VALUE` the run applied to the params' base (issue 11)."""
+    extends: list[str] = Field(default_factory=list)
+    """The params file's `extends:` chain: each parent file (its hash is among `inputs`)."""
     status: ManifestStatus | None = None
     error: RunErrorRecord | None = None
     errors: list[RunErrorRecord] = Field(default_factory=list)
@@ -301,6 +305,11 @@ class Table(StrEnum):
     KPI_COST_PER_USE = "kpi_cost_per_use"
     BUDGET_FOLLOWUP = "budget_followup"
     INVOICE_RECONCILIATION = "invoice_reconciliation"
+    # issue 11: the steering group's questions
+    WAVE_ROUTE_COMPARISON = "wave_route_comparison"
+    WAVE_ROUTE_DECISION = "wave_route_decision"
+    SPOC_OPTION = "spoc_option"
+    SPOC_ENDING = "spoc_ending"
 
 
 def _read_model(path: Path, model: type[M]) -> M:

@@ -79,6 +79,8 @@ COMMANDS: dict[str, CommandText] = {
         examples=(
             "kpro-econ run params/default.yaml",
             "kpro-econ run params/default.yaml --out rapporter --run-id budget-2027",
+            "kpro-econ run params/default.yaml --set discount_rate=0.04 --set fte.annual_cost.value=720000",
+            "kpro-econ run params/default.yaml --only cost_model",
         ),
         exit_codes={
             0: "rapporterne er klar; stien til index.html skrives",
@@ -86,6 +88,15 @@ COMMANDS: dict[str, CommandText] = {
                "     stien til den kørte notesbog skrives",
             2: "ugyldigt input; intet skrevet",
         },
+    ),
+    "params": CommandText(
+        description=(
+            "Viser hvert tal i parameterfilen med sti, værdi, enhed, prisår og kilde: listen over det,\n"
+            "der kan ændres med run --set STI=VÆRDI."
+        ),
+        examples=("kpro-econ params params/default.yaml",
+                  "kpro-econ params params/default.yaml --scenario \"Supportpris i top\" --csv"),
+        exit_codes={0: "listen er skrevet", 2: "ugyldige parametre; hvert problem er skrevet på sin linje"},
     ),
     "approve": CommandText(
         description=(

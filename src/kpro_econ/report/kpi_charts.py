@@ -1,6 +1,7 @@
 """The KPI report's charts: operations, adoption and roadmap, with Danish labels and number formats.
 
-Each function takes a frame from `kpi.py` and returns a matplotlib Figure; no global pyplot state.
+Each function takes a frame from `kpi.py` and returns a matplotlib Figure; no global pyplot state
+(the theme is set once, when `charts` is imported).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from matplotlib.ticker import MaxNLocator
 
 from kpro_econ.kpi.measures import STATUSES
 from kpro_econ.params.codes import ChangeRequestStatus
-from kpro_econ.report.charts import PALETTE, ChartFigure, danish_ticks, new_figure
+from kpro_econ.report.charts import DPI, PALETTE, ChartFigure, danish_ticks, new_figure
 from kpro_econ.report.formatting import LOCALE, number, percent
 from kpro_econ.report.labels import CHANGE_REQUEST_STATUS_LABELS, CHANNEL_LABELS, SEVERITY_LABELS, STAGE_LABELS
 
@@ -144,8 +145,7 @@ def live_against_plan_chart(live: pd.DataFrame) -> Figure:
 
 def adoption_chart(by_month: pd.DataFrame) -> Figure:
     """Active citizens and staff with access in the whole country, month by month."""
-    sns.set_theme(style="whitegrid", context="notebook")
-    fig = ChartFigure(figsize=(8.0, 4.8), dpi=110, layout="constrained")
+    fig = ChartFigure(figsize=(8.0, 4.8), dpi=DPI, layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True)
     colours = sns.color_palette(PALETTE, 2)
     top.plot(by_month["month"], by_month["active_citizens"], color=colours[0], marker="o", markersize=3)

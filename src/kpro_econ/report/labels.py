@@ -10,7 +10,16 @@ import pandas as pd
 
 from kpro_econ.kpi.measures import BILATERAL, STAGES, WAVE5
 from kpro_econ.model.budget import FollowupFlag, ReconciliationStatus
-from kpro_econ.params.codes import ChangeRequestStatus, CostKind, CostLineCode, Headline, RiskStatus, RunState
+from kpro_econ.params.codes import (
+    ChangeRequestStatus,
+    CostKind,
+    CostLineCode,
+    Headline,
+    KpiTrigger,
+    RiskStatus,
+    RunState,
+    WaveRoute,
+)
 
 COST_LINE_LABELS: dict[CostLineCode, str] = {
     CostLineCode.FUT_FEE: "Tilslutningsafgift til FUT",
@@ -23,6 +32,8 @@ COST_LINE_LABELS: dict[CostLineCode, str] = {
     CostLineCode.ADMINISTRATION: "Systemforvaltning",
     CostLineCode.RISK_POOL: "Risikopulje",
     CostLineCode.MITIGATION: "Risikoreducerende tiltag",
+    CostLineCode.OCCURRED_RISKS: "Indtrufne risici",
+    CostLineCode.WAVE_ROUTE: "Bølge 5 eller bilateralt",
 }
 
 COST_KIND_LABELS: dict[CostKind, str] = {CostKind.RUNNING: "Drift", CostKind.ONE_OFF: "Engangs"}
@@ -141,3 +152,13 @@ PACK_STATUS_TEXTS: dict[RunState, str] = {
     RunState.CHANGED: "Ændret efter godkendelse – må ikke bruges",
     RunState.FAILED: "Kørslen fejlede",
 }
+
+
+# --- issue 11: the steering group's questions in the model -----------------------------------
+
+
+KPI_TRIGGER_LABELS: dict[KpiTrigger, str] = {
+    KpiTrigger.WAVE5: "Bølge 4 ikke klar ≥ tærsklen for bølge 5",
+}
+
+WAVE_ROUTE_LABELS: dict[WaveRoute, str] = {WaveRoute.WAVE5: "Bølge 5", WaveRoute.BILATERAL: "Bilateralt"}

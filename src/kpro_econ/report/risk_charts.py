@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from kpro_econ.params.models import Band
-from kpro_econ.report.charts import ChartFigure, danish_ticks, new_figure
+from kpro_econ.report.charts import DPI, ChartFigure, danish_ticks, new_figure
 from kpro_econ.report.formatting import kr, mio_kr, number
 from kpro_econ.risk.assessment import band_of
 from kpro_econ.risk.montecarlo import SimulationResult, percentile_name
@@ -67,7 +67,7 @@ def heat_maps(register: pd.DataFrame, bands: Sequence[Band]) -> Figure:
     of its score and holding the ids of the risks in it."""
     colours = band_colours(bands)
     open_risks = register[register["status"] == "open"]
-    fig = ChartFigure(figsize=(10.0, 5.6), dpi=110, layout="constrained")
+    fig = ChartFigure(figsize=(10.0, 5.6), dpi=DPI, layout="constrained")
     axes = fig.subplots(1, 2)
     for ax, stage, title in zip(axes, ("inherent", "residual"), ("Før tiltag", "Efter tiltag"), strict=True):
         _heat_map(ax, open_risks, stage, bands, colours)
@@ -221,7 +221,7 @@ def tornado(sensitivity: pd.DataFrame, centre: float, n: int = 15) -> Figure:
 def residual_heat_map(register: pd.DataFrame, bands: Sequence[Band]) -> Figure:
     """The residual 5×5 heat map alone, small enough for the one-page steering summary."""
     colours = band_colours(bands)
-    fig = ChartFigure(figsize=(4.6, 3.5), dpi=110, layout="constrained")
+    fig = ChartFigure(figsize=(4.6, 3.5), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     _heat_map(ax, register[register["status"] == "open"], "residual", bands, colours)
     ax.set_title("Åbne risici efter tiltag", fontsize="medium")

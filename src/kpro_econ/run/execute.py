@@ -6,13 +6,16 @@ workbook) is not imported here, so that each worker starts without it.
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, cast
 
-from kpro_econ.run.kernels import OwnPythonKernelManager, discard_kernel, kernel_for
+from kpro_econ.run.kernels import OwnPythonKernelManager, discard_kernel, kernel_for, start_worker_kernel
 from kpro_econ.run.render import (
     DRAFT_STATUS,
     ReportHeader,
@@ -43,6 +46,8 @@ class NotebookJob:
     status: str = DRAFT_STATUS
     period: str = ""
     reports: tuple[ReportLink, ...] = ()
+    overrides: tuple[str, ...] = ()
+    """`run --set PATH=VALUE` of the run, for a notebook that reads the params itself."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,33 @@ class NotebookResult:
     seconds: float
     html: str | None
     failure: NotebookFailure | None
+
+
+def start_worker(notebooks: Path) -> None:
+    """A worker process's start: its kernel in the notebooks' folder, while Papermill and nbconvert
+    are imported beside it (the kernel's start is mostly waiting for it to import the package)."""
+    _without_iri_grammar()
+    importing = threading.Thread(target=_import_execution_libraries, name="import papermill and nbconvert")
+    importing.start()
+    start_worker_kernel(notebooks)
+    importing.join()
+
+
+def _without_iri_grammar() -> None:
+    """Papermill and nbconvert import nbformat, whose validator imports jsonschema, which imports
+    `rfc3987_syntax` when it is installed (JupyterLab brings it) to check IRI formats; that module
+    builds a Lark grammar on import: about a second of CPU per process. No notebook schema has an
+    IRI format, so a worker marks the module missing (jsonschema then leaves that check out).
+    """
+    # A None entry in sys.modules makes `import` raise ImportError (the import system's documented way).
+    cast("dict[str, ModuleType | None]", sys.modules).setdefault("rfc3987_syntax", None)
+
+
+def _import_execution_libraries() -> None:
+    import nbconvert
+    import papermill
+
+    del nbconvert, papermill
 
 
 def worker_ready() -> None:
@@ -83,9 +115,11 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
         "previous_run": job.previous_run,
         "run_dir": job.run_dir,
         "computed_path": job.computed_path,
+        "overrides": list(job.overrides),
     }
     declared = papermill.inspect_notebook(str(job.source))
     try:
+        kernel = kernel_for(job.source.parent)
         executed = papermill.execute_notebook(
             str(job.source),
             str(job.executed),
@@ -96,8 +130,9 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
             cwd=str(job.source.parent),
             execution_timeout=job.cell_timeout,
             kernel_manager_class=OwnPythonKernelManager,
-            km=kernel_for(job.source.parent),
+            km=kernel,
         )
+        kernel.close_clients()  # Papermill leaves its client's channels open (see `close_clients`)
         html = render_report(executed, report_header(job, source_nb, title))
     except PapermillExecutionError as exc:
         discard_kernel()  # a failed notebook may leave its kernel in any state

@@ -85,6 +85,8 @@ class IndexPage:
     workbook: str
     csv_files: list[str] = field(default_factory=list)
     status: str = DRAFT_STATUS
+    overrides: list[str] = field(default_factory=list)
+    """`run --set PATH=VALUE`: the run differs from the params file in these values."""
 
     @property
     def status_script(self) -> str:

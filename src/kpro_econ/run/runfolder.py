@@ -7,6 +7,7 @@ This module also writes the data tables and the manifest that `approve` will che
 
 from __future__ import annotations
 
+import errno
 import getpass
 import hashlib
 import os
@@ -21,9 +22,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from filelock import BaseFileLock, FileLock, Timeout
+
 from kpro_econ.errors import KproError
 from kpro_econ.inputs import run_records
-from kpro_econ.inputs.run_records import MANIFEST, PACK_STATUS, Manifest, text_to_csv
+from kpro_econ.inputs.run_records import MANIFEST, PACK_STATUS, Manifest, NotebookRecord, text_to_csv
 from kpro_econ.params.codes import ManifestStatus
 from kpro_econ.run.fingerprint import code_fingerprint
 
@@ -63,11 +66,18 @@ _RUN_ID = re.compile(r"^\w[\w.-]*$")
 
 @dataclass(frozen=True)
 class RunFolder:
-    """A claimed run: `tmp` is where it is built, `final` where `publish` moves it."""
+    """A claimed run: `tmp` is where it is built, `final` where `publish` moves it.
+
+    `lock` is held from the claim until the folder is published or discarded: a temporary folder
+    whose lock nobody holds was left by a run that died, and may be removed (see `claim_run_folder`).
+    `cleaned` names the folders of such dead runs that this claim removed.
+    """
 
     run_id: str
     tmp: Path
     final: Path
+    lock: BaseFileLock | None = None
+    cleaned: tuple[str, ...] = ()
 
 
 def new_run_id(params_path: Path, started: datetime) -> str:
@@ -91,42 +101,116 @@ def ensure_free(out_dir: Path, run_id: str) -> None:
 
 
 def claim_run_folder(out_dir: Path, run_id: str, *, exact: bool = False) -> RunFolder:
-    """Reserve `run_id` (or `run_id-2`, `-3`, … when taken) by creating its temporary folder.
+    """Reserve `run_id` (or `run_id-2`, `-3`, … when taken) by locking its name and creating its temporary folder.
 
+    A name is claimed only under its lock (`OUT/.tmp-<id>.lock`, held until publish or discard), and
     `mkdir` is atomic, so of two runs that start in the same second exactly one gets each name. A
-    name is taken while either its temporary folder or its final folder exists, and `publish` swaps
-    one for the other in a single rename, so there is no moment when a taken name looks free.
+    name is taken while its final folder exists or a live run holds its lock; `publish` swaps the
+    temporary folder for the final one in a single rename, so there is no moment when a taken name
+    looks free. A temporary folder whose lock is free belongs to a run that died (killed, power
+    lost): it is removed, here for the name claimed and for every other one in `out_dir`.
     With `exact`, the name is the user's choice and is never changed: a clash is an error.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
+    cleaned = _remove_dead_runs(out_dir)
     for attempt in range(1, 1000):
         candidate = run_id if attempt == 1 else f"{run_id}-{attempt}"
-        tmp = out_dir / f"{TMP_PREFIX}{candidate}"
+        final, tmp = out_dir / candidate, out_dir / f"{TMP_PREFIX}{candidate}"
+        if final.exists():
+            if exact:
+                break
+            continue
+        lock = _try_lock(out_dir, candidate)
+        if lock is None:  # a live run is building this name
+            if exact:
+                raise KproError(
+                    f"{tmp}: en anden kørsel med --run-id {candidate} er i gang; vent til den er færdig, "
+                    "eller vælg et andet --run-id"
+                )
+            continue
+        if final.exists():  # published while we took the lock
+            _unlock(lock)
+            if exact:
+                break
+            continue
+        if tmp.exists():  # we hold its lock, so its run is dead
+            shutil.rmtree(tmp)
+            cleaned = (*cleaned, tmp.name)
         try:
             tmp.mkdir()
-        except FileExistsError:
-            if exact:
-                break
-            continue
-        final = out_dir / candidate
-        if final.exists():
-            tmp.rmdir()
-            if exact:
-                break
-            continue
-        return RunFolder(run_id=candidate, tmp=tmp, final=final)
+        except BaseException:
+            _unlock(lock)
+            raise
+        return RunFolder(run_id=candidate, tmp=tmp, final=final, lock=lock, cleaned=cleaned)
     raise KproError(f"{out_dir / run_id}: kørselsmappen findes allerede; vælg et andet --run-id")
 
 
 def publish(folder: RunFolder) -> Path:
     """Move the finished temporary folder to its final name in one atomic rename."""
     os.rename(folder.tmp, folder.final)
+    _unlock(folder.lock)
     return folder.final
 
 
 def discard(folder: RunFolder) -> None:
     """Remove an unfinished temporary folder (the run was interrupted before it could be published)."""
     shutil.rmtree(folder.tmp, ignore_errors=True)
+    _unlock(folder.lock)
+
+
+def not_writable(out_dir: Path, exc: OSError) -> KproError:
+    """The one line that says a run folder cannot be written under `out_dir`, and why, in Danish."""
+    reasons = {
+        errno.EROFS: "filsystemet er skrivebeskyttet",
+        errno.EACCES: "ingen skriveadgang",
+        errno.EPERM: "ingen skriveadgang",
+        errno.ENOSPC: "der er ikke mere plads på disken",
+        errno.ENOTDIR: "stien er ikke en mappe",
+        errno.EEXIST: "stien er ikke en mappe",
+    }
+    reason = reasons.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    where = exc.filename or out_dir
+    return KproError(f"{out_dir}: kan ikke skrive kørselsmappen her: {reason} ({where}); vælg en anden mappe med --out")
+
+
+def _lock_path(out_dir: Path, run_id: str) -> Path:
+    return out_dir / f"{TMP_PREFIX}{run_id}.lock"
+
+
+def _try_lock(out_dir: Path, run_id: str) -> BaseFileLock | None:
+    """The name's lock, held, or None if a live run holds it."""
+    lock = FileLock(_lock_path(out_dir, run_id))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return None
+    return lock
+
+
+def _unlock(lock: BaseFileLock | None) -> None:
+    """Release a name's lock and remove its file (its folder is gone: published, discarded or dead)."""
+    if lock is None:
+        return
+    lock.release()
+    Path(lock.lock_file).unlink(missing_ok=True)
+
+
+def _remove_dead_runs(out_dir: Path) -> tuple[str, ...]:
+    """Remove every temporary folder in `out_dir` whose lock no live run holds; return their names."""
+    removed: list[str] = []
+    for tmp in sorted(out_dir.glob(f"{TMP_PREFIX}*")):
+        if not tmp.is_dir():
+            continue
+        lock = _try_lock(out_dir, tmp.name.removeprefix(TMP_PREFIX))
+        if lock is None:
+            continue
+        try:
+            if tmp.is_dir():  # it may have been published or discarded meanwhile
+                shutil.rmtree(tmp)
+                removed.append(tmp.name)
+        finally:
+            _unlock(lock)
+    return tuple(removed)
 
 
 def plain_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -245,7 +329,7 @@ def new_manifest(
     run_id: str,
     params_path: Path,
     input_files: Iterable[Path],
-    notebooks: Mapping[str, Any],
+    notebooks: Mapping[str, NotebookRecord],
     seed: int,
     workbook_dir: Path,
     started: datetime,
@@ -257,7 +341,7 @@ def new_manifest(
         "run_id": run_id,
         "params": {"path": portable_path(params_path), "sha256": sha256_file(params_path)},
         "inputs": hash_inputs(input_files),
-        "notebooks": dict(notebooks),
+        "notebooks": {name: record.model_dump() for name, record in notebooks.items()},
         "versions": package_versions(),
         "git": git_state(workbook_dir),
         "code": code_fingerprint(workbook_dir),

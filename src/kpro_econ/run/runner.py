@@ -13,19 +13,25 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from kpro_econ.errors import KproError, NotebookRunError
-from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST, Manifest
-from kpro_econ.params.codes import RunState
+from kpro_econ.errors import KproError, NotebookRunError, ParamsError, Problem
+from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST, Manifest, NotebookRecord
+from kpro_econ.params.codes import ManifestStatus, RunState
 from kpro_econ.run import runfolder
-from kpro_econ.run.execute import NotebookFailure, NotebookJob, NotebookResult, execute_and_render, worker_ready
-from kpro_econ.run.kernels import start_worker_kernel
+from kpro_econ.run.execute import (
+    NotebookFailure,
+    NotebookJob,
+    NotebookResult,
+    execute_and_render,
+    start_worker,
+    worker_ready,
+)
 from kpro_econ.run.pack_status import write_pack_status
 from kpro_econ.run.render import DRAFT_STATUS, IndexPage, ReportLink, notebook_title, render_index
 
@@ -52,29 +58,41 @@ def run_workbook(
     notebooks_dir: Path | None = None,
     cell_timeout: int = 600,
     progress: Progress | None = None,
+    overrides: Sequence[str] = (),
+    only: Sequence[str] = (),
+    pack: Sequence[str] | None = None,
 ) -> Path:
-    """Execute every notebook with `params_path` and publish `out_dir/<run-id>/`; return that folder.
+    """Execute the pack's notebooks with `params_path` and publish `out_dir/<run-id>/`; return that folder.
 
+    `overrides` are `--set PATH=VALUE` (applied to the base before the scenarios), `only` the names of
+    the reports to make (`--only`), `pack` the notebooks that make up the pack: by default PACK in the
+    workbook's own `notebooks/`, every notebook in a `notebooks_dir` given.
     Raises ParamsError (nothing written) for invalid input, NotebookRunError when a notebook fails
     (the run folder then holds only a `manifest.json` with `status: failed`).
     """
     from kpro_econ.inputs.load import load_inputs
+    from kpro_econ.inputs.overrides import parse_overrides
 
     say = progress or _print_progress
     started = datetime.now(UTC)
     params_path = Path(params_path)
     out_dir = Path(out_dir)
-    inputs = load_inputs(params_path, reports_dir=out_dir)
-    notebooks = [
-        nb for nb in find_notebooks(notebooks_dir or default_notebooks_dir())
-        if _applies(nb, inputs.base.params, say)
-    ]
+    inputs = load_inputs(params_path, reports_dir=out_dir, overrides=parse_overrides(overrides))
+    if pack is None and notebooks_dir is None:
+        pack = PACK
+    found = find_notebooks(notebooks_dir or default_notebooks_dir(), pack, say)
+    notebooks = [nb for nb in _only(found, only, say) if _applies(nb, inputs.base.params, say)]
     if run_id is not None:
         runfolder.check_run_id(run_id)
         runfolder.ensure_free(out_dir, run_id)
-    folder = runfolder.claim_run_folder(
-        out_dir, run_id or runfolder.new_run_id(params_path, started), exact=run_id is not None
-    )
+    try:
+        folder = runfolder.claim_run_folder(
+            out_dir, run_id or runfolder.new_run_id(params_path, started), exact=run_id is not None
+        )
+    except OSError as exc:  # a read-only or full disk, a file where the folder should be
+        raise runfolder.not_writable(out_dir, exc) from None
+    for name in folder.cleaned:
+        say(f"Fjernede {out_dir / name}: en ufærdig kørselsmappe efter en kørsel, der blev afbrudt")
     try:
         return _build_and_publish(folder, inputs, notebooks, params_path, out_dir, cell_timeout, started, say)
     except BaseException:
@@ -89,14 +107,40 @@ def default_notebooks_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "notebooks"
 
 
-def find_notebooks(folder: Path) -> list[Path]:
-    """Every notebook in `folder`, in name order; each one becomes `<name>.html` in the run folder."""
+PACK: tuple[str, ...] | None = ("cost_model", "kpi_status", "risk_register", "steering_summary")
+"""The notebooks that make up the pack, by name: a JupyterLab copy beside them (`cost_model-Copy1.ipynb`,
+`Untitled.ipynb`) is neither run nor published."""
+
+
+def find_notebooks(folder: Path, pack: Sequence[str] | None = None, say: Progress | None = None) -> list[Path]:
+    """The notebooks in `folder` (those named in `pack`, when given), in name order; each one becomes
+    `<name>.html` in the run folder. A notebook not in the pack gets one warning line."""
     notebooks = sorted(Path(folder).glob("*.ipynb"))
+    if pack is not None:
+        strays = [nb.name for nb in notebooks if nb.stem not in pack]
+        if strays:
+            (say or _print_progress)(f"Advarsel: {', '.join(strays)} i {folder} er ikke en del af pakken og "
+                                     "køres ikke")
+        notebooks = [nb for nb in notebooks if nb.stem in pack]
     if not notebooks:
         raise KproError(f"{folder}: ingen notesbøger (*.ipynb) at køre")
     if any(nb.stem == "index" for nb in notebooks):
         raise KproError(f"{folder}: en notesbog må ikke hedde index.ipynb (navnet bruges af forsiden)")
     return notebooks
+
+
+def _only(notebooks: list[Path], only: Sequence[str], say: Progress) -> list[Path]:
+    """The reports `--only` names (every one without it); an unknown name is bad input."""
+    if not only:
+        return notebooks
+    names = [nb.stem for nb in notebooks]
+    unknown = [name for name in only if name not in names]
+    if unknown:
+        raise ParamsError([Problem(f"--only {name}", "-", f"no such report (choose from {', '.join(names)})")
+                           for name in unknown])
+    if "steering_summary" in only:
+        say("steering_summary læser kørslens egne tabeller; de beregnes og skrives som altid")
+    return [nb for nb in notebooks if nb.stem in only]
 
 
 def _build_and_publish(
@@ -110,7 +154,10 @@ def _build_and_publish(
     say: Progress,
 ) -> Path:
     build_dir = out_dir.resolve().parent / "build" / folder.run_id
-    build_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise runfolder.not_writable(out_dir, exc) from None
     summary = getattr(inputs.base.params, "summary", None)
     jobs = [
         NotebookJob(
@@ -123,6 +170,7 @@ def _build_and_publish(
             previous_run=str(inputs.previous_run.resolve()) if inputs.previous_run else "",
             period=(summary.period or "") if summary is not None else "",
             reports=pack_links(notebooks),
+            overrides=tuple(inputs.overrides),
         )
         for source in notebooks
     ]
@@ -153,7 +201,10 @@ def _build_and_publish(
         started=started,
     )
     compared_to = inputs.previous_run.name if inputs.previous_run is not None else None
-    manifest = manifest.model_copy(update={"compared_to": compared_to})
+    # the params file's extends chain: every parent, also hashed among the inputs
+    extends = [runfolder.portable_path(path) for path in inputs.files[1:] if path.suffix in {".yaml", ".yml"}]
+    manifest = manifest.model_copy(update={"compared_to": compared_to, "overrides": list(inputs.overrides),
+                                           "extends": extends})
     failures = [r.failure for r in results if r.failure is not None]
     if failures or isinstance(tables, BaseException):
         _publish_failure(folder, manifest, failures, tables, say, build_dir)
@@ -185,7 +236,7 @@ def _execute_in_parallel(
     declared = {job.source: declared_parameters(job.source) for job in jobs}
     waiting = [job for job in jobs if declared[job.source] & {"computed_path", "run_dir"}]
     with (
-        ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker_kernel,
+        ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
                             initargs=(jobs[0].source.parent,)) as pool,
         ThreadPoolExecutor(max_workers=1) as tables_thread,
     ):
@@ -289,16 +340,16 @@ def _print_progress(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _notebook_records(notebooks: list[Path], results: list[NotebookResult]) -> dict[str, Any]:
+def _notebook_records(notebooks: list[Path], results: list[NotebookResult]) -> dict[str, NotebookRecord]:
     by_name = {r.name: r for r in results}
     return {
-        nb.stem: {
-            "source": runfolder.portable_path(nb),
-            "sha256": runfolder.sha256_file(nb),
-            "title": by_name[nb.stem].title,
-            "seconds": round(by_name[nb.stem].seconds, 2),
-            "status": "ok" if by_name[nb.stem].failure is None else "failed",
-        }
+        nb.stem: NotebookRecord(
+            source=runfolder.portable_path(nb),
+            sha256=runfolder.sha256_file(nb),
+            title=by_name[nb.stem].title,
+            seconds=round(by_name[nb.stem].seconds, 2),
+            status=ManifestStatus.OK if by_name[nb.stem].failure is None else ManifestStatus.FAILED,
+        )
         for nb in notebooks
     }
 
@@ -354,4 +405,5 @@ def _index_page(
         reports=[ReportLink(r.title, f"{r.name}.html") for r in results],
         workbook=f"{DATA_DIR}/{runfolder.WORKBOOK_XLSX}",
         csv_files=[path for path in data if path.endswith(".csv")],
+        overrides=list(inputs.overrides),
     )
