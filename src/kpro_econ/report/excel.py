@@ -424,7 +424,9 @@ def _about_sheet(sheet: Worksheet, about: RunAbout, sheets: Mapping[str, str]) -
         ("Kørt", str(started)),
         ("Parameterfil", about.params_file),
         ("SHA-256 af parameterfilen", about.params_sha256),
-        ("Status", about.status),
+        # The workbook is approved as it is, so it cannot follow the run's state after approval.
+        ("Status", f"{about.status} (da tabellerne blev lavet; kørslens aktuelle tilstand står på forsiden "
+                   "index.html og vises af kpro-econ status)"),
         ("Tal", "Beløb i kroner i faste priser; CSV-filerne ved siden af har de samme tal med punktum som "
                 "decimaltegn og koder i stedet for danske betegnelser."),
     ]
