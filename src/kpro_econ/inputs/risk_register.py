@@ -16,6 +16,7 @@ import pandas as pd
 
 from kpro_econ.inputs.rows import Column, Register, Rows, check_items, check_table
 from kpro_econ.params.codes import RiskStatus
+from kpro_econ.risk.assessment import REGISTER_TABLE_COLUMNS
 from kpro_econ.risk.columns import RISK_COLUMNS
 
 CATEGORIES = ("drift", "økonomi", "leverance", "implementering", "support", "kontrakt", "organisation", "sikkerhed",
@@ -23,11 +24,8 @@ CATEGORIES = ("drift", "økonomi", "leverance", "implementering", "support", "ko
 STATUSES = tuple(status.value for status in RiskStatus)
 SCORE = "must be a whole number from 1 to 5"
 
-# Columns the output table adds (risk/assessment.py): a previous run's table is accepted as a register again.
-DERIVED_COLUMNS = frozenset({
-    "score_inherent", "score_residual", "band_inherent", "band_residual", "probability_resolved",
-    "cost_mean", "expected_value_dkk", "in_pool", "trend",
-})
+# The columns the run's output table adds (risk/assessment.py): an earlier run's table is accepted as a register again.
+DERIVED_COLUMNS = frozenset(REGISTER_TABLE_COLUMNS) - frozenset(RISK_COLUMNS)
 
 
 def _score(name: str) -> Column:
