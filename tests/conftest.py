@@ -1,7 +1,9 @@
 """Shared runs: each is slow (kernels start, notebooks execute), so each is made once per session.
 
-- `default_run`: `kpro-econ run params/default.yaml` through the real command line on the real
-  notebooks; the end-to-end and browser tests read it.
+- `project_runs`: a project folder of its own (copies of params/ and data/) in which two
+  `kpro-econ run params/default.yaml` start at the same moment, through the installed script on the
+  real notebooks. The approval tests work on copies of it; `default_run` is the first of the two,
+  which the end-to-end and browser tests read. The default pack is run nowhere else at session scope.
 - `fixture_run`: `run_workbook` on the tiny fixture notebook, with stand-in inputs and tables, so the
   runner's own machinery is tested whatever state the model and its notebooks are in. It also puts a
   decoy `python3` kernelspec first on the Jupyter path, to prove the runner ignores kernelspecs.
@@ -51,9 +53,12 @@ class CliRun:
     returncode: int
     stdout: str
     stderr: str
+    run_id: str | None = None  # which run folder in out_dir is this run's, when there are more
 
     @property
     def run_dir(self) -> Path:
+        if self.run_id is not None:
+            return self.out_dir / self.run_id
         folders = [p for p in self.out_dir.iterdir() if p.is_dir() and not p.name.startswith(".")]
         assert len(folders) == 1, f"expected one run folder in {self.out_dir}, found {folders}\n{self.stderr}"
         return folders[0]
@@ -96,11 +101,47 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+@dataclass(frozen=True)
+class ProjectRuns:
+    """A project folder (params/, data/) and the two runs started together in it, in start order."""
+
+    root: Path
+    runs: tuple[CliRun, CliRun]
+
+
 @pytest.fixture(scope="session")
-def default_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
-    out_dir = tmp_path_factory.mktemp("default-run") / "reports"
-    done = run_cli("run", str(DEFAULT_PARAMS), "--out", str(out_dir))
-    return CliRun(out_dir, done.returncode, done.stdout, done.stderr)
+def project_runs(tmp_path_factory: pytest.TempPathFactory) -> ProjectRuns:
+    """Two runs of the default params started at the same moment, in a project of their own (so they
+    neither read nor write the repository's reports/), each through the installed `kpro-econ` script."""
+    root = tmp_path_factory.mktemp("project")
+    for folder in ("params", "data"):
+        shutil.copytree(REPO / folder, root / folder)
+    out_dir = root / "reports"
+    started = [
+        subprocess.Popen([*kpro_econ_command(), "run", DEFAULT_PARAMS.as_posix(), "--out", str(out_dir)], cwd=root,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    done = []
+    for process in started:
+        stdout, stderr = process.communicate(timeout=CLI_TIMEOUT_S)
+        done.append((process.returncode, stdout, stderr))
+    names = sorted(p.name for p in out_dir.iterdir() if p.is_dir() and not p.name.startswith(".")) if (
+        out_dir.is_dir()) else []
+    runs = [
+        # each run printed where its index.html is: that names its folder
+        CliRun(out_dir, code, stdout, stderr, next((n for n in names if str(out_dir / n / "index.html") in stdout),
+                                                    None))
+        for code, stdout, stderr in done
+    ]
+    first, second = sorted(runs, key=lambda run: run.run_id or "")
+    return ProjectRuns(root, (first, second))
+
+
+@pytest.fixture(scope="session")
+def default_run(project_runs: ProjectRuns) -> CliRun:
+    """`kpro-econ run params/default.yaml` on the real notebooks: the first of the project's two runs."""
+    return project_runs.runs[0]
 
 
 @pytest.fixture(scope="session")

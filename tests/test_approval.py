@@ -1,7 +1,8 @@
 """Approval and release through the real command line, on real runs in a project of their own.
 
-Two runs of the same params are started at the same moment (that is one of the things tested);
-every other test works on a copy of that project, so tampering never touches the repository.
+Two runs of the same params are started at the same moment (that is one of the things tested; the
+session's `project_runs`); every other test works on a copy of that project, so tampering never
+touches the repository or the runs the other tests read.
 """
 
 from __future__ import annotations
@@ -9,31 +10,21 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REPO, kpro_econ_command, run_cli
+from conftest import ProjectRuns, run_cli
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project folder (params, data) with two runs of the same params started together."""
-    root = tmp_path_factory.mktemp("project")
-    for folder in ("params", "data"):
-        shutil.copytree(REPO / folder, root / folder)
-    started = [
-        subprocess.Popen([*kpro_econ_command(), "run", "params/default.yaml"], cwd=root,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(2)
-    ]
-    for process in started:
-        _, stderr = process.communicate(timeout=1200)
-        assert process.returncode == 0, stderr
-    return root
+def project(project_runs: ProjectRuns) -> Path:
+    """A project folder (params, data) with two runs of the same params started together (conftest)."""
+    for run in project_runs.runs:
+        assert run.returncode == 0, run.stderr
+    return project_runs.root
 
 
 def runs(project: Path) -> list[Path]:
