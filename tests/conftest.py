@@ -1,9 +1,7 @@
 """Shared runs: each is slow (kernels start, notebooks execute), so each is made once per session.
 
-- `project_runs`: a project folder of its own (copies of params/ and data/) in which two
-  `kpro-econ run params/default.yaml` start at the same moment, through the installed script on the
-  real notebooks. The approval tests work on copies of it; `default_run` is the first of the two,
-  which the end-to-end and browser tests read. The default pack is run nowhere else at session scope.
+- `default_run`: `kpro-econ run params/default.yaml` through the real command line on the real
+  notebooks; the end-to-end and browser tests read it.
 - `fixture_run`: `run_workbook` on the tiny fixture notebook, with stand-in inputs and tables, so the
   runner's own machinery is tested whatever state the model and its notebooks are in. It also puts a
   decoy `python3` kernelspec first on the Jupyter path, to prove the runner ignores kernelspecs.
@@ -53,12 +51,9 @@ class CliRun:
     returncode: int
     stdout: str
     stderr: str
-    run_id: str | None = None  # which run folder in out_dir is this run's, when there are more
 
     @property
     def run_dir(self) -> Path:
-        if self.run_id is not None:
-            return self.out_dir / self.run_id
         folders = [p for p in self.out_dir.iterdir() if p.is_dir() and not p.name.startswith(".")]
         assert len(folders) == 1, f"expected one run folder in {self.out_dir}, found {folders}\n{self.stderr}"
         return folders[0]
@@ -101,47 +96,11 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@dataclass(frozen=True)
-class ProjectRuns:
-    """A project folder (params/, data/) and the two runs started together in it, in start order."""
-
-    root: Path
-    runs: tuple[CliRun, CliRun]
-
-
 @pytest.fixture(scope="session")
-def project_runs(tmp_path_factory: pytest.TempPathFactory) -> ProjectRuns:
-    """Two runs of the default params started at the same moment, in a project of their own (so they
-    neither read nor write the repository's reports/), each through the installed `kpro-econ` script."""
-    root = tmp_path_factory.mktemp("project")
-    for folder in ("params", "data"):
-        shutil.copytree(REPO / folder, root / folder)
-    out_dir = root / "reports"
-    started = [
-        subprocess.Popen([*kpro_econ_command(), "run", DEFAULT_PARAMS.as_posix(), "--out", str(out_dir)], cwd=root,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(2)
-    ]
-    done = []
-    for process in started:
-        stdout, stderr = process.communicate(timeout=CLI_TIMEOUT_S)
-        done.append((process.returncode, stdout, stderr))
-    names = sorted(p.name for p in out_dir.iterdir() if p.is_dir() and not p.name.startswith(".")) if (
-        out_dir.is_dir()) else []
-    runs = [
-        # each run printed where its index.html is: that names its folder
-        CliRun(out_dir, code, stdout, stderr, next((n for n in names if str(out_dir / n / "index.html") in stdout),
-                                                    None))
-        for code, stdout, stderr in done
-    ]
-    first, second = sorted(runs, key=lambda run: run.run_id or "")
-    return ProjectRuns(root, (first, second))
-
-
-@pytest.fixture(scope="session")
-def default_run(project_runs: ProjectRuns) -> CliRun:
-    """`kpro-econ run params/default.yaml` on the real notebooks: the first of the project's two runs."""
-    return project_runs.runs[0]
+def default_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
+    out_dir = tmp_path_factory.mktemp("default-run") / "reports"
+    done = run_cli("run", str(DEFAULT_PARAMS), "--out", str(out_dir))
+    return CliRun(out_dir, done.returncode, done.stdout, done.stderr)
 
 
 @pytest.fixture(scope="session")
@@ -151,7 +110,7 @@ def default_run_dir(default_run: CliRun) -> Path:
 
 
 def fixture_tables() -> dict[str, pd.DataFrame]:
-    """Stand-in for `compute_tables`: Danish text, decimals, an index worth keeping, a long name."""
+    """Stand-in for the workbook's tables: Danish text, decimals, an index worth keeping, a long name."""
     return {
         "cost_by_year": pd.DataFrame(
             {"år": [2025, 2026], "udgift_kr": [1234.5, 0.1 + 0.2], "art": ["drift", "æø"]}
@@ -163,11 +122,12 @@ def fixture_tables() -> dict[str, pd.DataFrame]:
     }
 
 
-def fake_inputs(params_path: Path, previous_run: str = "auto", reports_dir: Path | None = None) -> Any:
+def fake_inputs(params_path: Path, previous_run: str = "auto", reports_dir: Path | None = None,
+                overrides: Any = ()) -> Any:
     """Stand-in for `load_inputs`: only what the runner reads from a WorkbookInputs."""
     params = SimpleNamespace(title=FIXTURE_TITLE, monte_carlo=SimpleNamespace(seed=FIXTURE_SEED))
     return SimpleNamespace(params_path=params_path, files=[params_path], base=SimpleNamespace(params=params),
-                           previous_run=None)
+                           previous_run=None, overrides=[str(o) for o in overrides])
 
 
 def use_fixture_stand_ins(monkeypatch: pytest.MonkeyPatch, notebooks: Path) -> None:
@@ -177,8 +137,9 @@ def use_fixture_stand_ins(monkeypatch: pytest.MonkeyPatch, notebooks: Path) -> N
 
     # The runner imports these two where it calls them, so patching their home modules is enough.
     monkeypatch.setattr(inputs, "load_inputs", fake_inputs)
-    monkeypatch.setattr(workbook, "compute_tables", lambda inputs: fixture_tables())
+    monkeypatch.setattr(workbook.Workbook, "tables", lambda self: fixture_tables())
     monkeypatch.setattr(runner, "default_notebooks_dir", lambda: notebooks)
+    monkeypatch.setattr(runner, "PACK", None)  # the stand-in notebooks are a pack of their own
 
 
 def notebooks_folder(target: Path, *names: str) -> Path:
@@ -223,3 +184,82 @@ def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureRun
 def files_in(folder: Path) -> set[str]:
     """Every file under `folder`, as POSIX paths relative to it."""
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+# --- Approval and release (issue 9) ---
+
+# Throw-away approvers: anna and bent are in the project's allowed signers and roles, carl is not.
+APPROVERS = {
+    "anna": ("anna@rn.dk", "Anna", "afdelingsleder"),
+    "bent": ("bent@rn.dk", "Bent", "controller"),
+    "carl": ("carl@rn.dk", "Carl", "praktikant"),
+}
+
+
+def make_key(folder: Path, name: str) -> Path:
+    """A new ed25519 key pair without passphrase, `folder/name` and `folder/name.pub`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    key = folder / name
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True,
+                   capture_output=True)
+    return key
+
+
+def allowed_signers_line(identity: str, key: Path) -> str:
+    public = key.with_name(f"{key.name}.pub").read_text(encoding="utf-8").strip()
+    return f'{identity} namespaces="kpro-econ-approval" {public}\n'
+
+
+@dataclass(frozen=True)
+class ApprovalProject:
+    """A project folder (params, data, keys) whose allowed signers are anna and bent, with two runs."""
+
+    root: Path
+    keys: dict[str, Path]
+
+    def runs(self) -> list[Path]:
+        return sorted(p for p in (self.root / "reports").iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def setup_approvers(root: Path) -> dict[str, Path]:
+    """Keys for every approver in `root/keys`; anna and bent in `params/approvers` and in the roles."""
+    keys = {name: make_key(root / "keys", name) for name in APPROVERS}
+    (root / "params" / "approvers").write_text(
+        "".join(allowed_signers_line(APPROVERS[n][0], keys[n]) for n in ("anna", "bent")), encoding="utf-8")
+    params = root / "params" / "default.yaml"
+    roles = ", ".join(f"{identity}: {{name: {name}, role: {role}}}"
+                      for identity, name, role in (APPROVERS["anna"], APPROVERS["bent"]))
+    text = params.read_text(encoding="utf-8")
+    assert text.count("  roles: {}") == 1
+    params.write_text(text.replace("  roles: {}", f"  roles: {{{roles}}}"), encoding="utf-8")
+    return keys
+
+
+@pytest.fixture(scope="session")
+def approval_project(tmp_path_factory: pytest.TempPathFactory) -> ApprovalProject:
+    """Two runs of the same params, started at the same moment, in a project of their own."""
+    root = tmp_path_factory.mktemp("approval-project")
+    for folder in ("params", "data"):
+        shutil.copytree(REPO / folder, root / folder)
+    keys = setup_approvers(root)
+    started = [
+        subprocess.Popen([*kpro_econ_command(), "run", "params/default.yaml"], cwd=root,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    for process in started:
+        _, stderr = process.communicate(timeout=CLI_TIMEOUT_S)
+        assert process.returncode == 0, stderr
+    return ApprovalProject(root, keys)
+
+
+def copy_project(project: ApprovalProject, target: Path) -> ApprovalProject:
+    shutil.copytree(project.root, target)
+    return ApprovalProject(target, {name: target / "keys" / name for name in project.keys})
+
+
+def approve_cli(project: ApprovalProject, run: Path, who: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`kpro-econ approve RUN --key keys/WHO --as IDENTITY` in the project folder."""
+    identity = APPROVERS[who][0]
+    return run_cli("approve", str(run.relative_to(project.root)), "--key", str(project.keys[who]), "--as",
+                   identity, *extra, cwd=project.root)

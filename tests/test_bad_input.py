@@ -90,13 +90,14 @@ def duplicate_change_request_id(root: Path) -> Expect:
 
 def unknown_status(root: Path) -> Expect:
     line = replace_once(root / CR, ",in_progress,", ",igang,")
-    return Expect(CR, "status", "Input should be 'proposed', 'approved'", line)
+    return Expect(CR, "status", "must be one of proposed, approved, in_progress, delivered, rejected (got 'igang')",
+                  line)
 
 
 def unknown_priority(root: Path) -> Expect:
     line = replace_once(root / CR, "ÆØ-006,KAM: kopiering og versionering af spørgeskemaer,approved,middel,",
                         "ÆØ-006,KAM: kopiering og versionering af spørgeskemaer,approved,medium,")
-    return Expect(CR, "priority", "Input should be 'høj', 'middel' or 'lav' (got 'medium')", line)
+    return Expect(CR, "priority", "must be one of høj, middel, lav (got 'medium')", line)
 
 
 def municipality_missing(root: Path) -> Expect:

@@ -168,12 +168,12 @@ def name_does_not_match_code(root: Path) -> Expect:
 
 def wave_6(root: Path) -> Expect:
     line = _set(root / ADOPTION, AALBORG_MARCH, wave="6")
-    return Expect(ADOPTION, "wave", "less than or equal to 5", line)
+    return Expect(ADOPTION, "wave", "must be 5 or less", line)
 
 
 def negative_staff(root: Path) -> Expect:
     line = _set(root / ADOPTION, AALBORG_MARCH, staff_with_access="-3")
-    return Expect(ADOPTION, "staff_with_access", "greater than or equal to 0", line)
+    return Expect(ADOPTION, "staff_with_access", "must be 0 or more", line)
 
 
 def bad_planned_go_live(root: Path) -> Expect:

@@ -73,12 +73,12 @@ def likelihood_not_whole(root: Path) -> Expect:
 
 def probability_above_1(root: Path) -> Expect:
     line = _set(root, "R04", probability="1.5")
-    return Expect(RISKS, "probability", "less than or equal to 1 (got 1.5)", line)
+    return Expect(RISKS, "probability", "must be 1 or less (got 1.5)", line)
 
 
 def probability_negative(root: Path) -> Expect:
     line = _set(root, "R04", probability="-0.1")
-    return Expect(RISKS, "probability", "greater than or equal to 0 (got -0.1)", line)
+    return Expect(RISKS, "probability", "must be 0 or more (got -0.1)", line)
 
 
 def cost_low_above_mode(root: Path) -> Expect:
@@ -98,17 +98,17 @@ def non_numeric_cost(root: Path) -> Expect:
 
 def negative_mitigation_cost(root: Path) -> Expect:
     line = _set(root, "R10", mitigation_cost="-5000")
-    return Expect(RISKS, "mitigation_cost", "greater than or equal to 0 (got -5000)", line)
+    return Expect(RISKS, "mitigation_cost", "must be 0 or more (got -5000)", line)
 
 
 def unknown_status(root: Path) -> Expect:
     line = _set(root, "R06", status="åben")
-    return Expect(RISKS, "status", "Input should be 'open', 'closed' or 'occurred' (got 'åben')", line)
+    return Expect(RISKS, "status", "must be one of open, closed, occurred (got 'åben')", line)
 
 
 def unknown_category(root: Path) -> Expect:
     line = _set(root, "R06", category="teknik")
-    return Expect(RISKS, "category", "Input should be 'drift', 'økonomi'", line)
+    return Expect(RISKS, "category", "must be one of drift, økonomi, leverance", line)
 
 
 def duplicate_id(root: Path) -> Expect:

@@ -1,124 +1,200 @@
-"""The cost report's charts (`report/charts.py`), checked on the matplotlib Figure each returns: its bars
-(height, position, stacking), labels, titles and Danish tick formats, against figures worked out by hand."""
+"""Every chart of the reports, made from the default params: ticks that state their values in Danish,
+legends that cover no data, and an alt text from the chart's title."""
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-import pandas as pd
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
 import pytest
-from matplotlib.axes import Axes
+from conftest import DEFAULT_PARAMS, REPO
+from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MultipleLocator
 
-from kpro_econ.model.costs import CR_PIPELINE, FUT_FEE, SPOC_OPTION, SUPPORT
+from kpro_econ.inputs.load import load_inputs
+from kpro_econ.kpi.tables import compute_kpis
 from kpro_econ.report import charts
+from kpro_econ.report import kpi_charts as kc
+from kpro_econ.report import risk_charts as rc
+from kpro_econ.report.charts import DanishTicks, tick_decimals
+from kpro_econ.workbook import compute_risk, compute_scenarios
 
 
-def only_axes(fig: Figure) -> Axes:
-    [ax] = fig.axes
-    return ax
-
-
-def bars(ax: Axes) -> dict[str, list[tuple[float, float, float, float]]]:
-    """(x, y, width, height) of each bar, by the label of its series."""
-    return {
-        str(container.get_label()): [
-            (patch.get_x(), patch.get_y(), patch.get_width(), patch.get_height()) for patch in container.patches
-        ]
-        for container in ax.containers
+@pytest.fixture(scope="module")
+def figures() -> dict[str, Figure]:
+    inputs = load_inputs(REPO / DEFAULT_PARAMS, previous_run="")
+    base = compute_scenarios(inputs)[inputs.base.name]
+    params = inputs.base.params
+    risk = compute_risk(inputs.base)
+    assert risk is not None and params.kpi is not None
+    assert inputs.base.operations is not None and inputs.base.adoption is not None
+    bands = risk.settings.bands
+    kpis = compute_kpis(params.kpi, inputs.base.operations, inputs.base.adoption, inputs.base.change_requests,
+                        inputs.base.municipalities, base.costs)
+    made = {
+        "cost_bars": charts.cost_bars(base.costs),
+        "fut_fee_bars": charts.fut_fee_bars(base.fut_fee),
+        "allocation_by_region": charts.allocation_by_region(base.allocation, params.years[0]),
+        "availability": kc.availability_chart(kpis.availability),
+        "response_time": kc.response_time_chart(kpis.response_times),
+        "support_channel": kc.support_channel_chart(kpis.support_by_channel),
+        "support_category": kc.support_category_chart(kpis.support_by_category),
+        "errors": kc.errors_chart(kpis.errors),
+        "live_against_plan": kc.live_against_plan_chart(kpis.live_against_plan),
+        "adoption": kc.adoption_chart(kpis.adoption_by_month),
+        "per_1000": kc.per_1000_chart(kpis.active_citizens_per_1000),
+        "change_requests": kc.change_request_chart(kpis.change_request_counts),
+        "lead_time": kc.lead_time_chart(kpis.lead_time_trend),
+        "estimates": kc.estimates_chart(kpis.estimates_vs_actual),
+        "heat_maps": rc.heat_maps(risk.register, bands),
+        "top_risks": rc.top_risks(risk.register, bands),
+        "s_curve": rc.s_curve(risk.simulation),
+        "histogram": rc.histogram(risk.simulation),
+        "tornado": rc.tornado(risk.sensitivity, risk.simulation.expected_total),
+        "residual_heat_map": rc.residual_heat_map(risk.register, bands),
     }
+    for fig in made.values():
+        FigureCanvasAgg(fig).draw()
+    return made
 
 
-def tick_texts(ax: Axes, axis: str) -> list[str]:
-    ticks = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
-    return [tick.get_text() for tick in ticks]
-
-
-COSTS = pd.DataFrame(
-    [
-        (2025, FUT_FEE, "drift", 600_000.0),
-        (2026, FUT_FEE, "drift", 650_000.0),
-        (2025, SUPPORT, "drift", 420_000.0),
-        (2026, SUPPORT, "drift", 462_000.0),
-        (2025, SPOC_OPTION, "drift", 60_000.0),
-        (2026, SPOC_OPTION, "drift", 0.0),
-        (2025, CR_PIPELINE, "engangs", 0.0),  # nothing in any year: no bar, no legend entry
-        (2026, CR_PIPELINE, "engangs", 0.0),
-    ],
-    columns=["year", "line", "kind", "amount_dkk"],
-)
-
-
-def test_cost_bars_stack_each_years_lines_in_order() -> None:
-    ax = only_axes(charts.cost_bars(COSTS))
-
-    stacked = {line: [(y, height) for _, y, _, height in series] for line, series in bars(ax).items()}
-    assert list(stacked) == [FUT_FEE, SUPPORT, SPOC_OPTION]
-    assert stacked[FUT_FEE] == [(0.0, 600_000.0), (0.0, 650_000.0)]
-    assert stacked[SUPPORT] == [(600_000.0, 420_000.0), (650_000.0, 462_000.0)]
-    assert stacked[SPOC_OPTION] == [(1_020_000.0, 60_000.0), (1_112_000.0, 0.0)]  # on top of the two below
-
-
-def test_cost_bars_are_labelled_in_danish_with_millions_on_the_axis() -> None:
-    ax = only_axes(charts.cost_bars(COSTS))
-
-    assert ax.get_title() == "Udgifter pr. år fordelt på udgiftslinjer"
-    assert (ax.get_xlabel(), ax.get_ylabel()) == ("År", "Mio. kr.")
-    assert tick_texts(ax, "x") == ["2025", "2026"]
-    assert ax.yaxis.get_major_formatter()(1_260_000, 0) == "1,3"  # 1,26 mio. with one decimal, decimal comma
-    assert ax.yaxis.get_major_formatter()(12_000_000, 0) == "12,0"
-    legend = ax.get_legend()
-    assert legend is not None
-    assert [text.get_text() for text in legend.get_texts()] == [FUT_FEE, SUPPORT, SPOC_OPTION]
-
-
-def test_fut_fee_bars_show_both_solutions_under_each_key() -> None:
-    fut_fee = pd.DataFrame({
-        "label": ["Aftalt", "Efter borgere"],
-        "kommunal_pro_fee_by_key_dkk": [600_000.0, 450_000.0],
-        "telma_fee_by_key_dkk": [300_000.0, 750_000.0],
-    })
-
-    ax = only_axes(charts.fut_fee_bars(fut_fee))
-
-    legend = ax.get_legend()
-    assert legend is not None
-    assert [text.get_text() for text in legend.get_texts()] == ["Kommunal PRO", "Telma"]
-    # one series of bars per solution, in the legend's order; one bar per key, in the keys' order
-    widths = [[width for _, _, width, _ in series] for series in bars(ax).values()]
-    assert widths == [[600_000.0, 450_000.0], [300_000.0, 750_000.0]]
-    assert tick_texts(ax, "y") == ["Aftalt", "Efter borgere"]
-    assert ax.get_title() == "FUT-afgift: aftalt og ved fordeling efter volumen"
-    assert (ax.get_xlabel(), ax.get_ylabel()) == ("Mio. kr. pr. år", "")
-    assert ax.xaxis.get_major_formatter()(760_000, 0) == "0,8"
-
-
-def test_allocation_by_region_sums_the_years_municipalities_smallest_first() -> None:
-    allocation = pd.DataFrame(
-        [
-            (2025, "Region Nordjylland", 500.0),
-            (2025, "Region Nordjylland", 300.0),
-            (2025, "Region Hovedstaden", 1_200.0),
-            (2025, "Region Sjælland", 100.0),
-            (2026, "Region Sjælland", 9_000.0),  # another year
-        ],
-        columns=["year", "region", "amount_dkk"],
-    )
-
-    ax = only_axes(charts.allocation_by_region(allocation, 2025))
-
-    assert tick_texts(ax, "y") == ["Region Sjælland", "Region Nordjylland", "Region Hovedstaden"]
-    assert [patch.get_width() for patch in ax.patches] == [100.0, 800.0, 1_200.0]  # Nordjylland 500 + 300
-    assert ax.get_title() == "Kommunernes betaling 2025 samlet pr. region"
-    assert ax.get_xlabel() == "Mio. kr. i 2025"
-
-
-@pytest.mark.parametrize("draw", [
-    lambda: charts.cost_bars(COSTS),
-    lambda: charts.allocation_by_region(pd.DataFrame({"year": [2025], "region": ["R"], "amount_dkk": [1.0]}), 2025),
+@pytest.mark.parametrize(("values", "decimals"), [
+    ([0.0, 0.25, 0.5, 0.75, 1.0, 1.25], 2),
+    ([0.0, 0.5, 1.0, 1.5], 1),
+    ([0.0, 0.2, 0.4, 0.6000000000000001], 1),
+    ([0.0, 2.0, 4.0, 6.0], 0),
+    ([-500.0, 0.0, 500.0, 1000.0], 0),
+    ([99.75, 99.8, 99.85], 2),
 ])
-def test_charts_are_not_registered_with_pyplot(draw: object) -> None:
-    # A figure pyplot knows of stays in memory until closed and is shown again by the next plt.show().
-    before = plt.get_fignums()
-    assert callable(draw)
-    assert isinstance(draw(), Figure)
-    assert plt.get_fignums() == before
+def test_tick_decimals_are_those_the_values_need(values: list[float], decimals: int) -> None:
+    assert tick_decimals(values) == decimals
+
+
+def _danish_number(label: str) -> float:
+    """`1.234,5` or `99,75 %` or `−1` read back as a number (a percent label as its fraction)."""
+    text = label.replace("\u2212", "-").replace("\xa0", " ").strip()
+    fraction = text.endswith("%")
+    value = float(text.rstrip("%").strip().replace(".", "").replace(",", "."))
+    return value / 100 if fraction else value
+
+
+def _danish_axes(fig: Figure) -> list[tuple[str, Axis, DanishTicks]]:
+    found = []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if isinstance(formatter, DanishTicks):
+                found.append((ax.get_title(), axis, formatter))
+    return found
+
+
+def test_every_tick_label_states_its_value(figures: dict[str, Figure]) -> None:
+    checked = 0
+    for name, fig in figures.items():
+        for title, axis, formatter in _danish_axes(fig):
+            low, high = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks():
+                location, label = tick.get_loc(), tick.label1.get_text()
+                if not low <= location <= high or not label:
+                    continue
+                shown = _danish_number(label) * formatter.scale
+                assert shown == pytest.approx(location, rel=1e-9, abs=1e-9 * formatter.scale), (
+                    f"{name} ({title}): tick at {location} reads {label!r}")
+                checked += 1
+    assert checked > 100  # the money, count and percent axes of every report
+
+
+def _visible_labels(axis: Axis) -> list[str]:
+    low, high = sorted(axis.get_view_interval())
+    return [t.label1.get_text() for t in axis.get_major_ticks() if low <= t.get_loc() <= high and t.label1.get_text()]
+
+
+def test_a_quarter_step_gets_two_decimals_and_a_whole_step_none(figures: dict[str, Figure]) -> None:
+    fig = figures["allocation_by_region"]
+    axis = fig.axes[0].xaxis
+    axis.set_major_locator(MultipleLocator(250_000))  # steps of 0,25 mio. kr.
+    FigureCanvasAgg(fig).draw()
+    assert _visible_labels(axis)[:4] == ["0,00", "0,25", "0,50", "0,75"]
+    axis.set_major_locator(MultipleLocator(1_000_000))
+    FigureCanvasAgg(fig).draw()
+    assert _visible_labels(axis)[:3] == ["0", "1", "2"]
+
+
+def test_availability_percent_ticks_are_danish(figures: dict[str, Figure]) -> None:
+    labels = _visible_labels(figures["availability"].axes[0].yaxis)
+    assert labels and all(label.endswith(" %") and "." not in label for label in labels)
+
+
+def _data_boxes(fig: Figure) -> list[tuple[str, np.ndarray]]:
+    """Display-space boxes of the drawn data: bars and patches, and every point of lines and dots."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes: list[tuple[str, np.ndarray]] = []
+    for ax in fig.axes:
+        for patch in ax.patches:
+            box = patch.get_window_extent(renderer)
+            if box.width > 1 and box.height > 1:
+                boxes.append((f"bar {patch.get_label()}", box.get_points()))
+        for line in ax.lines:
+            points = line.get_transform().transform(line.get_xydata())
+            boxes.extend((f"line {line.get_label()}", np.array([p, p])) for p in points if np.isfinite(p).all())
+        for collection in ax.collections:
+            offsets = collection.get_offset_transform().transform(collection.get_offsets())
+            boxes.extend((f"dot {collection.get_label()}", np.array([p, p])) for p in offsets if np.isfinite(p).all())
+    return boxes
+
+
+def test_no_legend_covers_data(figures: dict[str, Figure]) -> None:
+    for name, fig in figures.items():
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend() is not None)]
+        for legend in legends:
+            (x0, y0), (x1, y1) = legend.get_window_extent(renderer).get_points()
+            for what, ((bx0, by0), (bx1, by1)) in _data_boxes(fig):
+                overlaps = bx0 < x1 and x0 < bx1 and by0 < y1 and y0 < by1
+                assert not overlaps, f"{name}: the legend covers {what}"
+
+
+def test_every_chart_tells_jupyter_its_title_as_alt_text(figures: dict[str, Figure]) -> None:
+    for name, fig in figures.items():
+        assert isinstance(fig, charts.ChartFigure), name
+        data, metadata = fig._repr_mimebundle_()
+        assert data == {}  # the image itself comes from the inline backend's PNG formatter
+        titles = [fig.get_suptitle()] if fig.get_suptitle() else [ax.get_title() for ax in fig.axes if ax.get_title()]
+        assert titles, name
+        assert metadata == {"image/png": {"alt": "Diagram: " + "; ".join(titles)}}, name
+    assert figures["cost_bars"].alt_text() == "Diagram: Udgifter pr. år fordelt på udgiftslinjer"  # type: ignore[attr-defined]
+
+
+def test_the_report_writes_the_alt_text_escaped(tmp_path: Path) -> None:
+    import nbformat
+
+    from kpro_econ.run.render import ReportHeader, render_report
+
+    png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    nb = nbformat.v4.new_notebook()
+    described = nbformat.v4.new_output("display_data", data={"image/png": png},
+                                       metadata={"image/png": {"alt": 'Diagram: "A" <b>&</b>'}})
+    bare = nbformat.v4.new_output("display_data", data={"image/png": png})
+    cell = nbformat.v4.new_code_cell("chart()", outputs=[described, bare])
+    nb.cells = [nbformat.v4.new_markdown_cell("# Titel"), cell]
+    html = render_report(nb, ReportHeader("Titel", "run", "p.yaml"))
+    images = _ImageAlts()
+    images.feed(html)
+    assert images.alts == ['Diagram: "A" <b>&</b>', "Diagram uden beskrivelse"]
+    assert images.bold == 0  # the text stayed an attribute value, no markup
+    assert "No description" not in html
+
+
+class _ImageAlts(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.alts: list[str | None] = []
+        self.bold = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.alts.append(dict(attrs).get("alt"))
+        self.bold += tag == "b"

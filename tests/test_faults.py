@@ -224,11 +224,12 @@ def test_status_lists_a_run_with_a_truncated_manifest_as_unreadable_and_the_othe
     assert cli.main(["status", str(reports / "20260101-000001-b")]) == 0
 
     out, err = capsys.readouterr()
-    unreadable = "ulæselig: manifest.json kan ikke læses (ufuldstændig eller beskadiget)"
-    assert out.splitlines() == [
+    states = [line for line in out.splitlines() if not line.startswith(" ")]
+    assert states == [
         "20260101-000000-a  udkast",
-        f"20260101-000001-b  {unreadable}",
+        "20260101-000001-b  ulæselig",
         "20260101-000002-c  udkast",
-        f"20260101-000001-b  {unreadable}",
+        "20260101-000001-b  ulæselig",
     ]
+    assert "manifest.json" in out.split("20260101-000001-b  ulæselig")[1]
     assert err == ""

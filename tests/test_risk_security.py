@@ -61,6 +61,7 @@ def hostile_params(folder: Path) -> Path:
     assert "../data/risk_register.csv" in text
     text = text.replace("../data/risk_register.csv", (folder / "risk_register.csv").as_posix())
     text = text.replace("../data/", (REPO / "data").as_posix() + "/")
+    text = text.replace("allowed_signers: approvers", f"allowed_signers: {(REPO / 'params' / 'approvers').as_posix()}")
     raw = yaml.safe_load(text)
     raw.pop("kpi")
     params = folder / "hostile.yaml"

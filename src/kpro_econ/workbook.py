@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
 
 import pandas as pd
 
 from kpro_econ.inputs.load import ScenarioInputs, WorkbookInputs
-from kpro_econ.kpi.tables import compute_kpis, kpi_tables
+from kpro_econ.inputs.run_records import Table
+from kpro_econ.kpi.tables import KpiResult, compute_kpis, kpi_tables
 from kpro_econ.model.allocation import allocate
 from kpro_econ.model.assumptions import assumptions
-from kpro_econ.model.costs import COST_COLUMNS, cost_by_year, net_present_value, total_by_year
+from kpro_econ.model.budget import budget_followup, invoice_reconciliation
+from kpro_econ.model.costs import cost_by_year, long_cost_table, net_present_value, total_by_year
+from kpro_econ.model.decisions import (
+    route_comparison,
+    spoc_ending_by_month,
+    spoc_with_and_without,
+    wave_route_decision,
+)
 from kpro_econ.model.fut_fee import fut_fee_comparison
-from kpro_econ.params.models import RiskSettings
+from kpro_econ.params.models import BudgetSettings, Params, RiskSettings
 from kpro_econ.risk.assessment import risk_cost_lines, risk_pool, risk_register_table, risk_settings
-from kpro_econ.risk.montecarlo import SimulationResult, montecarlo_summary, simulate
+from kpro_econ.risk.montecarlo import SimulationResult, montecarlo_summary, simulate, uncertain_inputs
 from kpro_econ.risk.sensitivity import sensitivity
 
 
@@ -48,11 +59,7 @@ def cost_with_risks(scenario: ScenarioInputs) -> pd.DataFrame:
     costs = cost_by_year(scenario.params, scenario.change_requests)
     if scenario.risks is None:
         return costs
-    risk_rows = pd.DataFrame(
-        [(year, line.line, line.kind, float(amount))
-         for line in risk_cost_lines(scenario.risks, scenario.params) for year, amount in line.amounts.items()],
-        columns=COST_COLUMNS,
-    )
+    risk_rows = long_cost_table(risk_cost_lines(scenario.risks, scenario.params))
     return pd.concat([costs, risk_rows], ignore_index=True)
 
 
@@ -95,16 +102,55 @@ def compute_scenarios(inputs: WorkbookInputs) -> dict[str, ScenarioResult]:
     return {name: compute_scenario(scenario) for name, scenario in inputs.scenarios.items()}
 
 
-def scenario_comparison(results: dict[str, ScenarioResult]) -> pd.DataFrame:
-    """Scenarios side by side: total per year, over all years, and the net present value."""
+def scenario_comparison(
+    results: dict[str, ScenarioResult], simulations: Mapping[str, SimulationResult] | None = None
+) -> pd.DataFrame:
+    """Scenarios side by side: total per year, over all years, and the net present value; with each
+    scenario's Monte Carlo, its P50, P80 and contingency (P at the confidence level − its base)."""
     rows = []
     for name, result in results.items():
         row: dict[str, object] = {"scenario": name}
         row.update({str(year): float(total) for year, total in result.totals.items()})
         row["total_dkk"] = float(result.totals.sum())
         row["npv_dkk"] = result.npv
+        if simulations is not None and name in simulations:
+            simulation = simulations[name]
+            row["p50_dkk"] = simulation.percentiles["P50"]
+            row["p80_dkk"] = simulation.percentiles["P80"]
+            row["contingency_dkk"] = simulation.contingency
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def simulate_scenarios(inputs: WorkbookInputs, base: SimulationResult | None = None) -> dict[str, SimulationResult]:
+    """The Monte Carlo of every scenario with a risk register (`base`, when given, is the base's own).
+
+    A scenario may make an input of a correlation group certain; the group then correlates the inputs
+    that are still uncertain (a group left with one input is dropped). The base's groups are checked
+    against its inputs when the params are read, so a misspelt name never gets this far.
+    """
+    simulations: dict[str, SimulationResult] = {}
+    for name, scenario in inputs.scenarios.items():
+        if scenario.risks is None:
+            continue
+        if base is not None and name == inputs.base.name:
+            simulations[name] = base
+            continue
+        params = _correlations_within(scenario)
+        simulations[name] = simulate(params, scenario.change_requests, scenario.risks,
+                                     params_file=str(inputs.params_path))
+    return simulations
+
+
+def _correlations_within(scenario: ScenarioInputs) -> Params:
+    params = scenario.params
+    names = {i.name for i in uncertain_inputs(params, scenario.change_requests, scenario.risks)}
+    groups = {}
+    for group, spec in params.monte_carlo.correlations.items():
+        kept = [name for name in spec.inputs if name in names]
+        if len(kept) >= 2:
+            groups[group] = spec.model_copy(update={"inputs": kept})
+    return params.model_copy(update={"monte_carlo": params.monte_carlo.model_copy(update={"correlations": groups})})
 
 
 def _with_scenario(results: dict[str, ScenarioResult], table: str) -> pd.DataFrame:
@@ -113,27 +159,133 @@ def _with_scenario(results: dict[str, ScenarioResult], table: str) -> pd.DataFra
     return combined.reindex(columns=["scenario", *[c for c in combined.columns if c != "scenario"]])
 
 
+def decision_tables(params: Params) -> dict[str, pd.DataFrame]:
+    """The steering group's questions for `data/`: wave 5 or bilateral, and the SPOC option."""
+    tables: dict[str, pd.DataFrame] = {}
+    if params.wave_routes is not None:
+        tables[Table.WAVE_ROUTE_COMPARISON] = route_comparison(params)
+        tables[Table.WAVE_ROUTE_DECISION] = wave_route_decision(params)
+    if params.support.spoc_option is not None:
+        year = params.price_level_year if params.price_level_year in params.years else params.years[0]
+        tables[Table.SPOC_OPTION] = spoc_with_and_without(params)
+        tables[Table.SPOC_ENDING] = spoc_ending_by_month(params, year)
+    return tables
+
+
+@dataclass(frozen=True)
+class BudgetResult:
+    """The budget follow-up: per year and line (with its flag), the reconciliation, and what it rests on."""
+
+    followup: pd.DataFrame
+    reconciliation: pd.DataFrame
+    as_of: date
+    baseline_run: str | None  # None: no approved run yet, the run's own forecast is the budget
+    sample: bool  # the actuals are sample data
+
+
+def compute_budget(inputs: WorkbookInputs, base_costs: pd.DataFrame | None = None) -> BudgetResult | None:
+    """The budget follow-up of the base scenario, when the params have an actuals section.
+
+    `base_costs` is the base scenario's cost table (computed when not given); it is the budget when
+    no approved run is.
+    """
+    params, actuals = inputs.base.params, inputs.actuals
+    if params.actuals is None or actuals is None:
+        return None
+    baseline = inputs.budget_baseline
+    if baseline is None:
+        baseline = base_costs if base_costs is not None else cost_with_risks(inputs.base)
+    as_of = params.actuals.as_of
+    settings = params.budget or BudgetSettings()
+    return BudgetResult(
+        followup=budget_followup(baseline, actuals, params, as_of),
+        reconciliation=invoice_reconciliation(actuals, settings.agreements, params.years, as_of),
+        as_of=as_of,
+        baseline_run=inputs.budget_baseline_run.name if inputs.budget_baseline_run is not None else None,
+        sample=bool(actuals["sample"].any()),
+    )
+
+
+def budget_tables(budget: BudgetResult) -> dict[str, pd.DataFrame]:
+    """`budget_followup` and `invoice_reconciliation` as `data/` holds them (the run adds each line's name)."""
+    return {Table.BUDGET_FOLLOWUP: budget.followup.drop(columns="flag"),
+            Table.INVOICE_RECONCILIATION: budget.reconciliation}
+
+
+class Workbook:
+    """One run's inputs and every result the reports show, each part computed once, when first asked for.
+
+    The runner asks for every part (its tables need them all) and hands the whole to the notebooks
+    (`run.handover`); a notebook opened on its own computes only the parts it shows. Either way
+    every report takes a figure from the same place: the KPIs' costs are the base scenario's costs,
+    risk lines included, exactly as in the cost report and the tables.
+    """
+
+    def __init__(self, inputs: WorkbookInputs) -> None:
+        self.inputs = inputs
+
+    @cached_property
+    def base(self) -> ScenarioResult:
+        """The base scenario, computed alone when the other scenarios are not needed."""
+        return compute_scenario(self.inputs.base)
+
+    @cached_property
+    def scenarios(self) -> dict[str, ScenarioResult]:
+        """Every scenario computed in full, the base first."""
+        return {
+            name: self.base if scenario is self.inputs.base else compute_scenario(scenario)
+            for name, scenario in self.inputs.scenarios.items()
+        }
+
+    @cached_property
+    def risk(self) -> RiskResult | None:
+        """The base scenario's risk report, with the trend against the earlier run; None without a register."""
+        return compute_risk(self.inputs.base, self.inputs.previous_risks, str(self.inputs.params_path))
+
+    @cached_property
+    def simulations(self) -> dict[str, SimulationResult]:
+        """Every scenario's Monte Carlo (the base's is the risk report's own)."""
+        return simulate_scenarios(self.inputs, self.risk.simulation if self.risk is not None else None)
+
+    @cached_property
+    def kpis(self) -> KpiResult | None:
+        """The KPIs of the base scenario; None unless the params have a `kpi` section and its registers."""
+        base = self.inputs.base
+        if base.params.kpi is None or base.operations is None or base.adoption is None:
+            return None
+        return compute_kpis(base.params.kpi, base.operations, base.adoption, base.change_requests,
+                            base.municipalities, self.base.costs)
+
+    @cached_property
+    def budget(self) -> BudgetResult | None:
+        """The base scenario's budget follow-up; None unless the params have an `actuals` section."""
+        return compute_budget(self.inputs, self.base.costs)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The main tables of a run, by file name (without `.csv`), every scenario in each."""
+        results = self.scenarios
+        tables: dict[str, pd.DataFrame] = {
+            Table.COST_BY_YEAR: _with_scenario(results, "costs"),
+            Table.SCENARIO_COMPARISON: scenario_comparison(results, self.simulations),
+            Table.FUT_FEE_COMPARISON: _with_scenario(results, "fut_fee"),
+            Table.ALLOCATION: _with_scenario(results, "allocation"),
+            Table.ASSUMPTIONS: _with_scenario(results, "assumptions"),
+        }
+        if self.risk is not None:
+            tables.update({
+                Table.RISK_REGISTER: self.risk.register,
+                Table.RISK_POOL: self.risk.pool,
+                Table.MONTECARLO_SUMMARY: self.risk.summary,
+                Table.SENSITIVITY: self.risk.sensitivity,
+            })
+        tables.update(decision_tables(self.inputs.base.params))
+        if self.kpis is not None:
+            tables.update({Table(name): table for name, table in kpi_tables(self.kpis).items()})
+        if self.budget is not None:
+            tables.update(budget_tables(self.budget))
+        return tables
+
+
 def compute_tables(inputs: WorkbookInputs) -> dict[str, pd.DataFrame]:
     """The main tables of a run, by file name (without `.csv`), every scenario in each."""
-    results = compute_scenarios(inputs)
-    tables = {
-        "cost_by_year": _with_scenario(results, "costs"),
-        "scenario_comparison": scenario_comparison(results),
-        "fut_fee_comparison": _with_scenario(results, "fut_fee"),
-        "allocation": _with_scenario(results, "allocation"),
-        "assumptions": _with_scenario(results, "assumptions"),
-    }
-    risk = compute_risk(inputs.base, inputs.previous_risks, str(inputs.params_path))
-    if risk is not None:
-        tables.update({
-            "risk_register": risk.register,
-            "risk_pool": risk.pool,
-            "montecarlo_summary": risk.summary,
-            "sensitivity": risk.sensitivity,
-        })
-    base = inputs.base
-    if base.params.kpi is not None and base.operations is not None and base.adoption is not None:
-        kpis = compute_kpis(base.params.kpi, base.operations, base.adoption, base.change_requests,
-                            base.municipalities, results[base.name].costs)
-        tables.update(kpi_tables(kpis))
-    return tables
+    return Workbook(inputs).tables()

@@ -5,7 +5,7 @@ This is the friendly edge: it reads files, and it collects every problem before 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -13,15 +13,20 @@ from typing import Literal
 import pandas as pd
 
 from kpro_econ.errors import ParamsError, Problem
+from kpro_econ.inputs import budget as budget_inputs
 from kpro_econ.inputs import history, registers
 from kpro_econ.inputs import kpi_registers as kpi_inputs
 from kpro_econ.inputs.history import AUTO
+from kpro_econ.inputs.overrides import Override, ParamsReader, rewrite
 from kpro_econ.inputs.risk_register import risk_register, risk_register_from_items
 from kpro_econ.inputs.tables import display_path, read_table
-from kpro_econ.inputs.yaml_params import BASE_SCENARIO, load_params, read_yaml
+from kpro_econ.inputs.yaml_params import load_params
+from kpro_econ.kpi.measures import fired_triggers, wave4_not_ready
 from kpro_econ.model.assumptions import figures_in
 from kpro_econ.model.prices import years_needed
-from kpro_econ.params.models import Params
+from kpro_econ.params.codes import BASE_SCENARIO, KpiTrigger
+from kpro_econ.params.models import BudgetSettings, Params
+from kpro_econ.risk.assessment import apply_triggers
 from kpro_econ.risk.iman_conover import correlation_problems
 from kpro_econ.risk.montecarlo import uncertain_inputs
 
@@ -48,22 +53,39 @@ class WorkbookInputs:
     files: list[Path] = field(default_factory=list)
     previous_run: Path | None = None
     previous_risks: pd.DataFrame | None = None
+    actuals: pd.DataFrame | None = None
+    budget_baseline: pd.DataFrame | None = None
+    budget_baseline_run: Path | None = None
+    overrides: list[str] = field(default_factory=list)
+    """Every `run --set PATH=VALUE` applied to the base, as typed."""
 
     @property
     def base(self) -> ScenarioInputs:
         return next(iter(self.scenarios.values()))
 
 
-def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir: Path | None = None) -> WorkbookInputs:
+def load_inputs(
+    params_path: Path, previous_run: str | Path = AUTO, reports_dir: Path | None = None,
+    overrides: Sequence[Override] = (),
+) -> WorkbookInputs:
     """Every scenario with its registers; a ParamsError listing every problem if anything is wrong.
 
     `previous_run` is the earlier run whose risk register the trend compares with: `auto` follows
     `risk.compare_to` (looking in `reports_dir`, by default `reports/` beside the params folder),
-    `""` means none, anything else is that run folder.
+    `""` means none, anything else is that run folder. `overrides` (`run --set`) change the base
+    before the scenarios; the file may `extends:` another.
     """
-    params_path = Path(params_path)
-    scenarios, _ = load_params(params_path)
-    _, lines = read_yaml(params_path)  # again, for the line of a key that names a bad file
+    reader = ParamsReader(overrides)
+    try:
+        return _load_inputs(Path(params_path), previous_run, reports_dir, reader)
+    except ParamsError as exc:
+        raise ParamsError(rewrite(exc.problems, reader)) from None
+
+
+def _load_inputs(params_path: Path, previous_run: str | Path, reports_dir: Path | None,
+                 reader: ParamsReader) -> WorkbookInputs:
+    scenarios, _ = load_params(params_path, reader)
+    _, lines = reader(params_path)  # again, for the line of a key that names a bad file
     files = _InputFiles(display_path(params_path), params_path.parent, lines)
     loaded: dict[str, ScenarioInputs] = {}
     for name, params in scenarios.items():
@@ -74,24 +96,38 @@ def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir:
         municipalities = _municipalities(params, files, at)
         risks = _risks(params, files, at)
         if change_requests is not None and municipalities is not None and risks is not False:
-            # Only the base is simulated (a scenario may make an input certain), and only a model
-            # without problems can name its uncertain inputs.
+            operations, adoption = _kpi_inputs(params, files, at)
+            risks = _triggered(params, risks, adoption, files, at)
+            params = _with_kpi_count(params, adoption, files, at)
+            # The base's groups are checked against its inputs (a scenario's keep the inputs still
+            # uncertain in it, `workbook.simulate_scenarios`); only a model without problems can name them.
             if name == BASE_SCENARIO and not files.problems:
                 names = [i.name for i in uncertain_inputs(params, change_requests, risks)]
                 files.problems += [
                     replace(p, line=_correlation_line(p.field, files, at))
                     for p in correlation_problems(params.monte_carlo, names, files.params_file)
                 ]
-            operations, adoption = _kpi_inputs(params, files, at)
             loaded[name] = ScenarioInputs(name, params, change_requests, municipalities, risks, operations, adoption)
         else:
             _kpi_inputs(params, files, at)  # for their problems: those in every file are reported at once
+    actuals = _actuals(scenarios[BASE_SCENARIO], files)
+    signers = _allowed_signers(scenarios[BASE_SCENARIO], files)
     if files.problems:
         raise ParamsError(_unique(files.problems))
     previous = _previous_run(scenarios[BASE_SCENARIO], params_path, previous_run, reports_dir)
     previous_risks = history.previous_register(previous) if previous is not None else None
     extra = [previous / history.REGISTER_CSV] if previous is not None else []
-    return WorkbookInputs(params_path, loaded, [params_path.resolve(), *files.tables, *extra], previous, previous_risks)
+    baseline_run = None
+    if actuals is not None:
+        settings = scenarios[BASE_SCENARIO].budget or BudgetSettings()
+        reports = reports_dir or params_path.resolve().parent.parent / "reports"
+        baseline_run = budget_inputs.baseline_run(settings.baseline, params_path, reports)
+    baseline = budget_inputs.baseline_costs(baseline_run) if baseline_run is not None else None
+    extra += [baseline_run / budget_inputs.COST_BY_YEAR_CSV] if baseline_run is not None else []
+    # the params file and every file its extends chain names (the file itself is first in `reader.files`)
+    used = [*reader.files, *files.tables, *signers, *extra]
+    return WorkbookInputs(params_path, loaded, used, previous, previous_risks, actuals, baseline, baseline_run,
+                          overrides=[str(o) for o in reader.overrides])
 
 
 def _previous_run(params: Params, params_path: Path, previous_run: str | Path, reports_dir: Path | None) -> Path | None:
@@ -153,6 +189,58 @@ def _risks(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFr
     return False if risks is None else risks
 
 
+def _triggered(
+    params: Params, risks: pd.DataFrame | None, adoption: pd.DataFrame | None, files: _InputFiles,
+    at: tuple[str, ...],
+) -> pd.DataFrame | None:
+    """The register with the KPI triggers of `risk.triggers` applied: a risk whose rule fires has occurred."""
+    if params.risk is None or risks is None or not params.risk.triggers:
+        return risks
+    ids = set(risks["id"].astype(str))
+    problems = [
+        Problem(files.params_file, ".".join((*at, "risk", "triggers", risk_id)), "no risk with this id in the register",
+                line=files.line(at, ("risk", "triggers", risk_id)))
+        for risk_id in params.risk.triggers if risk_id not in ids
+    ]
+    if params.kpi is None:
+        problems.append(Problem(files.params_file, ".".join((*at, "risk", "triggers")),
+                                "a KPI trigger needs the kpi section (its count of municipalities not ready)",
+                                line=files.line(at, ("risk", "triggers"))))
+    files.problems += problems
+    if problems or params.kpi is None or adoption is None:
+        return risks
+    fired = fired_triggers(wave4_not_ready_count(params, adoption), params.kpi.wave5_threshold)
+    # With the routes costed, the wave-5 rule's cost is the route's line, not the risk's own estimate.
+    routed = {KpiTrigger.WAVE5} if params.wave_routes is not None else set()
+    return apply_triggers(risks, params.risk.triggers, fired, routed)
+
+
+def _with_kpi_count(
+    params: Params, adoption: pd.DataFrame | None, files: _InputFiles, at: tuple[str, ...]
+) -> Params:
+    """The params with `wave_routes.not_ready` set to the KPI's count, so that the count picks the route."""
+    routes = params.wave_routes
+    if routes is None or params.kpi is None:
+        return params
+    threshold = params.kpi.wave5_threshold
+    if routes.bilateral.capacity < threshold - 1:
+        # the rule sends up to threshold − 1 municipalities bilaterally: the support must be able to take them
+        files.problems.append(Problem(
+            files.params_file, ".".join((*at, "wave_routes", "bilateral", "capacity")),
+            f"must be at least kpi.wave5_threshold - 1 = {threshold - 1}, the most the wave-5 rule sends "
+            "bilaterally", routes.bilateral.capacity, files.line(at, ("wave_routes", "bilateral", "capacity"))))
+        return params
+    if adoption is None:
+        return params
+    counted = routes.model_copy(update={"not_ready": wave4_not_ready_count(params, adoption)})
+    return params.model_copy(update={"wave_routes": counted})
+
+
+def wave4_not_ready_count(params: Params, adoption: pd.DataFrame) -> int:
+    """The KPI's count of wave-4 municipalities not ready, in the latest adoption extract."""
+    return len(wave4_not_ready(adoption))
+
+
 def _correlation_line(field_path: str, files: _InputFiles, at: tuple[str, ...]) -> int | None:
     """Line of a correlation problem's key, `monte_carlo.correlations.<group>.inputs` or `.rank_correlation`
     (a group's name may hold dots), else of its group, else of `correlations`."""
@@ -171,6 +259,29 @@ def _kpi_inputs(
     operations = files.register(params.kpi.operations, at, ("kpi", "operations"), kpi_inputs.operations)
     adoption = files.register(params.kpi.adoption, at, ("kpi", "adoption"), kpi_inputs.adoption)
     return operations, adoption
+
+
+def _allowed_signers(params: Params, files: _InputFiles) -> list[Path]:
+    """The approval section's allowed signers file, an input like any other (its sha256 goes in the
+    manifest); each line `IDENTITY[,…] [OPTIONS] KEYTYPE KEY` or a comment."""
+    if params.approval is None or params.approval.allowed_signers is None:
+        return []
+    ref = params.approval.allowed_signers
+    path, key = files.resolve(ref), ("approval", "allowed_signers")
+    if not path.is_file():
+        files.problems.append(Problem(files.params_file, ".".join(key), f"file not found: {display_path(path)}",
+                                      str(ref), files.line((), key)))
+        return []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        files.problems.append(Problem(display_path(path), "-", f"not readable as UTF-8 text ({exc})"))
+        return []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#") and len(line.split()) < 3:
+            files.problems.append(Problem(display_path(path), "-", "an allowed signer needs IDENTITY KEYTYPE KEY",
+                                          line.strip()[:60], number))
+    return [path]
 
 
 @dataclass
@@ -237,6 +348,39 @@ class _InputFiles:
                 self.problems += exc.problems
                 self._results[key] = None
         return self._results[key]
+
+
+def _actuals(params: Params, files: _InputFiles) -> pd.DataFrame | None:
+    """The base scenario's actuals register, and every problem of the budget section."""
+    if params.actuals is None:
+        if params.budget is not None:
+            files.problems.append(Problem(files.params_file, "budget", "needs an actuals section (the register and "
+                                          "its as-of date)", line=files.line((), ("budget",))))
+        return None
+    as_of, years = params.actuals.as_of, params.years
+    settings = params.budget or BudgetSettings()
+    for i, override in enumerate(settings.forecast_overrides):
+        key = ("budget", "forecast_overrides", str(i), "year")
+        if override.year not in years:
+            message = f"outside the model's years {years[0]}–{years[-1]}"
+        elif override.year < as_of.year:
+            message = f"a closed year (actuals.as_of is {as_of.isoformat()}): its forecast is its actual"
+        else:
+            continue
+        files.problems.append(Problem(files.params_file, ".".join(key), message, override.year, files.line((), key)))
+    reported = {p.field for p in files.problems}
+    needed = sorted({y for year in years for y in years_needed(params.price_level_year, year)})
+    files.problems += [
+        Problem(files.params_file, f"price_index.{year}", f"missing: the budget follow-up converts "
+                f"{params.price_level_year} prices to each year's prices and needs the change in {year}",
+                line=files.line((), ("price_index",)))
+        for year in needed if year not in params.price_index and f"price_index.{year}" not in reported
+    ]
+
+    def actuals(table: pd.DataFrame, file: str) -> pd.DataFrame:
+        return budget_inputs.actuals_register(table, file, years, as_of)
+
+    return files.register(params.actuals.register_file, (), ("actuals", "register"), actuals)
 
 
 def _missing_price_changes(params: Params, file: str, at: tuple[str, ...], line: int | None) -> list[Problem]:

@@ -6,7 +6,7 @@ Errors become `Problem`s that name the file, the line, the field path and the va
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +14,8 @@ import yaml
 from pydantic import ValidationError
 
 from kpro_econ.errors import ParamsError, Problem
+from kpro_econ.params.codes import BASE_SCENARIO
 from kpro_econ.params.models import EVERY_YEAR, Params
-
-BASE_SCENARIO = "Basis"
 
 
 def read_yaml(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], int]]:
@@ -115,9 +114,13 @@ def _nearest_line(path: tuple[str, ...], lines: Mapping[tuple[str, ...], int]) -
     return None
 
 
-def load_params(path: Path) -> tuple[dict[str, Params], dict[str, Any]]:
-    """Every scenario's `Params`, the base first as `Basis`, plus the raw data; all problems at once."""
-    data, lines = read_yaml(path)
+def load_params(
+    path: Path, read: Callable[[Path], tuple[dict[str, Any], dict[tuple[str, ...], int]]] | None = None
+) -> tuple[dict[str, Params], dict[str, Any]]:
+    """Every scenario's `Params`, the base first as `Basis`, plus the raw data; all problems at once.
+
+    `read` reads the file (default `read_yaml`; `overrides.ParamsReader` adds `extends:` and `--set`)."""
+    data, lines = (read or read_yaml)(path)
     raw_scenarios = data.pop("scenarios", None) or {}
     problems: list[Problem] = []
     if not isinstance(raw_scenarios, dict):

@@ -22,6 +22,9 @@ class CostLineCode(StrEnum):
     ADMINISTRATION = "administration"
     RISK_POOL = "risk_pool"
     MITIGATION = "mitigation"
+    # issue 11: occurred risks' own costs, and the chosen wave-5 or bilateral route
+    OCCURRED_RISKS = "occurred_risks"
+    WAVE_ROUTE = "wave_route"
 
 
 class CostKind(StrEnum):
@@ -57,3 +60,47 @@ class RunState(StrEnum):
 
 BASE_SCENARIO = "Basis"
 """The name of the base scenario (the params without overrides), as written in files."""
+
+
+class Headline(StrEnum):
+    """The steering summary's headline figures (its table and the comparison with the last approved run)."""
+
+    COSTS_IN_YEAR = "costs_in_year"
+    COSTS_TOTAL = "costs_total"
+    NET_PRESENT_VALUE = "net_present_value"
+    RISK_POOL = "risk_pool"
+    RESERVE = "reserve"
+
+
+# --- Approval and release (issue 9) ---
+
+
+class SignatureMode(StrEnum):
+    """Whether an approval must carry the approver's OpenSSH signature (`approval.signatures`)."""
+
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+
+
+class ManifestStatus(StrEnum):
+    """How a run ended, as `manifest.json` records it."""
+
+    OK = "ok"
+    FAILED = "failed"
+
+
+# --- issue 11: the steering group's questions in the model -----------------------------------
+
+
+class KpiTrigger(StrEnum):
+    """A KPI rule a risk can be tied to: when it fires, the risk has occurred."""
+
+    WAVE5 = "wave5"
+    """The KPI's count of wave-4 municipalities not ready reaches the wave-5 threshold."""
+
+
+class WaveRoute(StrEnum):
+    """How municipalities not ready after wave 4 are brought in (minutes 23.6.2023, item 4)."""
+
+    WAVE5 = "wave5"
+    BILATERAL = "bilateral"

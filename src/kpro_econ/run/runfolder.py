@@ -8,8 +8,8 @@ This module also writes the data tables and the manifest that `approve` will che
 from __future__ import annotations
 
 import errno
+import getpass
 import hashlib
-import json
 import os
 import platform
 import re
@@ -25,10 +25,15 @@ from typing import TYPE_CHECKING, Any
 from filelock import BaseFileLock, FileLock, Timeout
 
 from kpro_econ.errors import KproError
-from kpro_econ.inputs.run_records import MANIFEST
+from kpro_econ.inputs import run_records
+from kpro_econ.inputs.run_records import MANIFEST, PACK_STATUS, Manifest, NotebookRecord, text_to_csv
+from kpro_econ.params.codes import ManifestStatus
+from kpro_econ.run.fingerprint import code_fingerprint
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from kpro_econ.report.excel import RunAbout
 
 WORKBOOK_XLSX = "tables.xlsx"
 TMP_PREFIX = ".tmp-"
@@ -55,9 +60,7 @@ RECORDED_PACKAGES = (
     "jupyter_client",
 )
 
-_EXCEL_SHEET_MAX = 31
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")
-_EXCEL_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _RUN_ID = re.compile(r"^\w[\w.-]*$")
 
 
@@ -220,10 +223,19 @@ def plain_table(table: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index()
 
 
-def write_tables(data_dir: Path, tables: Mapping[str, pd.DataFrame]) -> list[Path]:
-    """Each table as `data/<name>.csv` (UTF-8, comma, dot decimals) and all of them in `tables.xlsx`."""
-    import pandas as pd
+def write_tables(data_dir: Path, tables: Mapping[str, pd.DataFrame], about: RunAbout) -> list[Path]:
+    """Each table as `data/<name>.csv` (UTF-8, comma, dot decimals, codes) for machines, and all of
+    them in `tables.xlsx` for people (Danish sheets, labels and formats; see `report.excel`).
 
+    A table of cost lines gets each line's Danish name beside its code (`report.labels`). No text
+    can become a formula: in the CSVs a text that starts with `=`, `+`, `-`, `@`, tab or CR gets a
+    leading `'`; in the workbook every text is a string cell.
+    """
+    # Imported here, not above: worker processes import this module and never write tables.
+    from kpro_econ.report.excel import tables_workbook
+    from kpro_econ.report.labels import with_cost_line_labels
+
+    tables = {name: with_cost_line_labels(table) for name, table in tables.items()}
     data_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     files = {name: _UNSAFE_NAME.sub("_", name) for name in tables}
@@ -231,28 +243,23 @@ def write_tables(data_dir: Path, tables: Mapping[str, pd.DataFrame]) -> list[Pat
         raise KproError(f"tabelnavne giver ens filnavne: {sorted(tables)}")
     for name, table in tables.items():
         path = data_dir / f"{files[name]}.csv"
-        plain_table(table).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        csv_safe(plain_table(table)).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
     workbook = data_dir / WORKBOOK_XLSX
-    with pd.ExcelWriter(workbook, engine="openpyxl") as excel:
-        for name, sheet in excel_sheet_names(tables).items():
-            plain_table(tables[name]).to_excel(excel, sheet_name=sheet, index=False)
+    tables_workbook({files[name]: table for name, table in tables.items()}, about).save(workbook)
     written.append(workbook)
     return written
 
 
-def excel_sheet_names(names: Iterable[str]) -> dict[str, str]:
-    """A valid, unique Excel sheet name (at most 31 characters) for every table name."""
-    sheets: dict[str, str] = {}
-    for name in names:
-        base = _EXCEL_FORBIDDEN.sub("_", name)[:_EXCEL_SHEET_MAX] or "tabel"
-        sheet, n = base, 1
-        while sheet.lower() in {s.lower() for s in sheets.values()}:
-            n += 1
-            suffix = f"~{n}"
-            sheet = base[: _EXCEL_SHEET_MAX - len(suffix)] + suffix
-        sheets[name] = sheet
-    return sheets
+def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text a spreadsheet would run as a formula quoted (`text_to_csv`)."""
+    import pandas as pd
+
+    safe = table.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(lambda v: text_to_csv(v) if isinstance(v, str) else v)
+    return safe
 
 
 def sha256_file(path: Path) -> str:
@@ -264,11 +271,12 @@ def sha256_file(path: Path) -> str:
 
 
 def hash_outputs(run_dir: Path) -> dict[str, str]:
-    """sha256 of every file in the run folder but the manifest, by POSIX path relative to the folder."""
+    """sha256 of every file in the run folder but the manifest and the pages' status file (which
+    approve and release rewrite), by POSIX path relative to the folder."""
     return {
         path.relative_to(run_dir).as_posix(): sha256_file(path)
         for path in sorted(run_dir.rglob("*"))
-        if path.is_file() and path.relative_to(run_dir).as_posix() != MANIFEST
+        if path.is_file() and path.relative_to(run_dir).as_posix() not in {MANIFEST, PACK_STATUS}
     }
 
 
@@ -321,44 +329,52 @@ def new_manifest(
     run_id: str,
     params_path: Path,
     input_files: Iterable[Path],
-    notebooks: Mapping[str, Any],
+    notebooks: Mapping[str, NotebookRecord],
     seed: int,
     workbook_dir: Path,
     started: datetime,
-) -> dict[str, Any]:
-    """Everything the manifest says about a run that is known before its outputs are written."""
-    return {
+) -> Manifest:
+    """Everything the manifest says about a run that is known before its outputs are written,
+    including the code fingerprint of the notebooks in `workbook_dir` and the package."""
+    return Manifest.model_validate({
         "format": MANIFEST_FORMAT,
         "run_id": run_id,
         "params": {"path": portable_path(params_path), "sha256": sha256_file(params_path)},
         "inputs": hash_inputs(input_files),
-        "notebooks": dict(notebooks),
+        "notebooks": {name: record.model_dump() for name, record in notebooks.items()},
         "versions": package_versions(),
         "git": git_state(workbook_dir),
+        "code": code_fingerprint(workbook_dir),
+        "run_by": current_user(),
         "seed": seed,
         "started": started.isoformat(timespec="seconds"),
-    }
+    })
 
 
-def finish_manifest(manifest: Mapping[str, Any], run_dir: Path, errors: list[dict[str, Any]]) -> dict[str, Any]:
+def current_user() -> str | None:
+    """The login name of whoever makes the run (for the four-eyes rule); None where it is unknown."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name in the environment (a service account)
+        return None
+
+
+def finish_manifest(manifest: Manifest, run_dir: Path, errors: list[dict[str, Any]]) -> Manifest:
     """The manifest completed: status, errors (the first one also as `error`), outputs, end time.
 
     A failed run lists no outputs: its folder holds nothing but the manifest.
     """
     failed = bool(errors)
-    return {
-        **manifest,
-        "status": "failed" if failed else "ok",
+    return Manifest.model_validate({
+        **manifest.model_dump(),
+        "status": ManifestStatus.FAILED if failed else ManifestStatus.OK,
         "error": errors[0] if failed else None,
         "errors": errors,
         "outputs": {} if failed else hash_outputs(run_dir),
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
+    })
 
 
-def write_manifest(run_dir: Path, manifest: Mapping[str, Any]) -> Path:
-    """Write `manifest.json` with sorted keys, so the same run always gives the same bytes."""
-    path = run_dir / MANIFEST
-    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False)
-    path.write_text(text + "\n", encoding="utf-8")
-    return path
+def write_manifest(run_dir: Path, manifest: Manifest) -> Path:
+    """Write `manifest.json` through the run-folder contract (sorted keys: same run, same bytes)."""
+    return run_records.write_manifest(run_dir, manifest)
