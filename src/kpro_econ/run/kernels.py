@@ -19,8 +19,6 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
-from kpro_econ.run.lifeline import die_with_parent
-
 # What the notebooks import (importing charts also sets the charts' theme), once per kernel: the
 # saving of a reused kernel. Inside a function, so that the first notebook finds the namespace as
 # empty as the next ones do.
@@ -93,12 +91,6 @@ class _WorkerKernel:
     manager: OwnPythonKernelManager | None = None
     folder: Path | None = None
     used = False
-
-
-def start_worker(folder: Path) -> None:
-    """A worker process's first act: live no longer than the run, then start the kernel."""
-    die_with_parent()
-    start_worker_kernel(folder)
 
 
 def start_worker_kernel(folder: Path) -> None:
