@@ -125,7 +125,7 @@ def test_municipality_problems_name_code_line_and_value(tmp_path: Path) -> None:
     )
     df = _csv(tmp_path, text)
     assert _messages(municipalities, df, "m.csv") == [
-        "m.csv:99: wave: Input should be less than or equal to 5 (got 9)",
+        "m.csv:99: wave: må højst være 5 (got 9)",
         "m.csv:3: name: does not match code 147 (Frederiksberg) (got 'Frederiksbjerg')",
         "m.csv:97: region: Aalborg (851) is in Region Nordjylland (got 'Region Midtjylland')",
         "m.csv:99: code: duplicate municipality (also on line 2) (got 101)",
@@ -278,17 +278,19 @@ def test_change_request_problems(tmp_path: Path) -> None:
     rows = (
         "ÆØ-1,Uddata,proposed,høj,100000,150000,260000,2025,,,,,,\n"  # line 2: no probability
         "ÆØ-1,NSIS,approved,høj,300000,150000,260000,2024,,,2024-13-01,,,\n"  # 3: id, low > mode, date
-        "ÆØ-3,KIH,godkendt,medium,1e5x,,260000,2024,,,,,,\n"  # 4: status, priority, number, blank
+        "ÆØ-3,KIH,godkent,medium,1e5x,,260000,2024,,,,,,\n"  # 4: status, priority, number, blank
     )
     assert _messages(change_requests, _csv(tmp_path, CR_HEADER + rows), "cr.csv") == [
-        "cr.csv:2: approval_probability: is required for a proposed change request",
-        "cr.csv:3: requested_date: not a valid date (month must be in 1..12) (got '2024-13-01')",
-        "cr.csv:3: estimate_low: must be <= estimate_mode (got 300,000 > 150,000)",
-        "cr.csv:4: estimate_low: not a number with a decimal point, as this file uses (e.g. 386708.50) "
+        "cr.csv:2: approval_probability: skal udfyldes for et foreslået ændringsønske (status proposed)",
+        "cr.csv:3: requested_date: ikke en gyldig dato; den dag findes ikke (skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ, "
+        "fx 2024-03-31 eller 31-03-2024) (got '2024-13-01')",
+        "cr.csv:3: estimate_low: må ikke være større end estimate_mode (got 300000 > 150000)",
+        "cr.csv:4: estimate_low: ikke et tal med decimalpunktum, som filen bruger (fx 386708.50) "
         "(got '1e5x')",
-        "cr.csv:4: status: Input should be 'proposed', 'approved', 'in_progress', 'delivered' or 'rejected' "
-        "(got 'godkendt')",
-        "cr.csv:4: priority: Input should be 'høj', 'middel' or 'lav' (got 'medium')",
+        "cr.csv:4: status: ukendt status; skriv en af proposed (foreslået), approved (godkendt), "
+        "in_progress (under udvikling), delivered (leveret), rejected (afvist) – mente du 'godkendt'? "
+        "(got 'godkent')",
+        "cr.csv:4: priority: skal være en af: høj, middel, lav (got 'medium')",
         "cr.csv:4: estimate_mode: required, but the cell is blank",
         "cr.csv:3: id: duplicate id (also on line 2) (got 'ÆØ-1')",
     ]

@@ -5,23 +5,27 @@ This is the friendly edge: it reads files, and it collects every problem before 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
-from kpro_econ.errors import ParamsError, Problem
+from kpro_econ.errors import AsTyped, ParamsError, Problem
 from kpro_econ.inputs import history, registers
 from kpro_econ.inputs import kpi_registers as kpi_inputs
 from kpro_econ.inputs.history import AUTO
 from kpro_econ.inputs.risk_register import risk_register, risk_register_from_items
-from kpro_econ.inputs.tables import display_path, read_table
-from kpro_econ.inputs.yaml_params import BASE_SCENARIO, load_params, read_yaml
+from kpro_econ.inputs.tables import display_path, not_a_file, read_table, resolved_path
+from kpro_econ.inputs.yaml_params import BASE_SCENARIO, read_params, scenarios_from
+from kpro_econ.model import costs
 from kpro_econ.model.assumptions import figures_in
 from kpro_econ.model.prices import years_needed
 from kpro_econ.params.models import Params
+from kpro_econ.risk.assessment import MITIGATION_LINE, POOL_LINE, risk_cost_lines
 from kpro_econ.risk.iman_conover import correlation_problems
 from kpro_econ.risk.montecarlo import uncertain_inputs
 
@@ -62,9 +66,9 @@ def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir:
     `""` means none, anything else is that run folder.
     """
     params_path = Path(params_path)
-    scenarios, _ = load_params(params_path)
-    _, lines = read_yaml(params_path)  # again, for the line of a key that names a bad file
-    files = _InputFiles(display_path(params_path), params_path.parent, lines)
+    parsed = read_params(params_path)  # parsed once: its lines also place the problems of the files it names
+    scenarios = scenarios_from(parsed, str(params_path))
+    files = _InputFiles(display_path(params_path), params_path.parent, parsed.lines)
     loaded: dict[str, ScenarioInputs] = {}
     for name, params in scenarios.items():
         at = () if name == BASE_SCENARIO else ("scenarios", name)
@@ -82,6 +86,9 @@ def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir:
                     replace(p, line=_correlation_line(p.field, files, at))
                     for p in correlation_problems(params.monte_carlo, names, files.params_file)
                 ]
+            if not files.problems:
+                register = risks if isinstance(risks, pd.DataFrame) else None
+                files.problems += _derived_problems(params, change_requests, register, files, at)
             operations, adoption = _kpi_inputs(params, files, at)
             loaded[name] = ScenarioInputs(name, params, change_requests, municipalities, risks, operations, adoption)
         else:
@@ -148,7 +155,8 @@ def _risks(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFr
                                lambda table, file: risk_register(table, file, years))
     else:
         files.problems.append(Problem(files.params_file, ".".join((*at, "risk")),
-                                      "give a register (a file) or items (inline)", line=files.line(at, ("risk",))))
+                                      "angiv et register (en fil) eller items (i parameterfilen)",
+                                      line=files.line(at, ("risk",))))
         return False
     return False if risks is None else risks
 
@@ -190,7 +198,7 @@ class _InputFiles:
     _results: dict[tuple[str, ...], pd.DataFrame | None] = field(default_factory=dict)
 
     def resolve(self, ref: Path) -> Path:
-        return (self.folder / ref).resolve()
+        return resolved_path(self.folder / ref)
 
     def line(self, at: tuple[str, ...], key: tuple[str, ...]) -> int | None:
         """Line of `key` in a scenario's overrides, else in the base."""
@@ -206,8 +214,9 @@ class _InputFiles:
             return None  # and already reported
         field_path = ".".join((*at, *key))
         try:
-            if not path.is_file():
-                raise ParamsError([Problem(self.params_file, field_path, f"file not found: {file}", str(ref),
+            problem = not_a_file(path)
+            if problem is not None:
+                raise ParamsError([Problem(self.params_file, field_path, f"{file}: {problem}", str(ref),
                                            self.line(at, key))])
             self.tables[path] = read_table(path)
         except ParamsError as exc:
@@ -251,8 +260,8 @@ def _missing_price_changes(params: Params, file: str, at: tuple[str, ...], line:
             first_need.setdefault(year, (name, price_year))
     return [
         Problem(file, ".".join((*at, "price_index", str(year))),
-                f"missing: {name} is in {price_year} prices, and converting it to {target} prices needs "
-                f"the change in {year}", line=line)
+                f"mangler: {name} er i {price_year}-priser, og omregning til {target}-priser kræver "
+                f"ændringen i {year}", line=line)
         for year, (name, price_year) in sorted(first_need.items()) if year not in params.price_index
     ]
 
@@ -278,3 +287,49 @@ def _unique(problems: list[Problem]) -> list[Problem]:
             seen.add(key)
             unique.append(p)
     return unique
+
+
+MAX_TOTAL_KRONER = 10**13
+"""The largest a cost line may come to in one year, after price conversion: ten times the largest
+amount a file may state (`MAX_KRONER`), and far below where sums could overflow."""
+
+_LINE_KEYS: dict[str, tuple[str, ...]] = {
+    costs.FUT_FEE: ("fut_fee",),
+    costs.SUPPORT: ("support",),
+    costs.SPOC_OPTION: ("support", "spoc_option"),
+    costs.CR_APPROVED: ("change_requests",),
+    costs.CR_PIPELINE: ("change_requests",),
+    costs.SOLUTION_FEE: ("fees", "solution"),
+    costs.INFRASTRUCTURE_FEE: ("fees", "infrastructure"),
+    costs.ADMINISTRATION: ("administration",),
+    POOL_LINE: ("risk",),
+    MITIGATION_LINE: ("risk",),
+}
+"""The params key behind each cost line: where a problem with the line's amounts points."""
+
+
+def _derived_problems(
+    params: Params, change_requests: pd.DataFrame, risks: pd.DataFrame | None, files: _InputFiles,
+    at: tuple[str, ...],
+) -> list[Problem]:
+    """The cost lines the amounts come to, checked at validation: finite and at most MAX_TOTAL_KRONER a
+    year, so that a run never overflows on inputs each within bounds (a price change of 10^300, say)."""
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            lines = costs.compute_cost_lines(params, change_requests)
+            if risks is not None:
+                lines += risk_cost_lines(risks, params)
+    except (ArithmeticError, ValueError) as exc:
+        return [Problem(files.params_file, ".".join(at) or "-", f"beløbene kan ikke regnes ud ({exc})")]
+    problems = []
+    for line in lines:
+        for year, amount in line.amounts.items():
+            value = float(np.asarray(amount, dtype=float).max())
+            if not math.isfinite(value) or abs(value) > MAX_TOTAL_KRONER:
+                key = _LINE_KEYS.get(line.line, ())
+                message = (f"udgiften '{line.line}' bliver urimeligt stor i {year} (over 10.000.000.000.000 kr.); "
+                           "tjek beløbene og prisindekset")
+                problems.append(Problem(files.params_file, ".".join((*at, *key)) or "-", message,
+                                        AsTyped(f"{value:g}"), files.line(at, key) if key else None))
+                break
+    return problems

@@ -16,6 +16,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kpro_econ.errors import AsTyped, ParamsError, Problem
+from kpro_econ.inputs.messages import pydantic_message
 from kpro_econ.inputs.municipalities import BY_CODE, REGIONS, code_for_name, region_for
 from kpro_econ.inputs.tables import HEADER_LINE, parse_bool, parse_date, parse_integer, parse_number
 from kpro_econ.params.models import ChangeRequest
@@ -374,7 +375,7 @@ def _row_problems(
 ) -> list[Problem]:
     problems = []
     for err in exc.errors():
-        message = str(err["msg"]).removeprefix("Value error, ")
+        message = pydantic_message(err)
         field = str(err["loc"][0]) if err["loc"] else "-"
         value = cells.get(field)
         if not err["loc"]:  # a check across columns: its message starts with the column it is about

@@ -18,8 +18,10 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from kpro_econ.errors import ParamsError, Problem
+from kpro_econ.inputs.messages import pydantic_message
 from kpro_econ.inputs.registers import shown_as_typed
 from kpro_econ.inputs.tables import HEADER_LINE, parse_date, parse_integer, parse_number
+from kpro_econ.params.codes import RISK_STATUS_WORDS, RiskStatus, status_code
 from kpro_econ.risk.columns import RISK_COLUMNS, RISK_KINDS, ColumnKind
 
 Category = Literal[
@@ -78,10 +80,16 @@ class Risk(BaseModel):
     source: str | None = Field(None, description="Where the risk comes from, e.g. Referat 23.6.2023, pkt. 4.")
     estimate_source: str | None = Field(None, description="Where the probability and costs come from.")
 
-    @field_validator("category", "status", mode="before")
+    @field_validator("category", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, value: Any) -> Any:
+        """The code, or its Danish word as the reports show it (åben, lukket, indtruffet)."""
+        return status_code(value, RiskStatus, RISK_STATUS_WORDS)
 
 
 def risk_register(df: pd.DataFrame, file: str, years: Sequence[int] | None = None) -> pd.DataFrame:
@@ -208,9 +216,10 @@ def _message(name: str, err: Any, values: Mapping[str, Any], years: Sequence[int
     if name in _SCORES:
         return "must be a whole number from 1 to 5"
     if name == "proximity" and err["type"] in {"greater_than_equal", "less_than_equal"}:
-        closed = str(values.get("status", "")).strip().lower() == "closed"
+        status = " ".join(str(values.get("status", "")).split()).lower()
+        closed = RISK_STATUS_WORDS.get(status, status) == RiskStatus.CLOSED
         return _in_budget_years(years) if years and not closed else "must be a year from 2000 to 2100, or blank"
-    return str(err["msg"]).removeprefix("Value error, ")
+    return pydantic_message(err)
 
 
 def _in_budget_years(years: Sequence[int]) -> str:
