@@ -44,9 +44,10 @@ Case = Callable[[Path], Expect]
 
 
 def copy_project(target: Path) -> Path:
-    """`target` holding copies of params/default.yaml and data/, as they stand in the repository."""
+    """`target` holding copies of params/default.yaml, params/approvers and data/, as in the repository."""
     (target / "params").mkdir(parents=True)
     shutil.copy(REPO / PARAMS, target / PARAMS)
+    shutil.copy(REPO / "params" / "approvers", target / "params" / "approvers")
     shutil.copytree(REPO / "data", target / "data")
     return target
 

@@ -110,7 +110,7 @@ def default_run_dir(default_run: CliRun) -> Path:
 
 
 def fixture_tables() -> dict[str, pd.DataFrame]:
-    """Stand-in for `compute_tables`: Danish text, decimals, an index worth keeping, a long name."""
+    """Stand-in for the workbook's tables: Danish text, decimals, an index worth keeping, a long name."""
     return {
         "cost_by_year": pd.DataFrame(
             {"år": [2025, 2026], "udgift_kr": [1234.5, 0.1 + 0.2], "art": ["drift", "æø"]}
@@ -136,7 +136,7 @@ def use_fixture_stand_ins(monkeypatch: pytest.MonkeyPatch, notebooks: Path) -> N
 
     # The runner imports these two where it calls them, so patching their home modules is enough.
     monkeypatch.setattr(inputs, "load_inputs", fake_inputs)
-    monkeypatch.setattr(workbook, "compute_tables", lambda inputs: fixture_tables())
+    monkeypatch.setattr(workbook.Workbook, "tables", lambda self: fixture_tables())
     monkeypatch.setattr(runner, "default_notebooks_dir", lambda: notebooks)
 
 
@@ -182,3 +182,82 @@ def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureRun
 def files_in(folder: Path) -> set[str]:
     """Every file under `folder`, as POSIX paths relative to it."""
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+# --- Approval and release (issue 9) ---
+
+# Throw-away approvers: anna and bent are in the project's allowed signers and roles, carl is not.
+APPROVERS = {
+    "anna": ("anna@rn.dk", "Anna", "afdelingsleder"),
+    "bent": ("bent@rn.dk", "Bent", "controller"),
+    "carl": ("carl@rn.dk", "Carl", "praktikant"),
+}
+
+
+def make_key(folder: Path, name: str) -> Path:
+    """A new ed25519 key pair without passphrase, `folder/name` and `folder/name.pub`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    key = folder / name
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True,
+                   capture_output=True)
+    return key
+
+
+def allowed_signers_line(identity: str, key: Path) -> str:
+    public = key.with_name(f"{key.name}.pub").read_text(encoding="utf-8").strip()
+    return f'{identity} namespaces="kpro-econ-approval" {public}\n'
+
+
+@dataclass(frozen=True)
+class ApprovalProject:
+    """A project folder (params, data, keys) whose allowed signers are anna and bent, with two runs."""
+
+    root: Path
+    keys: dict[str, Path]
+
+    def runs(self) -> list[Path]:
+        return sorted(p for p in (self.root / "reports").iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def setup_approvers(root: Path) -> dict[str, Path]:
+    """Keys for every approver in `root/keys`; anna and bent in `params/approvers` and in the roles."""
+    keys = {name: make_key(root / "keys", name) for name in APPROVERS}
+    (root / "params" / "approvers").write_text(
+        "".join(allowed_signers_line(APPROVERS[n][0], keys[n]) for n in ("anna", "bent")), encoding="utf-8")
+    params = root / "params" / "default.yaml"
+    roles = ", ".join(f"{identity}: {{name: {name}, role: {role}}}"
+                      for identity, name, role in (APPROVERS["anna"], APPROVERS["bent"]))
+    text = params.read_text(encoding="utf-8")
+    assert text.count("  roles: {}") == 1
+    params.write_text(text.replace("  roles: {}", f"  roles: {{{roles}}}"), encoding="utf-8")
+    return keys
+
+
+@pytest.fixture(scope="session")
+def approval_project(tmp_path_factory: pytest.TempPathFactory) -> ApprovalProject:
+    """Two runs of the same params, started at the same moment, in a project of their own."""
+    root = tmp_path_factory.mktemp("approval-project")
+    for folder in ("params", "data"):
+        shutil.copytree(REPO / folder, root / folder)
+    keys = setup_approvers(root)
+    started = [
+        subprocess.Popen([*kpro_econ_command(), "run", "params/default.yaml"], cwd=root,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    for process in started:
+        _, stderr = process.communicate(timeout=CLI_TIMEOUT_S)
+        assert process.returncode == 0, stderr
+    return ApprovalProject(root, keys)
+
+
+def copy_project(project: ApprovalProject, target: Path) -> ApprovalProject:
+    shutil.copytree(project.root, target)
+    return ApprovalProject(target, {name: target / "keys" / name for name in project.keys})
+
+
+def approve_cli(project: ApprovalProject, run: Path, who: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    """`kpro-econ approve RUN --key keys/WHO --as IDENTITY` in the project folder."""
+    identity = APPROVERS[who][0]
+    return run_cli("approve", str(run.relative_to(project.root)), "--key", str(project.keys[who]), "--as",
+                   identity, *extra, cwd=project.root)

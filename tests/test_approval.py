@@ -6,49 +6,41 @@ every other test works on a copy of that project, so tampering never touches the
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REPO, kpro_econ_command, run_cli
+from conftest import ApprovalProject, approve_cli, copy_project, run_cli
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project folder (params, data) with two runs of the same params started together."""
-    root = tmp_path_factory.mktemp("project")
-    for folder in ("params", "data"):
-        shutil.copytree(REPO / folder, root / folder)
-    started = [
-        subprocess.Popen([*kpro_econ_command(), "run", "params/default.yaml"], cwd=root,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(2)
-    ]
-    for process in started:
-        _, stderr = process.communicate(timeout=1200)
-        assert process.returncode == 0, stderr
-    return root
+def project(approval_project: ApprovalProject) -> Path:
+    return approval_project.root
 
 
 def runs(project: Path) -> list[Path]:
-    return sorted(p for p in (project / "reports").iterdir() if p.is_dir())
+    return sorted(p for p in (project / "reports").iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 @pytest.fixture
-def copy(project: Path, tmp_path: Path) -> Path:
-    """A copy of the project whose first run is approved; tests may change anything in it."""
-    target = tmp_path / "project"
-    shutil.copytree(project, target)
-    done = run_cli("approve", str(runs(target)[0].relative_to(target)), "--by", "Helen Rasmussen",
-                   "--role", "Kontorchef", cwd=target)
+def copied(approval_project: ApprovalProject, tmp_path: Path) -> ApprovalProject:
+    """A copy of the project whose first run Anna has approved; tests may change anything in it."""
+    target = copy_project(approval_project, tmp_path / "project")
+    run = target.runs()[0]
+    done = approve_cli(target, run, "anna", "--note", "Gennemgået <b>med</b> økonomi")
     assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"Godkendt: {run.name} af Anna (afdelingsleder), signatur ok"
     return target
+
+
+@pytest.fixture
+def copy(copied: ApprovalProject) -> Path:
+    return copied.root
 
 
 def test_two_runs_started_together_both_finish_in_their_own_folders(project: Path):
@@ -82,20 +74,24 @@ def test_the_draft_summary_is_marked_as_draft(project: Path):
     assert "UDKAST – ikke godkendt" in page
 
 
-def test_approve_then_release_makes_the_steering_pack(copy: Path):
-    run = runs(copy)[0]
-    approval = json.loads((run / "approval.json").read_text(encoding="utf-8"))
-    assert approval["approved_by"] == "Helen Rasmussen" and approval["role"] == "Kontorchef"
-    assert len(approval["manifest_sha256"]) == 64
-    done = run_cli("release", str(run), cwd=copy)
-    assert done.returncode == 0, done.stderr
-    pack = run / "steering"
-    pdf = pack / "Bilag - Risikorapport Kommunal PRO 2. halvår 2026.pdf"
-    assert pdf.read_bytes().startswith(b"%PDF")
-    page = (pack / "Bilag - Risikorapport Kommunal PRO 2. halvår 2026.html").read_text(encoding="utf-8")
-    assert "UDKAST" not in page
-    assert "Godkendt internt i Digitalisering og IT" in page and "Helen Rasmussen" in page
-    assert run_cli("status", "--out", "reports", cwd=copy).stdout.splitlines()[0].endswith("frigivet")
+def test_approval_is_signed_into_the_ledger_and_status_names_the_signer(copied: ApprovalProject):
+    run = copied.runs()[0]
+    text = (copied.root / "reports" / "approvals.jsonl").read_text(encoding="utf-8")
+    ledger = [json.loads(line) for line in text.splitlines()]
+    assert len(ledger) == 1 and ledger[0]["prev"] == "0" * 64
+    record = ledger[0]["record"]
+    assert (record["identity"], record["name"], record["role"]) == ("anna@rn.dk", "Anna", "afdelingsleder")
+    assert record["manifest_sha256"] == hashlib.sha256((run / "manifest.json").read_bytes()).hexdigest()
+    assert record["signature"].startswith("-----BEGIN SSH SIGNATURE-----")
+    copy_of = json.loads((run / "approval.json").read_text(encoding="utf-8"))
+    assert copy_of["approvals"][0]["signature"] == record["signature"]
+    status = json.loads((run / "approval-status.json").read_text(encoding="utf-8"))
+    assert (status["state"], status["label"], status["unsigned"]) == ("approved", "godkendt", False)
+    lines = run_cli("status", "--out", "reports", cwd=copied.root).stdout.splitlines()
+    assert lines[0] == f"{run.name}  godkendt"
+    assert "godkendt af Anna (afdelingsleder) <anna@rn.dk>" in lines[1] and lines[1].endswith("signatur ok")
+    assert lines[2].strip() == "filer: uændrede siden godkendelsen"
+    assert lines[3] == f"{copied.runs()[1].name}  udkast"
 
 
 def change_one_byte(path: Path) -> None:
@@ -124,7 +120,13 @@ def test_any_change_after_approval_blocks_the_release_and_names_the_file(copy: P
     run = runs(copy)[0]
     name, change = TAMPERING[case]
     path = run / name.removeprefix("RUN/") if name.startswith("RUN/") else copy / name
-    if change == "ændret":
+    if name == "RUN/manifest.json":  # one digit of a recorded hash: still valid JSON, another manifest
+        text = path.read_text(encoding="utf-8")
+        at = re.search(r'"[0-9a-f]{64}"', text)
+        assert at is not None
+        digit = "1" if text[at.start() + 1] == "0" else "0"
+        path.write_text(text[:at.start() + 1] + digit + text[at.start() + 2:], encoding="utf-8")
+    elif change == "ændret":
         change_one_byte(path)
     elif change == "tilføjet":
         path.write_text("x\n", encoding="utf-8")
@@ -135,24 +137,52 @@ def test_any_change_after_approval_blocks_the_release_and_names_the_file(copy: P
     assert done.returncode != 0
     assert expected in done.stderr
     assert not (run / "steering").exists()
-    assert run_cli("status", str(run), cwd=copy).stdout.strip().endswith("ændret efter godkendelse")
+    status = run_cli("status", str(run), cwd=copy).stdout
+    assert status.splitlines()[0].endswith("ændret efter godkendelse") and f"afviger: {expected}" in status
 
 
-def test_approval_is_refused_twice_and_for_a_changed_run(copy: Path):
+def test_an_unreadable_manifest_is_named_and_the_other_runs_still_listed(copy: Path):
     approved, other = runs(copy)
-    again = run_cli("approve", str(approved), "--by", "X", cwd=copy)
-    assert again.returncode != 0 and "allerede godkendt" in again.stderr
+    text = (approved / "manifest.json").read_text(encoding="utf-8")
+    (approved / "manifest.json").write_text(text[: len(text) // 2], encoding="utf-8")
+    done = run_cli("release", str(approved), cwd=copy)
+    assert done.returncode == 1 and "manifest.json: ikke gyldig JSON" in done.stderr
+    lines = run_cli("status", "--out", "reports", cwd=copy).stdout.splitlines()
+    assert lines[0] == f"{approved.name}  ulæselig"
+    assert f"{other.name}  udkast" in lines
+
+
+def test_approval_is_refused_twice_and_for_a_changed_run(copied: ApprovalProject):
+    approved, other = copied.runs()
+    again = approve_cli(copied, approved, "anna")
+    assert again.returncode == 1 and "allerede godkendt af Anna" in again.stderr
+    bent = approve_cli(copied, approved, "bent")  # one approval is all these params require
+    assert bent.returncode == 1 and "allerede godkendt af Anna (afdelingsleder)" in bent.stderr
     change_one_byte(other / "cost_model.html")
-    changed = run_cli("approve", str(other), "--by", "X", cwd=copy)
-    assert changed.returncode != 0 and "cost_model.html: ændret" in changed.stderr
+    changed = approve_cli(copied, other, "bent")
+    assert changed.returncode == 1 and "cost_model.html: ændret" in changed.stderr
     assert not (other / "approval.json").exists()
+    assert len((copied.root / "reports" / "approvals.jsonl").read_text("utf-8").splitlines()) == 1
+
+
+def test_who_may_approve_and_how(copied: ApprovalProject):
+    run = copied.runs()[1]
+    carl = approve_cli(copied, run, "carl")  # his key is not in the allowed signers, nor he in the roles
+    assert carl.returncode == 1 and "carl@rn.dk er ikke godkender i params" in carl.stderr
+    as_anna = run_cli("approve", str(run), "--key", str(copied.keys["carl"]), "--as", "anna@rn.dk", cwd=copied.root)
+    assert as_anna.returncode == 1 and "kan ikke verificeres" in as_anna.stderr  # Carl's key, Anna's name
+    unsigned = run_cli("approve", str(run), "--as", "bent@rn.dk", cwd=copied.root)
+    assert unsigned.returncode == 1 and "--key: mangler" in unsigned.stderr
+    wrong_role = approve_cli(copied, run, "bent", "--role", "direktør")
+    assert wrong_role.returncode == 1 and "godkender som controller" in wrong_role.stderr
+    assert run_cli("status", str(run), cwd=copied.root).stdout.splitlines()[0].endswith("udkast")
 
 
 def test_a_failed_run_cannot_be_approved(copy: Path):
     failed = copy / "reports" / "20260101-000000-default"
     failed.mkdir()
     (failed / "manifest.json").write_text(json.dumps({"status": "failed", "outputs": {}}), encoding="utf-8")
-    done = run_cli("approve", str(failed), "--by", "X", cwd=copy)
+    done = run_cli("approve", str(failed), "--as", "anna@rn.dk", cwd=copy)
     assert done.returncode != 0 and "fejlede" in done.stderr
     assert run_cli("status", str(failed), cwd=copy).stdout.strip().endswith("fejlet")
 

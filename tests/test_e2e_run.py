@@ -13,6 +13,7 @@ from conftest import DEFAULT_PARAMS, REPO, CliRun, files_in, run_cli
 
 from kpro_econ.inputs.load import load_inputs
 from kpro_econ.inputs.run_records import read_manifest
+from kpro_econ.report.labels import with_cost_line_labels
 from kpro_econ.run import runfolder
 from kpro_econ.workbook import compute_tables
 
@@ -22,9 +23,12 @@ TOLERANCE = 1e-6
 
 
 @pytest.fixture(scope="module")
-def expected_tables() -> dict[str, pd.DataFrame]:
-    # The default run writes to an empty folder: nothing earlier to compare the risks with.
-    return compute_tables(load_inputs(REPO / DEFAULT_PARAMS, previous_run=""))
+def expected_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    # The default run writes to an empty folder: nothing earlier to compare the risks with, and no
+    # approved run to serve as the budget.
+    empty = tmp_path_factory.mktemp("no-reports")
+    tables = compute_tables(load_inputs(REPO / DEFAULT_PARAMS, previous_run="", reports_dir=empty))
+    return {name: with_cost_line_labels(table) for name, table in tables.items()}
 
 
 def _as_written_to_csv(table: pd.DataFrame) -> pd.DataFrame:
@@ -62,6 +66,13 @@ def test_csv_figures_equal_a_fresh_computation(
         )
 
 
+def test_cost_lines_are_written_by_code_with_their_danish_name(default_run_dir: Path) -> None:
+    costs = pd.read_csv(default_run_dir / "data" / "cost_by_year.csv")
+    assert list(costs.columns) == ["scenario", "year", "line_code", "line", "kind", "amount_dkk"]
+    names = dict(zip(costs["line_code"], costs["line"], strict=False))
+    assert names["risk_pool"] == "Risikopulje" and names["fut_fee"] == "Tilslutningsafgift til FUT"
+
+
 def test_xlsx_holds_the_same_tables(default_run_dir: Path, expected_tables: dict[str, pd.DataFrame]) -> None:
     sheets = pd.read_excel(default_run_dir / "data" / "tables.xlsx", sheet_name=None, engine="openpyxl")
     names = runfolder.excel_sheet_names(expected_tables)
@@ -92,16 +103,16 @@ def _text(column: pd.Series) -> list[str]:
 
 def test_manifest_hashes_match_the_files(default_run_dir: Path) -> None:
     manifest = read_manifest(default_run_dir)
-    assert manifest["status"] == "ok"
-    assert set(manifest["outputs"]) == files_in(default_run_dir) - {"manifest.json"}
-    for name, digest in manifest["outputs"].items():
+    assert manifest.status == "ok"
+    assert set(manifest.outputs) == files_in(default_run_dir) - {"manifest.json"}
+    for name, digest in manifest.outputs.items():
         assert hashlib.sha256((default_run_dir / name).read_bytes()).hexdigest() == digest, name
     inputs = load_inputs(REPO / DEFAULT_PARAMS)
-    assert len(manifest["inputs"]) == len(inputs.files)
-    for name, digest in manifest["inputs"].items():
+    assert len(manifest.inputs) == len(inputs.files)
+    for name, digest in manifest.inputs.items():
         assert hashlib.sha256((REPO / name).read_bytes()).hexdigest() == digest, name
-    assert manifest["params"]["path"] == DEFAULT_PARAMS.as_posix()
-    assert manifest["seed"] == inputs.base.params.monte_carlo.seed
+    assert manifest.params is not None and manifest.params.path == DEFAULT_PARAMS.as_posix()
+    assert manifest.seed == inputs.base.params.monte_carlo.seed
 
 
 def test_sources_are_untouched_and_executed_copies_are_in_build(default_run_dir: Path) -> None:
@@ -114,10 +125,10 @@ def test_sources_are_untouched_and_executed_copies_are_in_build(default_run_dir:
 def test_every_report_has_its_danish_title_and_the_draft_header(default_run_dir: Path) -> None:
     manifest = read_manifest(default_run_dir)
     index = (default_run_dir / "index.html").read_text(encoding="utf-8")
-    for name, record in manifest["notebooks"].items():
+    for name, record in manifest.notebooks.items():
         html = (default_run_dir / f"{name}.html").read_text(encoding="utf-8")
         assert '<html lang="da">' in html
-        assert f"<title>{record['title']}</title>" in html
+        assert f"<title>{record.title}</title>" in html
         assert "Udkast – afventer intern godkendelse" in html
         assert f'href="{name}.html"' in index
         assert "<script src" not in html
@@ -129,6 +140,8 @@ def test_params_without_risk_and_kpi_sections_run_only_the_cost_report(tmp_path:
         raw.pop(section)
     raw["change_requests"]["register"] = str(REPO / "data" / "change_requests.csv")
     raw["allocation"]["municipalities"] = str(REPO / "data" / "municipalities.csv")
+    raw["actuals"]["register"] = str(REPO / "data" / "actuals.csv")
+    raw["approval"]["allowed_signers"] = str(REPO / "params" / "approvers")
     params = tmp_path / "kun_omkostninger.yaml"
     params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     done = run_cli("run", str(params), "--out", str(tmp_path / "reports"))

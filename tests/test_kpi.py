@@ -301,10 +301,10 @@ def test_estimates_beside_actual_costs_of_delivered_requests():
 
 def test_cost_per_active_citizen_and_per_live_municipality():
     costs = pd.DataFrame(
-        [(2024, "Supportaftale", "drift", 600_000.0), (2024, "Vederlag", "drift", 400_000.0),
-         (2024, "ÆØ, godkendte", "engangs", 1_000_000.0),   # one-off: not running cost
-         (2025, "Supportaftale", "drift", 1_200_000.0), (2026, "Supportaftale", "drift", 5.0)],
-        columns=["year", "line", "kind", "amount_dkk"],
+        [(2024, "support", "drift", 600_000.0), (2024, "solution_fee", "drift", 400_000.0),
+         (2024, "cr_approved", "engangs", 1_000_000.0),   # one-off: not running cost
+         (2025, "support", "drift", 1_200_000.0), (2026, "support", "drift", 5.0)],
+        columns=["year", "line_code", "kind", "amount_dkk"],
     )
     frame = adoption(
         ("2024-11", "851", "4", "2024-01-01", "2024-01-01", "1", "900"),
@@ -348,8 +348,8 @@ def test_report_on_the_sample_data_renders_and_warns_that_it_is_sample(tmp_path)
 
     data = Path(__file__).resolve().parents[1] / "data"
     settings = KpiSettings(operations=Path("o.csv"), adoption=Path("a.csv"), response_p95_target_ms=2500)
-    costs = pd.DataFrame([(2025, "Supportaftale", "drift", 1_000_000.0)],
-                         columns=["year", "line", "kind", "amount_dkk"])
+    costs = pd.DataFrame([(2025, "support", "drift", 1_000_000.0)],
+                         columns=["year", "line_code", "kind", "amount_dkk"])
     result = compute_kpis(
         settings,
         kpi_inputs.operations(read_table(data / "operations.csv"), "operations.csv"),

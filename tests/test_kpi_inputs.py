@@ -255,12 +255,12 @@ def test_shipped_sample_data_loads_is_marked_sample_and_matches_the_municipaliti
 
 
 def test_generator_is_seeded_and_wrote_the_shipped_files(tmp_path):
-    script = ROOT / "scripts" / "make_sample_kpi_data.py"
+    script = ROOT / "scripts" / "make_sample_data.py"
     subprocess.run([sys.executable, str(script), "--out", str(tmp_path),
                     "--municipalities", str(DATA / "municipalities.csv")], check=True, capture_output=True)
-    for name in ("operations.csv", "adoption.csv"):
+    for name in ("operations.csv", "adoption.csv", "actuals.csv"):
         assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), (
-            f"data/{name} is not what the generator writes: run scripts/make_sample_kpi_data.py")
+            f"data/{name} is not what the generator writes: run scripts/make_sample_data.py")
 
 
 def test_a_table_with_only_its_header(tmp_path):

@@ -317,6 +317,7 @@ def test_load_inputs_reads_each_file_once_for_every_scenario(tmp_path: Path) -> 
                         "  municipalities: ../data/municipalities.csv\n  population: ../data/folk1a.csv")
     params = tmp_path / "params" / "p.yaml"
     params.write_text(text, encoding="utf-8")
+    shutil.copy(ROOT / "params" / "approvers", tmp_path / "params" / "approvers")
 
     inputs = load_inputs(params)
 
@@ -324,7 +325,7 @@ def test_load_inputs_reads_each_file_once_for_every_scenario(tmp_path: Path) -> 
     data = tmp_path / "data"
     assert inputs.files == [params.resolve()] + [(data / name).resolve() for name in (
         "change_requests.csv", "municipalities.csv", "folk1a.csv", "risk_register.csv", "operations.csv",
-        "adoption.csv")]
+        "adoption.csv", "actuals.csv")] + [(tmp_path / "params" / "approvers").resolve()]
     base = inputs.base.municipalities
     assert base.set_index("code").loc[851, "citizens"] == 851003
     assert not base["citizens_is_sample"].any()
@@ -344,6 +345,7 @@ def test_load_inputs_with_inline_change_requests(tmp_path: Path) -> None:
     ))
     params = tmp_path / "params" / "p.yaml"
     params.write_text(text, encoding="utf-8")
+    shutil.copy(ROOT / "params" / "approvers", tmp_path / "params" / "approvers")
 
     inputs = load_inputs(params)
 

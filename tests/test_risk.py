@@ -18,8 +18,6 @@ from kpro_econ.inputs.risk_register import RISK_COLUMNS, risk_register, risk_reg
 from kpro_econ.inputs.tables import read_table
 from kpro_econ.params.models import Band, RiskSettings
 from kpro_econ.risk.assessment import (
-    MITIGATION_LINE,
-    POOL_LINE,
     REGISTER_TABLE_COLUMNS,
     pool_members,
     risk_cost_lines,
@@ -284,7 +282,8 @@ def test_cost_lines_place_the_pool_and_mitigation_by_proximity_or_spread():
         item("D", status="closed", proximity=2025, mitigation_cost=10**6),      # nothing
     )
     pool, mitigation = risk_cost_lines(risks, small_params())  # years 2025, 2026
-    assert (pool.line, mitigation.line) == (POOL_LINE, MITIGATION_LINE)
+    assert (pool.code, mitigation.code) == ("risk_pool", "mitigation")
+    assert (pool.kind, mitigation.kind) == ("engangs", "engangs")
     assert pool.amounts == pytest.approx({2025: 25, 2026: 150})
     assert mitigation.amounts == pytest.approx({2025: 150 + 700, 2026: 1000 + 150})
 

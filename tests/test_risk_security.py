@@ -56,6 +56,7 @@ def hostile_params(folder: Path) -> Path:
     assert "../data/risk_register.csv" in text
     text = text.replace("../data/risk_register.csv", (folder / "risk_register.csv").as_posix())
     text = text.replace("../data/", (REPO / "data").as_posix() + "/")
+    text = text.replace("allowed_signers: approvers", f"allowed_signers: {(REPO / 'params' / 'approvers').as_posix()}")
     params = folder / "hostile.yaml"
     params.write_text(text, encoding="utf-8")
     return params

@@ -50,22 +50,22 @@ def test_run_id_is_time_stamp_and_params_stem(fixture_run: FixtureRun) -> None:
 def test_manifest_records_status_seed_versions_and_every_hash(fixture_run: FixtureRun) -> None:
     run_dir = fixture_run.run_dir
     manifest = read_manifest(run_dir)
-    assert manifest["status"] == "ok"
-    assert manifest["error"] is None
-    assert manifest["run_id"] == run_dir.name
-    assert manifest["seed"] == FIXTURE_SEED
+    assert manifest.status == "ok"
+    assert manifest.error is None
+    assert manifest.run_id == run_dir.name
+    assert manifest.seed == FIXTURE_SEED
     params_hash = hashlib.sha256(fixture_run.params_path.read_bytes()).hexdigest()
-    assert manifest["params"]["sha256"] == params_hash
-    assert list(manifest["inputs"].values()) == [params_hash]
-    assert set(manifest["outputs"]) == files_in(run_dir) - {"manifest.json"}
-    for name, digest in manifest["outputs"].items():
+    assert manifest.params is not None and manifest.params.sha256 == params_hash
+    assert list(manifest.inputs.values()) == [params_hash]
+    assert set(manifest.outputs) == files_in(run_dir) - {"manifest.json"}
+    for name, digest in manifest.outputs.items():
         assert hashlib.sha256((run_dir / name).read_bytes()).hexdigest() == digest, name
     for package in ("python", "kpro-econ", "pandas", "numpy", "scipy", "papermill", "nbconvert", "pydantic"):
-        assert manifest["versions"][package], package
-    assert set(manifest["git"]) == {"commit", "dirty"}
-    assert manifest["notebooks"]["tiny_ok"]["status"] == "ok"
-    assert manifest["notebooks"]["tiny_ok"]["title"] == "Lille prøverapport"
-    assert datetime.fromisoformat(manifest["started"]) <= datetime.fromisoformat(manifest["finished"])
+        assert manifest.versions[package], package
+    assert set(manifest.git.model_dump()) == {"commit", "dirty"}
+    assert manifest.notebooks["tiny_ok"].status == "ok"
+    assert manifest.notebooks["tiny_ok"].title == "Lille prøverapport"
+    assert datetime.fromisoformat(str(manifest.started)) <= datetime.fromisoformat(str(manifest.finished))
 
 
 def test_manifest_is_written_with_sorted_keys(fixture_run: FixtureRun) -> None:
@@ -171,16 +171,16 @@ def test_failing_notebook_exits_1_and_leaves_a_failed_manifest_and_no_html(
     failed = out_dir / "fails"
     assert files_in(failed) == {"manifest.json"}, "a failed run holds no finished-looking HTML or data"
     manifest = read_manifest(failed)
-    assert manifest["status"] == "failed"
-    assert manifest["error"] == {
+    assert manifest.status == "failed"
+    assert manifest.error is not None and manifest.error.model_dump() == {
         "notebook": "tiny_raises",
         "cell_index": 3,
         "ename": "ValueError",
         "evalue": "bevidst fejl i testnotesbogen",
     }
-    assert manifest["outputs"] == {}
-    assert manifest["notebooks"]["tiny_ok"]["status"] == "ok"
-    assert manifest["notebooks"]["tiny_raises"]["status"] == "failed"
+    assert manifest.outputs == {}
+    assert manifest.notebooks["tiny_ok"].status == "ok"
+    assert manifest.notebooks["tiny_raises"].status == "failed"
     assert not list(out_dir.glob(".tmp-*")), "the temporary folder must be gone after a failure"
     assert _tree_digest(fixture_run.run_dir) == earlier, "an earlier run folder was touched"
 
@@ -189,17 +189,17 @@ def test_failing_table_computation_leaves_a_failed_manifest(tmp_path: Path, monk
     notebooks = notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb")
     use_fixture_stand_ins(monkeypatch, notebooks)
 
-    def broken(inputs: object) -> dict[str, pd.DataFrame]:
+    def broken(computed: object) -> dict[str, pd.DataFrame]:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(workbook, "compute_tables", broken)
+    monkeypatch.setattr(workbook.Workbook, "tables", broken)
     params = tmp_path / "p.yaml"
     params.write_text("x: 1\n", encoding="utf-8")
     with pytest.raises(KproError, match="Tabellerne kunne ikke beregnes: ZeroDivisionError"):
         runner.run_workbook(params, out_dir=tmp_path / "reports", run_id="broken", progress=lambda line: None)
     manifest = read_manifest(tmp_path / "reports" / "broken")
-    assert manifest["status"] == "failed"
-    assert manifest["error"]["ename"] == "ZeroDivisionError"
+    assert manifest.status == "failed"
+    assert manifest.error is not None and manifest.error.ename == "ZeroDivisionError"
     assert files_in(tmp_path / "reports" / "broken") == {"manifest.json"}
 
 
@@ -317,5 +317,6 @@ def test_a_cell_over_its_time_limit_fails_the_run_naming_that_cell(
             params, out_dir=tmp_path / "reports", run_id="slow", cell_timeout=2, progress=lambda line: None
         )
     assert (raised.value.notebook, raised.value.cell) == ("tiny_sleeps", 3)
-    error = read_manifest(tmp_path / "reports" / "slow")["error"]
-    assert (error["notebook"], error["cell_index"], error["ename"]) == ("tiny_sleeps", 3, "CellTimeoutError")
+    error = read_manifest(tmp_path / "reports" / "slow").error
+    assert error is not None
+    assert (error.notebook, error.cell_index, error.ename) == ("tiny_sleeps", 3, "CellTimeoutError")

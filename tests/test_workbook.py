@@ -3,7 +3,6 @@ from pathlib import Path
 import pytest
 
 from kpro_econ.inputs.load import load_inputs
-from kpro_econ.risk.assessment import MITIGATION_LINE, POOL_LINE
 from kpro_econ.workbook import compute_risk, compute_tables, cost_with_risks
 
 PARAMS = Path("params/default.yaml")
@@ -17,8 +16,8 @@ def inputs():
 def test_the_risk_pool_and_mitigation_enter_the_cost_model(inputs):
     risks = inputs.base.risks
     costs = cost_with_risks(inputs.base)
-    pool = costs.loc[costs["line"] == POOL_LINE, "amount_dkk"].sum()
-    mitigation = costs.loc[costs["line"] == MITIGATION_LINE, "amount_dkk"].sum()
+    pool = costs.loc[costs["line_code"] == "risk_pool", "amount_dkk"].sum()
+    mitigation = costs.loc[costs["line_code"] == "mitigation", "amount_dkk"].sum()
     risk = compute_risk(inputs.base)
     assert risk is not None
     assert pool == pytest.approx(risk.pool["expected_value_dkk"].sum())

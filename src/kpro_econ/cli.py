@@ -22,18 +22,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--out", type=Path, default=Path("reports"), help="folder for run folders")
     run.add_argument("--run-id", help="name of the run folder (default: time stamp and params name)")
 
-    approve = commands.add_parser("approve", help="record the internal approval of a run")
+    approve = commands.add_parser("approve", help="godkend en kørsel internt, signeret med din SSH-nøgle")
     approve.add_argument("run", type=Path)
-    approve.add_argument("--by", required=True, help="the approver's name")
-    approve.add_argument("--role", help="the approver's role, e.g. afdelingschef")
-    approve.add_argument("--note", help="a remark kept with the approval")
+    approve.add_argument("--as", dest="identity", required=True,
+                         help="din identitet i filen med godkendere (allowed signers), fx anna@rn.dk")
+    approve.add_argument("--key", type=Path,
+                         help="din private SSH-nøgle, fx ~/.ssh/id_ed25519 (kan udelades kun når "
+                              "params siger approval.signatures: optional)")
+    approve.add_argument("--role", help="din rolle, fx afdelingsleder (params' approval.roles går forud)")
+    approve.add_argument("--note", help="en bemærkning, der signeres med godkendelsen")
 
-    release = commands.add_parser("release", help="write the steering pack of an approved, unchanged run")
+    release = commands.add_parser("release", help="lav forretningsstyregruppens pakke af en godkendt, uændret kørsel")
     release.add_argument("run", type=Path)
+    release.add_argument("--browser", default=None,
+                         help="browseren der udskriver PDF'en: en sti til Chrome/Edge/Chromium eller en "
+                              "installeret kanal (chrome, msedge); standard /usr/bin/chromium")
 
     status = commands.add_parser("status", help="list runs and their state")
     status.add_argument("run", type=Path, nargs="?", help="one run folder (default: every run in --out)")
     status.add_argument("--out", type=Path, default=Path("reports"), help="folder of run folders")
+
+    folk1a = commands.add_parser("folk1a", help="hent indbyggertal (FOLK1A) for et kvartal fra Danmarks Statistik")
+    folk1a.add_argument("--quarter", required=True, help="kvartalet, fx 2025K1")
+    folk1a.add_argument("--out", type=Path, required=True, help="CSV-filen, fx data/folk1a_2025K1.csv")
+    folk1a.add_argument("--url", default=None, help="Statistikbankens data-adresse (standard: api.statbank.dk)")
 
     args = parser.parse_args(argv)
     try:
@@ -42,11 +54,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             return _run(args.params, args.out, args.run_id)
         if args.command == "approve":
-            return _approve(args.run, args.by, args.role, args.note)
+            return _approve(args.run, args.identity, args.key, args.role, args.note)
         if args.command == "release":
-            return _release(args.run)
+            return _release(args.run, args.browser)
         if args.command == "status":
             return _status(args.run, args.out)
+        if args.command == "folk1a":
+            return _folk1a(args.quarter, args.out, args.url)
     except ParamsError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -77,30 +91,47 @@ def _run(params: Path, out: Path, run_id: str | None) -> int:
     return 0
 
 
-def _approve(run: Path, by: str, role: str | None, note: str | None) -> int:
+def _approve(run: Path, identity: str, key: Path | None, role: str | None, note: str | None) -> int:
     from kpro_econ.release.approval import approve
 
-    approval = approve(run, by, role, note)
-    print(f"Godkendt: {run} af {approval['approved_by']} ({approval['approved_at']})")
+    outcome = approve(run, identity, key, role, note)
+    approval = outcome.approval
+    who = f"{approval.name} ({approval.role})" if approval.role else approval.name
+    signed = "signatur ok" if approval.signature is not None else "usigneret"
+    missing = outcome.required - outcome.count
+    more = f"; mangler {missing} godkendelse{'r' if missing > 1 else ''} mere" if missing > 0 else ""
+    print(f"Godkendt: {run.name} af {who}, {signed}{more}")
     return 0
 
 
-def _release(run: Path) -> int:
+def _release(run: Path, browser: str | None) -> int:
+    from kpro_econ.release.pdf import DEFAULT_BROWSER
     from kpro_econ.release.steering_pack import release
 
-    pdf = release(run)
+    pdf = release(run, browser=browser or DEFAULT_BROWSER)
     print(f"Frigivet til forretningsstyregruppen: {pdf}")
     return 0
 
 
 def _status(run: Path | None, out: Path) -> int:
-    from kpro_econ.release.approval import list_runs, run_state
+    from kpro_econ.release.approval import run_folders
+    from kpro_econ.release.status import status_lines
 
-    rows = [(run.name, run_state(run))] if run is not None else list_runs(out)
-    if not rows:
+    folders = [run] if run is not None else run_folders(out)
+    if not folders:
         print(f"Ingen kørsler i {out}")
-    for run_id, state in rows:
-        print(f"{run_id}  {state}")
+    for folder in folders:
+        for line in status_lines(folder):
+            print(line)
+    return 0
+
+
+def _folk1a(quarter: str, out: Path, url: str | None) -> int:
+    from kpro_econ.inputs import statbank
+
+    data = statbank.fetch_folk1a(quarter, url or statbank.STATBANK_DATA_URL)
+    statbank.write_atomically(out, data)
+    print(f"FOLK1A {quarter} er gemt i {out}. Brug den i parametrene:\n{statbank.params_line(out)}")
     return 0
 
 

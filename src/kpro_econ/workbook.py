@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
 
 import pandas as pd
 
 from kpro_econ.inputs.load import ScenarioInputs, WorkbookInputs
-from kpro_econ.kpi.tables import compute_kpis, kpi_tables
+from kpro_econ.inputs.run_records import Table
+from kpro_econ.kpi.tables import KpiResult, compute_kpis, kpi_tables
 from kpro_econ.model.allocation import allocate
 from kpro_econ.model.assumptions import assumptions
-from kpro_econ.model.costs import COST_COLUMNS, cost_by_year, net_present_value, total_by_year
+from kpro_econ.model.budget import budget_followup, invoice_reconciliation
+from kpro_econ.model.costs import cost_by_year, long_cost_table, net_present_value, total_by_year
 from kpro_econ.model.fut_fee import fut_fee_comparison
-from kpro_econ.params.models import RiskSettings
+from kpro_econ.params.models import BudgetSettings, RiskSettings
 from kpro_econ.risk.assessment import risk_cost_lines, risk_pool, risk_register_table, risk_settings
 from kpro_econ.risk.montecarlo import SimulationResult, montecarlo_summary, simulate
 from kpro_econ.risk.sensitivity import sensitivity
@@ -48,11 +52,7 @@ def cost_with_risks(scenario: ScenarioInputs) -> pd.DataFrame:
     costs = cost_by_year(scenario.params, scenario.change_requests)
     if scenario.risks is None:
         return costs
-    risk_rows = pd.DataFrame(
-        [(year, line.line, line.kind, float(amount))
-         for line in risk_cost_lines(scenario.risks, scenario.params) for year, amount in line.amounts.items()],
-        columns=COST_COLUMNS,
-    )
+    risk_rows = long_cost_table(risk_cost_lines(scenario.risks, scenario.params))
     return pd.concat([costs, risk_rows], ignore_index=True)
 
 
@@ -113,27 +113,114 @@ def _with_scenario(results: dict[str, ScenarioResult], table: str) -> pd.DataFra
     return combined.reindex(columns=["scenario", *[c for c in combined.columns if c != "scenario"]])
 
 
+@dataclass(frozen=True)
+class BudgetResult:
+    """The budget follow-up: per year and line (with its flag), the reconciliation, and what it rests on."""
+
+    followup: pd.DataFrame
+    reconciliation: pd.DataFrame
+    as_of: date
+    baseline_run: str | None  # None: no approved run yet, the run's own forecast is the budget
+    sample: bool  # the actuals are sample data
+
+
+def compute_budget(inputs: WorkbookInputs, base_costs: pd.DataFrame | None = None) -> BudgetResult | None:
+    """The budget follow-up of the base scenario, when the params have an actuals section.
+
+    `base_costs` is the base scenario's cost table (computed when not given); it is the budget when
+    no approved run is.
+    """
+    params, actuals = inputs.base.params, inputs.actuals
+    if params.actuals is None or actuals is None:
+        return None
+    baseline = inputs.budget_baseline
+    if baseline is None:
+        baseline = base_costs if base_costs is not None else cost_with_risks(inputs.base)
+    as_of = params.actuals.as_of
+    settings = params.budget or BudgetSettings()
+    return BudgetResult(
+        followup=budget_followup(baseline, actuals, params, as_of),
+        reconciliation=invoice_reconciliation(actuals, settings.agreements, params.years, as_of),
+        as_of=as_of,
+        baseline_run=inputs.budget_baseline_run.name if inputs.budget_baseline_run is not None else None,
+        sample=bool(actuals["sample"].any()),
+    )
+
+
+def budget_tables(budget: BudgetResult) -> dict[str, pd.DataFrame]:
+    """`budget_followup` and `invoice_reconciliation` as `data/` holds them (the run adds each line's name)."""
+    return {Table.BUDGET_FOLLOWUP: budget.followup.drop(columns="flag"),
+            Table.INVOICE_RECONCILIATION: budget.reconciliation}
+
+
+class Workbook:
+    """One run's inputs and every result the reports show, each part computed once, when first asked for.
+
+    The runner asks for every part (its tables need them all) and hands the whole to the notebooks
+    (`run.handover`); a notebook opened on its own computes only the parts it shows. Either way
+    every report takes a figure from the same place: the KPIs' costs are the base scenario's costs,
+    risk lines included, exactly as in the cost report and the tables.
+    """
+
+    def __init__(self, inputs: WorkbookInputs) -> None:
+        self.inputs = inputs
+
+    @cached_property
+    def base(self) -> ScenarioResult:
+        """The base scenario, computed alone when the other scenarios are not needed."""
+        return compute_scenario(self.inputs.base)
+
+    @cached_property
+    def scenarios(self) -> dict[str, ScenarioResult]:
+        """Every scenario computed in full, the base first."""
+        return {
+            name: self.base if scenario is self.inputs.base else compute_scenario(scenario)
+            for name, scenario in self.inputs.scenarios.items()
+        }
+
+    @cached_property
+    def risk(self) -> RiskResult | None:
+        """The base scenario's risk report, with the trend against the earlier run; None without a register."""
+        return compute_risk(self.inputs.base, self.inputs.previous_risks, str(self.inputs.params_path))
+
+    @cached_property
+    def kpis(self) -> KpiResult | None:
+        """The KPIs of the base scenario; None unless the params have a `kpi` section and its registers."""
+        base = self.inputs.base
+        if base.params.kpi is None or base.operations is None or base.adoption is None:
+            return None
+        return compute_kpis(base.params.kpi, base.operations, base.adoption, base.change_requests,
+                            base.municipalities, self.base.costs)
+
+    @cached_property
+    def budget(self) -> BudgetResult | None:
+        """The base scenario's budget follow-up; None unless the params have an `actuals` section."""
+        return compute_budget(self.inputs, self.base.costs)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The main tables of a run, by file name (without `.csv`), every scenario in each."""
+        results = self.scenarios
+        tables: dict[str, pd.DataFrame] = {
+            Table.COST_BY_YEAR: _with_scenario(results, "costs"),
+            Table.SCENARIO_COMPARISON: scenario_comparison(results),
+            Table.FUT_FEE_COMPARISON: _with_scenario(results, "fut_fee"),
+            Table.ALLOCATION: _with_scenario(results, "allocation"),
+            Table.ASSUMPTIONS: _with_scenario(results, "assumptions"),
+        }
+        if self.risk is not None:
+            tables.update({
+                Table.RISK_REGISTER: self.risk.register,
+                Table.RISK_POOL: self.risk.pool,
+                Table.MONTECARLO_SUMMARY: self.risk.summary,
+                Table.SENSITIVITY: self.risk.sensitivity,
+            })
+        if self.kpis is not None:
+            tables.update({Table(name): table for name, table in kpi_tables(self.kpis).items()})
+        if self.budget is not None:
+            tables.update(budget_tables(self.budget))
+        return tables
+
+
 def compute_tables(inputs: WorkbookInputs) -> dict[str, pd.DataFrame]:
     """The main tables of a run, by file name (without `.csv`), every scenario in each."""
-    results = compute_scenarios(inputs)
-    tables = {
-        "cost_by_year": _with_scenario(results, "costs"),
-        "scenario_comparison": scenario_comparison(results),
-        "fut_fee_comparison": _with_scenario(results, "fut_fee"),
-        "allocation": _with_scenario(results, "allocation"),
-        "assumptions": _with_scenario(results, "assumptions"),
-    }
-    risk = compute_risk(inputs.base, inputs.previous_risks, str(inputs.params_path))
-    if risk is not None:
-        tables.update({
-            "risk_register": risk.register,
-            "risk_pool": risk.pool,
-            "montecarlo_summary": risk.summary,
-            "sensitivity": risk.sensitivity,
-        })
-    base = inputs.base
-    if base.params.kpi is not None and base.operations is not None and base.adoption is not None:
-        kpis = compute_kpis(base.params.kpi, base.operations, base.adoption, base.change_requests,
-                            base.municipalities, results[base.name].costs)
-        tables.update(kpi_tables(kpis))
-    return tables
+    return Workbook(inputs).tables()

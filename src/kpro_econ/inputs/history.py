@@ -13,7 +13,7 @@ import pandas as pd
 
 from kpro_econ.errors import ParamsError, Problem
 from kpro_econ.inputs.risk_register import risk_register
-from kpro_econ.inputs.run_records import APPROVAL
+from kpro_econ.inputs.run_records import APPROVAL, RunRecordError, read_approval
 from kpro_econ.inputs.tables import display_path, read_table
 
 AUTO = "auto"
@@ -21,12 +21,13 @@ REGISTER_CSV = Path("data") / "risk_register.csv"
 
 
 def find_previous_run(
-    reports_dir: Path, params_path: Path, *, approved: bool = False, before: str | None = None
+    reports_dir: Path, params_path: Path, *, approved: bool = False, before: str | None = None,
+    needs: Path = REGISTER_CSV,
 ) -> Path | None:
     """The newest successful run folder under `reports_dir` made from the same params file.
 
     With `approved`, only runs with an internal approval count; with `before` (an ISO start time),
-    only runs started before it.
+    only runs started before it. A run counts only if it holds the file `needs`.
     """
     if not reports_dir.is_dir():
         return None
@@ -34,9 +35,9 @@ def find_previous_run(
     candidates = []
     for folder in reports_dir.iterdir():
         manifest = folder / "manifest.json"
-        if folder.name.startswith(".") or not manifest.is_file() or not (folder / REGISTER_CSV).is_file():
+        if folder.name.startswith(".") or not manifest.is_file() or not (folder / needs).is_file():
             continue
-        if approved and not (folder / APPROVAL).is_file():
+        if approved and not _approved(folder):
             continue
         data = json.loads(manifest.read_text(encoding="utf-8"))
         started = str(data.get("started", ""))
@@ -45,6 +46,17 @@ def find_previous_run(
         if data.get("status") == "ok" and _same_file(data.get("params", {}).get("path"), wanted, reports_dir):
             candidates.append((started, folder.name, folder))
     return max(candidates)[2] if candidates else None
+
+
+def _approved(folder: Path) -> bool:
+    """Whether the run's convenience copy `approval.json` says it has every approval it needs."""
+    if not (folder / APPROVAL).is_file():
+        return False
+    try:
+        approvals = read_approval(folder)
+    except RunRecordError:
+        return False
+    return approvals is not None and approvals.complete
 
 
 def _same_file(recorded: str | None, wanted: Path, reports_dir: Path) -> bool:

@@ -15,17 +15,19 @@ import numpy as np
 import pandas as pd
 
 from kpro_econ.errors import AsTyped, ParamsError, Problem
+from kpro_econ.inputs import budget as budget_inputs
 from kpro_econ.inputs import history, registers
 from kpro_econ.inputs import kpi_registers as kpi_inputs
 from kpro_econ.inputs.history import AUTO
 from kpro_econ.inputs.risk_register import risk_register, risk_register_from_items
 from kpro_econ.inputs.tables import display_path, not_a_file, read_table, resolved_path
-from kpro_econ.inputs.yaml_params import BASE_SCENARIO, read_params, scenarios_from
+from kpro_econ.inputs.yaml_params import read_params, scenarios_from
 from kpro_econ.model import costs
 from kpro_econ.model.assumptions import figures_in
 from kpro_econ.model.prices import years_needed
-from kpro_econ.params.models import Params
-from kpro_econ.risk.assessment import MITIGATION_LINE, POOL_LINE, risk_cost_lines
+from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode
+from kpro_econ.params.models import BudgetSettings, Params
+from kpro_econ.risk.assessment import risk_cost_lines
 from kpro_econ.risk.iman_conover import correlation_problems
 from kpro_econ.risk.montecarlo import uncertain_inputs
 
@@ -52,6 +54,9 @@ class WorkbookInputs:
     files: list[Path] = field(default_factory=list)
     previous_run: Path | None = None
     previous_risks: pd.DataFrame | None = None
+    actuals: pd.DataFrame | None = None
+    budget_baseline: pd.DataFrame | None = None
+    budget_baseline_run: Path | None = None
 
     @property
     def base(self) -> ScenarioInputs:
@@ -93,12 +98,22 @@ def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir:
             loaded[name] = ScenarioInputs(name, params, change_requests, municipalities, risks, operations, adoption)
         else:
             _kpi_inputs(params, files, at)  # for their problems: those in every file are reported at once
+    actuals = _actuals(scenarios[BASE_SCENARIO], files)
+    signers = _allowed_signers(scenarios[BASE_SCENARIO], files)
     if files.problems:
         raise ParamsError(_unique(files.problems))
     previous = _previous_run(scenarios[BASE_SCENARIO], params_path, previous_run, reports_dir)
     previous_risks = history.previous_register(previous) if previous is not None else None
     extra = [previous / history.REGISTER_CSV] if previous is not None else []
-    return WorkbookInputs(params_path, loaded, [params_path.resolve(), *files.tables, *extra], previous, previous_risks)
+    baseline_run = None
+    if actuals is not None:
+        settings = scenarios[BASE_SCENARIO].budget or BudgetSettings()
+        reports = reports_dir or params_path.resolve().parent.parent / "reports"
+        baseline_run = budget_inputs.baseline_run(settings.baseline, params_path, reports)
+    baseline = budget_inputs.baseline_costs(baseline_run) if baseline_run is not None else None
+    extra += [baseline_run / budget_inputs.COST_BY_YEAR_CSV] if baseline_run is not None else []
+    used = [params_path.resolve(), *files.tables, *signers, *extra]
+    return WorkbookInputs(params_path, loaded, used, previous, previous_risks, actuals, baseline, baseline_run)
 
 
 def _previous_run(params: Params, params_path: Path, previous_run: str | Path, reports_dir: Path | None) -> Path | None:
@@ -181,6 +196,30 @@ def _kpi_inputs(
     return operations, adoption
 
 
+def _allowed_signers(params: Params, files: _InputFiles) -> list[Path]:
+    """The approval section's allowed signers file, an input like any other (its sha256 goes in the
+    manifest); each line `IDENTITY[,…] [OPTIONS] KEYTYPE KEY` or a comment."""
+    if params.approval is None or params.approval.allowed_signers is None:
+        return []
+    ref = params.approval.allowed_signers
+    path, key = files.resolve(ref), ("approval", "allowed_signers")
+    problem = not_a_file(path)
+    if problem is not None:
+        files.problems.append(Problem(files.params_file, ".".join(key), f"{display_path(path)}: {problem}",
+                                      str(ref), files.line((), key)))
+        return []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        files.problems.append(Problem(display_path(path), "-", f"kan ikke læses som UTF-8-tekst ({exc})"))
+        return []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#") and len(line.split()) < 3:
+            message = "en godkender skal skrives IDENTITET NØGLETYPE NØGLE"
+            files.problems.append(Problem(display_path(path), "-", message, line.strip()[:60], number))
+    return [path]
+
+
 @dataclass
 class _InputFiles:
     """Reads each input file once, validates each register once, and keeps every problem.
@@ -248,6 +287,39 @@ class _InputFiles:
         return self._results[key]
 
 
+def _actuals(params: Params, files: _InputFiles) -> pd.DataFrame | None:
+    """The base scenario's actuals register, and every problem of the budget section."""
+    if params.actuals is None:
+        if params.budget is not None:
+            files.problems.append(Problem(files.params_file, "budget", "needs an actuals section (the register and "
+                                          "its as-of date)", line=files.line((), ("budget",))))
+        return None
+    as_of, years = params.actuals.as_of, params.years
+    settings = params.budget or BudgetSettings()
+    for i, override in enumerate(settings.forecast_overrides):
+        key = ("budget", "forecast_overrides", str(i), "year")
+        if override.year not in years:
+            message = f"outside the model's years {years[0]}–{years[-1]}"
+        elif override.year < as_of.year:
+            message = f"a closed year (actuals.as_of is {as_of.isoformat()}): its forecast is its actual"
+        else:
+            continue
+        files.problems.append(Problem(files.params_file, ".".join(key), message, override.year, files.line((), key)))
+    reported = {p.field for p in files.problems}
+    needed = sorted({y for year in years for y in years_needed(params.price_level_year, year)})
+    files.problems += [
+        Problem(files.params_file, f"price_index.{year}", f"missing: the budget follow-up converts "
+                f"{params.price_level_year} prices to each year's prices and needs the change in {year}",
+                line=files.line((), ("price_index",)))
+        for year in needed if year not in params.price_index and f"price_index.{year}" not in reported
+    ]
+
+    def actuals(table: pd.DataFrame, file: str) -> pd.DataFrame:
+        return budget_inputs.actuals_register(table, file, years, as_of)
+
+    return files.register(params.actuals.register_file, (), ("actuals", "register"), actuals)
+
+
 def _missing_price_changes(params: Params, file: str, at: tuple[str, ...], line: int | None) -> list[Problem]:
     """A `price_index` year that converting some figure to `price_level_year` needs but lacks.
 
@@ -293,17 +365,17 @@ MAX_TOTAL_KRONER = 10**13
 """The largest a cost line may come to in one year, after price conversion: ten times the largest
 amount a file may state (`MAX_KRONER`), and far below where sums could overflow."""
 
-_LINE_KEYS: dict[str, tuple[str, ...]] = {
-    costs.FUT_FEE: ("fut_fee",),
-    costs.SUPPORT: ("support",),
-    costs.SPOC_OPTION: ("support", "spoc_option"),
-    costs.CR_APPROVED: ("change_requests",),
-    costs.CR_PIPELINE: ("change_requests",),
-    costs.SOLUTION_FEE: ("fees", "solution"),
-    costs.INFRASTRUCTURE_FEE: ("fees", "infrastructure"),
-    costs.ADMINISTRATION: ("administration",),
-    POOL_LINE: ("risk",),
-    MITIGATION_LINE: ("risk",),
+_LINE_KEYS: dict[CostLineCode, tuple[str, ...]] = {
+    CostLineCode.FUT_FEE: ("fut_fee",),
+    CostLineCode.SUPPORT: ("support",),
+    CostLineCode.SPOC_OPTION: ("support", "spoc_option"),
+    CostLineCode.CR_APPROVED: ("change_requests",),
+    CostLineCode.CR_PIPELINE: ("change_requests",),
+    CostLineCode.SOLUTION_FEE: ("fees", "solution"),
+    CostLineCode.INFRASTRUCTURE_FEE: ("fees", "infrastructure"),
+    CostLineCode.ADMINISTRATION: ("administration",),
+    CostLineCode.RISK_POOL: ("risk",),
+    CostLineCode.MITIGATION: ("risk",),
 }
 """The params key behind each cost line: where a problem with the line's amounts points."""
 
@@ -326,8 +398,8 @@ def _derived_problems(
         for year, amount in line.amounts.items():
             value = float(np.asarray(amount, dtype=float).max())
             if not math.isfinite(value) or abs(value) > MAX_TOTAL_KRONER:
-                key = _LINE_KEYS.get(line.line, ())
-                message = (f"udgiften '{line.line}' bliver urimeligt stor i {year} (over 10.000.000.000.000 kr.); "
+                key = _LINE_KEYS.get(line.code, ())
+                message = (f"udgiftslinjen {line.code} bliver urimeligt stor i {year} (over 10.000.000.000.000 kr.); "
                            "tjek beløbene og prisindekset")
                 problems.append(Problem(files.params_file, ".".join((*at, *key)) or "-", message,
                                         AsTyped(f"{value:g}"), files.line(at, key) if key else None))

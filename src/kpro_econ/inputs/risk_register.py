@@ -29,8 +29,6 @@ Category = Literal[
     "data",
 ]
 CATEGORIES: tuple[str, ...] = get_args(Category)
-Status = Literal["open", "closed", "occurred"]
-STATUS_LABELS = {"open": "Åben", "closed": "Lukket", "occurred": "Indtruffet"}
 
 
 # Columns the output table adds (risk.py): a previous run's table is accepted as a register again.
@@ -66,7 +64,7 @@ class Risk(BaseModel):
     mitigation_cost: float = Field(
         0.0, ge=0, allow_inf_nan=False, description="Cost of the mitigation, kroner; blank is 0."
     )
-    status: Status = Field(description="open, closed or occurred.")
+    status: RiskStatus = Field(description="open, closed or occurred.")
     proximity: int | None = Field(None, ge=2000, le=2100, description="Budget year the risk may occur in.")
     probability: float | None = Field(
         None, ge=0, le=1, allow_inf_nan=False,
@@ -245,7 +243,7 @@ def _row_problems(risk: Risk, years: Sequence[int] | None) -> list[tuple[str, st
     """(field, message, whether to show the field's value) of each check across fields that fails."""
     found: list[tuple[str, str, bool]] = []
     costs = {"cost_low": risk.cost_low, "cost_mode": risk.cost_mode, "cost_high": risk.cost_high}
-    if risk.status != "closed":  # a closed risk can no longer cost anything; its estimate may be blank
+    if risk.status != RiskStatus.CLOSED:  # a closed risk can no longer cost anything; its estimate may be blank
         found += [(name, f"required for a risk that is {risk.status}, but blank", False)
                   for name, value in costs.items() if value is None]
     low, mode, high = costs.values()
@@ -255,9 +253,9 @@ def _row_problems(risk: Risk, years: Sequence[int] | None) -> list[tuple[str, st
         found.append(("cost_high", f"must be >= cost_mode ({_plain(mode)})", True))
     if low is not None and high is not None and mode is None and low > high:
         found.append(("cost_high", f"must be >= cost_low ({_plain(low)})", True))
-    if risk.status == "open" and not (risk.owner or "").strip():
+    if risk.status == RiskStatus.OPEN and not (risk.owner or "").strip():
         found.append(("owner", "required for an open risk, but blank", False))
-    if years and risk.status != "closed" and risk.proximity is not None and risk.proximity not in years:
+    if years and risk.status != RiskStatus.CLOSED and risk.proximity is not None and risk.proximity not in years:
         found.append(("proximity", _in_budget_years(years), True))
     return found
 

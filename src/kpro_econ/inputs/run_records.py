@@ -1,34 +1,240 @@
-"""Earlier runs as inputs: the run folder's record files (manifest, approval, tables) read back.
+"""Earlier runs as inputs: the run folder's record files (manifest, approval, tables) and the ledger.
 
-The run folder is written by `run/` and `release/`; later runs read it here (history, the steering
-summary's comparison), so the file names and readers live in this lower layer.
+The run-folder contract lives here, typed: `Manifest` (written by `run/` at the end of a run),
+`Approval` and `ReleaseRecord` (lines of the ledger `approvals.jsonl` beside the runs, written by
+`release/`), and the convenience copies `approval.json` and `approval-status.json` in a run folder.
+Every record file is read and written by the functions below and nowhere else.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from kpro_econ.errors import KproError
+from kpro_econ.params.codes import ManifestStatus, RunState
 
 if TYPE_CHECKING:
     import pandas as pd
 
 MANIFEST = "manifest.json"
 APPROVAL = "approval.json"
+APPROVAL_STATUS = "approval-status.json"
+LEDGER = "approvals.jsonl"
 DATA_DIR = "data"
+M = TypeVar("M", bound=BaseModel)
+GENESIS = "0" * 64
+"""The `prev` of the ledger's first line."""
 
 
-def read_manifest(run_dir: Path) -> dict[str, Any]:
-    manifest: dict[str, Any] = json.loads((run_dir / MANIFEST).read_text(encoding="utf-8"))
-    return manifest
+class RunRecordError(KproError):
+    """A record file in a run folder (or the ledger) cannot be read; the message names it."""
 
 
-def read_approval(run_dir: Path) -> dict[str, Any] | None:
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class FileHash(_Record):
+    path: str
+    sha256: str
+
+
+class GitState(_Record):
+    commit: str | None = None
+    dirty: bool | None = None
+
+
+class NotebookRecord(_Record):
+    source: str
+    sha256: str
+    title: str | None = None
+    seconds: float = 0.0
+    status: ManifestStatus = ManifestStatus.OK
+
+
+class RunErrorRecord(_Record):
+    notebook: str | None = None
+    cell_index: int | None = None
+    ename: str
+    evalue: str
+
+
+class CodeFingerprint(_Record):
+    """sha256 of every notebook, template and package source file that shapes a page, and of them all."""
+
+    sha256: str
+    files: dict[str, str]
+
+
+class Manifest(_Record):
+    """`manifest.json`: what a run was made from (inputs, code, versions) and the sha256 of every output."""
+
+    format: int = 1
+    run_id: str | None = None
+    params: FileHash | None = None
+    inputs: dict[str, str] = Field(default_factory=dict)
+    notebooks: dict[str, NotebookRecord] = Field(default_factory=dict)
+    versions: dict[str, str | None] = Field(default_factory=dict)
+    git: GitState = Field(default_factory=GitState)
+    code: CodeFingerprint | None = None
+    run_by: str | None = None
+    seed: int | None = None
+    started: str | None = None
+    compared_to: str | None = None
+    status: ManifestStatus | None = None
+    error: RunErrorRecord | None = None
+    errors: list[RunErrorRecord] = Field(default_factory=list)
+    outputs: dict[str, str] = Field(default_factory=dict)
+    finished: str | None = None
+
+
+class Approval(_Record):
+    """One approver's approval of one run: the statement they signed, and the signature."""
+
+    kind: Literal["approval"] = "approval"
+    run_id: str
+    manifest_sha256: str
+    code_fingerprint: str
+    identity: str
+    name: str
+    role: str | None = None
+    approved_at: str
+    note: str | None = None
+    signature: str | None = None
+    """An armored OpenSSH signature of `statement()`; None for an unsigned approval."""
+
+    def statement(self) -> bytes:
+        """What is signed: canonical (sorted, compact) JSON of everything but the signature."""
+        fields = self.model_dump(mode="json", exclude={"signature", "kind"})
+        return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+class ReleaseRecord(_Record):
+    """A run released to the steering group: the sha256 of each file of its steering pack."""
+
+    kind: Literal["release"] = "release"
+    run_id: str
+    manifest_sha256: str
+    released_at: str
+    released_by: str | None = None
+    period: str
+    files: dict[str, str]
+
+
+class LedgerLine(_Record):
+    """One line of `approvals.jsonl`: a record and the sha256 of the line before it."""
+
+    prev: str
+    record: Annotated[Approval | ReleaseRecord, Field(discriminator="kind")]
+
+    def text(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class RunApprovals(_Record):
+    """`approval.json`: a convenience copy of a run's approvals in the ledger (the ledger is the truth)."""
+
+    run_id: str
+    required: int
+    approvals: list[Approval]
+    release: ReleaseRecord | None = None
+
+    @property
+    def complete(self) -> bool:
+        return len(self.approvals) >= self.required
+
+    @property
+    def unsigned(self) -> bool:
+        return any(a.signature is None for a in self.approvals)
+
+
+class ApproverStamp(_Record):
+    name: str
+    identity: str
+    role: str | None = None
+    approved_at: str
+    signed: bool
+
+
+class ApprovalStatus(_Record):
+    """`approval-status.json`: the state pages show beside a run, rewritten on each approve and release.
+
+    It is outside the hashed set (writing it changes no checked file); `kpro-econ status` is what
+    verifies a run.
+    """
+
+    state: RunState
+    label: str
+    unsigned: bool
+    required: int
+    approvers: list[ApproverStamp]
+    released_at: str | None = None
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def manifest_sha256(run_dir: Path) -> str:
+    return sha256_bytes((run_dir / MANIFEST).read_bytes())
+
+
+def read_manifest(run_dir: Path) -> Manifest:
+    return _read_model(run_dir / MANIFEST, Manifest)
+
+
+def write_manifest(run_dir: Path, manifest: Manifest) -> Path:
+    """Write `manifest.json` with sorted keys, so the same run always gives the same bytes."""
+    path = run_dir / MANIFEST
+    path.write_text(_json_text(manifest), encoding="utf-8")
+    return path
+
+
+def read_approval(run_dir: Path) -> RunApprovals | None:
+    """The convenience copy `approval.json`, or None; release verifies against the ledger, not this."""
     path = run_dir / APPROVAL
+    return _read_model(path, RunApprovals) if path.is_file() else None
+
+
+def write_approval(run_dir: Path, approvals: RunApprovals) -> None:
+    _write_atomically(run_dir / APPROVAL, _json_text(approvals))
+
+
+def read_approval_status(run_dir: Path) -> ApprovalStatus | None:
+    path = run_dir / APPROVAL_STATUS
+    return _read_model(path, ApprovalStatus) if path.is_file() else None
+
+
+def write_approval_status(run_dir: Path, status: ApprovalStatus) -> None:
+    _write_atomically(run_dir / APPROVAL_STATUS, _json_text(status))
+
+
+def read_ledger_lines(path: Path) -> list[tuple[str, LedgerLine | None]]:
+    """Each line of the ledger as written, with its record, or None where the line is not a record."""
     if not path.is_file():
-        return None
-    approval: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return approval
+        return []
+    lines: list[tuple[str, LedgerLine | None]] = []
+    for text in path.read_text(encoding="utf-8").splitlines():
+        try:
+            lines.append((text, LedgerLine.model_validate_json(text)))
+        except ValidationError:
+            lines.append((text, None))
+    return lines
+
+
+def append_ledger_line(path: Path, line: LedgerLine) -> None:
+    """Append one line and flush it to disk (the caller holds the ledger's lock)."""
+    with path.open("a", encoding="utf-8", newline="\n") as stream:
+        stream.write(line.text() + "\n")
+        stream.flush()
+        os.fsync(stream.fileno())
 
 
 def read_tables(run_dir: Path) -> dict[str, pd.DataFrame]:
@@ -39,3 +245,58 @@ def read_tables(run_dir: Path) -> dict[str, pd.DataFrame]:
         path.stem: pd.read_csv(path, encoding="utf-8", float_precision="round_trip")
         for path in sorted((run_dir / DATA_DIR).glob("*.csv"))
     }
+
+
+class Table(StrEnum):
+    """The tables a run writes to `data/<name>.csv` (and as sheets of `tables.xlsx`), by file name."""
+
+    COST_BY_YEAR = "cost_by_year"
+    SCENARIO_COMPARISON = "scenario_comparison"
+    FUT_FEE_COMPARISON = "fut_fee_comparison"
+    ALLOCATION = "allocation"
+    ASSUMPTIONS = "assumptions"
+    RISK_REGISTER = "risk_register"
+    RISK_POOL = "risk_pool"
+    MONTECARLO_SUMMARY = "montecarlo_summary"
+    SENSITIVITY = "sensitivity"
+    KPI_AVAILABILITY = "kpi_availability"
+    KPI_RESPONSE_TIMES = "kpi_response_times"
+    KPI_SUPPORT_BY_CHANNEL = "kpi_support_by_channel"
+    KPI_SUPPORT_BY_CATEGORY = "kpi_support_by_category"
+    KPI_ERRORS = "kpi_errors"
+    KPI_LIVE_AGAINST_PLAN = "kpi_live_against_plan"
+    KPI_WAVE4_NOT_READY = "kpi_wave4_not_ready"
+    KPI_WAVE5_DECISION = "kpi_wave5_decision"
+    KPI_ADOPTION_BY_MONTH = "kpi_adoption_by_month"
+    KPI_ACTIVE_CITIZENS_PER_1000 = "kpi_active_citizens_per_1000"
+    KPI_CHANGE_REQUEST_COUNTS = "kpi_change_request_counts"
+    KPI_LEAD_TIMES = "kpi_lead_times"
+    KPI_LEAD_TIME_TREND = "kpi_lead_time_trend"
+    KPI_ESTIMATES_VS_ACTUAL = "kpi_estimates_vs_actual"
+    KPI_COST_PER_USE = "kpi_cost_per_use"
+    BUDGET_FOLLOWUP = "budget_followup"
+    INVOICE_RECONCILIATION = "invoice_reconciliation"
+
+
+def _read_model(path: Path, model: type[M]) -> M:
+    try:
+        return model.model_validate_json(path.read_bytes())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        if first["type"] == "json_invalid":
+            raise RunRecordError(f"{path}: ikke gyldig JSON ({first['msg']})") from None
+        where = ".".join(str(part) for part in first["loc"])
+        raise RunRecordError(f"{path}: {where}: {first['msg']} (got {first.get('input')!r:.60})") from None
+    except OSError as exc:
+        raise RunRecordError(f"{path}: kan ikke læses ({exc.strerror})") from None
+
+
+def _json_text(model: BaseModel) -> str:
+    data: Any = model.model_dump(mode="json")
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

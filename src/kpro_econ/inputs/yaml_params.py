@@ -28,10 +28,8 @@ from yaml.scanner import Scanner
 from kpro_econ.errors import AsTyped, ParamsError, Problem
 from kpro_econ.inputs.messages import closest, pydantic_message, suggestion
 from kpro_econ.inputs.tables import not_a_file, unreadable
+from kpro_econ.params.codes import BASE_SCENARIO
 from kpro_econ.params.models import EVERY_YEAR, Params
-
-BASE_SCENARIO = "Basis"
-
 
 MAX_PARAMS_BYTES = 5 * 1024 * 1024
 """A params file is a few kilobytes; anything above this is refused before it is read."""

@@ -14,24 +14,17 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
+from kpro_econ.params.codes import ChangeRequestStatus, CostKind
 from kpro_econ.params.figures import pert_mean
-from kpro_econ.params.models import ChangeRequestStatus, Priority
+from kpro_econ.params.models import Priority
 
+# Codes as the inputs write them; their Danish labels are in `kpro_econ.report.labels`.
 CHANNELS = ("borger", "medarbejder")
 SEVERITIES = ("kritisk", "høj", "middel", "lav")
 PRIORITIES: tuple[str, ...] = get_args(Priority)
-STATUSES: tuple[str, ...] = get_args(ChangeRequestStatus)
+STATUSES: tuple[str, ...] = tuple(status.value for status in ChangeRequestStatus)
 WAVE5, BILATERAL = "wave5", "bilateral"
-
-# Danish labels for the identifiers above, for charts and tables (as `costs.KIND_LABELS`).
-CHANNEL_LABELS = {"borger": "Borgere", "medarbejder": "Medarbejdere"}
-SEVERITY_LABELS = {"kritisk": "Kritisk", "høj": "Høj", "middel": "Middel", "lav": "Lav"}
-DECISION_LABELS = {WAVE5: "Bølge 5", BILATERAL: "Bilateralt"}
-STAGE_LABELS = {
-    "requested_to_approved": "Ønsket → godkendt",
-    "approved_to_delivered": "Godkendt → leveret",
-    "requested_to_delivered": "Ønsket → leveret",
-}
+STAGES = ("requested_to_approved", "approved_to_delivered", "requested_to_delivered")
 
 # Availability is compared with a little slack: 99.5 % read from a file is 0.995 only to float precision.
 _TOLERANCE = 1e-9
@@ -256,11 +249,11 @@ def lead_times(register: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-_STAGES = {  # stage: (its lead-time column, the date whose period it is counted in)
-    "requested_to_approved": ("days_to_approval", "approved_date"),
-    "approved_to_delivered": ("days_to_delivery", "delivered_date"),
-    "requested_to_delivered": ("days_total", "delivered_date"),
-}
+_STAGES = dict(zip(STAGES, (  # stage: (its lead-time column, the date whose period it is counted in)
+    ("days_to_approval", "approved_date"),
+    ("days_to_delivery", "delivered_date"),
+    ("days_total", "delivered_date"),
+), strict=True))
 
 
 def lead_time_trend(register: pd.DataFrame, freq: Literal["quarter", "year"] = "quarter") -> pd.DataFrame:
@@ -292,7 +285,7 @@ def estimates_vs_actual(register: pd.DataFrame) -> pd.DataFrame:
     difference_dkk (actual − PERT mean), difference_share (of the PERT mean) and within_range
     (low ≤ actual ≤ high; NA without an actual cost).
     """
-    delivered = register[register["status"] == "delivered"]
+    delivered = register[register["status"] == ChangeRequestStatus.DELIVERED]
     pert = pd.Series(
         [pert_mean(lo, mo, hi) for lo, mo, hi in zip(delivered["estimate_low"], delivered["estimate_mode"],
                                                      delivered["estimate_high"], strict=True)],
@@ -318,7 +311,7 @@ def cost_per_use(costs: pd.DataFrame, adoption: pd.DataFrame) -> pd.DataFrame:
     Active citizens and live municipalities are the averages over the year's months in the extract, so
     a municipality live half the year counts half; a year only partly in the extract uses its months.
     """
-    running = costs[costs["kind"] == "drift"].groupby("year")["amount_dkk"].sum().rename("running_cost_dkk")
+    running = costs[costs["kind"] == CostKind.RUNNING].groupby("year")["amount_dkk"].sum().rename("running_cost_dkk")
     monthly = adoption_by_month(adoption)
     use = monthly.groupby(monthly["month"].dt.year).agg(
         months=("month", "size"), active_citizens=("active_citizens", "mean"),

@@ -9,31 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, TypeAlias
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from kpro_econ.model.prices import price_factor
+from kpro_econ.params.codes import ChangeRequestStatus, CostKind, CostLineCode
 from kpro_econ.params.figures import Amount, ThreePoint
 from kpro_econ.params.models import EVERY_YEAR, Params, Yearly, figure_for_year
 
 Value: TypeAlias = float | NDArray[np.float64]
 Resolve: TypeAlias = Callable[[str, Amount | ThreePoint], Value]
-Kind: TypeAlias = Literal["drift", "engangs"]
 
-FUT_FEE = "Tilslutningsafgift til FUT"
-SUPPORT = "Supportaftale"
-SPOC_OPTION = "FUT SPOC-option"
-CR_APPROVED = "ÆØ, godkendte"
-CR_PIPELINE = "ÆØ, pipeline (forventet)"
-SOLUTION_FEE = "Vederlag for løsningen"
-INFRASTRUCTURE_FEE = "Vederlag for infrastruktur og samarbejde"
-ADMINISTRATION = "Systemforvaltning"
-KIND_LABELS = {"drift": "Drift", "engangs": "Engangs"}
-
-COST_COLUMNS = ["year", "line", "kind", "amount_dkk"]
+COST_COLUMNS = ["year", "line_code", "kind", "amount_dkk"]
+"""The long cost table: a line's code (`CostLineCode`), its kind (`CostKind`); the report labels both."""
 
 
 def resolve_mean(name: str, figure: Amount | ThreePoint) -> float:
@@ -43,8 +34,10 @@ def resolve_mean(name: str, figure: Amount | ThreePoint) -> float:
 
 @dataclass(frozen=True)
 class CostLine:
-    line: str
-    kind: Kind
+    """One cost line's amount per year, named by its code."""
+
+    code: CostLineCode
+    kind: CostKind
     amounts: dict[int, Value]
 
 
@@ -56,22 +49,24 @@ def compute_cost_lines(
     years = params.years
     fte = to_level(resolve("fte.annual_cost", params.fte.annual_cost), params.fte.annual_cost)
     lines = [
-        CostLine(FUT_FEE, "drift", dict.fromkeys(years, fte * resolve(
+        CostLine(CostLineCode.FUT_FEE, CostKind.RUNNING, dict.fromkeys(years, fte * resolve(
             "fut_fee.kommunal_pro_fte_share", params.fut_fee.kommunal_pro_fte_share))),
         _support(params, resolve, to_level),
     ]
     spoc = params.support.spoc_option
     if spoc is not None:
         monthly = to_level(resolve("support.spoc_option.monthly_price", spoc.monthly_price), spoc.monthly_price)
-        lines.append(CostLine(SPOC_OPTION, "drift", {y: monthly * spoc.months_active.get(y, 0.0) for y in years}))
+        active = {y: monthly * spoc.months_active.get(y, 0.0) for y in years}
+        lines.append(CostLine(CostLineCode.SPOC_OPTION, CostKind.RUNNING, active))
     lines.extend(_change_requests(params, change_requests, resolve))
     fees = params.fees
-    lines.append(CostLine(SOLUTION_FEE, "drift", _yearly(params, "fees.solution", fees.solution, resolve)))
+    solution = _yearly(params, "fees.solution", fees.solution, resolve)
+    lines.append(CostLine(CostLineCode.SOLUTION_FEE, CostKind.RUNNING, solution))
     infrastructure = _yearly(params, "fees.infrastructure", fees.infrastructure, resolve)
-    lines.append(CostLine(INFRASTRUCTURE_FEE, "drift", infrastructure))
+    lines.append(CostLine(CostLineCode.INFRASTRUCTURE_FEE, CostKind.RUNNING, infrastructure))
     if params.administration is not None:
         staff = resolve("administration.staff_fte", params.administration.staff_fte)
-        lines.append(CostLine(ADMINISTRATION, "drift", dict.fromkeys(years, staff * fte)))
+        lines.append(CostLine(CostLineCode.ADMINISTRATION, CostKind.RUNNING, dict.fromkeys(years, staff * fte)))
     return lines
 
 
@@ -91,10 +86,10 @@ def _support(params: Params, resolve: Resolve, to_level: Callable[[Value, Amount
     base = to_level(resolve("support.base_price", support.base_price), support.base_price)
     new = support.renegotiation
     if new is None:
-        return CostLine(SUPPORT, "drift", dict.fromkeys(params.years, base))
+        return CostLine(CostLineCode.SUPPORT, CostKind.RUNNING, dict.fromkeys(params.years, base))
     renegotiated = base * (1 + resolve("support.renegotiation.change", new.change))
     amounts = {year: base if year < new.year else renegotiated for year in params.years}
-    return CostLine(SUPPORT, "drift", amounts)
+    return CostLine(CostLineCode.SUPPORT, CostKind.RUNNING, amounts)
 
 
 def _yearly(params: Params, name: str, yearly: Yearly, resolve: Resolve) -> dict[int, Value]:
@@ -112,7 +107,7 @@ def _yearly(params: Params, name: str, yearly: Yearly, resolve: Resolve) -> dict
 
 def change_request_figure(row: pd.Series, price_year: int | None) -> Amount | ThreePoint:
     """A register row's cost as a figure: a delivered request's actual cost, else its estimate."""
-    if row["status"] == "delivered" and pd.notna(row["actual_cost"]):
+    if row["status"] == ChangeRequestStatus.DELIVERED and pd.notna(row["actual_cost"]):
         return Amount(value=float(row["actual_cost"]), price_year=price_year)
     return ThreePoint(
         low=float(row["estimate_low"]), mode=float(row["estimate_mode"]), high=float(row["estimate_high"]),
@@ -122,8 +117,8 @@ def change_request_figure(row: pd.Series, price_year: int | None) -> Amount | Th
 
 def change_request_amounts(
     params: Params, register: pd.DataFrame, resolve: Resolve = resolve_mean
-) -> list[tuple[str, int, str, Value]]:
-    """(id, year, line, amount) of every request that costs something within the budget years.
+) -> list[tuple[str, int, CostLineCode, Value]]:
+    """(id, year, line code, amount) of every request that costs something within the budget years.
 
     Approved, in progress and delivered requests go to *ÆØ, godkendte* at their estimate's PERT mean
     (a delivered one at its actual cost when given); a proposed one goes to the pipeline line at its
@@ -133,34 +128,39 @@ def change_request_amounts(
     amounts = []
     for _, row in register.iterrows():
         year = int(row["year"])
-        if year not in params.years or row["status"] == "rejected":
+        if year not in params.years or row["status"] == ChangeRequestStatus.REJECTED:
             continue
         figure = change_request_figure(row, params.change_requests.price_year)
         cost = to_level(resolve(f"change_requests.{row['id']}", figure), figure)
-        if row["status"] == "proposed":
-            amounts.append((str(row["id"]), year, CR_PIPELINE, float(row["approval_probability"]) * cost))
+        if row["status"] == ChangeRequestStatus.PROPOSED:
+            amounts.append((str(row["id"]), year, CostLineCode.CR_PIPELINE, float(row["approval_probability"]) * cost))
         else:
-            amounts.append((str(row["id"]), year, CR_APPROVED, cost))
+            amounts.append((str(row["id"]), year, CostLineCode.CR_APPROVED, cost))
     return amounts
 
 
 def _change_requests(params: Params, register: pd.DataFrame, resolve: Resolve) -> list[CostLine]:
-    by_line: dict[str, dict[int, Value]] = {
-        line: dict.fromkeys(params.years, 0.0) for line in (CR_APPROVED, CR_PIPELINE)
+    by_line: dict[CostLineCode, dict[int, Value]] = {
+        line: dict.fromkeys(params.years, 0.0) for line in (CostLineCode.CR_APPROVED, CostLineCode.CR_PIPELINE)
     }
     for _, year, line, amount in change_request_amounts(params, register, resolve):
         by_line[line][year] = by_line[line][year] + amount
-    return [CostLine(line, "engangs", amounts) for line, amounts in by_line.items()]
+    return [CostLine(line, CostKind.ONE_OFF, amounts) for line, amounts in by_line.items()]
 
 
-def cost_by_year(params: Params, change_requests: pd.DataFrame) -> pd.DataFrame:
-    """The deterministic cost model as a long table: year, line, kind, amount_dkk."""
+def long_cost_table(lines: list[CostLine]) -> pd.DataFrame:
+    """Cost lines as the long table of COST_COLUMNS: year, line_code, kind, amount_dkk (codes as plain text)."""
     rows = [
-        (year, line.line, line.kind, float(amount))
-        for line in compute_cost_lines(params, change_requests)
+        (year, line.code.value, line.kind.value, float(amount))
+        for line in lines
         for year, amount in line.amounts.items()
     ]
     return pd.DataFrame(rows, columns=COST_COLUMNS)
+
+
+def cost_by_year(params: Params, change_requests: pd.DataFrame) -> pd.DataFrame:
+    """The deterministic cost model as a long table: year, line_code, kind, amount_dkk."""
+    return long_cost_table(compute_cost_lines(params, change_requests))
 
 
 def total_by_year(costs: pd.DataFrame) -> pd.Series:

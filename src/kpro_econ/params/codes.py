@@ -62,6 +62,33 @@ BASE_SCENARIO = "Basis"
 """The name of the base scenario (the params without overrides), as written in files."""
 
 
+class Headline(StrEnum):
+    """The steering summary's headline figures (its table and the comparison with the last approved run)."""
+
+    COSTS_IN_YEAR = "costs_in_year"
+    COSTS_TOTAL = "costs_total"
+    NET_PRESENT_VALUE = "net_present_value"
+    RISK_POOL = "risk_pool"
+    RESERVE = "reserve"
+
+
+# --- Approval and release (issue 9) ---
+
+
+class SignatureMode(StrEnum):
+    """Whether an approval must carry the approver's OpenSSH signature (`approval.signatures`)."""
+
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+
+
+class ManifestStatus(StrEnum):
+    """How a run ended, as `manifest.json` records it."""
+
+    OK = "ok"
+    FAILED = "failed"
+
+
 # --- Danish words accepted for codes in input files -------------------------------------------
 # Controllers write a status as the reports show it. These are the words a file may hold instead of
 # the code; the file's value then means the code. They sit here, below every layer that reads input

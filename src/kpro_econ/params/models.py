@@ -12,8 +12,8 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from kpro_econ.params import codes
-from kpro_econ.params.codes import status_code
+from kpro_econ.params.approval import ApprovalSettings
+from kpro_econ.params.codes import CHANGE_REQUEST_STATUS_WORDS, ChangeRequestStatus, CostLineCode, status_code
 from kpro_econ.params.figures import MAX_KRONER, Amount, Figure, Money, Share, ThreePoint
 from kpro_econ.params.kpi import KpiSettings
 
@@ -97,7 +97,6 @@ class Support(_Frozen):
     spoc_option: SpocOption | None = Field(None, description="The FUT SPOC option, priced per month.")
 
 
-ChangeRequestStatus = Literal["proposed", "approved", "in_progress", "delivered", "rejected"]
 Priority = Literal["høj", "middel", "lav"]
 
 
@@ -134,7 +133,7 @@ class ChangeRequest(_Frozen):
     @classmethod
     def _status(cls, value: Any) -> Any:
         """The code, or its Danish word as the reports show it (godkendt, under udvikling, …)."""
-        return status_code(value, codes.ChangeRequestStatus, codes.CHANGE_REQUEST_STATUS_WORDS)
+        return status_code(value, ChangeRequestStatus, CHANGE_REQUEST_STATUS_WORDS)
 
     @field_validator("requested_date", "approved_date", "delivered_date", mode="before")
     @classmethod
@@ -154,7 +153,7 @@ class ChangeRequest(_Frozen):
                 f"estimate_mode må ikke være større end estimate_high "
                 f"(got {self.estimate_mode:.10g} > {self.estimate_high:.10g})"
             )
-        if self.status == "proposed" and self.approval_probability is None:
+        if self.status == ChangeRequestStatus.PROPOSED and self.approval_probability is None:
             raise ValueError("approval_probability skal udfyldes for et foreslået ændringsønske (status proposed)")
         return self
 
@@ -312,6 +311,15 @@ class Params(_Frozen):
     kpi: KpiSettings | None = Field(
         None, description="Operations, adoption and roadmap KPIs: their input files, targets and threshold."
     )
+    actuals: Actuals | None = Field(
+        None, description="Bogførte udgifter (the actuals register) and the as-of date of the budget follow-up."
+    )
+    budget: BudgetSettings | None = Field(
+        None, description="Budgetopfølgning: the budget baseline, the agreements to reconcile, forecast overrides."
+    )
+    approval: ApprovalSettings | None = Field(
+        None, description="Who may approve a run: allowed signers, roles, how many approvers, signatures."
+    )
 
     @field_validator("years")
     @classmethod
@@ -334,3 +342,99 @@ class Params(_Frozen):
         if not 0 <= figure.mean < 1:
             raise ValueError(f"skal være en rente mellem 0 og 1 (got {figure.mean:g})")
         return figure
+
+
+# --- budget follow-up (budgetopfølgning) -------------------------------------------------------
+
+Cadence = Literal["yearly", "quarterly", "monthly"]
+
+
+class Actuals(_Frozen):
+    """Bogførte udgifter: the actuals register and the date it runs to."""
+
+    register_file: Path = Field(
+        alias="register",
+        description="Bogføringsregister (CSV or XLSX, relative to the params file): date, line, supplier, "
+                    "reference, amount_dkk (nominal kroner excl. moms; credit notes negative), text.",
+    )
+    as_of: date = Field(description="Opgørelsesdato: the register holds the bookings up to and including this date.")
+    source: str | None = Field(None, description="Where the register comes from (e.g. the ERP system's export).")
+
+
+class Agreement(_Frozen):
+    """An agreement with a contractual price whose invoices are reconciled period by period."""
+
+    id: str = Field(min_length=1, description="Short stable code of the agreement, e.g. support.")
+    name: str = Field(min_length=1, description="Danish name shown in the reconciliation, e.g. Supportaftale.")
+    line: CostLineCode = Field(description="Udgiftslinje: the cost-line code the invoices are booked on.")
+    supplier: str | None = Field(
+        None, description="Leverandør: only bookings from this supplier count (case-insensitive); default any."
+    )
+    expected_dkk: float | dict[int, float] = Field(
+        description="Forventet beløb pr. faktura, nominal kroner excl. moms: one amount, or one per year."
+    )
+    cadence: Cadence = Field(description="Faktureringshyppighed: yearly, quarterly or monthly.")
+    tolerance_dkk: float = Field(
+        1.0, ge=0, description="Tolerance: a period booked within this many kroner of the expected is ok."
+    )
+    start: date | None = Field(None, description="First day the agreement is invoiced for; default the first year.")
+    end: date | None = Field(None, description="Last day the agreement is invoiced for; default the last year.")
+    source: str = Field(min_length=1, description="Kilde: the contract or minutes the expected amount comes from.")
+
+    @field_validator("expected_dkk")
+    @classmethod
+    def _not_negative(cls, expected: float | dict[int, float]) -> float | dict[int, float]:
+        amounts = expected.values() if isinstance(expected, dict) else [expected]
+        if any(amount < 0 for amount in amounts):
+            raise ValueError("an expected invoice amount must not be negative")
+        return expected
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> Agreement:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"end must not be before start (got {self.end.isoformat()} < {self.start.isoformat()})")
+        return self
+
+    def expected_in(self, year: int) -> float | None:
+        """The expected amount per invoice in `year`; None when the agreement gives none for that year."""
+        return self.expected_dkk.get(year) if isinstance(self.expected_dkk, dict) else self.expected_dkk
+
+
+class ForecastOverride(_Frozen):
+    """The controller's own forecast of a line in a year, where the mechanical forecast is wrong."""
+
+    line: CostLineCode = Field(description="Udgiftslinje: the cost-line code.")
+    year: int = Field(description="Budgetår: the current year or a later one.")
+    amount_dkk: float = Field(
+        allow_inf_nan=False, description="Forventet regnskab: the year's forecast, nominal kroner."
+    )
+    source: str = Field(min_length=1, description="Kilde: why and on what the override rests.")
+
+
+class BudgetSettings(_Frozen):
+    """Budgetopfølgning: the approved budget, the agreements and the overrides."""
+
+    baseline: str = Field(
+        "auto", min_length=1,
+        description="Budgetgrundlag: auto (the newest approved run of the same params file) or a run id in "
+                    "the reports folder; none approved yet: the run's own forecast serves as budget.",
+    )
+    agreements: list[Agreement] = Field(default_factory=list, description="Aftaler, whose invoices are reconciled.")
+    forecast_overrides: list[ForecastOverride] = Field(
+        default_factory=list, description="Controllerens egne skøn for en linje og et år, each with a source."
+    )
+
+    @model_validator(mode="after")
+    def _unique(self) -> BudgetSettings:
+        ids = [a.id for a in self.agreements]
+        if len(set(ids)) < len(ids):
+            raise ValueError(f"agreements: each id once (got {sorted({i for i in ids if ids.count(i) > 1})})")
+        keys = [(o.line.value, o.year) for o in self.forecast_overrides]
+        if len(set(keys)) < len(keys):
+            twice = sorted({k for k in keys if keys.count(k) > 1})
+            line, year = twice[0]
+            raise ValueError(f"forecast_overrides: one override per line and year (got {line} {year} twice)")
+        return self
+
+
+Params.model_rebuild()  # the budget sections are defined after Params

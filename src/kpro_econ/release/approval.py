@@ -1,45 +1,96 @@
-"""Internal approval of a run and the checks that keep it honest.
+"""Internal approval of a run, and the checks that say whether a run is still exactly what was approved.
 
-An approval records the manifest's own sha256; a release is allowed only while every file the
-manifest lists (params, inputs, outputs) still has the hash it had when the run was made, and no
-file has been added to or removed from the run folder.
+The truth is the ledger `approvals.jsonl` beside the runs and the approvers' OpenSSH signatures in
+it; `approval.json` and `approval-status.json` in a run folder are convenience copies. A run counts
+as approved when the ledger's chain is intact and holds `approval.required` valid approvals by
+distinct approvers: each signed (unless the params say signatures are optional) by a key the
+allowed signers file lets that identity use, of this very `manifest.json` and code fingerprint.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from kpro_econ import __version__
-from kpro_econ.errors import ApprovalError
-from kpro_econ.inputs.run_records import APPROVAL, MANIFEST, read_approval, read_manifest
-from kpro_econ.run.runfolder import TMP_PREFIX, git_state, sha256_file
+from pydantic import ValidationError
+
+from kpro_econ.errors import ApprovalError, KproError
+from kpro_econ.inputs.run_records import (
+    APPROVAL,
+    APPROVAL_STATUS,
+    MANIFEST,
+    Approval,
+    ApprovalStatus,
+    ApproverStamp,
+    Manifest,
+    ReleaseRecord,
+    RunApprovals,
+    manifest_sha256,
+    read_manifest,
+    write_approval,
+    write_approval_status,
+)
+from kpro_econ.inputs.yaml_params import read_yaml
+from kpro_econ.params.approval import ApprovalSettings, Approver
+from kpro_econ.params.codes import ManifestStatus, RunState, SignatureMode
+from kpro_econ.release import ledger as ledgers
+from kpro_econ.release.signatures import sign, verify
+from kpro_econ.report.labels import RUN_STATE_LABELS, UNSIGNED_LABEL
+from kpro_econ.run.runfolder import TMP_PREFIX, sha256_file
 
 STEERING = "steering"
-RELEASE = "release.json"
-# Written after the run by approve and release; everything else must be exactly as the manifest says.
-_WRITTEN_LATER = {MANIFEST, APPROVAL}
-
-FAILED, DRAFT, APPROVED, RELEASED, CHANGED = "fejlet", "udkast", "godkendt", "frigivet", "ændret efter godkendelse"
+# Written after the run by approve and release (convenience copies); everything else is checked.
+_WRITTEN_LATER = {MANIFEST, APPROVAL, APPROVAL_STATUS}
 
 
-def changed_files(run_dir: Path) -> list[str]:
+@dataclass(frozen=True)
+class ApprovalOutcome:
+    """An approval that was recorded, and how many of the required approvals the run now has."""
+
+    approval: Approval
+    count: int
+    required: int
+
+
+@dataclass(frozen=True)
+class RunCheck:
+    """A run as `status` and `release` see it: its state and everything that differs from the approval."""
+
+    run_dir: Path
+    manifest: Manifest
+    state: RunState
+    approvals: list[Approval] = field(default_factory=list)
+    required: int = 1
+    release: ReleaseRecord | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def unsigned(self) -> bool:
+        return any(a.signature is None for a in self.approvals)
+
+    @property
+    def label(self) -> str:
+        """The state in Danish, with *usigneret* when an approval carries no signature."""
+        text = RUN_STATE_LABELS[self.state]
+        return f"{text} ({UNSIGNED_LABEL})" if self.unsigned and self.state != RunState.DRAFT else text
+
+
+def changed_files(run_dir: Path, manifest: Manifest | None = None) -> list[str]:
     """Every file that differs from the manifest: `PATH: ændret|fjernet|tilføjet`, sorted.
 
     Input files are looked up as the manifest names them (relative to the folder the run was started
-    from, which is also where approve and release are run from, or absolute).
+    from, which is also where approve and release are run from, or absolute). Hidden files and
+    folders count like any other; only the convenience copies and `steering/` (checked against the
+    release record) are not compared here.
     """
-    manifest = read_manifest(run_dir)
+    manifest = manifest or read_manifest(run_dir)
     problems = []
-    expected = {run_dir / rel: sha for rel, sha in manifest.get("outputs", {}).items()}
-    expected.update({Path(path): sha for path, sha in manifest.get("inputs", {}).items()})
-    params = manifest.get("params", {})
-    if params:
-        expected.setdefault(Path(params["path"]), params["sha256"])
+    expected = {run_dir / rel: sha for rel, sha in manifest.outputs.items()}
+    expected.update({Path(path): sha for path, sha in manifest.inputs.items()})
+    if manifest.params is not None:
+        expected.setdefault(Path(manifest.params.path), manifest.params.sha256)
     for path, sha in expected.items():
         shown = _shown(path, run_dir)
         if not path.is_file():
@@ -48,14 +99,11 @@ def changed_files(run_dir: Path) -> list[str]:
             problems.append(f"{shown}: ændret")
     for path in sorted(run_dir.rglob("*")):
         rel = path.relative_to(run_dir)
-        if path.is_file() and path not in expected and not _written_later(rel):
+        if rel.parts[0] == STEERING or rel.as_posix() in _WRITTEN_LATER:
+            continue
+        if (path.is_file() or path.is_symlink()) and path not in expected:
             problems.append(f"{_shown(path, run_dir)}: tilføjet")
     return sorted(problems)
-
-
-def _written_later(rel: Path) -> bool:
-    """Written after the run: the approval, and the steering pack (also while release stages it)."""
-    return rel.as_posix() in _WRITTEN_LATER or rel.parts[0] == STEERING or rel.parts[0].startswith(f".{STEERING}-")
 
 
 def _shown(path: Path, run_dir: Path) -> str:
@@ -65,85 +113,252 @@ def _shown(path: Path, run_dir: Path) -> str:
         return path.as_posix()
 
 
-def manifest_sha256(run_dir: Path) -> str:
-    return hashlib.sha256((run_dir / MANIFEST).read_bytes()).hexdigest()
+def approval_settings(manifest: Manifest) -> tuple[ApprovalSettings, Path | None]:
+    """The run's `approval` params section and its allowed signers file (whose hash the manifest holds)."""
+    if manifest.params is None:
+        raise ApprovalError("manifest.json nævner ingen params-fil")
+    params_path = Path(manifest.params.path)
+    raw, _ = read_yaml(params_path)
+    section = raw.get("approval")
+    if section is None:
+        raise ApprovalError(f"{params_path}: approval: params siger ikke, hvem der må godkende "
+                            "(se README, »Godkendelse og frigivelse«)")
+    try:
+        settings = ApprovalSettings.model_validate(section)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(["approval", *(str(p) for p in first["loc"])])
+        raise ApprovalError(f"{params_path}: {where}: {first['msg']}") from None
+    if settings.allowed_signers is None:
+        return settings, None
+    signers = params_path.parent / settings.allowed_signers
+    recorded = {Path(path).resolve() for path in manifest.inputs}
+    if signers.resolve() not in recorded:
+        raise ApprovalError(f"{signers}: filen med godkendere er ikke blandt kørslens input; lav en ny kørsel")
+    return settings, signers
 
 
-def approve(run_dir: Path, by: str, role: str | None = None, note: str | None = None) -> dict[str, Any]:
-    """Record the internal approval of an unchanged, successful run; refuse anything else, saying why."""
+def approve(
+    run_dir: Path, identity: str, key: Path | None = None, role: str | None = None, note: str | None = None
+) -> ApprovalOutcome:
+    """Sign and record `identity`'s approval of an unchanged, successful run; refuse anything else, saying why."""
     run_dir = _existing_run(run_dir)
     manifest = read_manifest(run_dir)
-    if manifest.get("status") != "ok":
+    if manifest.status != ManifestStatus.OK:
         raise ApprovalError(f"{run_dir}: kørslen fejlede og kan ikke godkendes")
-    if read_approval(run_dir) is not None:
-        raise ApprovalError(f"{run_dir}: kørslen er allerede godkendt")
-    if not by.strip():
-        raise ApprovalError("--by: godkenderens navn mangler")
-    changes = changed_files(run_dir)
+    if manifest.run_id != run_dir.name:
+        raise ApprovalError(f"{run_dir}: mappen hedder ikke som kørslen i manifest.json ({manifest.run_id})")
+    if manifest.code is None:
+        raise ApprovalError(f"{run_dir}: manifest.json har intet kodefingeraftryk; lav en ny kørsel")
+    changes = changed_files(run_dir, manifest)
     if changes:
-        raise ApprovalError(_changed_message(run_dir, "godkendes", changes))
-    approval = {
-        "run_id": manifest.get("run_id"),
-        "approved_by": by.strip(),
-        "role": role,
-        "note": note,
-        "approved_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "manifest_sha256": manifest_sha256(run_dir),
-        "workbook_version": __version__,
-        "workbook_commit": git_state(Path(__file__).parent)["commit"],
-    }
-    _write_json_atomically(run_dir / APPROVAL, approval)
-    return approval
+        raise ApprovalError(_refusal(run_dir, "godkendes", changes))
+    settings, signers = approval_settings(manifest)
+    identity = identity.strip()
+    if not identity:
+        raise ApprovalError("--as: godkenderens identitet mangler (fx anna@rn.dk)")
+    approver = settings.roles.get(identity)
+    if settings.roles and approver is None:
+        raise ApprovalError(f"--as: {identity} er ikke godkender i params (approval.roles)")
+    if approver is not None and role is not None and role != approver.role:
+        raise ApprovalError(f"--role: {identity} godkender som {approver.role} ifølge params (got {role!r})")
+    if settings.exclude_runner and _is_runner(identity, approver, manifest.run_by):
+        who = manifest.run_by or "ukendt"
+        raise ApprovalError(f"{run_dir}: {identity} kan ikke godkende en kørsel, vedkommende selv har lavet "
+                            f"(kørt af {who}; approval.exclude_runner)")
+    approval = Approval(
+        run_id=run_dir.name,
+        manifest_sha256=manifest_sha256(run_dir),
+        code_fingerprint=manifest.code.sha256,
+        identity=identity,
+        name=approver.name if approver is not None and approver.name else identity,
+        role=approver.role if approver is not None else role,
+        approved_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        note=note,
+    )
+    if key is not None:
+        if signers is None:
+            raise ApprovalError("approval.allowed_signers: params nævner ingen fil med godkendere at verificere mod")
+        signature = sign(approval.statement(), key)
+        why = verify(approval.statement(), signature, signers, identity)
+        if why is not None:
+            raise ApprovalError(f"{run_dir}: {why}")
+        approval = approval.model_copy(update={"signature": signature})
+    elif settings.signatures == SignatureMode.REQUIRED:
+        raise ApprovalError("--key: mangler; params kræver, at godkendelser signeres med godkenderens SSH-nøgle")
+    with ledgers.locked(ledgers.ledger_path(run_dir)) as ledger:
+        # Decided under the lock: of two approvals at once, the second sees the first.
+        ledgers.require_intact(ledger)
+        earlier, _ = _counted_approvals(ledger, run_dir, manifest, settings, signers)
+        before = [a for a in earlier if a.identity == identity]
+        if before:
+            raise ApprovalError(f"{run_dir}: allerede godkendt af {before[0].name} ({before[0].approved_at})")
+        if len(earlier) >= settings.required:
+            raise ApprovalError(f"{run_dir}: kørslen er allerede godkendt af {_names(earlier)}")
+        ledgers.append(ledger, approval)
+        approvals = [*earlier, approval]
+        state = RunState.APPROVED if len(approvals) >= settings.required else RunState.DRAFT
+        write_convenience_copies(run_dir, RunApprovals(run_id=run_dir.name, required=settings.required,
+                                                       approvals=approvals), state)
+    return ApprovalOutcome(approval, len(approvals), settings.required)
 
 
-def check_release(run_dir: Path) -> dict[str, Any]:
-    """The approval, if it still matches every file; else an ApprovalError naming each change."""
+def _is_runner(identity: str, approver: Approver | None, run_by: str | None) -> bool:
+    if not run_by:
+        return True  # nobody knows who made the run, so nobody can show they did not
+    names = {identity, identity.partition("@")[0], *([approver.user] if approver and approver.user else [])}
+    return run_by.casefold() in {name.casefold() for name in names}
+
+
+def _counted_approvals(
+    ledger: ledgers.Ledger, run_dir: Path, manifest: Manifest, settings: ApprovalSettings, signers: Path | None
+) -> tuple[list[Approval], list[str]]:
+    """The ledger's valid approvals of this manifest (one per approver), and why any other does not count."""
+    problems: list[str] = []
+    counted: list[Approval] = []
+    current = manifest_sha256(run_dir)
+    recorded = ledger.approvals(run_dir.name)
+    for approval in recorded:
+        who = f"godkendelsen fra {approval.identity}"
+        if approval.manifest_sha256 != current:
+            continue
+        if manifest.code is None or approval.code_fingerprint != manifest.code.sha256:
+            problems.append(f"{who}: kodefingeraftrykket passer ikke til manifest.json")
+        elif approval.signature is None and settings.signatures == SignatureMode.REQUIRED:
+            problems.append(f"{who}: er ikke signeret, og params kræver signaturer")
+        elif approval.signature is not None and (
+            why := (verify(approval.statement(), approval.signature, signers, approval.identity)
+                    if signers is not None else "params nævner ingen fil med godkendere")
+        ):
+            problems.append(f"{who}: {why}")
+        elif settings.roles and approval.identity not in settings.roles:
+            problems.append(f"{who}: er ikke godkender i params (approval.roles)")
+        elif settings.exclude_runner and _is_runner(approval.identity, settings.roles.get(approval.identity),
+                                                    manifest.run_by):
+            problems.append(f"{who}: lavede selv kørslen (approval.exclude_runner)")
+        elif approval.identity not in {a.identity for a in counted}:
+            counted.append(approval)
+    if recorded and not counted and not problems:
+        problems.append(f"{run_dir.name}/{MANIFEST}: ændret siden godkendelsen")
+    return counted, problems
+
+
+def check_run(run_dir: Path) -> RunCheck:
+    """The run's state, its valid approvals and release, and everything that differs from them."""
     run_dir = _existing_run(run_dir)
-    approval = read_approval(run_dir)
-    if approval is None:
-        raise ApprovalError(f"{run_dir}: kørslen er ikke godkendt; kør først kpro-econ approve")
-    problems = changed_files(run_dir)
-    if approval.get("manifest_sha256") != manifest_sha256(run_dir):
-        problems.insert(0, f"{run_dir.name}/{MANIFEST}: ændret")
+    manifest = read_manifest(run_dir)
+    if manifest.status != ManifestStatus.OK:
+        return RunCheck(run_dir, manifest, RunState.FAILED)
+    ledger = ledgers.read_ledger(ledgers.ledger_path(run_dir))
+    recorded = ledger.approvals(run_dir.name)
+    if not recorded:
+        notes = [f"{APPROVAL} findes, men godkendelsen står ikke i godkendelsesloggen"] \
+            if (run_dir / APPROVAL).is_file() else []
+        return RunCheck(run_dir, manifest, RunState.DRAFT, notes=notes)
+    problems = list(ledger.problems)
+    try:
+        settings, signers = approval_settings(manifest)
+    except KproError as exc:
+        settings, signers = None, None
+        problems.append(str(exc))
+    if manifest.run_id != run_dir.name:
+        problems.append(f"{run_dir.name}: mappen hedder ikke som kørslen i manifest.json ({manifest.run_id})")
+    approvals: list[Approval] = []
+    required = 1
+    if settings is not None:
+        approvals, why = _counted_approvals(ledger, run_dir, manifest, settings, signers)
+        problems += why
+        required = settings.required
+    problems += changed_files(run_dir, manifest)
+    current = manifest_sha256(run_dir)
+    releases = [r for r in ledger.releases(run_dir.name) if r.manifest_sha256 == current]
+    release = releases[-1] if releases else None
+    problems += _pack_problems(run_dir, release)
     if problems:
-        raise ApprovalError(_changed_message(run_dir, "frigives", problems))
-    return approval
+        state = RunState.CHANGED
+    elif len(approvals) < required:
+        state = RunState.DRAFT
+    else:
+        state = RunState.RELEASED if release is not None else RunState.APPROVED
+    notes = [f"{len(approvals)} af {required} godkendelser"] if state == RunState.DRAFT else []
+    return RunCheck(run_dir, manifest, state, approvals, required, release, problems, notes)
 
 
-def _changed_message(run_dir: Path, verb: str, changes: list[str]) -> str:
-    lines = [f"{run_dir}: kan ikke {verb}, fordi filer er ændret siden kørslen:"]
+def _pack_problems(run_dir: Path, release: ReleaseRecord | None) -> list[str]:
+    """How `steering/` differs from the release record (a pack without a record is itself a change)."""
+    pack = run_dir / STEERING
+    if release is None:
+        return [f"{run_dir.name}/{STEERING}/: findes, men frigivelsen står ikke i godkendelsesloggen"] \
+            if pack.exists() else []
+    problems = []
+    for name, sha in release.files.items():
+        path = pack / name
+        if not path.is_file():
+            problems.append(f"{run_dir.name}/{STEERING}/{name}: fjernet")
+        elif sha256_file(path) != sha:
+            problems.append(f"{run_dir.name}/{STEERING}/{name}: ændret")
+    if pack.is_dir():
+        for path in sorted(pack.rglob("*")):
+            rel = path.relative_to(pack).as_posix()
+            if (path.is_file() or path.is_symlink()) and rel not in release.files:
+                problems.append(f"{run_dir.name}/{STEERING}/{rel}: tilføjet")
+    return sorted(problems)
+
+
+def refusal(check: RunCheck, verb: str) -> str | None:
+    """Why the checked run cannot be released (`verb` = "frigives"), or None when it is approved and intact."""
+    if check.state == RunState.APPROVED:
+        return None
+    run_dir = check.run_dir
+    if check.state == RunState.FAILED:
+        return f"{run_dir}: kørslen fejlede og kan ikke {verb}"
+    if check.state == RunState.DRAFT:
+        return f"{run_dir}: kørslen er ikke godkendt ({'; '.join(check.notes)}); kør først kpro-econ approve"
+    if check.state == RunState.RELEASED:
+        return f"{run_dir}: kørslen er allerede frigivet ({run_dir / STEERING})"
+    return _refusal(run_dir, verb, check.problems)
+
+
+def _refusal(run_dir: Path, verb: str, changes: list[str]) -> str:
+    lines = [f"{run_dir}: kan ikke {verb}, fordi dette er ændret eller ikke passer:"]
     return "\n".join([*lines, *(f"  {c}" for c in changes)])
 
 
-def run_state(run_dir: Path) -> str:
-    """failed, draft, approved, released, or changed after approval (in Danish)."""
-    manifest = read_manifest(_existing_run(run_dir))
-    if manifest.get("status") != "ok":
-        return FAILED
-    approval = read_approval(run_dir)
-    if approval is None:
-        return DRAFT
-    if changed_files(run_dir) or approval.get("manifest_sha256") != manifest_sha256(run_dir):
-        return CHANGED
-    return RELEASED if (run_dir / STEERING / RELEASE).is_file() else APPROVED
+def _names(approvals: list[Approval]) -> str:
+    return " og ".join(f"{a.name}{f' ({a.role})' if a.role else ''}" for a in approvals)
 
 
-def list_runs(out_dir: Path) -> list[tuple[str, str]]:
-    """(run id, state) of every finished run folder under `out_dir`, oldest first."""
-    runs = []
-    for folder in sorted(out_dir.iterdir()) if out_dir.is_dir() else []:
-        if folder.is_dir() and not folder.name.startswith(TMP_PREFIX) and (folder / MANIFEST).is_file():
-            runs.append((folder.name, run_state(folder)))
-    return runs
+def write_convenience_copies(run_dir: Path, approvals: RunApprovals, state: RunState) -> None:
+    """`approval.json` (the run's approvals, as in the ledger) and `approval-status.json` (for the pages)."""
+    write_approval(run_dir, approvals)
+    label = RUN_STATE_LABELS[state]
+    if approvals.unsigned and state != RunState.DRAFT:
+        label = f"{label} ({UNSIGNED_LABEL})"
+    write_approval_status(run_dir, ApprovalStatus(
+        state=state, label=label, unsigned=approvals.unsigned, required=approvals.required,
+        approvers=[ApproverStamp(name=a.name, identity=a.identity, role=a.role, approved_at=a.approved_at,
+                                 signed=a.signature is not None) for a in approvals.approvals],
+        released_at=approvals.release.released_at if approvals.release else None,
+    ))
+
+
+def run_state(run_dir: Path) -> RunState:
+    return check_run(run_dir).state
+
+
+def list_runs(out_dir: Path) -> list[RunCheck]:
+    """Every finished run folder under `out_dir`, checked, oldest first."""
+    return [check_run(folder) for folder in run_folders(out_dir)]
+
+
+def run_folders(out_dir: Path) -> list[Path]:
+    return [
+        folder for folder in (sorted(out_dir.iterdir()) if out_dir.is_dir() else [])
+        if folder.is_dir() and not folder.name.startswith((TMP_PREFIX, ".")) and (folder / MANIFEST).is_file()
+    ]
 
 
 def _existing_run(run_dir: Path) -> Path:
     if not (run_dir / MANIFEST).is_file():
         raise ApprovalError(f"{run_dir}: ingen kørselsmappe (manifest.json mangler)")
     return run_dir
-
-
-def _write_json_atomically(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)

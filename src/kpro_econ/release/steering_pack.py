@@ -1,35 +1,35 @@
 """Release an approved run to the steering group: the summary as HTML and as an A4 PDF attachment.
 
-The summary is made from the approved run's own tables (no model run), after checking that every
-file is still exactly as approved; the PDF is printed by headless Chromium.
+Release first verifies everything the approval stands on (`approval.check_run`: the ledger, the
+signatures, every file of the manifest) and that the code it is about to use has the fingerprint
+that was approved. Only then is the summary made from the run's own tables (no model run) and
+printed; the pack appears whole in `RUN/steering/` and its files' sha256 go into the ledger.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.dates import format_date
 
-from kpro_econ.errors import KproError
-from kpro_econ.inputs.run_records import read_manifest
-from kpro_econ.inputs.yaml_params import BASE_SCENARIO, load_params
-from kpro_econ.release.approval import RELEASE, STEERING, check_release
+from kpro_econ.errors import ApprovalError, KproError
+from kpro_econ.inputs.run_records import ReleaseRecord, RunApprovals
+from kpro_econ.inputs.yaml_params import load_params
+from kpro_econ.params.codes import BASE_SCENARIO, RunState
+from kpro_econ.release import ledger as ledgers
+from kpro_econ.release.approval import STEERING, check_run, refusal, write_convenience_copies
+from kpro_econ.release.pdf import DEFAULT_BROWSER, check_browser, print_pdf
+from kpro_econ.report.labels import UNSIGNED_LABEL
 from kpro_econ.run.execute import NotebookJob, execute_and_render
-from kpro_econ.run.runfolder import sha256_file
+from kpro_econ.run.fingerprint import code_differences, code_fingerprint
+from kpro_econ.run.runfolder import current_user, sha256_file
 from kpro_econ.run.runner import default_notebooks_dir
 
 SUMMARY_NOTEBOOK = "steering_summary.ipynb"
-CHROMIUM = "/usr/bin/chromium"
-# Flags for a headless Chromium that prints and never reaches out to the network.
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--no-pdf-header-footer")
 
 
 def attachment_name(period: str) -> str:
@@ -37,22 +37,35 @@ def attachment_name(period: str) -> str:
     return f"Bilag - Risikorapport Kommunal PRO {period}".replace("/", "-")
 
 
-def release(run_dir: Path, notebooks_dir: Path | None = None, chromium: str = CHROMIUM) -> Path:
-    """Write `RUN/steering/` (HTML, PDF, release.json) for an approved, unchanged run; return the PDF."""
-    approval = check_release(run_dir)
-    if (run_dir / STEERING).exists():
-        raise KproError(f"{run_dir}: kørslen er allerede frigivet ({run_dir / STEERING})")
-    manifest = read_manifest(run_dir)
-    params_path = Path(manifest["params"]["path"])
+def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEFAULT_BROWSER) -> Path:
+    """Write `RUN/steering/` (HTML and PDF) for an approved, unchanged run and record it in the ledger;
+    return the PDF. Refused, with nothing written, when anything differs from what was approved."""
+    notebooks_dir = notebooks_dir or default_notebooks_dir()
+    check_browser(browser)
+    check = check_run(run_dir)
+    why = refusal(check, "frigives")
+    if why is not None:
+        raise ApprovalError(why)
+    manifest = check.manifest
+    assert manifest.code is not None and manifest.params is not None  # an approved run has both
+    code = code_differences(manifest.code, code_fingerprint(notebooks_dir))
+    if code:
+        raise ApprovalError("\n".join([f"{run_dir}: kan ikke frigives, fordi koden er ændret siden godkendelsen:",
+                                       *(f"  {c}" for c in code)]))
+    approvals = RunApprovals(run_id=run_dir.name, required=check.required, approvals=check.approvals)
+    params_path = Path(manifest.params.path)
     params = load_params(params_path)[0][BASE_SCENARIO]
     period = params.summary.period or str(format_date(datetime.now(UTC), "MMMM y", locale="da"))
     name = attachment_name(period)
-    role = f", {approval['role']}" if approval.get("role") else ""
-    status = f"Godkendt internt af {approval['approved_by']}{role}"
+    who = " og ".join(f"{a.name}{f', {a.role}' if a.role else ''}" for a in approvals.approvals)
+    status = f"Godkendt internt af {who}{f' ({UNSIGNED_LABEL})' if approvals.unsigned else ''}"
+    # The page's stamp is read from approval.json: rewritten from the verified ledger first.
+    write_convenience_copies(run_dir, approvals, RunState.APPROVED)
+    staged = run_dir.resolve().parent / f".{STEERING}-{run_dir.name}-{os.getpid()}"
     with tempfile.TemporaryDirectory(prefix="kpro-release-") as scratch:
         work = Path(scratch)
         job = NotebookJob(
-            source=(notebooks_dir or default_notebooks_dir()) / SUMMARY_NOTEBOOK,
+            source=notebooks_dir / SUMMARY_NOTEBOOK,
             executed=work / SUMMARY_NOTEBOOK,
             params_path=params_path.resolve(),
             run_id=run_dir.name,
@@ -63,38 +76,28 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, chromium: str = CH
         )
         result = execute_and_render(job)
         if result.html is None:
-            failure = result.failure
-            raise KproError(f"{SUMMARY_NOTEBOOK}: resuméet kunne ikke laves: {failure}")
+            raise KproError(f"{SUMMARY_NOTEBOOK}: resuméet kunne ikke laves: {result.failure}")
         pack = work / STEERING
         pack.mkdir()
         page = pack / f"{name}.html"
         page.write_text(result.html, encoding="utf-8")
         pdf = pack / f"{name}.pdf"
-        print_pdf(page, pdf, chromium)
-        record = {
-            "run_id": run_dir.name,
-            "released_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "approved_by": approval["approved_by"],
-            "period": period,
-            "files": {path.name: sha256_file(path) for path in (page, pdf)},
-        }
-        (pack / RELEASE).write_text(json.dumps(record, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-                                    encoding="utf-8")
-        # Copied next to its final place, then renamed: the pack appears whole or not at all.
-        staged = run_dir / f".{STEERING}-{os.getpid()}"
-        shutil.copytree(pack, staged)
-        os.rename(staged, run_dir / STEERING)
-    return run_dir / STEERING / pdf.name
-
-
-def print_pdf(page: Path, pdf: Path, chromium: str = CHROMIUM) -> None:
-    """Print `page` to an A4 PDF (the page's own @page rule sets the size) with headless Chromium."""
-    if not Path(chromium).is_file():
-        raise KproError(f"{chromium}: Chromium mangler; installer Debians pakke (apt-get install chromium)")
-    with tempfile.TemporaryDirectory(prefix="kpro-chromium-") as profile:
-        done = subprocess.run(
-            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", page.resolve().as_uri()],
-            capture_output=True, text=True, timeout=120, check=False,
+        print_pdf(page, pdf, browser)
+        record = ReleaseRecord(
+            run_id=run_dir.name, manifest_sha256=approvals.approvals[0].manifest_sha256,
+            released_at=datetime.now(UTC).isoformat(timespec="seconds"), released_by=current_user(),
+            period=period, files={path.name: sha256_file(path) for path in (page, pdf)},
         )
-    if done.returncode != 0 or not pdf.is_file():
-        raise KproError(f"{pdf.name}: Chromium kunne ikke udskrive PDF (kode {done.returncode}): {done.stderr[-300:]}")
+        # Copied beside the run folder (never into it), then renamed: the pack appears whole or not at all.
+        shutil.copytree(pack, staged)
+    try:
+        with ledgers.locked(ledgers.ledger_path(run_dir)) as ledger:
+            if ledger.releases(run_dir.name) or (run_dir / STEERING).exists():
+                raise ApprovalError(f"{run_dir}: kørslen er allerede frigivet ({run_dir / STEERING})")
+            ledgers.require_intact(ledger)
+            os.rename(staged, run_dir / STEERING)
+            ledgers.append(ledger, record)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    write_convenience_copies(run_dir, approvals.model_copy(update={"release": record}), RunState.RELEASED)
+    return run_dir / STEERING / pdf.name

@@ -12,7 +12,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from kpro_econ.params.codes import CostLineCode
 from kpro_econ.report.formatting import number
+from kpro_econ.report.labels import COST_LINE_LABELS
 
 PALETTE = "tab10"
 
@@ -30,13 +32,14 @@ def _millions(ax: Axes, axis: str = "y") -> None:
 
 def cost_bars(costs: pd.DataFrame) -> Figure:
     """Stacked bars: each year's cost by line, in millions of kroner."""
-    wide = costs.pivot_table(index="year", columns="line", values="amount_dkk", aggfunc="sum", sort=False)
+    wide = costs.pivot_table(index="year", columns="line_code", values="amount_dkk", aggfunc="sum", sort=False)
     wide = wide.loc[:, wide.abs().sum() > 0]
     fig, ax = new_figure()
     colours = sns.color_palette(PALETTE, n_colors=len(wide.columns))
     bottom = np.zeros(len(wide))
     for colour, line in zip(colours, wide.columns, strict=True):
-        ax.bar(wide.index.astype(str), wide[line], bottom=bottom, label=line, color=colour)
+        label = COST_LINE_LABELS[CostLineCode(line)]
+        ax.bar(wide.index.astype(str), wide[line], bottom=bottom, label=label, color=colour)
         bottom += wide[line].to_numpy()
     _millions(ax)
     ax.set_xlabel("År")

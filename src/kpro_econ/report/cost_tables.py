@@ -13,20 +13,27 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 from pandas.io.formats.style import Styler
 
-from kpro_econ.model.costs import FUT_FEE, KIND_LABELS, SPOC_OPTION, SUPPORT, change_request_amounts
+from kpro_econ.model.costs import change_request_amounts
+from kpro_econ.params.codes import CostLineCode
 from kpro_econ.params.figures import pert_mean
 from kpro_econ.params.models import Params
 from kpro_econ.report.formatting import kr, number, percent, style_table
+from kpro_econ.report.labels import (
+    CHANGE_REQUEST_STATUS_LABELS,
+    COST_KIND_LABELS,
+    COST_LINE,
+    COST_LINE_LABELS,
+    ID,
+    KEY_FIGURE,
+    KIND,
+    STATUS,
+    TITLE,
+    TOTAL,
+    VALUE,
+    YEAR,
+)
 from kpro_econ.workbook import ScenarioResult
 
-STATUS_LABELS = {
-    "proposed": "Foreslået",
-    "approved": "Godkendt",
-    "in_progress": "Under udvikling",
-    "delivered": "Leveret",
-    "rejected": "Afvist",
-}
-TOTAL = "I alt"
 KEY_TEXT = {
     "population": "efter indbyggertal",
     "equal": "ligeligt, så hver kommune betaler det samme",
@@ -47,30 +54,32 @@ def key_figures(result: ScenarioResult, params: Params) -> pd.DataFrame:
     """The handful of figures an approver looks for first."""
     year = report_year(params)
     first, last = params.years[0], params.years[-1]
-    fut = result.costs[(result.costs["line"] == FUT_FEE) & (result.costs["year"] == year)]
+    costs = result.costs
+    fut = costs[(costs["line_code"] == CostLineCode.FUT_FEE) & (costs["year"] == year)]
     return pd.DataFrame(
         [
             (f"Samlede udgifter {year}", kr(result.totals[year])),
             (f"Samlede udgifter {first}–{last}", kr(result.totals.sum())),
             (f"Gennemsnit pr. år {first}–{last}", kr(result.totals.mean())),
             (f"Nutidsværdi {first}–{last} ({percent(params.discount_rate.mean)} diskontering)", kr(result.npv)),
-            (f"Tilslutningsafgift til FUT {year}", kr(fut["amount_dkk"].sum())),
+            (f"{COST_LINE_LABELS[CostLineCode.FUT_FEE]} {year}", kr(fut["amount_dkk"].sum())),
             ("Prisniveau", f"{params.price_level_year}-priser (faste priser)"),
         ],
-        columns=["Nøgletal", "Værdi"],
+        columns=[KEY_FIGURE, VALUE],
     )
 
 
 def cost_table(result: ScenarioResult) -> Styler:
     """Cost lines down, years across, with totals both ways."""
-    costs = result.costs.assign(kind=result.costs["kind"].map(KIND_LABELS))
+    costs = result.costs.assign(line=result.costs["line_code"].map(COST_LINE_LABELS),
+                                kind=result.costs["kind"].map(COST_KIND_LABELS))
     wide = costs.pivot_table(index=["line", "kind"], columns="year", values="amount_dkk", aggfunc="sum", sort=False)
     wide.columns = [str(c) for c in wide.columns]
     wide[TOTAL] = wide.sum(axis=1)
-    wide = wide.reset_index().rename(columns={"line": "Udgiftslinje", "kind": "Art"})
-    total_row = {"Udgiftslinje": TOTAL, "Art": "", **wide.drop(columns=["Udgiftslinje", "Art"]).sum().to_dict()}
+    wide = wide.reset_index().rename(columns={"line": COST_LINE, "kind": KIND})
+    total_row = {COST_LINE: TOTAL, KIND: "", **wide.drop(columns=[COST_LINE, KIND]).sum().to_dict()}
     wide = pd.concat([wide, pd.DataFrame([total_row])], ignore_index=True)
-    money = {c: kr for c in wide.columns if c not in ("Udgiftslinje", "Art")}
+    money = {c: kr for c in wide.columns if c not in (COST_LINE, KIND)}
     return style_table(wide, money, bold_last_row=True)
 
 
@@ -102,20 +111,21 @@ def fut_fee_table(result: ScenarioResult) -> Styler:
 def support_table(result: ScenarioResult, params: Params) -> Styler:
     """The support agreement and the FUT SPOC option per year, with the option's active months."""
     costs = result.costs
+    support, spoc_option = COST_LINE_LABELS[CostLineCode.SUPPORT], COST_LINE_LABELS[CostLineCode.SPOC_OPTION]
+    months = f"{spoc_option}, måneder"
     rows = []
     spoc = params.support.spoc_option
     for year in params.years:
         in_year = costs[costs["year"] == year]
         rows.append({
-            "År": str(year),
-            "Supportaftale": in_year.loc[in_year["line"] == SUPPORT, "amount_dkk"].sum(),
-            "FUT SPOC-option, måneder": spoc.months_active.get(year, 0.0) if spoc else 0.0,
-            "FUT SPOC-option": in_year.loc[in_year["line"] == SPOC_OPTION, "amount_dkk"].sum(),
+            YEAR: str(year),
+            support: in_year.loc[in_year["line_code"] == CostLineCode.SUPPORT, "amount_dkk"].sum(),
+            months: spoc.months_active.get(year, 0.0) if spoc else 0.0,
+            spoc_option: in_year.loc[in_year["line_code"] == CostLineCode.SPOC_OPTION, "amount_dkk"].sum(),
         })
     frame = pd.DataFrame(rows)
-    frame["I alt"] = frame["Supportaftale"] + frame["FUT SPOC-option"]
-    return style_table(frame, {"Supportaftale": kr, "FUT SPOC-option, måneder": number, "FUT SPOC-option": kr,
-                               "I alt": kr})
+    frame[TOTAL] = frame[support] + frame[spoc_option]
+    return style_table(frame, {support: kr, months: number, spoc_option: kr, TOTAL: kr})
 
 
 def change_request_table(register: pd.DataFrame, params: Params) -> Styler:
@@ -124,11 +134,11 @@ def change_request_table(register: pd.DataFrame, params: Params) -> Styler:
     budget_column = f"I budgettet ({params.price_level_year}-priser)"
     estimates = list(register[["estimate_low", "estimate_mode", "estimate_high"]].itertuples(index=False, name=None))
     frame = pd.DataFrame({
-        "Id": register["id"],
-        "Titel": register["title"],
-        "Status": register["status"].map(STATUS_LABELS),
+        ID: register["id"],
+        TITLE: register["title"],
+        STATUS: register["status"].map(CHANGE_REQUEST_STATUS_LABELS),
         "Prioritet": register["priority"],
-        "År": register["year"].astype(str),
+        YEAR: register["year"].astype(str),
         "Estimat (lav / mest sandsynlig / høj)": [" / ".join(number(v) for v in e) for e in estimates],
         "PERT-middel": [pert_mean(*e) for e in estimates],
         "Sandsynlighed for godkendelse": register["approval_probability"],
@@ -141,7 +151,7 @@ def change_request_table(register: pd.DataFrame, params: Params) -> Styler:
 
 def scenario_table(comparison: pd.DataFrame) -> Styler:
     """Scenarios side by side."""
-    frame = comparison.rename(columns={"scenario": "Scenarie", "total_dkk": "I alt", "npv_dkk": "Nutidsværdi"})
+    frame = comparison.rename(columns={"scenario": "Scenarie", "total_dkk": TOTAL, "npv_dkk": "Nutidsværdi"})
     return style_table(frame, {c: kr for c in frame.columns if c != "Scenarie"})
 
 

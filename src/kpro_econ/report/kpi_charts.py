@@ -15,10 +15,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from kpro_econ.kpi.measures import CHANNEL_LABELS, SEVERITY_LABELS, STAGE_LABELS, STATUSES
+from kpro_econ.kpi.measures import STATUSES
+from kpro_econ.params.codes import ChangeRequestStatus
 from kpro_econ.report.charts import PALETTE, new_figure
-from kpro_econ.report.cost_tables import STATUS_LABELS
 from kpro_econ.report.formatting import LOCALE, number, percent
+from kpro_econ.report.labels import CHANGE_REQUEST_STATUS_LABELS, CHANNEL_LABELS, SEVERITY_LABELS, STAGE_LABELS
 
 GOOD, BAD, TARGET = "#2e7d32", "#c62828", "#424242"
 SEVERITY_COLOURS = {"kritisk": "#b71c1c", "høj": "#ef6c00", "middel": "#fbc02d", "lav": "#90a4ae"}
@@ -189,8 +190,8 @@ def change_request_chart(counts: pd.DataFrame) -> Figure:
     wide = wide.reindex(list(dict.fromkeys(counts["priority"])))[::-1]  # høj at the top
     left = np.zeros(len(wide))
     for status, colour in zip(wide.columns, sns.color_palette(PALETTE, len(wide.columns)), strict=True):
-        ax.barh(wide.index.str.capitalize(), wide[status], left=left, label=STATUS_LABELS[status],
-                color=colour)
+        label = CHANGE_REQUEST_STATUS_LABELS[ChangeRequestStatus(status)]
+        ax.barh(wide.index.str.capitalize(), wide[status], left=left, label=label, color=colour)
         left += wide[status].to_numpy()
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Ændringsønsker")

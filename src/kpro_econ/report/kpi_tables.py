@@ -14,10 +14,22 @@ from babel.dates import format_date
 from IPython.display import HTML
 from pandas.io.formats.style import Styler
 
-from kpro_econ.kpi.measures import CHANNEL_LABELS, DECISION_LABELS, SEVERITY_LABELS, STAGE_LABELS, STATUSES, WAVE5
+from kpro_econ.kpi.measures import STATUSES, WAVE5
 from kpro_econ.kpi.tables import KpiResult
-from kpro_econ.report.cost_tables import STATUS_LABELS
 from kpro_econ.report.formatting import LOCALE, danish_date, kr, number, percent, style_table
+from kpro_econ.report.labels import (
+    CHANGE_REQUEST_STATUS_LABELS,
+    CHANNEL_LABELS,
+    DECISION_LABELS,
+    ID,
+    MONTH,
+    SEVERITY_LABELS,
+    STAGE_LABELS,
+    STATUS,
+    TITLE,
+    TOTAL,
+    YEAR,
+)
 
 MONTHS_SHOWN = 12
 
@@ -106,7 +118,7 @@ def wave5_text(result: KpiResult) -> str:
 def availability_table(result: KpiResult) -> Styler:
     frame = _last(result.availability)
     shown = pd.DataFrame({
-        "Måned": frame["month"].map(_month), "Tilgængelighed": frame["availability"],
+        MONTH: frame["month"].map(_month), "Tilgængelighed": frame["availability"],
         "Nedetid, minutter": frame["downtime_minutes"], "Mål": frame["target"],
         "Opfyldt": frame["meets_target"].map(_yes_no),
     })
@@ -116,7 +128,7 @@ def availability_table(result: KpiResult) -> Styler:
 
 def response_table(result: KpiResult) -> Styler:
     frame = _last(result.response_times)
-    shown = pd.DataFrame({"Måned": frame["month"].map(_month), "Median, ms": frame["median_ms"],
+    shown = pd.DataFrame({MONTH: frame["month"].map(_month), "Median, ms": frame["median_ms"],
                           "95 %-fraktil, ms": frame["p95_ms"], "Inden for målet": frame["meets_target"].map(_yes_no)})
     return style_table(shown, {"Median, ms": number, "95 %-fraktil, ms": number})
 
@@ -124,12 +136,12 @@ def response_table(result: KpiResult) -> Styler:
 def support_table(result: KpiResult) -> Styler:
     frame = _last(result.support_channel_share)
     shown = pd.DataFrame({
-        "Måned": frame["month"].map(_month), CHANNEL_LABELS["borger"]: frame["citizen_requests"],
-        CHANNEL_LABELS["medarbejder"]: frame["staff_requests"], "I alt": frame["total_requests"],
+        MONTH: frame["month"].map(_month), CHANNEL_LABELS["borger"]: frame["citizen_requests"],
+        CHANNEL_LABELS["medarbejder"]: frame["staff_requests"], TOTAL: frame["total_requests"],
         "Andel fra medarbejdere": frame["staff_share"],
     })
     return style_table(shown, {c: number for c in CHANNEL_LABELS.values()} | {
-        "I alt": number, "Andel fra medarbejdere": lambda v: percent(v, 0)})
+        TOTAL: number, "Andel fra medarbejdere": lambda v: percent(v, 0)})
 
 
 def errors_table(result: KpiResult) -> Styler:
@@ -137,7 +149,7 @@ def errors_table(result: KpiResult) -> Styler:
     wide = frame.pivot(index="month", columns="severity", values="errors")[list(SEVERITY_LABELS)]
     wide = wide.rename(columns=SEVERITY_LABELS).rename_axis(columns=None).reset_index()
     wide["month"] = wide["month"].map(_month)
-    shown = wide.rename(columns={"month": "Måned"})
+    shown = wide.rename(columns={"month": MONTH})
     return style_table(shown, {c: number for c in SEVERITY_LABELS.values()})
 
 
@@ -149,7 +161,7 @@ def live_table(result: KpiResult) -> Styler:
         "Bølge": latest["wave"].astype(str), "Kommuner": latest["municipalities"],
         "Planlagt i drift": latest["planned_live"], "I drift": latest["live"], "Bag planen": latest["behind_plan"],
     })
-    total = {"Bølge": "I alt", **shown.drop(columns="Bølge").sum().to_dict()}
+    total = {"Bølge": TOTAL, **shown.drop(columns="Bølge").sum().to_dict()}
     shown = pd.concat([shown, pd.DataFrame([total])], ignore_index=True)
     return style_table(shown, {c: number for c in shown.columns if c != "Bølge"}, bold_last_row=True)
 
@@ -159,7 +171,7 @@ def not_ready_table(result: KpiResult) -> Styler:
     shown = pd.DataFrame({
         "Kommune": frame["name"], "Planlagt i drift": frame["planned_go_live"].map(danish_date),
         "I drift": frame["actual_go_live"].map(danish_date),
-        "Dage efter planen": frame["days_late"], "Status": frame["live"].map(
+        "Dage efter planen": frame["days_late"], STATUS: frame["live"].map(
             lambda live: "I drift, forsinket" if live else "Ikke i drift"),
     })
     return style_table(shown, {"Dage efter planen": number})
@@ -181,8 +193,9 @@ def per_1000_extremes(result: KpiResult, n: int = 10) -> tuple[Styler, Styler]:
 def change_request_count_table(result: KpiResult) -> Styler:
     counts = result.change_request_counts
     wide = counts.pivot(index="priority", columns="status", values="count")
-    wide = wide.reindex(list(dict.fromkeys(counts["priority"])))[list(STATUSES)].rename(columns=STATUS_LABELS)
-    wide["I alt"] = wide.sum(axis=1)
+    wide = wide.reindex(list(dict.fromkeys(counts["priority"])))[list(STATUSES)]
+    wide = wide.rename(columns=CHANGE_REQUEST_STATUS_LABELS)
+    wide[TOTAL] = wide.sum(axis=1)
     wide = wide.rename_axis(columns=None).reset_index().rename(columns={"priority": "Prioritet"})
     wide["Prioritet"] = wide["Prioritet"].str.capitalize()
     return style_table(wide, {c: number for c in wide.columns if c != "Prioritet"})
@@ -191,8 +204,8 @@ def change_request_count_table(result: KpiResult) -> Styler:
 def lead_time_table(result: KpiResult) -> Styler:
     frame = result.lead_times
     shown = pd.DataFrame({
-        "Id": frame["id"], "Titel": frame["title"], "Prioritet": frame["priority"],
-        "Status": frame["status"].map(STATUS_LABELS), "Ønsket": frame["requested_date"].map(danish_date),
+        ID: frame["id"], TITLE: frame["title"], "Prioritet": frame["priority"],
+        STATUS: frame["status"].map(CHANGE_REQUEST_STATUS_LABELS), "Ønsket": frame["requested_date"].map(danish_date),
         "Godkendt": frame["approved_date"].map(danish_date), "Leveret": frame["delivered_date"].map(danish_date),
         "Dage til godkendelse": frame["days_to_approval"], "Dage til levering": frame["days_to_delivery"],
         "Dage i alt": frame["days_total"],
@@ -210,7 +223,7 @@ def lead_time_trend_table(result: KpiResult) -> Styler:
 def estimates_table(result: KpiResult) -> Styler:
     frame = result.estimates_vs_actual
     shown = pd.DataFrame({
-        "Id": frame["id"], "Titel": frame["title"], "Estimat, lav": frame["estimate_low"],
+        ID: frame["id"], TITLE: frame["title"], "Estimat, lav": frame["estimate_low"],
         "Estimat, mest sandsynlig": frame["estimate_mode"], "Estimat, høj": frame["estimate_high"],
         "PERT-middel": frame["pert_mean"], "Faktisk": frame["actual_cost"], "Afvigelse": frame["difference_dkk"],
         "Afvigelse, pct.": frame["difference_share"], "Inden for estimatet": frame["within_range"].map(_yes_no),
@@ -222,7 +235,7 @@ def estimates_table(result: KpiResult) -> Styler:
 def cost_per_use_table(result: KpiResult) -> Styler:
     frame = result.cost_per_use
     shown = pd.DataFrame({
-        "År": frame["year"].astype(str), "Driftsudgift": frame["running_cost_dkk"],
+        YEAR: frame["year"].astype(str), "Driftsudgift": frame["running_cost_dkk"],
         "Måneder med data": frame["months"], "Aktive borgere (gns. pr. måned)": frame["active_citizens"],
         "Kommuner i drift (gns.)": frame["live_municipalities"],
         "Pr. aktiv borger": frame["cost_per_active_citizen_dkk"],

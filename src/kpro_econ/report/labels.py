@@ -6,7 +6,11 @@ their Danish text from here; logic and files use the codes of `kpro_econ.params.
 
 from __future__ import annotations
 
-from kpro_econ.params.codes import ChangeRequestStatus, CostKind, CostLineCode, RiskStatus, RunState
+import pandas as pd
+
+from kpro_econ.kpi.measures import BILATERAL, STAGES, WAVE5
+from kpro_econ.model.budget import FollowupFlag, ReconciliationStatus
+from kpro_econ.params.codes import ChangeRequestStatus, CostKind, CostLineCode, Headline, RiskStatus, RunState
 
 COST_LINE_LABELS: dict[CostLineCode, str] = {
     CostLineCode.FUT_FEE: "Tilslutningsafgift til FUT",
@@ -44,3 +48,70 @@ RUN_STATE_LABELS: dict[RunState, str] = {
     RunState.RELEASED: "frigivet",
     RunState.CHANGED: "ændret efter godkendelse",
 }
+
+
+# --- column headers typed in many tables ----------------------------------------------------
+
+ID = "Id"
+TITLE = "Titel"
+OWNER = "Ejer"
+STATUS = "Status"
+YEAR = "År"
+MONTH = "Måned"
+COST_LINE = "Udgiftslinje"
+KIND = "Art"
+TOTAL = "I alt"
+KEY_FIGURE = "Nøgletal"
+VALUE = "Værdi"
+AMOUNT = "Beløb"
+
+# --- KPIs: the codes of `kpi.measures` ------------------------------------------------------
+
+CHANNEL_LABELS = {"borger": "Borgere", "medarbejder": "Medarbejdere"}
+SEVERITY_LABELS = {"kritisk": "Kritisk", "høj": "Høj", "middel": "Middel", "lav": "Lav"}
+DECISION_LABELS = {WAVE5: "Bølge 5", BILATERAL: "Bilateralt"}
+STAGE_LABELS = dict(zip(STAGES, ("Ønsket → godkendt", "Godkendt → leveret", "Ønsket → leveret"), strict=True))
+
+# --- the steering summary's headline figures ------------------------------------------------
+
+HEADLINE_LABELS: dict[Headline, str] = {
+    Headline.COSTS_IN_YEAR: "Udgifter {year}",
+    Headline.COSTS_TOTAL: "Udgifter i alt {period}",
+    Headline.NET_PRESENT_VALUE: "Nutidsværdi {period}",
+    Headline.RISK_POOL: "Risikopulje",
+    Headline.RESERVE: "Reserve ({percentile} over basis)",
+}
+"""Templates: `year` the report year, `period` the budget years (2025–2026), `percentile` e.g. P80."""
+
+
+def with_cost_line_labels(table: pd.DataFrame) -> pd.DataFrame:
+    """A table with a `line_code` column gets the line's Danish name as `line` right after it (others as
+    they are): the run's CSV files carry both, the code for machines and the name for people."""
+    if "line_code" not in table.columns or "line" in table.columns:
+        return table
+    labelled = table.copy()
+    position = list(table.columns).index("line_code") + 1
+    labelled.insert(position, "line", table["line_code"].map(COST_LINE_LABELS))
+    return labelled
+
+
+# --- budget follow-up (budgetopfølgning) -----------------------------------------------------
+
+FOLLOWUP_FLAG_LABELS: dict[FollowupFlag, str] = {
+    FollowupFlag.NONE: "",
+    FollowupFlag.UNBUDGETED: "ikke budgetteret",
+    FollowupFlag.NO_BOOKINGS: "budget uden bogføring",
+    FollowupFlag.OVERRIDE: "controllerens skøn",
+}
+
+RECONCILIATION_STATUS_LABELS: dict[ReconciliationStatus, str] = {
+    ReconciliationStatus.OK: "OK",
+    ReconciliationStatus.MISSING: "Mangler",
+    ReconciliationStatus.DUPLICATE: "Dobbelt",
+    ReconciliationStatus.DEVIATION: "Afvigelse",
+}
+
+# --- Approval and release (issue 9) ---
+
+UNSIGNED_LABEL = "usigneret"
+"""Shown beside the state of a run approved without a signature (`approval.signatures: optional`)."""

@@ -18,15 +18,27 @@ from IPython.display import HTML
 from pandas.io.formats.style import Styler
 
 from kpro_econ.errors import KproError
-from kpro_econ.inputs.risk_register import STATUS_LABELS
+from kpro_econ.params.codes import CostLineCode, RiskStatus
 from kpro_econ.params.models import MonteCarlo, RiskSettings
 from kpro_econ.report.formatting import danish_date, kr, number, percent, style_table
+from kpro_econ.report.labels import (
+    COST_LINE,
+    COST_LINE_LABELS,
+    ID,
+    KEY_FIGURE,
+    OWNER,
+    RISK_STATUS_LABELS,
+    STATUS,
+    TITLE,
+    TOTAL,
+    VALUE,
+    YEAR,
+)
 from kpro_econ.report.risk_charts import band_colours, text_colour_on
-from kpro_econ.risk.assessment import MITIGATION_LINE, POOL_LINE
 from kpro_econ.risk.montecarlo import RISK_PREFIX, percentile_name
 from kpro_econ.workbook import RiskResult
 
-TOTAL = "I alt"
+RISK_LINES = (CostLineCode.RISK_POOL, CostLineCode.MITIGATION)
 NO_PREVIOUS_RUN = "ingen tidligere kørsel"
 SCORE_BEFORE, SCORE_AFTER = "Score før tiltag", "Score efter tiltag"
 PROBABILITY, EXPECTED = "Sandsynlighed", "Forventet værdi"
@@ -58,7 +70,7 @@ def _by_score(register: pd.DataFrame) -> pd.DataFrame:
 
 
 def _by_expected_value(register: pd.DataFrame) -> pd.DataFrame:
-    open_risks = register[register["status"] == "open"]
+    open_risks = register[register["status"] == RiskStatus.OPEN]
     return open_risks.sort_values(["expected_value_dkk", "id"], ascending=[False, True], kind="stable",
                                   ignore_index=True)
 
@@ -86,14 +98,14 @@ def _with_band_colours(styler: Styler, register: pd.DataFrame, columns: dict[str
 def key_figures(risk: RiskResult, years: Sequence[int], previous_run: Path | None) -> pd.DataFrame:
     """The handful of figures an approver looks for first (`Nøgletal`, `Værdi`)."""
     register, simulation = risk.register, risk.simulation
-    open_risks = register[register["status"] == "open"]
+    open_risks = register[register["status"] == RiskStatus.OPEN]
     period = f"{min(years)}–{max(years)}"
     rows = [("Åbne risici", number(len(open_risks)))]
     rows += [(f"– heraf {band.name} (score {band.min_score}–{band.max_score} efter tiltag)",
               number(int((open_risks["band_residual"] == band.name).sum())))
              for band in sorted(risk.settings.bands, key=lambda b: -b.min_score)]
     rows += [
-        ("Lukkede og indtrufne risici", number(int((register["status"] != "open").sum()))),
+        ("Lukkede og indtrufne risici", number(int((register["status"] != RiskStatus.OPEN).sum()))),
         (f"Risikopulje ({len(risk.pool)} risici, forventet værdi)", kr(risk.pool["expected_value_dkk"].sum())),
         (f"Basisbudget {period} (uden risikopulje)", kr(simulation.base)),
         (f"P50 {period}", kr(simulation.percentiles["P50"])),
@@ -102,7 +114,7 @@ def key_figures(risk: RiskResult, years: Sequence[int], previous_run: Path | Non
         (f"Reserve ved {percentile_name(simulation.confidence)} (over basisbudgettet)", kr(simulation.contingency)),
         ("Udviklingen er målt mod", previous_run.name if previous_run is not None else NO_PREVIOUS_RUN),
     ]
-    return pd.DataFrame(rows, columns=["Nøgletal", "Værdi"])
+    return pd.DataFrame(rows, columns=[KEY_FIGURE, VALUE])
 
 
 def band_legend(settings: RiskSettings) -> Styler:
@@ -127,15 +139,15 @@ def register_frame(register: pd.DataFrame) -> pd.DataFrame:
     """Every risk, sorted by score after mitigation, then expected value (Danish columns)."""
     shown = _by_score(register)
     return pd.DataFrame({
-        "Id": shown["id"],
-        "Titel": shown["title"],
+        ID: shown["id"],
+        TITLE: shown["title"],
         "Kategori": shown["category"].str.capitalize(),
-        "Ejer": shown["owner"],
-        "Status": shown["status"].map(STATUS_LABELS),
+        OWNER: shown["owner"],
+        STATUS: shown["status"].map(RISK_STATUS_LABELS),
         SCORE_BEFORE: shown["score_inherent"].astype(str),
         SCORE_AFTER: shown["score_residual"].astype(str),
-        PROBABILITY: shown["probability_resolved"].where(shown["status"] == "open"),
-        EXPECTED: shown["expected_value_dkk"].where(shown["status"] == "open"),
+        PROBABILITY: shown["probability_resolved"].where(shown["status"] == RiskStatus.OPEN),
+        EXPECTED: shown["expected_value_dkk"].where(shown["status"] == RiskStatus.OPEN),
         "I puljen": ["Ja" if in_pool else "" for in_pool in shown["in_pool"]],
         "Udvikling": shown["trend"],
     })
@@ -154,8 +166,8 @@ def top_by_expected_value(risk: RiskResult, n: int = 10) -> Styler:
     top = _by_expected_value(risk.register).head(n)
     frame = pd.DataFrame({
         "Rang": range(1, len(top) + 1),
-        "Id": top["id"],
-        "Titel": top["title"],
+        ID: top["id"],
+        TITLE: top["title"],
         PROBABILITY: top["probability_resolved"],
         COST_IF_OCCURS: top["cost_mean"],
         EXPECTED: top["expected_value_dkk"],
@@ -171,36 +183,37 @@ def pool_table(risk: RiskResult) -> Styler:
     pool = risk.pool
     frame = pd.DataFrame({
         "Rang": pool["rank"].astype(str),
-        "Id": pool["id"],
-        "Titel": pool["title"],
-        "Ejer": pool["owner"],
+        ID: pool["id"],
+        TITLE: pool["title"],
+        OWNER: pool["owner"],
         PROBABILITY: pool["probability"],
         COST_IF_OCCURS: pool["cost_mean"],
         EXPECTED: pool["expected_value_dkk"],
-        "År": pool["years"],
+        YEAR: pool["years"],
     })
     total = {"Rang": TOTAL, EXPECTED: float(pool["expected_value_dkk"].sum())}
     frame = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
     caption = f"Risikopuljen: de {len(pool)} åbne risici med størst forventet værdi (højst {risk.settings.pool_size})"
-    return style_table(frame, {PROBABILITY: lambda v: percent(v, 0), COST_IF_OCCURS: kr, EXPECTED: kr, "År": str},
+    return style_table(frame, {PROBABILITY: lambda v: percent(v, 0), COST_IF_OCCURS: kr, EXPECTED: kr, YEAR: str},
                        caption=caption, bold_last_row=True)
 
 
 def pool_by_year_frame(costs: pd.DataFrame) -> pd.DataFrame:
     """*Risikopulje* and *Risikoreducerende tiltag* as they enter the cost model: years across, totals."""
-    lines = costs[costs["line"].isin([POOL_LINE, MITIGATION_LINE])]
-    wide = lines.pivot_table(index="line", columns="year", values="amount_dkk", aggfunc="sum", sort=False)
-    wide = wide.reindex([POOL_LINE, MITIGATION_LINE]).fillna(0.0)
+    lines = costs[costs["line_code"].isin(RISK_LINES)]
+    wide = lines.pivot_table(index="line_code", columns="year", values="amount_dkk", aggfunc="sum", sort=False)
+    wide = wide.reindex(list(RISK_LINES)).fillna(0.0)
+    wide.index = [COST_LINE_LABELS[code] for code in RISK_LINES]
     wide.columns = [str(c) for c in wide.columns]
     wide[TOTAL] = wide.sum(axis=1)
-    wide = wide.reset_index().rename(columns={"line": "Udgiftslinje"})
-    total = {"Udgiftslinje": TOTAL, **wide.drop(columns="Udgiftslinje").sum().to_dict()}
+    wide = wide.rename_axis(COST_LINE).reset_index()
+    total = {COST_LINE: TOTAL, **wide.drop(columns=COST_LINE).sum().to_dict()}
     return pd.concat([wide, pd.DataFrame([total])], ignore_index=True)
 
 
 def pool_by_year(costs: pd.DataFrame) -> Styler:
     frame = pool_by_year_frame(costs)
-    return style_table(frame, {c: kr for c in frame.columns if c != "Udgiftslinje"}, bold_last_row=True)
+    return style_table(frame, {c: kr for c in frame.columns if c != COST_LINE}, bold_last_row=True)
 
 
 def montecarlo_frame(risk: RiskResult) -> pd.DataFrame:
@@ -264,12 +277,12 @@ def variance_table(risk: RiskResult) -> Styler:
 
 def closed_and_occurred_frame(register: pd.DataFrame) -> pd.DataFrame:
     """Risks that are closed or have occurred: listed, not pooled."""
-    shown = register[register["status"] != "open"].sort_values(["status", "id"], kind="stable")
+    shown = register[register["status"] != RiskStatus.OPEN].sort_values(["status", "id"], kind="stable")
     return pd.DataFrame({
-        "Id": shown["id"],
-        "Titel": shown["title"],
-        "Status": shown["status"].map(STATUS_LABELS),
-        "Ejer": shown["owner"],
+        ID: shown["id"],
+        TITLE: shown["title"],
+        STATUS: shown["status"].map(RISK_STATUS_LABELS),
+        OWNER: shown["owner"],
         "Tiltag": shown["mitigation"],
         "Udgift til tiltag": shown["mitigation_cost"],
         REVIEWED: shown["last_reviewed"],
@@ -285,14 +298,14 @@ def assumptions_frame(register: pd.DataFrame) -> pd.DataFrame:
     register leaves blank comes from the likelihood after mitigation and is marked `*`; a closed risk
     can no longer occur and shows none."""
     shown = register.sort_values("id", kind="stable", ignore_index=True)
-    derived = shown["probability"].isna() & (shown["status"] != "closed")
+    derived = shown["probability"].isna() & (shown["status"] != RiskStatus.CLOSED)
     probability = [
-        "" if status == "closed" else percent(p, 0) + (" *" if mark else "")
+        "" if status == RiskStatus.CLOSED else percent(p, 0) + (" *" if mark else "")
         for p, status, mark in zip(shown["probability_resolved"], shown["status"], derived, strict=True)
     ]
     return pd.DataFrame({
-        "Id": shown["id"],
-        "Titel": shown["title"],
+        ID: shown["id"],
+        TITLE: shown["title"],
         PROBABILITY: probability,
         THREE_POINT: [_three_point(*costs) for costs in zip(
             shown["cost_low"], shown["cost_mode"], shown["cost_high"], strict=True)],

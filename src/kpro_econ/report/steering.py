@@ -9,19 +9,31 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from IPython.display import HTML
 from pandas.io.formats.style import Styler
 
-from kpro_econ.kpi.measures import DECISION_LABELS
+from kpro_econ.inputs.run_records import RunApprovals, Table
+from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode, Headline, RiskStatus
 from kpro_econ.params.models import Params
 from kpro_econ.report.cost_tables import report_year
 from kpro_econ.report.formatting import danish_date, kr, number, percent, style_table
+from kpro_econ.report.labels import (
+    AMOUNT,
+    COST_LINE_LABELS,
+    DECISION_LABELS,
+    HEADLINE_LABELS,
+    ID,
+    KEY_FIGURE,
+    OWNER,
+    UNSIGNED_LABEL,
+    VALUE,
+)
 
 Tables = Mapping[str, pd.DataFrame]
-BASE = "Basis"
 DRAFT_MARK = "UDKAST – ikke godkendt"
 DEFAULT_RECOMMENDATION = "Det indstilles, at forretningsstyregruppen tager orienteringen til efterretning."
 PRINT_CSS = """
@@ -50,50 +62,64 @@ def print_style() -> HTML:
     return HTML(f"<style>{PRINT_CSS}</style>")
 
 
-def approval_stamp(approval: Mapping[str, Any] | None) -> HTML:
-    """The approval stamp, or an unmistakable draft mark on a page nobody has approved."""
-    if approval is None:
+def approval_stamp(approval: RunApprovals | None) -> HTML:
+    """The approval stamp (every approver, *usigneret* if a signature is missing), or an unmistakable
+    draft mark on a page that does not have every approval it needs."""
+    if approval is None or not approval.complete:
         return HTML(f'<p><span class="kpro-draft">{DRAFT_MARK}</span></p>')
-    role = f", {approval['role']}" if approval.get("role") else ""
-    when = danish_date(pd.Timestamp(approval["approved_at"]))
-    text = f"Godkendt internt i Digitalisering og IT {when} af {approval['approved_by']}{role}"
+    when = danish_date(pd.Timestamp(max(a.approved_at for a in approval.approvals)))
+    who = " og ".join(f"{a.name}{f', {a.role}' if a.role else ''}" for a in approval.approvals)
+    unsigned = f" ({UNSIGNED_LABEL})" if approval.unsigned else ""
+    text = f"Godkendt internt i Digitalisering og IT {when} af {who}{unsigned}"
     return HTML(f'<p><span class="kpro-stamp">{html.escape(text)}</span></p>')
 
 
-def headline_values(tables: Tables, params: Params) -> dict[str, float]:
-    """The headline figures as numbers, by Danish label, for the table and for comparing runs."""
-    costs = tables["cost_by_year"]
-    base = costs[costs["scenario"] == BASE]
-    comparison = tables["scenario_comparison"]
-    npv = dict(zip(comparison["scenario"], comparison["npv_dkk"], strict=True))[BASE]
-    year, first, last = report_year(params), params.years[0], params.years[-1]
+@dataclass(frozen=True)
+class Headlines:
+    """The headline figures as numbers by code, in the order shown, and the Danish label of each."""
+
+    values: dict[Headline, float]
+    labels: dict[Headline, str]
+
+
+def headline_values(tables: Tables, params: Params) -> Headlines:
+    """The headline figures, for the table and for comparing runs."""
+    costs = tables[Table.COST_BY_YEAR]
+    base = costs[costs["scenario"] == BASE_SCENARIO]
+    comparison = tables[Table.SCENARIO_COMPARISON]
+    npv = dict(zip(comparison["scenario"], comparison["npv_dkk"], strict=True))[BASE_SCENARIO]
+    year = report_year(params)
     values = {
-        f"Udgifter {year}": float(base.loc[base["year"] == year, "amount_dkk"].sum()),
-        f"Udgifter i alt {first}–{last}": float(base["amount_dkk"].sum()),
-        f"Nutidsværdi {first}–{last}": float(npv),
+        Headline.COSTS_IN_YEAR: float(base.loc[base["year"] == year, "amount_dkk"].sum()),
+        Headline.COSTS_TOTAL: float(base["amount_dkk"].sum()),
+        Headline.NET_PRESENT_VALUE: float(npv),
     }
-    if "risk_pool" in tables:
-        values["Risikopulje"] = float(tables["risk_pool"]["expected_value_dkk"].sum())
-    if "montecarlo_summary" in tables:
-        summary = tables["montecarlo_summary"].set_index("statistic")["value_dkk"]
-        values[f"Reserve (P{round(params.monte_carlo.confidence * 100)} over basis)"] = float(summary["contingency"])
-    return values
+    if Table.RISK_POOL in tables:
+        values[Headline.RISK_POOL] = float(tables[Table.RISK_POOL]["expected_value_dkk"].sum())
+    if Table.MONTECARLO_SUMMARY in tables:
+        summary = tables[Table.MONTECARLO_SUMMARY].set_index("statistic")["value_dkk"]
+        values[Headline.RESERVE] = float(summary["contingency"])
+    fields = {"year": year, "period": f"{params.years[0]}–{params.years[-1]}",
+              "percentile": f"P{round(params.monte_carlo.confidence * 100)}"}
+    return Headlines(values, {code: HEADLINE_LABELS[code].format(**fields) for code in values})
 
 
 CHANGE = "Ændring siden sidst godkendte"
 
 
-def headline_table(values: Mapping[str, float], previous: Mapping[str, float] | None) -> pd.DataFrame:
+def headline_table(headlines: Headlines, previous: Headlines | None) -> pd.DataFrame:
     """The headline figures with the change since the last approved run, where there is one."""
-    frame = pd.DataFrame({"Nøgletal": list(values), "Beløb": list(values.values())})
+    values = headlines.values
+    frame = pd.DataFrame({KEY_FIGURE: [headlines.labels[code] for code in values], AMOUNT: list(values.values())})
     if previous:
-        frame[CHANGE] = [value - previous[label] if label in previous else None for label, value in values.items()]
+        before = previous.values
+        frame[CHANGE] = [value - before[code] if code in before else None for code, value in values.items()]
     return frame
 
 
-def headline_styled(values: Mapping[str, float], previous: Mapping[str, float] | None) -> Styler:
-    table = headline_table(values, previous)
-    formats = {"Beløb": kr, CHANGE: _signed_kr}
+def headline_styled(headlines: Headlines, previous: Headlines | None) -> Styler:
+    table = headline_table(headlines, previous)
+    formats = {AMOUNT: kr, CHANGE: _signed_kr}
     return style_table(table, {column: formats[column] for column in table.columns if column in formats})
 
 
@@ -105,12 +131,13 @@ def _signed_kr(amount: float | None) -> str:
 
 def top_risks(tables: Tables, n: int = 5) -> pd.DataFrame:
     """The `n` open risks with the largest expected value: id, title, owner, band, value, trend."""
-    register = tables["risk_register"]
-    top = register[register["status"] == "open"].sort_values(["expected_value_dkk", "id"], ascending=[False, True])
+    register = tables[Table.RISK_REGISTER]
+    top = register[register["status"] == RiskStatus.OPEN].sort_values(["expected_value_dkk", "id"],
+                                                                      ascending=[False, True])
     return pd.DataFrame({
-        "Id": top["id"],
+        ID: top["id"],
         "Risiko": top["title"],
-        "Ejer": top["owner"],
+        OWNER: top["owner"],
         "Niveau": top["band_residual"],
         "Forventet værdi": top["expected_value_dkk"].map(kr),
         "Udvikling": top["trend"].fillna(""),
@@ -119,7 +146,7 @@ def top_risks(tables: Tables, n: int = 5) -> pd.DataFrame:
 
 def risk_changes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
     """Risks that are new, closed, or whose residual score moved since the last approved run."""
-    columns = ["Id", "Risiko", "Ændring"]
+    columns = [ID, "Risiko", "Ændring"]
     if previous is None:
         return pd.DataFrame(columns=columns)
     before = {str(r["id"]): r for r in previous.to_dict("records")}
@@ -128,8 +155,8 @@ def risk_changes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.Dat
         old = before.pop(str(risk["id"]), None)
         if old is None:
             change = "ny"
-        elif risk["status"] != "open" and old["status"] == "open":
-            change = "lukket" if risk["status"] == "closed" else "indtruffet"
+        elif risk["status"] != RiskStatus.OPEN and old["status"] == RiskStatus.OPEN:
+            change = "lukket" if risk["status"] == RiskStatus.CLOSED else "indtruffet"
         elif int(risk["score_residual"]) != int(old["score_residual"]):
             change = f"score {int(old['score_residual'])} → {int(risk['score_residual'])}"
         else:
@@ -141,16 +168,16 @@ def risk_changes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.Dat
 
 def kpi_strip(tables: Tables) -> pd.DataFrame:
     """Operations and adoption in one line each: availability, support, live municipalities, wave 5."""
-    if "kpi_availability" not in tables:
-        return pd.DataFrame(columns=["Nøgletal", "Værdi"])
-    availability = tables["kpi_availability"].iloc[-1]
-    support = tables["kpi_support_by_channel"]
+    if Table.KPI_AVAILABILITY not in tables:
+        return pd.DataFrame(columns=[KEY_FIGURE, VALUE])
+    availability = tables[Table.KPI_AVAILABILITY].iloc[-1]
+    support = tables[Table.KPI_SUPPORT_BY_CHANNEL]
     months = sorted(support["month"].unique())[-12:]
     recent = support[support["month"].isin(months)]
     staff = recent.loc[recent["channel"] == "medarbejder", "requests"].sum()
     total = recent["requests"].sum()
-    adoption = tables["kpi_adoption_by_month"].iloc[-1]
-    decision = tables["kpi_wave5_decision"].iloc[0]
+    adoption = tables[Table.KPI_ADOPTION_BY_MONTH].iloc[-1]
+    decision = tables[Table.KPI_WAVE5_DECISION].iloc[0]
     month = _month_text(availability["month"])
     rows = [
         (f"Tilgængelighed {month}",
@@ -161,38 +188,37 @@ def kpi_strip(tables: Tables) -> pd.DataFrame:
         ("Bølge 4 ikke klar", f"{int(decision['not_ready'])} (tærskel {int(decision['threshold'])}): "
                               f"{DECISION_LABELS[str(decision['decision'])]}"),
     ]
-    return pd.DataFrame(rows, columns=["Nøgletal", "Værdi"])
+    return pd.DataFrame(rows, columns=[KEY_FIGURE, VALUE])
 
 
 def _month_text(value: Any) -> str:
     return str(pd.Timestamp(value).strftime("%m.%Y"))
 
 
-def generated_sentences(values: Mapping[str, float], previous: Mapping[str, float] | None,
+def generated_sentences(headlines: Headlines, previous: Headlines | None,
                         tables: Tables, params: Params) -> list[str]:
     """Sentences for the case presentation, written from the numbers themselves."""
-    labels = list(values)
+    values = headlines.values
     first, last = params.years[0], params.years[-1]
     sentences = [f"De samlede udgifter til Kommunal PRO i {first}–{last} er opgjort til "
-                 f"{kr(values[labels[1]])} i {params.price_level_year}-priser."]
-    if "risk_pool" in tables:
-        pool = tables["risk_pool"]
-        sentences.append(f"Risikopuljen udgør {kr(values['Risikopulje'])} fordelt på {len(pool)} risici; "
+                 f"{kr(values[Headline.COSTS_TOTAL])} i {params.price_level_year}-priser."]
+    if Table.RISK_POOL in tables:
+        pool = tables[Table.RISK_POOL]
+        sentences.append(f"Risikopuljen udgør {kr(values[Headline.RISK_POOL])} fordelt på {len(pool)} risici; "
                          f"den største er {pool.iloc[0]['title']} ({pool.iloc[0]['id']}).")
-    if "montecarlo_summary" in tables:
-        reserve_label = labels[-1]
-        sentences.append(f"Monte Carlo-simuleringen giver en reserve på {kr(values[reserve_label])} "
+    if Table.MONTECARLO_SUMMARY in tables:
+        sentences.append(f"Monte Carlo-simuleringen giver en reserve på {kr(values[Headline.RESERVE])} "
                          f"ved {percent(params.monte_carlo.confidence, 0)} sikkerhed.")
     if previous:
-        total = labels[1]
-        change = values[total] - previous.get(total, values[total])
+        total = values[Headline.COSTS_TOTAL]
+        change = total - previous.values.get(Headline.COSTS_TOTAL, total)
         sentences.append("De samlede udgifter er uændrede siden sidst godkendte rapport." if round(change) == 0 else
                          f"De samlede udgifter er {'steget' if change > 0 else 'faldet'} med {kr(abs(change))} "
                          "siden sidst godkendte rapport.")
     return sentences
 
 
-def heading(params: Params, approval: Mapping[str, Any] | None) -> HTML:
+def heading(params: Params, approval: RunApprovals | None) -> HTML:
     """Period line and the approval stamp (or the draft mark)."""
     period = params.summary.period or ""
     line = f"Bilag til forretningsstyregruppen{' · ' + period if period else ''}"
@@ -219,3 +245,21 @@ def changes_section(previous_approved_name: str | None, changes: pd.DataFrame) -
     if changes.empty:
         return HTML(f"<p>Ingen ændringer i risici siden den senest godkendte kørsel {name}.</p>")
     return HTML(f"<p>Sammenlignet med den senest godkendte kørsel {name}:</p>")
+
+
+def budget_line(tables: Tables, params: Params) -> HTML:
+    """*Budgetopfølgning* in one line: the as-of year's forecast against its budget, and the largest variance."""
+    if Table.BUDGET_FOLLOWUP not in tables or params.actuals is None:
+        return HTML("")
+    followup = tables[Table.BUDGET_FOLLOWUP]
+    year = params.actuals.as_of.year
+    rows = followup[followup["year"] == year]
+    if rows.empty:
+        return HTML("")
+    forecast, budget = float(rows["forecast_dkk"].sum()), float(rows["budget_dkk"].sum())
+    largest = rows.iloc[int(rows["variance_dkk"].abs().to_numpy().argmax())]
+    line = COST_LINE_LABELS[CostLineCode(str(largest["line_code"]))]
+    text = (f"Forventet regnskab {year}: {kr(forecast)} mod et budget på {kr(budget)} "
+            f"(afvigelse {_signed_kr(forecast - budget)}). Største afvigelse: {line} "
+            f"{_signed_kr(float(largest['variance_dkk']))}")  # the amount ends in "kr.": no second full stop
+    return HTML(f'<p class="kpro-budget-line"><strong>Budgetopfølgning.</strong> {html.escape(text)}</p>')

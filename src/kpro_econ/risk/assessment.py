@@ -11,18 +11,17 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from kpro_econ.model.costs import CostLine, Kind, Value
+from kpro_econ.model.costs import CostLine, Value
+from kpro_econ.params.codes import CostKind, CostLineCode, RiskStatus
 from kpro_econ.params.models import Band, Params, RiskSettings
 from kpro_econ.risk.columns import RISK_COLUMNS
 
-POOL_LINE = "Risikopulje"
-MITIGATION_LINE = "Risikoreducerende tiltag"
 # Both lines are one-off: each pooled risk is an event that costs once, in its proximity year, and
 # each mitigation is an action with its own price; neither is a standing service like the fees.
-POOL_KIND: Kind = "engangs"
-MITIGATION_KIND: Kind = "engangs"
+POOL_KIND = CostKind.ONE_OFF
+MITIGATION_KIND = CostKind.ONE_OFF
 
-MITIGATED_STATUSES = ("open", "occurred")
+MITIGATED_STATUSES = (RiskStatus.OPEN, RiskStatus.OCCURRED)
 """Risks whose mitigation is paid for: a closed risk's mitigation is history."""
 
 UP, DOWN, SAME, NEW, CLOSED = "↑", "↓", "→", "ny", "lukket"
@@ -58,7 +57,7 @@ def score_risks(register: pd.DataFrame, settings: RiskSettings) -> pd.DataFrame:
     from_likelihood = register["likelihood_residual"].map(settings.probability_by_likelihood)
     probability = register["probability"].astype("float64").fillna(from_likelihood)
     cost_mean = (register["cost_low"] + 4 * register["cost_mode"] + register["cost_high"]) / 6  # PERT mean
-    is_open = register["status"] == "open"
+    is_open = register["status"] == RiskStatus.OPEN
     return register.assign(
         score_inherent=score_inherent,
         score_residual=score_residual,
@@ -72,7 +71,7 @@ def score_risks(register: pd.DataFrame, settings: RiskSettings) -> pd.DataFrame:
 
 def pool_members(scored: pd.DataFrame, pool_size: int) -> pd.DataFrame:
     """The at most `pool_size` open risks with the largest expected value (ties by id), largest first."""
-    open_risks = scored[scored["status"] == "open"]
+    open_risks = scored[scored["status"] == RiskStatus.OPEN]
     ranked = open_risks.sort_values(["expected_value_dkk", "id"], ascending=[False, True], kind="stable")
     return ranked.head(pool_size)
 
@@ -103,9 +102,9 @@ def risk_cost_lines(register: pd.DataFrame, params: Params) -> list[CostLine]:
     members = pool_members(scored, settings.pool_size)
     paying = scored[scored["status"].isin(MITIGATED_STATUSES)]
     return [
-        CostLine(POOL_LINE, POOL_KIND,
+        CostLine(CostLineCode.RISK_POOL, POOL_KIND,
                  _by_year(members["expected_value_dkk"], members["proximity"], params.years)),
-        CostLine(MITIGATION_LINE, MITIGATION_KIND,
+        CostLine(CostLineCode.MITIGATION, MITIGATION_KIND,
                  _by_year(paying["mitigation_cost"], paying["proximity"], params.years)),
     ]
 
@@ -138,7 +137,7 @@ def trend(current: pd.DataFrame, previous: pd.DataFrame) -> pd.Series:
     before = _residual_scores(previous)
     now = _residual_scores(current)
     closed = {str(i).strip() for i, s in zip(current["id"], current["status"], strict=True)
-              if str(s).strip().lower() == "closed"}
+              if str(s).strip().lower() == RiskStatus.CLOSED}
     arrows: dict[str, str | None] = {}
     for risk_id, score in now.items():
         if risk_id in closed:
@@ -182,7 +181,7 @@ def risk_register_table(
 def open_risk_draw_parameters(register: pd.DataFrame, settings: RiskSettings) -> pd.DataFrame:
     """Open risks as the Monte Carlo draws them: id, title, probability, cost_low/mode/high."""
     scored = score_risks(register, settings)
-    open_risks = scored[scored["status"] == "open"]
+    open_risks = scored[scored["status"] == RiskStatus.OPEN]
     return pd.DataFrame({
         "id": open_risks["id"].astype(str).to_numpy(),
         "title": open_risks["title"].astype(str).to_numpy(),

@@ -30,6 +30,7 @@ class NotebookJob:
     cell_timeout: int
     previous_run: str = ""
     run_dir: str = ""
+    computed_path: str = ""
     status: str = DRAFT_STATUS
 
 
@@ -50,6 +51,10 @@ class NotebookResult:
     failure: NotebookFailure | None
 
 
+def worker_ready() -> None:
+    """A task that does nothing: submitting it makes the pool start a worker, which starts its kernel."""
+
+
 def execute_and_render(job: NotebookJob) -> NotebookResult:
     """In a worker process: execute one notebook with Papermill, then render its HTML."""
     # Imported here: only worker processes need Papermill, and its import is slow.
@@ -62,7 +67,12 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
     title = notebook_title(source_nb, fallback=name)
     # Every notebook gets the same run: the params, and the earlier run its trend compares with
     # (resolved once by the runner, so that all reports compare with the same run).
-    offered = {"params_path": str(job.params_path), "previous_run": job.previous_run, "run_dir": job.run_dir}
+    offered = {
+        "params_path": str(job.params_path),
+        "previous_run": job.previous_run,
+        "run_dir": job.run_dir,
+        "computed_path": job.computed_path,
+    }
     declared = papermill.inspect_notebook(str(job.source))
     try:
         executed = papermill.execute_notebook(

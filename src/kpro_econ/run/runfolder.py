@@ -7,8 +7,8 @@ This module also writes the data tables and the manifest that `approve` will che
 
 from __future__ import annotations
 
+import getpass
 import hashlib
-import json
 import os
 import platform
 import re
@@ -22,7 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kpro_econ.errors import KproError
-from kpro_econ.inputs.run_records import MANIFEST
+from kpro_econ.inputs import run_records
+from kpro_econ.inputs.run_records import MANIFEST, Manifest
+from kpro_econ.params.codes import ManifestStatus
+from kpro_econ.run.fingerprint import code_fingerprint
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -137,9 +140,15 @@ def plain_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_tables(data_dir: Path, tables: Mapping[str, pd.DataFrame]) -> list[Path]:
-    """Each table as `data/<name>.csv` (UTF-8, comma, dot decimals) and all of them in `tables.xlsx`."""
+    """Each table as `data/<name>.csv` (UTF-8, comma, dot decimals) and all of them in `tables.xlsx`.
+
+    A table of cost lines gets each line's Danish name beside its code (`report.labels`).
+    """
     import pandas as pd
 
+    from kpro_econ.report.labels import with_cost_line_labels
+
+    tables = {name: with_cost_line_labels(table) for name, table in tables.items()}
     data_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     files = {name: _UNSAFE_NAME.sub("_", name) for name in tables}
@@ -241,9 +250,10 @@ def new_manifest(
     seed: int,
     workbook_dir: Path,
     started: datetime,
-) -> dict[str, Any]:
-    """Everything the manifest says about a run that is known before its outputs are written."""
-    return {
+) -> Manifest:
+    """Everything the manifest says about a run that is known before its outputs are written,
+    including the code fingerprint of the notebooks in `workbook_dir` and the package."""
+    return Manifest.model_validate({
         "format": MANIFEST_FORMAT,
         "run_id": run_id,
         "params": {"path": portable_path(params_path), "sha256": sha256_file(params_path)},
@@ -251,30 +261,37 @@ def new_manifest(
         "notebooks": dict(notebooks),
         "versions": package_versions(),
         "git": git_state(workbook_dir),
+        "code": code_fingerprint(workbook_dir),
+        "run_by": current_user(),
         "seed": seed,
         "started": started.isoformat(timespec="seconds"),
-    }
+    })
 
 
-def finish_manifest(manifest: Mapping[str, Any], run_dir: Path, errors: list[dict[str, Any]]) -> dict[str, Any]:
+def current_user() -> str | None:
+    """The login name of whoever makes the run (for the four-eyes rule); None where it is unknown."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name in the environment (a service account)
+        return None
+
+
+def finish_manifest(manifest: Manifest, run_dir: Path, errors: list[dict[str, Any]]) -> Manifest:
     """The manifest completed: status, errors (the first one also as `error`), outputs, end time.
 
     A failed run lists no outputs: its folder holds nothing but the manifest.
     """
     failed = bool(errors)
-    return {
-        **manifest,
-        "status": "failed" if failed else "ok",
+    return Manifest.model_validate({
+        **manifest.model_dump(),
+        "status": ManifestStatus.FAILED if failed else ManifestStatus.OK,
         "error": errors[0] if failed else None,
         "errors": errors,
         "outputs": {} if failed else hash_outputs(run_dir),
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
+    })
 
 
-def write_manifest(run_dir: Path, manifest: Mapping[str, Any]) -> Path:
-    """Write `manifest.json` with sorted keys, so the same run always gives the same bytes."""
-    path = run_dir / MANIFEST
-    text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False)
-    path.write_text(text + "\n", encoding="utf-8")
-    return path
+def write_manifest(run_dir: Path, manifest: Manifest) -> Path:
+    """Write `manifest.json` through the run-folder contract (sorted keys: same run, same bytes)."""
+    return run_records.write_manifest(run_dir, manifest)

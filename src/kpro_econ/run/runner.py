@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable, Mapping
@@ -20,9 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from kpro_econ.errors import KproError, NotebookRunError
-from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST
+from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST, Manifest
 from kpro_econ.run import runfolder
-from kpro_econ.run.execute import NotebookFailure, NotebookJob, NotebookResult, execute_and_render
+from kpro_econ.run.execute import NotebookFailure, NotebookJob, NotebookResult, execute_and_render, worker_ready
 from kpro_econ.run.kernels import start_worker_kernel
 from kpro_econ.run.render import IndexPage, ReportLink, render_index
 
@@ -31,10 +32,14 @@ if TYPE_CHECKING:
 
     from kpro_econ.inputs.load import WorkbookInputs
 
+    Computed = tuple[dict[str, pd.DataFrame], Path]
+    """The run's tables, and where the computed workbook is handed over."""
+
 # The model (pandas, pydantic, the workbook) is imported only where this process needs it; `render`
 # and `runfolder` likewise import nbconvert and pandas only when used.
 
 Progress = Callable[[str], None]
+_ASSIGNED = re.compile(r"^(\w+)\s*=", re.MULTILINE)  # a name assigned in a parameters cell
 
 
 def run_workbook(
@@ -131,7 +136,8 @@ def _build_and_publish(
         workbook_dir=notebooks[0].parent,
         started=started,
     )
-    manifest["compared_to"] = inputs.previous_run.name if inputs.previous_run is not None else None
+    compared_to = inputs.previous_run.name if inputs.previous_run is not None else None
+    manifest = manifest.model_copy(update={"compared_to": compared_to})
     failures = [r.failure for r in results if r.failure is not None]
     if failures or isinstance(tables, BaseException):
         _publish_failure(folder, manifest, failures, tables, say)
@@ -149,29 +155,42 @@ def _build_and_publish(
 def _execute_in_parallel(
     jobs: list[NotebookJob], inputs: WorkbookInputs, workers: int, say: Progress, data_dir: Path
 ) -> tuple[list[NotebookResult], dict[str, pd.DataFrame] | BaseException]:
-    """Notebooks in worker processes while this process computes the tables and writes them to `data_dir`.
+    """Notebooks in worker processes while this process computes the workbook and writes its tables.
 
-    A notebook that reads the run's own tables (it has a `run_dir` parameter, like the steering
-    summary) is started once they are written; the others start at once.
+    The workers start their kernels at once. A notebook that takes the computed workbook (it has a
+    `computed_path` parameter) starts once the workbook is handed over; one that reads the run's own
+    tables (a `run_dir` parameter, like the steering summary) once they are written; any other at once.
     """
-    from kpro_econ.workbook import compute_tables
-
     # "spawn", not fork: this process has imported pandas and may hold threads, and a forked copy
     # of a process with threads can deadlock; spawned workers start clean.
     context = multiprocessing.get_context("spawn")
     results: dict[str, NotebookResult] = {}
-    later = [job for job in jobs if reads_run_tables(job.source)]
+    declared = {job.source: declared_parameters(job.source) for job in jobs}
+    waiting = [job for job in jobs if declared[job.source] & {"computed_path", "run_dir"}]
     with (
         ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker_kernel,
                             initargs=(jobs[0].source.parent,)) as pool,
         ThreadPoolExecutor(max_workers=1) as tables_thread,
     ):
-        futures = {pool.submit(execute_and_render, job): job for job in jobs if job not in later}
-        tables = _outcome(tables_thread.submit(compute_tables, inputs))
-        if not isinstance(tables, BaseException):
-            runfolder.write_tables(data_dir, tables)
+        futures = {pool.submit(execute_and_render, job): job for job in jobs if job not in waiting}
+        # A worker process starts when a task waits for one: start them all now, so that their
+        # kernels start while the workbook is computed.
+        for _ in range(workers - len(futures)):
+            pool.submit(worker_ready)
+        computed = _outcome(tables_thread.submit(_compute, inputs, jobs[0].executed.parent))
+        tables = computed if isinstance(computed, BaseException) else computed[0]
+        if not isinstance(computed, BaseException):
             run_dir = str(data_dir.parent.resolve())
-            futures.update({pool.submit(execute_and_render, replace(job, run_dir=run_dir)): job for job in later})
+            handed = {replace(job, computed_path=str(computed[1]), run_dir=run_dir): job for job in waiting}
+            futures.update({
+                pool.submit(execute_and_render, ready): job for ready, job in handed.items()
+                if "run_dir" not in declared[job.source]
+            })
+            runfolder.write_tables(data_dir, computed[0])
+            futures.update({
+                pool.submit(execute_and_render, ready): job for ready, job in handed.items()
+                if "run_dir" in declared[job.source]
+            })
         for done, future in enumerate(as_completed(futures), start=1):
             result = _result_of(future, futures[future])
             results[result.name] = result
@@ -180,6 +199,16 @@ def _execute_in_parallel(
     for job in missing:
         results[job.source.stem] = NotebookResult(job.source.stem, job.source.stem, 0.0, None, None)
     return [results[job.source.stem] for job in jobs], tables
+
+
+def _compute(inputs: WorkbookInputs, build_dir: Path) -> Computed:
+    """The run's tables, and the computed workbook handed over in `build_dir` (its path)."""
+    from kpro_econ import workbook
+    from kpro_econ.run.handover import hand_over
+
+    computed = workbook.Workbook(inputs)
+    tables = computed.tables()
+    return tables, hand_over(computed, build_dir)
 
 
 def _applies(notebook: Path, params: Any, say: Progress) -> bool:
@@ -191,13 +220,15 @@ def _applies(notebook: Path, params: Any, say: Progress) -> bool:
     return not missing
 
 
-def reads_run_tables(notebook: Path) -> bool:
-    """Whether the notebook's parameters cell declares `run_dir`: it reads the run's own tables."""
+def declared_parameters(notebook: Path) -> set[str]:
+    """The names the notebook's parameters cell assigns (`run_dir`: it reads the run's own tables;
+    `computed_path`: it takes the workbook the runner computed)."""
     cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
-    return any(
-        "parameters" in cell.get("metadata", {}).get("tags", []) and "run_dir" in "".join(cell.get("source", ""))
-        for cell in cells
-    )
+    return {
+        match.group(1)
+        for cell in cells if "parameters" in cell.get("metadata", {}).get("tags", [])
+        for match in _ASSIGNED.finditer("".join(cell.get("source", "")))
+    }
 
 
 def _result_of(future: Future[NotebookResult], job: NotebookJob) -> NotebookResult:
@@ -208,7 +239,7 @@ def _result_of(future: Future[NotebookResult], job: NotebookJob) -> NotebookResu
         return NotebookResult(job.source.stem, job.source.stem, 0.0, None, failure)
 
 
-def _outcome(future: Future[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame] | BaseException:
+def _outcome(future: Future[Computed]) -> Computed | BaseException:
     try:
         return future.result()
     except Exception as exc:
@@ -248,7 +279,7 @@ def _notebook_records(notebooks: list[Path], results: list[NotebookResult]) -> d
 
 def _publish_failure(
     folder: runfolder.RunFolder,
-    manifest: dict[str, Any],
+    manifest: Manifest,
     failures: list[NotebookFailure],
     tables: Mapping[str, pd.DataFrame] | BaseException,
     say: Progress,

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from kpro_econ.inputs.history import find_previous_run
-from kpro_econ.inputs.run_records import MANIFEST, read_approval, read_manifest, read_tables
-from kpro_econ.inputs.yaml_params import BASE_SCENARIO, load_params
+from kpro_econ.inputs.run_records import MANIFEST, RunApprovals, read_approval, read_manifest, read_tables
+from kpro_econ.inputs.yaml_params import load_params
+from kpro_econ.params.codes import BASE_SCENARIO
 from kpro_econ.params.models import Params
 
 
@@ -22,7 +22,7 @@ from kpro_econ.params.models import Params
 class SteeringInputs:
     params: Params
     tables: dict[str, pd.DataFrame]
-    approval: dict[str, Any] | None
+    approval: RunApprovals | None
     previous_approved: Path | None
     previous_tables: dict[str, pd.DataFrame] | None
 
@@ -35,7 +35,7 @@ def load_steering_inputs(params_path: Path, run_dir: str | Path = "") -> Steerin
         run = Path(run_dir)
         tables = read_tables(run)
         approval = read_approval(run)
-        started = read_manifest(run).get("started") if (run / MANIFEST).is_file() else None
+        started = read_manifest(run).started if (run / MANIFEST).is_file() else None
         reports = run.parent
     else:
         from kpro_econ.inputs.load import load_inputs

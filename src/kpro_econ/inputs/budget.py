@@ -1,0 +1,139 @@
+"""The budget follow-up's inputs: the actuals register (bogførte udgifter) and the budget baseline.
+
+**actuals** (one row per posted invoice or booking; CSV from any Excel or XLSX, as every register):
+
+| column | meaning |
+|---|---|
+| date | booking date, `YYYY-MM-DD` or `DD-MM-YYYY`; not after `actuals.as_of`, in one of the model's years |
+| line | the cost-line code (`support`, `fut_fee`, …) or its Danish label (`Supportaftale`, …) |
+| supplier | the supplier (leverandør) |
+| reference | the invoice or voucher number (bilagsnummer) |
+| amount_dkk | nominal kroner excl. VAT; a credit note is negative |
+| text | optional: the booking text |
+| sample | optional: true for sample data |
+
+The baseline is the `cost_by_year` an approved earlier run wrote: its base scenario's amounts in
+the model's fixed prices, by cost-line code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from kpro_econ.errors import ParamsError, Problem, suggestion
+from kpro_econ.inputs.history import find_previous_run
+from kpro_econ.inputs.registers import Kind, validate_rows
+from kpro_econ.inputs.run_records import APPROVAL, DATA_DIR
+from kpro_econ.inputs.tables import display_path
+from kpro_econ.model.budget import ACTUALS_COLUMNS
+from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode
+from kpro_econ.report.labels import COST_LINE_LABELS
+
+# A controller may write a line as the report names it. Those names live in `report.labels` alone; this
+# one import from a higher layer is allowed by name in the layers contract (pyproject.toml).
+_BY_TEXT = {text.casefold(): code for code, text in COST_LINE_LABELS.items()} | {c.value: c for c in CostLineCode}
+
+ACTUALS_KINDS: dict[str, Kind] = {
+    "date": "date", "line": "text", "supplier": "text", "reference": "text", "amount_dkk": "number",
+    "text": "text", "sample": "bool",
+}
+COST_BY_YEAR_CSV = Path(DATA_DIR) / "cost_by_year.csv"
+
+
+def line_code(text: str) -> CostLineCode | None:
+    """The cost-line code written as its code or its Danish label (any case); None if neither."""
+    return _BY_TEXT.get(text.strip().casefold())
+
+
+class Booking(BaseModel):
+    """One row of the actuals register."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    date: dt.date = Field(description="Booking date.")
+    line: CostLineCode = Field(description="Cost-line code (its Danish label is accepted).")
+    supplier: str = Field(min_length=1, description="Supplier.")
+    reference: str = Field(min_length=1, description="Invoice or voucher number.")
+    amount_dkk: float = Field(allow_inf_nan=False, description="Nominal kroner excl. VAT; credit notes negative.")
+    text: str | None = Field(None, description="Booking text.")
+    sample: bool = Field(False, description="True for sample data.")
+
+    @field_validator("line", mode="before")
+    @classmethod
+    def _code_or_label(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        code = line_code(value)
+        if code is None:
+            raise ValueError(f"ukendt udgiftslinje; skriv en kode ({', '.join(CostLineCode)}) eller dens danske navn"
+                             + suggestion(value, [*map(str, CostLineCode), *COST_LINE_LABELS.values()]))
+        return code
+
+
+def actuals_register(df: pd.DataFrame, file: str, years: Sequence[int], as_of: dt.date) -> pd.DataFrame:
+    """The validated register in ACTUALS_COLUMNS plus `sample`, `date` as datetime64, in file order.
+
+    A booking after `as_of`, or in a year outside `years`, is a problem naming its row.
+    """
+    rows, problems = validate_rows(df, file, Booking, ACTUALS_KINDS)
+    first, last = years[0], years[-1]
+    for row in rows:
+        booked = row.model.date
+        if booked > as_of:
+            problems.append(Problem(file, "date", f"efter opgørelsesdatoen {as_of.isoformat()} (actuals.as_of)",
+                                    row.cells["date"], row.line))
+        elif booked.year not in years:
+            problems.append(Problem(file, "date", f"i {booked.year}, uden for modellens år {first}–{last}",
+                                    row.cells["date"], row.line))
+    if problems:
+        raise ParamsError(problems)
+    records = [row.model.model_dump() for row in rows]
+    frame = pd.DataFrame(records, columns=[*Booking.model_fields])
+    frame = frame.rename(columns={"line": "line_code"})
+    frame["line_code"] = frame["line_code"].map(str)
+    frame["amount_dkk"] = frame["amount_dkk"].astype("float64")
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    frame["text"] = frame["text"].fillna("")
+    frame["sample"] = frame["sample"].astype(bool)
+    return frame[[*ACTUALS_COLUMNS, "sample"]]
+
+
+def baseline_run(baseline: str, params_path: Path, reports_dir: Path) -> Path | None:
+    """The approved run whose cost is the budget: `auto` the newest of the same params, else that run id.
+
+    None when `auto` finds none; a ParamsError when the named run is not there or not approved.
+    """
+    if baseline == "auto":
+        return find_previous_run(reports_dir, params_path, approved=True, needs=COST_BY_YEAR_CSV)
+    folder = reports_dir / baseline
+    file = display_path(params_path)
+    if not (folder / COST_BY_YEAR_CSV).is_file():
+        message = f"ingen kørselsmappe med {COST_BY_YEAR_CSV.as_posix()} i {display_path(reports_dir)}"
+        raise ParamsError([Problem(file, "budget.baseline", message, baseline)])
+    if not (folder / APPROVAL).is_file():
+        raise ParamsError([Problem(file, "budget.baseline", "kørslen er ikke godkendt (kpro-econ approve)", baseline)])
+    return folder
+
+
+def baseline_costs(run_dir: Path) -> pd.DataFrame:
+    """An earlier run's base-scenario cost as `year, line_code, amount_dkk` (its fixed prices).
+
+    A run made before the tables carried codes names its lines by their Danish names only.
+    """
+    path = run_dir / COST_BY_YEAR_CSV
+    table = pd.read_csv(path, encoding="utf-8")
+    table = table[table["scenario"] == BASE_SCENARIO]
+    column = "line_code" if "line_code" in table else "line"
+    codes = table[column].map(lambda text: line_code(str(text)))
+    if codes.isna().any():
+        unknown = table.loc[codes.isna(), column].iloc[0]
+        raise ParamsError([Problem(display_path(path), column, "ukendt udgiftslinje", unknown)])
+    return pd.DataFrame({"year": table["year"].astype("int64"), "line_code": codes.map(str),
+                         "amount_dkk": table["amount_dkk"].astype("float64")}).reset_index(drop=True)
+

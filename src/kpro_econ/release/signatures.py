@@ -1,0 +1,65 @@
+"""OpenSSH signatures of approval statements: `ssh-keygen -Y sign` and `ssh-keygen -Y verify`.
+
+The mechanism git uses for signed commits; present on Debian, macOS and Windows 10+. No
+cryptography of our own: this module only runs `ssh-keygen` on files in a temporary folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from kpro_econ.errors import ApprovalError
+
+NAMESPACE = "kpro-econ-approval"
+"""The signature namespace: a signature made for something else (a git commit) never verifies here."""
+_TIMEOUT_S = 120
+
+
+def ssh_keygen() -> str:
+    found = shutil.which("ssh-keygen")
+    if found is None:
+        raise ApprovalError("ssh-keygen mangler: installer OpenSSH (Debian: apt-get install openssh-client)")
+    return found
+
+
+def sign(statement: bytes, key: Path) -> str:
+    """The armored signature of `statement` by the private key `key` (or its public key, with ssh-agent)."""
+    key = Path(key).expanduser()
+    if not key.is_file():
+        raise ApprovalError(f"{key}: nøglen findes ikke (--key)")
+    with tempfile.TemporaryDirectory(prefix="kpro-sign-") as scratch:
+        message = Path(scratch) / "statement"
+        message.write_bytes(statement)
+        # stdin stays the terminal, so ssh-keygen can ask for the key's passphrase.
+        done = subprocess.run([ssh_keygen(), "-Y", "sign", "-n", NAMESPACE, "-f", str(key), str(message)],
+                              capture_output=True, text=True, timeout=_TIMEOUT_S, check=False)
+        signature = message.with_name("statement.sig")
+        if done.returncode != 0 or not signature.is_file():
+            raise ApprovalError(f"{key}: kunne ikke signere med nøglen: {_last_line(done.stderr)}")
+        return signature.read_text(encoding="ascii")
+
+
+def verify(statement: bytes, signature: str, allowed_signers: Path, identity: str) -> str | None:
+    """None when `signature` is `identity`'s signature of `statement` by a key in `allowed_signers`;
+    else why not (in Danish)."""
+    if not allowed_signers.is_file():
+        return f"{allowed_signers}: filen med godkendere (allowed signers) findes ikke"
+    with tempfile.TemporaryDirectory(prefix="kpro-verify-") as scratch:
+        sig = Path(scratch) / "statement.sig"
+        sig.write_text(signature, encoding="ascii")
+        done = subprocess.run(
+            [ssh_keygen(), "-Y", "verify", "-f", str(allowed_signers), "-I", identity, "-n", NAMESPACE, "-s", str(sig)],
+            input=statement, capture_output=True, timeout=_TIMEOUT_S, check=False,
+        )
+    if done.returncode == 0:
+        return None
+    why = _last_line(done.stderr.decode("utf-8", "replace") or done.stdout.decode("utf-8", "replace"))
+    return f"signaturen fra {identity} kan ikke verificeres mod {allowed_signers.name}: {why}"
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else "ingen besked fra ssh-keygen"

@@ -1,0 +1,33 @@
+"""What `kpro-econ status` prints for a run: its state and, once approved, who signed and what still verifies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kpro_econ.errors import KproError
+from kpro_econ.params.codes import RunState
+from kpro_econ.release.approval import check_run
+
+_INDENT = "    "
+
+
+def status_lines(run_dir: Path) -> list[str]:
+    """`RUN  STATE` and, for a run with approvals, one line per approver and what differs, if anything."""
+    try:
+        check = check_run(run_dir)
+    except KproError as exc:  # one unreadable run must not hide the others
+        return [f"{run_dir.name}  ulæselig", *(f"{_INDENT}{line}" for line in str(exc).splitlines())]
+    lines = [f"{run_dir.name}  {check.label}"]
+    if check.state == RunState.FAILED:
+        return lines
+    lines += [f"{_INDENT}{note}" for note in check.notes]
+    for approval in check.approvals:
+        who = f"{approval.name} ({approval.role})" if approval.role else approval.name
+        signed = "signatur ok" if approval.signature is not None else "usigneret"
+        lines.append(f"{_INDENT}godkendt af {who} <{approval.identity}> {approval.approved_at}: {signed}")
+    if check.state in (RunState.APPROVED, RunState.RELEASED):
+        lines.append(f"{_INDENT}filer: uændrede siden godkendelsen")
+    if check.release is not None and check.state == RunState.RELEASED:
+        lines.append(f"{_INDENT}frigivet {check.release.released_at}: pakken er uændret")
+    lines += [f"{_INDENT}afviger: {problem}" for problem in check.problems]
+    return lines

@@ -1,0 +1,428 @@
+"""The approval withstands what `shared/design/approval.md` lists: forged records, changed code,
+simultaneous approvers, an edited pack, hidden files; and release prints with the browser the user names.
+
+Real runs (the session's `approval_project`) where the command line or a release is involved;
+small hand-made run folders where only the approval logic is (approve reads nothing but the manifest,
+the files it lists and the params' `approval` section). Keys are throw-away ed25519 keys from
+`ssh-keygen`, made in tmp_path.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import shutil
+import subprocess
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import (
+    APPROVERS,
+    REPO,
+    ApprovalProject,
+    allowed_signers_line,
+    approve_cli,
+    copy_project,
+    kpro_econ_command,
+    make_key,
+    run_cli,
+)
+
+from kpro_econ import cli
+from kpro_econ.errors import ApprovalError
+from kpro_econ.inputs.run_records import (
+    GENESIS,
+    Approval,
+    LedgerLine,
+    RunApprovals,
+    RunRecordError,
+    manifest_sha256,
+    read_approval,
+    read_approval_status,
+    read_manifest,
+    write_approval,
+    write_manifest,
+)
+from kpro_econ.params.codes import RunState
+from kpro_econ.release import approval as approvals
+from kpro_econ.release.signatures import sign
+from kpro_econ.run import fingerprint, runfolder
+
+LEDGER = "approvals.jsonl"
+PACK = "Bilag - Risikorapport Kommunal PRO 2. halvår 2026"
+
+
+# ---------- helpers ----------
+
+def ledger_lines(root: Path) -> list[dict[str, object]]:
+    path = root / "reports" / LEDGER
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.is_file() else []
+
+
+def append_to_ledger(reports: Path, record: Approval) -> None:
+    """What a forger with write access does: a line whose chain link is right."""
+    ledger = reports / LEDGER
+    lines = ledger.read_text(encoding="utf-8").splitlines() if ledger.is_file() else []
+    prev = hashlib.sha256(lines[-1].encode("utf-8")).hexdigest() if lines else GENESIS
+    with ledger.open("a", encoding="utf-8") as stream:
+        stream.write(LedgerLine(prev=prev, record=record).text() + "\n")
+
+
+def approval_of(run: Path, who: str, signature: str | None = None) -> Approval:
+    identity, name, role = APPROVERS[who]
+    manifest = read_manifest(run)
+    assert manifest.code is not None
+    return Approval(run_id=run.name, manifest_sha256=manifest_sha256(run), code_fingerprint=manifest.code.sha256,
+                    identity=identity, name=name, role=role, approved_at="2026-11-29T10:00:00+00:00",
+                    signature=signature)
+
+
+def status_of(root: Path, run: Path) -> list[str]:
+    return run_cli("status", str(run.relative_to(root)), cwd=root).stdout.splitlines()
+
+
+def tiny_run(root: Path, approval_yaml: str, signers: list[str]) -> tuple[Path, dict[str, Path]]:
+    """A hand-made successful run folder whose params hold `approval_yaml`, and keys for every approver.
+
+    `signers` are the approvers (anna, bent, carl) put in the allowed signers file.
+    """
+    keys = {name: make_key(root / "keys", name) for name in APPROVERS}
+    (root / "approvers").write_text("".join(allowed_signers_line(APPROVERS[n][0], keys[n]) for n in signers),
+                                    encoding="utf-8")
+    params = root / "params.yaml"
+    params.write_text(f"approval:\n  allowed_signers: approvers\n{approval_yaml}", encoding="utf-8")
+    run = root / "reports" / "20260101-000000-tiny"
+    run.mkdir(parents=True)
+    (run / "index.html").write_text("<p>rapport</p>\n", encoding="utf-8")
+    manifest = runfolder.new_manifest(run_id=run.name, params_path=params, input_files=[params, root / "approvers"],
+                                      notebooks={}, seed=1, workbook_dir=REPO / "notebooks", started=datetime.now(UTC))
+    write_manifest(run, runfolder.finish_manifest(manifest, run, errors=[]))
+    return run, keys
+
+
+ROLES = "  roles:\n" + "".join(f"    {i}: {{name: {n}, role: {r}}}\n" for i, n, r in APPROVERS.values())
+
+
+# ---------- fixtures ----------
+
+@pytest.fixture
+def approved(approval_project: ApprovalProject, tmp_path: Path) -> ApprovalProject:
+    """A copy of the project whose first run Anna has approved (signed); the second run is a draft."""
+    target = copy_project(approval_project, tmp_path / "project")
+    done = approve_cli(target, target.runs()[0], "anna")
+    assert done.returncode == 0, done.stderr
+    return target
+
+
+@pytest.fixture(scope="module")
+def released(approval_project: ApprovalProject, tmp_path_factory: pytest.TempPathFactory) -> ApprovalProject:
+    """A copy of the project whose first run is approved and released, printed by the browser named by path."""
+    target = copy_project(approval_project, tmp_path_factory.mktemp("released") / "project")
+    run = target.runs()[0]
+    assert approve_cli(target, run, "anna").returncode == 0
+    done = run_cli("release", str(run.relative_to(target.root)), "--browser", "/usr/bin/chromium", cwd=target.root)
+    assert done.returncode == 0, done.stderr
+    return target
+
+
+@pytest.fixture
+def released_copy(released: ApprovalProject, tmp_path: Path) -> ApprovalProject:
+    return copy_project(released, tmp_path / "project")
+
+
+# ---------- threat 2, issue item 1: forged records ----------
+
+def test_a_forged_manifest_and_approval_json_are_not_released(approved: ApprovalProject):
+    run = approved.runs()[0]
+    table = run / "data" / "cost_by_year.csv"
+    text = table.read_text(encoding="utf-8")
+    header, first, rest = text.split("\n", 2)
+    digit = next(i for i, c in enumerate(first) if c.isdigit() and c != "9")
+    table.write_text(f"{header}\n{first[:digit]}9{first[digit + 1:]}\n{rest}", encoding="utf-8")  # a figure
+    manifest = read_manifest(run)
+    outputs = {**manifest.outputs, "data/cost_by_year.csv": hashlib.sha256(table.read_bytes()).hexdigest()}
+    write_manifest(run, manifest.model_copy(update={"outputs": outputs}))
+    write_approval(run, RunApprovals(run_id=run.name, required=1, approvals=[approval_of(run, "anna")]))
+
+    done = run_cli("release", str(run.relative_to(approved.root)), cwd=approved.root)
+
+    assert done.returncode == 1
+    assert f"{run.name}/manifest.json: ændret siden godkendelsen" in done.stderr
+    assert not (run / "steering").exists()
+    assert status_of(approved.root, run)[0].endswith("ændret efter godkendelse")
+
+
+def test_a_forged_ledger_line_or_a_key_added_to_the_allowed_signers_is_caught(approved: ApprovalProject):
+    run = approved.runs()[1]  # nobody approved it
+    forged = approval_of(run, "anna")
+    forged = forged.model_copy(update={"signature": sign(forged.statement(), approved.keys["carl"])})
+    append_to_ledger(approved.root / "reports", forged)
+
+    done = run_cli("release", str(run.relative_to(approved.root)), cwd=approved.root)
+    assert done.returncode == 1
+    assert "godkendelsen fra anna@rn.dk: signaturen fra anna@rn.dk kan ikke verificeres" in done.stderr
+
+    signers = approved.root / "params" / "approvers"
+    signers.write_text(signers.read_text(encoding="utf-8") + allowed_signers_line("anna@rn.dk", approved.keys["carl"]),
+                       encoding="utf-8")
+    done = run_cli("release", str(run.relative_to(approved.root)), cwd=approved.root)
+    assert done.returncode == 1 and "params/approvers: ændret" in done.stderr
+    assert not (run / "steering").exists()
+
+
+def test_a_hand_written_approval_json_in_a_run_nobody_approved_is_refused(approved: ApprovalProject):
+    run = approved.runs()[1]
+    write_approval(run, RunApprovals(run_id=run.name, required=1, approvals=[approval_of(run, "bent", "x")]))
+
+    done = run_cli("release", str(run.relative_to(approved.root)), cwd=approved.root)
+
+    assert done.returncode == 1 and "kørslen er ikke godkendt" in done.stderr
+    assert not (run / "steering").exists()
+    status = status_of(approved.root, run)
+    assert status[0].endswith("udkast")
+    assert "approval.json findes, men godkendelsen står ikke i godkendelsesloggen" in status[1]
+
+
+# ---------- threat 3, issue item 2: the code changes between approval and release ----------
+
+def _add_markdown_cell(notebooks: Path) -> None:
+    path = notebooks / "steering_summary.ipynb"
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook["cells"].append({"cell_type": "markdown", "metadata": {}, "source": ["Tekst ingen har godkendt"]})
+    path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _edit_package_file(package: Path, rel: str) -> None:
+    path = package / rel
+    path.write_text(path.read_text(encoding="utf-8") + "\n<!-- x -->\n", encoding="utf-8")
+
+
+CODE_CHANGES = {
+    "notebook": ("notebooks/steering_summary.ipynb", None),
+    "package source": ("kpro_econ/report/steering.py", "report/steering.py"),
+    "template": ("kpro_econ/run/templates/kpro_report/index.html.j2", "run/templates/kpro_report/index.html.j2"),
+}
+
+
+@pytest.mark.parametrize("case", CODE_CHANGES)
+def test_code_changed_after_approval_blocks_the_release(approved: ApprovalProject, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch, case: str):
+    from kpro_econ.release.steering_pack import release
+
+    shown, package_file = CODE_CHANGES[case]
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(REPO / "notebooks", notebooks)
+    if package_file is None:
+        _add_markdown_cell(notebooks)
+    else:
+        package = tmp_path / "kpro_econ"
+        shutil.copytree(fingerprint.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+        _edit_package_file(package, package_file)
+        monkeypatch.setattr(fingerprint, "PACKAGE_DIR", package)
+    monkeypatch.chdir(approved.root)  # the run's params are recorded relative to the project
+    run = approved.runs()[0]
+
+    with pytest.raises(ApprovalError, match="koden er ændret siden godkendelsen") as refused:
+        release(run.relative_to(approved.root), notebooks_dir=notebooks)
+
+    assert f"  {shown}: ændret" in str(refused.value).splitlines()
+    assert not (run / "steering").exists()
+    assert len(ledger_lines(approved.root)) == 1
+
+
+# ---------- threat 4, issue item 3: two approvals at the same moment ----------
+
+def test_two_simultaneous_approvers_one_wins_the_other_is_told_why(approved: ApprovalProject):
+    run = approved.runs()[1]
+    rel = str(run.relative_to(approved.root))
+    reports = approved.root / "reports"
+    for _ in range(3):
+        (reports / LEDGER).unlink()  # a fresh ledger each round (the first run's approval goes with it)
+        for copy in ("approval.json", "approval-status.json"):
+            (run / copy).unlink(missing_ok=True)
+        started = {
+            who: subprocess.Popen([*kpro_econ_command(), "approve", rel, "--key", str(approved.keys[who]),
+                                   "--as", APPROVERS[who][0]], cwd=approved.root, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True)
+            for who in ("anna", "bent")
+        }
+        done = {who: (p.wait(timeout=300), *p.communicate()) for who, p in started.items()}
+        winners = [who for who, (code, _, _) in done.items() if code == 0]
+        assert len(winners) == 1, done
+        loser = "bent" if winners == ["anna"] else "anna"
+        winner_name = APPROVERS[winners[0]][1]
+        assert done[loser][0] == 1 and f"allerede godkendt af {winner_name}" in done[loser][2]
+        lines = ledger_lines(approved.root)
+        assert [line["record"]["identity"] for line in lines] == [APPROVERS[winners[0]][0]]  # type: ignore[index]
+        approval = read_approval(run)
+        assert approval is not None and [a.identity for a in approval.approvals] == [APPROVERS[winners[0]][0]]
+
+
+def test_simultaneous_approvals_under_four_eyes_both_count_none_lost(tmp_path: Path):
+    run, keys = tiny_run(tmp_path, f"  required: 2\n{ROLES}", ["anna", "bent"])
+    for _ in range(5):
+        (run.parent / LEDGER).unlink(missing_ok=True)
+        outcomes: dict[str, object] = {}
+
+        def approve(who: str, outcomes: dict[str, object] = outcomes) -> None:
+            try:
+                outcomes[who] = approvals.approve(run, APPROVERS[who][0], keys[who])
+            except ApprovalError as exc:
+                outcomes[who] = exc
+
+        threads = [threading.Thread(target=approve, args=(who,)) for who in ("anna", "bent")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert all(isinstance(o, approvals.ApprovalOutcome) for o in outcomes.values()), outcomes
+        lines = (run.parent / LEDGER).read_text(encoding="utf-8").splitlines()
+        assert sorted(json.loads(line)["record"]["identity"] for line in lines) == ["anna@rn.dk", "bent@rn.dk"]
+        assert json.loads(lines[1])["prev"] == hashlib.sha256(lines[0].encode("utf-8")).hexdigest()
+        assert approvals.check_run(run).state == RunState.APPROVED
+
+
+# ---------- four eyes, the runner, unsigned approvals, the ledger's chain ----------
+
+def test_four_eyes_need_two_approvers_and_not_the_one_who_ran_it(tmp_path: Path):
+    me = getpass.getuser()
+    roles = ROLES.replace("{name: Anna, role: afdelingsleder}", f"{{name: Anna, role: afdelingsleder, user: {me}}}")
+    run, keys = tiny_run(tmp_path, f"  required: 2\n  exclude_runner: true\n{roles}", ["anna", "bent", "carl"])
+    assert read_manifest(run).run_by == me
+
+    with pytest.raises(ApprovalError, match="kan ikke godkende en kørsel, vedkommende selv har lavet"):
+        approvals.approve(run, "anna@rn.dk", keys["anna"])
+    first = approvals.approve(run, "bent@rn.dk", keys["bent"])
+    assert (first.count, first.required) == (1, 2)
+    check = approvals.check_run(run)
+    assert check.state == RunState.DRAFT and check.notes == ["1 af 2 godkendelser"]
+    status = read_approval_status(run)
+    assert status is not None and status.state == RunState.DRAFT
+    approvals.approve(run, "carl@rn.dk", keys["carl"])
+    check = approvals.check_run(run)
+    assert check.state == RunState.APPROVED and [a.name for a in check.approvals] == ["Bent", "Carl"]
+
+
+def test_unsigned_approvals_only_when_the_params_allow_them_and_then_shown_as_usigneret(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    run, _ = tiny_run(tmp_path, f"  signatures: optional\n{ROLES}", ["anna"])
+    outcome = approvals.approve(run, "anna@rn.dk")
+    assert outcome.approval.signature is None
+    check = approvals.check_run(run)
+    assert (check.state, check.label) == (RunState.APPROVED, "godkendt (usigneret)")
+    status = read_approval_status(run)
+    assert status is not None and status.unsigned and status.label == "godkendt (usigneret)"
+    assert cli.main(["status", str(run)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{run.name}  godkendt (usigneret)" and out[1].endswith(": usigneret")
+
+    signed, _ = tiny_run(tmp_path / "signed", ROLES, ["anna"])  # signatures: required (the default)
+    append_to_ledger(signed.parent, approval_of(signed, "anna"))
+    check = approvals.check_run(signed)
+    assert check.state == RunState.CHANGED
+    assert "godkendelsen fra anna@rn.dk: er ikke signeret, og params kræver signaturer" in check.problems
+
+
+def test_an_edited_or_removed_ledger_line_breaks_the_chain(tmp_path: Path):
+    run, keys = tiny_run(tmp_path, f"  required: 2\n{ROLES}", ["anna", "bent", "carl"])
+    approvals.approve(run, "anna@rn.dk", keys["anna"], note="ok")
+    approvals.approve(run, "bent@rn.dk", keys["bent"])
+    ledger = run.parent / LEDGER
+    first, second = ledger.read_text(encoding="utf-8").splitlines()
+    ledger.write_text(first.replace('"note":"ok"', '"note":"ok, men kun pris"') + "\n" + second + "\n",
+                      encoding="utf-8")
+    check = approvals.check_run(run)
+    assert check.state == RunState.CHANGED
+    assert f"{LEDGER}:2: kæden er brudt (forrige linjes sha256 passer ikke)" in check.problems
+    assert any("godkendelsen fra anna@rn.dk: signaturen fra anna@rn.dk kan ikke verificeres" in p
+               for p in check.problems)
+
+    ledger.write_text(second + "\n", encoding="utf-8")  # the first approval removed
+    assert f"{LEDGER}:1: kæden er brudt (forrige linjes sha256 passer ikke)" in approvals.check_run(run).problems
+    with pytest.raises(ApprovalError, match="godkendelsesloggen er ikke intakt"):
+        approvals.approve(run, "carl@rn.dk", keys["carl"])
+
+
+# ---------- threat 5, issue items 4 and 5: the released pack, the browser ----------
+
+def test_release_prints_with_the_browser_named_by_path_and_records_the_pack(released: ApprovalProject):
+    run = released.runs()[0]
+    pack = run / "steering"
+    pdf, page = pack / f"{PACK}.pdf", pack / f"{PACK}.html"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert b"/MediaBox [0 0 595.9" in pdf.read_bytes()  # A4: 210 mm = 595.3 pt, as Chromium rounds it
+    text = page.read_text(encoding="utf-8")
+    assert "Godkendt internt i Digitalisering og IT" in text and "Anna, afdelingsleder" in text
+    assert "UDKAST" not in text
+    lines = ledger_lines(released.root)
+    assert [line["record"]["kind"] for line in lines] == ["approval", "release"]  # type: ignore[index]
+    files = lines[1]["record"]["files"]  # type: ignore[index]
+    assert files == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (page, pdf)}
+    status = status_of(released.root, run)
+    assert status[0] == f"{run.name}  frigivet" and "pakken er uændret" in status[-1]
+    assert not [p for p in (released.root / "reports").iterdir() if p.name.startswith(".steering")]
+
+
+PACK_CHANGES = {
+    "bytes appended to the PDF": (f"{PACK}.pdf", "ændret"),
+    "the HTML edited": (f"{PACK}.html", "ændret"),
+    "a file added to the pack": ("ekstra.pdf", "tilføjet"),
+    "the PDF removed": (f"{PACK}.pdf", "fjernet"),
+}
+
+
+@pytest.mark.parametrize("case", PACK_CHANGES)
+def test_an_edited_release_is_not_frigivet(released_copy: ApprovalProject, case: str):
+    run = released_copy.runs()[0]
+    name, change = PACK_CHANGES[case]
+    path = run / "steering" / name
+    if change == "fjernet":
+        path.unlink()
+    else:
+        with path.open("ab") as stream:
+            stream.write(b"\n%tilfoejet\n")
+    status = status_of(released_copy.root, run)
+    assert status[0] == f"{run.name}  ændret efter godkendelse"
+    assert f"    afviger: {run.name}/steering/{name}: {change}" in status
+
+
+def test_a_release_is_made_once(released_copy: ApprovalProject):
+    run = released_copy.runs()[0]
+    again = run_cli("release", str(run.relative_to(released_copy.root)), cwd=released_copy.root)
+    assert again.returncode == 1 and "allerede frigivet" in again.stderr
+    assert len(ledger_lines(released_copy.root)) == 2
+
+
+def test_a_browser_that_is_not_there_is_named_and_nothing_is_written(approved: ApprovalProject):
+    run = approved.runs()[0]
+    done = run_cli("release", str(run.relative_to(approved.root)), "--browser", "/ingen/chrome", cwd=approved.root)
+    assert done.returncode == 1 and "--browser: /ingen/chrome findes ikke" in done.stderr
+    assert not (run / "steering").exists() and len(ledger_lines(approved.root)) == 1
+
+
+# ---------- threat 6, issue item 4: hidden staging folders ----------
+
+def test_a_hidden_steering_folder_added_after_approval_is_reported(approved: ApprovalProject):
+    run = approved.runs()[0]
+    (run / ".steering-1").mkdir()
+    (run / ".steering-1" / "Bilag.pdf").write_bytes(b"%PDF-1.4 falsk\n")
+
+    done = run_cli("release", str(run.relative_to(approved.root)), cwd=approved.root)
+
+    assert done.returncode == 1 and f"{run.name}/.steering-1/Bilag.pdf: tilføjet" in done.stderr
+    status = status_of(approved.root, run)
+    assert status[0].endswith("ændret efter godkendelse")
+    assert f"    afviger: {run.name}/.steering-1/Bilag.pdf: tilføjet" in status
+
+
+# ---------- the run-folder contract ----------
+
+def test_a_truncated_manifest_is_a_named_problem_not_a_traceback(tmp_path: Path):
+    run, _ = tiny_run(tmp_path, ROLES, ["anna"])
+    text = (run / "manifest.json").read_text(encoding="utf-8")
+    (run / "manifest.json").write_text(text[: len(text) // 2], encoding="utf-8")
+    with pytest.raises(RunRecordError, match=r"manifest\.json"):
+        read_manifest(run)

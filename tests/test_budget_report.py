@@ -1,0 +1,157 @@
+"""The budget follow-up wired up: the default sample's deliberate faults, the budget baseline from an
+approved run, the tables' columns, the report's section and the steering summary's line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import DEFAULT_PARAMS, REPO
+
+from kpro_econ.errors import ParamsError
+from kpro_econ.inputs.load import load_inputs
+from kpro_econ.report import budget as report
+from kpro_econ.report.labels import with_cost_line_labels
+from kpro_econ.report.steering import budget_line
+from kpro_econ.workbook import budget_tables, compute_budget
+
+FOLLOWUP_COLUMNS = ["year", "line_code", "line", "budget_dkk", "actual_dkk", "forecast_dkk", "variance_dkk",
+                    "variance_pct"]
+RECONCILIATION_COLUMNS = ["agreement", "period", "expected_dkk", "booked_dkk", "difference_dkk", "status",
+                          "references"]
+
+
+@pytest.fixture(scope="module")
+def default_budget(tmp_path_factory: pytest.TempPathFactory):
+    inputs = load_inputs(REPO / DEFAULT_PARAMS, previous_run="", reports_dir=tmp_path_factory.mktemp("empty"))
+    budget = compute_budget(inputs)
+    assert budget is not None
+    return inputs, budget
+
+
+def test_the_tables_have_the_columns_of_the_spec(default_budget):
+    _, budget = default_budget
+    tables = {name: with_cost_line_labels(table) for name, table in budget_tables(budget).items()}  # as written
+    assert list(tables["budget_followup"].columns) == FOLLOWUP_COLUMNS
+    assert list(tables["invoice_reconciliation"].columns) == RECONCILIATION_COLUMNS
+    support = tables["budget_followup"].set_index(["year", "line_code"]).loc[(2026, "support")]
+    assert support["line"] == "Supportaftale"
+
+
+def test_the_sample_actuals_hold_the_deliberate_faults(default_budget):
+    _, budget = default_budget
+    assert budget.sample and budget.baseline_run is None
+    table = budget.reconciliation
+    faults = table[table["status"] != "ok"][["agreement", "period", "status"]]
+    assert faults.values.tolist() == [["support", "2025K3", "mangler"], ["fut_fee", "2025", "afvigelse"],
+                                      ["spoc_option", "2025-03", "dobbelt"]]
+    fut = table[(table["agreement"] == "fut_fee") & (table["period"] == "2025")].iloc[0]
+    assert fut["difference_dkk"] == pytest.approx(669_500 * 0.04)
+
+
+def _approved_run(reports: Path, params: Path, name: str, amount: float, approved: bool = True) -> Path:
+    run = reports / name
+    (run / "data").mkdir(parents=True)
+    manifest = {"status": "ok", "started": f"2026-0{len(name) % 9 + 1}-01T00:00:00+00:00",
+                "params": {"path": str(params.resolve())}}
+    (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    if approved:
+        (run / "approval.json").write_text(json.dumps({"approved_by": "Controller"}), encoding="utf-8")
+    rows = [("Basis", year, "Supportaftale", "drift", amount) for year in range(2024, 2029)]
+    rows += [("Andet scenarie", 2026, "Supportaftale", "drift", 99.0)]
+    pd.DataFrame(rows, columns=["scenario", "year", "line", "kind", "amount_dkk"]).to_csv(
+        run / "data" / "cost_by_year.csv", index=False)
+    return run
+
+
+def _project(tmp_path: Path) -> Path:
+    (tmp_path / "params").mkdir()
+    shutil.copy(REPO / DEFAULT_PARAMS, tmp_path / DEFAULT_PARAMS)
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    return tmp_path / DEFAULT_PARAMS
+
+
+def test_the_newest_approved_run_of_the_same_params_is_the_budget(tmp_path: Path):
+    params = _project(tmp_path)
+    reports = tmp_path / "reports"
+    _approved_run(reports, params, "run-a", 1_000.0)
+    _approved_run(reports, params, "run-b", 500.0, approved=False)  # not approved: not a budget
+
+    inputs = load_inputs(params, previous_run="", reports_dir=reports)
+    budget = compute_budget(inputs)
+
+    assert budget is not None and budget.baseline_run == "run-a"
+    assert reports / "run-a" / "data" / "cost_by_year.csv" in inputs.files
+    followup = budget.followup.set_index(["year", "line_code"])
+    # The run's amounts are in 2026 prices; PL +3.0 % into 2025, +2.7 % into 2026, +2.5 % into 2027.
+    assert followup.loc[(2024, "support"), "budget_dkk"] == pytest.approx(1_000 / 1.03 / 1.027)
+    assert followup.loc[(2026, "support"), "budget_dkk"] == pytest.approx(1_000)
+    assert followup.loc[(2027, "support"), "budget_dkk"] == pytest.approx(1_025)
+    # No other line is in that budget: every booked line in 2024 is unbudgeted.
+    assert (followup.loc[2024].drop(index="support")["flag"] == "ikke_budgetteret").all()
+
+
+def test_a_named_baseline_must_be_approved(tmp_path: Path):
+    params = _project(tmp_path)
+    reports = tmp_path / "reports"
+    _approved_run(reports, params, "run-b", 500.0, approved=False)
+    text = params.read_text(encoding="utf-8").replace("baseline: auto", "baseline: run-b")
+    params.write_text(text, encoding="utf-8")
+    with pytest.raises(ParamsError, match=r"budget\.baseline: kørslen er ikke godkendt"):
+        load_inputs(params, previous_run="", reports_dir=reports)
+
+
+def test_the_section_says_what_it_rests_on_and_warns_on_sample_data(default_budget):
+    _, budget = default_budget
+    notice = report.budget_notice(budget).data
+    assert "kørslens eget skøn bruges som budget" in notice
+    assert "Advarsel: eksempeldata." in notice and "31. okt. 2026" in notice
+
+    named = report.budget_notice(replace(budget, baseline_run="<kørsel>", sample=False)).data
+    assert "&lt;kørsel&gt;" in named and "eksempeldata" not in named
+    assert "ingen <code>actuals</code>-sektion" in report.budget_notice(None).data
+
+
+def test_the_current_year_table_and_the_reconciliation_list(default_budget):
+    inputs, budget = default_budget
+    table = report.current_year_table(budget)
+    shown = table.data
+    assert shown["Udgiftslinje"].tolist()[-1] == "I alt"
+    current = budget.followup[budget.followup["year"] == 2026]
+    assert shown["Forventet regnskab"].iloc[-1] == pytest.approx(current["forecast_dkk"].sum())
+    assert "controllerens skøn" in shown["Bemærkning"].tolist()  # the infrastructure fee's override
+    listed = report.reconciliation_table(budget, inputs.base.params).data
+    assert listed[["Aftale", "Periode", "Status"]].values.tolist() == [
+        ["Supportaftale med Frederikshavn Kommune", "2025K3", "Mangler"],
+        ["Tilslutningsafgift til FUT (ét årsværk)", "2025", "Afvigelse"],
+        ["FUT SPOC-option", "2025-03", "Dobbelt"]]
+
+
+def test_the_steering_line_names_the_forecast_the_budget_and_the_largest_variance(default_budget):
+    inputs, _ = default_budget
+    tables = {"budget_followup": pd.DataFrame({
+        "year": [2025, 2026, 2026, 2026], "line_code": ["support", "support", "solution_fee", "administration"],
+        "budget_dkk": [9e9, 400_000.0, 2_000_000.0, 1_000_000.0],
+        "forecast_dkk": [0.0, 450_000.0, 1_900_000.0, 1_180_000.0],
+        "variance_dkk": [-9e9, 50_000.0, -100_000.0, 180_000.0],
+    })}
+    line = budget_line(tables, inputs.base.params).data
+    assert ("Forventet regnskab 2026: 3.530.000 kr. mod et budget på 3.400.000 kr. (afvigelse +130.000 kr.). "
+            "Største afvigelse: Systemforvaltning +180.000 kr.</p>") in line.replace("\xa0", " ")
+    assert budget_line({}, inputs.base.params).data == ""
+
+
+def test_the_closed_years_remarks(default_budget):
+    _, budget = default_budget
+    shown = report.past_year_remarks(budget).data
+    # Nothing is booked on the risk pool, the mitigation or the expected pipeline in the sample.
+    assert set(zip(shown["År"], shown["Udgiftslinje"], shown["Bemærkning"], strict=True)) == {
+        (year, line, "budget uden bogføring") for year in ("2024", "2025")
+        for line in ("Risikopulje", "Risikoreducerende tiltag")} | {("2025", "ÆØ, pipeline (forventet)",
+                                                                     "budget uden bogføring")}
+    assert (shown["Bogført"] == 0).all()
+
