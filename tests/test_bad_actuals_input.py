@@ -101,7 +101,7 @@ def as_of_not_a_date(root: Path) -> Expect:
 def override_of_a_closed_year(root: Path) -> Expect:
     line = replace_once(root / PARAMS, "      year: 2026\n      amount_dkk: 1200000", "      year: 2025\n"
                         "      amount_dkk: 1200000")
-    return Expect(PARAMS, "budget.forecast_overrides.0.year", "a closed year (actuals.as_of is 2026-10-31)", line)
+    return Expect(PARAMS, "budget.forecast_overrides.0.year", "et afsluttet år (actuals.as_of er 2026-10-31)", line)
 
 
 def unknown_cadence(root: Path) -> Expect:
@@ -118,7 +118,7 @@ def budget_without_actuals(root: Path) -> Expect:
     text = (root / PARAMS).read_text(encoding="utf-8")
     start = text.index("actuals:\n")
     (root / PARAMS).write_text(text[:start] + text[text.index("budget:\n"):], encoding="utf-8")
-    return Expect(PARAMS, "budget", "needs an actuals section", line_of(root / PARAMS, "budget:"))
+    return Expect(PARAMS, "budget", "kræver et actuals-afsnit", line_of(root / PARAMS, "budget:"))
 
 
 def baseline_run_not_there(root: Path) -> Expect:

@@ -291,25 +291,25 @@ def _actuals(params: Params, files: _InputFiles) -> pd.DataFrame | None:
     """The base scenario's actuals register, and every problem of the budget section."""
     if params.actuals is None:
         if params.budget is not None:
-            files.problems.append(Problem(files.params_file, "budget", "needs an actuals section (the register and "
-                                          "its as-of date)", line=files.line((), ("budget",))))
+            files.problems.append(Problem(files.params_file, "budget", "kræver et actuals-afsnit (registret og "
+                                          "dets opgørelsesdato)", line=files.line((), ("budget",))))
         return None
     as_of, years = params.actuals.as_of, params.years
     settings = params.budget or BudgetSettings()
     for i, override in enumerate(settings.forecast_overrides):
         key = ("budget", "forecast_overrides", str(i), "year")
         if override.year not in years:
-            message = f"outside the model's years {years[0]}–{years[-1]}"
+            message = f"uden for modellens år {years[0]}–{years[-1]}"
         elif override.year < as_of.year:
-            message = f"a closed year (actuals.as_of is {as_of.isoformat()}): its forecast is its actual"
+            message = f"et afsluttet år (actuals.as_of er {as_of.isoformat()}): dets prognose er det bogførte"
         else:
             continue
         files.problems.append(Problem(files.params_file, ".".join(key), message, override.year, files.line((), key)))
     reported = {p.field for p in files.problems}
     needed = sorted({y for year in years for y in years_needed(params.price_level_year, year)})
     files.problems += [
-        Problem(files.params_file, f"price_index.{year}", f"missing: the budget follow-up converts "
-                f"{params.price_level_year} prices to each year's prices and needs the change in {year}",
+        Problem(files.params_file, f"price_index.{year}", f"mangler: budgetopfølgningen omregner "
+                f"{params.price_level_year}-priser til hvert års priser og kræver ændringen i {year}",
                 line=files.line((), ("price_index",)))
         for year in needed if year not in params.price_index and f"price_index.{year}" not in reported
     ]

@@ -386,13 +386,13 @@ class Agreement(_Frozen):
     def _not_negative(cls, expected: float | dict[int, float]) -> float | dict[int, float]:
         amounts = expected.values() if isinstance(expected, dict) else [expected]
         if any(amount < 0 for amount in amounts):
-            raise ValueError("an expected invoice amount must not be negative")
+            raise ValueError("et forventet fakturabeløb må ikke være negativt")
         return expected
 
     @model_validator(mode="after")
     def _start_before_end(self) -> Agreement:
         if self.start is not None and self.end is not None and self.end < self.start:
-            raise ValueError(f"end must not be before start (got {self.end.isoformat()} < {self.start.isoformat()})")
+            raise ValueError(f"end må ikke ligge før start (got {self.end.isoformat()} < {self.start.isoformat()})")
         return self
 
     def expected_in(self, year: int) -> float | None:
@@ -428,12 +428,12 @@ class BudgetSettings(_Frozen):
     def _unique(self) -> BudgetSettings:
         ids = [a.id for a in self.agreements]
         if len(set(ids)) < len(ids):
-            raise ValueError(f"agreements: each id once (got {sorted({i for i in ids if ids.count(i) > 1})})")
+            raise ValueError(f"agreements: hvert id kun én gang (got {sorted({i for i in ids if ids.count(i) > 1})})")
         keys = [(o.line.value, o.year) for o in self.forecast_overrides]
         if len(set(keys)) < len(keys):
             twice = sorted({k for k in keys if keys.count(k) > 1})
             line, year = twice[0]
-            raise ValueError(f"forecast_overrides: one override per line and year (got {line} {year} twice)")
+            raise ValueError(f"forecast_overrides: én ændring pr. linje og år (got {line} {year} to gange)")
         return self
 
 
