@@ -122,11 +122,12 @@ def fixture_tables() -> dict[str, pd.DataFrame]:
     }
 
 
-def fake_inputs(params_path: Path, previous_run: str = "auto", reports_dir: Path | None = None) -> Any:
+def fake_inputs(params_path: Path, previous_run: str = "auto", reports_dir: Path | None = None,
+                overrides: Any = ()) -> Any:
     """Stand-in for `load_inputs`: only what the runner reads from a WorkbookInputs."""
     params = SimpleNamespace(title=FIXTURE_TITLE, monte_carlo=SimpleNamespace(seed=FIXTURE_SEED))
     return SimpleNamespace(params_path=params_path, files=[params_path], base=SimpleNamespace(params=params),
-                           previous_run=None)
+                           previous_run=None, overrides=[str(o) for o in overrides])
 
 
 def use_fixture_stand_ins(monkeypatch: pytest.MonkeyPatch, notebooks: Path) -> None:
@@ -138,6 +139,7 @@ def use_fixture_stand_ins(monkeypatch: pytest.MonkeyPatch, notebooks: Path) -> N
     monkeypatch.setattr(inputs, "load_inputs", fake_inputs)
     monkeypatch.setattr(workbook.Workbook, "tables", lambda self: fixture_tables())
     monkeypatch.setattr(runner, "default_notebooks_dir", lambda: notebooks)
+    monkeypatch.setattr(runner, "PACK", None)  # the stand-in notebooks are a pack of their own
 
 
 def notebooks_folder(target: Path, *names: str) -> Path:

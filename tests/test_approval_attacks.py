@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cli_cases import copy_project as copy_params_and_data
 from conftest import (
     APPROVERS,
     REPO,
@@ -426,3 +427,24 @@ def test_a_truncated_manifest_is_a_named_problem_not_a_traceback(tmp_path: Path)
     (run / "manifest.json").write_text(text[: len(text) // 2], encoding="utf-8")
     with pytest.raises(RunRecordError, match=r"manifest\.json"):
         read_manifest(run)
+
+
+# ---------- who may approve is an input, validated like the others ----------
+
+def test_the_approval_section_and_the_allowed_signers_are_validated(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]):
+    root = copy_params_and_data(tmp_path / "project")
+    params = root / "params" / "default.yaml"
+    (root / "params" / "approvers").write_text("# kommentar\nanna@rn.dk ssh-ed25519\n", encoding="utf-8")
+    assert cli.main(["validate", str(params)]) == 2
+    assert "approvers:2: -: an allowed signer needs IDENTITY KEYTYPE KEY (got 'anna@rn.dk ssh-ed25519')" in \
+        capsys.readouterr().err
+
+    text = params.read_text(encoding="utf-8")
+    params.write_text(text.replace("  allowed_signers: approvers", "  allowed_signers: ingen_fil"), encoding="utf-8")
+    assert cli.main(["validate", str(params)]) == 2
+    assert "approval.allowed_signers: file not found" in capsys.readouterr().err
+
+    params.write_text(text.replace("  allowed_signers: approvers", ""), encoding="utf-8")
+    assert cli.main(["validate", str(params)]) == 2
+    assert "allowed_signers is required unless signatures is optional" in capsys.readouterr().err

@@ -60,7 +60,7 @@ def decimal_point_in_a_danish_csv(root: Path) -> Expect:
 
 
 def blank_reference(root: Path) -> Expect:
-    return Expect(ACTUALS, "reference", "required, but the cell is blank", set_cell(root, 11, "reference", ""))
+    return Expect(ACTUALS, "reference", "required, but blank", set_cell(root, 11, "reference", ""))
 
 
 def missing_column(root: Path) -> Expect:

@@ -1,8 +1,9 @@
-"""Bad input through the real command line: exit code 2, one line per problem naming file, field and
+"""Bad input through the command line: exit code 2, one line per problem naming file, field and
 line, and for `run` nothing written under `--out`.
 
 Each case copies params/default.yaml and data/ into a temporary folder (so the relative paths in
-the params keep working), breaks one thing, and runs `kpro-econ` there (see cli_cases.py).
+the params keep working), breaks one thing, and runs `kpro-econ` there: through `cli.main`, and for
+the few in SCRIPT_* through the installed script (see cli_cases.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from cli_cases import (
     PARAMS,
     Case,
     Expect,
+    assert_nothing_written,
     assert_refused,
     copy_project,
     line_of,
@@ -94,7 +96,7 @@ def unknown_status(root: Path) -> Expect:
 def unknown_priority(root: Path) -> Expect:
     line = replace_once(root / CR, "ÆØ-006,KAM: kopiering og versionering af spørgeskemaer,approved,middel,",
                         "ÆØ-006,KAM: kopiering og versionering af spørgeskemaer,approved,medium,")
-    return Expect(CR, "priority", "skal være en af: høj, middel, lav (got 'medium')", line)
+    return Expect(CR, "priority", "must be one of høj, middel, lav (got 'medium')", line)
 
 
 def municipality_missing(root: Path) -> Expect:
@@ -158,7 +160,7 @@ def wrong_municipality_region(root: Path) -> Expect:
 
 def proposed_without_probability(root: Path) -> Expect:
     line = replace_once(root / CR, ",2025,0.7,", ",2025,,")
-    return Expect(CR, "approval_probability", "skal udfyldes for et foreslået ændringsønske", line)
+    return Expect(CR, "approval_probability", "required for a proposed change request", line)
 
 
 def empty_csv(root: Path) -> Expect:
@@ -208,6 +210,8 @@ CASES: list[Case] = [
 ]
 RUN_CASES: list[Case] = [yaml_syntax_error, price_index_year_missing, duplicate_change_request_id,
                          missing_register_file, utf16_register]
+# Through the installed `kpro-econ` script, so the entry point is covered end to end.
+SCRIPT_RUN_CASES = {yaml_syntax_error, missing_register_file}
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)
@@ -217,14 +221,11 @@ def test_validate_refuses(case: Case, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("case", RUN_CASES, ids=lambda case: case.__name__)
 def test_run_refuses_and_writes_nothing(case: Case, tmp_path: Path) -> None:
-    pytest.importorskip("kpro_econ.run.runner")
-    out = run_refuses(case, tmp_path)
-
-    assert not out.exists() or not any(out.iterdir())
+    assert_nothing_written(run_refuses(case, tmp_path, script=case in SCRIPT_RUN_CASES))
 
 
 def test_the_shipped_params_validate(tmp_path: Path) -> None:
-    result = validate(copy_project(tmp_path))
+    result = validate(copy_project(tmp_path), script=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"OK: {PARAMS} (")
 
@@ -233,6 +234,6 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     expected = [unknown_status(root), wrong_municipality_region(root), price_index_year_missing(root)]
 
-    result = validate(root)
+    result = validate(root, script=True)
 
     assert_refused(result, *expected)

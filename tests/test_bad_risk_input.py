@@ -1,4 +1,4 @@
-"""Bad risk registers through the real command line: exit code 2, one line per problem naming the file,
+"""Bad risk registers through the command line: exit code 2, one line per problem naming the file,
 the row's line and the field, and for `run` nothing written under `--out`.
 
 As in test_bad_input.py, each case copies params/default.yaml and data/ into a temporary folder, breaks
@@ -73,12 +73,12 @@ def likelihood_not_whole(root: Path) -> Expect:
 
 def probability_above_1(root: Path) -> Expect:
     line = _set(root, "R04", probability="1.5")
-    return Expect(RISKS, "probability", "må højst være 1 (got 1.5)", line)
+    return Expect(RISKS, "probability", "must be 1 or less (got 1.5)", line)
 
 
 def probability_negative(root: Path) -> Expect:
     line = _set(root, "R04", probability="-0.1")
-    return Expect(RISKS, "probability", "skal være mindst 0 (got -0.1)", line)
+    return Expect(RISKS, "probability", "must be 0 or more (got -0.1)", line)
 
 
 def cost_low_above_mode(root: Path) -> Expect:
@@ -98,7 +98,7 @@ def non_numeric_cost(root: Path) -> Expect:
 
 def negative_mitigation_cost(root: Path) -> Expect:
     line = _set(root, "R10", mitigation_cost="-5000")
-    return Expect(RISKS, "mitigation_cost", "skal være mindst 0 (got -5000)", line)
+    return Expect(RISKS, "mitigation_cost", "must be 0 or more (got -5000)", line)
 
 
 def unknown_status(root: Path) -> Expect:
@@ -109,7 +109,7 @@ def unknown_status(root: Path) -> Expect:
 
 def unknown_category(root: Path) -> Expect:
     line = _set(root, "R06", category="teknik")
-    return Expect(RISKS, "category", "skal være en af: drift, økonomi", line)
+    return Expect(RISKS, "category", "must be one of drift, økonomi, leverance", line)
 
 
 def duplicate_id(root: Path) -> Expect:
@@ -249,6 +249,7 @@ CASES: list[Case] = [
 ]
 RUN_CASES: list[Case] = [likelihood_inherent_0, duplicate_id, decimal_comma_file_with_a_point, xlsx_register_bad_cell,
                          inline_item_out_of_range, correlation_with_unknown_risk]
+SCRIPT_RUN_CASES = {xlsx_register_bad_cell}  # through the installed `kpro-econ` script
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)
@@ -258,14 +259,14 @@ def test_validate_refuses(case: Case, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("case", RUN_CASES, ids=lambda case: case.__name__)
 def test_run_refuses_and_writes_nothing(case: Case, tmp_path: Path) -> None:
-    assert_nothing_written(run_refuses(case, tmp_path))
+    assert_nothing_written(run_refuses(case, tmp_path, script=case in SCRIPT_RUN_CASES))
 
 
 def test_all_problems_in_the_register_are_reported_at_once(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     expected = [likelihood_residual_6(root), unknown_category(root), proximity_outside_budget_years(root)]
 
-    result = validate(root)
+    result = validate(root, script=True)
 
     assert_refused(result, *expected)
     assert len(result.stderr.splitlines()) == len(expected), result.stderr
@@ -293,6 +294,6 @@ def test_header_problem_names_the_header_line(tmp_path: Path) -> None:
     path = root / RISKS
     path.write_text("\n" + path.read_text(encoding="utf-8"), encoding="utf-8")  # the header is now on line 2
 
-    result = validate(root)
+    result = validate(root, script=True)
 
     assert_refused(result, Expect(RISKS, "probabilty", "unknown column (misspelt?)", 2))

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from conftest import CHROMIUM, FixtureRun
+from conftest import APPROVERS, CHROMIUM, ApprovalProject, FixtureRun, approve_cli, copy_project
 
 pytestmark = pytest.mark.browser
 
@@ -64,7 +64,10 @@ def test_every_page_loads_without_errors_or_network(browser: Browser, run_dir: P
             assert visit.problems == [], f"{html.name}: {visit.problems}"
             # Chromium does not report data: URIs (the embedded images) as requests; they are let
             # through anyway, should a future version do so. Anything else is a download.
-            foreign = [url for url in visit.requests if url != html.as_uri() and not url.startswith("data:")]
+            # The one file a page loads is the run's status script, from its own folder.
+            status = (html.parent / "approval-status.js").as_uri()
+            foreign = [url for url in visit.requests
+                       if url not in (html.as_uri(), status) and not url.startswith("data:")]
             assert foreign == [], f"{html.name} requested {foreign}"
         finally:
             page.close()
@@ -152,3 +155,102 @@ def test_the_steering_summary_prints_on_one_a4_page_with_nothing_cut_off(
     pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
     assert pages == 1
     assert b"%PDF" in pdf[:8]
+
+
+def _reports(run_dir: Path) -> list[Path]:
+    return [p for p in _pages(run_dir) if p.name != "index.html"]
+
+
+def _local_target(href: str, run_dir: Path) -> tuple[Path, str]:
+    url = urlparse(href)
+    assert url.scheme == "file", href
+    target = Path(unquote(url.path))
+    assert target.is_file(), href
+    assert run_dir in target.parents, f"{href} points outside the run folder"
+    return target, url.fragment
+
+
+def test_every_report_links_to_the_index_and_the_other_reports(browser: Browser, run_dir: Path) -> None:
+    reports = _reports(run_dir)
+    for html in reports:
+        page, _ = _visit(browser, html)
+        try:
+            hrefs = page.eval_on_selector_all("nav.kpro-nav a[href]", "links => links.map(a => a.href)")
+            current = page.inner_text("nav.kpro-nav [aria-current=page]")
+        finally:
+            page.close()
+        linked = {_local_target(href, run_dir)[0].name for href in hrefs}
+        assert linked == {"index.html"} | {r.name for r in reports} - {html.name}, html.name
+        assert current.strip(), f"{html.name}: the page itself is not marked in the links"
+
+
+def test_the_table_of_contents_leads_to_each_heading(browser: Browser, default_run_dir: Path) -> None:
+    for name in ("cost_model", "risk_register", "kpi_status"):
+        html = default_run_dir / f"{name}.html"
+        page, _ = _visit(browser, html)
+        try:
+            links = page.eval_on_selector_all(
+                "nav.kpro-toc a", "links => links.map(a => [a.getAttribute('href'), a.textContent])")
+            headings = page.eval_on_selector_all(
+                ".jp-RenderedMarkdown h2, .jp-RenderedMarkdown h3",
+                "hs => hs.map(h => ['#' + h.id, h.textContent.trim()])")
+            # Following the last entry scrolls down to its heading, which is then in view.
+            target = links[-1][0]
+            page.click(f"nav.kpro-toc a[href='{target}']")
+            top = page.evaluate(f"document.getElementById('{target[1:]}').getBoundingClientRect().top")
+            scrolled, height = page.evaluate("[window.scrollY, window.innerHeight]")
+        finally:
+            page.close()
+        assert len(links) >= 4, f"{name}: {links}"
+        assert [list(link) for link in links] == [list(h) for h in headings], name
+        assert scrolled > 0 and 0 <= top < height, f"{name}: {target} at {top}px, scrolled {scrolled}px"
+
+
+def test_every_chart_is_described_by_its_title(browser: Browser, default_run_dir: Path) -> None:
+    described = 0
+    for html in _reports(default_run_dir):
+        page, _ = _visit(browser, html)
+        try:
+            alts = page.eval_on_selector_all("img", "imgs => imgs.map(img => img.alt)")
+        finally:
+            page.close()
+        for alt in alts:
+            assert alt.startswith("Diagram: ") and "uden titel" not in alt, f"{html.name}: {alt!r}"
+            assert "No description" not in alt
+        described += len(alts)
+    assert described >= 15  # every chart of the four reports
+
+
+def test_the_steering_page_is_headed_for_the_steering_group(browser: Browser, default_run_dir: Path) -> None:
+    page, _ = _visit(browser, default_run_dir / "steering_summary.html")
+    try:
+        header = page.inner_text("header.kpro-header")
+        has_contents = page.locator("nav.kpro-toc").count()
+    finally:
+        page.close()
+    assert "Periode" in header and "2. halvår 2026" in header  # summary.period in params/default.yaml
+    assert "Dato" in header and "Status" in header
+    assert default_run_dir.name not in header and "default.yaml" not in header
+    assert "Kørsel" not in header and "Parametre" not in header
+    assert has_contents == 0  # one printed page: no table of contents
+
+
+def test_an_approved_run_shows_its_approval_on_every_page(
+    browser: Browser, approval_project: ApprovalProject, tmp_path: Path
+) -> None:
+    project = copy_project(approval_project, tmp_path / "project")
+    run = project.runs()[0]
+    done = approve_cli(project, run, "anna")
+    assert done.returncode == 0, done.stderr
+    _, name, role = APPROVERS["anna"]
+    for html in _pages(run):
+        page, visit = _visit(browser, html)
+        try:
+            shown = page.eval_on_selector_all("[data-kpro-status]", "els => els.map(e => e.textContent)")
+            body = page.inner_text("body")
+        finally:
+            page.close()
+        assert visit.problems == [], f"{html.name}: {visit.problems}"
+        assert shown, html.name
+        assert all(text.startswith(f"Godkendt internt af {name} ({role}) ") for text in shown), f"{html.name}: {shown}"
+        assert "Udkast" not in body and "UDKAST" not in body, html.name

@@ -104,3 +104,20 @@ def test_change_request_amounts_name_each_request():
            costs.change_request_amounts(small_params(), REGISTER)}
     assert set(got) == {"A", "B", "C", "D", "G"}
     assert got["D"] == (2026, Line.CR_PIPELINE, pytest.approx(50))
+
+
+def test_each_figure_is_resolved_under_its_attribute_path():
+    params = small_params()
+    resolved: dict[str, object] = {}
+    costs.compute_cost_lines(params, REGISTER, lambda name, figure: resolved.setdefault(name, figure).mean)
+    assert list(resolved) == [
+        "fte.annual_cost", "fut_fee.kommunal_pro_fte_share", "support.base_price", "support.renegotiation.change",
+        "support.spoc_option.monthly_price", "change_requests.A", "change_requests.B", "change_requests.C",
+        "change_requests.D", "change_requests.G",
+        "fees.solution",  # one figure for every year: one input
+        "fees.infrastructure.2025", "fees.infrastructure.2026",  # a figure per year: one input each
+        "administration.staff_fte",
+    ]
+    assert resolved["support.base_price"] is params.support.base_price
+    assert resolved["support.renegotiation.change"] is params.support.renegotiation.change
+    assert resolved["fees.infrastructure.2026"] is params.fees.infrastructure[2026]

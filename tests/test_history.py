@@ -8,7 +8,7 @@ def make_run(reports: Path, name: str, params: str, status: str = "ok", started:
     run = reports / name
     (run / "data").mkdir(parents=True)
     (run / "data" / "risk_register.csv").write_text("id\n", encoding="utf-8")
-    manifest = {"status": status, "params": {"path": params}, "started": started}
+    manifest = {"status": status, "params": {"path": params, "sha256": "0" * 64}, "started": started}
     (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return run
 
@@ -23,6 +23,18 @@ def test_the_newest_successful_run_of_the_same_params_file(tmp_path: Path):
     make_run(reports, "20260301-000000-default", str(params), status="failed", started="2026-03-01T00:00:00")
     make_run(reports, "20260401-000000-other", str(tmp_path / "params" / "other.yaml"), started="2026-04-01T00:00:00")
     make_run(reports, ".tmp-20260501-000000-default", str(params), started="2026-05-01T00:00:00")
+    assert find_previous_run(reports, params) == wanted
+
+
+def test_an_unreadable_manifest_is_skipped(tmp_path: Path):
+    params = tmp_path / "params" / "default.yaml"
+    params.parent.mkdir()
+    params.write_text("x", encoding="utf-8")
+    reports = tmp_path / "reports"
+    wanted = make_run(reports, "20260101-000000-default", str(params), started="2026-01-01T00:00:00")
+    newer = make_run(reports, "20260201-000000-default", str(params), started="2026-02-01T00:00:00")
+    text = (newer / "manifest.json").read_text(encoding="utf-8")
+    (newer / "manifest.json").write_text(text[: len(text) // 2], encoding="utf-8")
     assert find_previous_run(reports, params) == wanted
 
 

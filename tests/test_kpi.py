@@ -73,19 +73,6 @@ def test_response_times_against_targets():
     assert kpi.response_times_by_month(ops)["meets_target"].isna().all()
 
 
-def test_response_time_percentiles_interpolate_like_excel():
-    samples = pd.DataFrame({
-        "month": [month("2024-01")] * 5 + [month("2024-02")] * 2,
-        "response_ms": [500, 100, 300, 200, 400, 10, 20],
-    })
-    table = kpi.response_time_percentiles(samples)
-    # Ranked 100…500: the median is the 3rd value; P95 sits at rank 0.95 × 4 = 3.8 → 400 + 0.8 × 100.
-    # Two values 10, 20: median 15, P95 = 10 + 0.95 × 10 = 19.5.
-    assert table["requests"].tolist() == [5, 2]
-    assert table["median_ms"].tolist() == pytest.approx([300, 15])
-    assert table["p95_ms"].tolist() == pytest.approx([480, 19.5])
-
-
 SUPPORT = (
     ("2024-01", "availability_pct", None, None, None, "100"),
     ("2024-01", "support_requests", "borger", "Log-in", None, "2"),

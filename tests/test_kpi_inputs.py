@@ -94,7 +94,7 @@ def test_adoption_from_xlsx_with_date_cells(tmp_path):
 # --- bad operations --------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("bad_row", "field", "message"), [
-    ("2024-01,availability_pct,,,,100.5", "value", "between 0 and 100"),
+    ("2024-02,availability_pct,,,,100.5", "value", "between 0 and 100"),  # February: not a second figure
     ("2024-01,support_requests,medarbejder,Log-in,,-3", "value", "0 or more"),
     ("2024-01,support_requests,medarbejder,Log-in,,2.5", "value", "whole number"),
     ("2024-01,support_requests,fax,Log-in,,3", "channel", "borger, medarbejder"),
@@ -105,7 +105,7 @@ def test_adoption_from_xlsx_with_date_cells(tmp_path):
     ("2024-01,uptime,,,,99", "measure", "must be one of"),
     ("2024-01,errors,,,høj,n/a", "value", "ikke et tal"),
     ("2024-01,availability_pct,borger,,,99", "channel", "must be blank for availability_pct"),
-    ("2024-01,response_median_ms,,,,0", "value", "above 0 ms"),
+    ("2024-02,response_median_ms,,,,0", "value", "above 0 ms"),
 ])
 def test_bad_operations_row_names_file_line_and_field(tmp_path, bad_row, field, message):
     found = problems(tmp_path, "operations.csv", [OPS_HEADER, *GOOD_MONTH, bad_row], kpi_inputs.operations)
@@ -193,11 +193,11 @@ def test_every_problem_is_reported_at_once(tmp_path):
     ("2024-03,999,,4,2024-03-01,,0,0", "code", "not a Danish municipality code"),
     ("2024-03,411,,4,2024-03-01,,0,0", "code", "Christiansø is not a municipality"),
     ("2024-03,813,Aalborg,4,2024-03-01,,0,0", "name", "does not match code 813 (Frederikshavn)"),
-    ("2024-03,813,,6,2024-03-01,,0,0", "wave", "må højst være 5"),
+    ("2024-03,813,,6,2024-03-01,,0,0", "wave", "must be 5 or less"),
     ("2024-03,813,,4,2024-03-01,2024-04-01,0,0", "actual_go_live", "after the month this row reports"),
     ("2024-03,813,,4,31-02-2024,,0,0", "planned_go_live", "ikke en gyldig dato"),
-    ("2024-03,813,,4,,,0,0", "planned_go_live", "required, but the cell is blank"),
-    ("2024-03,813,,4,2024-03-01,,-1,0", "staff_with_access", "skal være mindst 0"),
+    ("2024-03,813,,4,,,0,0", "planned_go_live", "required, but blank"),
+    ("2024-03,813,,4,2024-03-01,,-1,0", "staff_with_access", "must be 0 or more"),
     ("2024-03,813,,4,2024-03-01,,0,12.5", "active_citizens", "ikke et heltal"),
     ("2024-03,851,,4,2024-03-01,,0,0", "code", "duplicate municipality in this month (also on line 2)"),
 ])

@@ -99,12 +99,18 @@ def test_an_event_with_probability_03_gives_p50_nothing_and_p80_its_cost():
     assert result.mean == pytest.approx(C + 30_000, abs=4 * 100_000 * np.sqrt(0.21 / 20_000))
 
 
-def test_closed_and_occurred_risks_are_not_simulated_but_mitigation_is_in_the_base():
+def test_closed_risks_are_not_simulated_an_occurred_ones_cost_is_certain_and_in_the_base():
     register_ = risks({**event("OPEN", 0.5, 1000), "mitigation_cost": 10},
                       {**event("GONE", 0.5, 1000), "status": "closed", "mitigation_cost": 20},
-                      {**event("HIT", 0.5, 1000), "status": "occurred", "mitigation_cost": 40})
-    assert [i.name for i in uncertain_inputs(certain_params(), NO_CHANGE_REQUESTS, register_)] == ["risk.OPEN"]
-    assert simulate(certain_params(), NO_CHANGE_REQUESTS, register_).base == pytest.approx(C + 10 + 40)
+                      {**event("HIT", 0.5, 3000), "status": "occurred", "mitigation_cost": 40})
+    inputs = uncertain_inputs(certain_params(), NO_CHANGE_REQUESTS, register_)
+    # the occurred risk happens for sure (p = 1); only its amount could be uncertain
+    assert [(i.name, i.probability) for i in inputs] == [("risk.OPEN", 0.5), ("risk.HIT", 1.0)]
+    result = simulate(certain_params(), NO_CHANGE_REQUESTS, register_)
+    # base: the model, both mitigations (open and occurred) and the occurred risk's own 3,000
+    assert result.base == pytest.approx(C + 10 + 40 + 3000)
+    # every outcome holds the 3,000; P50 of a 50 % event of 1,000 lies on its edge, P80 holds it
+    assert result.percentiles["P80"] == pytest.approx(C + 50 + 3000 + 1000)
 
 
 # --- the cost model's inputs -----------------------------------------------------------------

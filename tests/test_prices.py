@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 
 from kpro_econ.model.prices import MissingPriceIndexError, price_factor
@@ -36,3 +37,9 @@ def test_pert_mean_weights_the_mode_four_times():
 def test_three_point_order_is_enforced(low, mode, high, word):
     with pytest.raises(ValueError, match=f"{word} må ikke være større end"):
         ThreePoint(low=low, mode=mode, high=high)
+
+
+def test_pert_mean_of_numbers_and_of_columns():
+    assert pert_mean(100, 200, 600) == pytest.approx(250)  # (100 + 800 + 600) / 6
+    means = pert_mean(pd.Series([0.0, 6.0]), pd.Series([3.0, 6.0]), pd.Series([6.0, 12.0]))
+    assert means.tolist() == pytest.approx([3.0, 7.0])  # (0 + 12 + 6) / 6; (6 + 24 + 12) / 6

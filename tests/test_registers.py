@@ -26,6 +26,8 @@ from kpro_econ.params.models import ChangeRequest
 ROOT = Path(__file__).resolve().parents[1]
 MUNICIPALITIES_CSV = ROOT / "data" / "municipalities.csv"
 
+NO_DAY = "den dag findes ikke (skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ, fx 2024-03-31 eller 31-03-2024)"
+
 
 def _csv(tmp_path: Path, text: str, name: str = "r.csv", encoding: str = "utf-8") -> pd.DataFrame:
     path = tmp_path / name
@@ -124,10 +126,11 @@ def test_municipality_problems_name_code_line_and_value(tmp_path: Path) -> None:
         extra="101,København,Region Hovedstaden,1000,2024-01-01,x,ja,9,\n",
     )
     df = _csv(tmp_path, text)
+    # Row by row (line 3, 97, 99), then the checks across rows.
     assert _messages(municipalities, df, "m.csv") == [
-        "m.csv:99: wave: må højst være 5 (got 9)",
         "m.csv:3: name: does not match code 147 (Frederiksberg) (got 'Frederiksbjerg')",
         "m.csv:97: region: Aalborg (851) is in Region Nordjylland (got 'Region Midtjylland')",
+        "m.csv:99: wave: must be 5 or less (got 9)",
         "m.csv:99: code: duplicate municipality (also on line 2) (got 101)",
         "m.csv: code: municipality missing: 840 Rebild",
     ]
@@ -280,18 +283,20 @@ def test_change_request_problems(tmp_path: Path) -> None:
         "ÆØ-1,NSIS,approved,høj,300000,150000,260000,2024,,,2024-13-01,,,\n"  # 3: id, low > mode, date
         "ÆØ-3,KIH,godkent,medium,1e5x,,260000,2024,,,,,,\n"  # 4: status, priority, number, blank
     )
+    # Row by row: each row's cells in the register's column order, then its checks across columns;
+    # then the checks across rows.
     assert _messages(change_requests, _csv(tmp_path, CR_HEADER + rows), "cr.csv") == [
-        "cr.csv:2: approval_probability: skal udfyldes for et foreslået ændringsønske (status proposed)",
-        "cr.csv:3: requested_date: ikke en gyldig dato; den dag findes ikke (skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ, "
-        "fx 2024-03-31 eller 31-03-2024) (got '2024-13-01')",
-        "cr.csv:3: estimate_low: må ikke være større end estimate_mode (got 300000 > 150000)",
-        "cr.csv:4: estimate_low: ikke et tal med decimalpunktum, som filen bruger (fx 386708.50) "
-        "(got '1e5x')",
+        "cr.csv:2: approval_probability: is required for a proposed change request",
+        "cr.csv:3: requested_date: ikke en gyldig dato; den dag findes ikke (skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅ"
+        "ÅÅ, fx 2024-03-31 eller 31-03-2024) (got '2024-13-01')",
+        "cr.csv:3: estimate_low: must be <= estimate_mode (got 300,000 > 150,000)",
         "cr.csv:4: status: ukendt status; skriv en af proposed (foreslået), approved (godkendt), "
         "in_progress (under udvikling), delivered (leveret), rejected (afvist) – mente du 'godkendt'? "
         "(got 'godkent')",
-        "cr.csv:4: priority: skal være en af: høj, middel, lav (got 'medium')",
-        "cr.csv:4: estimate_mode: required, but the cell is blank",
+        "cr.csv:4: priority: must be one of høj, middel, lav (got 'medium')",
+        "cr.csv:4: estimate_low: ikke et tal med decimalpunktum, som filen bruger (fx 386708.50) "
+        "(got '1e5x')",
+        "cr.csv:4: estimate_mode: required, but blank",
         "cr.csv:3: id: duplicate id (also on line 2) (got 'ÆØ-1')",
     ]
 
@@ -354,3 +359,51 @@ def test_load_inputs_with_inline_change_requests(tmp_path: Path) -> None:
     assert register.loc[0, "requested_date"] == pd.Timestamp("2024-01-15")  # unquoted in YAML: a date
     assert register.loc[0, "estimate_mode"] == 150000.0
     assert (tmp_path / "data" / "change_requests.csv").resolve() not in inputs.files
+
+
+# --- one engine: the same mistake gets the same words ----------------------------------------
+
+RISK_HEADER = ("id,title,category,owner,likelihood_inherent,impact_inherent,likelihood_residual,impact_residual,"
+               "mitigation_cost,status,cost_low,cost_mode,cost_high,last_reviewed\n")
+RISK_ROW = "R1,Bølge 5,drift,Program,3,3,3,3,0,open,1,2,3,2024-01-01\n"
+ADOPTION_HEADER = "month,code,wave,planned_go_live,staff_with_access,active_citizens\n"
+ADOPTION_ROW = "2024-03,851,4,2024-03-01,40,100\n"
+
+
+def _words(tmp_path: Path, reader: object, header: str, row: str, column: str, cell: str) -> str:
+    """The words (`what is wrong (got VALUE)`) of the one problem `reader` finds when `column`'s cell is `cell`."""
+    names = header.strip().split(",")
+    cells = row.strip().split(",")
+    cells[names.index(column)] = cell
+    [message] = _messages(reader, _csv(tmp_path, header + ",".join(cells) + "\n", f"{column}.csv"), "f.csv")
+    return message.split(f": {column}: ", 1)[1]
+
+
+def test_the_same_mistake_gets_the_same_words_in_every_register(tmp_path: Path) -> None:
+    from kpro_econ.inputs.kpi_registers import adoption
+    from kpro_econ.inputs.risk_register import risk_register
+
+    def risks(df: pd.DataFrame, file: str) -> pd.DataFrame:
+        return risk_register(df, file, [2024])
+
+    cr_row = CR_ROWS.splitlines()[1] + "\n"
+    # a blank cell in a required column
+    assert _words(tmp_path, change_requests, CR_HEADER, cr_row, "title", "") == "required, but blank"
+    assert _words(tmp_path, risks, RISK_HEADER, RISK_ROW, "title", "") == "required, but blank"
+    assert _words(tmp_path, adoption, ADOPTION_HEADER, ADOPTION_ROW, "planned_go_live", "") == "required, but blank"
+    # a negative amount where 0 is the least
+    assert _words(tmp_path, change_requests, CR_HEADER, cr_row, "estimate_low", "-5") == "must be 0 or more (got -5)"
+    assert _words(tmp_path, risks, RISK_HEADER, RISK_ROW, "mitigation_cost", "-5") == "must be 0 or more (got -5)"
+    assert _words(tmp_path, adoption, ADOPTION_HEADER, ADOPTION_ROW, "staff_with_access", "-5") == (
+        "must be 0 or more (got -5)")
+    # a status that is not one of the codes
+    assert _words(tmp_path, change_requests, CR_HEADER, cr_row, "status", "xyz") == (
+        "ukendt status; skriv en af proposed (foreslået), approved (godkendt), in_progress (under udvikling), "
+        "delivered (leveret), rejected (afvist) (got 'xyz')")
+    assert _words(tmp_path, risks, RISK_HEADER, RISK_ROW, "status", "xyz") == (
+        "ukendt status; skriv en af open (åben), closed (lukket), occurred (indtruffet) (got 'xyz')")
+    # a date that is not a date
+    assert _words(tmp_path, change_requests, CR_HEADER, cr_row, "requested_date", "2024-02-30") == (
+        f"ikke en gyldig dato; {NO_DAY} (got '2024-02-30')")
+    assert _words(tmp_path, risks, RISK_HEADER, RISK_ROW, "last_reviewed", "2024-02-30") == (
+        f"ikke en gyldig dato; {NO_DAY} (got '2024-02-30')")

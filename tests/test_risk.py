@@ -16,9 +16,12 @@ from pydantic import ValidationError
 from kpro_econ.errors import ParamsError, Problem
 from kpro_econ.inputs.risk_register import RISK_COLUMNS, risk_register, risk_register_from_items
 from kpro_econ.inputs.tables import read_table
+from kpro_econ.kpi.measures import fired_triggers
+from kpro_econ.params.codes import KpiTrigger
 from kpro_econ.params.models import Band, RiskSettings
 from kpro_econ.risk.assessment import (
     REGISTER_TABLE_COLUMNS,
+    apply_triggers,
     pool_members,
     risk_cost_lines,
     risk_pool,
@@ -147,7 +150,9 @@ def test_plain_messages_and_values_as_typed():
                      row(id="R2", proximity="1999"), decimal=",")
     assert [str(p) for p in problems_of(danish)] == [
         f"{FILE}:2: likelihood_inherent: must be a whole number from 1 to 5 (got 0)",
-        f"{FILE}:2: mitigation_cost: skal være mindst 0 (got -5000)",
+        f"{FILE}:2: mitigation_cost: must be 0 or more (got -5000)",
+        # a check across columns runs on the cells it compares, even in a row with another bad cell
+        f"{FILE}:2: cost_high: must be >= cost_mode (1300000) (got 1.200.000)",
         # pydantic refuses a year before 2000; the controller's fix is a budget year all the same
         f"{FILE}:3: proximity: must be one of the budget years 2025–2026, or blank (got 1999)",
     ]
@@ -278,14 +283,46 @@ def test_cost_lines_place_the_pool_and_mitigation_by_proximity_or_spread():
     risks = register(
         item("A", probability=0.5, proximity=2026, mitigation_cost=1000),       # EV 125 in 2026
         item("B", probability=0.2, mitigation_cost=300),                        # EV 50, spread: 25 a year
-        item("C", status="occurred", proximity=2025, mitigation_cost=700),      # mitigation only
+        item("C", status="occurred", proximity=2025, mitigation_cost=700),      # mitigation and own cost
         item("D", status="closed", proximity=2025, mitigation_cost=10**6),      # nothing
+        item("E", status="occurred", mitigation_cost=0, cost_low=60, cost_mode=60, cost_high=60),  # spread
     )
-    pool, mitigation = risk_cost_lines(risks, small_params())  # years 2025, 2026
-    assert (pool.code, mitigation.code) == ("risk_pool", "mitigation")
-    assert (pool.kind, mitigation.kind) == ("engangs", "engangs")
+    pool, mitigation, occurred = risk_cost_lines(risks, small_params())  # years 2025, 2026
+    assert (pool.code, mitigation.code, occurred.code) == ("risk_pool", "mitigation", "occurred_risks")
+    assert (pool.kind, mitigation.kind, occurred.kind) == ("engangs", "engangs", "engangs")
     assert pool.amounts == pytest.approx({2025: 25, 2026: 150})
     assert mitigation.amounts == pytest.approx({2025: 150 + 700, 2026: 1000 + 150})
+    # C's PERT mean (100 + 4 · 200 + 600) / 6 = 250 in 2025; E's 60 spread 30 a year
+    assert occurred.amounts == pytest.approx({2025: 250 + 30, 2026: 30})
+
+
+# --- KPI triggers ----------------------------------------------------------------------------
+
+def test_a_trigger_that_fires_moves_the_risk_out_of_the_pool_and_its_cost_into_the_budget():
+    risks = register(
+        item("WAVE", probability=0.5, proximity=2025),   # EV 0.5 · 250 = 125 while open
+        item("OTHER", probability=0.2, proximity=2026),  # EV 50, untouched
+    )
+    settings = RiskSettings()
+    not_fired = apply_triggers(risks, {"WAVE": KpiTrigger.WAVE5}, fired=set())
+    assert pool_members(score_risks(not_fired, settings), 12)["id"].tolist() == ["WAVE", "OTHER"]
+    assert risk_cost_lines(not_fired, small_params())[2].amounts == pytest.approx({2025: 0, 2026: 0})
+
+    fired = apply_triggers(risks, {"WAVE": KpiTrigger.WAVE5}, fired={KpiTrigger.WAVE5})
+    assert fired.set_index("id")["status"].to_dict() == {"WAVE": "occurred", "OTHER": "open"}
+    assert fired.set_index("id")["trigger"].to_dict() == {"WAVE": "wave5", "OTHER": None}
+    assert pool_members(score_risks(fired, settings), 12)["id"].tolist() == ["OTHER"]
+    pool, _, occurred = risk_cost_lines(fired, small_params())
+    assert pool.amounts == pytest.approx({2025: 0, 2026: 50})
+    assert occurred.amounts == pytest.approx({2025: 250, 2026: 0})  # the whole PERT mean, not 50 %
+    table = risk_register_table(fired, settings)
+    assert table.set_index("id").loc["WAVE", ["status", "in_pool", "expected_value_dkk"]].tolist() == [
+        "occurred", False, 0.0]
+
+
+def test_the_wave5_rule_fires_at_the_threshold():
+    assert fired_triggers(14, 15) == set()
+    assert fired_triggers(15, 15) == {KpiTrigger.WAVE5}  # inclusive, as decide_wave5
 
 
 # --- trend -----------------------------------------------------------------------------------

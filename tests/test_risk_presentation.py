@@ -146,7 +146,9 @@ def test_pool_by_year_as_it_enters_the_cost_model():
     assert frame.loc["Risikopulje"].tolist() == pytest.approx([150, 235, 385])
     # mitigation: R1 1000 and the occurred R5 500, both in 2025
     assert frame.loc["Risikoreducerende tiltag"].tolist() == pytest.approx([1500, 0, 1500])
-    assert frame.loc["I alt"].tolist() == pytest.approx([1650, 235, 1885])
+    # the occurred R5's own cost, PERT mean (100 + 4 · 200 + 300) / 6 = 200, in 2025
+    assert frame.loc["Indtrufne risici"].tolist() == pytest.approx([200, 0, 200])
+    assert frame.loc["I alt"].tolist() == pytest.approx([1850, 235, 2085])
 
 
 def test_montecarlo_table_in_danish(risk):
@@ -189,6 +191,10 @@ def test_closed_and_occurred_are_listed(risk):
     assert list(frame["Id"]) == ["R4", "R5"]
     assert list(frame["Status"]) == ["Lukket", "Indtruffet"]
     assert frame["Tiltag"].iloc[0] == "Aftale indgået"
+    # the occurred R5's own cost (PERT mean 200) is budgeted as Indtrufne risici; a closed risk has none
+    assert frame["Egen udgift"].tolist()[1] == pytest.approx(200)
+    assert pd.isna(frame["Egen udgift"].iloc[0])
+    assert frame["I budgettet som"].tolist() == ["", "Indtrufne risici"]
     assert "23. jun. 2023" in rp.closed_and_occurred(risk).to_html()
 
 

@@ -23,6 +23,7 @@ from conftest import (
 from kpro_econ import cli, workbook
 from kpro_econ.errors import KproError, NotebookRunError
 from kpro_econ.inputs.run_records import read_manifest
+from kpro_econ.report.excel import unique_sheet_names
 from kpro_econ.run import runfolder, runner
 from kpro_econ.run.render import DRAFT_STATUS, read_notebook
 
@@ -39,6 +40,7 @@ def test_successful_run_folder_holds_exactly_the_reports_data_and_manifest(fixtu
         "data/a_table_name_longer_than_excel_allows_for_sheets.csv",
         "data/tables.xlsx",
         "manifest.json",
+        "approval-status.js",
     }
     assert not list(run_dir.parent.glob(".tmp-*")), "the temporary folder must be gone after success"
 
@@ -57,7 +59,8 @@ def test_manifest_records_status_seed_versions_and_every_hash(fixture_run: Fixtu
     params_hash = hashlib.sha256(fixture_run.params_path.read_bytes()).hexdigest()
     assert manifest.params is not None and manifest.params.sha256 == params_hash
     assert list(manifest.inputs.values()) == [params_hash]
-    assert set(manifest.outputs) == files_in(run_dir) - {"manifest.json"}
+    # Every file but the manifest and the pages' status file, which approve and release rewrite.
+    assert set(manifest.outputs) == files_in(run_dir) - {"manifest.json", "approval-status.js"}
     for name, digest in manifest.outputs.items():
         assert hashlib.sha256((run_dir / name).read_bytes()).hexdigest() == digest, name
     for package in ("python", "kpro-econ", "pandas", "numpy", "scipy", "papermill", "nbconvert", "pydantic"):
@@ -104,10 +107,10 @@ def test_csv_files_are_utf8_comma_dot_decimals_without_index(fixture_run: Fixtur
 
 def test_xlsx_holds_every_table_under_a_valid_sheet_name(fixture_run: FixtureRun) -> None:
     sheets = pd.read_excel(fixture_run.run_dir / "data" / "tables.xlsx", sheet_name=None)
-    expected = runfolder.excel_sheet_names(fixture_tables())
-    assert list(sheets) == list(expected.values())
-    assert all(len(name) <= 31 for name in sheets)
-    pd.testing.assert_frame_equal(sheets[expected["cost_by_year"]], fixture_tables()["cost_by_year"], check_dtype=False)
+    # The run first, then known tables under their Danish names, the others under their own, cut to 31.
+    assert list(sheets) == ["Om kørslen", "Udgifter pr. år", "Fordeling på kommuner", "a_table_name_longer_than_excel_"]
+    pd.testing.assert_frame_equal(sheets["Udgifter pr. år"], fixture_tables()["cost_by_year"], check_dtype=False)
+    assert list(sheets["Fordeling på kommuner"].columns) == ["kommune", "andel"]
 
 
 # --- what the HTML shows ----------------------------------------------------------------------
@@ -117,8 +120,10 @@ def test_report_is_offline_danish_and_shows_no_code(fixture_run: FixtureRun) -> 
     html = (fixture_run.run_dir / "tiny_ok.html").read_text(encoding="utf-8")
     assert '<html lang="da">' in html
     assert "<title>Lille prøverapport</title>" in html
-    for loads_something in ("<script src", "http://", "https://", "@import", "<link"):
+    for loads_something in ("http://", "https://", "@import", "<link"):
         assert loads_something not in html, loads_something
+    # The one script a page loads is the run's status, from its own folder.
+    assert re.findall(r"<script[^>]*\bsrc=[^>]*>", html) == ['<script src="approval-status.js">']
     for hidden in (
         "params_path",
         "import ",
@@ -143,7 +148,7 @@ def test_index_links_every_report_and_data_file_and_escapes_text(fixture_run: Fi
         assert f'href="{href}"' in html
     assert ">Lille prøverapport</a>" in html
     assert DRAFT_STATUS in html
-    assert "<script" not in html
+    assert re.findall(r"<script[^>]*\bsrc=[^>]*>", html) == ['<script src="approval-status.js">']
 
 
 # --- failures ---------------------------------------------------------------------------------
@@ -167,7 +172,12 @@ def test_failing_notebook_exits_1_and_leaves_a_failed_manifest_and_no_html(
     code = cli.main(["run", str(fixture_run.params_path), "--out", str(out_dir), "--run-id", "fails"])
 
     assert code == 1
-    assert "tiny_raises, celle 3: ValueError: bevidst fejl i testnotesbogen" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # The fourth cell (index 3): numbered from 1, as a person counts the cells in JupyterLab.
+    assert "tiny_raises, celle 4: ValueError: bevidst fejl i testnotesbogen" in err
+    executed = out_dir.resolve().parent / "build" / "fails" / "tiny_raises.ipynb"
+    assert f"Den kørte notesbog med output og fejl: {executed}\n" in err
+    assert executed.is_file()
     failed = out_dir / "fails"
     assert files_in(failed) == {"manifest.json"}, "a failed run holds no finished-looking HTML or data"
     manifest = read_manifest(failed)
@@ -292,17 +302,19 @@ def test_concurrent_claims_never_share_a_name(tmp_path: Path) -> None:
 
 
 def test_an_exact_claim_never_renames(tmp_path: Path) -> None:
-    runfolder.claim_run_folder(tmp_path, "mine", exact=True)
+    held = runfolder.claim_run_folder(tmp_path, "mine", exact=True)  # held: a live run is building it
     with pytest.raises(KproError):
         runfolder.claim_run_folder(tmp_path, "mine", exact=True)
+    runfolder.publish(held)
+    with pytest.raises(KproError, match="findes allerede"):
+        runfolder.claim_run_folder(tmp_path, "mine", exact=True)
+    assert [p.name for p in tmp_path.iterdir()] == ["mine"]
 
 
 def test_excel_sheet_names_are_short_unique_and_valid() -> None:
     long = "x" * 40
-    names = runfolder.excel_sheet_names([long, long + "y", "a/b:c"])
-    assert names[long] == "x" * 31
-    assert names[long + "y"] == "x" * 29 + "~2"
-    assert names["a/b:c"] == "a_b_c"
+    names = unique_sheet_names([long, long + "y", "a/b:c", "A_B_C"])
+    assert names == ["x" * 31, "x" * 27 + " (2)", "a_b_c", "A_B_C (2)"]
 
 
 def test_a_cell_over_its_time_limit_fails_the_run_naming_that_cell(
@@ -317,6 +329,8 @@ def test_a_cell_over_its_time_limit_fails_the_run_naming_that_cell(
             params, out_dir=tmp_path / "reports", run_id="slow", cell_timeout=2, progress=lambda line: None
         )
     assert (raised.value.notebook, raised.value.cell) == ("tiny_sleeps", 3)
+    assert str(raised.value).startswith("tiny_sleeps, celle 4: ")
+    assert raised.value.executed == str(tmp_path / "build" / "slow" / "tiny_sleeps.ipynb")
     error = read_manifest(tmp_path / "reports" / "slow").error
     assert error is not None
     assert (error.notebook, error.cell_index, error.ename) == ("tiny_sleeps", 3, "CellTimeoutError")

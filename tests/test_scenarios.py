@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from kpro_econ.inputs.yaml_params import deep_merge, load_params
 
@@ -13,8 +14,8 @@ def test_deep_merge_merges_mappings_and_replaces_figures_whole():
 
 
 def test_each_scenario_is_the_base_with_its_overrides(tmp_path: Path):
-    text = Path("params/default.yaml").read_text(encoding="utf-8")
-    text = text.replace("../data/", str(Path("data").resolve()) + "/")
+    text = (REPO / "params" / "default.yaml").read_text(encoding="utf-8")
+    text = text.replace("../data/", (REPO / "data").as_posix() + "/")
     path = tmp_path / "p.yaml"
     path.write_text(text, encoding="utf-8")
     scenarios, _ = load_params(path)

@@ -7,20 +7,31 @@ import pytest
 from model_helpers import small_params
 
 from kpro_econ.inputs.run_records import Approval, RunApprovals
-from kpro_econ.params.codes import Headline
+from kpro_econ.params.codes import CostLineCode, Headline
 from kpro_econ.report import steering
+
+# Fees and change requests, 2025 and 2026 (the other scenario's rows must not count).
+ECONOMY_ROWS = [
+    (2025, "solution_fee", "drift", 1000.0), (2026, "solution_fee", "drift", 1100.0),
+    (2025, "infrastructure_fee", "drift", 400.0), (2026, "infrastructure_fee", "drift", 410.0),
+    (2025, "cr_approved", "engangs", 70.0), (2026, "cr_approved", "engangs", 30.0),
+    (2025, "cr_pipeline", "engangs", 5.0), (2026, "cr_pipeline", "engangs", 6.0),
+]
+ECONOMY_TOTAL = sum(row[3] for row in ECONOMY_ROWS)
 
 
 def tables() -> dict[str, pd.DataFrame]:
     costs = pd.DataFrame(
         [("Basis", 2025, "support", "drift", 100.0), ("Basis", 2026, "support", "drift", 200.0),
-         ("Basis", 2025, "risk_pool", "engangs", 50.0), ("Andet", 2025, "support", "drift", 999.0)],
+         ("Basis", 2025, "risk_pool", "engangs", 50.0), ("Andet", 2025, "support", "drift", 999.0)]
+        + [("Basis", year, line, kind, amount) for year, line, kind, amount in ECONOMY_ROWS],
         columns=["scenario", "year", "line_code", "kind", "amount_dkk"],
     )
     register = pd.DataFrame({
         "id": ["R1", "R2", "R3"], "title": ["Bølge 5", "Support", "Gammel"], "owner": ["Program", "SF", "SF"],
         "status": ["open", "open", "closed"], "band_residual": ["høj", "lav", "lav"],
         "expected_value_dkk": [30.0, 20.0, 0.0], "trend": ["↑", None, "lukket"], "score_residual": [12, 4, 2],
+        "mitigation": ["Overblik over parathed", None, "Aftale"],
     })
     return {
         "cost_by_year": costs,
@@ -36,9 +47,10 @@ def tables() -> dict[str, pd.DataFrame]:
 def test_headline_values_are_the_base_scenarios():
     headlines = steering.headline_values(tables(), small_params())
     # small_params: years 2025–2026 at 2025 prices, so "this year" is 2025: 100 + 50
+    # the economy rows add 1000 + 400 + 70 + 5 in 2025 and the rest in 2026
     assert headlines.values == {
-        Headline.COSTS_IN_YEAR: 150.0,
-        Headline.COSTS_TOTAL: 350.0,
+        Headline.COSTS_IN_YEAR: 150.0 + 1475.0,
+        Headline.COSTS_TOTAL: 350.0 + ECONOMY_TOTAL,
         Headline.NET_PRESENT_VALUE: 333.0,
         Headline.RISK_POOL: 50.0,
         Headline.RESERVE: 80.0,
@@ -69,6 +81,31 @@ def test_top_risks_are_open_by_expected_value():
     assert top["Id"].tolist() == ["R1", "R2"]
     assert top["Forventet værdi"].tolist() == ["30 kr.", "20 kr."]
     assert top["Udvikling"].tolist() == ["↑", ""]
+    assert top["Tiltag"].tolist() == ["Overblik over parathed", ""]
+    assert top["Ejer"].tolist() == ["Program", "SF"]
+
+
+def test_the_economy_block_shows_fees_in_the_report_year_and_change_requests_over_the_years():
+    economy = steering.economy(tables(), small_params())
+    assert economy.values.tolist() == [
+        ["Vederlag for løsningen 2025", 1000.0],
+        ["Vederlag for infrastruktur og samarbejde 2025", 400.0],
+        ["ÆØ, godkendte 2025–2026", 100.0],
+        ["ÆØ, pipeline (forventet) 2025–2026", 11.0],
+    ]
+    assert "1.000 kr." in steering.economy_styled(tables(), small_params()).to_html()
+
+
+def test_the_status_sentence_says_what_the_run_holds():
+    draft = steering.status_sentence(None)
+    assert "afventer intern godkendelse" in draft and "er godkendt" not in draft
+    helen = _approval("Helen", "Kontorchef", "SIG")
+    approved = steering.status_sentence(RunApprovals(run_id="r", required=1, approvals=[helen]))
+    assert approved == "Rapporten er godkendt internt i Digitalisering og IT 25. nov. 2026 af Helen (Kontorchef)."
+    assert "afventer" not in approved
+    # four eyes: one of two approvals is still a draft, and says so
+    half = steering.status_sentence(RunApprovals(run_id="r", required=2, approvals=[helen]))
+    assert "afventer intern godkendelse" in half and "er godkendt" not in half
 
 
 def test_risk_changes_name_new_closed_moved_and_removed_risks():
@@ -108,9 +145,9 @@ def test_the_approval_stamp_or_the_draft_mark():
 
 def test_sentences_are_written_from_the_numbers():
     values = steering.headline_values(tables(), small_params())
-    previous = steering.Headlines({**values.values, Headline.COSTS_TOTAL: 300.0}, values.labels)
+    previous = steering.Headlines({**values.values, Headline.COSTS_TOTAL: 3321.0}, values.labels)
     sentences = steering.generated_sentences(values, previous, tables(), small_params())
-    assert sentences[0] == "De samlede udgifter til Kommunal PRO i 2025–2026 er opgjort til 350 kr. i 2025-priser."
+    assert sentences[0] == "De samlede udgifter til Kommunal PRO i 2025–2026 er opgjort til 3.371 kr. i 2025-priser."
     assert "Risikopuljen udgør 50 kr. fordelt på 2 risici; den største er Bølge 5 (R1)." in sentences
     assert sentences[-1] == "De samlede udgifter er steget med 50 kr. siden sidst godkendte rapport."
 
@@ -118,3 +155,26 @@ def test_sentences_are_written_from_the_numbers():
 @pytest.mark.parametrize(("amount", "text"), [(0.4, "uændret"), (1234.0, "+1.234 kr."), (-50.0, "−50 kr.")])
 def test_signed_changes(amount, text):
     assert steering._signed_kr(amount) == text
+
+
+def test_occurred_risks_are_named_with_their_trigger_and_the_budget_line():
+    with_occurred = tables()
+    register = with_occurred["risk_register"]
+    with_occurred["risk_register"] = pd.concat([register, pd.DataFrame({
+        "id": ["R9", "R8"], "title": ["Bølge 5 <nu>", "Spill over"], "owner": ["Program", "Program"],
+        "status": ["occurred", "occurred"], "band_residual": ["høj", "høj"], "expected_value_dkk": [0.0, 0.0],
+        "trend": [None, None], "score_residual": [12, 12], "mitigation": ["", ""], "trigger": ["wave5", None],
+        "booked_in": ["wave_route", "occurred_risks"], "cost_mean": [900.0, 700.0],
+    })], ignore_index=True)
+    # R9's cost is the chosen route's line (1,500 in the base scenario), not its own estimate of 900
+    with_occurred["cost_by_year"] = pd.concat([with_occurred["cost_by_year"], pd.DataFrame(
+        [("Basis", 2025, CostLineCode.WAVE_ROUTE, "engangs", 1500.0),
+         ("Andet", 2025, CostLineCode.WAVE_ROUTE, "engangs", 1.0)],
+        columns=["scenario", "year", "line_code", "kind", "amount_dkk"])], ignore_index=True)
+    note = steering.occurred_note(with_occurred).data
+    assert note == ("<p>Indtrufne risici, nu i budgettet: R8 Spill over, som indtrufne risici: 700 kr.; "
+                    "R9 Bølge 5 &lt;nu&gt; (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5), "
+                    "som bølge 5 eller bilateralt: 1.500 kr.</p>")
+    # neither occurred risk is among the largest open ones
+    assert steering.top_risks(with_occurred)["Id"].tolist() == ["R1", "R2"]
+    assert steering.occurred_note(tables()).data == ""

@@ -1,11 +1,10 @@
-from pathlib import Path
-
 import pytest
+from conftest import REPO
 
 from kpro_econ.inputs.load import load_inputs
 from kpro_econ.workbook import compute_risk, compute_tables, cost_with_risks
 
-PARAMS = Path("params/default.yaml")
+PARAMS = REPO / "params" / "default.yaml"
 
 
 @pytest.fixture(scope="module")

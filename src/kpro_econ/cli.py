@@ -2,28 +2,40 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from kpro_econ.errors import KproError, NotebookRunError, ParamsError
+from kpro_econ import __version__
+from kpro_econ.errors import KproError, NotebookRunError, ParamsError, Problem
+from kpro_econ.report.cli_texts import VERSION_HELP, DanishArgumentParser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="kpro-econ", description="Økonomi og risici for Kommunal PRO.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    # Danish help, examples and exit codes for every command: report/cli_texts.py.
+    parser = DanishArgumentParser(prog="kpro-econ")
+    parser.add_argument("--version", action="version", version=f"kpro-econ {__version__}", help=VERSION_HELP)
+    commands = parser.add_subparsers(dest="command", required=True, title="kommandoer", metavar="KOMMANDO")
 
-    validate = commands.add_parser("validate", help="check a params file and every file it refers to")
-    validate.add_argument("params", type=Path)
+    validate = commands.add_parser("validate", help="kontrollér en parameterfil og hver fil, den henviser til")
+    validate.add_argument("params", type=Path, help="parameterfilen (YAML), fx params/default.yaml")
 
-    run = commands.add_parser("run", help="execute the notebooks and write a run folder")
-    run.add_argument("params", type=Path)
-    run.add_argument("--out", type=Path, default=Path("reports"), help="folder for run folders")
-    run.add_argument("--run-id", help="name of the run folder (default: time stamp and params name)")
+    run = commands.add_parser("run", help="kør notesbøgerne og skriv en kørselsmappe med rapporterne")
+    run.add_argument("params", type=Path, help="parameterfilen (YAML), fx params/default.yaml")
+    run.add_argument("--out", type=Path, default=Path("reports"), help="mappen til kørselsmapperne (standard: reports)")
+    run.add_argument("--run-id", help="kørselsmappens navn (standard: starttidspunkt og parameterfilens navn)")
+    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="STI=VÆRDI",
+                     help="ændr én værdi i parametrene for denne kørsel (VÆRDI læses som YAML); kan gentages")
+    run.add_argument("--only", action="append", default=[], metavar="NAVN",
+                     help="lav kun denne rapport (fx cost_model); kan gentages")
+
+    params = commands.add_parser("params", help="vis hvert tal i en parameterfil med enhed, prisår og kilde")
+    params.add_argument("params", type=Path, help="parameterfilen (YAML), fx params/default.yaml")
+    params.add_argument("--scenario", help="et scenaries tal i stedet for basisscenariets")
+    params.add_argument("--csv", action="store_true", help="som CSV (komma, punktum som decimaltegn)")
 
     approve = commands.add_parser("approve", help="godkend en kørsel internt, signeret med din SSH-nøgle")
-    approve.add_argument("run", type=Path)
+    approve.add_argument("run", type=Path, help="kørselsmappen, fx reports/20261125-184512-default")
     approve.add_argument("--as", dest="identity", required=True,
                          help="din identitet i filen med godkendere (allowed signers), fx anna@rn.dk")
     approve.add_argument("--key", type=Path,
@@ -33,14 +45,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     approve.add_argument("--note", help="en bemærkning, der signeres med godkendelsen")
 
     release = commands.add_parser("release", help="lav forretningsstyregruppens pakke af en godkendt, uændret kørsel")
-    release.add_argument("run", type=Path)
+    release.add_argument("run", type=Path, help="kørselsmappen, fx reports/20261125-184512-default")
     release.add_argument("--browser", default=None,
                          help="browseren der udskriver PDF'en: en sti til Chrome/Edge/Chromium eller en "
                               "installeret kanal (chrome, msedge); standard /usr/bin/chromium")
 
-    status = commands.add_parser("status", help="list runs and their state")
-    status.add_argument("run", type=Path, nargs="?", help="one run folder (default: every run in --out)")
-    status.add_argument("--out", type=Path, default=Path("reports"), help="folder of run folders")
+    status = commands.add_parser("status", help="vis kørslerne og deres tilstand")
+    status.add_argument("run", type=Path, nargs="?", help="én kørselsmappe (standard: alle kørsler i --out)")
+    status.add_argument("--out", type=Path, default=Path("reports"),
+                        help="mappen med kørselsmapperne (standard: reports)")
 
     folk1a = commands.add_parser("folk1a", help="hent indbyggertal (FOLK1A) for et kvartal fra Danmarks Statistik")
     folk1a.add_argument("--quarter", required=True, help="kvartalet, fx 2025K1")
@@ -52,7 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "validate":
             return _validate(args.params)
         if args.command == "run":
-            return _run(args.params, args.out, args.run_id)
+            return _run(args.params, args.out, args.run_id, args.overrides, args.only)
+        if args.command == "params":
+            return _params(args.params, args.scenario, args.csv)
         if args.command == "approve":
             return _approve(args.run, args.identity, args.key, args.role, args.note)
         if args.command == "release":
@@ -67,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except NotebookRunError as exc:
         print(f"Kørslen fejlede: {exc}", file=sys.stderr)
+        if exc.executed:
+            print(f"Den kørte notesbog med output og fejl: {exc.executed}", file=sys.stderr)
         return 1
     except KproError as exc:
         print(exc, file=sys.stderr)
@@ -83,11 +100,30 @@ def _validate(params: Path) -> int:
     return 0
 
 
-def _run(params: Path, out: Path, run_id: str | None) -> int:
+def _run(params: Path, out: Path, run_id: str | None, overrides: list[str], only: list[str]) -> int:
     from kpro_econ.run.runner import run_workbook
 
-    run_dir = run_workbook(params, out_dir=out, run_id=run_id)
+    run_dir = run_workbook(params, out_dir=out, run_id=run_id, overrides=overrides, only=only)
     print(f"Rapporterne er klar: {run_dir / 'index.html'}")
+    return 0
+
+
+def _params(params: Path, scenario: str | None, as_csv: bool) -> int:
+    from kpro_econ.inputs.overrides import ParamsReader
+    from kpro_econ.inputs.yaml_params import load_params
+    from kpro_econ.params.codes import BASE_SCENARIO
+    from kpro_econ.report.params_listing import params_listing, params_text
+
+    scenarios = load_params(params, ParamsReader())[0]
+    name = scenario or BASE_SCENARIO
+    if name not in scenarios:
+        choices = ", ".join(scenarios)
+        raise ParamsError([Problem(f"--scenario {name}", "-", f"no such scenario (choose from {choices})")])
+    listing = params_listing(scenarios[name])
+    if as_csv:
+        sys.stdout.write(listing.to_csv(index=False, lineterminator="\n"))
+    else:
+        print(params_text(listing))
     return 0
 
 

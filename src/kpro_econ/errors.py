@@ -55,13 +55,19 @@ class ParamsError(KproError):
 
 
 class NotebookRunError(KproError):
-    """A notebook failed while executing; names the notebook, the cell and the error."""
+    """A notebook failed while executing; names the notebook, the cell and the error.
 
-    def __init__(self, notebook: str, cell: int | None, error: str) -> None:
+    `cell` is the cell's index in the notebook (0-based, as files and code count); the message
+    numbers it from 1, as a person counts the cells in JupyterLab. `executed` is the path of the
+    executed notebook, with its outputs and the error, when there is one.
+    """
+
+    def __init__(self, notebook: str, cell: int | None, error: str, executed: str | None = None) -> None:
         self.notebook = notebook
         self.cell = cell
         self.error = error
-        where = f"{notebook}, celle {cell}" if cell is not None else notebook
+        self.executed = executed
+        where = f"{notebook}, celle {cell + 1}" if cell is not None else notebook
         super().__init__(f"{where}: {error}")
 
 

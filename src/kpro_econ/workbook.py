@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -15,10 +16,16 @@ from kpro_econ.model.allocation import allocate
 from kpro_econ.model.assumptions import assumptions
 from kpro_econ.model.budget import budget_followup, invoice_reconciliation
 from kpro_econ.model.costs import cost_by_year, long_cost_table, net_present_value, total_by_year
+from kpro_econ.model.decisions import (
+    route_comparison,
+    spoc_ending_by_month,
+    spoc_with_and_without,
+    wave_route_decision,
+)
 from kpro_econ.model.fut_fee import fut_fee_comparison
-from kpro_econ.params.models import BudgetSettings, RiskSettings
+from kpro_econ.params.models import BudgetSettings, Params, RiskSettings
 from kpro_econ.risk.assessment import risk_cost_lines, risk_pool, risk_register_table, risk_settings
-from kpro_econ.risk.montecarlo import SimulationResult, montecarlo_summary, simulate
+from kpro_econ.risk.montecarlo import SimulationResult, montecarlo_summary, simulate, uncertain_inputs
 from kpro_econ.risk.sensitivity import sensitivity
 
 
@@ -95,22 +102,74 @@ def compute_scenarios(inputs: WorkbookInputs) -> dict[str, ScenarioResult]:
     return {name: compute_scenario(scenario) for name, scenario in inputs.scenarios.items()}
 
 
-def scenario_comparison(results: dict[str, ScenarioResult]) -> pd.DataFrame:
-    """Scenarios side by side: total per year, over all years, and the net present value."""
+def scenario_comparison(
+    results: dict[str, ScenarioResult], simulations: Mapping[str, SimulationResult] | None = None
+) -> pd.DataFrame:
+    """Scenarios side by side: total per year, over all years, and the net present value; with each
+    scenario's Monte Carlo, its P50, P80 and contingency (P at the confidence level − its base)."""
     rows = []
     for name, result in results.items():
         row: dict[str, object] = {"scenario": name}
         row.update({str(year): float(total) for year, total in result.totals.items()})
         row["total_dkk"] = float(result.totals.sum())
         row["npv_dkk"] = result.npv
+        if simulations is not None and name in simulations:
+            simulation = simulations[name]
+            row["p50_dkk"] = simulation.percentiles["P50"]
+            row["p80_dkk"] = simulation.percentiles["P80"]
+            row["contingency_dkk"] = simulation.contingency
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def simulate_scenarios(inputs: WorkbookInputs, base: SimulationResult | None = None) -> dict[str, SimulationResult]:
+    """The Monte Carlo of every scenario with a risk register (`base`, when given, is the base's own).
+
+    A scenario may make an input of a correlation group certain; the group then correlates the inputs
+    that are still uncertain (a group left with one input is dropped). The base's groups are checked
+    against its inputs when the params are read, so a misspelt name never gets this far.
+    """
+    simulations: dict[str, SimulationResult] = {}
+    for name, scenario in inputs.scenarios.items():
+        if scenario.risks is None:
+            continue
+        if base is not None and name == inputs.base.name:
+            simulations[name] = base
+            continue
+        params = _correlations_within(scenario)
+        simulations[name] = simulate(params, scenario.change_requests, scenario.risks,
+                                     params_file=str(inputs.params_path))
+    return simulations
+
+
+def _correlations_within(scenario: ScenarioInputs) -> Params:
+    params = scenario.params
+    names = {i.name for i in uncertain_inputs(params, scenario.change_requests, scenario.risks)}
+    groups = {}
+    for group, spec in params.monte_carlo.correlations.items():
+        kept = [name for name in spec.inputs if name in names]
+        if len(kept) >= 2:
+            groups[group] = spec.model_copy(update={"inputs": kept})
+    return params.model_copy(update={"monte_carlo": params.monte_carlo.model_copy(update={"correlations": groups})})
 
 
 def _with_scenario(results: dict[str, ScenarioResult], table: str) -> pd.DataFrame:
     frames: list[pd.DataFrame] = [getattr(r, table).assign(scenario=name) for name, r in results.items()]
     combined = pd.concat(frames, ignore_index=True)
     return combined.reindex(columns=["scenario", *[c for c in combined.columns if c != "scenario"]])
+
+
+def decision_tables(params: Params) -> dict[str, pd.DataFrame]:
+    """The steering group's questions for `data/`: wave 5 or bilateral, and the SPOC option."""
+    tables: dict[str, pd.DataFrame] = {}
+    if params.wave_routes is not None:
+        tables[Table.WAVE_ROUTE_COMPARISON] = route_comparison(params)
+        tables[Table.WAVE_ROUTE_DECISION] = wave_route_decision(params)
+    if params.support.spoc_option is not None:
+        year = params.price_level_year if params.price_level_year in params.years else params.years[0]
+        tables[Table.SPOC_OPTION] = spoc_with_and_without(params)
+        tables[Table.SPOC_ENDING] = spoc_ending_by_month(params, year)
+    return tables
 
 
 @dataclass(frozen=True)
@@ -184,6 +243,11 @@ class Workbook:
         return compute_risk(self.inputs.base, self.inputs.previous_risks, str(self.inputs.params_path))
 
     @cached_property
+    def simulations(self) -> dict[str, SimulationResult]:
+        """Every scenario's Monte Carlo (the base's is the risk report's own)."""
+        return simulate_scenarios(self.inputs, self.risk.simulation if self.risk is not None else None)
+
+    @cached_property
     def kpis(self) -> KpiResult | None:
         """The KPIs of the base scenario; None unless the params have a `kpi` section and its registers."""
         base = self.inputs.base
@@ -202,7 +266,7 @@ class Workbook:
         results = self.scenarios
         tables: dict[str, pd.DataFrame] = {
             Table.COST_BY_YEAR: _with_scenario(results, "costs"),
-            Table.SCENARIO_COMPARISON: scenario_comparison(results),
+            Table.SCENARIO_COMPARISON: scenario_comparison(results, self.simulations),
             Table.FUT_FEE_COMPARISON: _with_scenario(results, "fut_fee"),
             Table.ALLOCATION: _with_scenario(results, "allocation"),
             Table.ASSUMPTIONS: _with_scenario(results, "assumptions"),
@@ -214,6 +278,7 @@ class Workbook:
                 Table.MONTECARLO_SUMMARY: self.risk.summary,
                 Table.SENSITIVITY: self.risk.sensitivity,
             })
+        tables.update(decision_tables(self.inputs.base.params))
         if self.kpis is not None:
             tables.update({Table(name): table for name, table in kpi_tables(self.kpis).items()})
         if self.budget is not None:

@@ -21,15 +21,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kpro_econ.errors import ParamsError, Problem, suggestion
 from kpro_econ.inputs.history import find_previous_run
-from kpro_econ.inputs.registers import Kind, validate_rows
-from kpro_econ.inputs.run_records import APPROVAL, DATA_DIR
+from kpro_econ.inputs.rows import Column, Register, check_table
+from kpro_econ.inputs.run_records import DATA_DIR, RunRecordError, read_approval
 from kpro_econ.inputs.tables import display_path
 from kpro_econ.model.budget import ACTUALS_COLUMNS
 from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode
@@ -39,10 +37,6 @@ from kpro_econ.report.labels import COST_LINE_LABELS
 # one import from a higher layer is allowed by name in the layers contract (pyproject.toml).
 _BY_TEXT = {text.casefold(): code for code, text in COST_LINE_LABELS.items()} | {c.value: c for c in CostLineCode}
 
-ACTUALS_KINDS: dict[str, Kind] = {
-    "date": "date", "line": "text", "supplier": "text", "reference": "text", "amount_dkk": "number",
-    "text": "text", "sample": "bool",
-}
 COST_BY_YEAR_CSV = Path(DATA_DIR) / "cost_by_year.csv"
 
 
@@ -51,29 +45,24 @@ def line_code(text: str) -> CostLineCode | None:
     return _BY_TEXT.get(text.strip().casefold())
 
 
-class Booking(BaseModel):
-    """One row of the actuals register."""
+def _line(text: str) -> str:
+    code = line_code(text)
+    if code is None:
+        raise ValueError(f"ukendt udgiftslinje; skriv en kode ({', '.join(CostLineCode)}) eller dens danske navn"
+                         + suggestion(text, [*map(str, CostLineCode), *COST_LINE_LABELS.values()]))
+    return code.value
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    date: dt.date = Field(description="Booking date.")
-    line: CostLineCode = Field(description="Cost-line code (its Danish label is accepted).")
-    supplier: str = Field(min_length=1, description="Supplier.")
-    reference: str = Field(min_length=1, description="Invoice or voucher number.")
-    amount_dkk: float = Field(allow_inf_nan=False, description="Nominal kroner excl. VAT; credit notes negative.")
-    text: str | None = Field(None, description="Booking text.")
-    sample: bool = Field(False, description="True for sample data.")
-
-    @field_validator("line", mode="before")
-    @classmethod
-    def _code_or_label(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        code = line_code(value)
-        if code is None:
-            raise ValueError(f"ukendt udgiftslinje; skriv en kode ({', '.join(CostLineCode)}) eller dens danske navn"
-                             + suggestion(value, [*map(str, CostLineCode), *COST_LINE_LABELS.values()]))
-        return code
+ACTUALS = Register((
+    Column("date", "date", required=True),
+    Column("line", required=True, parse=_line),
+    Column("supplier", required=True),
+    Column("reference", required=True),
+    Column("amount_dkk", "number", required=True),
+    Column("text"),
+    Column("sample", "bool", default=False),
+))
+"""The actuals register (bogførte udgifter): one row per posted invoice or booking."""
 
 
 def actuals_register(df: pd.DataFrame, file: str, years: Sequence[int], as_of: dt.date) -> pd.DataFrame:
@@ -81,27 +70,20 @@ def actuals_register(df: pd.DataFrame, file: str, years: Sequence[int], as_of: d
 
     A booking after `as_of`, or in a year outside `years`, is a problem naming its row.
     """
-    rows, problems = validate_rows(df, file, Booking, ACTUALS_KINDS)
+    rows = check_table(df, file, ACTUALS)
+    booked = pd.to_datetime(rows.frame["date"])
     first, last = years[0], years[-1]
-    for row in rows:
-        booked = row.model.date
-        if booked > as_of:
-            problems.append(Problem(file, "date", f"efter opgørelsesdatoen {as_of.isoformat()} (actuals.as_of)",
-                                    row.cells["date"], row.line))
-        elif booked.year not in years:
-            problems.append(Problem(file, "date", f"i {booked.year}, uden for modellens år {first}–{last}",
-                                    row.cells["date"], row.line))
-    if problems:
-        raise ParamsError(problems)
-    records = [row.model.model_dump() for row in rows]
-    frame = pd.DataFrame(records, columns=[*Booking.model_fields])
-    frame = frame.rename(columns={"line": "line_code"})
-    frame["line_code"] = frame["line_code"].map(str)
+    rows.fail(booked > pd.Timestamp(as_of), "date", f"efter opgørelsesdatoen {as_of.isoformat()} (actuals.as_of)")
+    year = booked.dt.year.to_numpy()
+    rows.fail((booked <= pd.Timestamp(as_of)) & ~booked.dt.year.isin(list(years)), "date",
+              lambda position: f"i {year[position]}, uden for modellens år {first}–{last}")
+    rows.raise_problems()
+    frame = rows.frame.rename(columns={"line": "line_code"})
     frame["amount_dkk"] = frame["amount_dkk"].astype("float64")
-    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
-    frame["text"] = frame["text"].fillna("")
-    frame["sample"] = frame["sample"].astype(bool)
-    return frame[[*ACTUALS_COLUMNS, "sample"]]
+    frame["date"] = booked.astype("datetime64[ns]")
+    frame["text"] = frame["text"].fillna("").astype(str)
+    frame["sample"] = frame["sample"].fillna(False).astype(bool)
+    return frame[[*ACTUALS_COLUMNS, "sample"]].reset_index(drop=True)
 
 
 def baseline_run(baseline: str, params_path: Path, reports_dir: Path) -> Path | None:
@@ -116,7 +98,11 @@ def baseline_run(baseline: str, params_path: Path, reports_dir: Path) -> Path | 
     if not (folder / COST_BY_YEAR_CSV).is_file():
         message = f"ingen kørselsmappe med {COST_BY_YEAR_CSV.as_posix()} i {display_path(reports_dir)}"
         raise ParamsError([Problem(file, "budget.baseline", message, baseline)])
-    if not (folder / APPROVAL).is_file():
+    try:
+        approvals = read_approval(folder)
+    except RunRecordError:
+        approvals = None
+    if approvals is None or not approvals.complete:
         raise ParamsError([Problem(file, "budget.baseline", "kørslen er ikke godkendt (kpro-econ approve)", baseline)])
     return folder
 

@@ -6,15 +6,15 @@ successful run of the same params file in the reports folder.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from kpro_econ.errors import ParamsError, Problem
 from kpro_econ.inputs.risk_register import risk_register
-from kpro_econ.inputs.run_records import APPROVAL, RunRecordError, read_approval
+from kpro_econ.inputs.run_records import APPROVAL, RunRecordError, read_approval, read_manifest
 from kpro_econ.inputs.tables import display_path, read_table
+from kpro_econ.params.codes import ManifestStatus
 
 AUTO = "auto"
 REGISTER_CSV = Path("data") / "risk_register.csv"
@@ -39,11 +39,15 @@ def find_previous_run(
             continue
         if approved and not _approved(folder):
             continue
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-        started = str(data.get("started", ""))
+        try:
+            data = read_manifest(folder)
+        except RunRecordError:
+            continue  # an unreadable run is nobody's previous run; `status` names it
+        started = data.started or ""
         if before is not None and started >= before:
             continue
-        if data.get("status") == "ok" and _same_file(data.get("params", {}).get("path"), wanted, reports_dir):
+        recorded = data.params.path if data.params is not None else None
+        if data.status == ManifestStatus.OK and _same_file(recorded, wanted, reports_dir):
             candidates.append((started, folder.name, folder))
     return max(candidates)[2] if candidates else None
 

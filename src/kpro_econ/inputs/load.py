@@ -6,7 +6,7 @@ This is the friendly edge: it reads files, and it collects every problem before 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -19,15 +19,17 @@ from kpro_econ.inputs import budget as budget_inputs
 from kpro_econ.inputs import history, registers
 from kpro_econ.inputs import kpi_registers as kpi_inputs
 from kpro_econ.inputs.history import AUTO
+from kpro_econ.inputs.overrides import Override, ParamsReader, rewrite
 from kpro_econ.inputs.risk_register import risk_register, risk_register_from_items
 from kpro_econ.inputs.tables import display_path, not_a_file, read_table, resolved_path
-from kpro_econ.inputs.yaml_params import read_params, scenarios_from
-from kpro_econ.model import costs
+from kpro_econ.inputs.yaml_params import ParsedYaml, scenarios_from
+from kpro_econ.kpi.measures import fired_triggers, wave4_not_ready
 from kpro_econ.model.assumptions import figures_in
+from kpro_econ.model.costs import compute_cost_lines
 from kpro_econ.model.prices import years_needed
-from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode
+from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode, KpiTrigger
 from kpro_econ.params.models import BudgetSettings, Params
-from kpro_econ.risk.assessment import risk_cost_lines
+from kpro_econ.risk.assessment import apply_triggers, risk_cost_lines
 from kpro_econ.risk.iman_conover import correlation_problems
 from kpro_econ.risk.montecarlo import uncertain_inputs
 
@@ -57,23 +59,37 @@ class WorkbookInputs:
     actuals: pd.DataFrame | None = None
     budget_baseline: pd.DataFrame | None = None
     budget_baseline_run: Path | None = None
+    overrides: list[str] = field(default_factory=list)
+    """Every `run --set PATH=VALUE` applied to the base, as typed."""
 
     @property
     def base(self) -> ScenarioInputs:
         return next(iter(self.scenarios.values()))
 
 
-def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir: Path | None = None) -> WorkbookInputs:
+def load_inputs(
+    params_path: Path, previous_run: str | Path = AUTO, reports_dir: Path | None = None,
+    overrides: Sequence[Override] = (),
+) -> WorkbookInputs:
     """Every scenario with its registers; a ParamsError listing every problem if anything is wrong.
 
     `previous_run` is the earlier run whose risk register the trend compares with: `auto` follows
     `risk.compare_to` (looking in `reports_dir`, by default `reports/` beside the params folder),
-    `""` means none, anything else is that run folder.
+    `""` means none, anything else is that run folder. `overrides` (`run --set`) change the base
+    before the scenarios; the file may `extends:` another.
     """
-    params_path = Path(params_path)
-    parsed = read_params(params_path)  # parsed once: its lines also place the problems of the files it names
-    scenarios = scenarios_from(parsed, str(params_path))
-    files = _InputFiles(display_path(params_path), params_path.parent, parsed.lines)
+    reader = ParamsReader(overrides)
+    try:
+        return _load_inputs(Path(params_path), previous_run, reports_dir, reader)
+    except ParamsError as exc:
+        raise ParamsError(rewrite(exc.problems, reader)) from None
+
+
+def _load_inputs(params_path: Path, previous_run: str | Path, reports_dir: Path | None,
+                 reader: ParamsReader) -> WorkbookInputs:
+    data, lines = reader(params_path)  # parsed once: its lines also place the problems of the files it names
+    scenarios = scenarios_from(ParsedYaml(data, lines), str(params_path))
+    files = _InputFiles(display_path(params_path), params_path.parent, lines)
     loaded: dict[str, ScenarioInputs] = {}
     for name, params in scenarios.items():
         at = () if name == BASE_SCENARIO else ("scenarios", name)
@@ -83,8 +99,11 @@ def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir:
         municipalities = _municipalities(params, files, at)
         risks = _risks(params, files, at)
         if change_requests is not None and municipalities is not None and risks is not False:
-            # Only the base is simulated (a scenario may make an input certain), and only a model
-            # without problems can name its uncertain inputs.
+            operations, adoption = _kpi_inputs(params, files, at)
+            risks = _triggered(params, risks, adoption, files, at)
+            params = _with_kpi_count(params, adoption, files, at)
+            # The base's groups are checked against its inputs (a scenario's keep the inputs still
+            # uncertain in it, `workbook.simulate_scenarios`); only a model without problems can name them.
             if name == BASE_SCENARIO and not files.problems:
                 names = [i.name for i in uncertain_inputs(params, change_requests, risks)]
                 files.problems += [
@@ -94,7 +113,6 @@ def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir:
             if not files.problems:
                 register = risks if isinstance(risks, pd.DataFrame) else None
                 files.problems += _derived_problems(params, change_requests, register, files, at)
-            operations, adoption = _kpi_inputs(params, files, at)
             loaded[name] = ScenarioInputs(name, params, change_requests, municipalities, risks, operations, adoption)
         else:
             _kpi_inputs(params, files, at)  # for their problems: those in every file are reported at once
@@ -112,8 +130,10 @@ def load_inputs(params_path: Path, previous_run: str | Path = AUTO, reports_dir:
         baseline_run = budget_inputs.baseline_run(settings.baseline, params_path, reports)
     baseline = budget_inputs.baseline_costs(baseline_run) if baseline_run is not None else None
     extra += [baseline_run / budget_inputs.COST_BY_YEAR_CSV] if baseline_run is not None else []
-    used = [params_path.resolve(), *files.tables, *signers, *extra]
-    return WorkbookInputs(params_path, loaded, used, previous, previous_risks, actuals, baseline, baseline_run)
+    # the params file and every file its extends chain names (the file itself is first in `reader.files`)
+    used = [*reader.files, *files.tables, *signers, *extra]
+    return WorkbookInputs(params_path, loaded, used, previous, previous_risks, actuals, baseline, baseline_run,
+                          overrides=[str(o) for o in reader.overrides])
 
 
 def _previous_run(params: Params, params_path: Path, previous_run: str | Path, reports_dir: Path | None) -> Path | None:
@@ -174,6 +194,58 @@ def _risks(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFr
                                       line=files.line(at, ("risk",))))
         return False
     return False if risks is None else risks
+
+
+def _triggered(
+    params: Params, risks: pd.DataFrame | None, adoption: pd.DataFrame | None, files: _InputFiles,
+    at: tuple[str, ...],
+) -> pd.DataFrame | None:
+    """The register with the KPI triggers of `risk.triggers` applied: a risk whose rule fires has occurred."""
+    if params.risk is None or risks is None or not params.risk.triggers:
+        return risks
+    ids = set(risks["id"].astype(str))
+    problems = [
+        Problem(files.params_file, ".".join((*at, "risk", "triggers", risk_id)), "no risk with this id in the register",
+                line=files.line(at, ("risk", "triggers", risk_id)))
+        for risk_id in params.risk.triggers if risk_id not in ids
+    ]
+    if params.kpi is None:
+        problems.append(Problem(files.params_file, ".".join((*at, "risk", "triggers")),
+                                "a KPI trigger needs the kpi section (its count of municipalities not ready)",
+                                line=files.line(at, ("risk", "triggers"))))
+    files.problems += problems
+    if problems or params.kpi is None or adoption is None:
+        return risks
+    fired = fired_triggers(wave4_not_ready_count(params, adoption), params.kpi.wave5_threshold)
+    # With the routes costed, the wave-5 rule's cost is the route's line, not the risk's own estimate.
+    routed = {KpiTrigger.WAVE5} if params.wave_routes is not None else set()
+    return apply_triggers(risks, params.risk.triggers, fired, routed)
+
+
+def _with_kpi_count(
+    params: Params, adoption: pd.DataFrame | None, files: _InputFiles, at: tuple[str, ...]
+) -> Params:
+    """The params with `wave_routes.not_ready` set to the KPI's count, so that the count picks the route."""
+    routes = params.wave_routes
+    if routes is None or params.kpi is None:
+        return params
+    threshold = params.kpi.wave5_threshold
+    if routes.bilateral.capacity < threshold - 1:
+        # the rule sends up to threshold − 1 municipalities bilaterally: the support must be able to take them
+        files.problems.append(Problem(
+            files.params_file, ".".join((*at, "wave_routes", "bilateral", "capacity")),
+            f"must be at least kpi.wave5_threshold - 1 = {threshold - 1}, the most the wave-5 rule sends "
+            "bilaterally", routes.bilateral.capacity, files.line(at, ("wave_routes", "bilateral", "capacity"))))
+        return params
+    if adoption is None:
+        return params
+    counted = routes.model_copy(update={"not_ready": wave4_not_ready_count(params, adoption)})
+    return params.model_copy(update={"wave_routes": counted})
+
+
+def wave4_not_ready_count(params: Params, adoption: pd.DataFrame) -> int:
+    """The KPI's count of wave-4 municipalities not ready, in the latest adoption extract."""
+    return len(wave4_not_ready(adoption))
 
 
 def _correlation_line(field_path: str, files: _InputFiles, at: tuple[str, ...]) -> int | None:
@@ -388,7 +460,7 @@ def _derived_problems(
     year, so that a run never overflows on inputs each within bounds (a price change of 10^300, say)."""
     try:
         with np.errstate(over="ignore", invalid="ignore"):
-            lines = costs.compute_cost_lines(params, change_requests)
+            lines = compute_cost_lines(params, change_requests)
             if risks is not None:
                 lines += risk_cost_lines(risks, params)
     except (ArithmeticError, ValueError) as exc:

@@ -28,6 +28,12 @@ APPROVAL = "approval.json"
 APPROVAL_STATUS = "approval-status.json"
 LEDGER = "approvals.jsonl"
 DATA_DIR = "data"
+PACK_STATUS = "approval-status.js"
+"""The run's current state for its pages to show, written by run, approve and release; not hashed."""
+
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_QUOTE = "'"
 M = TypeVar("M", bound=BaseModel)
 GENESIS = "0" * 64
 """The `prev` of the ledger's first line."""
@@ -88,6 +94,10 @@ class Manifest(_Record):
     seed: int | None = None
     started: str | None = None
     compared_to: str | None = None
+    overrides: list[str] = Field(default_factory=list)
+    """`run --set PATH=VALUE` the run applied to the params' base (issue 11)."""
+    extends: list[str] = Field(default_factory=list)
+    """The params file's `extends:` chain: each parent file (its hash is among `inputs`)."""
     status: ManifestStatus | None = None
     error: RunErrorRecord | None = None
     errors: list[RunErrorRecord] = Field(default_factory=list)
@@ -241,10 +251,29 @@ def read_tables(run_dir: Path) -> dict[str, pd.DataFrame]:
     """The tables a run wrote to `data/*.csv`, by name, with floats read back exactly as written."""
     import pandas as pd
 
-    return {
-        path.stem: pd.read_csv(path, encoding="utf-8", float_precision="round_trip")
-        for path in sorted((run_dir / DATA_DIR).glob("*.csv"))
-    }
+    tables = {}
+    for path in sorted((run_dir / DATA_DIR).glob("*.csv")):
+        table = pd.read_csv(path, encoding="utf-8", float_precision="round_trip")
+        for column in table.columns:
+            if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
+                table[column] = table[column].map(lambda v: text_from_csv(v) if isinstance(v, str) else v)
+        tables[path.stem] = table
+    return tables
+
+
+def text_to_csv(text: str) -> str:
+    """`text` as a CSV cell no spreadsheet runs as a formula: `'` before `=`, `+`, `-`, `@`, tab or CR.
+
+    A text that already starts with `'` before one of those gets one more `'`, so `text_from_csv`
+    gives back exactly what was written.
+    """
+    return _QUOTE + text if text.lstrip(_QUOTE).startswith(FORMULA_START) else text
+
+
+def text_from_csv(text: str) -> str:
+    """The text `text_to_csv` was given."""
+    quoted = text.startswith(_QUOTE) and text.lstrip(_QUOTE).startswith(FORMULA_START)
+    return text[1:] if quoted else text
 
 
 class Table(StrEnum):
@@ -276,6 +305,11 @@ class Table(StrEnum):
     KPI_COST_PER_USE = "kpi_cost_per_use"
     BUDGET_FOLLOWUP = "budget_followup"
     INVOICE_RECONCILIATION = "invoice_reconciliation"
+    # issue 11: the steering group's questions
+    WAVE_ROUTE_COMPARISON = "wave_route_comparison"
+    WAVE_ROUTE_DECISION = "wave_route_decision"
+    SPOC_OPTION = "spoc_option"
+    SPOC_ENDING = "spoc_ending"
 
 
 def _read_model(path: Path, model: type[M]) -> M:

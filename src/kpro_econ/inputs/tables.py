@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import csv
 import errno
-import io
 import os
 import re
+import sys
 import zipfile
 from datetime import date, datetime, time
 from pathlib import Path
@@ -93,34 +93,41 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def _csv_rows(path: Path, file: str) -> tuple[list[tuple[int, list[str | None]]], str]:
-    text = _decode(path.read_bytes(), file)
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[tuple[int, list[str | None]]] = []
-    first_line = 1
-    try:
-        for cells in reader:
-            rows.append((first_line, [_clean(cell) for cell in cells]))
-            first_line = reader.line_num + 1  # a quoted cell may span several lines
-    except csv.Error as exc:
-        problem = Problem(file, "-", f"ikke en gyldig CSV-fil ({exc})", line=reader.line_num)
-        raise ParamsError([problem]) from None
+    # The file is streamed, not held as one text: a register of 200,000 rows stays small in memory.
+    with path.open(encoding=_encoding(path.read_bytes(), file), newline="") as stream:
+        header = ""
+        while not header.strip() and (line := stream.readline()):
+            header = line
+        stream.seek(0)
+        delimiter = ";" if header.count(";") > header.count(",") else ","
+        reader = csv.reader(stream, delimiter=delimiter)
+        rows: list[tuple[int, list[str | None]]] = []
+        first_line = 1
+        try:
+            for cells in reader:
+                # As `_clean`; one list per row, and each cell text once however many rows repeat it.
+                rows.append((first_line, [sys.intern(text) if (text := cell.strip()) else None for cell in cells]))
+                first_line = reader.line_num + 1  # a quoted cell may span several lines
+        except csv.Error as exc:
+            problem = Problem(file, "-", f"ikke en gyldig CSV-fil ({exc})", line=reader.line_num)
+            raise ParamsError([problem]) from None
     # Danish Excel separates with semicolons because the comma is its decimal mark.
     return rows, "," if delimiter == ";" else "."
 
 
-def _decode(data: bytes, file: str) -> str:
+def _encoding(data: bytes, file: str) -> str:
     """UTF-8 (with or without BOM), else Windows-1252; anything else is refused, never guessed."""
     # NUL bytes are valid Windows-1252, so UTF-16 would otherwise decode into garbage.
     if data.startswith(_UTF16_32_BOMS) or b"\x00" in data:
         raise ParamsError([Problem(file, "-", "filen er UTF-16-tekst; gem den som CSV UTF-8 eller almindelig CSV")])
     try:
-        return data.decode("utf-8-sig")
+        data.decode("utf-8-sig")
+        return "utf-8-sig"
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252")
+        data.decode("cp1252")
+        return "cp1252"
     except UnicodeDecodeError as exc:
         message = f"hverken UTF-8- eller Windows-1252-tekst (byte {data[exc.start]:#04x} ved position {exc.start})"
         raise ParamsError([Problem(file, "-", message)]) from None
@@ -207,17 +214,21 @@ def _clean(cell: str | None) -> str | None:
 
 
 def _frame(rows: list[tuple[int, list[str | None]]], decimal: str, file: str) -> pd.DataFrame:
-    rows = [(line, cells) for line, cells in rows if any(cell is not None for cell in cells)]
+    rows = [(line, cells) for line, cells in rows if cells.count(None) != len(cells)]
     if not rows:
         raise ParamsError([Problem(file, "-", "filen er tom (ingen overskriftsrække)")])
     header_line, header = rows[0]
     problems = _duplicate_columns(header, header_line, file)
     # A column with a blank header is dropped (Excel leaves such trailing columns), if it is empty.
     keep = [i for i, name in enumerate(header) if name is not None]
+    width = len(header)
     records: list[list[str | None]] = []
     for line, cells in rows[1:]:
-        cells = cells + [None] * (len(header) - len(cells))
-        stray = [i for i, c in enumerate(cells) if c is not None and (i >= len(header) or header[i] is None)]
+        if len(cells) == width and len(keep) == width:  # the usual row: nothing to pad, drop or report
+            records.append(cells)
+            continue
+        cells = cells + [None] * (width - len(cells))
+        stray = [i for i, c in enumerate(cells) if c is not None and (i >= width or header[i] is None)]
         if stray:
             message = f"en værdi i kolonne {stray[0] + 1}, som ikke har nogen overskrift"
             problems.append(Problem(file, "-", message, cells[stray[0]], line=line))
@@ -251,6 +262,8 @@ _NUMBER = {
     ",": re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?"),
     ".": re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?"),
 }
+NUMBER_PATTERNS = _NUMBER
+"""A number as a file with each decimal mark writes it (`rows.py` matches a whole column at once)."""
 _EXAMPLE = {",": "386.708,50", ".": "386708.50"}
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?")
 _DANISH_DATE = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})")

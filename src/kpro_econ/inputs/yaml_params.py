@@ -405,10 +405,14 @@ def _nearest_line(path: tuple[str, ...], lines: Mapping[tuple[str, ...], int]) -
     return None
 
 
-def load_params(path: Path) -> tuple[dict[str, Params], dict[str, Any]]:
-    """Every scenario's `Params`, the base first as `Basis`, plus the raw data; all problems at once."""
-    parsed = read_params(path)
-    return scenarios_from(parsed, str(path)), parsed.data
+def load_params(
+    path: Path, read: Callable[[Path], tuple[dict[str, Any], dict[tuple[str, ...], int]]] | None = None
+) -> tuple[dict[str, Params], dict[str, Any]]:
+    """Every scenario's `Params`, the base first as `Basis`, plus the raw data; all problems at once.
+
+    `read` reads the file (default `read_yaml`; `overrides.ParamsReader` adds `extends:` and `--set`)."""
+    data, lines = (read or read_yaml)(path)
+    return scenarios_from(ParsedYaml(data, lines), str(path)), data
 
 
 def scenarios_from(parsed: ParsedYaml, file: str) -> dict[str, Params]:

@@ -14,7 +14,7 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
-from kpro_econ.params.codes import ChangeRequestStatus, CostKind
+from kpro_econ.params.codes import ChangeRequestStatus, CostKind, KpiTrigger
 from kpro_econ.params.figures import pert_mean
 from kpro_econ.params.models import Priority
 
@@ -82,20 +82,6 @@ def response_times_by_month(
              else pd.Series(pd.NA, index=wide.index, dtype="boolean"))
     return wide.assign(median_target_ms=np.nan if median_target_ms is None else median_target_ms,
                        p95_target_ms=np.nan if p95_target_ms is None else p95_target_ms, meets_target=meets)
-
-
-def response_time_percentiles(samples: pd.DataFrame) -> pd.DataFrame:
-    """month, requests, median_ms, p95_ms from single response times (columns month, response_ms).
-
-    Percentiles interpolate linearly between the ranked values, as Excel's PERCENTIL.MEDTAG does, so a
-    controller can check them in a spreadsheet.
-    """
-    grouped = samples.groupby("month")["response_ms"]
-    return pd.DataFrame({
-        "requests": grouped.size(),
-        "median_ms": grouped.quantile(0.5),
-        "p95_ms": grouped.quantile(0.95),
-    }).reset_index()
 
 
 def support_by_month(
@@ -186,6 +172,11 @@ def decide_wave5(not_ready: int, threshold: int) -> str:
     Inclusive: the minutes say a wave 5 may be needed "if 15–20 are not ready", so 15 of 15 is wave 5.
     """
     return WAVE5 if not_ready >= threshold else BILATERAL
+
+
+def fired_triggers(not_ready: int, threshold: int) -> set[KpiTrigger]:
+    """The KPI rules that fire at this count of wave-4 municipalities not ready (`decide_wave5`)."""
+    return {KpiTrigger.WAVE5} if decide_wave5(not_ready, threshold) == WAVE5 else set()
 
 
 def wave5_decision(

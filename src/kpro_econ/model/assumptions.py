@@ -26,6 +26,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "fees.solution": ("Vederlag for løsningen", "kr."),
     "fees.infrastructure": ("Vederlag for infrastruktur og samarbejde", "kr."),
     "administration.staff_fte": ("Systemforvaltning, egne årsværk", "årsværk"),
+    "wave_routes.wave.fixed": ("Bølge 5, fast programudgift", "kr."),
+    "wave_routes.wave.per_municipality": ("Bølge 5, pr. kommune", "kr."),
+    "wave_routes.bilateral.per_municipality": ("Bilateralt, pr. kommune", "kr."),
 }
 ASSUMPTION_COLUMNS = ["parameter", "label", "unit", "value", "low", "mode", "high", "price_year", "source", "note"]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TypeAlias
 
 import numpy as np
@@ -45,29 +46,65 @@ def compute_cost_lines(
     params: Params, change_requests: pd.DataFrame, resolve: Resolve = resolve_mean
 ) -> list[CostLine]:
     """Every cost line of one scenario, per year of `params.years`, in `price_level_year` prices."""
-    to_level = price_level_converter(params)
+    figure = _Figures(params, resolve)
     years = params.years
-    fte = to_level(resolve("fte.annual_cost", params.fte.annual_cost), params.fte.annual_cost)
+    fte = figure.priced("fte.annual_cost")
     lines = [
-        CostLine(CostLineCode.FUT_FEE, CostKind.RUNNING, dict.fromkeys(years, fte * resolve(
-            "fut_fee.kommunal_pro_fte_share", params.fut_fee.kommunal_pro_fte_share))),
-        _support(params, resolve, to_level),
+        CostLine(CostLineCode.FUT_FEE, CostKind.RUNNING,
+                 dict.fromkeys(years, fte * figure.value("fut_fee.kommunal_pro_fte_share"))),
+        _support(params, figure),
     ]
     spoc = params.support.spoc_option
     if spoc is not None:
-        monthly = to_level(resolve("support.spoc_option.monthly_price", spoc.monthly_price), spoc.monthly_price)
+        monthly = figure.priced("support.spoc_option.monthly_price")
         active = {y: monthly * spoc.months_active.get(y, 0.0) for y in years}
         lines.append(CostLine(CostLineCode.SPOC_OPTION, CostKind.RUNNING, active))
     lines.extend(_change_requests(params, change_requests, resolve))
-    fees = params.fees
-    solution = _yearly(params, "fees.solution", fees.solution, resolve)
-    lines.append(CostLine(CostLineCode.SOLUTION_FEE, CostKind.RUNNING, solution))
-    infrastructure = _yearly(params, "fees.infrastructure", fees.infrastructure, resolve)
-    lines.append(CostLine(CostLineCode.INFRASTRUCTURE_FEE, CostKind.RUNNING, infrastructure))
+    lines.append(CostLine(CostLineCode.SOLUTION_FEE, CostKind.RUNNING, figure.yearly("fees.solution")))
+    lines.append(CostLine(CostLineCode.INFRASTRUCTURE_FEE, CostKind.RUNNING, figure.yearly("fees.infrastructure")))
     if params.administration is not None:
-        staff = resolve("administration.staff_fte", params.administration.staff_fte)
+        staff = figure.value("administration.staff_fte")
         lines.append(CostLine(CostLineCode.ADMINISTRATION, CostKind.RUNNING, dict.fromkeys(years, staff * fte)))
+    # Imported here: the decisions module builds on this one's cost lines and price conversion.
+    from kpro_econ.model.decisions import wave_route_line
+
+    route = wave_route_line(params, resolve)
+    if route is not None:
+        lines.append(route)
     return lines
+
+
+class _Figures:
+    """The params' figures resolved by their attribute path, which is also their input name
+    (`support.base_price`): the Monte Carlo, the tornado and the correlation groups know them by it."""
+
+    def __init__(self, params: Params, resolve: Resolve) -> None:
+        self._params, self._resolve = params, resolve
+        self._to_level = price_level_converter(params)
+
+    def value(self, path: str) -> Value:
+        """The figure at `path` as it is (a share, a count of full-time staff)."""
+        figure: Amount | ThreePoint = attrgetter(path)(self._params)
+        return self._resolve(path, figure)
+
+    def priced(self, path: str) -> Value:
+        """The amount at `path` in the model's price level."""
+        figure: Amount | ThreePoint = attrgetter(path)(self._params)
+        return self._to_level(self._resolve(path, figure), figure)
+
+    def yearly(self, path: str) -> dict[int, Value]:
+        """The amounts per year at `path` in the model's price level; a year without one is 0. One figure
+        for every year is one input (`fees.solution`), a figure per year one each (`fees.solution.2026`)."""
+        yearly: Yearly = attrgetter(path)(self._params)
+        amounts: dict[int, Value] = {}
+        for year in self._params.years:
+            figure = figure_for_year(yearly, year)
+            if figure is None:
+                amounts[year] = 0.0
+                continue
+            name = path if year not in yearly and EVERY_YEAR in yearly else f"{path}.{year}"
+            amounts[year] = self._to_level(self._resolve(name, figure), figure)
+        return amounts
 
 
 def price_level_converter(params: Params) -> Callable[[Value, Amount | ThreePoint], Value]:
@@ -81,28 +118,14 @@ def price_level_converter(params: Params) -> Callable[[Value, Amount | ThreePoin
     return to_level
 
 
-def _support(params: Params, resolve: Resolve, to_level: Callable[[Value, Amount | ThreePoint], Value]) -> CostLine:
-    support = params.support
-    base = to_level(resolve("support.base_price", support.base_price), support.base_price)
-    new = support.renegotiation
+def _support(params: Params, figure: _Figures) -> CostLine:
+    base = figure.priced("support.base_price")
+    new = params.support.renegotiation
     if new is None:
         return CostLine(CostLineCode.SUPPORT, CostKind.RUNNING, dict.fromkeys(params.years, base))
-    renegotiated = base * (1 + resolve("support.renegotiation.change", new.change))
+    renegotiated = base * (1 + figure.value("support.renegotiation.change"))
     amounts = {year: base if year < new.year else renegotiated for year in params.years}
     return CostLine(CostLineCode.SUPPORT, CostKind.RUNNING, amounts)
-
-
-def _yearly(params: Params, name: str, yearly: Yearly, resolve: Resolve) -> dict[int, Value]:
-    to_level = price_level_converter(params)
-    amounts: dict[int, Value] = {}
-    for year in params.years:
-        figure = figure_for_year(yearly, year)
-        if figure is None:
-            amounts[year] = 0.0
-            continue
-        key = name if year not in yearly and EVERY_YEAR in yearly else f"{name}.{year}"
-        amounts[year] = to_level(resolve(key, figure), figure)
-    return amounts
 
 
 def change_request_figure(row: pd.Series, price_year: int | None) -> Amount | ThreePoint:

@@ -25,6 +25,9 @@ class CostLineCode(StrEnum):
     ADMINISTRATION = "administration"
     RISK_POOL = "risk_pool"
     MITIGATION = "mitigation"
+    # issue 11: occurred risks' own costs, and the chosen wave-5 or bilateral route
+    OCCURRED_RISKS = "occurred_risks"
+    WAVE_ROUTE = "wave_route"
 
 
 class CostKind(StrEnum):
@@ -87,6 +90,23 @@ class ManifestStatus(StrEnum):
 
     OK = "ok"
     FAILED = "failed"
+
+
+# --- issue 11: the steering group's questions in the model -----------------------------------
+
+
+class KpiTrigger(StrEnum):
+    """A KPI rule a risk can be tied to: when it fires, the risk has occurred."""
+
+    WAVE5 = "wave5"
+    """The KPI's count of wave-4 municipalities not ready reaches the wave-5 threshold."""
+
+
+class WaveRoute(StrEnum):
+    """How municipalities not ready after wave 4 are brought in (minutes 23.6.2023, item 4)."""
+
+    WAVE5 = "wave5"
+    BILATERAL = "bilateral"
 
 
 # --- Danish words accepted for codes in input files -------------------------------------------

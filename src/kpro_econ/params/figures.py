@@ -6,9 +6,12 @@ In YAML a figure is a bare number, `{value: 386708, price_year: 2023, source: ..
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, overload
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class _Frozen(BaseModel):
@@ -59,8 +62,12 @@ class ThreePoint(_Frozen):
         return self.low != self.high
 
 
-def pert_mean(low: float, mode: float, high: float) -> float:
-    """The PERT mean (L + 4M + H) / 6, as in the state business case model."""
+@overload
+def pert_mean(low: float, mode: float, high: float) -> float: ...
+@overload
+def pert_mean(low: pd.Series, mode: pd.Series, high: pd.Series) -> pd.Series: ...
+def pert_mean(low: Any, mode: Any, high: Any) -> Any:
+    """The PERT mean (L + 4M + H) / 6, as in the state business case model; of numbers or of columns."""
     return (low + 4 * mode + high) / 6
 
 

@@ -13,7 +13,14 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from kpro_econ.params.approval import ApprovalSettings
-from kpro_econ.params.codes import CHANGE_REQUEST_STATUS_WORDS, ChangeRequestStatus, CostLineCode, status_code
+from kpro_econ.params.codes import (
+    CHANGE_REQUEST_STATUS_WORDS,
+    ChangeRequestStatus,
+    CostLineCode,
+    KpiTrigger,
+    status_code,
+)
+from kpro_econ.params.decisions import WaveRoutes
 from kpro_econ.params.figures import MAX_KRONER, Amount, Figure, Money, Share, ThreePoint
 from kpro_econ.params.kpi import KpiSettings
 
@@ -64,6 +71,7 @@ class FutFee(_Frozen):
 
 class Renegotiation(_Frozen):
     year: int = Field(description="First year the renegotiated support price applies.")
+    year_source: str | None = Field(None, description="Where the renegotiation year comes from.")
     change: Figure = Field(description="Change in the support price as a fraction (0.10 = +10 %).")
 
     @field_validator("change")
@@ -81,6 +89,8 @@ class SpocOption(_Frozen):
     months_active: dict[int, float] = Field(
         default_factory=dict, description="Months the option is active, per year (0 when absent)."
     )
+    months_active_source: str | None = Field(None, description="Where the months active come from.")
+    notice_months_source: str | None = Field(None, description="Where the months of notice come from.")
 
     @field_validator("months_active")
     @classmethod
@@ -230,6 +240,11 @@ class RiskSettings(_Frozen):
     )
     pool_size: int = Field(12, ge=1, description="How many risks at most form the risk pool.")
     compare_to: str | None = Field(None, description="Earlier run folder for the trend, or `auto`.")
+    triggers: dict[str, KpiTrigger] = Field(
+        default_factory=dict,
+        description="Risk id → KPI rule (wave5) that, when it fires, makes the risk occur: it leaves the pool "
+        "and its cost enters the budget.",
+    )
 
     @field_validator("bands")
     @classmethod
@@ -310,6 +325,9 @@ class Params(_Frozen):
     summary: Summary = Field(default_factory=Summary, description="Text for the steering summary.")
     kpi: KpiSettings | None = Field(
         None, description="Operations, adoption and roadmap KPIs: their input files, targets and threshold."
+    )
+    wave_routes: WaveRoutes | None = Field(
+        None, description="Wave 5 or bilateral: each route's costs; the KPI's count picks the route."
     )
     actuals: Actuals | None = Field(
         None, description="Bogførte udgifter (the actuals register) and the as-of date of the budget follow-up."

@@ -20,6 +20,7 @@ from kpro_econ.inputs.run_records import (
     APPROVAL,
     APPROVAL_STATUS,
     MANIFEST,
+    PACK_STATUS,
     Approval,
     ApprovalStatus,
     ApproverStamp,
@@ -37,11 +38,12 @@ from kpro_econ.params.codes import ManifestStatus, RunState, SignatureMode
 from kpro_econ.release import ledger as ledgers
 from kpro_econ.release.signatures import sign, verify
 from kpro_econ.report.labels import RUN_STATE_LABELS, UNSIGNED_LABEL
+from kpro_econ.run.pack_status import write_pack_status
 from kpro_econ.run.runfolder import TMP_PREFIX, sha256_file
 
 STEERING = "steering"
 # Written after the run by approve and release (convenience copies); everything else is checked.
-_WRITTEN_LATER = {MANIFEST, APPROVAL, APPROVAL_STATUS}
+_WRITTEN_LATER = {MANIFEST, APPROVAL, APPROVAL_STATUS, PACK_STATUS}
 
 
 @dataclass(frozen=True)
@@ -340,6 +342,13 @@ def write_convenience_copies(run_dir: Path, approvals: RunApprovals, state: RunS
                                  signed=a.signature is not None) for a in approvals.approvals],
         released_at=approvals.release.released_at if approvals.release else None,
     ))
+    # What the pages show (approval-status.js beside them; run/pack_status.py).
+    names = _names(approvals.approvals) + (f" ({UNSIGNED_LABEL})" if approvals.unsigned else "")
+    released = approvals.release is not None and state == RunState.RELEASED
+    moments = [approvals.release.released_at] if approvals.release and released else [
+        a.approved_at for a in approvals.approvals]
+    when = datetime.fromisoformat(max(moments)) if moments else datetime.now(UTC)
+    write_pack_status(run_dir, state, names or None, when)
 
 
 def run_state(run_dir: Path) -> RunState:

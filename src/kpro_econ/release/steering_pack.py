@@ -17,6 +17,7 @@ from pathlib import Path
 from babel.dates import format_date
 
 from kpro_econ.errors import ApprovalError, KproError
+from kpro_econ.inputs.overrides import ParamsReader, parse_overrides
 from kpro_econ.inputs.run_records import ReleaseRecord, RunApprovals
 from kpro_econ.inputs.yaml_params import load_params
 from kpro_econ.params.codes import BASE_SCENARIO, RunState
@@ -54,7 +55,8 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
                                        *(f"  {c}" for c in code)]))
     approvals = RunApprovals(run_id=run_dir.name, required=check.required, approvals=check.approvals)
     params_path = Path(manifest.params.path)
-    params = load_params(params_path)[0][BASE_SCENARIO]
+    # as the run read them: its extends chain and its --set overrides
+    params = load_params(params_path, ParamsReader(parse_overrides(manifest.overrides)))[0][BASE_SCENARIO]
     period = params.summary.period or str(format_date(datetime.now(UTC), "MMMM y", locale="da"))
     name = attachment_name(period)
     who = " og ".join(f"{a.name}{f', {a.role}' if a.role else ''}" for a in approvals.approvals)
@@ -73,6 +75,7 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
             cell_timeout=300,
             run_dir=str(run_dir.resolve()),
             status=status,
+            period=period,
         )
         result = execute_and_render(job)
         if result.html is None:

@@ -150,8 +150,9 @@ def change_request_table(register: pd.DataFrame, params: Params) -> Styler:
 
 
 def scenario_table(comparison: pd.DataFrame) -> Styler:
-    """Scenarios side by side."""
-    frame = comparison.rename(columns={"scenario": "Scenarie", "total_dkk": TOTAL, "npv_dkk": "Nutidsværdi"})
+    """Scenarios side by side; with each scenario's Monte Carlo, its P50, P80 and contingency."""
+    frame = comparison.rename(columns={"scenario": "Scenarie", "total_dkk": TOTAL, "npv_dkk": "Nutidsværdi",
+                                       "p50_dkk": "P50", "p80_dkk": "P80", "contingency_dkk": "Reserve"})
     return style_table(frame, {c: kr for c in frame.columns if c != "Scenarie"})
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import html
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -96,8 +96,3 @@ def style_table(
     if caption:
         styler = styler.set_caption(html.escape(caption))
     return styler
-
-
-def columns_in(frame: pd.DataFrame, names: Iterable[str]) -> list[str]:
-    """The names that are columns of `frame`, in the given order."""
-    return [n for n in names if n in frame.columns]

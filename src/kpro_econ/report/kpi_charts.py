@@ -1,6 +1,7 @@
 """The KPI report's charts: operations, adoption and roadmap, with Danish labels and number formats.
 
-Each function takes a frame from `kpi.py` and returns a matplotlib Figure; no global pyplot state.
+Each function takes a frame from `kpi.py` and returns a matplotlib Figure; no global pyplot state
+(the theme is set once, when `charts` is imported).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import seaborn as sns
 from babel.dates import format_date
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 from kpro_econ.kpi.measures import STATUSES
 from kpro_econ.params.codes import ChangeRequestStatus
-from kpro_econ.report.charts import PALETTE, new_figure
+from kpro_econ.report.charts import DPI, PALETTE, ChartFigure, danish_ticks, new_figure
 from kpro_econ.report.formatting import LOCALE, number, percent
 from kpro_econ.report.labels import CHANGE_REQUEST_STATUS_LABELS, CHANNEL_LABELS, SEVERITY_LABELS, STAGE_LABELS
 
@@ -32,9 +33,8 @@ def _month_axis(ax: Axes, months: pd.Series) -> None:
     ax.set_xticks(pd.DatetimeIndex(ticks).to_numpy(), labels, rotation=45, ha="right", rotation_mode="anchor")
 
 
-def _numbers(ax: Axes, axis: str = "y", decimals: int = 0) -> None:
-    formatter = FuncFormatter(lambda v, _pos: number(v, decimals))
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
+def _numbers(ax: Axes, axis: str = "y") -> None:
+    danish_ticks(ax, axis)
 
 
 def _legend(ax: Axes) -> None:
@@ -61,7 +61,7 @@ def availability_chart(availability: pd.DataFrame) -> Figure:
     ax.axhline(target, color=TARGET, linestyle="--", linewidth=1, label=f"Mål: {percent(target, 1)}")
     low = min(float(availability["availability"].min()), target) if len(availability) else target
     ax.set_ylim(max(0.0, low - (1 - low) * 0.5), 1.0)  # zoomed in: the differences are tenths of a percent
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: percent(v, 2)))
+    danish_ticks(ax, as_percent=True)
     _month_axis(ax, availability["month"])
     ax.set_ylabel("Tilgængelighed")
     ax.set_title("Driftsstabilitet: tilgængelighed pr. måned")
@@ -145,8 +145,7 @@ def live_against_plan_chart(live: pd.DataFrame) -> Figure:
 
 def adoption_chart(by_month: pd.DataFrame) -> Figure:
     """Active citizens and staff with access in the whole country, month by month."""
-    sns.set_theme(style="whitegrid", context="notebook")
-    fig = Figure(figsize=(8.0, 4.8), dpi=110, layout="constrained")
+    fig = ChartFigure(figsize=(8.0, 4.8), dpi=DPI, layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True)
     colours = sns.color_palette(PALETTE, 2)
     top.plot(by_month["month"], by_month["active_citizens"], color=colours[0], marker="o", markersize=3)
@@ -174,7 +173,7 @@ def per_1000_chart(per_1000: pd.DataFrame) -> Figure:
     ax.scatter(medians.to_numpy(), range(len(regions)), marker="|", s=900, color=TARGET, linewidths=2,
                label="Median i regionen", zorder=3)
     _legend(ax)
-    _numbers(ax, "x", 1)
+    _numbers(ax, "x")
     ax.set_xlabel("Aktive borgere pr. 1.000 indbyggere")
     ax.set_ylabel("")
     ax.set_title("Aktive borgere pr. 1.000 indbyggere – hver prik er en kommune")
@@ -227,7 +226,7 @@ def estimates_chart(estimates: pd.DataFrame) -> Figure:
     ax.plot(estimates["actual_cost"], y, "D", color=BAD, label="Faktisk udgift")
     ax.set_yticks(y, estimates["id"])
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v / 1000)))
+    danish_ticks(ax, "x", 1000)
     ax.set_xlabel("Tusinde kr.")
     ax.set_title("Leverede ændringsønsker: estimat og faktisk udgift")
     _legend(ax)

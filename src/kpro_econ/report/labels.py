@@ -10,7 +10,16 @@ import pandas as pd
 
 from kpro_econ.kpi.measures import BILATERAL, STAGES, WAVE5
 from kpro_econ.model.budget import FollowupFlag, ReconciliationStatus
-from kpro_econ.params.codes import ChangeRequestStatus, CostKind, CostLineCode, Headline, RiskStatus, RunState
+from kpro_econ.params.codes import (
+    ChangeRequestStatus,
+    CostKind,
+    CostLineCode,
+    Headline,
+    KpiTrigger,
+    RiskStatus,
+    RunState,
+    WaveRoute,
+)
 
 COST_LINE_LABELS: dict[CostLineCode, str] = {
     CostLineCode.FUT_FEE: "Tilslutningsafgift til FUT",
@@ -23,6 +32,8 @@ COST_LINE_LABELS: dict[CostLineCode, str] = {
     CostLineCode.ADMINISTRATION: "Systemforvaltning",
     CostLineCode.RISK_POOL: "Risikopulje",
     CostLineCode.MITIGATION: "Risikoreducerende tiltag",
+    CostLineCode.OCCURRED_RISKS: "Indtrufne risici",
+    CostLineCode.WAVE_ROUTE: "Bølge 5 eller bilateralt",
 }
 
 COST_KIND_LABELS: dict[CostKind, str] = {CostKind.RUNNING: "Drift", CostKind.ONE_OFF: "Engangs"}
@@ -115,3 +126,39 @@ RECONCILIATION_STATUS_LABELS: dict[ReconciliationStatus, str] = {
 
 UNSIGNED_LABEL = "usigneret"
 """Shown beside the state of a run approved without a signature (`approval.signatures: optional`)."""
+
+# --- The Excel workbook (report/excel.py) ---------------------------------------------------------
+
+EXCEL_ABOUT_SHEET = "Om kørslen"
+
+BOOL_LABELS: dict[bool, str] = {True: "Ja", False: "Nej"}
+
+MONTE_CARLO_STATISTIC_LABELS: dict[str, str] = {
+    "mean": "Middelværdi",
+    "P50": "P50",
+    "P80": "P80",
+    "P95": "P95",
+    "base": "Basisbudget",
+    "contingency": "Reserve",
+}
+
+
+# --- The state a run's pages show (run/pack_status.py) ---------------------------------------------
+
+PACK_STATUS_TEXTS: dict[RunState, str] = {
+    RunState.DRAFT: "Udkast – afventer intern godkendelse",
+    RunState.APPROVED: "Godkendt internt af {approver} {when}",
+    RunState.RELEASED: "Frigivet til forretningsstyregruppen {when} (godkendt internt af {approver})",
+    RunState.CHANGED: "Ændret efter godkendelse – må ikke bruges",
+    RunState.FAILED: "Kørslen fejlede",
+}
+
+
+# --- issue 11: the steering group's questions in the model -----------------------------------
+
+
+KPI_TRIGGER_LABELS: dict[KpiTrigger, str] = {
+    KpiTrigger.WAVE5: "Bølge 4 ikke klar ≥ tærsklen for bølge 5",
+}
+
+WAVE_ROUTE_LABELS: dict[WaveRoute, str] = {WaveRoute.WAVE5: "Bølge 5", WaveRoute.BILATERAL: "Bilateralt"}

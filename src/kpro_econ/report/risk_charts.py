@@ -15,11 +15,10 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import FuncFormatter
 
 from kpro_econ.params.models import Band
-from kpro_econ.report.charts import new_figure
-from kpro_econ.report.formatting import kr, mio_kr, number, percent
+from kpro_econ.report.charts import DPI, ChartFigure, danish_ticks, new_figure
+from kpro_econ.report.formatting import kr, mio_kr, number
 from kpro_econ.risk.assessment import band_of
 from kpro_econ.risk.montecarlo import SimulationResult, percentile_name
 
@@ -52,13 +51,10 @@ def plain(text: object, width: int = LABEL_WIDTH, lines: int = 2) -> str:
 def _money_axis(ax: Axes, largest: float, axis: str = "x") -> str:
     """Kroner on the axis in millions (`12,5`), or in whole kroner when every amount is small; the unit."""
     if abs(largest) >= 100_000:
-        decimals = 1 if abs(largest) >= 2_000_000 else 2
-        formatter = FuncFormatter(lambda v, _pos: number(v / 1e6, decimals))
-        unit = "mio. kr."
-    else:
-        formatter, unit = FuncFormatter(lambda v, _pos: number(v)), "kr."
-    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(formatter)
-    return unit
+        danish_ticks(ax, axis, 1e6)
+        return "mio. kr."
+    danish_ticks(ax, axis)
+    return "kr."
 
 
 def _band_legend(bands: Sequence[Band], colours: dict[str, str]) -> list[Patch]:
@@ -71,7 +67,7 @@ def heat_maps(register: pd.DataFrame, bands: Sequence[Band]) -> Figure:
     of its score and holding the ids of the risks in it."""
     colours = band_colours(bands)
     open_risks = register[register["status"] == "open"]
-    fig = Figure(figsize=(10.0, 5.6), dpi=110, layout="constrained")
+    fig = ChartFigure(figsize=(10.0, 5.6), dpi=DPI, layout="constrained")
     axes = fig.subplots(1, 2)
     for ax, stage, title in zip(axes, ("inherent", "residual"), ("Før tiltag", "Efter tiltag"), strict=True):
         _heat_map(ax, open_risks, stage, bands, colours)
@@ -138,8 +134,9 @@ def top_risks(register: pd.DataFrame, bands: Sequence[Band], n: int = 10) -> Fig
     ax.set_xlabel(f"Forventet værdi (sandsynlighed × PERT-middel af udgiften), {unit}")
     ax.set_ylabel("")
     ax.set_title(f"De {len(top)} største åbne risici efter forventet værdi")
-    ax.legend(handles=_band_legend(bands, colours), title="Score efter tiltag", loc="lower right",
-              fontsize="small", title_fontsize="small")
+    # Below the chart, not on it: the bar labels and bars may reach any corner.
+    fig.legend(handles=_band_legend(bands, colours), title="Score efter tiltag", loc="outside lower center",
+               ncols=len(bands), frameon=False, fontsize="small", title_fontsize="small")
     return fig
 
 
@@ -160,7 +157,7 @@ def s_curve(simulation: SimulationResult) -> Figure:
                 textcoords="offset points", ha="right", fontsize="small", color="#616161")
     ax.set_ylim(0, 1.0)
     ax.set_xlim(left=min(left, simulation.base) * 0.995)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: percent(v, 0)))
+    danish_ticks(ax, as_percent=True)
     ax.set_xlabel(TOTAL_AXIS.format(unit=_money_axis(ax, float(curve["total_dkk"].max()))))
     ax.set_ylabel("Sandsynlighed for ikke at overskride")
     ax.set_title("S-kurve for de samlede udgifter inkl. risici")
@@ -194,7 +191,7 @@ def histogram(simulation: SimulationResult) -> Figure:
                 xytext=(0, 5), textcoords="offset points", ha="center", fontsize="small", color=MARK_COLOUR)
     ax.set_ylim(0, top * 1.3)
     ax.set_xlim(left=min(float(bins["bin_low_dkk"].iloc[0]), simulation.base) * 0.995)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: number(v)))
+    danish_ticks(ax)
     ax.set_xlabel(TOTAL_AXIS.format(unit=_money_axis(ax, float(bins["bin_high_dkk"].max()))))
     ax.set_ylabel("Antal simulerede udfald")
     ax.set_title(f"Fordeling af de samlede udgifter ({number(simulation.iterations)} simulerede udfald)")
@@ -224,7 +221,7 @@ def tornado(sensitivity: pd.DataFrame, centre: float, n: int = 15) -> Figure:
 def residual_heat_map(register: pd.DataFrame, bands: Sequence[Band]) -> Figure:
     """The residual 5×5 heat map alone, small enough for the one-page steering summary."""
     colours = band_colours(bands)
-    fig = Figure(figsize=(4.6, 3.5), dpi=110, layout="constrained")
+    fig = ChartFigure(figsize=(4.6, 3.5), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     _heat_map(ax, register[register["status"] == "open"], "residual", bands, colours)
     ax.set_title("Åbne risici efter tiltag", fontsize="medium")

@@ -18,7 +18,7 @@ from IPython.display import HTML
 from pandas.io.formats.style import Styler
 
 from kpro_econ.errors import KproError
-from kpro_econ.params.codes import CostLineCode, RiskStatus
+from kpro_econ.params.codes import CostLineCode, KpiTrigger, RiskStatus
 from kpro_econ.params.models import MonteCarlo, RiskSettings
 from kpro_econ.report.formatting import danish_date, kr, number, percent, style_table
 from kpro_econ.report.labels import (
@@ -26,6 +26,7 @@ from kpro_econ.report.labels import (
     COST_LINE_LABELS,
     ID,
     KEY_FIGURE,
+    KPI_TRIGGER_LABELS,
     OWNER,
     RISK_STATUS_LABELS,
     STATUS,
@@ -35,10 +36,11 @@ from kpro_econ.report.labels import (
     YEAR,
 )
 from kpro_econ.report.risk_charts import band_colours, text_colour_on
+from kpro_econ.risk.assessment import TRIGGER_COLUMN, booked_in
 from kpro_econ.risk.montecarlo import RISK_PREFIX, percentile_name
 from kpro_econ.workbook import RiskResult
 
-RISK_LINES = (CostLineCode.RISK_POOL, CostLineCode.MITIGATION)
+RISK_LINES = (CostLineCode.RISK_POOL, CostLineCode.MITIGATION, CostLineCode.OCCURRED_RISKS)
 NO_PREVIOUS_RUN = "ingen tidligere kørsel"
 SCORE_BEFORE, SCORE_AFTER = "Score før tiltag", "Score efter tiltag"
 PROBABILITY, EXPECTED = "Sandsynlighed", "Forventet værdi"
@@ -199,7 +201,8 @@ def pool_table(risk: RiskResult) -> Styler:
 
 
 def pool_by_year_frame(costs: pd.DataFrame) -> pd.DataFrame:
-    """*Risikopulje* and *Risikoreducerende tiltag* as they enter the cost model: years across, totals."""
+    """*Risikopulje*, *Risikoreducerende tiltag* and *Indtrufne risici* as they enter the cost model:
+    years across, totals."""
     lines = costs[costs["line_code"].isin(RISK_LINES)]
     wide = lines.pivot_table(index="line_code", columns="year", values="amount_dkk", aggfunc="sum", sort=False)
     wide = wide.reindex(list(RISK_LINES)).fillna(0.0)
@@ -282,15 +285,27 @@ def closed_and_occurred_frame(register: pd.DataFrame) -> pd.DataFrame:
         ID: shown["id"],
         TITLE: shown["title"],
         STATUS: shown["status"].map(RISK_STATUS_LABELS),
+        "Udløst af": shown[TRIGGER_COLUMN].map(_trigger_label) if TRIGGER_COLUMN in shown else "",
         OWNER: shown["owner"],
         "Tiltag": shown["mitigation"],
         "Udgift til tiltag": shown["mitigation_cost"],
+        "I budgettet som": booked_in(shown).map(_line_label),
+        "Egen udgift": shown["cost_mean"].where(booked_in(shown) == str(CostLineCode.OCCURRED_RISKS)),
         REVIEWED: shown["last_reviewed"],
     }).reset_index(drop=True)
 
 
+def _trigger_label(code: object) -> str:
+    return KPI_TRIGGER_LABELS[KpiTrigger(code)] if isinstance(code, str) and code else ""
+
+
 def closed_and_occurred(risk: RiskResult) -> Styler:
-    return style_table(closed_and_occurred_frame(risk.register), {"Udgift til tiltag": kr, REVIEWED: danish_date})
+    return style_table(closed_and_occurred_frame(risk.register),
+                       {"Udgift til tiltag": kr, "Egen udgift": kr, REVIEWED: danish_date})
+
+
+def _line_label(code: object) -> str:
+    return COST_LINE_LABELS[CostLineCode(code)] if isinstance(code, str) and code else ""
 
 
 def assumptions_frame(register: pd.DataFrame) -> pd.DataFrame:

@@ -7,17 +7,20 @@ approved run's results without running the model again.
 
 from __future__ import annotations
 
+import base64
 import html
-from collections.abc import Mapping
+import io
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import pandas as pd
 from IPython.display import HTML
+from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
 from kpro_econ.inputs.run_records import RunApprovals, Table
-from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode, Headline, RiskStatus
+from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode, Headline, KpiTrigger, RiskStatus
 from kpro_econ.params.models import Params
 from kpro_econ.report.cost_tables import report_year
 from kpro_econ.report.formatting import danish_date, kr, number, percent, style_table
@@ -28,16 +31,18 @@ from kpro_econ.report.labels import (
     HEADLINE_LABELS,
     ID,
     KEY_FIGURE,
+    KPI_TRIGGER_LABELS,
     OWNER,
     UNSIGNED_LABEL,
     VALUE,
 )
+from kpro_econ.risk.assessment import BOOKED_COLUMN, TRIGGER_COLUMN
 
 Tables = Mapping[str, pd.DataFrame]
 DRAFT_MARK = "UDKAST – ikke godkendt"
 DEFAULT_RECOMMENDATION = "Det indstilles, at forretningsstyregruppen tager orienteringen til efterretning."
 PRINT_CSS = """
-@page { size: A4; margin: 10mm 12mm; }
+@page { size: A4; margin: 8mm 12mm; }
 @media print {
   body, .jp-RenderedHTMLCommon { font-size: 8.5pt !important; line-height: 1.3 !important; }
   body.jp-Notebook, main { padding: 0 !important; }
@@ -50,6 +55,10 @@ PRINT_CSS = """
   .jp-InternalAnchorLink { display: none !important; }
 }
 .jp-OutputArea-output table { font-size: 0.85em; }
+.kpro-row { display: flex; gap: 6mm; align-items: flex-start; }
+.kpro-col { flex: 1 1 0; min-width: 0; }
+.kpro-col img { max-width: 100%; max-height: 46mm; }
+.kpro-risks td { vertical-align: top; }
 .kpro-stamp { border: 2px solid #1b5e20; color: #1b5e20; padding: 4px 10px; display: inline-block;
               font-weight: bold; }
 .kpro-draft { border: 3px solid #b00020; color: #b00020; padding: 4px 10px; display: inline-block;
@@ -66,7 +75,7 @@ def approval_stamp(approval: RunApprovals | None) -> HTML:
     """The approval stamp (every approver, *usigneret* if a signature is missing), or an unmistakable
     draft mark on a page that does not have every approval it needs."""
     if approval is None or not approval.complete:
-        return HTML(f'<p><span class="kpro-draft">{DRAFT_MARK}</span></p>')
+        return HTML(f'<p><span class="kpro-draft" data-kpro-status>{DRAFT_MARK}</span></p>')
     when = danish_date(pd.Timestamp(max(a.approved_at for a in approval.approvals)))
     who = " og ".join(f"{a.name}{f', {a.role}' if a.role else ''}" for a in approval.approvals)
     unsigned = f" ({UNSIGNED_LABEL})" if approval.unsigned else ""
@@ -130,7 +139,8 @@ def _signed_kr(amount: float | None) -> str:
 
 
 def top_risks(tables: Tables, n: int = 5) -> pd.DataFrame:
-    """The `n` open risks with the largest expected value: id, title, owner, band, value, trend."""
+    """The `n` open risks with the largest expected value: id, title, owner, the owner's mitigation
+    (*tiltag*), band, value, trend."""
     register = tables[Table.RISK_REGISTER]
     top = register[register["status"] == RiskStatus.OPEN].sort_values(["expected_value_dkk", "id"],
                                                                       ascending=[False, True])
@@ -138,10 +148,116 @@ def top_risks(tables: Tables, n: int = 5) -> pd.DataFrame:
         ID: top["id"],
         "Risiko": top["title"],
         OWNER: top["owner"],
+        "Tiltag": top["mitigation"].fillna("") if "mitigation" in top else "",
         "Niveau": top["band_residual"],
         "Forventet værdi": top["expected_value_dkk"].map(kr),
         "Udvikling": top["trend"].fillna(""),
     }).head(n)
+
+
+def top_risks_styled(tables: Tables, n: int = 5) -> Styler:
+    """The five largest risks, the amount kept on one line; a trend column only when there is one."""
+    top = top_risks(tables, n)
+    if not top["Udvikling"].astype(bool).any():
+        top = top.drop(columns="Udvikling")
+    styled = style_table(top).set_table_attributes('class="kpro-risks"')
+    return styled.set_properties(subset=["Forventet værdi"], **{"text-align": "right", "white-space": "nowrap"})
+
+
+def occurred_note(tables: Tables) -> HTML:
+    """One line naming the occurred risks (with the KPI rule that made one occur), the cost line that
+    now carries each one's cost and the amount, so that no risk reads as both open and happened."""
+    register = tables[Table.RISK_REGISTER]
+    happened = register[register["status"] == RiskStatus.OCCURRED].sort_values("id")
+    if happened.empty:
+        return HTML("")
+    costs = tables[Table.COST_BY_YEAR]
+    base = costs[costs["scenario"] == BASE_SCENARIO]
+    route_total = float(base.loc[base["line_code"] == CostLineCode.WAVE_ROUTE, "amount_dkk"].sum())
+    parts = []
+    for risk in happened.to_dict("records"):
+        trigger = risk.get(TRIGGER_COLUMN)
+        why = f" (udløst: {_trigger_text(trigger)})" if isinstance(trigger, str) and trigger else ""
+        line = CostLineCode(risk.get(BOOKED_COLUMN) or CostLineCode.OCCURRED_RISKS)
+        amount = route_total if line == CostLineCode.WAVE_ROUTE else float(risk.get("cost_mean") or 0.0)
+        parts.append(f"{risk['id']} {risk['title']}{why}, som {COST_LINE_LABELS[line].lower()}: {kr(amount)}")
+    text = "Indtrufne risici, nu i budgettet: " + "; ".join(parts)
+    return HTML(f"<p>{html.escape(text if text.endswith('.') else text + '.')}</p>")
+
+
+def _trigger_text(code: str) -> str:
+    label = KPI_TRIGGER_LABELS[KpiTrigger(code)]
+    return label[:1].lower() + label[1:]
+
+
+Content: TypeAlias = Styler | Figure | HTML
+Block: TypeAlias = tuple[str, Content | Sequence[Content]]
+
+
+def side_by_side(*columns: Block | Sequence[Block]) -> HTML:
+    """Columns next to each other, each one or more blocks (a heading and a table, chart or text),
+    so that the summary stays one A4 page."""
+    rendered = []
+    for column in columns:
+        blocks: Sequence[Block] = [column] if isinstance(column, tuple) else column
+        parts = [f"<h2>{html.escape(title)}</h2>{_body(title, content)}" for title, content in blocks]
+        rendered.append(f'<div class="kpro-col">{"".join(parts)}</div>')
+    return HTML(f'<div class="kpro-row">{"".join(rendered)}</div>')
+
+
+def _body(title: str, content: Content | Sequence[Content]) -> str:
+    if isinstance(content, Styler):
+        return content.to_html()
+    if isinstance(content, HTML):
+        text: str = content.data or ""
+        return text
+    if isinstance(content, Figure):
+        buffer = io.BytesIO()
+        content.savefig(buffer, format="png", bbox_inches="tight")
+        data = base64.b64encode(buffer.getvalue()).decode("ascii")
+        return f'<img alt="{html.escape(title)}" src="data:image/png;base64,{data}">'
+    return "".join(_body(title, part) for part in content)
+
+
+def status_sentence(approval: RunApprovals | None) -> str:
+    """What the page says about its own approval, from the run's state and nothing else.
+
+    A draft (or a run still short of approvals) awaits internal approval (minutes 23.6.2023, item 5:
+    the risk assessment goes to the steering group once Digitalisering og IT has approved it); an
+    approved or released run names who approved it and when.
+    """
+    if approval is None or not approval.complete:
+        return ("Rapporten er et udkast, der afventer intern godkendelse i Digitalisering og IT; "
+                "først derefter forelægges den forretningsstyregruppen.")
+    when = danish_date(pd.Timestamp(max(a.approved_at for a in approval.approvals)))
+    who = " og ".join(f"{a.name}{f' ({a.role})' if a.role else ''}" for a in approval.approvals)
+    released = " og frigivet til forretningsstyregruppen" if approval.release is not None else ""
+    return f"Rapporten er godkendt internt i Digitalisering og IT {when} af {who}{released}."
+
+
+def economy(tables: Tables, params: Params) -> pd.DataFrame:
+    """The economy the minutes (item 5) ask for, from the base scenario's cost lines: the two fees in
+    the report year, and the change requests approved and in the pipeline over the budget years."""
+    costs = tables[Table.COST_BY_YEAR]
+    base = costs[costs["scenario"] == BASE_SCENARIO]
+    year, first, last = report_year(params), params.years[0], params.years[-1]
+
+    def row(line: CostLineCode, in_year: int | None = None) -> tuple[str, float]:
+        rows = base[base["line_code"] == line]
+        if in_year is not None:
+            rows = rows[rows["year"] == in_year]
+        return f"{COST_LINE_LABELS[line]} {in_year or f'{first}–{last}'}", float(rows["amount_dkk"].sum())
+
+    rows = [row(CostLineCode.SOLUTION_FEE, year), row(CostLineCode.INFRASTRUCTURE_FEE, year),
+            row(CostLineCode.CR_APPROVED), row(CostLineCode.CR_PIPELINE)]
+    return pd.DataFrame(rows, columns=[ECONOMY, AMOUNT])
+
+
+ECONOMY = "Økonomi"
+
+
+def economy_styled(tables: Tables, params: Params) -> Styler:
+    return style_table(economy(tables, params), {AMOUNT: kr})
 
 
 def risk_changes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
@@ -225,9 +341,10 @@ def heading(params: Params, approval: RunApprovals | None) -> HTML:
     return HTML(f"<p>{html.escape(line)}</p>{approval_stamp(approval).data}")
 
 
-def case_presentation(params: Params, sentences: list[str]) -> HTML:
-    """*Sagsfremstilling*: the controller's text from the params, then the sentences from the numbers."""
-    paragraphs = [params.summary.sagsfremstilling, " ".join(sentences)]
+def case_presentation(params: Params, sentences: list[str], approval: RunApprovals | None = None) -> HTML:
+    """*Sagsfremstilling*: the controller's text from the params, the run's approval state, then the
+    sentences from the numbers."""
+    paragraphs = [params.summary.sagsfremstilling, status_sentence(approval), " ".join(sentences)]
     return HTML("".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p))
 
 
@@ -235,6 +352,11 @@ def recommendation(params: Params) -> HTML:
     """*Indstilling*, as the params give it."""
     text = params.summary.indstilling or DEFAULT_RECOMMENDATION
     return HTML(f"<p>{html.escape(text)}</p>")
+
+
+def changes_block(previous_approved_name: str | None, changes: pd.DataFrame) -> list[Content]:
+    """What to say about the changes since the last approved run, and their table when there are any."""
+    return [changes_section(previous_approved_name, changes), *([style_table(changes)] if len(changes) else [])]
 
 
 def changes_section(previous_approved_name: str | None, changes: pd.DataFrame) -> HTML:

@@ -6,13 +6,14 @@ model's price level) and returns new frames; nothing is read, written or changed
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from kpro_econ.model.costs import CostLine, Value
 from kpro_econ.params.codes import CostKind, CostLineCode, RiskStatus
+from kpro_econ.params.figures import pert_mean
 from kpro_econ.params.models import Band, Params, RiskSettings
 from kpro_econ.risk.columns import RISK_COLUMNS
 
@@ -20,6 +21,12 @@ from kpro_econ.risk.columns import RISK_COLUMNS
 # each mitigation is an action with its own price; neither is a standing service like the fees.
 POOL_KIND = CostKind.ONE_OFF
 MITIGATION_KIND = CostKind.ONE_OFF
+# An occurred risk's own cost is an event that has happened: one-off, in its proximity year.
+OCCURRED_KIND = CostKind.ONE_OFF
+TRIGGER_COLUMN = "trigger"
+"""The KPI rule a risk is tied to (a `KpiTrigger` code), blank where none; `apply_triggers` adds it."""
+BOOKED_COLUMN = "booked_in"
+"""The cost line (a `CostLineCode`) that carries an occurred risk's own cost, blank for other risks."""
 
 MITIGATED_STATUSES = (RiskStatus.OPEN, RiskStatus.OCCURRED)
 """Risks whose mitigation is paid for: a closed risk's mitigation is history."""
@@ -30,7 +37,7 @@ SCORE_COLUMNS = [
     "score_inherent", "score_residual", "band_inherent", "band_residual", "probability_resolved",
     "cost_mean", "expected_value_dkk",
 ]
-REGISTER_TABLE_COLUMNS = [*RISK_COLUMNS, *SCORE_COLUMNS, "in_pool", "trend"]
+REGISTER_TABLE_COLUMNS = [*RISK_COLUMNS, *SCORE_COLUMNS, "in_pool", "trend", TRIGGER_COLUMN, BOOKED_COLUMN]
 POOL_COLUMNS = ["rank", "id", "title", "owner", "probability", "cost_mean", "expected_value_dkk", "proximity",
                 "years"]
 
@@ -56,7 +63,7 @@ def score_risks(register: pd.DataFrame, settings: RiskSettings) -> pd.DataFrame:
     score_residual = register["likelihood_residual"] * register["impact_residual"]
     from_likelihood = register["likelihood_residual"].map(settings.probability_by_likelihood)
     probability = register["probability"].astype("float64").fillna(from_likelihood)
-    cost_mean = (register["cost_low"] + 4 * register["cost_mode"] + register["cost_high"]) / 6  # PERT mean
+    cost_mean = pert_mean(register["cost_low"], register["cost_mode"], register["cost_high"])
     is_open = register["status"] == RiskStatus.OPEN
     return register.assign(
         score_inherent=score_inherent,
@@ -93,19 +100,64 @@ def risk_pool(register: pd.DataFrame, settings: RiskSettings, years: Sequence[in
     }, columns=POOL_COLUMNS)
 
 
+def apply_triggers(
+    register: pd.DataFrame, triggers: Mapping[str, str], fired: Collection[str], routed: Collection[str] = ()
+) -> pd.DataFrame:
+    """The register with TRIGGER_COLUMN (each risk's KPI rule, from `triggers` by id) and every open risk
+    whose rule is in `fired` turned into an occurred one: it leaves the pool and its cost is budgeted.
+
+    A rule in `routed` has its cost in a decision's own cost line (the wave-5 rule in *Bølge 5 eller
+    bilateralt*, when the params cost the routes): BOOKED_COLUMN says so, and the risk's own estimate is
+    then not budgeted a second time.
+    """
+    trigger = register["id"].astype(str).map(dict(triggers)).astype(object)
+    occurs = trigger.isin(list(fired)) & (register["status"] == RiskStatus.OPEN)
+    status = register["status"].where(~occurs, str(RiskStatus.OCCURRED))
+    booked = pd.Series([_booked(s, t, routed) for s, t in zip(status, trigger, strict=True)],
+                       index=register.index, dtype=object)
+    return register.assign(
+        status=status,
+        probability=register["probability"].astype("float64").where(~occurs, 1.0),
+        **{TRIGGER_COLUMN: trigger.where(trigger.notna(), None), BOOKED_COLUMN: booked},
+    )
+
+
+def _booked(status: str, trigger: object, routed: Collection[str]) -> str | None:
+    if status != RiskStatus.OCCURRED:
+        return None
+    return str(CostLineCode.WAVE_ROUTE) if trigger in routed else str(CostLineCode.OCCURRED_RISKS)
+
+
+def booked_in(register: pd.DataFrame) -> pd.Series:
+    """BOOKED_COLUMN, or (for a register without triggers) every occurred risk in *Indtrufne risici*."""
+    if BOOKED_COLUMN in register:
+        return register[BOOKED_COLUMN]
+    return pd.Series([_booked(s, None, ()) for s in register["status"]], index=register.index, dtype=object)
+
+
+def occurred(register: pd.DataFrame) -> pd.DataFrame:
+    """The occurred risks whose own cost is the line *Indtrufne risici* (those with a cost)."""
+    own_line = booked_in(register) == str(CostLineCode.OCCURRED_RISKS)
+    return register[own_line & register["cost_high"].fillna(0).gt(0)]
+
+
 def risk_cost_lines(register: pd.DataFrame, params: Params) -> list[CostLine]:
-    """*Risikopulje* (the pool's expected values) and *Risikoreducerende tiltag* (mitigation of open
-    and occurred risks), per year of `params.years`: in each risk's proximity year, else spread evenly.
+    """*Risikopulje* (the pool's expected values), *Risikoreducerende tiltag* (mitigation of open
+    and occurred risks) and *Indtrufne risici* (each occurred risk's own cost, its PERT mean), per
+    year of `params.years`: in each risk's proximity year, else spread evenly.
     """
     settings = risk_settings(params)
     scored = score_risks(register, settings)
     members = pool_members(scored, settings.pool_size)
     paying = scored[scored["status"].isin(MITIGATED_STATUSES)]
+    happened = scored.loc[occurred(scored).index]
     return [
         CostLine(CostLineCode.RISK_POOL, POOL_KIND,
                  _by_year(members["expected_value_dkk"], members["proximity"], params.years)),
         CostLine(CostLineCode.MITIGATION, MITIGATION_KIND,
                  _by_year(paying["mitigation_cost"], paying["proximity"], params.years)),
+        CostLine(CostLineCode.OCCURRED_RISKS, OCCURRED_KIND,
+                 _by_year(happened["cost_mean"], happened["proximity"], params.years)),
     ]
 
 
@@ -175,13 +227,21 @@ def risk_register_table(
         in_pool=scored["id"].isin(in_pool),
         trend=pd.Series([arrows.get(str(i)) for i in scored["id"]], index=scored.index, dtype=object),
     )
+    if TRIGGER_COLUMN not in table:
+        table[TRIGGER_COLUMN] = None
+    table[BOOKED_COLUMN] = booked_in(table)
     return table[REGISTER_TABLE_COLUMNS].reset_index(drop=True)
 
 
 def open_risk_draw_parameters(register: pd.DataFrame, settings: RiskSettings) -> pd.DataFrame:
-    """Open risks as the Monte Carlo draws them: id, title, probability, cost_low/mode/high."""
+    """Open and occurred risks as the Monte Carlo draws them: id, title, probability, cost_low/mode/high.
+
+    An occurred risk is certain (probability 1): its cost is in the budget, only its amount is uncertain.
+    """
     scored = score_risks(register, settings)
-    open_risks = scored[scored["status"] == RiskStatus.OPEN]
+    happened = scored.index.isin(occurred(scored).index)
+    open_risks = scored[(scored["status"] == RiskStatus.OPEN) | happened].assign(
+        probability_resolved=lambda f: f["probability_resolved"].where(f["status"] == RiskStatus.OPEN, 1.0))
     return pd.DataFrame({
         "id": open_risks["id"].astype(str).to_numpy(),
         "title": open_risks["title"].astype(str).to_numpy(),

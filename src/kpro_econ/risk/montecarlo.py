@@ -24,7 +24,7 @@ from kpro_econ.errors import KproError, ParamsError
 from kpro_econ.model.costs import Resolve, Value, compute_cost_lines, resolve_mean
 from kpro_econ.params.figures import Amount, ThreePoint, pert_mean
 from kpro_econ.params.models import Params
-from kpro_econ.risk.assessment import MITIGATED_STATUSES, open_risk_draw_parameters, risk_settings
+from kpro_econ.risk.assessment import MITIGATED_STATUSES, occurred, open_risk_draw_parameters, risk_settings
 from kpro_econ.risk.iman_conover import correlation_problems, iman_conover, mean_rank_correlation, target_matrix
 
 BLOCK = 10_000
@@ -68,7 +68,8 @@ class SimulationResult:
     percentiles: dict[str, float]
     """P50, P80, P95 and the percentile at `confidence` (e.g. P90), by name."""
     base: float
-    """Deterministic total of the cost model without the risk pool, with the mitigation costs."""
+    """Deterministic total of the cost model without the risk pool, with the mitigation costs and the
+    occurred risks' own costs (their PERT means)."""
     expected_total: float
     """Deterministic expected total: base + Σ p × PERT mean of every open risk."""
     s_curve: pd.DataFrame
@@ -157,9 +158,18 @@ def mitigation_total(risks: pd.DataFrame | None) -> float:
     return float(risks.loc[risks["status"].isin(MITIGATED_STATUSES), "mitigation_cost"].sum())
 
 
+def occurred_total(risks: pd.DataFrame | None) -> float:
+    """The *Indtrufne risici* line summed over the years: each occurred risk's PERT mean cost."""
+    if risks is None:
+        return 0.0
+    happened = occurred(risks)
+    columns = (happened[c].tolist() for c in ("cost_low", "cost_mode", "cost_high"))
+    return float(sum(pert_mean(low, mode, high) for low, mode, high in zip(*columns, strict=True)))
+
+
 def base_total(params: Params, change_requests: pd.DataFrame, risks: pd.DataFrame | None) -> float:
-    """The deterministic base: cost model at its means plus mitigation, without the risk pool."""
-    return float(cost_model_total(params, change_requests)) + mitigation_total(risks)
+    """The deterministic base: cost model at its means plus mitigation and occurred risks, without the pool."""
+    return float(cost_model_total(params, change_requests)) + mitigation_total(risks) + occurred_total(risks)
 
 
 def simulate(
@@ -184,8 +194,9 @@ def simulate(
     streams = [_streams(settings.seed, name) for name in names]
     risk_columns = [j for j, i in enumerate(inputs) if i.is_risk]
     mitigation = mitigation_total(risks)
-    base = cost_model_mean + mitigation
-    expected = base + sum(i.mean for i in inputs if i.is_risk)
+    base = cost_model_mean + mitigation + occurred_total(risks)
+    # the risk inputs hold the occurred risks too (p = 1), so their means are in here once
+    expected = cost_model_mean + mitigation + sum(i.mean for i in inputs if i.is_risk)
     means = np.array([i.mean for i in inputs])
 
     totals = np.empty(n)

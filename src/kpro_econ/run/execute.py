@@ -6,13 +6,25 @@ workbook) is not imported here, so that each worker starts without it.
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, cast
 
-from kpro_econ.run.kernels import OwnPythonKernelManager, discard_kernel, kernel_for
-from kpro_econ.run.render import DRAFT_STATUS, ReportHeader, notebook_title, read_notebook, render_report
+from kpro_econ.run.kernels import OwnPythonKernelManager, discard_kernel, kernel_for, start_worker_kernel
+from kpro_econ.run.render import (
+    DRAFT_STATUS,
+    ReportHeader,
+    ReportLink,
+    danish_date,
+    notebook_title,
+    read_notebook,
+    render_report,
+)
 
 if TYPE_CHECKING:
     import nbformat
@@ -32,6 +44,10 @@ class NotebookJob:
     run_dir: str = ""
     computed_path: str = ""
     status: str = DRAFT_STATUS
+    period: str = ""
+    reports: tuple[ReportLink, ...] = ()
+    overrides: tuple[str, ...] = ()
+    """`run --set PATH=VALUE` of the run, for a notebook that reads the params itself."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,33 @@ class NotebookResult:
     seconds: float
     html: str | None
     failure: NotebookFailure | None
+
+
+def start_worker(notebooks: Path) -> None:
+    """A worker process's start: its kernel in the notebooks' folder, while Papermill and nbconvert
+    are imported beside it (the kernel's start is mostly waiting for it to import the package)."""
+    _without_iri_grammar()
+    importing = threading.Thread(target=_import_execution_libraries, name="import papermill and nbconvert")
+    importing.start()
+    start_worker_kernel(notebooks)
+    importing.join()
+
+
+def _without_iri_grammar() -> None:
+    """Papermill and nbconvert import nbformat, whose validator imports jsonschema, which imports
+    `rfc3987_syntax` when it is installed (JupyterLab brings it) to check IRI formats; that module
+    builds a Lark grammar on import: about a second of CPU per process. No notebook schema has an
+    IRI format, so a worker marks the module missing (jsonschema then leaves that check out).
+    """
+    # A None entry in sys.modules makes `import` raise ImportError (the import system's documented way).
+    cast("dict[str, ModuleType | None]", sys.modules).setdefault("rfc3987_syntax", None)
+
+
+def _import_execution_libraries() -> None:
+    import nbconvert
+    import papermill
+
+    del nbconvert, papermill
 
 
 def worker_ready() -> None:
@@ -72,9 +115,11 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
         "previous_run": job.previous_run,
         "run_dir": job.run_dir,
         "computed_path": job.computed_path,
+        "overrides": list(job.overrides),
     }
     declared = papermill.inspect_notebook(str(job.source))
     try:
+        kernel = kernel_for(job.source.parent)
         executed = papermill.execute_notebook(
             str(job.source),
             str(job.executed),
@@ -85,9 +130,10 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
             cwd=str(job.source.parent),
             execution_timeout=job.cell_timeout,
             kernel_manager_class=OwnPythonKernelManager,
-            km=kernel_for(job.source.parent),
+            km=kernel,
         )
-        html = render_report(executed, ReportHeader(title, job.run_id, job.params_name, job.status))
+        kernel.close_clients()  # Papermill leaves its client's channels open (see `close_clients`)
+        html = render_report(executed, report_header(job, source_nb, title))
     except PapermillExecutionError as exc:
         discard_kernel()  # a failed notebook may leave its kernel in any state
         failure = NotebookFailure(name, _failed_cell(source_nb, job.executed), str(exc.ename), str(exc.evalue))
@@ -97,6 +143,24 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
         failure = NotebookFailure(name, _failed_cell(source_nb, job.executed), type(exc).__name__, str(exc))
         return NotebookResult(name, title, time.perf_counter() - clock, None, failure)
     return NotebookResult(name, title, time.perf_counter() - clock, html, None)
+
+
+def report_header(job: NotebookJob, source_nb: nbformat.NotebookNode, title: str) -> ReportHeader:
+    """The header of the notebook's report: the steering group's (metadata `kpro.header: steering`:
+    title, period, date and state) or the approvers' (run and params), with links to the pack."""
+    style = source_nb.metadata.get("kpro", {}).get("header", "pack")
+    return ReportHeader(
+        title=title,
+        run_id=job.run_id,
+        params_name=job.params_name,
+        status=job.status,
+        style=style,
+        period=job.period,
+        date=danish_date(datetime.now(UTC)),
+        reports=job.reports,
+        current=f"{job.source.stem}.html",
+        contents=style != "steering",  # one printed page: nothing to navigate
+    )
 
 
 def _failed_cell(source_nb: nbformat.NotebookNode, executed_path: Path) -> int | None:

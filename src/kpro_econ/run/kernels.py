@@ -1,7 +1,7 @@
 """The kernels the notebooks run in: the runner's own Python, one per worker process, reused.
 
-Each worker process starts its kernel as soon as it starts (while the runner computes the tables)
-and imports the workbook's package in it. A notebook then runs in that kernel with an emptied
+Each worker process starts its kernel as soon as it starts (while the runner computes the workbook)
+and imports the workbook's package and the report modules in it. A notebook then runs in that kernel with an emptied
 namespace (`%reset -f`), so it sees no variable of the one before, but the second notebook of a
 worker does not pay for a kernel start and the imports again. A notebook that fails takes its
 kernel with it: the next one gets a new kernel.
@@ -14,14 +14,27 @@ from pathlib import Path
 from typing import Any
 
 import zmq
+from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
-# What every notebook imports first; importing it once per kernel is the saving.
-WARM_UP = (
-    "import matplotlib_inline.backend_inline, kpro_econ.workbook, kpro_econ.report.charts, kpro_econ.report.formatting"
-)
+from kpro_econ.run.lifeline import die_with_parent
+
+# What the notebooks import (importing charts also sets the charts' theme), once per kernel: the
+# saving of a reused kernel. Inside a function, so that the first notebook finds the namespace as
+# empty as the next ones do.
+WARM_UP = """
+def _warm_up():
+    import IPython.display
+    import matplotlib_inline.backend_inline
+    import kpro_econ.run.handover
+    import kpro_econ.run.steering_inputs
+    from kpro_econ.report import (charts, cost_tables, formatting, kpi_charts, kpi_tables, risk_charts,
+                                  risk_tables, steering)
+_warm_up()
+del _warm_up
+"""
 RESET = "get_ipython().run_line_magic('reset', '-f')"
 
 
@@ -41,7 +54,19 @@ class OwnPythonKernelManager(AsyncKernelManager):
         # installed ipykernel supports it.
         if "transport_encryption" in self.class_trait_names() and zmq.has("curve"):
             kwargs.setdefault("transport_encryption", "auto")
+        kwargs.setdefault("client_factory", _KeptClient)
         super().__init__(**kwargs)
+        self.clients: list[AsyncKernelClient] = []
+
+    def close_clients(self) -> None:
+        """Stop the channels of every client handed out (Papermill's among them).
+
+        Papermill leaves its client's channels open when the kernel manager is not its own; their
+        sockets would then hold the worker's exit for seconds (zmq lingers to deliver their messages).
+        """
+        clients, self.clients = self.clients, []
+        for client in clients:
+            client.stop_channels()
 
     @property
     def kernel_spec(self) -> KernelSpec:
@@ -53,12 +78,27 @@ class OwnPythonKernelManager(AsyncKernelManager):
         return KernelSpec(**{key: value for key, value in spec.items() if KernelSpec.class_traits().get(key)})
 
 
+class _KeptClient(AsyncKernelClient):
+    """A kernel client that its kernel manager keeps, so that it can close it (`close_clients`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if isinstance(self.parent, OwnPythonKernelManager):  # the manager passes itself as parent
+            self.parent.clients.append(self)
+
+
 class _WorkerKernel:
     """This process's kernel: where it was started, and whether a notebook has used it."""
 
     manager: OwnPythonKernelManager | None = None
     folder: Path | None = None
     used = False
+
+
+def start_worker(folder: Path) -> None:
+    """A worker process's first act: live no longer than the run, then start the kernel."""
+    die_with_parent()
+    start_worker_kernel(folder)
 
 
 def start_worker_kernel(folder: Path) -> None:
@@ -84,8 +124,10 @@ def kernel_for(folder: Path) -> OwnPythonKernelManager:
 def discard_kernel() -> None:
     """Shut the process's kernel down (after a failure, and when the process ends)."""
     manager, _WorkerKernel.manager, _WorkerKernel.folder = _WorkerKernel.manager, None, None
-    if manager is not None and manager.has_kernel:
-        run_sync(manager.shutdown_kernel)(now=True)
+    if manager is not None:
+        manager.close_clients()
+        if manager.has_kernel:
+            run_sync(manager.shutdown_kernel)(now=True)
 
 
 atexit.register(discard_kernel)

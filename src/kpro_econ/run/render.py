@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -38,19 +39,37 @@ _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
 @dataclass(frozen=True)
+class ReportLink:
+    title: str
+    href: str
+
+
+@dataclass(frozen=True)
 class ReportHeader:
-    """What the small header at the top of every report says."""
+    """What the small header at the top of every report says, and where it links to.
+
+    `style` "steering" is the steering group's page: title, period, date and state, nothing about
+    runs or params files. `reports` are the pack's pages, linked from each (none on a page that
+    stands alone, like the released summary). A draft page loads the pack's status script, so it
+    shows the run's state after approve and release.
+    """
 
     title: str
     run_id: str
     params_name: str
     status: str = DRAFT_STATUS
+    style: str = "pack"
+    period: str = ""
+    date: str = ""
+    reports: tuple[ReportLink, ...] = ()
+    current: str = ""
+    contents: bool = True
 
+    @property
+    def status_script(self) -> str:
+        from kpro_econ.run.pack_status import PAGE_SCRIPT
 
-@dataclass(frozen=True)
-class ReportLink:
-    title: str
-    href: str
+        return PAGE_SCRIPT if self.status == DRAFT_STATUS else ""
 
 
 @dataclass(frozen=True)
@@ -66,6 +85,14 @@ class IndexPage:
     workbook: str
     csv_files: list[str] = field(default_factory=list)
     status: str = DRAFT_STATUS
+    overrides: list[str] = field(default_factory=list)
+    """`run --set PATH=VALUE`: the run differs from the params file in these values."""
+
+    @property
+    def status_script(self) -> str:
+        from kpro_econ.run.pack_status import PAGE_SCRIPT
+
+        return PAGE_SCRIPT
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:
@@ -76,12 +103,16 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def notebook_title(nb: nbformat.NotebookNode, fallback: str) -> str:
-    """The Danish title: the `# heading` that opens the notebook's first markdown cell."""
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
+def notebook_title(nb: Mapping[str, Any], fallback: str) -> str:
+    """The Danish title: the `# heading` that opens the notebook's first markdown cell.
+
+    Takes a notebook as nbformat reads it or as plain JSON (whose sources may be lists of lines).
+    """
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
             continue
-        for line in cell.source.splitlines():
+        source = cell["source"]
+        for line in ("".join(source) if isinstance(source, list) else source).splitlines():
             if line.startswith("# "):
                 return line[2:].strip() or fallback
             if line.strip():
@@ -117,8 +148,48 @@ def render_report(nb: nbformat.NotebookNode, header: ReportHeader) -> str:
     exporter = _report_exporter()
     resources: dict[str, Any] = {"kpro": header}
     body, _ = exporter.from_notebook_node(prepare_for_report(nb, header.title), resources=resources)
-    text: str = body
-    return text
+    return add_contents(body, header.contents)
+
+
+def add_contents(page: str, wanted: bool = True) -> str:
+    """The page with its table of contents: a link to each `##` and `###` heading of its text.
+
+    nbconvert gives headings no ids when anchor links are off, so each gets `afsnit-N` (in page
+    order, the same for the same notebook). A page with fewer than two headings gets none.
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    nav = soup.find("nav", class_="kpro-toc")
+    if nav is None:
+        return page
+    headings = soup.select(".jp-RenderedMarkdown h2, .jp-RenderedMarkdown h3")
+    if not wanted or len(headings) < 2:
+        nav.decompose()
+        return str(soup)
+    title = soup.new_tag("p", attrs={"class": "kpro-toc-title"})
+    title.string = "Indhold"
+    nav.append(title)
+    top = soup.new_tag("ol")
+    nav.append(top)
+    sub = None  # the list of `###` under the latest `##`
+    for number, heading in enumerate(headings, start=1):
+        anchor = str(heading.get("id") or f"afsnit-{number}")
+        heading["id"] = anchor
+        item = soup.new_tag("li")
+        link = soup.new_tag("a", href=f"#{anchor}")
+        link.string = heading.get_text(" ", strip=True)
+        item.append(link)
+        if heading.name == "h3" and sub is not None:
+            sub.append(item)
+            continue
+        top.append(item)
+        if heading.name == "h2":
+            sub = soup.new_tag("ol")
+            item.append(sub)
+    for empty in [ol for ol in top.find_all("ol") if not ol.find("li")]:
+        empty.decompose()
+    return str(soup)
 
 
 def _report_exporter() -> Any:
@@ -159,6 +230,12 @@ def render_index(page: IndexPage) -> str:
     )
     template = environment.get_template(INDEX_TEMPLATE)
     return template.render(page=page, started=danish_datetime(page.started))
+
+
+def danish_date(moment: datetime) -> str:
+    """`25. november 2026` in Danish time."""
+    text: str = format_datetime(moment.astimezone(_DANISH_TIME), "d. MMMM y", locale="da")
+    return text
 
 
 def danish_datetime(moment: datetime) -> str:

@@ -7,6 +7,7 @@ This module also writes the data tables and the manifest that `approve` will che
 
 from __future__ import annotations
 
+import errno
 import getpass
 import hashlib
 import os
@@ -21,14 +22,18 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from filelock import BaseFileLock, FileLock, Timeout
+
 from kpro_econ.errors import KproError
 from kpro_econ.inputs import run_records
-from kpro_econ.inputs.run_records import MANIFEST, Manifest
+from kpro_econ.inputs.run_records import MANIFEST, PACK_STATUS, Manifest, NotebookRecord, text_to_csv
 from kpro_econ.params.codes import ManifestStatus
 from kpro_econ.run.fingerprint import code_fingerprint
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from kpro_econ.report.excel import RunAbout
 
 WORKBOOK_XLSX = "tables.xlsx"
 TMP_PREFIX = ".tmp-"
@@ -55,19 +60,24 @@ RECORDED_PACKAGES = (
     "jupyter_client",
 )
 
-_EXCEL_SHEET_MAX = 31
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")
-_EXCEL_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _RUN_ID = re.compile(r"^\w[\w.-]*$")
 
 
 @dataclass(frozen=True)
 class RunFolder:
-    """A claimed run: `tmp` is where it is built, `final` where `publish` moves it."""
+    """A claimed run: `tmp` is where it is built, `final` where `publish` moves it.
+
+    `lock` is held from the claim until the folder is published or discarded: a temporary folder
+    whose lock nobody holds was left by a run that died, and may be removed (see `claim_run_folder`).
+    `cleaned` names the folders of such dead runs that this claim removed.
+    """
 
     run_id: str
     tmp: Path
     final: Path
+    lock: BaseFileLock | None = None
+    cleaned: tuple[str, ...] = ()
 
 
 def new_run_id(params_path: Path, started: datetime) -> str:
@@ -91,42 +101,116 @@ def ensure_free(out_dir: Path, run_id: str) -> None:
 
 
 def claim_run_folder(out_dir: Path, run_id: str, *, exact: bool = False) -> RunFolder:
-    """Reserve `run_id` (or `run_id-2`, `-3`, … when taken) by creating its temporary folder.
+    """Reserve `run_id` (or `run_id-2`, `-3`, … when taken) by locking its name and creating its temporary folder.
 
+    A name is claimed only under its lock (`OUT/.tmp-<id>.lock`, held until publish or discard), and
     `mkdir` is atomic, so of two runs that start in the same second exactly one gets each name. A
-    name is taken while either its temporary folder or its final folder exists, and `publish` swaps
-    one for the other in a single rename, so there is no moment when a taken name looks free.
+    name is taken while its final folder exists or a live run holds its lock; `publish` swaps the
+    temporary folder for the final one in a single rename, so there is no moment when a taken name
+    looks free. A temporary folder whose lock is free belongs to a run that died (killed, power
+    lost): it is removed, here for the name claimed and for every other one in `out_dir`.
     With `exact`, the name is the user's choice and is never changed: a clash is an error.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
+    cleaned = _remove_dead_runs(out_dir)
     for attempt in range(1, 1000):
         candidate = run_id if attempt == 1 else f"{run_id}-{attempt}"
-        tmp = out_dir / f"{TMP_PREFIX}{candidate}"
+        final, tmp = out_dir / candidate, out_dir / f"{TMP_PREFIX}{candidate}"
+        if final.exists():
+            if exact:
+                break
+            continue
+        lock = _try_lock(out_dir, candidate)
+        if lock is None:  # a live run is building this name
+            if exact:
+                raise KproError(
+                    f"{tmp}: en anden kørsel med --run-id {candidate} er i gang; vent til den er færdig, "
+                    "eller vælg et andet --run-id"
+                )
+            continue
+        if final.exists():  # published while we took the lock
+            _unlock(lock)
+            if exact:
+                break
+            continue
+        if tmp.exists():  # we hold its lock, so its run is dead
+            shutil.rmtree(tmp)
+            cleaned = (*cleaned, tmp.name)
         try:
             tmp.mkdir()
-        except FileExistsError:
-            if exact:
-                break
-            continue
-        final = out_dir / candidate
-        if final.exists():
-            tmp.rmdir()
-            if exact:
-                break
-            continue
-        return RunFolder(run_id=candidate, tmp=tmp, final=final)
+        except BaseException:
+            _unlock(lock)
+            raise
+        return RunFolder(run_id=candidate, tmp=tmp, final=final, lock=lock, cleaned=cleaned)
     raise KproError(f"{out_dir / run_id}: kørselsmappen findes allerede; vælg et andet --run-id")
 
 
 def publish(folder: RunFolder) -> Path:
     """Move the finished temporary folder to its final name in one atomic rename."""
     os.rename(folder.tmp, folder.final)
+    _unlock(folder.lock)
     return folder.final
 
 
 def discard(folder: RunFolder) -> None:
     """Remove an unfinished temporary folder (the run was interrupted before it could be published)."""
     shutil.rmtree(folder.tmp, ignore_errors=True)
+    _unlock(folder.lock)
+
+
+def not_writable(out_dir: Path, exc: OSError) -> KproError:
+    """The one line that says a run folder cannot be written under `out_dir`, and why, in Danish."""
+    reasons = {
+        errno.EROFS: "filsystemet er skrivebeskyttet",
+        errno.EACCES: "ingen skriveadgang",
+        errno.EPERM: "ingen skriveadgang",
+        errno.ENOSPC: "der er ikke mere plads på disken",
+        errno.ENOTDIR: "stien er ikke en mappe",
+        errno.EEXIST: "stien er ikke en mappe",
+    }
+    reason = reasons.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    where = exc.filename or out_dir
+    return KproError(f"{out_dir}: kan ikke skrive kørselsmappen her: {reason} ({where}); vælg en anden mappe med --out")
+
+
+def _lock_path(out_dir: Path, run_id: str) -> Path:
+    return out_dir / f"{TMP_PREFIX}{run_id}.lock"
+
+
+def _try_lock(out_dir: Path, run_id: str) -> BaseFileLock | None:
+    """The name's lock, held, or None if a live run holds it."""
+    lock = FileLock(_lock_path(out_dir, run_id))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return None
+    return lock
+
+
+def _unlock(lock: BaseFileLock | None) -> None:
+    """Release a name's lock and remove its file (its folder is gone: published, discarded or dead)."""
+    if lock is None:
+        return
+    lock.release()
+    Path(lock.lock_file).unlink(missing_ok=True)
+
+
+def _remove_dead_runs(out_dir: Path) -> tuple[str, ...]:
+    """Remove every temporary folder in `out_dir` whose lock no live run holds; return their names."""
+    removed: list[str] = []
+    for tmp in sorted(out_dir.glob(f"{TMP_PREFIX}*")):
+        if not tmp.is_dir():
+            continue
+        lock = _try_lock(out_dir, tmp.name.removeprefix(TMP_PREFIX))
+        if lock is None:
+            continue
+        try:
+            if tmp.is_dir():  # it may have been published or discarded meanwhile
+                shutil.rmtree(tmp)
+                removed.append(tmp.name)
+        finally:
+            _unlock(lock)
+    return tuple(removed)
 
 
 def plain_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -139,13 +223,16 @@ def plain_table(table: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index()
 
 
-def write_tables(data_dir: Path, tables: Mapping[str, pd.DataFrame]) -> list[Path]:
-    """Each table as `data/<name>.csv` (UTF-8, comma, dot decimals) and all of them in `tables.xlsx`.
+def write_tables(data_dir: Path, tables: Mapping[str, pd.DataFrame], about: RunAbout) -> list[Path]:
+    """Each table as `data/<name>.csv` (UTF-8, comma, dot decimals, codes) for machines, and all of
+    them in `tables.xlsx` for people (Danish sheets, labels and formats; see `report.excel`).
 
-    A table of cost lines gets each line's Danish name beside its code (`report.labels`).
+    A table of cost lines gets each line's Danish name beside its code (`report.labels`). No text
+    can become a formula: in the CSVs a text that starts with `=`, `+`, `-`, `@`, tab or CR gets a
+    leading `'`; in the workbook every text is a string cell.
     """
-    import pandas as pd
-
+    # Imported here, not above: worker processes import this module and never write tables.
+    from kpro_econ.report.excel import tables_workbook
     from kpro_econ.report.labels import with_cost_line_labels
 
     tables = {name: with_cost_line_labels(table) for name, table in tables.items()}
@@ -156,28 +243,23 @@ def write_tables(data_dir: Path, tables: Mapping[str, pd.DataFrame]) -> list[Pat
         raise KproError(f"tabelnavne giver ens filnavne: {sorted(tables)}")
     for name, table in tables.items():
         path = data_dir / f"{files[name]}.csv"
-        plain_table(table).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+        csv_safe(plain_table(table)).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
     workbook = data_dir / WORKBOOK_XLSX
-    with pd.ExcelWriter(workbook, engine="openpyxl") as excel:
-        for name, sheet in excel_sheet_names(tables).items():
-            plain_table(tables[name]).to_excel(excel, sheet_name=sheet, index=False)
+    tables_workbook({files[name]: table for name, table in tables.items()}, about).save(workbook)
     written.append(workbook)
     return written
 
 
-def excel_sheet_names(names: Iterable[str]) -> dict[str, str]:
-    """A valid, unique Excel sheet name (at most 31 characters) for every table name."""
-    sheets: dict[str, str] = {}
-    for name in names:
-        base = _EXCEL_FORBIDDEN.sub("_", name)[:_EXCEL_SHEET_MAX] or "tabel"
-        sheet, n = base, 1
-        while sheet.lower() in {s.lower() for s in sheets.values()}:
-            n += 1
-            suffix = f"~{n}"
-            sheet = base[: _EXCEL_SHEET_MAX - len(suffix)] + suffix
-        sheets[name] = sheet
-    return sheets
+def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text a spreadsheet would run as a formula quoted (`text_to_csv`)."""
+    import pandas as pd
+
+    safe = table.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(lambda v: text_to_csv(v) if isinstance(v, str) else v)
+    return safe
 
 
 def sha256_file(path: Path) -> str:
@@ -189,11 +271,12 @@ def sha256_file(path: Path) -> str:
 
 
 def hash_outputs(run_dir: Path) -> dict[str, str]:
-    """sha256 of every file in the run folder but the manifest, by POSIX path relative to the folder."""
+    """sha256 of every file in the run folder but the manifest and the pages' status file (which
+    approve and release rewrite), by POSIX path relative to the folder."""
     return {
         path.relative_to(run_dir).as_posix(): sha256_file(path)
         for path in sorted(run_dir.rglob("*"))
-        if path.is_file() and path.relative_to(run_dir).as_posix() != MANIFEST
+        if path.is_file() and path.relative_to(run_dir).as_posix() not in {MANIFEST, PACK_STATUS}
     }
 
 
@@ -246,7 +329,7 @@ def new_manifest(
     run_id: str,
     params_path: Path,
     input_files: Iterable[Path],
-    notebooks: Mapping[str, Any],
+    notebooks: Mapping[str, NotebookRecord],
     seed: int,
     workbook_dir: Path,
     started: datetime,
@@ -258,7 +341,7 @@ def new_manifest(
         "run_id": run_id,
         "params": {"path": portable_path(params_path), "sha256": sha256_file(params_path)},
         "inputs": hash_inputs(input_files),
-        "notebooks": dict(notebooks),
+        "notebooks": {name: record.model_dump() for name, record in notebooks.items()},
         "versions": package_versions(),
         "git": git_state(workbook_dir),
         "code": code_fingerprint(workbook_dir),

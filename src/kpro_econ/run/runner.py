@@ -13,24 +13,33 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from kpro_econ.errors import KproError, NotebookRunError
-from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST, Manifest
+from kpro_econ.errors import KproError, NotebookRunError, ParamsError, Problem
+from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST, Manifest, NotebookRecord
+from kpro_econ.params.codes import ManifestStatus, RunState
 from kpro_econ.run import runfolder
-from kpro_econ.run.execute import NotebookFailure, NotebookJob, NotebookResult, execute_and_render, worker_ready
-from kpro_econ.run.kernels import start_worker_kernel
-from kpro_econ.run.render import IndexPage, ReportLink, render_index
+from kpro_econ.run.execute import (
+    NotebookFailure,
+    NotebookJob,
+    NotebookResult,
+    execute_and_render,
+    start_worker,
+    worker_ready,
+)
+from kpro_econ.run.pack_status import write_pack_status
+from kpro_econ.run.render import DRAFT_STATUS, IndexPage, ReportLink, notebook_title, render_index
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from kpro_econ.inputs.load import WorkbookInputs
+    from kpro_econ.report.excel import RunAbout
 
     Computed = tuple[dict[str, pd.DataFrame], Path]
     """The run's tables, and where the computed workbook is handed over."""
@@ -49,29 +58,41 @@ def run_workbook(
     notebooks_dir: Path | None = None,
     cell_timeout: int = 600,
     progress: Progress | None = None,
+    overrides: Sequence[str] = (),
+    only: Sequence[str] = (),
+    pack: Sequence[str] | None = None,
 ) -> Path:
-    """Execute every notebook with `params_path` and publish `out_dir/<run-id>/`; return that folder.
+    """Execute the pack's notebooks with `params_path` and publish `out_dir/<run-id>/`; return that folder.
 
+    `overrides` are `--set PATH=VALUE` (applied to the base before the scenarios), `only` the names of
+    the reports to make (`--only`), `pack` the notebooks that make up the pack: by default PACK in the
+    workbook's own `notebooks/`, every notebook in a `notebooks_dir` given.
     Raises ParamsError (nothing written) for invalid input, NotebookRunError when a notebook fails
     (the run folder then holds only a `manifest.json` with `status: failed`).
     """
     from kpro_econ.inputs.load import load_inputs
+    from kpro_econ.inputs.overrides import parse_overrides
 
     say = progress or _print_progress
     started = datetime.now(UTC)
     params_path = Path(params_path)
     out_dir = Path(out_dir)
-    inputs = load_inputs(params_path, reports_dir=out_dir)
-    notebooks = [
-        nb for nb in find_notebooks(notebooks_dir or default_notebooks_dir())
-        if _applies(nb, inputs.base.params, say)
-    ]
+    inputs = load_inputs(params_path, reports_dir=out_dir, overrides=parse_overrides(overrides))
+    if pack is None and notebooks_dir is None:
+        pack = PACK
+    found = find_notebooks(notebooks_dir or default_notebooks_dir(), pack, say)
+    notebooks = [nb for nb in _only(found, only, say) if _applies(nb, inputs.base.params, say)]
     if run_id is not None:
         runfolder.check_run_id(run_id)
         runfolder.ensure_free(out_dir, run_id)
-    folder = runfolder.claim_run_folder(
-        out_dir, run_id or runfolder.new_run_id(params_path, started), exact=run_id is not None
-    )
+    try:
+        folder = runfolder.claim_run_folder(
+            out_dir, run_id or runfolder.new_run_id(params_path, started), exact=run_id is not None
+        )
+    except OSError as exc:  # a read-only or full disk, a file where the folder should be
+        raise runfolder.not_writable(out_dir, exc) from None
+    for name in folder.cleaned:
+        say(f"Fjernede {out_dir / name}: en ufærdig kørselsmappe efter en kørsel, der blev afbrudt")
     try:
         return _build_and_publish(folder, inputs, notebooks, params_path, out_dir, cell_timeout, started, say)
     except BaseException:
@@ -86,14 +107,40 @@ def default_notebooks_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "notebooks"
 
 
-def find_notebooks(folder: Path) -> list[Path]:
-    """Every notebook in `folder`, in name order; each one becomes `<name>.html` in the run folder."""
+PACK: tuple[str, ...] | None = ("cost_model", "kpi_status", "risk_register", "steering_summary")
+"""The notebooks that make up the pack, by name: a JupyterLab copy beside them (`cost_model-Copy1.ipynb`,
+`Untitled.ipynb`) is neither run nor published."""
+
+
+def find_notebooks(folder: Path, pack: Sequence[str] | None = None, say: Progress | None = None) -> list[Path]:
+    """The notebooks in `folder` (those named in `pack`, when given), in name order; each one becomes
+    `<name>.html` in the run folder. A notebook not in the pack gets one warning line."""
     notebooks = sorted(Path(folder).glob("*.ipynb"))
+    if pack is not None:
+        strays = [nb.name for nb in notebooks if nb.stem not in pack]
+        if strays:
+            (say or _print_progress)(f"Advarsel: {', '.join(strays)} i {folder} er ikke en del af pakken og "
+                                     "køres ikke")
+        notebooks = [nb for nb in notebooks if nb.stem in pack]
     if not notebooks:
         raise KproError(f"{folder}: ingen notesbøger (*.ipynb) at køre")
     if any(nb.stem == "index" for nb in notebooks):
         raise KproError(f"{folder}: en notesbog må ikke hedde index.ipynb (navnet bruges af forsiden)")
     return notebooks
+
+
+def _only(notebooks: list[Path], only: Sequence[str], say: Progress) -> list[Path]:
+    """The reports `--only` names (every one without it); an unknown name is bad input."""
+    if not only:
+        return notebooks
+    names = [nb.stem for nb in notebooks]
+    unknown = [name for name in only if name not in names]
+    if unknown:
+        raise ParamsError([Problem(f"--only {name}", "-", f"no such report (choose from {', '.join(names)})")
+                           for name in unknown])
+    if "steering_summary" in only:
+        say("steering_summary læser kørslens egne tabeller; de beregnes og skrives som altid")
+    return [nb for nb in notebooks if nb.stem in only]
 
 
 def _build_and_publish(
@@ -107,7 +154,11 @@ def _build_and_publish(
     say: Progress,
 ) -> Path:
     build_dir = out_dir.resolve().parent / "build" / folder.run_id
-    build_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        build_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise runfolder.not_writable(out_dir, exc) from None
+    summary = getattr(inputs.base.params, "summary", None)
     jobs = [
         NotebookJob(
             source=source.resolve(),
@@ -117,6 +168,9 @@ def _build_and_publish(
             params_name=params_path.name,
             cell_timeout=cell_timeout,
             previous_run=str(inputs.previous_run.resolve()) if inputs.previous_run else "",
+            period=(summary.period or "") if summary is not None else "",
+            reports=pack_links(notebooks),
+            overrides=tuple(inputs.overrides),
         )
         for source in notebooks
     ]
@@ -125,7 +179,17 @@ def _build_and_publish(
         f"Kørsel {folder.run_id}: {_count(len(jobs), 'notesbog', 'notesbøger')}, "
         f"{_count(workers, 'proces', 'processer')}"
     )
-    results, tables = _execute_in_parallel(jobs, inputs, workers, say, folder.tmp / DATA_DIR)
+    from kpro_econ.report.excel import RunAbout
+
+    about = RunAbout(
+        title=inputs.base.params.title,
+        run_id=folder.run_id,
+        params_file=runfolder.portable_path(params_path),
+        params_sha256=runfolder.sha256_file(params_path),
+        started=started,
+        status=DRAFT_STATUS,
+    )
+    results, tables = _execute_in_parallel(jobs, inputs, workers, say, folder.tmp / DATA_DIR, about)
 
     manifest = runfolder.new_manifest(
         run_id=folder.run_id,
@@ -137,10 +201,13 @@ def _build_and_publish(
         started=started,
     )
     compared_to = inputs.previous_run.name if inputs.previous_run is not None else None
-    manifest = manifest.model_copy(update={"compared_to": compared_to})
+    # the params file's extends chain: every parent, also hashed among the inputs
+    extends = [runfolder.portable_path(path) for path in inputs.files[1:] if path.suffix in {".yaml", ".yml"}]
+    manifest = manifest.model_copy(update={"compared_to": compared_to, "overrides": list(inputs.overrides),
+                                           "extends": extends})
     failures = [r.failure for r in results if r.failure is not None]
     if failures or isinstance(tables, BaseException):
-        _publish_failure(folder, manifest, failures, tables, say)
+        _publish_failure(folder, manifest, failures, tables, say, build_dir)
 
     for result in results:
         assert result.html is not None
@@ -148,12 +215,13 @@ def _build_and_publish(
     written = sorted((folder.tmp / DATA_DIR).iterdir())
     index = _index_page(inputs, params_path, folder.run_id, started, results, written, folder.tmp)
     (folder.tmp / "index.html").write_text(render_index(index), encoding="utf-8")
+    write_pack_status(folder.tmp, RunState.DRAFT, None, started)
     runfolder.write_manifest(folder.tmp, runfolder.finish_manifest(manifest, folder.tmp, errors=[]))
     return runfolder.publish(folder)
 
 
 def _execute_in_parallel(
-    jobs: list[NotebookJob], inputs: WorkbookInputs, workers: int, say: Progress, data_dir: Path
+    jobs: list[NotebookJob], inputs: WorkbookInputs, workers: int, say: Progress, data_dir: Path, about: RunAbout
 ) -> tuple[list[NotebookResult], dict[str, pd.DataFrame] | BaseException]:
     """Notebooks in worker processes while this process computes the workbook and writes its tables.
 
@@ -168,7 +236,7 @@ def _execute_in_parallel(
     declared = {job.source: declared_parameters(job.source) for job in jobs}
     waiting = [job for job in jobs if declared[job.source] & {"computed_path", "run_dir"}]
     with (
-        ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker_kernel,
+        ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
                             initargs=(jobs[0].source.parent,)) as pool,
         ThreadPoolExecutor(max_workers=1) as tables_thread,
     ):
@@ -186,7 +254,7 @@ def _execute_in_parallel(
                 pool.submit(execute_and_render, ready): job for ready, job in handed.items()
                 if "run_dir" not in declared[job.source]
             })
-            runfolder.write_tables(data_dir, computed[0])
+            runfolder.write_tables(data_dir, computed[0], about)
             futures.update({
                 pool.submit(execute_and_render, ready): job for ready, job in handed.items()
                 if "run_dir" in declared[job.source]
@@ -220,6 +288,14 @@ def _applies(notebook: Path, params: Any, say: Progress) -> bool:
     return not missing
 
 
+def pack_links(notebooks: list[Path]) -> tuple[ReportLink, ...]:
+    """Each notebook's report, by its Danish title, for the links between the pages of the pack."""
+    return tuple(
+        ReportLink(notebook_title(json.loads(nb.read_text(encoding="utf-8")), nb.stem), f"{nb.stem}.html")
+        for nb in notebooks
+    )
+
+
 def declared_parameters(notebook: Path) -> set[str]:
     """The names the notebook's parameters cell assigns (`run_dir`: it reads the run's own tables;
     `computed_path`: it takes the workbook the runner computed)."""
@@ -250,7 +326,8 @@ def _progress_line(done: int, total: int, result: NotebookResult) -> str:
     seconds = f"{result.seconds:.1f}".replace(".", ",")
     if result.failure is None:
         return f"[{done}/{total}] {result.name} … færdig ({seconds} s)"
-    where = "" if result.failure.cell_index is None else f" i celle {result.failure.cell_index}"
+    # Numbered from 1, as a person counts the cells in JupyterLab (the manifest keeps the 0-based index).
+    where = "" if result.failure.cell_index is None else f" i celle {result.failure.cell_index + 1}"
     error = f"{result.failure.ename}: {result.failure.evalue}".strip().splitlines()[0]
     return f"[{done}/{total}] {result.name} … FEJLEDE{where}: {error} ({seconds} s)"
 
@@ -263,16 +340,16 @@ def _print_progress(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _notebook_records(notebooks: list[Path], results: list[NotebookResult]) -> dict[str, Any]:
+def _notebook_records(notebooks: list[Path], results: list[NotebookResult]) -> dict[str, NotebookRecord]:
     by_name = {r.name: r for r in results}
     return {
-        nb.stem: {
-            "source": runfolder.portable_path(nb),
-            "sha256": runfolder.sha256_file(nb),
-            "title": by_name[nb.stem].title,
-            "seconds": round(by_name[nb.stem].seconds, 2),
-            "status": "ok" if by_name[nb.stem].failure is None else "failed",
-        }
+        nb.stem: NotebookRecord(
+            source=runfolder.portable_path(nb),
+            sha256=runfolder.sha256_file(nb),
+            title=by_name[nb.stem].title,
+            seconds=round(by_name[nb.stem].seconds, 2),
+            status=ManifestStatus.OK if by_name[nb.stem].failure is None else ManifestStatus.FAILED,
+        )
         for nb in notebooks
     }
 
@@ -283,6 +360,7 @@ def _publish_failure(
     failures: list[NotebookFailure],
     tables: Mapping[str, pd.DataFrame] | BaseException,
     say: Progress,
+    build_dir: Path,
 ) -> NoReturn:
     """Publish a folder holding only the manifest, which says what failed; then raise."""
     errors: list[dict[str, Any]] = [asdict(f) for f in failures]
@@ -303,7 +381,9 @@ def _publish_failure(
     first = errors[0]
     if first["notebook"] is None:
         raise KproError(f"Tabellerne kunne ikke beregnes: {first['ename']}: {first['evalue']}")
-    raise NotebookRunError(first["notebook"], first["cell_index"], f"{first['ename']}: {first['evalue']}")
+    executed = build_dir / f"{first['notebook']}.ipynb"
+    raise NotebookRunError(first["notebook"], first["cell_index"], f"{first['ename']}: {first['evalue']}",
+                           str(executed) if executed.is_file() else None)
 
 
 def _index_page(
@@ -325,4 +405,5 @@ def _index_page(
         reports=[ReportLink(r.title, f"{r.name}.html") for r in results],
         workbook=f"{DATA_DIR}/{runfolder.WORKBOOK_XLSX}",
         csv_files=[path for path in data if path.endswith(".csv")],
+        overrides=list(inputs.overrides),
     )

@@ -6,12 +6,14 @@ JupyterLab it computes the same tables from the params.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from kpro_econ.inputs.history import find_previous_run
+from kpro_econ.inputs.overrides import ParamsReader, parse_overrides
 from kpro_econ.inputs.run_records import MANIFEST, RunApprovals, read_approval, read_manifest, read_tables
 from kpro_econ.inputs.yaml_params import load_params
 from kpro_econ.params.codes import BASE_SCENARIO
@@ -27,10 +29,16 @@ class SteeringInputs:
     previous_tables: dict[str, pd.DataFrame] | None
 
 
-def load_steering_inputs(params_path: Path, run_dir: str | Path = "") -> SteeringInputs:
-    """The summary's inputs from the run folder `run_dir`, or computed from the params when it is ""."""
+def load_steering_inputs(params_path: Path, run_dir: str | Path = "", overrides: Sequence[str] = ()) -> SteeringInputs:
+    """The summary's inputs from the run folder `run_dir`, or computed from the params when it is "".
+
+    `overrides` are the run's `--set PATH=VALUE` (at release, those its manifest records).
+    """
     params_path = Path(params_path)
-    params = load_params(params_path)[0][BASE_SCENARIO]
+    if not overrides and str(run_dir) and (Path(run_dir) / MANIFEST).is_file():
+        overrides = read_manifest(Path(run_dir)).overrides
+    reader = ParamsReader(parse_overrides(overrides))
+    params = load_params(params_path, reader)[0][BASE_SCENARIO]
     if str(run_dir):
         run = Path(run_dir)
         tables = read_tables(run)
@@ -41,7 +49,7 @@ def load_steering_inputs(params_path: Path, run_dir: str | Path = "") -> Steerin
         from kpro_econ.inputs.load import load_inputs
         from kpro_econ.workbook import compute_tables
 
-        tables = compute_tables(load_inputs(params_path))
+        tables = compute_tables(load_inputs(params_path, overrides=reader.overrides))
         approval, started = None, None
         reports = params_path.resolve().parent.parent / "reports"
     previous = find_previous_run(reports, params_path, approved=True, before=started)

@@ -1,0 +1,209 @@
+"""The command line's Danish texts: what each command does, examples and exit codes, argparse in Danish.
+
+`cli.py` builds its parser with `DanishArgumentParser`; every parser it makes (the program and each
+command) takes its description and its epilog (examples, exit codes) from `COMMANDS` by name, and
+argparse's own words (usage, headings, `--help`, its error messages) are said in Danish. A command
+not described here keeps the texts `cli.py` gives it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+PROGRAM = "kpro-econ"
+
+
+@dataclass(frozen=True)
+class CommandText:
+    """What `kpro-econ COMMAND --help` says above and below the arguments."""
+
+    description: str
+    examples: Sequence[str] = ()
+    exit_codes: dict[int, str] = field(default_factory=dict)
+
+    def epilog(self) -> str:
+        lines = ["Eksempler:", *(f"  {example}" for example in self.examples)] if self.examples else []
+        if self.exit_codes:
+            lines += ["", "Afslutningskoder:"] if lines else ["Afslutningskoder:"]
+            lines += [f"  {code}  {meaning}" for code, meaning in sorted(self.exit_codes.items())]
+        return "\n".join(lines)
+
+
+RUN_ID_EXAMPLE = "reports/20261125-184512-default"
+
+COMMANDS: dict[str, CommandText] = {
+    PROGRAM: CommandText(
+        description=(
+            "Økonomi og risici for Kommunal PRO (Region Nordjylland, Digitalisering og IT).\n\n"
+            "Validerer parametre og registre, kører notesbøgerne og laver rapporterne (HTML på dansk),\n"
+            "som Digitalisering og IT godkender internt, før et resumé går til forretningsstyregruppen.\n"
+            "Skriv kpro-econ KOMMANDO --help for at læse mere om en kommando."
+        ),
+        examples=(
+            "kpro-econ validate params/default.yaml",
+            "kpro-econ run params/default.yaml",
+            f"kpro-econ approve {RUN_ID_EXAMPLE} --key ~/.ssh/id_ed25519 --as anna@rn.dk",
+            f"kpro-econ release {RUN_ID_EXAMPLE}",
+            "kpro-econ status",
+            "kpro-econ folk1a --quarter 2025K1 --out data/folk1a_2025K1.csv",
+        ),
+        exit_codes={
+            0: "gik godt",
+            1: "en notesbog fejlede, eller en godkendelse eller frigivelse blev afvist\n"
+               "     (beskeden siger hvorfor)",
+            2: "ugyldigt input: én linje pr. problem (FIL[:LINJE]: felt: hvad er galt),\n"
+               "     intet skrevet",
+        },
+    ),
+    "validate": CommandText(
+        description=(
+            "Indlæser og kontrollerer parameterfilen og hver fil, den henviser til (registre, kommuner,\n"
+            "KPI-data). Hvert problem står på sin egen linje: FIL[:LINJE]: felt: hvad er galt.\n"
+            "Intet skrives."
+        ),
+        examples=("kpro-econ validate params/default.yaml",),
+        exit_codes={0: "parametrene og filerne er gyldige", 2: "ugyldige; hvert problem er skrevet på sin linje"},
+    ),
+    "run": CommandText(
+        description=(
+            "Kontrollerer input, kører alle notesbøger i notebooks/ parallelt og skriver kørselsmappen\n"
+            "OUT/<kørsels-id>/: index.html (forsiden), én rapport pr. notesbog, data/ (CSV og Excel) og\n"
+            "manifest.json. Kørte notesbøger (med output, til fejlsøgning) lægges i build/<kørsels-id>/.\n"
+            "Tidligere kørsler røres aldrig."
+        ),
+        examples=(
+            "kpro-econ run params/default.yaml",
+            "kpro-econ run params/default.yaml --out rapporter --run-id budget-2027",
+            "kpro-econ run params/default.yaml --set discount_rate=0.04 --set fte.annual_cost.value=720000",
+            "kpro-econ run params/default.yaml --only cost_model",
+        ),
+        exit_codes={
+            0: "rapporterne er klar; stien til index.html skrives",
+            1: "en notesbog fejlede: notesbog, celle (talt fra 1 som i JupyterLab), fejlen og\n"
+               "     stien til den kørte notesbog skrives",
+            2: "ugyldigt input; intet skrevet",
+        },
+    ),
+    "params": CommandText(
+        description=(
+            "Viser hvert tal i parameterfilen med sti, værdi, enhed, prisår og kilde: listen over det,\n"
+            "der kan ændres med run --set STI=VÆRDI."
+        ),
+        examples=("kpro-econ params params/default.yaml",
+                  "kpro-econ params params/default.yaml --scenario \"Supportpris i top\" --csv"),
+        exit_codes={0: "listen er skrevet", 2: "ugyldige parametre; hvert problem er skrevet på sin linje"},
+    ),
+    "approve": CommandText(
+        description=(
+            "Kontrollerer at hver fil i kørslen (parametre, input, rapporter, data) er uændret siden\n"
+            "kørslen, signerer godkendelsen med din SSH-nøgle og skriver den i godkendelsesloggen\n"
+            "reports/approvals.jsonl. Siderne i pakken viser derefter godkendelsen. Kør kommandoen fra\n"
+            "den mappe, kørslen blev startet fra. README'en viser, hvordan du laver en nøgle og bliver\n"
+            "godkender."
+        ),
+        examples=(
+            f"kpro-econ approve {RUN_ID_EXAMPLE} --key ~/.ssh/id_ed25519 --as anna@rn.dk",
+            f'kpro-econ approve {RUN_ID_EXAMPLE} --key ~/.ssh/id_ed25519 --as anna@rn.dk --note "Drøftet på '
+            'ledermødet"',
+        ),
+        exit_codes={0: "godkendt (eller én af flere nødvendige godkendelser registreret)",
+                    1: "afvist: en fil er ændret, signaturen passer ikke, eller kørslen er allerede\n"
+                       "     godkendt (beskeden siger hvorfor)"},
+    ),
+    "release": CommandText(
+        description=(
+            "Frigiver en godkendt, uændret kørsel til forretningsstyregruppen: resuméet som HTML og som\n"
+            "A4-PDF (Bilag - Risikorapport Kommunal PRO <periode>) i KØRSEL/steering/."
+        ),
+        examples=(f"kpro-econ release {RUN_ID_EXAMPLE}",
+                  f"kpro-econ release {RUN_ID_EXAMPLE} --browser msedge"),
+        exit_codes={0: "frigivet; stien til PDF'en skrives",
+                    1: "afvist: ikke godkendt, allerede frigivet, eller filer, signaturer eller kode\n"
+                       "     ændret siden godkendelsen (alt nævnes; intet skrevet)"},
+    ),
+    "folk1a": CommandText(
+        description=(
+            "Henter indbyggertal pr. kommune (FOLK1A) for et kvartal fra Danmarks Statistiks\n"
+            "Statistikbank, gemmer dem som CSV i det format, allocation.population læser, og skriver\n"
+            "linjen til parametrene."
+        ),
+        examples=("kpro-econ folk1a --quarter 2025K1 --out data/folk1a_2025K1.csv",),
+        exit_codes={0: "hentet og gemt", 1: "ingen forbindelse eller en fejl hos Danmarks Statistik (intet gemt)",
+                    2: "et ugyldigt kvartal"},
+    ),
+    "status": CommandText(
+        description=(
+            "Viser kørslerne og deres tilstand: fejlet, udkast, godkendt, frigivet eller ændret efter\n"
+            "godkendelse."
+        ),
+        examples=("kpro-econ status", "kpro-econ status --out rapporter", f"kpro-econ status {RUN_ID_EXAMPLE}"),
+        exit_codes={0: "altid (tilstanden står i udskriften)"},
+    ),
+}
+
+HELP_TEXT = "vis denne hjælp og afslut"
+VERSION_HELP = "vis programmets version og afslut"
+GROUP_TITLES = {"positional arguments": "argumenter", "options": "tilvalg", "optional arguments": "tilvalg"}
+
+# argparse's own error messages (Python 3.11–3.13), said in Danish; anything else is shown as it is.
+_ERRORS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^the following arguments are required: (.*)$"), r"mangler: \1"),
+    (re.compile(r"^unrecognized arguments: (.*)$"), r"ukendte argumenter: \1"),
+    (re.compile(r"^argument (\S+): invalid choice: (.*?) \(choose from (.*)\)$"),
+     r"\1: ugyldigt valg \2 (vælg mellem \3)"),
+    (re.compile(r"^argument (\S+): expected one argument$"), r"\1: mangler en værdi"),
+    (re.compile(r"^argument (\S+): expected at least one argument$"), r"\1: mangler mindst én værdi"),
+    (re.compile(r"^argument (\S+): invalid (\S+) value: (.*)$"), r"\1: ugyldig værdi \3"),
+    (re.compile(r"^ambiguous option: (\S+) could match (.*)$"), r"tvetydigt tilvalg \1 (kan være \2)"),
+]
+
+
+def danish_error(message: str) -> str:
+    """argparse's English error message in Danish, when it is one of those it commonly gives."""
+    for pattern, replacement in _ERRORS:
+        if pattern.match(message):
+            return pattern.sub(replacement, message)
+    return message
+
+
+class DanishHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Descriptions and epilogs as written (examples keep their lines), `Brug:` for `usage:`."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, "Brug: " if prefix is None else prefix)
+
+
+class DanishArgumentParser(argparse.ArgumentParser):
+    """An ArgumentParser that speaks Danish and describes each command from `COMMANDS`.
+
+    Commands made with `add_subparsers().add_parser(...)` are of this class too (argparse makes
+    them of the parent's class), so every command gets its texts by its name.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", DanishHelpFormatter)
+        super().__init__(*args, **kwargs)
+        text = COMMANDS.get(self.prog.split()[-1]) if self.prog else None
+        if text is not None:
+            self.description = text.description
+            self.epilog = text.epilog()
+        for group in self._action_groups:
+            group.title = GROUP_TITLES.get(group.title or "", group.title)
+        for action in self._actions:
+            if "--help" in action.option_strings:
+                action.help = HELP_TEXT
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: fejl: {danish_error(message)}\n")

@@ -1,0 +1,68 @@
+"""The command line speaks Danish: help with examples and exit codes for every command, `--version`,
+and argparse's own errors."""
+
+from __future__ import annotations
+
+import re
+from importlib import metadata
+
+import pytest
+from conftest import run_cli
+
+COMMANDS = ("validate", "run", "approve", "release", "status", "folk1a")
+# argparse's English words; none may reach the user.
+ENGLISH = ("usage:", "positional arguments", "options:", "optional arguments", "show this help", "error:",
+           "the following arguments", "invalid choice")
+
+
+def _assert_danish(text: str) -> None:
+    for word in ENGLISH:
+        assert word not in text, f"English {word!r} in:\n{text}"
+
+
+def test_program_help_lists_every_command_with_examples_and_exit_codes() -> None:
+    done = run_cli("--help", timeout=120)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    _assert_danish(out)
+    assert out.startswith("Brug: kpro-econ ")
+    for command in COMMANDS:
+        assert re.search(rf"^    {command}\s+\S", out, re.MULTILINE), f"{command} is not listed with its summary"
+        assert re.search(rf"^  kpro-econ {command}\b", out, re.MULTILINE), f"no example of {command}"
+    exits = out[out.index("Afslutningskoder:"):]
+    for code in ("0", "1", "2"):
+        assert re.search(rf"^  {code}  \S", exits, re.MULTILINE), f"exit code {code} is not explained"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_command_has_danish_help_with_examples_and_exit_codes(command: str) -> None:
+    done = run_cli(command, "--help", timeout=120)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    _assert_danish(out)
+    assert out.startswith(f"Brug: kpro-econ {command} ")
+    assert "vis denne hjælp og afslut" in out
+    examples = out[out.index("Eksempler:"):out.index("Afslutningskoder:")]
+    assert re.search(rf"^  kpro-econ {command}\b", examples, re.MULTILINE)
+    assert re.search(r"^  0  \S", out[out.index("Afslutningskoder:"):], re.MULTILINE)
+
+
+def test_version() -> None:
+    done = run_cli("--version", timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"kpro-econ {metadata.version('kpro-econ')}\n"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("approve", "reports/x"), "kpro-econ approve: fejl: mangler: --as"),
+    (("frobnicate",), "kpro-econ: fejl: KOMMANDO: ugyldigt valg 'frobnicate' (vælg mellem 'validate'"),
+    (("run",), "kpro-econ run: fejl: mangler: params"),
+    (("status", "--out"), "kpro-econ status: fejl: --out: mangler en værdi"),
+    (("validate", "a.yaml", "b.yaml"), "kpro-econ: fejl: ukendte argumenter: b.yaml"),
+])
+def test_a_mistyped_command_line_is_answered_in_danish_with_exit_2(args: tuple[str, ...], message: str) -> None:
+    done = run_cli(*args, timeout=120)
+    assert done.returncode == 2
+    assert message in done.stderr, done.stderr
+    assert done.stderr.startswith("Brug: kpro-econ")
+    _assert_danish(done.stderr)

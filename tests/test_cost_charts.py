@@ -1,0 +1,124 @@
+"""The cost report's charts (`report/charts.py`), checked on the matplotlib Figure each returns: its bars
+(height, position, stacking), labels, titles and Danish tick formats, against figures worked out by hand."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from kpro_econ.model.costs import CR_PIPELINE, FUT_FEE, SPOC_OPTION, SUPPORT
+from kpro_econ.report import charts
+
+
+def only_axes(fig: Figure) -> Axes:
+    [ax] = fig.axes
+    return ax
+
+
+def bars(ax: Axes) -> dict[str, list[tuple[float, float, float, float]]]:
+    """(x, y, width, height) of each bar, by the label of its series."""
+    return {
+        str(container.get_label()): [
+            (patch.get_x(), patch.get_y(), patch.get_width(), patch.get_height()) for patch in container.patches
+        ]
+        for container in ax.containers
+    }
+
+
+def tick_texts(ax: Axes, axis: str) -> list[str]:
+    ticks = ax.get_xticklabels() if axis == "x" else ax.get_yticklabels()
+    return [tick.get_text() for tick in ticks]
+
+
+COSTS = pd.DataFrame(
+    [
+        (2025, FUT_FEE, "drift", 600_000.0),
+        (2026, FUT_FEE, "drift", 650_000.0),
+        (2025, SUPPORT, "drift", 420_000.0),
+        (2026, SUPPORT, "drift", 462_000.0),
+        (2025, SPOC_OPTION, "drift", 60_000.0),
+        (2026, SPOC_OPTION, "drift", 0.0),
+        (2025, CR_PIPELINE, "engangs", 0.0),  # nothing in any year: no bar, no legend entry
+        (2026, CR_PIPELINE, "engangs", 0.0),
+    ],
+    columns=["year", "line", "kind", "amount_dkk"],
+)
+
+
+def test_cost_bars_stack_each_years_lines_in_order() -> None:
+    ax = only_axes(charts.cost_bars(COSTS))
+
+    stacked = {line: [(y, height) for _, y, _, height in series] for line, series in bars(ax).items()}
+    assert list(stacked) == [FUT_FEE, SUPPORT, SPOC_OPTION]
+    assert stacked[FUT_FEE] == [(0.0, 600_000.0), (0.0, 650_000.0)]
+    assert stacked[SUPPORT] == [(600_000.0, 420_000.0), (650_000.0, 462_000.0)]
+    assert stacked[SPOC_OPTION] == [(1_020_000.0, 60_000.0), (1_112_000.0, 0.0)]  # on top of the two below
+
+
+def test_cost_bars_are_labelled_in_danish_with_millions_on_the_axis() -> None:
+    ax = only_axes(charts.cost_bars(COSTS))
+
+    assert ax.get_title() == "Udgifter pr. år fordelt på udgiftslinjer"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("År", "Mio. kr.")
+    assert tick_texts(ax, "x") == ["2025", "2026"]
+    assert ax.yaxis.get_major_formatter()(1_260_000, 0) == "1,3"  # 1,26 mio. with one decimal, decimal comma
+    assert ax.yaxis.get_major_formatter()(12_000_000, 0) == "12,0"
+    legend = ax.get_legend()
+    assert legend is not None
+    assert [text.get_text() for text in legend.get_texts()] == [FUT_FEE, SUPPORT, SPOC_OPTION]
+
+
+def test_fut_fee_bars_show_both_solutions_under_each_key() -> None:
+    fut_fee = pd.DataFrame({
+        "label": ["Aftalt", "Efter borgere"],
+        "kommunal_pro_fee_by_key_dkk": [600_000.0, 450_000.0],
+        "telma_fee_by_key_dkk": [300_000.0, 750_000.0],
+    })
+
+    ax = only_axes(charts.fut_fee_bars(fut_fee))
+
+    legend = ax.get_legend()
+    assert legend is not None
+    assert [text.get_text() for text in legend.get_texts()] == ["Kommunal PRO", "Telma"]
+    # one series of bars per solution, in the legend's order; one bar per key, in the keys' order
+    widths = [[width for _, _, width, _ in series] for series in bars(ax).values()]
+    assert widths == [[600_000.0, 450_000.0], [300_000.0, 750_000.0]]
+    assert tick_texts(ax, "y") == ["Aftalt", "Efter borgere"]
+    assert ax.get_title() == "FUT-afgift: aftalt og ved fordeling efter volumen"
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("Mio. kr. pr. år", "")
+    assert ax.xaxis.get_major_formatter()(760_000, 0) == "0,8"
+
+
+def test_allocation_by_region_sums_the_years_municipalities_smallest_first() -> None:
+    allocation = pd.DataFrame(
+        [
+            (2025, "Region Nordjylland", 500.0),
+            (2025, "Region Nordjylland", 300.0),
+            (2025, "Region Hovedstaden", 1_200.0),
+            (2025, "Region Sjælland", 100.0),
+            (2026, "Region Sjælland", 9_000.0),  # another year
+        ],
+        columns=["year", "region", "amount_dkk"],
+    )
+
+    ax = only_axes(charts.allocation_by_region(allocation, 2025))
+
+    assert tick_texts(ax, "y") == ["Region Sjælland", "Region Nordjylland", "Region Hovedstaden"]
+    assert [patch.get_width() for patch in ax.patches] == [100.0, 800.0, 1_200.0]  # Nordjylland 500 + 300
+    assert ax.get_title() == "Kommunernes betaling 2025 samlet pr. region"
+    assert ax.get_xlabel() == "Mio. kr. i 2025"
+
+
+@pytest.mark.parametrize("draw", [
+    lambda: charts.cost_bars(COSTS),
+    lambda: charts.allocation_by_region(pd.DataFrame({"year": [2025], "region": ["R"], "amount_dkk": [1.0]}), 2025),
+])
+def test_charts_are_not_registered_with_pyplot(draw: object) -> None:
+    # A figure pyplot knows of stays in memory until closed and is shown again by the next plt.show().
+    before = plt.get_fignums()
+    assert callable(draw)
+    assert isinstance(draw(), Figure)
+    assert plt.get_fignums() == before

@@ -1,0 +1,192 @@
+"""`data/tables.xlsx` for people and `data/*.csv` for machines, written from registers a user typed.
+
+The registers hold titles a spreadsheet would run as formulas; the workbook is read back with
+openpyxl (and its XML looked at), the CSVs as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from cli_cases import copy_project
+from openpyxl import load_workbook
+
+from kpro_econ.inputs.load import load_inputs
+from kpro_econ.inputs.run_records import read_tables, text_from_csv, text_to_csv
+from kpro_econ.report.excel import RunAbout
+from kpro_econ.run.runfolder import write_tables
+from kpro_econ.workbook import compute_tables
+
+CR_TITLE = "=1+1"
+RISK_TITLE = '=HYPERLINK("http://x.invalid/","y")'
+SHA = "ab" * 32
+
+
+def _replace_title(path: Path, row_id: str, title: str) -> None:
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    fields = list(rows[0])
+    for row in rows:
+        if row["id"] == row_id:
+            row["title"] = title
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data folder of a run whose change request ÆØ-001 and risk R01 have hostile titles."""
+    root = copy_project(tmp_path_factory.mktemp("hostile"))
+    _replace_title(root / "data" / "change_requests.csv", "ÆØ-001", CR_TITLE)
+    _replace_title(root / "data" / "risk_register.csv", "R01", RISK_TITLE)
+    tables = compute_tables(load_inputs(root / "params" / "default.yaml", previous_run=""))
+    data = root / "run" / "data"
+    about = RunAbout("Kommunal PRO <test>", "20260101-120000-default", "params/default.yaml", SHA,
+                     datetime(2026, 1, 1, 12, 0, tzinfo=UTC), "Udkast – afventer intern godkendelse")
+    write_tables(data, tables, about)
+    return data
+
+
+def _header(sheet: object) -> list[object]:
+    return [cell.value for cell in next(sheet.iter_rows(min_row=1, max_row=1))]  # type: ignore[attr-defined]
+
+
+def _row_where(sheet: object, column: str, value: object) -> dict[str, object]:
+    header = _header(sheet)
+    for row in sheet.iter_rows(min_row=2):  # type: ignore[attr-defined]
+        cells = dict(zip(header, row, strict=True))
+        if cells[column].value == value:
+            return cells
+    raise AssertionError(f"no row with {column} = {value!r}")
+
+
+def test_no_cell_in_the_workbook_is_a_formula(written: Path) -> None:
+    book = load_workbook(written / "tables.xlsx")
+    formulas = [(s.title, c.coordinate) for s in book.worksheets for row in s.iter_rows() for c in row
+                if c.data_type == "f"]
+    assert formulas == []
+    with zipfile.ZipFile(written / "tables.xlsx") as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+        assert sheets
+        assert not [n for n in sheets if b"<f>" in archive.read(n) or b"<f " in archive.read(n)]
+
+
+def test_hostile_titles_are_text_cells_as_typed(written: Path) -> None:
+    book = load_workbook(written / "tables.xlsx")
+    lead = _row_where(book["ÆØ gennemløbstider"], "Id", "ÆØ-001")
+    assert lead["Titel"].value == CR_TITLE  # type: ignore[attr-defined]
+    assert lead["Titel"].data_type == "s"  # type: ignore[attr-defined]
+    risk = _row_where(book["Risikoregister"], "Id", "R01")
+    assert risk["Titel"].value == RISK_TITLE  # type: ignore[attr-defined]
+    assert risk["Titel"].data_type == "s"  # type: ignore[attr-defined]
+
+
+def test_hostile_titles_are_quoted_in_the_csvs_and_read_back_as_typed(written: Path) -> None:
+    with (written / "kpi_lead_times.csv").open(encoding="utf-8", newline="") as stream:
+        rows = {row["id"]: row for row in csv.DictReader(stream)}
+    assert rows["ÆØ-001"]["title"] == "'" + CR_TITLE
+    with (written / "risk_register.csv").open(encoding="utf-8", newline="") as stream:
+        risks = {row["id"]: row for row in csv.DictReader(stream)}
+    assert risks["R01"]["title"] == "'" + RISK_TITLE
+    # Numbers are untouched: the register's first mitigation cost is 75000, written as a float.
+    assert risks["R01"]["mitigation_cost"] == "75000.0"
+    back = read_tables(written.parent)
+    assert back["risk_register"].set_index("id").loc["R01", "title"] == RISK_TITLE
+    assert back["kpi_lead_times"].set_index("id").loc["ÆØ-001", "title"] == CR_TITLE
+
+
+def test_no_csv_cell_starts_like_a_formula(written: Path) -> None:
+    for path in written.glob("*.csv"):
+        with path.open(encoding="utf-8", newline="") as stream:
+            for row in csv.DictReader(stream):
+                for column, value in row.items():
+                    if value.startswith(("=", "+", "@", "\t", "\r")):
+                        pytest.fail(f"{path.name}.{column}: {value!r}")
+                    if value.startswith("-"):  # only a negative number may start with a minus
+                        float(value)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx", "'=x", "''@x",
+                                  "plain", "'plain", "", "1-2"])
+def test_csv_quoting_reads_back_exactly(text: str) -> None:
+    quoted = text_to_csv(text)
+    assert text_from_csv(quoted) == text
+    assert not quoted.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_sheets_have_danish_names_and_the_run_first(written: Path) -> None:
+    book = load_workbook(written / "tables.xlsx")
+    assert book.sheetnames[0] == "Om kørslen"
+    for name in ("Udgifter pr. år", "Scenarier", "Risikoregister", "Tilgængelighed", "ÆØ gennemløbstider"):
+        assert name in book.sheetnames
+    about = {row[0].value: row[1].value for row in book["Om kørslen"].iter_rows(min_row=2, max_row=8)}
+    assert about["Titel"] == "Kommunal PRO <test>"
+    assert about["Kørsel"] == "20260101-120000-default"
+    assert about["Parameterfil"] == "params/default.yaml"
+    assert about["SHA-256 af parameterfilen"] == SHA
+    assert about["Status"] == "Udkast – afventer intern godkendelse"
+    assert about["Kørt"] == "1. januar 2026 kl. 13.00"  # 12:00 UTC is 13:00 in Copenhagen in winter
+
+
+def test_headers_formats_and_labels_are_for_people(written: Path) -> None:
+    book = load_workbook(written / "tables.xlsx")
+    costs = book["Udgifter pr. år"]
+    assert _header(costs) == ["Scenarie", "År", "Udgiftslinje", "Art", "Beløb"]
+    first = [cell for cell in next(costs.iter_rows(min_row=2, max_row=2))]
+    assert first[1].value == 2024 and first[1].number_format == "0"
+    assert first[3].value in {"Drift", "Engangs"}  # the kind's label, not the code drift/engangs
+    assert first[4].number_format == '#,##0 "kr."'
+    assert isinstance(first[4].value, float)  # amounts stay numbers Excel can add up
+
+    lead = _row_where(book["ÆØ gennemløbstider"], "Id", "ÆØ-001")
+    assert lead["Status"].value == "Under udvikling"  # type: ignore[attr-defined]  # code in_progress
+    requested = lead["Ønsket"]  # change_requests.csv: requested_date 2023-03-15
+    assert requested.value == datetime(2023, 3, 15)  # type: ignore[attr-defined]
+    assert requested.number_format == "dd-mm-yyyy"  # type: ignore[attr-defined]  # a date, no 00:00:00
+    assert lead["Leveret"].value is None  # type: ignore[attr-defined]  # not delivered: blank
+
+    risk = _row_where(book["Risikoregister"], "Id", "R04")
+    assert risk["Sandsynlighed (angivet)"].value == pytest.approx(0.6)  # type: ignore[attr-defined]
+    assert risk["Sandsynlighed (angivet)"].number_format == "0.0%"  # type: ignore[attr-defined]
+    assert risk["Status"].value == "Åben"  # type: ignore[attr-defined]
+    assert risk["I puljen"].value in {"Ja", "Nej"}  # type: ignore[attr-defined]
+
+    availability = book["Tilgængelighed"]
+    month = next(availability.iter_rows(min_row=2, max_row=2))[0]
+    assert month.number_format == "[$-406]mmmm yyyy"
+
+
+def test_every_sheet_has_a_frozen_filtered_header_and_widths(written: Path) -> None:
+    book = load_workbook(written / "tables.xlsx")
+    for sheet in book.worksheets[1:]:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+        for cell in next(sheet.iter_rows(min_row=1, max_row=1)):
+            assert cell.font.bold, f"{sheet.title}: {cell.coordinate}"
+            width = sheet.column_dimensions[cell.column_letter].width
+            assert 6 <= width <= 62, f"{sheet.title}: {cell.value} is {width} wide"
+            assert width >= min(len(str(cell.value)), 60), f"{sheet.title}: {cell.value} is {width} wide"
+    titles = book["Risikoregister"]
+    title_col = _header(titles).index("Titel") + 1
+    longest = max(len(str(c.value)) for c in titles[titles.cell(1, title_col).column_letter][1:])
+    assert titles.column_dimensions[titles.cell(1, title_col).column_letter].width >= min(longest, 60)
+
+
+def test_a_table_nobody_described_still_gets_a_sheet(tmp_path: Path) -> None:
+    table = pd.DataFrame({"name": ["=x"], "amount_dkk": [-1234.5], "when": pd.to_datetime(["2026-03-04"])})
+    about = RunAbout("t", "r", "p.yaml", SHA, datetime(2026, 1, 1, tzinfo=UTC), "Udkast")
+    write_tables(tmp_path, {"new_table": table}, about)
+    sheet = load_workbook(tmp_path / "tables.xlsx")["new_table"]
+    assert _header(sheet) == ["name", "amount_dkk", "when"]
+    name, amount, when = next(sheet.iter_rows(min_row=2, max_row=2))
+    assert name.value == "=x" and name.data_type == "s"
+    assert amount.value == -1234.5 and amount.number_format == '#,##0 "kr."'
+    assert when.value == datetime(2026, 3, 4) and when.number_format == "dd-mm-yyyy"
+    assert (tmp_path / "new_table.csv").read_text(encoding="utf-8").splitlines()[1].startswith("'=x,-1234.5,")
