@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kpro_econ.inputs.rows import Column, Register, Rows, check_items, check_table
-from kpro_econ.params.codes import RiskStatus
+from kpro_econ.params.codes import RISK_STATUS_WORDS, RiskStatus, status_code
 from kpro_econ.risk.assessment import REGISTER_TABLE_COLUMNS
 from kpro_econ.risk.columns import RISK_COLUMNS
 
@@ -45,7 +45,8 @@ RISKS = Register((
     _score("likelihood_residual"), _score("impact_residual"),  # after mitigation
     Column("mitigation"),  # what is done to reduce the risk
     Column("mitigation_cost", "number", minimum=0, default=0.0),  # kroner; blank is 0
-    Column("status", required=True, choices=STATUSES),
+    Column("status", required=True, choices=STATUSES,
+           parse=lambda text: str(status_code(text, RiskStatus, RISK_STATUS_WORDS))),
     Column("proximity", "integer"),  # the budget year the risk may occur in
     Column("probability", "number", minimum=0, maximum=1),  # of the residual risk; blank: from the likelihood
     Column("cost_low", "number", minimum=0),  # cost if it occurs: lowest, most likely, highest
