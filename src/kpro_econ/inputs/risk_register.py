@@ -34,6 +34,7 @@ CATEGORIES: tuple[str, ...] = get_args(Category)
 DERIVED_COLUMNS = frozenset({
     "score_inherent", "score_residual", "band_inherent", "band_residual", "probability_resolved",
     "cost_mean", "expected_value_dkk", "in_pool", "trend",
+    "trigger", "booked_in",  # the KPI rule a risk is tied to and the cost line of an occurred one (issue 11)
 })
 
 _PARSERS: dict[ColumnKind, Callable[[str, str], Any]] = {
