@@ -28,7 +28,7 @@ def test_a_trigger_naming_an_unknown_risk_is_refused_with_its_line(tmp_path, cap
     replace_once(params, "    R02: wave5 ", "    R99: wave5 ")
     line = line_of(params, "    R99: wave5")
     lines = refused(capsys, "validate", str(params))
-    assert lines == [f"{params}:{line}: risk.triggers.R99: no risk with this id in the register"]
+    assert lines == [f"{params}:{line}: risk.triggers.R99: ingen risiko med dette id i registret"]
 
 
 def test_an_unknown_trigger_is_refused_with_its_line(tmp_path, capsys):
@@ -57,8 +57,8 @@ def test_a_bilateral_capacity_below_the_rule_is_refused_with_its_line(tmp_path, 
     line = line_of(params, "    capacity: 10")
     lines = refused(capsys, "validate", str(params))
     # the threshold is 15: the rule sends up to 14 bilaterally
-    assert lines == [f"{params}:{line}: wave_routes.bilateral.capacity: must be at least kpi.wave5_threshold - 1 "
-                     "= 14, the most the wave-5 rule sends bilaterally (got 10)"]
+    assert lines == [f"{params}:{line}: wave_routes.bilateral.capacity: skal være mindst kpi.wave5_threshold - 1 "
+                     "= 14, det højeste antal, bølge 5-reglen sender bilateralt (got 10)"]
 
 
 def test_with_costed_routes_r02_is_budgeted_once_in_the_route_line(tmp_path: Path) -> None:
