@@ -167,7 +167,7 @@ def test_params_lists_every_figure_with_path_value_unit_price_year_and_source(ca
     assert csv_lines[0] == "Sti,Betegnelse,Værdi,Lav,Sandsynligst,Høj,Enhed,Prisår,Kilde"
     assert any(line.startswith("support.renegotiation.change,") and ",0.3," in line for line in csv_lines)
     assert refused(capsys, "params", str(REPO / PARAMS), "--scenario", "Ukendt")[0].startswith(
-        "--scenario Ukendt: -: no such scenario")
+        "--scenario Ukendt: -: ukendt scenarie; vælg et af: Basis, ")
 
 
 # --- the pack's notebooks and --only ---------------------------------------------------------
@@ -206,6 +206,6 @@ def test_a_stray_notebook_is_neither_run_nor_published(tmp_path, monkeypatch):
 def test_only_an_unknown_report_is_refused(tmp_path, capsys):
     root = copy_project(tmp_path / "project")
     [line] = refused(capsys, "run", str(root / PARAMS), "--out", str(tmp_path / "out"), "--only", "budget")
-    assert line.startswith("--only budget: -: no such report (choose from cost_model, kpi_status, risk_register, "
-                           "steering_summary)")
+    assert line == ("--only budget: -: ukendt rapport; vælg en af: cost_model, kpi_status, risk_register, "
+                    "steering_summary")
     assert not (tmp_path / "out").exists()
