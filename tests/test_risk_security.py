@@ -52,7 +52,7 @@ def hostile_register(target: Path) -> None:
 def hostile_params(folder: Path) -> Path:
     """The default params pointing at the hostile register; the other inputs by absolute path.
 
-    Without the `kpi` section: the KPI report shows nothing of the risk register, and leaving it out
+    Without the `kpi` section (and so without the KPI triggers): the KPI report shows nothing of the risk register, and leaving it out
     spares the slowest notebook of a run the test does not look at.
     """
     folder.mkdir(parents=True)
@@ -64,6 +64,7 @@ def hostile_params(folder: Path) -> Path:
     text = text.replace("allowed_signers: approvers", f"allowed_signers: {(REPO / 'params' / 'approvers').as_posix()}")
     raw = yaml.safe_load(text)
     raw.pop("kpi")
+    raw["risk"].pop("triggers", None)  # a KPI trigger needs the kpi section
     params = folder / "hostile.yaml"
     params.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return params
