@@ -102,16 +102,24 @@ def peak_mb(call: Callable[[], Any]) -> float:
 
 _RSS = """
 import resource, sys
+from pathlib import Path
+
+def peak():
+    # Linux: the peak of this process's own memory (VmHWM starts afresh at exec; ru_maxrss would carry
+    # over the peak of the benchmark process that started it). Elsewhere ru_maxrss (bytes on macOS).
+    status = Path("/proc/self/status")
+    if status.is_file():
+        line = next(x for x in status.read_text().splitlines() if x.startswith("VmHWM:"))
+        return int(line.split()[1]) * 1024 / 1e6
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+
 sys.path.insert(0, {bench!r})
 from register_bench import YEARS, read_table, risk_register, change_requests
-from pathlib import Path
 path = Path({path!r})
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak()
 table = read_table(path)
 {call}
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-scale = 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
-print(before * scale / 1e6, after * scale / 1e6)
+print(before, peak())
 """
 _CALLS = {"risk": "risk_register(table, 'r.csv', YEARS)", "change_requests": "change_requests(table, 'r.csv')"}
 

@@ -448,3 +448,28 @@ def test_the_approval_section_and_the_allowed_signers_are_validated(tmp_path: Pa
     params.write_text(text.replace("  allowed_signers: approvers", ""), encoding="utf-8")
     assert cli.main(["validate", str(params)]) == 2
     assert "allowed_signers is required unless signatures is optional" in capsys.readouterr().err
+
+
+def test_approval_rules_come_from_the_reviewed_files_never_from_run_set(tmp_path: Path):
+    run, keys = tiny_run(tmp_path, ROLES, ["anna"])
+    manifest = read_manifest(run)
+    write_manifest(run, manifest.model_copy(update={"overrides": ["approval.signatures=optional"]}))
+    with pytest.raises(ApprovalError, match="ændrede godkendelsesregler"):
+        approvals.approve(run, "anna@rn.dk")
+    with pytest.raises(ApprovalError, match="ændrede godkendelsesregler"):
+        approvals.approve(run, "anna@rn.dk", keys["anna"])
+    assert not (run.parent / LEDGER).exists()
+
+
+def test_an_approval_section_inherited_through_extends_applies(tmp_path: Path):
+    run, keys = tiny_run(tmp_path, f"  required: 2\n{ROLES}", ["anna", "bent"])
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: params.yaml\n", encoding="utf-8")
+    manifest = read_manifest(run)
+    assert manifest.params is not None
+    inputs = {**manifest.inputs, child.resolve().as_posix(): hashlib.sha256(child.read_bytes()).hexdigest()}
+    params = manifest.params.model_copy(update={"path": child.resolve().as_posix(),
+                                                "sha256": hashlib.sha256(child.read_bytes()).hexdigest()})
+    write_manifest(run, manifest.model_copy(update={"params": params, "inputs": inputs}))
+    outcome = approvals.approve(run, "anna@rn.dk", keys["anna"])
+    assert (outcome.count, outcome.required) == (1, 2)  # the parent's four-eyes rule

@@ -25,30 +25,30 @@ def set_cell(root: Path, row: int, column: str, value: str) -> int:
 
 
 def future_date(root: Path) -> Expect:
-    return Expect(ACTUALS, "date", "after the as-of date 2026-10-31 (actuals.as_of)",
+    return Expect(ACTUALS, "date", "efter opgørelsesdatoen 2026-10-31 (actuals.as_of)",
                   set_cell(root, 3, "date", "2026-11-05"))
 
 
 def future_date_danish(root: Path) -> Expect:
-    return Expect(ACTUALS, "date", "after the as-of date 2026-10-31", set_cell(root, 4, "date", "01-11-2026"))
+    return Expect(ACTUALS, "date", "efter opgørelsesdatoen 2026-10-31", set_cell(root, 4, "date", "01-11-2026"))
 
 
 def year_outside_the_model(root: Path) -> Expect:
-    return Expect(ACTUALS, "date", "in 2023, outside the model's years 2024–2028",
+    return Expect(ACTUALS, "date", "i 2023, uden for modellens år 2024–2028",
                   set_cell(root, 5, "date", "2023-12-15"))
 
 
 def not_a_date(root: Path) -> Expect:
-    return Expect(ACTUALS, "date", "not a valid date", set_cell(root, 6, "date", "31-02-2025"))
+    return Expect(ACTUALS, "date", "ikke en gyldig dato", set_cell(root, 6, "date", "31-02-2025"))
 
 
 def unknown_line_code(root: Path) -> Expect:
-    return Expect(ACTUALS, "line", "unknown cost line; write a code (fut_fee, support,",
+    return Expect(ACTUALS, "line", "ukendt udgiftslinje; skriv en kode (fut_fee, support,",
                   set_cell(root, 7, "line", "suport"))
 
 
 def amount_as_text(root: Path) -> Expect:
-    return Expect(ACTUALS, "amount_dkk", "not a number with a decimal point",
+    return Expect(ACTUALS, "amount_dkk", "ikke et tal med decimalpunktum",
                   set_cell(root, 8, "amount_dkk", "tolv tusind"))
 
 
@@ -56,7 +56,7 @@ def decimal_point_in_a_danish_csv(root: Path) -> Expect:
     rows = read_rows(root / ACTUALS)
     rows[9][4] = "108000.50"  # Danish Excel writes 108.000,50 or 108000,50
     write_rows(root / ACTUALS, rows, delimiter=";")
-    return Expect(ACTUALS, "amount_dkk", "not a number with a decimal comma", 10)
+    return Expect(ACTUALS, "amount_dkk", "ikke et tal med decimalkomma", 10)
 
 
 def blank_reference(root: Path) -> Expect:
@@ -79,34 +79,34 @@ def misspelt_column(root: Path) -> Expect:
 def duplicate_header(root: Path) -> Expect:
     rows = [[*row, row[4]] for row in read_rows(root / ACTUALS)]
     write_rows(root / ACTUALS, rows)
-    return Expect(ACTUALS, "amount_dkk", "duplicate column (columns 5 and 8)", 1)
+    return Expect(ACTUALS, "amount_dkk", "kolonnen står to gange (kolonne 5 og 8)", 1)
 
 
 def empty_file(root: Path) -> Expect:
     (root / ACTUALS).write_text("", encoding="utf-8")
-    return Expect(ACTUALS, "actuals.register", "the file is empty (no header row)")
+    return Expect(ACTUALS, "actuals.register", "filen er tom (ingen overskriftsrække)")
 
 
 def register_not_found(root: Path) -> Expect:
     (root / ACTUALS).unlink()
-    return Expect("params/default.yaml", "actuals.register", "file not found",
+    return Expect("params/default.yaml", "actuals.register", "filen findes ikke",
                   line_of(root / PARAMS, "  register: ../data/actuals.csv"))
 
 
 def as_of_not_a_date(root: Path) -> Expect:
     line = replace_once(root / PARAMS, "as_of: 2026-10-31", "as_of: ultimo oktober")
-    return Expect(PARAMS, "actuals.as_of", "date", line)
+    return Expect(PARAMS, "actuals.as_of", "ikke en dato (skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ)", line)
 
 
 def override_of_a_closed_year(root: Path) -> Expect:
     line = replace_once(root / PARAMS, "      year: 2026\n      amount_dkk: 1200000", "      year: 2025\n"
                         "      amount_dkk: 1200000")
-    return Expect(PARAMS, "budget.forecast_overrides.0.year", "a closed year (actuals.as_of is 2026-10-31)", line)
+    return Expect(PARAMS, "budget.forecast_overrides.0.year", "et afsluttet år (actuals.as_of er 2026-10-31)", line)
 
 
 def unknown_cadence(root: Path) -> Expect:
     line = replace_once(root / PARAMS, "cadence: monthly", "cadence: weekly")
-    return Expect(PARAMS, "budget.agreements.2.cadence", "'yearly', 'quarterly' or 'monthly'", line)
+    return Expect(PARAMS, "budget.agreements.2.cadence", "skal være en af: yearly, quarterly, monthly", line)
 
 
 def unknown_agreement_line(root: Path) -> Expect:
@@ -118,12 +118,12 @@ def budget_without_actuals(root: Path) -> Expect:
     text = (root / PARAMS).read_text(encoding="utf-8")
     start = text.index("actuals:\n")
     (root / PARAMS).write_text(text[:start] + text[text.index("budget:\n"):], encoding="utf-8")
-    return Expect(PARAMS, "budget", "needs an actuals section", line_of(root / PARAMS, "budget:"))
+    return Expect(PARAMS, "budget", "kræver et actuals-afsnit", line_of(root / PARAMS, "budget:"))
 
 
 def baseline_run_not_there(root: Path) -> Expect:
     replace_once(root / PARAMS, "baseline: auto", "baseline: 2026-01-01_default")
-    return Expect(PARAMS, "budget.baseline", "no run folder with data/cost_by_year.csv")
+    return Expect(PARAMS, "budget.baseline", "ingen kørselsmappe med data/cost_by_year.csv")
 
 
 CASES: list[Case] = [

@@ -35,51 +35,51 @@ MUNICIPALITIES = "data/municipalities.csv"
 
 def missing_params_file(root: Path) -> Expect:
     (root / PARAMS).unlink()
-    return Expect(PARAMS, "-", "file not found")
+    return Expect(PARAMS, "-", "filen findes ikke")
 
 
 def yaml_syntax_error(root: Path) -> Expect:
     line = replace_once(root / PARAMS, "price_level_year: 2026", "\tprice_level_year: 2026")
-    return Expect(PARAMS, "-", "YAML syntax error", line)
+    return Expect(PARAMS, "-", "YAML-syntaksfejl", line)
 
 
 def misspelt_key(root: Path) -> Expect:
     line = replace_once(root / PARAMS, "discount_rate:", "discount_rte:")
-    return Expect(PARAMS, "discount_rte", "unknown key (misspelt?)", line)
+    return Expect(PARAMS, "discount_rte", "ukendt nøgle – mente du 'discount_rate'?", line)
 
 
 def wrong_type(root: Path) -> Expect:
     line = replace_once(root / PARAMS, "price_level_year: 2026", "price_level_year: toogtyve")
-    return Expect(PARAMS, "price_level_year", "valid integer", line)
+    return Expect(PARAMS, "price_level_year", "skal være et heltal", line)
 
 
 def negative_amount(root: Path) -> Expect:
     replace_once(root / PARAMS, "    value: 650000", "    value: -650000")
     line = line_of(root / PARAMS, "  annual_cost:")
-    return Expect(PARAMS, "fte.annual_cost", "must not be negative", line)
+    return Expect(PARAMS, "fte.annual_cost", "må ikke være negativ", line)
 
 
 def low_above_mode(root: Path) -> Expect:
     replace_once(root / PARAMS, "    low: 2200000", "    low: 2500000")
-    return Expect(PARAMS, "fees.solution", "low must be <= mode", line_of(root / PARAMS, "  solution:"))
+    return Expect(PARAMS, "fees.solution", "low må ikke være større end mode", line_of(root / PARAMS, "  solution:"))
 
 
 def mode_above_high(root: Path) -> Expect:
     replace_once(root / PARAMS, "      mode: 0.05", "      mode: 0.40")
-    return Expect(PARAMS, "support.renegotiation.change", "mode must be <= high",
+    return Expect(PARAMS, "support.renegotiation.change", "mode må ikke være større end high",
                   line_of(root / PARAMS, "    change:"))
 
 
 def share_outside_0_1(root: Path) -> Expect:
     line = replace_once(root / PARAMS, "telma_fte_share: {value: 0.5", "telma_fte_share: {value: 1.5")
-    return Expect(PARAMS, "fut_fee.telma_fte_share", "between 0 and 1", line)
+    return Expect(PARAMS, "fut_fee.telma_fte_share", "mellem 0 og 1", line)
 
 
 def price_index_year_missing(root: Path) -> Expect:
     # support.base_price is in 2023 prices, price_level_year is 2026: 2024, 2025 and 2026 are needed.
     text = (root / PARAMS).read_text(encoding="utf-8")
     (root / PARAMS).write_text(re.sub(r"\n  2024: \{value: 0\.040[^\n]*", "", text), encoding="utf-8")
-    return Expect(PARAMS, "price_index.2024", "support.base_price is in 2023 prices",
+    return Expect(PARAMS, "price_index.2024", "support.base_price er i 2023-priser",
                   line_of(root / PARAMS, "price_index:"))
 
 
@@ -90,8 +90,7 @@ def duplicate_change_request_id(root: Path) -> Expect:
 
 def unknown_status(root: Path) -> Expect:
     line = replace_once(root / CR, ",in_progress,", ",igang,")
-    return Expect(CR, "status", "must be one of proposed, approved, in_progress, delivered, rejected (got 'igang')",
-                  line)
+    return Expect(CR, "status", "ukendt status; skriv en af proposed (foreslået), approved (godkendt)", line)
 
 
 def unknown_priority(root: Path) -> Expect:
@@ -120,17 +119,17 @@ def utf16_register(root: Path) -> Expect:
 
 def missing_register_file(root: Path) -> Expect:
     line = replace_once(root / PARAMS, "../data/change_requests.csv", "../data/aendringer.csv")
-    return Expect(PARAMS, "change_requests.register", "file not found: data/aendringer.csv", line)
+    return Expect(PARAMS, "change_requests.register", "data/aendringer.csv: filen findes ikke", line)
 
 
 def bad_date(root: Path) -> Expect:
     line = replace_once(root / CR, ",2023-09-27,", ",2023-09-31,")
-    return Expect(CR, "approved_date", "not a valid date", line)
+    return Expect(CR, "approved_date", "ikke en gyldig dato", line)
 
 
 def non_numeric_estimate(root: Path) -> Expect:
     line = replace_once(root / CR, ",400000,600000,1000000,", ",400000,600 tusind,1000000,")
-    return Expect(CR, "estimate_mode", "not a number with a decimal point, as this file uses", line)
+    return Expect(CR, "estimate_mode", "ikke et tal med decimalpunktum, som filen bruger", line)
 
 
 def estimate_with_bad_decimal(root: Path) -> Expect:
@@ -141,17 +140,17 @@ def estimate_with_bad_decimal(root: Path) -> Expect:
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\n").writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8")
-    return Expect(CR, "estimate_high", "decimal comma", 4)
+    return Expect(CR, "estimate_high", "decimalkomma", 4)
 
 
 def invalid_scenario_override(root: Path) -> Expect:
     line = replace_once(root / PARAMS, "annual_cost: {value: 780000", "annual_cost: {value: -780000")
-    return Expect(PARAMS, "scenarios.Højere årsværkspris.fte.annual_cost", "must not be negative", line)
+    return Expect(PARAMS, "scenarios.Højere årsværkspris.fte.annual_cost", "må ikke være negativ", line)
 
 
 def years_not_consecutive(root: Path) -> Expect:
     line = replace_once(root / PARAMS, "years: [2024, 2025, 2026, 2027, 2028]", "years: [2024, 2025, 2027, 2028]")
-    return Expect(PARAMS, "years", "consecutive", line)
+    return Expect(PARAMS, "years", "følge hinanden", line)
 
 
 def wrong_municipality_region(root: Path) -> Expect:
@@ -166,7 +165,7 @@ def proposed_without_probability(root: Path) -> Expect:
 
 def empty_csv(root: Path) -> Expect:
     (root / CR).write_bytes(b"")
-    return Expect(CR, "change_requests.register", "the file is empty")
+    return Expect(CR, "change_requests.register", "filen er tom")
 
 
 def misspelt_register_column(root: Path) -> Expect:
@@ -197,7 +196,7 @@ def xlsx_register_cell(root: Path) -> Expect:
     sheet["H5"] = "toogtyve"  # year of the 4th request, sheet row 5
     workbook.save(root / "data" / "change_requests.xlsx")
     replace_once(root / PARAMS, "../data/change_requests.csv", "../data/change_requests.xlsx")
-    return Expect("data/change_requests.xlsx", "year", "not a whole number (got 'toogtyve')", 5)
+    return Expect("data/change_requests.xlsx", "year", "ikke et heltal (got 'toogtyve')", 5)
 
 
 CASES: list[Case] = [

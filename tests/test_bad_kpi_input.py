@@ -102,7 +102,7 @@ def support_count_not_whole(root: Path) -> Expect:
 
 def response_time_not_a_number(root: Path) -> Expect:
     line = _set(root / OPERATIONS, FEB_MEDIAN, value="437 ms")
-    return Expect(OPERATIONS, "value", "not a number with a decimal point, as this file uses (e.g. 386708.50) "
+    return Expect(OPERATIONS, "value", "ikke et tal med decimalpunktum, som filen bruger (fx 386708.50) "
                   "(got '437 ms')", line)
 
 
@@ -120,7 +120,7 @@ def duplicate_month_and_measure(root: Path) -> Expect:
 
 def sample_not_yes_or_no(root: Path) -> Expect:
     line = _set(root / OPERATIONS, FEB_AVAILABILITY, sample="måske")
-    return Expect(OPERATIONS, "sample", "not a yes/no value (write true/false, ja/nej or 1/0) (got 'måske')", line)
+    return Expect(OPERATIONS, "sample", "ikke ja eller nej (skriv ja/nej, true/false eller 1/0) (got 'måske')", line)
 
 
 def decimal_comma_file_with_a_point(root: Path) -> Expect:
@@ -132,7 +132,7 @@ def decimal_comma_file_with_a_point(root: Path) -> Expect:
     index = _row(rows, FEB_AVAILABILITY)
     rows[index][value] = "99.96"
     write_rows(root / OPERATIONS, rows, delimiter=";")
-    return Expect(OPERATIONS, "value", "not a number with a decimal comma, as this file uses (e.g. 386.708,50) "
+    return Expect(OPERATIONS, "value", "ikke et tal med decimalkomma, som filen bruger (fx 386.708,50) "
                   "(got '99.96')", index + 1)
 
 
@@ -178,7 +178,9 @@ def negative_staff(root: Path) -> Expect:
 
 def bad_planned_go_live(root: Path) -> Expect:
     line = _set(root / ADOPTION, AALBORG_MARCH, planned_go_live="2023-02-29")
-    return Expect(ADOPTION, "planned_go_live", "not a valid date (day is out of range for month) (got '2023-02-29')",
+    return Expect(ADOPTION, "planned_go_live",
+                  "ikke en gyldig dato; den dag findes ikke (skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ, "
+                  "fx 2024-03-31 eller 31-03-2024) (got '2023-02-29')",
                   line)
 
 
@@ -219,12 +221,12 @@ def xlsx_adoption_bad_cell(root: Path) -> Expect:
     sheet.cell(row=index + 1, column=rows[0].index("active_citizens") + 1, value="mange")
     workbook.save(root / "data" / "adoption.xlsx")
     replace_once(root / PARAMS, "../data/adoption.csv", "../data/adoption.xlsx")
-    return Expect("data/adoption.xlsx", "active_citizens", "not a whole number (got 'mange')", index + 1)
+    return Expect("data/adoption.xlsx", "active_citizens", "ikke et heltal (got 'mange')", index + 1)
 
 
 def missing_operations_file(root: Path) -> Expect:
     line = replace_once(root / PARAMS, "../data/operations.csv", "../data/drift.csv")
-    return Expect(PARAMS, "kpi.operations", "file not found: data/drift.csv", line)
+    return Expect(PARAMS, "kpi.operations", "data/drift.csv: filen findes ikke", line)
 
 
 # --- change requests: the dates' order ----------------------------------------------------------

@@ -68,7 +68,7 @@ def impact_residual_0(root: Path) -> Expect:
 
 def likelihood_not_whole(root: Path) -> Expect:
     line = _set(root, "R10", likelihood_inherent="2.5")
-    return Expect(RISKS, "likelihood_inherent", "not a whole number (got '2.5')", line)
+    return Expect(RISKS, "likelihood_inherent", "ikke et heltal (got '2.5')", line)
 
 
 def probability_above_1(root: Path) -> Expect:
@@ -93,7 +93,7 @@ def cost_mode_above_high(root: Path) -> Expect:
 
 def non_numeric_cost(root: Path) -> Expect:
     line = _set(root, "R10", cost_high="600 tkr")
-    return Expect(RISKS, "cost_high", "not a number with a decimal point, as this file uses", line)
+    return Expect(RISKS, "cost_high", "ikke et tal med decimalpunktum, som filen bruger", line)
 
 
 def negative_mitigation_cost(root: Path) -> Expect:
@@ -102,8 +102,9 @@ def negative_mitigation_cost(root: Path) -> Expect:
 
 
 def unknown_status(root: Path) -> Expect:
-    line = _set(root, "R06", status="åben")
-    return Expect(RISKS, "status", "must be one of open, closed, occurred (got 'åben')", line)
+    line = _set(root, "R06", status="åbn")
+    return Expect(RISKS, "status", "ukendt status; skriv en af open (åben), closed (lukket), occurred (indtruffet) "
+                  "– mente du 'åben'? (got 'åbn')", line)
 
 
 def unknown_category(root: Path) -> Expect:
@@ -140,13 +141,15 @@ def proximity_before_2000(root: Path) -> Expect:
 
 def bad_last_reviewed(root: Path) -> Expect:
     line = _set(root, "R09", last_reviewed="2023-02-30")
-    return Expect(RISKS, "last_reviewed", "not a valid date (day is out of range for month) (got '2023-02-30')",
+    return Expect(RISKS, "last_reviewed",
+                  "ikke en gyldig dato; den dag findes ikke (skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ, "
+                  "fx 2024-03-31 eller 31-03-2024) (got '2023-02-30')",
                   line)
 
 
 def last_reviewed_in_words(root: Path) -> Expect:
     line = _set(root, "R09", last_reviewed="juni 2023")
-    return Expect(RISKS, "last_reviewed", "not a date (write YYYY-MM-DD", line)
+    return Expect(RISKS, "last_reviewed", "ikke en dato (skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ", line)
 
 
 # --- the header, the file format ----------------------------------------------------------------
@@ -173,7 +176,7 @@ def decimal_comma_file_with_a_point(root: Path) -> Expect:
     (index,) = [i for i, row in enumerate(rows) if row[0] == "R04"]
     rows[index][rows[0].index("probability")] = "0.6"
     write_rows(root / RISKS, rows, delimiter=";")
-    return Expect(RISKS, "probability", "not a number with a decimal comma, as this file uses (e.g. 386.708,50) "
+    return Expect(RISKS, "probability", "ikke et tal med decimalkomma, som filen bruger (fx 386.708,50) "
                   "(got '0.6')", index + 1)
 
 
@@ -189,7 +192,7 @@ def xlsx_register_bad_cell(root: Path) -> Expect:
     sheet.cell(row=index + 1, column=rows[0].index("impact_inherent") + 1, value="høj")
     workbook.save(root / RISKS_XLSX)
     replace_once(root / PARAMS, "../data/risk_register.csv", "../data/risk_register.xlsx")
-    return Expect(RISKS_XLSX, "impact_inherent", "not a whole number (got 'høj')", index + 1)
+    return Expect(RISKS_XLSX, "impact_inherent", "ikke et heltal (got 'høj')", index + 1)
 
 
 # --- the params file ----------------------------------------------------------------------------
@@ -226,14 +229,14 @@ def correlation_with_unknown_risk(root: Path) -> Expect:
     replace_once(root / PARAMS, "risk.R03, risk.R05]", "risk.R03, risk.R50]")
     line = line_of(root / PARAMS, "      inputs: [support.renegotiation.change")  # the group's inputs
     return Expect(PARAMS, "monte_carlo.correlations.Supportpres.inputs",
-                  "not an uncertain input of the model (a three-point figure with low < high", line)
+                  "ikke et usikkert input i modellen (et trepunktsestimat med low < high", line)
 
 
 def correlation_with_closed_risk(root: Path) -> Expect:
     replace_once(root / PARAMS, "risk.R03, risk.R05]", "risk.R03, risk.R14]")  # R14 is closed: no cost
     line = line_of(root / PARAMS, "      inputs: [support.renegotiation.change")
     return Expect(PARAMS, "monte_carlo.correlations.Supportpres.inputs",
-                  "or an open risk, risk.<id>) (got 'risk.R14')", line)
+                  "eller en åben risiko, risk.<id>) (got 'risk.R14')", line)
 
 
 CASES: list[Case] = [

@@ -101,7 +101,7 @@ def test_a_named_baseline_must_be_approved(tmp_path: Path):
     _approved_run(reports, params, "run-b", 500.0, approved=False)
     text = params.read_text(encoding="utf-8").replace("baseline: auto", "baseline: run-b")
     params.write_text(text, encoding="utf-8")
-    with pytest.raises(ParamsError, match=r"budget\.baseline: the run is not approved"):
+    with pytest.raises(ParamsError, match=r"budget\.baseline: kørslen er ikke godkendt"):
         load_inputs(params, previous_run="", reports_dir=reports)
 
 

@@ -78,12 +78,12 @@ def test_with_costed_routes_r02_is_budgeted_once_in_the_route_line(tmp_path: Pat
 # --- run --set -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("setting", "expected"), [
-    ("foo.bar=1", "--set foo.bar: foo: unknown key (misspelt?)"),
-    ("discount_rate=abc", "--set discount_rate: discount_rate.value: Input should be a valid number"),
-    ("monte_carlo.confidence=1.5", "--set monte_carlo.confidence: monte_carlo.confidence: Input should be less than 1"),
-    ("kpi.wave5_threshold=99", "--set kpi.wave5_threshold: kpi.wave5_threshold: Input should be less than or equal"),
-    ("discount_rate", "--set discount_rate: -: write PATH=VALUE"),
-    ("=0.04", "--set =0.04: -: write PATH=VALUE"),
+    ("foo.bar=1", "--set foo.bar: foo: ukendt nøgle"),
+    ("discount_rate=abc", "--set discount_rate: discount_rate.value: skal være et tal"),
+    ("monte_carlo.confidence=1.5", "--set monte_carlo.confidence: monte_carlo.confidence: skal være mindre end 1"),
+    ("kpi.wave5_threshold=99", "--set kpi.wave5_threshold: kpi.wave5_threshold: må højst være 98"),
+    ("discount_rate", "--set discount_rate: -: skriv STI=VÆRDI"),
+    ("=0.04", "--set =0.04: -: skriv STI=VÆRDI"),
 ])
 def test_a_bad_set_is_one_line_naming_it_exit_2_and_nothing_written(tmp_path, capsys, setting, expected):
     root = copy_project(tmp_path / "project")
@@ -131,7 +131,7 @@ def test_extends_that_loops_is_refused_naming_the_file_and_line(tmp_path, capsys
     a.write_text("title: A\nextends: b.yaml\n", encoding="utf-8")
     b.write_text("extends: a.yaml\n", encoding="utf-8")
     [line] = refused(capsys, "run", str(a), "--out", str(tmp_path / "out"))
-    assert line == f"{b}:1: extends: the extends chain loops back to a file already in it (got 'a.yaml')"
+    assert line == f"{b}:1: extends: extends-kæden går i ring tilbage til en fil, der allerede er i den (got 'a.yaml')"
     assert not (tmp_path / "out").exists()
 
 
@@ -139,7 +139,7 @@ def test_extends_naming_a_missing_file_is_refused_naming_the_file_and_line(tmp_p
     a = tmp_path / "a.yaml"
     a.write_text("title: A\n\nextends: mangler.yaml\n", encoding="utf-8")
     [line] = refused(capsys, "validate", str(a))
-    assert line == f"{a}:3: extends: file not found: {(tmp_path / 'mangler.yaml').resolve()} (got 'mangler.yaml')"
+    assert line == f"{a}:3: extends: filen findes ikke: {(tmp_path / 'mangler.yaml').resolve()} (got 'mangler.yaml')"
 
 
 def test_a_bad_value_from_the_parent_names_the_parent_and_its_line(tmp_path, capsys):

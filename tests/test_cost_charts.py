@@ -1,5 +1,6 @@
 """The cost report's charts (`report/charts.py`), checked on the matplotlib Figure each returns: its bars
-(height, position, stacking), labels, titles and Danish tick formats, against figures worked out by hand."""
+(height, position, stacking), labels and titles, against figures worked out by hand. The Danish ticks of
+every chart are tested in test_charts.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from kpro_econ.model.costs import CR_PIPELINE, FUT_FEE, SPOC_OPTION, SUPPORT
+from kpro_econ.params.codes import CostLineCode
 from kpro_econ.report import charts
 
 
@@ -33,18 +34,20 @@ def tick_texts(ax: Axes, axis: str) -> list[str]:
     return [tick.get_text() for tick in ticks]
 
 
+# What the legend says for each line.
+FUT_FEE, SUPPORT, SPOC_OPTION = "Tilslutningsafgift til FUT", "Supportaftale", "FUT SPOC-option"
 COSTS = pd.DataFrame(
     [
-        (2025, FUT_FEE, "drift", 600_000.0),
-        (2026, FUT_FEE, "drift", 650_000.0),
-        (2025, SUPPORT, "drift", 420_000.0),
-        (2026, SUPPORT, "drift", 462_000.0),
-        (2025, SPOC_OPTION, "drift", 60_000.0),
-        (2026, SPOC_OPTION, "drift", 0.0),
-        (2025, CR_PIPELINE, "engangs", 0.0),  # nothing in any year: no bar, no legend entry
-        (2026, CR_PIPELINE, "engangs", 0.0),
+        (2025, CostLineCode.FUT_FEE, "drift", 600_000.0),
+        (2026, CostLineCode.FUT_FEE, "drift", 650_000.0),
+        (2025, CostLineCode.SUPPORT, "drift", 420_000.0),
+        (2026, CostLineCode.SUPPORT, "drift", 462_000.0),
+        (2025, CostLineCode.SPOC_OPTION, "drift", 60_000.0),
+        (2026, CostLineCode.SPOC_OPTION, "drift", 0.0),
+        (2025, CostLineCode.CR_PIPELINE, "engangs", 0.0),  # nothing in any year: no bar, no legend entry
+        (2026, CostLineCode.CR_PIPELINE, "engangs", 0.0),
     ],
-    columns=["year", "line", "kind", "amount_dkk"],
+    columns=["year", "line_code", "kind", "amount_dkk"],
 )
 
 
@@ -64,8 +67,6 @@ def test_cost_bars_are_labelled_in_danish_with_millions_on_the_axis() -> None:
     assert ax.get_title() == "Udgifter pr. år fordelt på udgiftslinjer"
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("År", "Mio. kr.")
     assert tick_texts(ax, "x") == ["2025", "2026"]
-    assert ax.yaxis.get_major_formatter()(1_260_000, 0) == "1,3"  # 1,26 mio. with one decimal, decimal comma
-    assert ax.yaxis.get_major_formatter()(12_000_000, 0) == "12,0"
     legend = ax.get_legend()
     assert legend is not None
     assert [text.get_text() for text in legend.get_texts()] == [FUT_FEE, SUPPORT, SPOC_OPTION]
@@ -89,7 +90,6 @@ def test_fut_fee_bars_show_both_solutions_under_each_key() -> None:
     assert tick_texts(ax, "y") == ["Aftalt", "Efter borgere"]
     assert ax.get_title() == "FUT-afgift: aftalt og ved fordeling efter volumen"
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("Mio. kr. pr. år", "")
-    assert ax.xaxis.get_major_formatter()(760_000, 0) == "0,8"
 
 
 def test_allocation_by_region_sums_the_years_municipalities_smallest_first() -> None:

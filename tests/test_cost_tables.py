@@ -15,7 +15,7 @@ from model_helpers import cr, register, small_params
 from pandas.io.formats.style import Styler
 
 from kpro_econ.model.assumptions import assumptions
-from kpro_econ.model.costs import FUT_FEE, SPOC_OPTION, SUPPORT
+from kpro_econ.params.codes import CostLineCode
 from kpro_econ.report import cost_tables
 from kpro_econ.workbook import ScenarioResult
 
@@ -43,14 +43,14 @@ def result(costs: pd.DataFrame, npv: float = 2_000_000.0) -> ScenarioResult:
 # 2026: FUT 650.000 + support 462.000                            = 1.112.000
 COSTS = pd.DataFrame(
     [
-        (2025, FUT_FEE, "drift", 600_000.0),
-        (2026, FUT_FEE, "drift", 650_000.0),
-        (2025, SUPPORT, "drift", 420_000.0),
-        (2026, SUPPORT, "drift", 462_000.0),
-        (2025, SPOC_OPTION, "drift", 60_000.0),
-        (2026, SPOC_OPTION, "drift", 0.0),
+        (2025, CostLineCode.FUT_FEE, "drift", 600_000.0),
+        (2026, CostLineCode.FUT_FEE, "drift", 650_000.0),
+        (2025, CostLineCode.SUPPORT, "drift", 420_000.0),
+        (2026, CostLineCode.SUPPORT, "drift", 462_000.0),
+        (2025, CostLineCode.SPOC_OPTION, "drift", 60_000.0),
+        (2026, CostLineCode.SPOC_OPTION, "drift", 0.0),
     ],
-    columns=["year", "line", "kind", "amount_dkk"],
+    columns=["year", "line_code", "kind", "amount_dkk"],
 )
 
 

@@ -103,7 +103,7 @@ def test_adoption_from_xlsx_with_date_cells(tmp_path):
     ("2024-13,errors,,,lav,1", "month", "not a month"),
     ("januar 2024,errors,,,lav,1", "month", "not a month"),
     ("2024-01,uptime,,,,99", "measure", "must be one of"),
-    ("2024-01,errors,,,høj,n/a", "value", "not a number"),
+    ("2024-01,errors,,,høj,n/a", "value", "ikke et tal"),
     ("2024-01,availability_pct,borger,,,99", "channel", "must be blank for availability_pct"),
     ("2024-02,response_median_ms,,,,0", "value", "above 0 ms"),
 ])
@@ -195,10 +195,10 @@ def test_every_problem_is_reported_at_once(tmp_path):
     ("2024-03,813,Aalborg,4,2024-03-01,,0,0", "name", "does not match code 813 (Frederikshavn)"),
     ("2024-03,813,,6,2024-03-01,,0,0", "wave", "must be 5 or less"),
     ("2024-03,813,,4,2024-03-01,2024-04-01,0,0", "actual_go_live", "after the month this row reports"),
-    ("2024-03,813,,4,31-02-2024,,0,0", "planned_go_live", "not a valid date"),
+    ("2024-03,813,,4,31-02-2024,,0,0", "planned_go_live", "ikke en gyldig dato"),
     ("2024-03,813,,4,,,0,0", "planned_go_live", "required, but blank"),
     ("2024-03,813,,4,2024-03-01,,-1,0", "staff_with_access", "must be 0 or more"),
-    ("2024-03,813,,4,2024-03-01,,0,12.5", "active_citizens", "not a whole number"),
+    ("2024-03,813,,4,2024-03-01,,0,12.5", "active_citizens", "ikke et heltal"),
     ("2024-03,851,,4,2024-03-01,,0,0", "code", "duplicate municipality in this month (also on line 2)"),
 ])
 def test_bad_adoption_row_names_file_line_and_field(tmp_path, bad_row, field, message):

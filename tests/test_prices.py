@@ -35,7 +35,7 @@ def test_pert_mean_weights_the_mode_four_times():
 
 @pytest.mark.parametrize(("low", "mode", "high", "word"), [(3, 2, 5, "low"), (1, 6, 5, "mode")])
 def test_three_point_order_is_enforced(low, mode, high, word):
-    with pytest.raises(ValueError, match=f"{word} must be <="):
+    with pytest.raises(ValueError, match=f"{word} må ikke være større end"):
         ThreePoint(low=low, mode=mode, high=high)
 
 

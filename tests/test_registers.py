@@ -26,6 +26,8 @@ from kpro_econ.params.models import ChangeRequest
 ROOT = Path(__file__).resolve().parents[1]
 MUNICIPALITIES_CSV = ROOT / "data" / "municipalities.csv"
 
+NO_DAY = "den dag findes ikke (skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ, fx 2024-03-31 eller 31-03-2024)"
+
 
 def _csv(tmp_path: Path, text: str, name: str = "r.csv", encoding: str = "utf-8") -> pd.DataFrame:
     path = tmp_path / name
@@ -279,17 +281,20 @@ def test_change_request_problems(tmp_path: Path) -> None:
     rows = (
         "ÆØ-1,Uddata,proposed,høj,100000,150000,260000,2025,,,,,,\n"  # line 2: no probability
         "ÆØ-1,NSIS,approved,høj,300000,150000,260000,2024,,,2024-13-01,,,\n"  # 3: id, low > mode, date
-        "ÆØ-3,KIH,godkendt,medium,1e5x,,260000,2024,,,,,,\n"  # 4: status, priority, number, blank
+        "ÆØ-3,KIH,godkent,medium,1e5x,,260000,2024,,,,,,\n"  # 4: status, priority, number, blank
     )
     # Row by row: each row's cells in the register's column order, then its checks across columns;
     # then the checks across rows.
     assert _messages(change_requests, _csv(tmp_path, CR_HEADER + rows), "cr.csv") == [
         "cr.csv:2: approval_probability: is required for a proposed change request",
-        "cr.csv:3: requested_date: not a valid date (month must be in 1..12) (got '2024-13-01')",
+        "cr.csv:3: requested_date: ikke en gyldig dato; den dag findes ikke (skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅ"
+        "ÅÅ, fx 2024-03-31 eller 31-03-2024) (got '2024-13-01')",
         "cr.csv:3: estimate_low: must be <= estimate_mode (got 300,000 > 150,000)",
-        "cr.csv:4: status: must be one of proposed, approved, in_progress, delivered, rejected (got 'godkendt')",
+        "cr.csv:4: status: ukendt status; skriv en af proposed (foreslået), approved (godkendt), "
+        "in_progress (under udvikling), delivered (leveret), rejected (afvist) – mente du 'godkendt'? "
+        "(got 'godkent')",
         "cr.csv:4: priority: must be one of høj, middel, lav (got 'medium')",
-        "cr.csv:4: estimate_low: not a number with a decimal point, as this file uses (e.g. 386708.50) "
+        "cr.csv:4: estimate_low: ikke et tal med decimalpunktum, som filen bruger (fx 386708.50) "
         "(got '1e5x')",
         "cr.csv:4: estimate_mode: required, but blank",
         "cr.csv:3: id: duplicate id (also on line 2) (got 'ÆØ-1')",
@@ -392,12 +397,13 @@ def test_the_same_mistake_gets_the_same_words_in_every_register(tmp_path: Path) 
     assert _words(tmp_path, adoption, ADOPTION_HEADER, ADOPTION_ROW, "staff_with_access", "-5") == (
         "must be 0 or more (got -5)")
     # a status that is not one of the codes
-    assert _words(tmp_path, change_requests, CR_HEADER, cr_row, "status", "åben") == (
-        "must be one of proposed, approved, in_progress, delivered, rejected (got 'åben')")
-    assert _words(tmp_path, risks, RISK_HEADER, RISK_ROW, "status", "åben") == (
-        "must be one of open, closed, occurred (got 'åben')")
+    assert _words(tmp_path, change_requests, CR_HEADER, cr_row, "status", "xyz") == (
+        "ukendt status; skriv en af proposed (foreslået), approved (godkendt), in_progress (under udvikling), "
+        "delivered (leveret), rejected (afvist) (got 'xyz')")
+    assert _words(tmp_path, risks, RISK_HEADER, RISK_ROW, "status", "xyz") == (
+        "ukendt status; skriv en af open (åben), closed (lukket), occurred (indtruffet) (got 'xyz')")
     # a date that is not a date
     assert _words(tmp_path, change_requests, CR_HEADER, cr_row, "requested_date", "2024-02-30") == (
-        "not a valid date (day is out of range for month) (got '2024-02-30')")
+        f"ikke en gyldig dato; {NO_DAY} (got '2024-02-30')")
     assert _words(tmp_path, risks, RISK_HEADER, RISK_ROW, "last_reviewed", "2024-02-30") == (
-        "not a valid date (day is out of range for month) (got '2024-02-30')")
+        f"ikke en gyldig dato; {NO_DAY} (got '2024-02-30')")

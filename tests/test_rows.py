@@ -22,6 +22,8 @@ ACTUALS = Register((
     Column("text"),
 ))
 
+_NO_DAY = "den dag findes ikke (skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ, fx 2024-03-31 eller 31-03-2024)"
+
 
 def _read(tmp_path: Path, text: str) -> pd.DataFrame:
     path = tmp_path / "actuals.csv"
@@ -53,9 +55,9 @@ def test_problems_name_line_and_field_row_by_row_in_the_declared_order(tmp_path:
     assert [str(p) for p in rows.problems()] == [
         "a.csv:1: extra: unknown column (misspelt?); known columns: date, line, supplier, reference, amount_dkk, text",
         # line 2: date, line, amount_dkk, as the register declares them, not as the file has them
-        "a.csv:2: date: not a valid date (month must be in 1..12) (got '2025-13-01')",
+        f"a.csv:2: date: ikke en gyldig dato; {_NO_DAY} (got '2025-13-01')",
         "a.csv:2: line: must be one of support, fut_fee (got 'husleje')",
-        "a.csv:2: amount_dkk: not a number with a decimal point, as this file uses (e.g. 386708.50) (got '12x')",
+        "a.csv:2: amount_dkk: ikke et tal med decimalpunktum, som filen bruger (fx 386708.50) (got '12x')",
         "a.csv:3: amount_dkk: required, but blank",
         "a.csv:3: reference: duplicate reference (also on line 2) (got 'F-1')",
     ]
@@ -81,7 +83,7 @@ def test_ranges_and_a_check_across_columns(tmp_path: Path) -> None:
         "r.csv:2: high: must be 10 or less (got 11)",
         "r.csv:2: count: must be above 0 (got 0)",
         "r.csv:3: high: must be >= low (5) (got 4)",
-        "r.csv:4: count: not a whole number (got '1.5')",
+        "r.csv:4: count: ikke et heltal (got '1.5')",
     ]
     assert frame["count"].dtype == "Int64" and frame["count"].iat[1] == 2
 
@@ -93,7 +95,18 @@ def test_inline_items_name_the_item_and_the_key_line() -> None:
                        key_lines=[{}, {"amount_dkk": 24, "colour": 25}])
     assert [str(p) for p in rows.problems()] == [
         "p.yaml:25: actuals.items.1.colour: unknown key (misspelt?)",
-        "p.yaml:24: actuals.items.1.amount_dkk: not a number with a decimal point, as this file uses "
-        "(e.g. 386708.50) (got 'ti')",
+        "p.yaml:24: actuals.items.1.amount_dkk: ikke et tal med decimalpunktum, som filen bruger "
+        "(fx 386708.50) (got 'ti')",
     ]
     assert rows.frame["amount_dkk"].iat[0] == 10.0
+
+
+def test_a_number_cell_holding_a_line_break_is_one_problem(tmp_path: Path) -> None:
+    table = _read(tmp_path, 'date,line,reference,amount_dkk\n'
+                            '2025-01-01,support,F-1,"12\n34"\n'  # a quoted cell over two lines
+                            '2025-01-02,support,F-2,5\n')
+    rows = check_table(table, "a.csv", ACTUALS)
+    assert [str(p) for p in rows.problems()] == [
+        "a.csv:2: amount_dkk: not a number with a decimal point, as this file uses (e.g. 386708.50) (got '12\\n34')",
+    ]
+    assert rows.frame["amount_dkk"].iat[1] == 5.0

@@ -118,38 +118,38 @@ def _problems(path: Path) -> list[str]:
 def test_utf16_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     path = _write(tmp_path / "r.csv", COMMA_DOT.encode("utf-16"))
-    assert _problems(path) == ["r.csv: -: the file is UTF-16 text; save it as CSV UTF-8 or plain CSV"]
+    assert _problems(path) == ["r.csv: -: filen er UTF-16-tekst; gem den som CSV UTF-8 eller almindelig CSV"]
 
 
 def test_bytes_invalid_in_both_encodings_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     path = _write(tmp_path / "r.csv", b"id,title\nA,\x81\n")  # 0x81 is undefined in Windows-1252
-    assert _problems(path) == ["r.csv: -: neither UTF-8 nor Windows-1252 text (byte 0x81 at offset 11)"]
+    assert _problems(path) == ["r.csv: -: hverken UTF-8- eller Windows-1252-tekst (byte 0x81 ved position 11)"]
 
 
 def test_empty_missing_and_unknown_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    assert _problems(_write(tmp_path / "e.csv", "")) == ["e.csv: -: the file is empty (no header row)"]
-    assert _problems(_write(tmp_path / "b.csv", "\n ; \n")) == ["b.csv: -: the file is empty (no header row)"]
-    assert _problems(tmp_path / "nope.csv") == ["nope.csv: -: file not found"]
+    assert _problems(_write(tmp_path / "e.csv", "")) == ["e.csv: -: filen er tom (ingen overskriftsrække)"]
+    assert _problems(_write(tmp_path / "b.csv", "\n ; \n")) == ["b.csv: -: filen er tom (ingen overskriftsrække)"]
+    assert _problems(tmp_path / "nope.csv") == ["nope.csv: -: filen findes ikke"]
     assert _problems(_write(tmp_path / "r.xls", "x")) == [
-        "r.xls: -: must be a .csv or .xlsx file (got '.xls')"
+        "r.xls: -: skal være en .csv- eller .xlsx-fil (got '.xls')"
     ]
     assert _problems(_write(tmp_path / "r.xlsx", "not a zip"))[0].startswith(
-        "r.xlsx: -: not a readable XLSX workbook"
+        "r.xlsx: -: ikke en XLSX-projektmappe, der kan læses"
     )
 
 
 def test_duplicate_header_names_both_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     path = _write(tmp_path / "r.csv", "id,title,id\nA,x,B\n")
-    assert _problems(path) == ["r.csv:1: id: duplicate column (columns 1 and 3)"]
+    assert _problems(path) == ["r.csv:1: id: kolonnen står to gange (kolonne 1 og 3)"]
 
 
 def test_a_value_without_a_header(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     path = _write(tmp_path / "r.csv", "id,title\nA,x\nB,y,stray\n")
-    assert _problems(path) == ["r.csv:3: -: value in column 3, which has no header (got 'stray')"]
+    assert _problems(path) == ["r.csv:3: -: en værdi i kolonne 3, som ikke har nogen overskrift (got 'stray')"]
 
 
 def test_xlsx_lines_are_sheet_rows(tmp_path: Path) -> None:
@@ -202,17 +202,17 @@ def test_parse_number_refuses_the_other_convention(text: str, decimal: str) -> N
 
 def test_parse_integer_dates_and_yes_no() -> None:
     assert parse_integer("2.025", ",") == 2025
-    with pytest.raises(ValueError, match="whole number"):
+    with pytest.raises(ValueError, match="ikke et heltal"):
         parse_integer("2025,5", ",")
     assert parse_date("2024-03-31") == date(2024, 3, 31)
     assert parse_date("31-03-2024") == date(2024, 3, 31)
     assert parse_date("1.7.2024") == date(2024, 7, 1)
-    with pytest.raises(ValueError, match="not a valid date"):
+    with pytest.raises(ValueError, match="ikke en gyldig dato"):
         parse_date("2024-02-30")
-    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+    with pytest.raises(ValueError, match="ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ"):
         parse_date("marts 2024")
     assert [parse_bool(t) for t in ("true", "JA", "1", "SAND", "false", "nej", "0", "FALSK")] == [
         True, True, True, True, False, False, False, False,
     ]
-    with pytest.raises(ValueError, match="yes/no"):
+    with pytest.raises(ValueError, match="ikke ja eller nej"):
         parse_bool("måske")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,3 +73,16 @@ class NotebookRunError(KproError):
 
 class ApprovalError(KproError):
     """An approval or release was refused; the message says why."""
+
+
+def suggestion(word: str, choices: Iterable[str]) -> str:
+    """` – mente du 'x'?` for the choice closest to `word`, or "" when none is close."""
+    match = closest(word, choices)
+    return f" – mente du '{match}'?" if match is not None else ""
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice closest to `word` (difflib, ignoring case), or None when none is close."""
+    by_folded = {str(choice).casefold(): str(choice) for choice in choices}
+    close = difflib.get_close_matches(word.strip().casefold(), list(by_folded), n=1, cutoff=0.6)
+    return by_folded[close[0]] if close else None

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpro_econ.errors import ParamsError, Problem
+from kpro_econ.errors import ParamsError, Problem, suggestion
 from kpro_econ.inputs.history import find_previous_run
 from kpro_econ.inputs.rows import Column, Register, check_table
 from kpro_econ.inputs.run_records import DATA_DIR, RunRecordError, read_approval
@@ -48,7 +48,8 @@ def line_code(text: str) -> CostLineCode | None:
 def _line(text: str) -> str:
     code = line_code(text)
     if code is None:
-        raise ValueError(f"unknown cost line; write a code ({', '.join(CostLineCode)}) or its Danish label")
+        raise ValueError(f"ukendt udgiftslinje; skriv en kode ({', '.join(CostLineCode)}) eller dens danske navn"
+                         + suggestion(text, [*map(str, CostLineCode), *COST_LINE_LABELS.values()]))
     return code.value
 
 
@@ -72,10 +73,10 @@ def actuals_register(df: pd.DataFrame, file: str, years: Sequence[int], as_of: d
     rows = check_table(df, file, ACTUALS)
     booked = pd.to_datetime(rows.frame["date"])
     first, last = years[0], years[-1]
-    rows.fail(booked > pd.Timestamp(as_of), "date", f"after the as-of date {as_of.isoformat()} (actuals.as_of)")
+    rows.fail(booked > pd.Timestamp(as_of), "date", f"efter opgørelsesdatoen {as_of.isoformat()} (actuals.as_of)")
     year = booked.dt.year.to_numpy()
     rows.fail((booked <= pd.Timestamp(as_of)) & ~booked.dt.year.isin(list(years)), "date",
-              lambda position: f"in {year[position]}, outside the model's years {first}–{last}")
+              lambda position: f"i {year[position]}, uden for modellens år {first}–{last}")
     rows.raise_problems()
     frame = rows.frame.rename(columns={"line": "line_code"})
     frame["amount_dkk"] = frame["amount_dkk"].astype("float64")
@@ -95,15 +96,14 @@ def baseline_run(baseline: str, params_path: Path, reports_dir: Path) -> Path | 
     folder = reports_dir / baseline
     file = display_path(params_path)
     if not (folder / COST_BY_YEAR_CSV).is_file():
-        raise ParamsError([Problem(file, "budget.baseline",
-                                   f"no run folder with {COST_BY_YEAR_CSV.as_posix()} in {display_path(reports_dir)}",
-                                   baseline)])
+        message = f"ingen kørselsmappe med {COST_BY_YEAR_CSV.as_posix()} i {display_path(reports_dir)}"
+        raise ParamsError([Problem(file, "budget.baseline", message, baseline)])
     try:
         approvals = read_approval(folder)
     except RunRecordError:
         approvals = None
     if approvals is None or not approvals.complete:
-        raise ParamsError([Problem(file, "budget.baseline", "the run is not approved (kpro-econ approve)", baseline)])
+        raise ParamsError([Problem(file, "budget.baseline", "kørslen er ikke godkendt (kpro-econ approve)", baseline)])
     return folder
 
 
@@ -119,7 +119,7 @@ def baseline_costs(run_dir: Path) -> pd.DataFrame:
     codes = table[column].map(lambda text: line_code(str(text)))
     if codes.isna().any():
         unknown = table.loc[codes.isna(), column].iloc[0]
-        raise ParamsError([Problem(display_path(path), column, "unknown cost line", unknown)])
+        raise ParamsError([Problem(display_path(path), column, "ukendt udgiftslinje", unknown)])
     return pd.DataFrame({"year": table["year"].astype("int64"), "line_code": codes.map(str),
                          "amount_dkk": table["amount_dkk"].astype("float64")}).reset_index(drop=True)
 

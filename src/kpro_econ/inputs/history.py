@@ -82,7 +82,7 @@ def previous_run(compare_to: str | None, params_path: Path, reports_dir: Path) -
     folder = (params_path.parent / compare_to).resolve()
     if not (folder / REGISTER_CSV).is_file():
         raise ParamsError([Problem(display_path(params_path), "risk.compare_to",
-                                   f"no run folder with {REGISTER_CSV.as_posix()} there", compare_to)])
+                                   f"ingen kørselsmappe med {REGISTER_CSV.as_posix()} dér", compare_to)])
     return folder
 
 

@@ -5,28 +5,31 @@ This is the friendly edge: it reads files, and it collects every problem before 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
-from kpro_econ.errors import ParamsError, Problem
+from kpro_econ.errors import AsTyped, ParamsError, Problem
 from kpro_econ.inputs import budget as budget_inputs
 from kpro_econ.inputs import history, registers
 from kpro_econ.inputs import kpi_registers as kpi_inputs
 from kpro_econ.inputs.history import AUTO
 from kpro_econ.inputs.overrides import Override, ParamsReader, rewrite
 from kpro_econ.inputs.risk_register import risk_register, risk_register_from_items
-from kpro_econ.inputs.tables import display_path, read_table
-from kpro_econ.inputs.yaml_params import load_params
+from kpro_econ.inputs.tables import display_path, not_a_file, read_table, resolved_path
+from kpro_econ.inputs.yaml_params import ParsedYaml, scenarios_from
 from kpro_econ.kpi.measures import fired_triggers, wave4_not_ready
 from kpro_econ.model.assumptions import figures_in
+from kpro_econ.model.costs import compute_cost_lines
 from kpro_econ.model.prices import years_needed
-from kpro_econ.params.codes import BASE_SCENARIO, KpiTrigger
+from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode, KpiTrigger
 from kpro_econ.params.models import BudgetSettings, Params
-from kpro_econ.risk.assessment import apply_triggers
+from kpro_econ.risk.assessment import apply_triggers, risk_cost_lines
 from kpro_econ.risk.iman_conover import correlation_problems
 from kpro_econ.risk.montecarlo import uncertain_inputs
 
@@ -84,8 +87,8 @@ def load_inputs(
 
 def _load_inputs(params_path: Path, previous_run: str | Path, reports_dir: Path | None,
                  reader: ParamsReader) -> WorkbookInputs:
-    scenarios, _ = load_params(params_path, reader)
-    _, lines = reader(params_path)  # again, for the line of a key that names a bad file
+    data, lines = reader(params_path)  # parsed once: its lines also place the problems of the files it names
+    scenarios = scenarios_from(ParsedYaml(data, lines), str(params_path))
     files = _InputFiles(display_path(params_path), params_path.parent, lines)
     loaded: dict[str, ScenarioInputs] = {}
     for name, params in scenarios.items():
@@ -107,6 +110,9 @@ def _load_inputs(params_path: Path, previous_run: str | Path, reports_dir: Path 
                     replace(p, line=_correlation_line(p.field, files, at))
                     for p in correlation_problems(params.monte_carlo, names, files.params_file)
                 ]
+            if not files.problems:
+                register = risks if isinstance(risks, pd.DataFrame) else None
+                files.problems += _derived_problems(params, change_requests, register, files, at)
             loaded[name] = ScenarioInputs(name, params, change_requests, municipalities, risks, operations, adoption)
         else:
             _kpi_inputs(params, files, at)  # for their problems: those in every file are reported at once
@@ -184,7 +190,8 @@ def _risks(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFr
                                lambda table, file: risk_register(table, file, years))
     else:
         files.problems.append(Problem(files.params_file, ".".join((*at, "risk")),
-                                      "give a register (a file) or items (inline)", line=files.line(at, ("risk",))))
+                                      "angiv et register (en fil) eller items (i parameterfilen)",
+                                      line=files.line(at, ("risk",))))
         return False
     return False if risks is None else risks
 
@@ -268,19 +275,20 @@ def _allowed_signers(params: Params, files: _InputFiles) -> list[Path]:
         return []
     ref = params.approval.allowed_signers
     path, key = files.resolve(ref), ("approval", "allowed_signers")
-    if not path.is_file():
-        files.problems.append(Problem(files.params_file, ".".join(key), f"file not found: {display_path(path)}",
+    problem = not_a_file(path)
+    if problem is not None:
+        files.problems.append(Problem(files.params_file, ".".join(key), f"{display_path(path)}: {problem}",
                                       str(ref), files.line((), key)))
         return []
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        files.problems.append(Problem(display_path(path), "-", f"not readable as UTF-8 text ({exc})"))
+        files.problems.append(Problem(display_path(path), "-", f"kan ikke læses som UTF-8-tekst ({exc})"))
         return []
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip() and not line.lstrip().startswith("#") and len(line.split()) < 3:
-            files.problems.append(Problem(display_path(path), "-", "an allowed signer needs IDENTITY KEYTYPE KEY",
-                                          line.strip()[:60], number))
+            message = "en godkender skal skrives IDENTITET NØGLETYPE NØGLE"
+            files.problems.append(Problem(display_path(path), "-", message, line.strip()[:60], number))
     return [path]
 
 
@@ -301,7 +309,7 @@ class _InputFiles:
     _results: dict[tuple[str, ...], pd.DataFrame | None] = field(default_factory=dict)
 
     def resolve(self, ref: Path) -> Path:
-        return (self.folder / ref).resolve()
+        return resolved_path(self.folder / ref)
 
     def line(self, at: tuple[str, ...], key: tuple[str, ...]) -> int | None:
         """Line of `key` in a scenario's overrides, else in the base."""
@@ -317,8 +325,9 @@ class _InputFiles:
             return None  # and already reported
         field_path = ".".join((*at, *key))
         try:
-            if not path.is_file():
-                raise ParamsError([Problem(self.params_file, field_path, f"file not found: {file}", str(ref),
+            problem = not_a_file(path)
+            if problem is not None:
+                raise ParamsError([Problem(self.params_file, field_path, f"{file}: {problem}", str(ref),
                                            self.line(at, key))])
             self.tables[path] = read_table(path)
         except ParamsError as exc:
@@ -354,25 +363,25 @@ def _actuals(params: Params, files: _InputFiles) -> pd.DataFrame | None:
     """The base scenario's actuals register, and every problem of the budget section."""
     if params.actuals is None:
         if params.budget is not None:
-            files.problems.append(Problem(files.params_file, "budget", "needs an actuals section (the register and "
-                                          "its as-of date)", line=files.line((), ("budget",))))
+            files.problems.append(Problem(files.params_file, "budget", "kræver et actuals-afsnit (registret og "
+                                          "dets opgørelsesdato)", line=files.line((), ("budget",))))
         return None
     as_of, years = params.actuals.as_of, params.years
     settings = params.budget or BudgetSettings()
     for i, override in enumerate(settings.forecast_overrides):
         key = ("budget", "forecast_overrides", str(i), "year")
         if override.year not in years:
-            message = f"outside the model's years {years[0]}–{years[-1]}"
+            message = f"uden for modellens år {years[0]}–{years[-1]}"
         elif override.year < as_of.year:
-            message = f"a closed year (actuals.as_of is {as_of.isoformat()}): its forecast is its actual"
+            message = f"et afsluttet år (actuals.as_of er {as_of.isoformat()}): dets prognose er det bogførte"
         else:
             continue
         files.problems.append(Problem(files.params_file, ".".join(key), message, override.year, files.line((), key)))
     reported = {p.field for p in files.problems}
     needed = sorted({y for year in years for y in years_needed(params.price_level_year, year)})
     files.problems += [
-        Problem(files.params_file, f"price_index.{year}", f"missing: the budget follow-up converts "
-                f"{params.price_level_year} prices to each year's prices and needs the change in {year}",
+        Problem(files.params_file, f"price_index.{year}", f"mangler: budgetopfølgningen omregner "
+                f"{params.price_level_year}-priser til hvert års priser og kræver ændringen i {year}",
                 line=files.line((), ("price_index",)))
         for year in needed if year not in params.price_index and f"price_index.{year}" not in reported
     ]
@@ -395,8 +404,8 @@ def _missing_price_changes(params: Params, file: str, at: tuple[str, ...], line:
             first_need.setdefault(year, (name, price_year))
     return [
         Problem(file, ".".join((*at, "price_index", str(year))),
-                f"missing: {name} is in {price_year} prices, and converting it to {target} prices needs "
-                f"the change in {year}", line=line)
+                f"mangler: {name} er i {price_year}-priser, og omregning til {target}-priser kræver "
+                f"ændringen i {year}", line=line)
         for year, (name, price_year) in sorted(first_need.items()) if year not in params.price_index
     ]
 
@@ -422,3 +431,49 @@ def _unique(problems: list[Problem]) -> list[Problem]:
             seen.add(key)
             unique.append(p)
     return unique
+
+
+MAX_TOTAL_KRONER = 10**13
+"""The largest a cost line may come to in one year, after price conversion: ten times the largest
+amount a file may state (`MAX_KRONER`), and far below where sums could overflow."""
+
+_LINE_KEYS: dict[CostLineCode, tuple[str, ...]] = {
+    CostLineCode.FUT_FEE: ("fut_fee",),
+    CostLineCode.SUPPORT: ("support",),
+    CostLineCode.SPOC_OPTION: ("support", "spoc_option"),
+    CostLineCode.CR_APPROVED: ("change_requests",),
+    CostLineCode.CR_PIPELINE: ("change_requests",),
+    CostLineCode.SOLUTION_FEE: ("fees", "solution"),
+    CostLineCode.INFRASTRUCTURE_FEE: ("fees", "infrastructure"),
+    CostLineCode.ADMINISTRATION: ("administration",),
+    CostLineCode.RISK_POOL: ("risk",),
+    CostLineCode.MITIGATION: ("risk",),
+}
+"""The params key behind each cost line: where a problem with the line's amounts points."""
+
+
+def _derived_problems(
+    params: Params, change_requests: pd.DataFrame, risks: pd.DataFrame | None, files: _InputFiles,
+    at: tuple[str, ...],
+) -> list[Problem]:
+    """The cost lines the amounts come to, checked at validation: finite and at most MAX_TOTAL_KRONER a
+    year, so that a run never overflows on inputs each within bounds (a price change of 10^300, say)."""
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            lines = compute_cost_lines(params, change_requests)
+            if risks is not None:
+                lines += risk_cost_lines(risks, params)
+    except (ArithmeticError, ValueError) as exc:
+        return [Problem(files.params_file, ".".join(at) or "-", f"beløbene kan ikke regnes ud ({exc})")]
+    problems = []
+    for line in lines:
+        for year, amount in line.amounts.items():
+            value = float(np.asarray(amount, dtype=float).max())
+            if not math.isfinite(value) or abs(value) > MAX_TOTAL_KRONER:
+                key = _LINE_KEYS.get(line.code, ())
+                message = (f"udgiftslinjen {line.code} bliver urimeligt stor i {year} (over 10.000.000.000.000 kr.); "
+                           "tjek beløbene og prisindekset")
+                problems.append(Problem(files.params_file, ".".join((*at, *key)) or "-", message,
+                                        AsTyped(f"{value:g}"), files.line(at, key) if key else None))
+                break
+    return problems

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from kpro_econ.errors import ParamsError, Problem
+from kpro_econ.inputs.tables import resolved_path
 from kpro_econ.inputs.yaml_params import deep_merge, read_yaml
 
 EXTENDS = "extends"
@@ -48,13 +49,14 @@ def parse_overrides(arguments: Sequence[str]) -> list[Override]:
         path, equals, text = argument.partition("=")
         parts = tuple(path.strip().split("."))
         if not equals or not path.strip() or any(not part.strip() for part in parts):
-            problems.append(Problem(f"--set {argument}", "-", "write PATH=VALUE, e.g. discount_rate=0.04"))
+            problems.append(Problem(f"--set {argument}", "-", "skriv STI=VÆRDI, fx discount_rate=0.04"))
             continue
         try:
             value = yaml.safe_load(text) if text.strip() else None
         except yaml.YAMLError as exc:
-            problem = getattr(exc, "problem", None) or "not a YAML value"
-            problems.append(Problem(f"--set {path.strip()}", path.strip(), f"VALUE is not YAML: {problem}", text))
+            problem = getattr(exc, "problem", None) or "ikke en YAML-værdi"
+            message = f"VÆRDI er ikke gyldig YAML: {problem}"
+            problems.append(Problem(f"--set {path.strip()}", path.strip(), message, text))
             continue
         overrides.append(Override(tuple(p.strip() for p in parts), text, value))
     if problems:
@@ -83,21 +85,22 @@ class ParamsReader:
 
     def _chain(self, path: Path, seen: list[Path]) -> tuple[dict[str, Any], Lines]:
         data, lines = read_yaml(path)
-        resolved = path.resolve()
+        resolved = resolved_path(path)
         self.files.append(resolved)
         parent_ref = data.pop(EXTENDS, None)
         if parent_ref is None:
             return data, lines
         line = lines.get((EXTENDS,))
         if not isinstance(parent_ref, str) or not parent_ref.strip():
-            raise ParamsError([Problem(str(path), EXTENDS, "must name a params file, e.g. default.yaml", parent_ref,
+            raise ParamsError([Problem(str(path), EXTENDS, "skal navngive en parameterfil, fx default.yaml", parent_ref,
                                        line)])
-        parent = (path.parent / parent_ref).resolve()
+        parent = resolved_path(path.parent / parent_ref)
         if parent in [*seen, resolved]:
-            raise ParamsError([Problem(str(path), EXTENDS, "the extends chain loops back to a file already in it",
+            raise ParamsError([Problem(str(path), EXTENDS,
+                                       "extends-kæden går i ring tilbage til en fil, der allerede er i den",
                                        parent_ref, line)])
         if not parent.is_file():
-            raise ParamsError([Problem(str(path), EXTENDS, f"file not found: {parent}", parent_ref, line)])
+            raise ParamsError([Problem(str(path), EXTENDS, f"filen findes ikke: {parent}", parent_ref, line)])
         parent_data, parent_lines = self._chain(parent, [*seen, resolved])
         for key, parent_line in parent_lines.items():
             if key not in lines:

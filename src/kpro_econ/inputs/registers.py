@@ -19,7 +19,8 @@ from kpro_econ.errors import AsTyped, ParamsError, Problem
 from kpro_econ.inputs.municipalities import BY_CODE, REGIONS, code_for_name, region_for
 from kpro_econ.inputs.rows import Column, Register, Rows, check_items, check_table
 from kpro_econ.inputs.tables import HEADER_LINE, parse_integer
-from kpro_econ.params.codes import ChangeRequestStatus
+from kpro_econ.params.codes import CHANGE_REQUEST_STATUS_WORDS, ChangeRequestStatus, status_code
+from kpro_econ.params.figures import MAX_KRONER
 from kpro_econ.params.models import ChangeRequest, Priority
 
 _DATES = ("requested_date", "approved_date", "delivered_date")
@@ -27,14 +28,15 @@ _DATES = ("requested_date", "approved_date", "delivered_date")
 CHANGE_REQUESTS = Register((
     Column("id", required=True),
     Column("title", required=True),
-    Column("status", required=True, choices=tuple(status.value for status in ChangeRequestStatus)),
+    Column("status", required=True, choices=tuple(status.value for status in ChangeRequestStatus),
+           parse=lambda text: str(status_code(text, ChangeRequestStatus, CHANGE_REQUEST_STATUS_WORDS))),
     Column("priority", required=True, choices=get_args(Priority)),
-    Column("estimate_low", "number", required=True, minimum=0),
-    Column("estimate_mode", "number", required=True, minimum=0),
-    Column("estimate_high", "number", required=True, minimum=0),
+    Column("estimate_low", "number", required=True, minimum=0, maximum=MAX_KRONER),
+    Column("estimate_mode", "number", required=True, minimum=0, maximum=MAX_KRONER),
+    Column("estimate_high", "number", required=True, minimum=0, maximum=MAX_KRONER),
     Column("year", "integer", required=True),
     Column("approval_probability", "number", minimum=0, maximum=1),
-    Column("actual_cost", "number", minimum=0),
+    Column("actual_cost", "number", minimum=0, maximum=MAX_KRONER),
     *(Column(name, "date") for name in _DATES),
     Column("source"),
 ))

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from kpro_econ.inputs.rows import Column, Register, Rows, check_items, check_table
-from kpro_econ.params.codes import RiskStatus
+from kpro_econ.params.codes import RISK_STATUS_WORDS, RiskStatus, status_code
+from kpro_econ.risk.assessment import REGISTER_TABLE_COLUMNS
 from kpro_econ.risk.columns import RISK_COLUMNS
 
 CATEGORIES = ("drift", "økonomi", "leverance", "implementering", "support", "kontrakt", "organisation", "sikkerhed",
@@ -23,11 +24,8 @@ CATEGORIES = ("drift", "økonomi", "leverance", "implementering", "support", "ko
 STATUSES = tuple(status.value for status in RiskStatus)
 SCORE = "must be a whole number from 1 to 5"
 
-# Columns the output table adds (risk/assessment.py): a previous run's table is accepted as a register again.
-DERIVED_COLUMNS = frozenset({
-    "score_inherent", "score_residual", "band_inherent", "band_residual", "probability_resolved",
-    "cost_mean", "expected_value_dkk", "in_pool", "trend",
-})
+# The columns the run's output table adds (risk/assessment.py): an earlier run's table is accepted as a register again.
+DERIVED_COLUMNS = frozenset(REGISTER_TABLE_COLUMNS) - frozenset(RISK_COLUMNS)
 
 
 def _score(name: str) -> Column:
@@ -47,7 +45,8 @@ RISKS = Register((
     _score("likelihood_residual"), _score("impact_residual"),  # after mitigation
     Column("mitigation"),  # what is done to reduce the risk
     Column("mitigation_cost", "number", minimum=0, default=0.0),  # kroner; blank is 0
-    Column("status", required=True, choices=STATUSES),
+    Column("status", required=True, choices=STATUSES,
+           parse=lambda text: str(status_code(text, RiskStatus, RISK_STATUS_WORDS))),
     Column("proximity", "integer"),  # the budget year the risk may occur in
     Column("probability", "number", minimum=0, maximum=1),  # of the residual risk; blank: from the likelihood
     Column("cost_low", "number", minimum=0),  # cost if it occurs: lowest, most likely, highest

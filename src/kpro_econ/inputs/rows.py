@@ -29,8 +29,16 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from kpro_econ.errors import AsTyped, ParamsError, Problem
-from kpro_econ.inputs.tables import HEADER_LINE, NUMBER_PATTERNS, parse_bool, parse_date, parse_integer, parse_number
+from kpro_econ.errors import AsTyped, ParamsError, Problem, suggestion
+from kpro_econ.inputs.tables import (
+    DATE_FORMS,
+    HEADER_LINE,
+    NUMBER_PATTERNS,
+    parse_bool,
+    parse_date,
+    parse_integer,
+    parse_number,
+)
 
 # --- the words ---------------------------------------------------------------------------------
 
@@ -45,7 +53,7 @@ AT_MOST = "must be {bound} or less"
 ABOVE = "must be above {bound}"
 DUPLICATE = "duplicate {label} (also on {where})"
 NOT_A_NUMBER = "not a number"
-NOT_A_DATE = "not a date (write YYYY-MM-DD, e.g. 2024-03-31)"
+NOT_A_DATE = f"ikke en dato ({DATE_FORMS})"
 NOT_YES_NO = "not a yes/no value (write true/false, ja/nej or 1/0)"
 
 Kind = Literal["text", "number", "integer", "date", "bool"]
@@ -383,7 +391,9 @@ def _numbers(column: Column, texts: np.ndarray, blank: np.ndarray, decimal: str)
     cells: list[str] = texts[filled].tolist()
     number = NUMBER_PATTERNS[decimal].pattern
     joined = "\n".join(cells)
-    if re.fullmatch(f"(?:{number})(?:\n(?:{number}))*", joined) or not cells:
+    # One line per cell, unless a cell holds a line break itself (a quoted cell may): then cell by cell.
+    one_per_line = joined.count("\n") == len(cells) - 1
+    if not cells or (one_per_line and re.fullmatch(f"(?:{number})(?:\n(?:{number}))*", joined)):
         readable = np.ones(len(cells), dtype=bool)
     else:
         readable = ~pd.isna(np.array(list(map(NUMBER_PATTERNS[decimal].fullmatch, cells)), dtype=object))
@@ -401,7 +411,7 @@ def _numbers(column: Column, texts: np.ndarray, blank: np.ndarray, decimal: str)
             errors[position] = str(exc)
     if column.kind == "integer":
         fraction = np.isfinite(numbers) & (numbers != np.floor(numbers))
-        errors.update(dict.fromkeys(np.flatnonzero(fraction).tolist(), "not a whole number"))
+        errors.update(dict.fromkeys(np.flatnonzero(fraction).tolist(), "ikke et heltal"))
         numbers[fraction] = np.nan
         return pd.Series(numbers).round().astype("Int64"), errors
     return pd.Series(numbers), errors
@@ -416,7 +426,8 @@ def _cell(column: Column, value: Any, decimal: str) -> Any:
             word = value.strip().lower()
             word = column.aliases.get(word, word)
             if word not in column.choices:
-                raise ValueError(NOT_ONE_OF.format(choices=", ".join(column.choices)))
+                raise ValueError(NOT_ONE_OF.format(choices=", ".join(column.choices))
+                                 + suggestion(word, [*column.choices, *column.aliases]))
             return word
         if column.kind == "number":
             return parse_number(value, decimal)
@@ -432,7 +443,7 @@ def _cell(column: Column, value: Any, decimal: str) -> Any:
         if not math.isfinite(value):
             raise ValueError(NOT_A_NUMBER)
         if column.kind == "integer" and not float(value).is_integer():
-            raise ValueError("not a whole number")
+            raise ValueError("ikke et heltal")
         return float(value) if column.kind == "number" else int(value)
     if column.kind == "date" and isinstance(value, date):
         return value.date() if isinstance(value, datetime) else value
@@ -440,7 +451,7 @@ def _cell(column: Column, value: Any, decimal: str) -> Any:
         return value
     if column.kind == "text" and column.choices is None and column.parse is None:
         return str(value)
-    raise ValueError({"number": NOT_A_NUMBER, "integer": "not a whole number", "date": NOT_A_DATE,
+    raise ValueError({"number": NOT_A_NUMBER, "integer": "ikke et heltal", "date": NOT_A_DATE,
                       "bool": NOT_YES_NO}.get(column.kind, NOT_ONE_OF.format(choices=", ".join(column.choices or ()))))
 
 

@@ -12,6 +12,8 @@ Empty rows are skipped.
 from __future__ import annotations
 
 import csv
+import errno
+import os
 import re
 import sys
 import zipfile
@@ -33,11 +35,45 @@ _UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 def display_path(path: Path) -> str:
     """The path as the user recognises it: relative to the current folder when inside it."""
-    resolved = path.resolve()
+    resolved = resolved_path(path)
     try:
         return str(resolved.relative_to(Path.cwd()))
     except ValueError:
         return str(resolved)
+
+
+def resolved_path(path: Path) -> Path:
+    """`path` made absolute with symlinks resolved; for a symlink loop, absolute as written."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, on Python before 3.13
+        return Path(os.path.abspath(path))
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why `path` is not a regular file one can read, in Danish; None when it is one."""
+    try:
+        path.stat()
+    except OSError as exc:
+        return unreadable(exc)
+    if path.is_dir():
+        return "er en mappe, ikke en fil"
+    if not path.is_file():
+        return "er ikke en almindelig fil"
+    return None
+
+
+def unreadable(exc: OSError) -> str:
+    """Why a file could not be read, in Danish."""
+    if exc.errno == errno.ELOOP:
+        return "filen kan ikke læses: den er et symbolsk link, der peger i ring"
+    if isinstance(exc, FileNotFoundError):
+        return "filen findes ikke"
+    if isinstance(exc, IsADirectoryError):
+        return "er en mappe, ikke en fil"
+    if isinstance(exc, PermissionError):
+        return "filen kan ikke læses (ingen adgang)"
+    return f"filen kan ikke læses ({exc.strerror or type(exc).__name__})"
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -45,13 +81,14 @@ def read_table(path: Path) -> pd.DataFrame:
     file = display_path(path)
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".xlsx"}:
-        raise ParamsError([Problem(file, "-", "must be a .csv or .xlsx file", path.suffix or path.name)])
+        raise ParamsError([Problem(file, "-", "skal være en .csv- eller .xlsx-fil", path.suffix or path.name)])
+    problem = not_a_file(path)
+    if problem is not None:
+        raise ParamsError([Problem(file, "-", problem)])
     try:
-        rows, decimal = _xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path, file)
-    except FileNotFoundError:
-        raise ParamsError([Problem(file, "-", "file not found")]) from None
+        rows, decimal = _xlsx_rows(path, file) if suffix == ".xlsx" else _csv_rows(path, file)
     except OSError as exc:
-        raise ParamsError([Problem(file, "-", f"cannot read the file ({exc.strerror or exc})")]) from None
+        raise ParamsError([Problem(file, "-", unreadable(exc))]) from None
     return _frame(rows, decimal, file)
 
 
@@ -72,7 +109,7 @@ def _csv_rows(path: Path, file: str) -> tuple[list[tuple[int, list[str | None]]]
                 rows.append((first_line, [sys.intern(text) if (text := cell.strip()) else None for cell in cells]))
                 first_line = reader.line_num + 1  # a quoted cell may span several lines
         except csv.Error as exc:
-            problem = Problem(file, "-", f"not a valid CSV file ({exc})", line=reader.line_num)
+            problem = Problem(file, "-", f"ikke en gyldig CSV-fil ({exc})", line=reader.line_num)
             raise ParamsError([problem]) from None
     # Danish Excel separates with semicolons because the comma is its decimal mark.
     return rows, "," if delimiter == ";" else "."
@@ -82,7 +119,7 @@ def _encoding(data: bytes, file: str) -> str:
     """UTF-8 (with or without BOM), else Windows-1252; anything else is refused, never guessed."""
     # NUL bytes are valid Windows-1252, so UTF-16 would otherwise decode into garbage.
     if data.startswith(_UTF16_32_BOMS) or b"\x00" in data:
-        raise ParamsError([Problem(file, "-", "the file is UTF-16 text; save it as CSV UTF-8 or plain CSV")])
+        raise ParamsError([Problem(file, "-", "filen er UTF-16-tekst; gem den som CSV UTF-8 eller almindelig CSV")])
     try:
         data.decode("utf-8-sig")
         return "utf-8-sig"
@@ -92,26 +129,68 @@ def _encoding(data: bytes, file: str) -> str:
         data.decode("cp1252")
         return "cp1252"
     except UnicodeDecodeError as exc:
-        message = f"neither UTF-8 nor Windows-1252 text (byte {data[exc.start]:#04x} at offset {exc.start})"
+        message = f"hverken UTF-8- eller Windows-1252-tekst (byte {data[exc.start]:#04x} ved position {exc.start})"
         raise ParamsError([Problem(file, "-", message)]) from None
 
 
-def _xlsx_rows(path: Path) -> tuple[list[tuple[int, list[str | None]]], str]:
+def _xlsx_rows(path: Path, file: str) -> tuple[list[tuple[int, list[str | None]]], str]:
+    title, cells = _xlsx_sheet(path, file, data_only=False)
+    formulas = {
+        (row, column) for row, values in enumerate(cells, start=1)
+        for column, value in enumerate(values) if isinstance(value, str) and value.startswith("=")
+    }
+    if formulas:
+        # Read again for the values Excel computed and saved with the formulas (openpyxl computes none).
+        title, cells = _xlsx_sheet(path, file, data_only=True)
+        _refuse_formulas_without_value(title, cells, formulas, file)
+    rows = [(number, [_xlsx_cell(value) for value in values]) for number, values in enumerate(cells, start=1)]
+    return rows, "."
+
+
+def _xlsx_sheet(path: Path, file: str, data_only: bool) -> tuple[str, list[tuple[Any, ...]]]:
+    """The first sheet's name and rows of cell values; with `data_only` a formula's last saved value, else its text."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = load_workbook(path, data_only=True)  # data_only: a formula's last computed value
+        workbook = load_workbook(path, data_only=data_only)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
-        problem = Problem(display_path(path), "-", f"not a readable XLSX workbook ({exc})")
+        problem = Problem(file, "-", f"ikke en XLSX-projektmappe, der kan læses ({exc})")
         raise ParamsError([problem]) from None
     sheet = workbook.worksheets[0]
-    rows = [
-        (number, [_xlsx_cell(value) for value in values])
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-    ]
+    title = sheet.title
+    rows = list(sheet.iter_rows(values_only=True))
     workbook.close()
-    return rows, "."
+    return title, rows
+
+
+def _refuse_formulas_without_value(
+    title: str, cells: list[tuple[Any, ...]], formulas: set[tuple[int, int]], file: str
+) -> None:
+    """A formula cell whose value Excel never saved (a file written by a program, not saved in Excel)
+    would read as blank: name each such cell, in any column."""
+    from openpyxl.utils import get_column_letter
+
+    header_line, header = next(
+        ((number, values) for number, values in enumerate(cells, start=1) if any(v is not None for v in values)),
+        (0, ()),
+    )
+    problems = []
+    for row, column in sorted(formulas):
+        if cells[row - 1][column] is not None:
+            continue
+        name = header[column] if row > header_line and column < len(header) and header[column] else "-"
+        cell = f"{_quoted_sheet(title)}!{get_column_letter(column + 1)}{row}"
+        message = (f"cellen {cell} er en formel uden gemt værdi; åbn filen i Excel og gem den, "
+                   "så formlens værdi gemmes med")
+        problems.append(Problem(file, str(name), message, line=row))
+    if problems:
+        raise ParamsError(problems)
+
+
+def _quoted_sheet(title: str) -> str:
+    """A sheet's name as Excel writes it in a reference: quoted when it holds more than letters and digits."""
+    return title if re.fullmatch(r"\w+", title) else "'" + title.replace("'", "''") + "'"
 
 
 def _xlsx_cell(value: Any) -> str | None:
@@ -137,7 +216,7 @@ def _clean(cell: str | None) -> str | None:
 def _frame(rows: list[tuple[int, list[str | None]]], decimal: str, file: str) -> pd.DataFrame:
     rows = [(line, cells) for line, cells in rows if cells.count(None) != len(cells)]
     if not rows:
-        raise ParamsError([Problem(file, "-", "the file is empty (no header row)")])
+        raise ParamsError([Problem(file, "-", "filen er tom (ingen overskriftsrække)")])
     header_line, header = rows[0]
     problems = _duplicate_columns(header, header_line, file)
     # A column with a blank header is dropped (Excel leaves such trailing columns), if it is empty.
@@ -151,7 +230,7 @@ def _frame(rows: list[tuple[int, list[str | None]]], decimal: str, file: str) ->
         cells = cells + [None] * (width - len(cells))
         stray = [i for i, c in enumerate(cells) if c is not None and (i >= width or header[i] is None)]
         if stray:
-            message = f"value in column {stray[0] + 1}, which has no header"
+            message = f"en værdi i kolonne {stray[0] + 1}, som ikke har nogen overskrift"
             problems.append(Problem(file, "-", message, cells[stray[0]], line=line))
         records.append([cells[i] for i in keep])
     if problems:
@@ -170,7 +249,7 @@ def _duplicate_columns(header: list[str | None], line: int, file: str) -> list[P
         if name is None:
             continue
         if name in seen:
-            problems.append(Problem(file, name, f"duplicate column (columns {seen[name]} and {position})",
+            problems.append(Problem(file, name, f"kolonnen står to gange (kolonne {seen[name]} og {position})",
                                     line=line))
         seen.setdefault(name, position)
     return problems
@@ -188,6 +267,8 @@ NUMBER_PATTERNS = _NUMBER
 _EXAMPLE = {",": "386.708,50", ".": "386708.50"}
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?")
 _DANISH_DATE = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})")
+DATE_FORMS = "skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ, fx 2024-03-31 eller 31-03-2024"
+"""The two ways a date may be written, as every date message names them."""
 _TRUE = {"true", "sand", "ja", "j", "yes", "1"}
 _FALSE = {"false", "falsk", "nej", "n", "no", "0"}
 
@@ -195,8 +276,8 @@ _FALSE = {"false", "falsk", "nej", "n", "no", "0"}
 def parse_number(text: str, decimal: str) -> float:
     """A number written with the file's decimal mark ("," or "."), thousands separators allowed."""
     if not _NUMBER[decimal].fullmatch(text):
-        mark = "comma" if decimal == "," else "point"
-        raise ValueError(f"not a number with a decimal {mark}, as this file uses (e.g. {_EXAMPLE[decimal]})")
+        mark = "komma" if decimal == "," else "punktum"
+        raise ValueError(f"ikke et tal med decimal{mark}, som filen bruger (fx {_EXAMPLE[decimal]})")
     thousands = "." if decimal == "," else ","
     return float(text.replace(thousands, "").replace(decimal, "."))
 
@@ -206,9 +287,9 @@ def parse_integer(text: str, decimal: str) -> int:
     try:
         value = parse_number(text, decimal)
     except ValueError:
-        raise ValueError("not a whole number") from None
+        raise ValueError("ikke et heltal") from None
     if not value.is_integer():
-        raise ValueError("not a whole number")
+        raise ValueError("ikke et heltal")
     return int(value)
 
 
@@ -220,11 +301,11 @@ def parse_date(text: str) -> date:
     elif danish:
         day, month, year = (int(g) for g in danish.groups())
     else:
-        raise ValueError("not a date (write YYYY-MM-DD, e.g. 2024-03-31)")
+        raise ValueError(f"ikke en dato ({DATE_FORMS})")
     try:
         return date(year, month, day)
-    except ValueError as exc:
-        raise ValueError(f"not a valid date ({exc})") from None
+    except ValueError:
+        raise ValueError(f"ikke en gyldig dato; den dag findes ikke ({DATE_FORMS})") from None
 
 
 def parse_bool(text: str) -> bool:
@@ -232,4 +313,4 @@ def parse_bool(text: str) -> bool:
     word = text.strip().lower()
     if word in _TRUE | _FALSE:
         return word in _TRUE
-    raise ValueError("not a yes/no value (write true/false, ja/nej or 1/0)")
+    raise ValueError("ikke ja eller nej (skriv ja/nej, true/false eller 1/0)")

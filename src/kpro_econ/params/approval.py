@@ -54,5 +54,5 @@ class ApprovalSettings(_Frozen):
     @model_validator(mode="after")
     def _signers_when_signed(self) -> ApprovalSettings:
         if self.signatures == SignatureMode.REQUIRED and self.allowed_signers is None:
-            raise ValueError("allowed_signers is required unless signatures is optional")
+            raise ValueError("allowed_signers skal udfyldes, medmindre signatures er optional")
         return self

@@ -6,7 +6,10 @@ Codes never change with the wording of a report; the Danish text for each lives 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+
+from kpro_econ.errors import suggestion
 
 
 class CostLineCode(StrEnum):
@@ -104,3 +107,46 @@ class WaveRoute(StrEnum):
 
     WAVE5 = "wave5"
     BILATERAL = "bilateral"
+
+
+# --- Danish words accepted for codes in input files -------------------------------------------
+# Controllers write a status as the reports show it. These are the words a file may hold instead of
+# the code; the file's value then means the code. They sit here, below every layer that reads input
+# (the params models validate inline items, the register readers validate files), not in
+# `report.labels`, which is above the readers; a test holds them to the report's labels.
+
+CHANGE_REQUEST_STATUS_WORDS: dict[str, ChangeRequestStatus] = {
+    "foreslået": ChangeRequestStatus.PROPOSED,
+    "godkendt": ChangeRequestStatus.APPROVED,
+    "under udvikling": ChangeRequestStatus.IN_PROGRESS,
+    "leveret": ChangeRequestStatus.DELIVERED,
+    "afvist": ChangeRequestStatus.REJECTED,
+}
+
+RISK_STATUS_WORDS: dict[str, RiskStatus] = {
+    "åben": RiskStatus.OPEN,
+    "lukket": RiskStatus.CLOSED,
+    "indtruffet": RiskStatus.OCCURRED,
+}
+
+
+def status_code(value: object, codes: type[StrEnum], words: Mapping[str, StrEnum]) -> object:
+    """A file's status as its code: the code itself or its Danish word, in any case and spacing.
+
+    Text that is neither raises a ValueError in Danish naming both forms and the closest one; a
+    value that is not text is returned for the model to refuse.
+    """
+    if not isinstance(value, str):
+        return value
+    text = " ".join(value.split()).lower()
+    if text in words:
+        return str(words[text])
+    if text in {str(code) for code in codes}:
+        return text
+    by_code = {str(code): word for word, code in words.items()}
+    both = ", ".join(f"{code} ({by_code[str(code)]})" if str(code) in by_code else str(code) for code in codes)
+    return _refuse(f"ukendt status; skriv en af {both}" + suggestion(text, [*map(str, codes), *words]))
+
+
+def _refuse(message: str) -> object:
+    raise ValueError(message)

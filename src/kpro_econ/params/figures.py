@@ -48,9 +48,9 @@ class ThreePoint(_Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> ThreePoint:
         if self.low > self.mode:
-            raise ValueError(f"low must be <= mode (got low={self.low:,.10g}, mode={self.mode:,.10g})")
+            raise ValueError(f"low må ikke være større end mode (got low={self.low:.10g}, mode={self.mode:.10g})")
         if self.mode > self.high:
-            raise ValueError(f"mode must be <= high (got mode={self.mode:,.10g}, high={self.high:,.10g})")
+            raise ValueError(f"mode må ikke være større end high (got mode={self.mode:.10g}, high={self.high:.10g})")
         return self
 
     @property
@@ -73,14 +73,16 @@ def pert_mean(low: Any, mode: Any, high: Any) -> Any:
 
 def _to_figure(raw: Any) -> Any:
     if isinstance(raw, bool):
-        return raw  # let pydantic reject it: a yes/no is never an amount
+        raise ValueError("skal være et tal, ikke ja/nej")
     if isinstance(raw, int | float):
         return Amount(value=float(raw))
     if isinstance(raw, dict) and {"low", "mode", "high"} & raw.keys():
+        if "value" in raw:
+            raise ValueError("angiv enten value eller low, mode og high – ikke begge")
         return ThreePoint.model_validate(raw)
     if isinstance(raw, dict):
         return Amount.model_validate(raw)
-    return raw
+    raise ValueError("skal være et tal (fx 0.035), {value: …} eller {low: …, mode: …, high: …}")
 
 
 Figure = Annotated[Amount | ThreePoint, BeforeValidator(_to_figure)]
@@ -89,19 +91,32 @@ Figure = Annotated[Amount | ThreePoint, BeforeValidator(_to_figure)]
 def _non_negative(figure: Amount | ThreePoint) -> Amount | ThreePoint:
     lowest = figure.value if isinstance(figure, Amount) else figure.low
     if lowest < 0:
-        raise ValueError(f"must not be negative (got {lowest:,.10g})")
+        raise ValueError(f"må ikke være negativ (got {lowest:.10g})")
+    return figure
+
+
+MAX_KRONER = 10**12
+"""The largest amount in kroner a params file may state: a thousand billion, far above any budget,
+far below where sums and price conversions of several amounts could overflow."""
+
+
+def _kroner(figure: Amount | ThreePoint) -> Amount | ThreePoint:
+    figure = _non_negative(figure)
+    highest = figure.value if isinstance(figure, Amount) else figure.high
+    if highest > MAX_KRONER:
+        raise ValueError(f"et urimeligt stort beløb; højst 1.000.000.000.000 kr. (got {highest:.10g})")
     return figure
 
 
 def _share(figure: Amount | ThreePoint) -> Amount | ThreePoint:
     values = [figure.value] if isinstance(figure, Amount) else [figure.low, figure.high]
     if any(v < 0 or v > 1 for v in values):
-        raise ValueError(f"must be a share between 0 and 1 (got {', '.join(f'{v:,.10g}' for v in values)})")
+        raise ValueError(f"skal være en andel mellem 0 og 1 (got {', '.join(f'{v:.10g}' for v in values)})")
     return figure
 
 
-Money = Annotated[Figure, AfterValidator(_non_negative)]
-"""Kroner: never negative."""
+Money = Annotated[Figure, AfterValidator(_kroner)]
+"""Kroner: never negative, at most MAX_KRONER."""
 
 Share = Annotated[Figure, AfterValidator(_share)]
 """A fraction between 0 and 1."""

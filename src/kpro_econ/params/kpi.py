@@ -51,7 +51,7 @@ class KpiSettings(BaseModel):
         # A threshold above the wave's size could never be reached: the decision would be fixed.
         if self.wave5_threshold > self.wave4_municipalities:
             raise ValueError(
-                f"wave5_threshold must be <= wave4_municipalities "
+                f"wave5_threshold må ikke være større end wave4_municipalities "
                 f"(got {self.wave5_threshold} > {self.wave4_municipalities})"
             )
         return self

@@ -13,9 +13,15 @@ from typing import Annotated, Any, Final, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from kpro_econ.params.approval import ApprovalSettings
-from kpro_econ.params.codes import ChangeRequestStatus, CostLineCode, KpiTrigger
+from kpro_econ.params.codes import (
+    CHANGE_REQUEST_STATUS_WORDS,
+    ChangeRequestStatus,
+    CostLineCode,
+    KpiTrigger,
+    status_code,
+)
 from kpro_econ.params.decisions import WaveRoutes
-from kpro_econ.params.figures import Amount, Figure, Money, Share, ThreePoint
+from kpro_econ.params.figures import MAX_KRONER, Amount, Figure, Money, Share, ThreePoint
 from kpro_econ.params.kpi import KpiSettings
 
 EVERY_YEAR: Final = "every_year"
@@ -73,7 +79,7 @@ class Renegotiation(_Frozen):
     def _above_minus_one(cls, figure: Amount | ThreePoint) -> Amount | ThreePoint:
         lowest = figure.value if isinstance(figure, Amount) else figure.low
         if lowest <= -1:
-            raise ValueError(f"a price change must be above -1 (-100 %) (got {lowest:g})")
+            raise ValueError(f"en prisændring skal være over -1 (-100 %) (got {lowest:g})")
         return figure
 
 
@@ -91,7 +97,7 @@ class SpocOption(_Frozen):
     def _months(cls, months: dict[int, float]) -> dict[int, float]:
         for year, n in months.items():
             if not 0 <= n <= 12:
-                raise ValueError(f"months in {year} must be between 0 and 12 (got {n:g})")
+                raise ValueError(f"månederne i {year} skal være mellem 0 og 12 (got {n:g})")
         return months
 
 
@@ -109,25 +115,35 @@ class ChangeRequest(_Frozen):
 
     id: str = Field(min_length=1, description="Unique id, e.g. ÆØ-001.")
     title: str = Field(min_length=1, description="Short Danish title.")
-    status: ChangeRequestStatus = Field(description="proposed, approved, in_progress, delivered or rejected.")
+    status: ChangeRequestStatus = Field(description=(
+        "proposed, approved, in_progress, delivered or rejected; or in Danish: foreslået, godkendt, "
+        "under udvikling, leveret, afvist."))
     priority: Priority = Field(description="høj, middel or lav.")
-    estimate_low: float = Field(ge=0, description="Lowest estimate, kroner.", allow_inf_nan=False)
-    estimate_mode: float = Field(ge=0, description="Most likely estimate, kroner.", allow_inf_nan=False)
-    estimate_high: float = Field(ge=0, description="Highest estimate, kroner.", allow_inf_nan=False)
+    estimate_low: float = Field(ge=0, le=MAX_KRONER, description="Lowest estimate, kroner.", allow_inf_nan=False)
+    estimate_mode: float = Field(ge=0, le=MAX_KRONER, description="Most likely estimate, kroner.", allow_inf_nan=False)
+    estimate_high: float = Field(ge=0, le=MAX_KRONER, description="Highest estimate, kroner.", allow_inf_nan=False)
     year: int = Field(description="Budget year the cost falls in.")
     approval_probability: float | None = Field(
         None, ge=0, le=1, description="Chance a proposed request is approved (0–1)."
     )
-    actual_cost: float | None = Field(None, ge=0, description="Actual cost of a delivered request, kroner.")
+    actual_cost: float | None = Field(
+        None, ge=0, le=MAX_KRONER, allow_inf_nan=False, description="Actual cost of a delivered request, kroner."
+    )
     requested_date: str | None = Field(None, description="Date requested (YYYY-MM-DD).")
     approved_date: str | None = Field(None, description="Date approved (YYYY-MM-DD).")
     delivered_date: str | None = Field(None, description="Date delivered (YYYY-MM-DD).")
     source: str | None = Field(None, description="Where the estimate comes from.")
 
-    @field_validator("priority", "status", mode="before")
+    @field_validator("priority", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _status(cls, value: Any) -> Any:
+        """The code, or its Danish word as the reports show it (godkendt, under udvikling, …)."""
+        return status_code(value, ChangeRequestStatus, CHANGE_REQUEST_STATUS_WORDS)
 
     @field_validator("requested_date", "approved_date", "delivered_date", mode="before")
     @classmethod
@@ -139,14 +155,16 @@ class ChangeRequest(_Frozen):
     def _consistent(self) -> ChangeRequest:
         if self.estimate_low > self.estimate_mode:
             raise ValueError(
-                f"estimate_low must be <= estimate_mode (got {self.estimate_low:,.10g} > {self.estimate_mode:,.10g})"
+                f"estimate_low må ikke være større end estimate_mode "
+                f"(got {self.estimate_low:.10g} > {self.estimate_mode:.10g})"
             )
         if self.estimate_mode > self.estimate_high:
             raise ValueError(
-                f"estimate_mode must be <= estimate_high (got {self.estimate_mode:,.10g} > {self.estimate_high:,.10g})"
+                f"estimate_mode må ikke være større end estimate_high "
+                f"(got {self.estimate_mode:.10g} > {self.estimate_high:.10g})"
             )
         if self.status == ChangeRequestStatus.PROPOSED and self.approval_probability is None:
-            raise ValueError("approval_probability is required for a proposed change request")
+            raise ValueError("approval_probability skal udfyldes for et foreslået ændringsønske (status proposed)")
         return self
 
 
@@ -161,7 +179,7 @@ class ChangeRequests(_Frozen):
     @model_validator(mode="after")
     def _one_source(self) -> ChangeRequests:
         if (self.register_file is None) == (self.items is None):
-            raise ValueError("give exactly one of register (a file) or items (inline)")
+            raise ValueError("angiv præcis én af register (en fil) eller items (i parameterfilen)")
         return self
 
 
@@ -198,7 +216,7 @@ class Band(_Frozen):
         from matplotlib.colors import is_color_like  # here: reading params need not load matplotlib
 
         if not is_color_like(colour) or colour.strip().lower() == "none":  # none: no colour, black in a table
-            raise ValueError("not a colour (write a hex code like #ef9a9a or a name like salmon)")
+            raise ValueError("ikke en farve (skriv en hex-kode som #ef9a9a eller et navn som salmon)")
         return colour
 
 
@@ -234,34 +252,34 @@ class RiskSettings(_Frozen):
         """Every score 1–25 must fall in exactly one band, so each risk gets one band."""
         for band in bands:
             if band.min_score > band.max_score:
-                raise ValueError(f"band {band.name!r}: min_score must be <= max_score "
+                raise ValueError(f"båndet {band.name!r}: min_score må ikke være større end max_score "
                                  f"(got {band.min_score} > {band.max_score})")
         expected = 1
         for band in sorted(bands, key=lambda b: b.min_score):
             if band.min_score > expected:
                 gap = _score_range(expected, band.min_score - 1)
-                raise ValueError(f"{gap} in no band (gap before {band.name!r})")
+                raise ValueError(f"{gap} i intet bånd (hul før {band.name!r})")
             if band.min_score < expected:
-                raise ValueError(f"band {band.name!r} overlaps the band before it (starts at {band.min_score})")
+                raise ValueError(f"båndet {band.name!r} overlapper båndet før (starter ved {band.min_score})")
             expected = band.max_score + 1
         if expected <= 25:
-            raise ValueError(f"{_score_range(expected, 25)} in no band")
+            raise ValueError(f"{_score_range(expected, 25)} i intet bånd")
         return bands
 
     @field_validator("probability_by_likelihood")
     @classmethod
     def _probability_per_likelihood(cls, probabilities: dict[int, float]) -> dict[int, float]:
         if sorted(probabilities) != [1, 2, 3, 4, 5]:
-            raise ValueError(f"must give a probability for each likelihood 1–5 (got {sorted(probabilities)})")
+            raise ValueError(f"angiv en sandsynlighed for hver sandsynlighedsscore 1–5 (got {sorted(probabilities)})")
         for likelihood, probability in probabilities.items():
             if not 0 <= probability <= 1:
-                raise ValueError(f"the probability of likelihood {likelihood} must be between 0 and 1 "
+                raise ValueError(f"sandsynligheden for score {likelihood} skal være mellem 0 og 1 "
                                  f"(got {probability:g})")
         return probabilities
 
 
 def _score_range(first: int, last: int) -> str:
-    return f"score {first} is" if first == last else f"scores {first}–{last} are"
+    return f"score {first} er" if first == last else f"score {first}–{last} er"
 
 
 class CorrelationGroup(_Frozen):
@@ -325,7 +343,7 @@ class Params(_Frozen):
     @classmethod
     def _consecutive(cls, years: list[int]) -> list[int]:
         if years != list(range(years[0], years[0] + len(years))):
-            raise ValueError(f"years must be consecutive and ascending (got {years})")
+            raise ValueError(f"årene skal følge hinanden i stigende orden (got {years})")
         return years
 
     @field_validator("price_index")
@@ -333,14 +351,14 @@ class Params(_Frozen):
     def _changes_above_minus_one(cls, index: dict[int, Amount | ThreePoint]) -> dict[int, Amount | ThreePoint]:
         for year, figure in index.items():
             if figure.mean <= -1:
-                raise ValueError(f"the change in {year} must be above -1 (got {figure.mean:g})")
+                raise ValueError(f"ændringen i {year} skal være over -1 (got {figure.mean:g})")
         return index
 
     @field_validator("discount_rate")
     @classmethod
     def _rate(cls, figure: Amount | ThreePoint) -> Amount | ThreePoint:
         if not 0 <= figure.mean < 1:
-            raise ValueError(f"must be a rate between 0 and 1 (got {figure.mean:g})")
+            raise ValueError(f"skal være en rente mellem 0 og 1 (got {figure.mean:g})")
         return figure
 
 
@@ -386,13 +404,13 @@ class Agreement(_Frozen):
     def _not_negative(cls, expected: float | dict[int, float]) -> float | dict[int, float]:
         amounts = expected.values() if isinstance(expected, dict) else [expected]
         if any(amount < 0 for amount in amounts):
-            raise ValueError("an expected invoice amount must not be negative")
+            raise ValueError("et forventet fakturabeløb må ikke være negativt")
         return expected
 
     @model_validator(mode="after")
     def _start_before_end(self) -> Agreement:
         if self.start is not None and self.end is not None and self.end < self.start:
-            raise ValueError(f"end must not be before start (got {self.end.isoformat()} < {self.start.isoformat()})")
+            raise ValueError(f"end må ikke ligge før start (got {self.end.isoformat()} < {self.start.isoformat()})")
         return self
 
     def expected_in(self, year: int) -> float | None:
@@ -428,12 +446,12 @@ class BudgetSettings(_Frozen):
     def _unique(self) -> BudgetSettings:
         ids = [a.id for a in self.agreements]
         if len(set(ids)) < len(ids):
-            raise ValueError(f"agreements: each id once (got {sorted({i for i in ids if ids.count(i) > 1})})")
+            raise ValueError(f"agreements: hvert id kun én gang (got {sorted({i for i in ids if ids.count(i) > 1})})")
         keys = [(o.line.value, o.year) for o in self.forecast_overrides]
         if len(set(keys)) < len(keys):
             twice = sorted({k for k in keys if keys.count(k) > 1})
             line, year = twice[0]
-            raise ValueError(f"forecast_overrides: one override per line and year (got {line} {year} twice)")
+            raise ValueError(f"forecast_overrides: én ændring pr. linje og år (got {line} {year} to gange)")
         return self
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kpro_econ.errors import ApprovalError, KproError
+from kpro_econ.inputs.overrides import ParamsReader
 from kpro_econ.inputs.run_records import (
     APPROVAL,
     APPROVAL_STATUS,
@@ -32,7 +33,6 @@ from kpro_econ.inputs.run_records import (
     write_approval,
     write_approval_status,
 )
-from kpro_econ.inputs.yaml_params import read_yaml
 from kpro_econ.params.approval import ApprovalSettings, Approver
 from kpro_econ.params.codes import ManifestStatus, RunState, SignatureMode
 from kpro_econ.release import ledger as ledgers
@@ -120,7 +120,12 @@ def approval_settings(manifest: Manifest) -> tuple[ApprovalSettings, Path | None
     if manifest.params is None:
         raise ApprovalError("manifest.json nævner ingen params-fil")
     params_path = Path(manifest.params.path)
-    raw, _ = read_yaml(params_path)
+    # Who may approve is decided by the reviewed files, never by the maker of the run: no --set.
+    relaxed = [o for o in manifest.overrides if o.split("=", 1)[0].strip().split(".")[0] == "approval"]
+    if relaxed:
+        raise ApprovalError(f"--set {relaxed[0]}: kørslen blev lavet med ændrede godkendelsesregler; de kan kun "
+                            "ændres i params-filen (lav en ny kørsel uden --set approval...)")
+    raw, _ = ParamsReader()(params_path)  # the file and its extends chain, as reviewed (hashes in the manifest)
     section = raw.get("approval")
     if section is None:
         raise ApprovalError(f"{params_path}: approval: params siger ikke, hvem der må godkende "

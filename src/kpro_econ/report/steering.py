@@ -48,7 +48,7 @@ PRINT_CSS = """
   body.jp-Notebook, main { padding: 0 !important; }
   .jp-Cell, .jp-Cell-inputWrapper, .jp-Cell-outputWrapper { padding: 0 !important; margin: 0 !important; }
   .jp-RenderedHTMLCommon h1 { font-size: 15pt !important; margin: 0 0 1mm !important; }
-  .jp-RenderedHTMLCommon h2 { font-size: 10.5pt !important; margin: 2.5mm 0 1mm !important; }
+  .jp-RenderedHTMLCommon h2 { font-size: 10.5pt !important; margin: 1.5mm 0 0.8mm !important; }
   .jp-RenderedHTMLCommon p { margin: 0.8mm 0 !important; }
   .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 0.4mm 2mm !important; }
   .jp-OutputArea-output img { max-height: 58mm; width: auto; }
@@ -57,7 +57,7 @@ PRINT_CSS = """
 .jp-OutputArea-output table { font-size: 0.85em; }
 .kpro-row { display: flex; gap: 6mm; align-items: flex-start; }
 .kpro-col { flex: 1 1 0; min-width: 0; }
-.kpro-col img { max-width: 100%; max-height: 46mm; }
+.kpro-col img { max-width: 100%; max-height: 42mm; }
 .kpro-risks td { vertical-align: top; }
 .kpro-stamp { border: 2px solid #1b5e20; color: #1b5e20; padding: 4px 10px; display: inline-block;
               font-weight: bold; }
@@ -156,8 +156,9 @@ def top_risks(tables: Tables, n: int = 5) -> pd.DataFrame:
 
 
 def top_risks_styled(tables: Tables, n: int = 5) -> Styler:
-    """The five largest risks, the amount kept on one line; a trend column only when there is one."""
-    top = top_risks(tables, n)
+    """The five largest risks, the amount kept on one line; a trend column only when there is one. The
+    band is left to the heat map beside it, so that the owner's mitigation has room on one A4 page."""
+    top = top_risks(tables, n).drop(columns="Niveau")
     if not top["Udvikling"].astype(bool).any():
         top = top.drop(columns="Udvikling")
     styled = style_table(top).set_table_attributes('class="kpro-risks"')

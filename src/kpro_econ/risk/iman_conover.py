@@ -11,13 +11,13 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from kpro_econ.errors import Problem
+from kpro_econ.errors import Problem, suggestion
 from kpro_econ.params.models import MonteCarlo
 
 Matrix = NDArray[np.float64]
 
-_NOT_AN_INPUT = ("not an uncertain input of the model (a three-point figure with low < high, e.g. "
-                 "fees.solution or change_requests.<id>, or an open risk, risk.<id>)")
+_NOT_AN_INPUT = ("ikke et usikkert input i modellen (et trepunktsestimat med low < high, fx "
+                 "fees.solution eller change_requests.<id>, eller en åben risiko, risk.<id>)")
 _EDGE = 1e-9  # a correlation of exactly ±1 (or the lowest possible) has no Cholesky factor
 
 
@@ -73,6 +73,17 @@ def _ranks(samples: Matrix) -> NDArray[np.intp]:
     return ranks
 
 
+def _meant(name: str, input_names: Sequence[str]) -> str:
+    """"mente du …?" for a misspelt figure; not for a register id, where a near one (R14, R04) is
+    another risk or request, not a spelling of it."""
+    if name.startswith(_REGISTER_PREFIXES):
+        return ""
+    return suggestion(name, [n for n in input_names if not n.startswith(_REGISTER_PREFIXES)])
+
+
+_REGISTER_PREFIXES = ("risk.", "change_requests.")
+
+
 def correlation_problems(settings: MonteCarlo, input_names: Sequence[str], file: str) -> list[Problem]:
     """Problems with `monte_carlo.correlations`: unknown inputs, an input in two groups or twice in
     one, and a negative correlation no group of that size can have (below −1 / (k − 1))."""
@@ -83,17 +94,17 @@ def correlation_problems(settings: MonteCarlo, input_names: Sequence[str], file:
         field = f"monte_carlo.correlations.{group}"
         for name in spec.inputs:
             if name not in known:
-                problems.append(Problem(file, f"{field}.inputs", _NOT_AN_INPUT, name))
+                problems.append(Problem(file, f"{field}.inputs", _NOT_AN_INPUT + _meant(name, input_names), name))
             elif name in group_of:
                 other = group_of[name]
-                where = "twice in this group" if other == group else f"also in group {other!r}"
-                message = f"{where}; an input can be in one group only"
+                where = "to gange i denne gruppe" if other == group else f"også i gruppen {other!r}"
+                message = f"{where}; et input kan kun være i én gruppe"
                 problems.append(Problem(file, f"{field}.inputs", message, name))
             group_of.setdefault(name, group)
         k = len(spec.inputs)
         if spec.rank_correlation < -1 / (k - 1):
             problems.append(Problem(
                 file, f"{field}.rank_correlation",
-                f"{k} inputs cannot all have a correlation below {-1 / (k - 1):.3g} with each other",
+                f"{k} input kan ikke alle have en korrelation under {-1 / (k - 1):.3g} med hinanden",
                 spec.rank_correlation))
     return problems

@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, cast
 
 from kpro_econ.run.kernels import OwnPythonKernelManager, discard_kernel, kernel_for, start_worker_kernel
+from kpro_econ.run.lifeline import die_with_parent
 from kpro_econ.run.render import (
     DRAFT_STATUS,
     ReportHeader,
@@ -69,7 +70,9 @@ class NotebookResult:
 
 def start_worker(notebooks: Path) -> None:
     """A worker process's start: its kernel in the notebooks' folder, while Papermill and nbconvert
-    are imported beside it (the kernel's start is mostly waiting for it to import the package)."""
+    are imported beside it (the kernel's start is mostly waiting for it to import the package).
+    First of all, it ties its life to the run's: a killed run takes its workers and kernels with it."""
+    die_with_parent()
     _without_iri_grammar()
     importing = threading.Thread(target=_import_execution_libraries, name="import papermill and nbconvert")
     importing.start()

@@ -19,8 +19,6 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
-from kpro_econ.run.lifeline import die_with_parent
-
 # What the notebooks import (importing charts also sets the charts' theme), once per kernel: the
 # saving of a reused kernel. Inside a function, so that the first notebook finds the namespace as
 # empty as the next ones do.
@@ -30,8 +28,8 @@ def _warm_up():
     import matplotlib_inline.backend_inline
     import kpro_econ.run.handover
     import kpro_econ.run.steering_inputs
-    from kpro_econ.report import (charts, cost_tables, formatting, kpi_charts, kpi_tables, risk_charts,
-                                  risk_tables, steering)
+    from kpro_econ.report import (budget, charts, cost_tables, decisions, formatting, kpi_charts, kpi_tables,
+                                  risk_charts, risk_tables, steering)
 _warm_up()
 del _warm_up
 """
@@ -93,12 +91,6 @@ class _WorkerKernel:
     manager: OwnPythonKernelManager | None = None
     folder: Path | None = None
     used = False
-
-
-def start_worker(folder: Path) -> None:
-    """A worker process's first act: live no longer than the run, then start the kernel."""
-    die_with_parent()
-    start_worker_kernel(folder)
 
 
 def start_worker_kernel(folder: Path) -> None:

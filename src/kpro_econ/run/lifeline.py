@@ -31,6 +31,8 @@ def die_with_parent() -> None:
     parent = multiprocessing.parent_process()
     if parent is None:  # not started by multiprocessing: nobody to follow
         return
+    # Linux sends the signal when the *thread* that started this process ends; the runner's pool is
+    # started and shut down within one call, in one thread, so that thread lives as long as the run.
     if sys.platform == "linux" and _set_parent_death_signal(signal.SIGKILL):
         # The parent may have died before the signal was asked for; then it will never come.
         if _parent_gone(parent):
