@@ -61,11 +61,12 @@ def wave_route_chart(params: Params) -> Figure:
     if routes is not None and routes.not_ready is not None:
         ax.axvline(routes.not_ready, color="#424242", linestyle="--", linewidth=1,
                    label=f"Ikke klar nu: {routes.not_ready}")
-    ax.set_title("Bølge 5 eller bilateralt: udgift efter antal kommuner, der ikke er klar")
     ax.set_xlabel("Kommuner i bølge 4, der ikke er klar")
-    ax.set_ylabel("Udgift (mio. kr.)")
-    danish_ticks(ax, "y", 1e6)
-    ax.legend(loc="upper left", frameon=False, fontsize="small")
+    ax.set_ylabel("Udgift, mio. kr.")
+    danish_ticks(ax, "y", 1e6)  # as many decimals as the ticks need
+    ax.set_title("Bølge 5 eller bilateralt: udgift efter antal kommuner, der ikke er klar")  # also the alt text
+    # Beside the lines, not on them: the routes' bands fill the axes.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize="small")
     return fig
 
 
