@@ -215,7 +215,8 @@ def test_every_chart_is_described_by_its_title(browser: Browser, default_run_dir
         finally:
             page.close()
         for alt in alts:
-            assert alt.startswith("Diagram: ") and "uden titel" not in alt, f"{html.name}: {alt!r}"
+            # `Diagram: <title>` from report.charts; a page that places a chart itself may describe it itself.
+            assert alt.strip() and "uden titel" not in alt and "uden beskrivelse" not in alt, f"{html.name}: {alt!r}"
             assert "No description" not in alt
         described += len(alts)
     assert described >= 15  # every chart of the four reports

@@ -16,11 +16,12 @@ from matplotlib.ticker import MultipleLocator
 
 from kpro_econ.inputs.load import load_inputs
 from kpro_econ.kpi.tables import compute_kpis
-from kpro_econ.report import charts
+from kpro_econ.report import budget as budget_report
+from kpro_econ.report import charts, decisions
 from kpro_econ.report import kpi_charts as kc
 from kpro_econ.report import risk_charts as rc
 from kpro_econ.report.charts import DanishTicks, tick_decimals
-from kpro_econ.workbook import compute_risk, compute_scenarios
+from kpro_econ.workbook import compute_budget, compute_risk, compute_scenarios
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +56,8 @@ def figures() -> dict[str, Figure]:
         "histogram": rc.histogram(risk.simulation),
         "tornado": rc.tornado(risk.sensitivity, risk.simulation.expected_total),
         "residual_heat_map": rc.residual_heat_map(risk.register, bands),
+        "wave_route": decisions.wave_route_chart(params),
+        "budget_years": budget_report.years_chart(compute_budget(inputs)),
     }
     for fig in made.values():
         FigureCanvasAgg(fig).draw()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -48,7 +49,11 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
         slots = asyncio.Semaphore(AT_ONCE)
         return await asyncio.gather(*(execute(root / "notebooks" / nb.name, slots) for nb in NOTEBOOKS))
 
-    return dict(zip([nb.stem for nb in NOTEBOOKS], asyncio.run(execute_all()), strict=True))
+    # In a thread of its own: the session's browser (Playwright's sync API) keeps an event loop running in
+    # this one, and asyncio.run refuses to start a second.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        outcomes = thread.submit(lambda: asyncio.run(execute_all())).result()
+    return dict(zip([nb.stem for nb in NOTEBOOKS], outcomes, strict=True))
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])

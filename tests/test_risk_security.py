@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import yaml
 from conftest import CHROMIUM, REPO, CliRun, run_cli
 
 pytestmark = pytest.mark.browser
@@ -50,11 +49,7 @@ def hostile_register(target: Path) -> None:
 
 
 def hostile_params(folder: Path) -> Path:
-    """The default params pointing at the hostile register; the other inputs by absolute path.
-
-    Without the `kpi` section (and so without the KPI triggers): the KPI report shows nothing of the risk register, and leaving it out
-    spares the slowest notebook of a run the test does not look at.
-    """
+    """The default params pointing at the hostile register; the other inputs by absolute path."""
     folder.mkdir(parents=True)
     hostile_register(folder / "risk_register.csv")
     text = (REPO / "params" / "default.yaml").read_text(encoding="utf-8")
@@ -62,11 +57,8 @@ def hostile_params(folder: Path) -> Path:
     text = text.replace("../data/risk_register.csv", (folder / "risk_register.csv").as_posix())
     text = text.replace("../data/", (REPO / "data").as_posix() + "/")
     text = text.replace("allowed_signers: approvers", f"allowed_signers: {(REPO / 'params' / 'approvers').as_posix()}")
-    raw = yaml.safe_load(text)
-    raw.pop("kpi")
-    raw["risk"].pop("triggers", None)  # a KPI trigger needs the kpi section
     params = folder / "hostile.yaml"
-    params.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    params.write_text(text, encoding="utf-8")
     return params
 
 
@@ -83,7 +75,7 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def pages_of(run_dir: Path) -> list[Path]:
     pages = sorted(run_dir.glob("*.html"))
-    assert [page.name for page in pages] == ["cost_model.html", "index.html", RISK_REPORT, "steering_summary.html"]
+    assert run_dir / RISK_REPORT in pages
     return pages
 
 

@@ -253,7 +253,8 @@ def read_tables(run_dir: Path) -> dict[str, pd.DataFrame]:
 
     tables = {}
     for path in sorted((run_dir / DATA_DIR).glob("*.csv")):
-        table = pd.read_csv(path, encoding="utf-8", float_precision="round_trip")
+        # pandas 3 reads floats back exactly by default (and deprecates `float_precision`).
+        table = pd.read_csv(path, encoding="utf-8")
         for column in table.columns:
             if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
                 table[column] = table[column].map(lambda v: text_from_csv(v) if isinstance(v, str) else v)

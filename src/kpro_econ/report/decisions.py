@@ -17,8 +17,8 @@ from kpro_econ.model.decisions import (
 )
 from kpro_econ.params.codes import WaveRoute
 from kpro_econ.params.models import Params
-from kpro_econ.report.charts import new_figure
-from kpro_econ.report.formatting import kr, mio_kr, number, style_table
+from kpro_econ.report.charts import danish_ticks, new_figure
+from kpro_econ.report.formatting import kr, number, style_table
 from kpro_econ.report.labels import WAVE_ROUTE_LABELS
 
 ROUTE_COLOURS = {WaveRoute.WAVE5: "#1565c0", WaveRoute.BILATERAL: "#ef6c00"}
@@ -62,9 +62,11 @@ def wave_route_chart(params: Params) -> Figure:
         ax.axvline(routes.not_ready, color="#424242", linestyle="--", linewidth=1,
                    label=f"Ikke klar nu: {routes.not_ready}")
     ax.set_xlabel("Kommuner i bølge 4, der ikke er klar")
-    ax.set_ylabel("Udgift")
-    ax.yaxis.set_major_formatter(lambda v, _pos: mio_kr(v))
-    ax.legend(loc="upper left", frameon=False, fontsize="small")
+    ax.set_ylabel("Udgift, mio. kr.")
+    danish_ticks(ax, "y", 1e6)  # as many decimals as the ticks need
+    ax.set_title("Bølge 5 eller bilateralt: udgift efter antal kommuner, der ikke er klar")  # also the alt text
+    # Beside the lines, not on them: the routes' bands fill the axes.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize="small")
     return fig
 
 

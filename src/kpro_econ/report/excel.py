@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpro_econ.params.codes import WaveRoute
 from kpro_econ.report.labels import (
     BOOL_LABELS,
     CHANGE_REQUEST_STATUS_LABELS,
@@ -39,6 +40,7 @@ from kpro_econ.report.labels import (
     RISK_STATUS_LABELS,
     SEVERITY_LABELS,
     STAGE_LABELS,
+    WAVE_ROUTE_LABELS,
 )
 
 # Excel number formats. Excel shows them with the reader's own separators, so a Danish Excel shows
@@ -116,6 +118,7 @@ SHEETS: dict[str, Sheet] = {
     }, left_out=frozenset({"line_code"})),
     "scenario_comparison": Sheet("Scenarier", {
         "scenario": SCENARIO, "total_dkk": _col("I alt", AMOUNT), "npv_dkk": _col("Nutidsværdi", AMOUNT),
+        "p50_dkk": _col("P50", AMOUNT), "p80_dkk": _col("P80", AMOUNT), "contingency_dkk": _col("Reserve", AMOUNT),
     }),
     "fut_fee_comparison": Sheet("FUT-afgift", {
         "scenario": SCENARIO,
@@ -161,6 +164,8 @@ SHEETS: dict[str, Sheet] = {
         "expected_value_dkk": _col("Forventet værdi", AMOUNT),
         "in_pool": _col("I puljen", TEXT, BOOL_LABELS), "cost_line": _col("Udgiftslinje", TEXT, COST_LINE_LABELS),
         "trend": _col("Udvikling", TEXT), "last_reviewed": _col("Senest vurderet", DATE),
+        "trigger": _col("Udløses af", TEXT, WAVE_ROUTE_LABELS),
+        "booked_in": _col("I budgettet som", TEXT, COST_LINE_LABELS),
         "source": _col("Kilde", TEXT), "estimate_source": _col("Grundlag for skøn", TEXT),
     }),
     "risk_pool": Sheet("Risikopulje", {
@@ -210,7 +215,7 @@ SHEETS: dict[str, Sheet] = {
         "planned_go_live": _col("Planlagt i drift", DATE), "actual_go_live": _col("Faktisk i drift", DATE),
         "days_late": _col("Dage efter planen", NUMBER), "live": _col("I drift nu", TEXT, BOOL_LABELS),
     }),
-    "kpi_wave5_decision": Sheet("Bølge 5", {
+    "kpi_wave5_decision": Sheet("Bølge 5, KPI-udtræk", {
         "month": _col("Udtræk", MONTH), "wave4_municipalities": _col("Kommuner i bølge 4", NUMBER),
         "wave4_planned": _col("Planlagt i bølge 4", NUMBER), "due": _col("Skulle være i drift", NUMBER),
         "not_ready": _col("Ikke i drift", NUMBER), "threshold": _col("Tærskel", NUMBER),
@@ -263,6 +268,26 @@ SHEETS: dict[str, Sheet] = {
         "variance_dkk": _col("Afvigelse", AMOUNT), "variance_pct": _col("Afvigelse i %", PERCENT),
         "flag": _col("Bemærkning", TEXT, FOLLOWUP_FLAG_LABELS),
     }, left_out=frozenset({"line_code"})),
+    "wave_route_comparison": Sheet("Bølge 5 eller bilateralt", {
+        "not_ready": _col("Kommuner, der ikke er klar", NUMBER),
+        **{f"{route}_{stat}": _col(f"{WAVE_ROUTE_LABELS[route]}, {name}", AMOUNT)
+           for route in WaveRoute
+           for stat, name in (("low", "lav"), ("mode", "mest sandsynlig"), ("high", "høj"), ("mean", "PERT-middel"))},
+        "cheaper": _col("Billigst", TEXT, WAVE_ROUTE_LABELS),
+    }),
+    "wave_route_decision": Sheet("Bølge 5-beslutning", {
+        "not_ready": _col("Kommuner, der ikke er klar", NUMBER), "threshold": _col("Tærskel", NUMBER),
+        "break_even": _col("Lige dyrt ved", NUMBER), "route": _col("Vej", TEXT, WAVE_ROUTE_LABELS),
+        "year": YEAR, "cost_mean_dkk": _col("Udgift (PERT-middel)", AMOUNT),
+    }),
+    "spoc_option": Sheet("SPOC-option", {
+        "year": YEAR, "months_active": _col("Måneder aktiv", DECIMAL), "with_dkk": _col("Med option", AMOUNT),
+        "without_dkk": _col("Uden option", AMOUNT),
+    }),
+    "spoc_ending": Sheet("SPOC-option, opsigelse", {
+        "notice_month": _col("Opsigelse givet i måned", PLAIN), "effective": _col("Ophører fra (år-måned)", TEXT),
+        "saving_dkk": _col("Besparelse", AMOUNT),
+    }),
     "invoice_reconciliation": Sheet("Fakturaafstemning", {
         "agreement": _col("Aftale", TEXT), "period": _col("Periode", TEXT), "expected_dkk": _col("Forventet", AMOUNT),
         "booked_dkk": _col("Bogført", AMOUNT), "difference_dkk": _col("Difference", AMOUNT),
