@@ -253,3 +253,13 @@ def test_a_misspelt_correlated_input_gets_the_input_it_was_meant_to_be(tmp_path:
     assert problem.field == "monte_carlo.correlations.Supportpres.inputs"
     assert problem.message.startswith("ikke et usikkert input i modellen")
     assert problem.message.endswith("– mente du 'support.renegotiation.change'?")
+
+
+def test_a_run_record_that_is_not_what_it_should_be_is_named_in_danish(tmp_path: Path) -> None:
+    from kpro_econ.inputs.run_records import RunRecordError, read_manifest
+
+    (tmp_path / "manifest.json").write_text('{"run_id": 5}', encoding="utf-8")  # valid JSON, a number for a text
+    with pytest.raises(RunRecordError) as raised:
+        read_manifest(tmp_path)
+    assert str(raised.value).endswith("manifest.json: run_id: skal være tekst (got 5)")
+    assert not ENGLISH.search(str(raised.value))

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kpro_econ.errors import KproError
+from kpro_econ.inputs.messages import pydantic_message
 from kpro_econ.params.codes import ManifestStatus, RunState
 
 if TYPE_CHECKING:
@@ -321,7 +322,7 @@ def _read_model(path: Path, model: type[M]) -> M:
         if first["type"] == "json_invalid":
             raise RunRecordError(f"{path}: ikke gyldig JSON ({first['msg']})") from None
         where = ".".join(str(part) for part in first["loc"])
-        raise RunRecordError(f"{path}: {where}: {first['msg']} (got {first.get('input')!r:.60})") from None
+        raise RunRecordError(f"{path}: {where}: {pydantic_message(first)} (got {first.get('input')!r:.60})") from None
     except OSError as exc:
         raise RunRecordError(f"{path}: kan ikke læses ({exc.strerror})") from None
 
