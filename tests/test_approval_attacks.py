@@ -437,17 +437,17 @@ def test_the_approval_section_and_the_allowed_signers_are_validated(tmp_path: Pa
     params = root / "params" / "default.yaml"
     (root / "params" / "approvers").write_text("# kommentar\nanna@rn.dk ssh-ed25519\n", encoding="utf-8")
     assert cli.main(["validate", str(params)]) == 2
-    assert "approvers:2: -: an allowed signer needs IDENTITY KEYTYPE KEY (got 'anna@rn.dk ssh-ed25519')" in \
+    assert "approvers:2: -: en godkender skal skrives IDENTITET NØGLETYPE NØGLE (got 'anna@rn.dk ssh-ed25519')" in \
         capsys.readouterr().err
 
     text = params.read_text(encoding="utf-8")
     params.write_text(text.replace("  allowed_signers: approvers", "  allowed_signers: ingen_fil"), encoding="utf-8")
     assert cli.main(["validate", str(params)]) == 2
-    assert "approval.allowed_signers: file not found" in capsys.readouterr().err
+    assert "approval.allowed_signers: " in (err := capsys.readouterr().err) and "ingen_fil: filen findes ikke" in err
 
     params.write_text(text.replace("  allowed_signers: approvers", ""), encoding="utf-8")
     assert cli.main(["validate", str(params)]) == 2
-    assert "allowed_signers is required unless signatures is optional" in capsys.readouterr().err
+    assert "allowed_signers skal udfyldes, medmindre signatures er optional" in capsys.readouterr().err
 
 
 def test_approval_rules_come_from_the_reviewed_files_never_from_run_set(tmp_path: Path):

@@ -136,7 +136,7 @@ def test_a_total_that_grows_too_big_is_refused_at_validation(root: Path, capsys,
 
 
 def test_a_huge_estimate_in_a_register_is_refused(root: Path, capsys, monkeypatch) -> None:
-    rows = list(csv.reader((root / CR).open(encoding="utf-8")))
+    rows = list(csv.reader((root / CR).read_text(encoding="utf-8").splitlines()))
     rows[1][6] = "1e308"  # estimate_high
     with (root / CR).open("w", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerows(rows)
@@ -194,7 +194,7 @@ def test_an_unreadable_register_is_one_line(root: Path, capsys, monkeypatch) -> 
 def _xlsx_register(root: Path, formula_at: tuple[int, str]) -> Path:
     """data/change_requests.csv as an xlsx on sheet `Ark1`, with one cell a formula (as a program,
     not Excel, writes it: without a saved value)."""
-    rows = list(csv.reader((root / CR).open(encoding="utf-8")))
+    rows = list(csv.reader((root / CR).read_text(encoding="utf-8").splitlines()))
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -107,6 +107,6 @@ def test_a_number_cell_holding_a_line_break_is_one_problem(tmp_path: Path) -> No
                             '2025-01-02,support,F-2,5\n')
     rows = check_table(table, "a.csv", ACTUALS)
     assert [str(p) for p in rows.problems()] == [
-        "a.csv:2: amount_dkk: not a number with a decimal point, as this file uses (e.g. 386708.50) (got '12\\n34')",
+        "a.csv:2: amount_dkk: ikke et tal med decimalpunktum, som filen bruger (fx 386708.50) (got '12\\n34')",
     ]
     assert rows.frame["amount_dkk"].iat[1] == 5.0
