@@ -38,7 +38,9 @@ def test_an_unknown_trigger_is_refused_with_its_line(tmp_path, capsys):
     replace_once(params, "    R02: wave5 ", "    R02: wave6 ")
     line = line_of(params, "    R02: wave6")
     [problem] = refused(capsys, "validate", str(params))
-    assert problem.startswith(f"{display_path(params)}:{line}: risk.triggers.R02: ") and "(got 'wave6')" in problem
+    file, rest = problem.split(f":{line}: ", 1)
+    assert Path(file).resolve() == params.resolve()
+    assert rest.startswith("risk.triggers.R02: ") and "(got 'wave6')" in rest
 
 
 def test_the_default_trigger_fires_and_r02_has_occurred(tmp_path: Path) -> None:
@@ -58,7 +60,8 @@ def test_a_bilateral_capacity_below_the_rule_is_refused_with_its_line(tmp_path, 
     line = line_of(params, "    capacity: 10")
     lines = refused(capsys, "validate", str(params))
     # the threshold is 15: the rule sends up to 14 bilaterally
-    assert lines == [f"{display_path(params)}:{line}: wave_routes.bilateral.capacity: must be at least kpi.wave5_threshold - 1 "
+    where = f"{display_path(params)}:{line}"
+    assert lines == [f"{where}: wave_routes.bilateral.capacity: must be at least kpi.wave5_threshold - 1 "
                      "= 14, the most the wave-5 rule sends bilaterally (got 10)"]
 
 
