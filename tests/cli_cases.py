@@ -105,11 +105,31 @@ def validate(root: Path, *, script: bool = False) -> subprocess.CompletedProcess
     return kpro("validate", PARAMS, cwd=root, script=script)
 
 
+# Common English words of a message; none may reach a Danish controller (the literal "(got VALUE)" aside).
+# (Not "line" or "item": a register has a column named line, and a message may list the columns.)
+ENGLISH = re.compile(r"\b(must|required|unknown|duplicate|misspelt|not an?|should|is|are|missing|blank|before|"
+                     r"after|between|above|below|or more|or less|also on|expected|invalid|write|only|the)\b",
+                     re.IGNORECASE)
+
+
+def english_in(stderr: str) -> list[str]:
+    """The lines of `stderr` whose message (after `file[:line]: field: `, without the value it shows and
+    without the names quoted in it) holds a common English word."""
+    found = []
+    for line in stderr.splitlines():
+        message = line.split(": ", 2)[-1]
+        message = re.sub(r"\(got .*\)$|'[^']*'", "", message)
+        if ENGLISH.search(message):
+            found.append(line)
+    return found
+
+
 def assert_refused(result: subprocess.CompletedProcess[str], *expected: Expect) -> None:
-    """Exit code 2, and stderr holds each expected `file[:line]: field: message` line."""
+    """Exit code 2, stderr holds each expected `file[:line]: field: message` line, and every line is Danish."""
     assert result.returncode == 2, result.stderr
     for expect in expected:
         expect.check(result.stderr)
+    assert not english_in(result.stderr), f"English in a message: {english_in(result.stderr)}"
 
 
 def validate_refuses(

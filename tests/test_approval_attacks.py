@@ -443,7 +443,8 @@ def test_the_approval_section_and_the_allowed_signers_are_validated(tmp_path: Pa
     text = params.read_text(encoding="utf-8")
     params.write_text(text.replace("  allowed_signers: approvers", "  allowed_signers: ingen_fil"), encoding="utf-8")
     assert cli.main(["validate", str(params)]) == 2
-    assert "approval.allowed_signers: " in (err := capsys.readouterr().err) and "ingen_fil: filen findes ikke" in err
+    err = capsys.readouterr().err
+    assert ": approval.allowed_signers: " in err and "ingen_fil: filen findes ikke (got 'ingen_fil')" in err
 
     params.write_text(text.replace("  allowed_signers: approvers", ""), encoding="utf-8")
     assert cli.main(["validate", str(params)]) == 2

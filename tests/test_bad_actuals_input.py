@@ -60,20 +60,20 @@ def decimal_point_in_a_danish_csv(root: Path) -> Expect:
 
 
 def blank_reference(root: Path) -> Expect:
-    return Expect(ACTUALS, "reference", "required, but blank", set_cell(root, 11, "reference", ""))
+    return Expect(ACTUALS, "reference", "skal udfyldes, men er tom", set_cell(root, 11, "reference", ""))
 
 
 def missing_column(root: Path) -> Expect:
     rows = [row[:3] + row[4:] for row in read_rows(root / ACTUALS)]
     write_rows(root / ACTUALS, rows)
-    return Expect(ACTUALS, "reference", "required column is missing", 1)
+    return Expect(ACTUALS, "reference", "kolonnen mangler; den skal være med", 1)
 
 
 def misspelt_column(root: Path) -> Expect:
     rows = read_rows(root / ACTUALS)
     rows[0][4] = "amount"
     write_rows(root / ACTUALS, rows)
-    return Expect(ACTUALS, "amount", "unknown column (misspelt?)", 1)
+    return Expect(ACTUALS, "amount", "ukendt kolonne – mente du 'amount_dkk'?", 1)
 
 
 def duplicate_header(root: Path) -> Expect:

@@ -21,6 +21,7 @@ from cli_cases import (
     assert_nothing_written,
     assert_refused,
     copy_project,
+    english_in,
     line_of,
     replace_once,
     run_refuses,
@@ -85,7 +86,7 @@ def price_index_year_missing(root: Path) -> Expect:
 
 def duplicate_change_request_id(root: Path) -> Expect:
     line = replace_once(root / CR, "ÆØ-002,", "ÆØ-001,")
-    return Expect(CR, "id", "duplicate id (also on line 2)", line)
+    return Expect(CR, "id", "står to gange: samme id som på linje 2", line)
 
 
 def unknown_status(root: Path) -> Expect:
@@ -96,19 +97,19 @@ def unknown_status(root: Path) -> Expect:
 def unknown_priority(root: Path) -> Expect:
     line = replace_once(root / CR, "ÆØ-006,KAM: kopiering og versionering af spørgeskemaer,approved,middel,",
                         "ÆØ-006,KAM: kopiering og versionering af spørgeskemaer,approved,medium,")
-    return Expect(CR, "priority", "must be one of høj, middel, lav (got 'medium')", line)
+    return Expect(CR, "priority", "skal være en af: høj, middel, lav (got 'medium')", line)
 
 
 def municipality_missing(root: Path) -> Expect:
     replace_once(root / MUNICIPALITIES, "\n840,Rebild,", "\n999,Rebild,")
-    return Expect(MUNICIPALITIES, "code", "municipality missing: 840 Rebild")
+    return Expect(MUNICIPALITIES, "code", "kommunen mangler: 840 Rebild")
 
 
 def duplicate_municipality(root: Path) -> Expect:
     path = root / MUNICIPALITIES
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join([*lines, lines[1]]) + "\n", encoding="utf-8")  # København again
-    return Expect(MUNICIPALITIES, "code", "duplicate municipality (also on line 2)", len(lines) + 1)
+    return Expect(MUNICIPALITIES, "code", "står to gange: samme kommune som på linje 2", len(lines) + 1)
 
 
 def utf16_register(root: Path) -> Expect:
@@ -155,12 +156,13 @@ def years_not_consecutive(root: Path) -> Expect:
 
 def wrong_municipality_region(root: Path) -> Expect:
     line = replace_once(root / MUNICIPALITIES, "851,Aalborg,Region Nordjylland", "851,Aalborg,Region Midtjylland")
-    return Expect(MUNICIPALITIES, "region", "Aalborg (851) is in Region Nordjylland", line)
+    return Expect(MUNICIPALITIES, "region", "Aalborg (851) ligger i Region Nordjylland", line)
 
 
 def proposed_without_probability(root: Path) -> Expect:
     line = replace_once(root / CR, ",2025,0.7,", ",2025,,")
-    return Expect(CR, "approval_probability", "required for a proposed change request", line)
+    return Expect(CR, "approval_probability", "skal udfyldes, men er tom (påkrævet for et foreslået ændringsønske, "
+                  "status proposed)", line)
 
 
 def empty_csv(root: Path) -> Expect:
@@ -170,19 +172,19 @@ def empty_csv(root: Path) -> Expect:
 
 def misspelt_register_column(root: Path) -> Expect:
     replace_once(root / CR, ",estimate_mode,", ",estimate_mod,")
-    return Expect(CR, "estimate_mod", "unknown column (misspelt?)", 1)
+    return Expect(CR, "estimate_mod", "ukendt kolonne – mente du 'estimate_mode'?", 1)
 
 
 def municipality_name_mismatch(root: Path) -> Expect:
     line = replace_once(root / MUNICIPALITIES, "147,Frederiksberg,", "147,Frederiksbjerg,")
-    return Expect(MUNICIPALITIES, "name", "does not match code 147 (Frederiksberg)", line)
+    return Expect(MUNICIPALITIES, "name", "passer ikke til koden 147 (Frederiksberg)", line)
 
 
 def folk1a_missing_municipality(root: Path) -> Expect:
     replace_once(root / PARAMS, "  municipalities: ../data/municipalities.csv",
                  "  municipalities: ../data/municipalities.csv\n  population: ../data/folk1a.csv")
     (root / "data" / "folk1a.csv").write_bytes("OMRÅDE;TID;INDHOLD\nAalborg;2024K3;222000\n".encode("cp1252"))
-    return Expect("data/folk1a.csv", "OMRÅDE", "97 municipalities missing: 101 København, 147 Frederiksberg, "
+    return Expect("data/folk1a.csv", "OMRÅDE", "97 kommuner mangler: 101 København, 147 Frederiksberg, "
                   "151 Ballerup, …")
 
 
@@ -237,3 +239,23 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
     result = validate(root, script=True)
 
     assert_refused(result, *expected)
+
+
+# Every refused case above also checks that no message holds English (`assert_refused`); the check itself:
+def test_an_english_message_is_caught_and_a_danish_one_passes() -> None:
+    english = [
+        "data/change_requests.csv:4: title: required, but blank",
+        "data/change_requests.csv:1: estimate_mod: unknown column (misspelt?); known columns: id, title",
+        "data/change_requests.csv:3: id: duplicate id (also on line 2) (got 'ÆØ-1')",
+        "data/risk_register.csv:5: probability: must be 1 or less (got 1.5)",
+        "data/change_requests.csv:4: estimate_low: not a number (got 'x')",
+    ]
+    assert english_in("\n".join(english)) == english
+    danish = [
+        "data/change_requests.csv:4: title: skal udfyldes, men er tom",
+        "data/actuals.csv:1: amount: ukendt kolonne; kendte kolonner: date, line, supplier, reference, amount_dkk",
+        "data/change_requests.csv:3: id: står to gange: samme id som på linje 2 (got 'ÆØ-1')",
+        # a value and a quoted name are the user's words, not the message's
+        "data/risk_register.csv:5: status: ukendt status – mente du 'åben'? (got 'the open one')",
+    ]
+    assert english_in("\n".join(danish)) == []

@@ -48,22 +48,22 @@ def _set(root: Path, risk_id: str, **cells: str) -> int:
 
 def likelihood_inherent_0(root: Path) -> Expect:
     line = _set(root, "R03", likelihood_inherent="0")
-    return Expect(RISKS, "likelihood_inherent", "must be a whole number from 1 to 5 (got 0)", line)
+    return Expect(RISKS, "likelihood_inherent", "skal være et helt tal fra 1 til 5 (got 0)", line)
 
 
 def likelihood_residual_6(root: Path) -> Expect:
     line = _set(root, "R03", likelihood_residual="6")
-    return Expect(RISKS, "likelihood_residual", "must be a whole number from 1 to 5 (got 6)", line)
+    return Expect(RISKS, "likelihood_residual", "skal være et helt tal fra 1 til 5 (got 6)", line)
 
 
 def impact_inherent_7(root: Path) -> Expect:
     line = _set(root, "R02", impact_inherent="7")
-    return Expect(RISKS, "impact_inherent", "must be a whole number from 1 to 5 (got 7)", line)
+    return Expect(RISKS, "impact_inherent", "skal være et helt tal fra 1 til 5 (got 7)", line)
 
 
 def impact_residual_0(root: Path) -> Expect:
     line = _set(root, "R11", impact_residual="0")
-    return Expect(RISKS, "impact_residual", "must be a whole number from 1 to 5 (got 0)", line)
+    return Expect(RISKS, "impact_residual", "skal være et helt tal fra 1 til 5 (got 0)", line)
 
 
 def likelihood_not_whole(root: Path) -> Expect:
@@ -73,22 +73,22 @@ def likelihood_not_whole(root: Path) -> Expect:
 
 def probability_above_1(root: Path) -> Expect:
     line = _set(root, "R04", probability="1.5")
-    return Expect(RISKS, "probability", "must be 1 or less (got 1.5)", line)
+    return Expect(RISKS, "probability", "må højst være 1 (got 1.5)", line)
 
 
 def probability_negative(root: Path) -> Expect:
     line = _set(root, "R04", probability="-0.1")
-    return Expect(RISKS, "probability", "must be 0 or more (got -0.1)", line)
+    return Expect(RISKS, "probability", "skal være mindst 0 (got -0.1)", line)
 
 
 def cost_low_above_mode(root: Path) -> Expect:
     line = _set(root, "R05", cost_low="200000")  # mode 150000
-    return Expect(RISKS, "cost_mode", "must be >= cost_low (200000) (got 150000)", line)
+    return Expect(RISKS, "cost_mode", "må ikke være mindre end cost_low (200.000) (got 150000)", line)
 
 
 def cost_mode_above_high(root: Path) -> Expect:
     line = _set(root, "R05", cost_mode="500000")  # high 400000
-    return Expect(RISKS, "cost_high", "must be >= cost_mode (500000) (got 400000)", line)
+    return Expect(RISKS, "cost_high", "må ikke være mindre end cost_mode (500.000) (got 400000)", line)
 
 
 def non_numeric_cost(root: Path) -> Expect:
@@ -98,7 +98,7 @@ def non_numeric_cost(root: Path) -> Expect:
 
 def negative_mitigation_cost(root: Path) -> Expect:
     line = _set(root, "R10", mitigation_cost="-5000")
-    return Expect(RISKS, "mitigation_cost", "must be 0 or more (got -5000)", line)
+    return Expect(RISKS, "mitigation_cost", "skal være mindst 0 (got -5000)", line)
 
 
 def unknown_status(root: Path) -> Expect:
@@ -109,34 +109,34 @@ def unknown_status(root: Path) -> Expect:
 
 def unknown_category(root: Path) -> Expect:
     line = _set(root, "R06", category="teknik")
-    return Expect(RISKS, "category", "must be one of drift, økonomi, leverance", line)
+    return Expect(RISKS, "category", "skal være en af: drift, økonomi, leverance", line)
 
 
 def duplicate_id(root: Path) -> Expect:
     first = line_of(root / RISKS, "R01,")
     line = _set(root, "R07", id="R01")
-    return Expect(RISKS, "id", f"duplicate id (also on line {first}) (got 'R01')", line)
+    return Expect(RISKS, "id", f"står to gange: samme id som på linje {first} (got 'R01')", line)
 
 
 def open_risk_without_owner(root: Path) -> Expect:
     line = _set(root, "R08", owner="")
-    return Expect(RISKS, "owner", "required for an open risk, but blank", line)
+    return Expect(RISKS, "owner", "skal udfyldes, men er tom (påkrævet for en åben risiko)", line)
 
 
 def blank_title(root: Path) -> Expect:
     line = _set(root, "R12", title="")
-    return Expect(RISKS, "title", "required, but blank", line)
+    return Expect(RISKS, "title", "skal udfyldes, men er tom", line)
 
 
 def proximity_outside_budget_years(root: Path) -> Expect:
     line = _set(root, "R08", proximity="2030")
-    return Expect(RISKS, "proximity", "must be one of the budget years 2024–2028, or blank (got 2030)", line)
+    return Expect(RISKS, "proximity", "skal være et af budgetårene 2024–2028 eller tom (got 2030)", line)
 
 
 def proximity_before_2000(root: Path) -> Expect:
     # Outside the years the model accepts at all, yet the controller's fix is the same: a budget year.
     line = _set(root, "R08", proximity="1999")
-    return Expect(RISKS, "proximity", "must be one of the budget years 2024–2028, or blank (got 1999)", line)
+    return Expect(RISKS, "proximity", "skal være et af budgetårene 2024–2028 eller tom (got 1999)", line)
 
 
 def bad_last_reviewed(root: Path) -> Expect:
@@ -158,12 +158,12 @@ def missing_required_column(root: Path) -> Expect:
     rows = read_rows(root / RISKS)
     drop = rows[0].index("last_reviewed")
     write_rows(root / RISKS, [row[:drop] + row[drop + 1:] for row in rows])
-    return Expect(RISKS, "last_reviewed", "required column is missing", 1)
+    return Expect(RISKS, "last_reviewed", "kolonnen mangler; den skal være med", 1)
 
 
 def misspelt_column(root: Path) -> Expect:
     replace_once(root / RISKS, ",probability,", ",probabilty,")
-    return Expect(RISKS, "probabilty", "unknown column (misspelt?); known columns: id, title", 1)
+    return Expect(RISKS, "probabilty", "ukendt kolonne – mente du 'probability'?", 1)
 
 
 def decimal_comma_file_with_a_point(root: Path) -> Expect:
@@ -222,7 +222,7 @@ def inline_item_out_of_range(root: Path) -> Expect:
     # The line of the key itself, not of its item's first line.
     line = (line_of(root / PARAMS, "    - id: R05")
             + _ITEM.splitlines().index("      impact_residual: {impact_residual}"))
-    return Expect(PARAMS, "risk.items.1.impact_residual", "must be a whole number from 1 to 5 (got 7)", line)
+    return Expect(PARAMS, "risk.items.1.impact_residual", "skal være et helt tal fra 1 til 5 (got 7)", line)
 
 
 def correlation_with_unknown_risk(root: Path) -> Expect:
@@ -296,4 +296,4 @@ def test_header_problem_names_the_header_line(tmp_path: Path) -> None:
 
     result = validate(root, script=True)
 
-    assert_refused(result, Expect(RISKS, "probabilty", "unknown column (misspelt?)", 2))
+    assert_refused(result, Expect(RISKS, "probabilty", "ukendt kolonne – mente du 'probability'?", 2))

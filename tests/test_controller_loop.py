@@ -29,7 +29,7 @@ def test_a_trigger_naming_an_unknown_risk_is_refused_with_its_line(tmp_path, cap
     replace_once(params, "    R02: wave5 ", "    R99: wave5 ")
     line = line_of(params, "    R99: wave5")
     lines = refused(capsys, "validate", str(params))
-    assert lines == [f"{display_path(params)}:{line}: risk.triggers.R99: no risk with this id in the register"]
+    assert lines == [f"{display_path(params)}:{line}: risk.triggers.R99: ingen risiko med dette id i registret"]
 
 
 def test_an_unknown_trigger_is_refused_with_its_line(tmp_path, capsys):
@@ -61,8 +61,8 @@ def test_a_bilateral_capacity_below_the_rule_is_refused_with_its_line(tmp_path, 
     lines = refused(capsys, "validate", str(params))
     # the threshold is 15: the rule sends up to 14 bilaterally
     where = f"{display_path(params)}:{line}"
-    assert lines == [f"{where}: wave_routes.bilateral.capacity: must be at least kpi.wave5_threshold - 1 "
-                     "= 14, the most the wave-5 rule sends bilaterally (got 10)"]
+    assert lines == [f"{where}: wave_routes.bilateral.capacity: skal være mindst kpi.wave5_threshold - 1 "
+                     "= 14, det højeste antal, bølge 5-reglen sender bilateralt (got 10)"]
 
 
 def test_with_costed_routes_r02_is_budgeted_once_in_the_route_line(tmp_path: Path) -> None:
@@ -171,7 +171,7 @@ def test_params_lists_every_figure_with_path_value_unit_price_year_and_source(ca
     assert csv_lines[0] == "Sti,Betegnelse,Værdi,Lav,Sandsynligst,Høj,Enhed,Prisår,Kilde"
     assert any(line.startswith("support.renegotiation.change,") and ",0.3," in line for line in csv_lines)
     assert refused(capsys, "params", str(REPO / PARAMS), "--scenario", "Ukendt")[0].startswith(
-        "--scenario Ukendt: -: no such scenario")
+        "--scenario Ukendt: -: ukendt scenarie; vælg et af: Basis, ")
 
 
 # --- the pack's notebooks and --only ---------------------------------------------------------
@@ -210,6 +210,6 @@ def test_a_stray_notebook_is_neither_run_nor_published(tmp_path, monkeypatch):
 def test_only_an_unknown_report_is_refused(tmp_path, capsys):
     root = copy_project(tmp_path / "project")
     [line] = refused(capsys, "run", str(root / PARAMS), "--out", str(tmp_path / "out"), "--only", "budget")
-    assert line.startswith("--only budget: -: no such report (choose from cost_model, kpi_status, risk_register, "
-                           "steering_summary)")
+    assert line == ("--only budget: -: ukendt rapport; vælg en af: cost_model, kpi_status, risk_register, "
+                    "steering_summary")
     assert not (tmp_path / "out").exists()

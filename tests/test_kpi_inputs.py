@@ -94,18 +94,18 @@ def test_adoption_from_xlsx_with_date_cells(tmp_path):
 # --- bad operations --------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("bad_row", "field", "message"), [
-    ("2024-02,availability_pct,,,,100.5", "value", "between 0 and 100"),  # February: not a second figure
-    ("2024-01,support_requests,medarbejder,Log-in,,-3", "value", "0 or more"),
-    ("2024-01,support_requests,medarbejder,Log-in,,2.5", "value", "whole number"),
+    ("2024-02,availability_pct,,,,100.5", "value", "mellem 0 og 100"),  # February: not a second figure
+    ("2024-01,support_requests,medarbejder,Log-in,,-3", "value", "0 eller mere"),
+    ("2024-01,support_requests,medarbejder,Log-in,,2.5", "value", "et helt tal"),
     ("2024-01,support_requests,fax,Log-in,,3", "channel", "borger, medarbejder"),
-    ("2024-01,support_requests,borger,,,3", "category", "is required for support_requests"),
+    ("2024-01,support_requests,borger,,,3", "category", "skal udfyldes, men er tom (påkrævet for support_requests)"),
     ("2024-01,errors,,,fatal,1", "severity", "kritisk, høj, middel, lav"),
-    ("2024-13,errors,,,lav,1", "month", "not a month"),
-    ("januar 2024,errors,,,lav,1", "month", "not a month"),
-    ("2024-01,uptime,,,,99", "measure", "must be one of"),
+    ("2024-13,errors,,,lav,1", "month", "ikke en måned (måned 13 er ikke 1–12)"),
+    ("januar 2024,errors,,,lav,1", "month", "ikke en måned (skriv ÅÅÅÅ-MM, fx 2024-03, eller MM-ÅÅÅÅ)"),
+    ("2024-01,uptime,,,,99", "measure", "skal være en af: availability_pct"),
     ("2024-01,errors,,,høj,n/a", "value", "ikke et tal"),
-    ("2024-01,availability_pct,borger,,,99", "channel", "must be blank for availability_pct"),
-    ("2024-02,response_median_ms,,,,0", "value", "above 0 ms"),
+    ("2024-01,availability_pct,borger,,,99", "channel", "skal være tom for availability_pct"),
+    ("2024-02,response_median_ms,,,,0", "value", "skal være større end 0 ms"),
 ])
 def test_bad_operations_row_names_file_line_and_field(tmp_path, bad_row, field, message):
     found = problems(tmp_path, "operations.csv", [OPS_HEADER, *GOOD_MONTH, bad_row], kpi_inputs.operations)
@@ -116,14 +116,15 @@ def test_bad_operations_row_names_file_line_and_field(tmp_path, bad_row, field, 
 def test_category_required_for_support_requests_is_named(tmp_path):
     found = problems(tmp_path, "operations.csv", [OPS_HEADER, *GOOD_MONTH,
                                                   "2024-01,support_requests,borger,,,3"], kpi_inputs.operations)
-    assert str(found[0]) == "operations.csv:7: category: is required for support_requests"  # the column once
+    # the column once
+    assert str(found[0]) == "operations.csv:7: category: skal udfyldes, men er tom (påkrævet for support_requests)"
 
 
 def test_a_check_across_columns_names_the_column_once_and_shows_its_cell_as_typed(tmp_path):
     lines = [OPS_HEADER, *GOOD_MONTH, "2024-01,support_requests,borger,Andet,kritisk,3"]
     found = problems(tmp_path, "operations.csv", lines, kpi_inputs.operations)
     assert [str(p) for p in found] == [
-        "operations.csv:7: severity: must be blank for support_requests (got 'kritisk')"]
+        "operations.csv:7: severity: skal være tom for support_requests (got 'kritisk')"]
     # A number is shown bare, as the user typed it: here with the decimal comma of Danish Excel.
     path = tmp_path / "operations.csv"
     path.write_text("month;measure;channel;category;severity;value\n2024-01;availability_pct;;;;100,5\n",
@@ -131,7 +132,7 @@ def test_a_check_across_columns_names_the_column_once_and_shows_its_cell_as_type
     with pytest.raises(ParamsError) as caught:
         kpi_inputs.operations(read_table(path), "operations.csv")
     assert [str(p) for p in caught.value.problems] == [
-        "operations.csv:2: value: must be a percentage between 0 and 100 for availability_pct (got 100,5)"]
+        "operations.csv:2: value: skal være en procent mellem 0 og 100 for availability_pct (got 100,5)"]
 
 
 def test_downtime_longer_than_the_month(tmp_path):
@@ -146,7 +147,7 @@ def test_duplicate_month_and_measure(tmp_path):
     found = problems(tmp_path, "operations.csv", [OPS_HEADER, *GOOD_MONTH, "2024-01,availability_pct,,,,99.5"],
                      kpi_inputs.operations)
     assert where(found) == {("operations.csv", 7, "month")}
-    assert "also on line 2" in found[0].message
+    assert "samme måned og måling som på linje 2" in found[0].message
 
 
 def test_availability_as_percent_and_as_minutes_in_one_month_is_a_duplicate(tmp_path):
@@ -159,11 +160,11 @@ def test_month_without_availability_and_a_gap_between_months(tmp_path):
     found = problems(tmp_path, "operations.csv", [OPS_HEADER, *GOOD_MONTH, "2024-04,errors,,,lav,1"],
                      kpi_inputs.operations)
     messages = {p.message for p in found}
-    assert "2024-04 has no availability figure (a row with availability_pct or downtime_minutes)" in messages
-    assert "no rows for 2024-02 (the months run from 2024-01 to 2024-04)" in messages
-    assert "no rows for 2024-03 (the months run from 2024-01 to 2024-04)" in messages
+    assert "2024-04 mangler et tal for oppetid (en række med availability_pct eller downtime_minutes)" in messages
+    assert "ingen rækker for 2024-02 (månederne går fra 2024-01 til 2024-04)" in messages
+    assert "ingen rækker for 2024-03 (månederne går fra 2024-01 til 2024-04)" in messages
     # The month without availability is named at its first row; a gap has no row to point at.
-    assert {(p.line, p.message[:7]) for p in found} == {(7, "2024-04"), (None, "no rows")}
+    assert {(p.line, p.message[:7]) for p in found} == {(7, "2024-04"), (None, "ingen r")}
 
 
 def test_p95_below_median(tmp_path):
@@ -175,10 +176,14 @@ def test_p95_below_median(tmp_path):
 
 
 def test_missing_and_unknown_columns(tmp_path):
-    found = problems(tmp_path, "operations.csv", ["month,measure,channel,valeu", "2024-01,availability_pct,,99"],
+    found = problems(tmp_path, "operations.csv", ["month,measure,channel,tal", "2024-01,availability_pct,,99"],
                      kpi_inputs.operations)
     assert ("operations.csv", 1, "value") in where(found)
-    assert ("operations.csv", 1, "valeu") in where(found)
+    assert ("operations.csv", 1, "tal") in where(found)
+    # A misspelling of the missing column: one problem, naming the column meant.
+    found = problems(tmp_path, "operations.csv", ["month,measure,channel,valeu", "2024-01,availability_pct,,99"],
+                     kpi_inputs.operations)
+    assert [str(p) for p in found] == ["operations.csv:1: valeu: ukendt kolonne – mente du 'value'?"]
 
 
 def test_every_problem_is_reported_at_once(tmp_path):
@@ -190,16 +195,16 @@ def test_every_problem_is_reported_at_once(tmp_path):
 # --- bad adoption ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("bad_row", "field", "message"), [
-    ("2024-03,999,,4,2024-03-01,,0,0", "code", "not a Danish municipality code"),
-    ("2024-03,411,,4,2024-03-01,,0,0", "code", "Christiansø is not a municipality"),
-    ("2024-03,813,Aalborg,4,2024-03-01,,0,0", "name", "does not match code 813 (Frederikshavn)"),
-    ("2024-03,813,,6,2024-03-01,,0,0", "wave", "must be 5 or less"),
-    ("2024-03,813,,4,2024-03-01,2024-04-01,0,0", "actual_go_live", "after the month this row reports"),
+    ("2024-03,999,,4,2024-03-01,,0,0", "code", "ikke en dansk kommunekode"),
+    ("2024-03,411,,4,2024-03-01,,0,0", "code", "Christiansø er ikke en kommune"),
+    ("2024-03,813,Aalborg,4,2024-03-01,,0,0", "name", "passer ikke til koden 813 (Frederikshavn)"),
+    ("2024-03,813,,6,2024-03-01,,0,0", "wave", "må højst være 5"),
+    ("2024-03,813,,4,2024-03-01,2024-04-01,0,0", "actual_go_live", "ligger efter den måned, rækken gælder"),
     ("2024-03,813,,4,31-02-2024,,0,0", "planned_go_live", "ikke en gyldig dato"),
-    ("2024-03,813,,4,,,0,0", "planned_go_live", "required, but blank"),
-    ("2024-03,813,,4,2024-03-01,,-1,0", "staff_with_access", "must be 0 or more"),
+    ("2024-03,813,,4,,,0,0", "planned_go_live", "skal udfyldes, men er tom"),
+    ("2024-03,813,,4,2024-03-01,,-1,0", "staff_with_access", "skal være mindst 0"),
     ("2024-03,813,,4,2024-03-01,,0,12.5", "active_citizens", "ikke et heltal"),
-    ("2024-03,851,,4,2024-03-01,,0,0", "code", "duplicate municipality in this month (also on line 2)"),
+    ("2024-03,851,,4,2024-03-01,,0,0", "code", "står to gange: samme kommune og måned som på linje 2"),
 ])
 def test_bad_adoption_row_names_file_line_and_field(tmp_path, bad_row, field, message):
     found = problems(tmp_path, "adoption.csv", [ADOPTION_HEADER, GOOD_MUNICIPALITY, bad_row], kpi_inputs.adoption)
@@ -225,9 +230,9 @@ def test_change_request_approved_before_requested_or_delivered_before_approved(t
     with pytest.raises(ParamsError) as caught:
         registers.change_requests(read_table(path), "change_requests.csv")
     assert [str(p) for p in caught.value.problems] == [
-        "change_requests.csv:3: approved_date: before requested_date (2024-02-01) (got '2024-01-31')",
-        "change_requests.csv:4: delivered_date: before approved_date (2024-03-01) (got '2024-02-28')",
-        "change_requests.csv:5: delivered_date: before requested_date (2024-05-01) (got '2024-04-30')",
+        "change_requests.csv:3: approved_date: ligger før requested_date (2024-02-01) (got '2024-01-31')",
+        "change_requests.csv:4: delivered_date: ligger før approved_date (2024-03-01) (got '2024-02-28')",
+        "change_requests.csv:5: delivered_date: ligger før requested_date (2024-05-01) (got '2024-04-30')",
     ]
 
 
@@ -265,7 +270,7 @@ def test_generator_is_seeded_and_wrote_the_shipped_files(tmp_path):
 
 def test_a_table_with_only_its_header(tmp_path):
     found = problems(tmp_path, "adoption.csv", [ADOPTION_HEADER], kpi_inputs.adoption)
-    assert [str(p) for p in found] == ["adoption.csv: month: the table has no rows"]
+    assert [str(p) for p in found] == ["adoption.csv: month: tabellen har ingen rækker"]
 
 
 # --- settings --------------------------------------------------------------------------------

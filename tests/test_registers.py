@@ -128,11 +128,11 @@ def test_municipality_problems_name_code_line_and_value(tmp_path: Path) -> None:
     df = _csv(tmp_path, text)
     # Row by row (line 3, 97, 99), then the checks across rows.
     assert _messages(municipalities, df, "m.csv") == [
-        "m.csv:3: name: does not match code 147 (Frederiksberg) (got 'Frederiksbjerg')",
-        "m.csv:97: region: Aalborg (851) is in Region Nordjylland (got 'Region Midtjylland')",
-        "m.csv:99: wave: must be 5 or less (got 9)",
-        "m.csv:99: code: duplicate municipality (also on line 2) (got 101)",
-        "m.csv: code: municipality missing: 840 Rebild",
+        "m.csv:3: name: passer ikke til koden 147 (Frederiksberg) (got 'Frederiksbjerg')",
+        "m.csv:97: region: Aalborg (851) ligger i Region Nordjylland (got 'Region Midtjylland')",
+        "m.csv:99: wave: må højst være 5 (got 9)",
+        "m.csv:99: code: står to gange: samme kommune som på linje 2 (got 101)",
+        "m.csv: code: kommunen mangler: 840 Rebild",
     ]
 
 
@@ -140,8 +140,8 @@ def test_duplicate_and_unknown_codes(tmp_path: Path) -> None:
     text = _municipality_text(extra="101,København,Region Hovedstaden,1000,,,nej,,\n"
                                     "411,Christiansø,Region Hovedstaden,90,,,nej,,\n")
     assert _messages(municipalities, _csv(tmp_path, text), "m.csv") == [
-        "m.csv:101: code: not a Danish municipality code (Christiansø is not a municipality) (got 411)",
-        "m.csv:100: code: duplicate municipality (also on line 2) (got 101)",
+        "m.csv:101: code: ikke en dansk kommunekode (Christiansø er ikke en kommune) (got 411)",
+        "m.csv:100: code: står to gange: samme kommune som på linje 2 (got 101)",
     ]
 
 
@@ -198,9 +198,9 @@ def test_folk1a_problems(tmp_path: Path) -> None:
     folk1a = _csv(tmp_path, text)
     last = 5 + 97 * 3  # 5 lines before the municipalities, three lines each for the 97 left
     assert _messages(apply_folk1a, base, folk1a, "folk1a.csv") == [
-        f"folk1a.csv:{last + 1}: OMRÅDE: not a municipality, region or the country (got 'Atlantis')",
-        f"folk1a.csv:{last + 2}: TID: not a quarter like 2024K3 (got '2024Q4')",
-        "folk1a.csv: OMRÅDE: municipality missing: 840 Rebild",
+        f"folk1a.csv:{last + 1}: OMRÅDE: hverken en kommune, en region eller hele landet (got 'Atlantis')",
+        f"folk1a.csv:{last + 2}: TID: ikke et kvartal som 2024K3 (got '2024Q4')",
+        "folk1a.csv: OMRÅDE: kommunen mangler: 840 Rebild",
     ]
 
 
@@ -209,15 +209,15 @@ def test_folk1a_without_totals_is_refused(tmp_path: Path) -> None:
     text = _folk1a_text().replace("I alt;", "").replace("Mænd;", "").replace("OMRÅDE;KØN;", "OMRÅDE;")
     messages = _messages(apply_folk1a, base, _csv(tmp_path, text), "folk1a.csv")
     assert messages[0] == (
-        "folk1a.csv:8: OMRÅDE: a second row for København in 2024K3 (first on line 7); "
-        "export only the totals (e.g. KØN: I alt, ALDER: Alder i alt) (got 'København')"
+        "folk1a.csv:8: OMRÅDE: en række mere for København i 2024K3 (den første på linje 7); "
+        "udtræk kun totalerne (fx KØN: I alt, ALDER: Alder i alt) (got 'København')"
     )
 
 
 def test_folk1a_needs_its_columns(tmp_path: Path) -> None:
     base = municipalities(read_table(MUNICIPALITIES_CSV), "data/municipalities.csv")
     assert _messages(apply_folk1a, base, _csv(tmp_path, "OMRÅDE;TID\nAalborg;2024K3\n"), "f.csv") == [
-        "f.csv:1: INDHOLD: required column is missing (a FOLK1A export has OMRÅDE;TID;INDHOLD)"
+        "f.csv:1: INDHOLD: kolonnen mangler; den skal være med (et FOLK1A-udtræk har OMRÅDE;TID;INDHOLD)"
     ]
 
 
@@ -267,7 +267,7 @@ def test_inline_items_give_the_same_frame(tmp_path: Path) -> None:
     expected = change_requests(_csv(tmp_path, CR_HEADER + CR_ROWS), "cr.csv")
     pd.testing.assert_frame_equal(change_requests_from_items(items, "p.yaml"), expected)
     assert _messages(change_requests_from_items, [items[0], items[0]], "p.yaml") == [
-        "p.yaml: change_requests.items.1.id: duplicate id (also on item 0) (got 'ÆØ-1')"
+        "p.yaml: change_requests.items.1.id: står to gange: samme id som på element 0 (got 'ÆØ-1')"
     ]
 
 
@@ -286,28 +286,27 @@ def test_change_request_problems(tmp_path: Path) -> None:
     # Row by row: each row's cells in the register's column order, then its checks across columns;
     # then the checks across rows.
     assert _messages(change_requests, _csv(tmp_path, CR_HEADER + rows), "cr.csv") == [
-        "cr.csv:2: approval_probability: is required for a proposed change request",
+        "cr.csv:2: approval_probability: skal udfyldes, men er tom (påkrævet for et foreslået ændringsønske, "
+        "status proposed)",
         "cr.csv:3: requested_date: ikke en gyldig dato; den dag findes ikke (skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅ"
         "ÅÅ, fx 2024-03-31 eller 31-03-2024) (got '2024-13-01')",
-        "cr.csv:3: estimate_low: must be <= estimate_mode (got 300,000 > 150,000)",
+        "cr.csv:3: estimate_low: må ikke være større end estimate_mode (300.000 > 150.000)",
         "cr.csv:4: status: ukendt status; skriv en af proposed (foreslået), approved (godkendt), "
         "in_progress (under udvikling), delivered (leveret), rejected (afvist) – mente du 'godkendt'? "
         "(got 'godkent')",
-        "cr.csv:4: priority: must be one of høj, middel, lav (got 'medium')",
+        "cr.csv:4: priority: skal være en af: høj, middel, lav (got 'medium')",
         "cr.csv:4: estimate_low: ikke et tal med decimalpunktum, som filen bruger (fx 386708.50) "
         "(got '1e5x')",
-        "cr.csv:4: estimate_mode: required, but blank",
-        "cr.csv:3: id: duplicate id (also on line 2) (got 'ÆØ-1')",
+        "cr.csv:4: estimate_mode: skal udfyldes, men er tom",
+        "cr.csv:3: id: står to gange: samme id som på linje 2 (got 'ÆØ-1')",
     ]
 
 
 def test_misspelt_and_missing_columns(tmp_path: Path) -> None:
     text = "id,title,status,priority,estimate_low,estimate_mod,estimate_high\nA,x,approved,lav,1,2,3\n"
     assert _messages(change_requests, _csv(tmp_path, text), "cr.csv") == [
-        "cr.csv:1: estimate_mod: unknown column (misspelt?); known columns: "
-        + ", ".join(CHANGE_REQUEST_COLUMNS),
-        "cr.csv:1: estimate_mode: required column is missing",
-        "cr.csv:1: year: required column is missing",
+        "cr.csv:1: estimate_mod: ukendt kolonne – mente du 'estimate_mode'?",  # and not also "mangler"
+        "cr.csv:1: year: kolonnen mangler; den skal være med",
     ]
 
 
@@ -388,14 +387,15 @@ def test_the_same_mistake_gets_the_same_words_in_every_register(tmp_path: Path) 
 
     cr_row = CR_ROWS.splitlines()[1] + "\n"
     # a blank cell in a required column
-    assert _words(tmp_path, change_requests, CR_HEADER, cr_row, "title", "") == "required, but blank"
-    assert _words(tmp_path, risks, RISK_HEADER, RISK_ROW, "title", "") == "required, but blank"
-    assert _words(tmp_path, adoption, ADOPTION_HEADER, ADOPTION_ROW, "planned_go_live", "") == "required, but blank"
+    assert _words(tmp_path, change_requests, CR_HEADER, cr_row, "title", "") == "skal udfyldes, men er tom"
+    assert _words(tmp_path, risks, RISK_HEADER, RISK_ROW, "title", "") == "skal udfyldes, men er tom"
+    assert _words(tmp_path, adoption, ADOPTION_HEADER, ADOPTION_ROW, "planned_go_live", "") == (
+        "skal udfyldes, men er tom")
     # a negative amount where 0 is the least
-    assert _words(tmp_path, change_requests, CR_HEADER, cr_row, "estimate_low", "-5") == "must be 0 or more (got -5)"
-    assert _words(tmp_path, risks, RISK_HEADER, RISK_ROW, "mitigation_cost", "-5") == "must be 0 or more (got -5)"
+    assert _words(tmp_path, change_requests, CR_HEADER, cr_row, "estimate_low", "-5") == "skal være mindst 0 (got -5)"
+    assert _words(tmp_path, risks, RISK_HEADER, RISK_ROW, "mitigation_cost", "-5") == "skal være mindst 0 (got -5)"
     assert _words(tmp_path, adoption, ADOPTION_HEADER, ADOPTION_ROW, "staff_with_access", "-5") == (
-        "must be 0 or more (got -5)")
+        "skal være mindst 0 (got -5)")
     # a status that is not one of the codes
     assert _words(tmp_path, change_requests, CR_HEADER, cr_row, "status", "xyz") == (
         "ukendt status; skriv en af proposed (foreslået), approved (godkendt), in_progress (under udvikling), "

@@ -141,7 +141,7 @@ def test_an_unreadable_cost_is_one_problem_not_also_a_blank_one():
 def test_a_missing_required_column_is_one_problem_at_the_header_line():
     frame = as_read(row(), row(id="R2")).drop(columns=["last_reviewed"])
     frame.attrs["header_line"] = 3  # blank lines above the header
-    assert [str(p) for p in problems_of(frame)] == [f"{FILE}:3: last_reviewed: required column is missing"]
+    assert [str(p) for p in problems_of(frame)] == [f"{FILE}:3: last_reviewed: kolonnen mangler; den skal være med"]
 
 
 def test_plain_messages_and_values_as_typed():
@@ -149,30 +149,30 @@ def test_plain_messages_and_values_as_typed():
                          cost_high="1.200.000"),
                      row(id="R2", proximity="1999"), decimal=",")
     assert [str(p) for p in problems_of(danish)] == [
-        f"{FILE}:2: likelihood_inherent: must be a whole number from 1 to 5 (got 0)",
-        f"{FILE}:2: mitigation_cost: must be 0 or more (got -5000)",
+        f"{FILE}:2: likelihood_inherent: skal være et helt tal fra 1 til 5 (got 0)",
+        f"{FILE}:2: mitigation_cost: skal være mindst 0 (got -5000)",
         # a check across columns runs on the cells it compares, even in a row with another bad cell
-        f"{FILE}:2: cost_high: must be >= cost_mode (1300000) (got 1.200.000)",
+        f"{FILE}:2: cost_high: må ikke være mindre end cost_mode (1.300.000) (got 1.200.000)",
         # pydantic refuses a year before 2000; the controller's fix is a budget year all the same
-        f"{FILE}:3: proximity: must be one of the budget years 2025–2026, or blank (got 1999)",
+        f"{FILE}:3: proximity: skal være et af budgetårene 2025–2026 eller tom (got 1999)",
     ]
     assert [str(p) for p in problems_of(as_read(row(cost_mode="1.300.000", cost_high="1.200.000"),
                                                   decimal=","))] == [
-        f"{FILE}:2: cost_high: must be >= cost_mode (1300000) (got 1.200.000)"]
+        f"{FILE}:2: cost_high: må ikke være mindre end cost_mode (1.300.000) (got 1.200.000)"]
 
 
 def test_a_duplicate_id_names_the_line_of_the_first():
     problems = problems_of(as_read(row(), row(), row(id="R2")))
     assert [(p.line, p.field) for p in problems] == [(3, "id")]
-    assert "also on line 2" in problems[0].message
+    assert problems[0].message == "står to gange: samme id som på linje 2"
     assert problems[0].value == "R1"
 
 
 def test_unknown_and_missing_columns_are_named():
     frame = as_read(row()).rename(columns={"probability": "probabilty"}).drop(columns=["status"])
     problems = {(p.field, p.message.split(";")[0]) for p in problems_of(frame)}
-    assert ("probabilty", "unknown column (misspelt?)") in problems
-    assert ("status", "required column is missing") in problems
+    assert ("probabilty", "ukendt kolonne – mente du 'probability'?") in problems
+    assert ("status", "kolonnen mangler") in problems
 
 
 def test_every_problem_is_collected_before_raising():
@@ -195,10 +195,20 @@ def test_inline_items_name_the_line_of_the_bad_key_where_it_is_given():
     with pytest.raises(ParamsError) as raised:
         risk_register_from_items(items, "params.yaml", YEARS, lines=[40, 52, 64], key_lines=key_lines)
     assert [str(p) for p in raised.value.problems] == [
-        "params.yaml:52: risk.items.1.title: required, but blank",  # no key: the item's line
-        "params.yaml:58: risk.items.1.likelihood_residual: must be a whole number from 1 to 5 (got 7)",
-        "params.yaml:64: risk.items.2.id: duplicate id (also on line 40) (got 'A')",
+        "params.yaml:52: risk.items.1.title: skal udfyldes, men er tom",  # no key: the item's line
+        "params.yaml:58: risk.items.1.likelihood_residual: skal være et helt tal fra 1 til 5 (got 7)",
+        "params.yaml:64: risk.items.2.id: står to gange: samme id som på linje 40 (got 'A')",
     ]
+
+
+def test_a_misspelt_key_of_an_inline_risk_gets_the_key_it_was_meant_to_be():
+    misspelt = item("A")
+    misspelt["titel"] = misspelt.pop("title")
+    with pytest.raises(ParamsError) as raised:
+        risk_register_from_items([misspelt], "params.yaml", YEARS, lines=[40], key_lines=[{"titel": 42}])
+    # One problem: not also "title: skal udfyldes", which the misspelt key was meant to fill.
+    assert [str(p) for p in raised.value.problems] == [
+        "params.yaml:42: risk.items.0.titel: ukendt nøgle – mente du 'title'?"]
 
 
 def test_a_band_colour_must_be_one_matplotlib_can_read():

@@ -47,19 +47,19 @@ def test_a_declared_register_is_read_typed(tmp_path: Path) -> None:
 
 
 def test_problems_name_line_and_field_row_by_row_in_the_declared_order(tmp_path: Path) -> None:
-    table = _read(tmp_path, "amount_dkk,reference,line,date,extra\n"
+    table = _read(tmp_path, "amount_dkk,reference,line,date,noter\n"
                             "12x,F-1,husleje,2025-13-01,\n"
                             ",F-1,support,2025-01-01,\n")
     rows = check_table(table, "a.csv", ACTUALS)
     rows.repeats(["reference"], "reference")
     assert [str(p) for p in rows.problems()] == [
-        "a.csv:1: extra: unknown column (misspelt?); known columns: date, line, supplier, reference, amount_dkk, text",
+        "a.csv:1: noter: ukendt kolonne; kendte kolonner: date, line, supplier, reference, amount_dkk, text",
         # line 2: date, line, amount_dkk, as the register declares them, not as the file has them
         f"a.csv:2: date: ikke en gyldig dato; {_NO_DAY} (got '2025-13-01')",
-        "a.csv:2: line: must be one of support, fut_fee (got 'husleje')",
+        "a.csv:2: line: skal være en af: support, fut_fee (got 'husleje')",
         "a.csv:2: amount_dkk: ikke et tal med decimalpunktum, som filen bruger (fx 386708.50) (got '12x')",
-        "a.csv:3: amount_dkk: required, but blank",
-        "a.csv:3: reference: duplicate reference (also on line 2) (got 'F-1')",
+        "a.csv:3: amount_dkk: skal udfyldes, men er tom",
+        "a.csv:3: reference: står to gange: samme reference som på linje 2 (got 'F-1')",
     ]
     with pytest.raises(ParamsError):
         rows.raise_problems()
@@ -68,7 +68,7 @@ def test_problems_name_line_and_field_row_by_row_in_the_declared_order(tmp_path:
 def test_a_missing_required_column_is_one_problem_and_no_row_repeats_it(tmp_path: Path) -> None:
     rows = check_table(_read(tmp_path, "date,line,amount_dkk\n2025-01-01,support,5\n2025-01-02,support,6\n"),
                        "a.csv", ACTUALS)
-    assert [str(p) for p in rows.problems()] == ["a.csv:1: reference: required column is missing"]
+    assert [str(p) for p in rows.problems()] == ["a.csv:1: reference: kolonnen mangler; den skal være med"]
 
 
 def test_ranges_and_a_check_across_columns(tmp_path: Path) -> None:
@@ -76,13 +76,13 @@ def test_ranges_and_a_check_across_columns(tmp_path: Path) -> None:
                          Column("count", "integer", above=0)))
     rows = check_table(_read(tmp_path, "low,high,count\n-1,11,0\n5,4,2\n2,3,1.5\n"), "r.csv", register)
     frame = rows.frame
-    rows.fail(frame["low"] > frame["high"], "high", lambda i: f"must be >= low ({frame['low'].iat[i]:g})",
+    rows.fail(frame["low"] > frame["high"], "high", lambda i: f"må ikke være mindre end low ({frame['low'].iat[i]:g})",
               needs=["low"])
     assert [str(p) for p in rows.problems()] == [
-        "r.csv:2: low: must be 0 or more (got -1)",  # a number the column accepts is shown as typed
-        "r.csv:2: high: must be 10 or less (got 11)",
-        "r.csv:2: count: must be above 0 (got 0)",
-        "r.csv:3: high: must be >= low (5) (got 4)",
+        "r.csv:2: low: skal være mindst 0 (got -1)",  # a number the column accepts is shown as typed
+        "r.csv:2: high: må højst være 10 (got 11)",
+        "r.csv:2: count: skal være større end 0 (got 0)",
+        "r.csv:3: high: må ikke være mindre end low (5) (got 4)",
         "r.csv:4: count: ikke et heltal (got '1.5')",
     ]
     assert frame["count"].dtype == "Int64" and frame["count"].iat[1] == 2
@@ -94,7 +94,8 @@ def test_inline_items_name_the_item_and_the_key_line() -> None:
     rows = check_items(items, "p.yaml", ACTUALS, "actuals.items.{}.", lines=[10, 20],
                        key_lines=[{}, {"amount_dkk": 24, "colour": 25}])
     assert [str(p) for p in rows.problems()] == [
-        "p.yaml:25: actuals.items.1.colour: unknown key (misspelt?)",
+        "p.yaml:25: actuals.items.1.colour: ukendt nøgle; kendte nøgler: date, line, supplier, reference, amount_dkk, "
+        "text",
         "p.yaml:24: actuals.items.1.amount_dkk: ikke et tal med decimalpunktum, som filen bruger "
         "(fx 386708.50) (got 'ti')",
     ]
@@ -110,3 +111,23 @@ def test_a_number_cell_holding_a_line_break_is_one_problem(tmp_path: Path) -> No
         "a.csv:2: amount_dkk: ikke et tal med decimalpunktum, som filen bruger (fx 386708.50) (got '12\\n34')",
     ]
     assert rows.frame["amount_dkk"].iat[1] == 5.0
+
+
+def test_a_misspelt_column_gets_the_column_it_was_meant_to_be(tmp_path: Path) -> None:
+    # "refrence" is close to "reference", which the file lacks; "amount" is close to "amount_dkk", which it has:
+    # that one is no suggestion, so the known columns are listed. The missing "reference" is not another
+    # problem: the misspelt column's says which it was meant to be.
+    rows = check_table(_read(tmp_path, "date,line,refrence,amount_dkk,amount\n2025-01-01,support,F-1,5,5\n"),
+                       "a.csv", ACTUALS)
+    assert [str(p) for p in rows.problems()] == [
+        "a.csv:1: refrence: ukendt kolonne – mente du 'reference'?",
+        "a.csv:1: amount: ukendt kolonne; kendte kolonner: date, line, supplier, reference, amount_dkk, text",
+    ]
+
+
+def test_a_misspelt_key_of_an_item_gets_the_key_it_was_meant_to_be_and_no_blank() -> None:
+    items = [{"date": "2025-01-01", "line": "support", "referense": "F-1", "amount_dkk": 10}]
+    rows = check_items(items, "p.yaml", ACTUALS, "actuals.items.{}.", lines=[10], key_lines=[{"referense": 12}])
+    # Not also "reference: skal udfyldes": the one mistake is one problem.
+    assert [str(p) for p in rows.problems()] == [
+        "p.yaml:12: actuals.items.0.referense: ukendt nøgle – mente du 'reference'?"]

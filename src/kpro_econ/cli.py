@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kpro_econ import __version__
-from kpro_econ.errors import KproError, NotebookRunError, ParamsError, Problem
+from kpro_econ.errors import KproError, NotebookRunError, ParamsError, Problem, suggestion
 from kpro_econ.report.cli_texts import VERSION_HELP, DanishArgumentParser
 
 
@@ -118,7 +118,8 @@ def _params(params: Path, scenario: str | None, as_csv: bool) -> int:
     name = scenario or BASE_SCENARIO
     if name not in scenarios:
         choices = ", ".join(scenarios)
-        raise ParamsError([Problem(f"--scenario {name}", "-", f"no such scenario (choose from {choices})")])
+        message = f"ukendt scenarie; vælg et af: {choices}" + suggestion(name, scenarios)
+        raise ParamsError([Problem(f"--scenario {name}", "-", message)])
     listing = params_listing(scenarios[name])
     if as_csv:
         sys.stdout.write(listing.to_csv(index=False, lineterminator="\n"))

@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 from kpro_econ.errors import Problem
-from kpro_econ.inputs.municipalities import BY_CODE, code_for_name
-from kpro_econ.inputs.rows import Column, Register, Rows, check_table
+from kpro_econ.inputs.municipalities import BY_CODE, code_for_name, not_a_municipality_code
+from kpro_econ.inputs.rows import BLANK, Column, Register, Rows, check_table
 from kpro_econ.inputs.tables import parse_date
 from kpro_econ.kpi.measures import CHANNELS, SEVERITIES
 
@@ -58,11 +58,11 @@ def parse_month(text: str) -> date:
         try:
             return parse_date(text).replace(day=1)
         except ValueError:
-            raise ValueError("not a month (write YYYY-MM, e.g. 2024-03)") from None
+            raise ValueError("ikke en måned (skriv ÅÅÅÅ-MM, fx 2024-03, eller MM-ÅÅÅÅ)") from None
     first, second = (int(g) for g in found.groups())
     year, month = (first, second) if found.re is _YEAR_MONTH else (second, first)
     if not 1 <= month <= 12:
-        raise ValueError(f"not a month (month {month} is not 1–12)")
+        raise ValueError(f"ikke en måned (måned {month} er ikke 1–12)")
     return date(year, month, 1)
 
 
@@ -108,23 +108,23 @@ def operations(df: pd.DataFrame, file: str) -> pd.DataFrame:
     for column in ("channel", "category", "severity"):
         needed = measure.isin([m for m, columns in _DIMENSIONS.items() if column in columns]).to_numpy()
         given = frame[column].notna().to_numpy()
-        rows.fail(needed & ~given, column, lambda i: f"is required for {measure.iat[i]}", show=False,
+        rows.fail(needed & ~given, column, lambda i: f"{BLANK} (påkrævet for {measure.iat[i]})", show=False,
                   needs=["measure"])
-        rows.fail(given & ~needed, column, lambda i: f"must be blank for {measure.iat[i]}", needs=["measure"])
+        rows.fail(given & ~needed, column, lambda i: f"skal være tom for {measure.iat[i]}", needs=["measure"])
     minutes = (frame["month"].dt.days_in_month * 24 * 60).to_numpy(dtype="float64", na_value=np.nan)
     # Each value check is about one measure, so a value fails at most one.
     rows.fail((measure == "availability_pct") & ~value.between(0, 100), "value",
-              "must be a percentage between 0 and 100 for availability_pct", needs=["measure"])
+              "skal være en procent mellem 0 og 100 for availability_pct", needs=["measure"])
     rows.fail((measure == "downtime_minutes") & ~((value >= 0) & (value <= minutes)), "value",
-              lambda i: f"must be between 0 and the month's {int(minutes[i])} minutes for downtime_minutes",
+              lambda i: f"skal være mellem 0 og månedens {int(minutes[i])} minutter for downtime_minutes",
               needs=["measure", "month"])
     rows.fail(measure.str.startswith("response", na=False) & (value <= 0), "value",
-              lambda i: f"must be above 0 ms for {measure.iat[i]}", needs=["measure"])
+              lambda i: f"skal være større end 0 ms for {measure.iat[i]}", needs=["measure"])
     rows.fail(measure.isin(list(_DIMENSIONS)) & ((value < 0) | (value != np.floor(value))), "value",
-              lambda i: f"must be a whole number, 0 or more, for {measure.iat[i]}", needs=["measure"])
+              lambda i: f"skal være et helt tal, 0 eller mere, for {measure.iat[i]}", needs=["measure"])
     keys = frame.assign(measure=measure.map(_availability_or))[["month", "measure", "channel", "category",
                                                                 "severity"]]
-    rows.repeats(list(keys.columns), "row for this month and measure", keys=keys)
+    rows.repeats(list(keys.columns), "måned og måling", keys=keys)
     if not rows.problems():  # on a table with bad rows these would only repeat them as missing figures
         for problem in [*_month_gaps(frame["month"], file), *_monthly_figures(rows)]:
             rows.add(problem)
@@ -146,12 +146,12 @@ def _monthly_figures(rows: Rows) -> list[Problem]:
         positions = figures.index.to_list()
         measures = dict(zip(figures["measure"], positions, strict=True))
         if not measures.keys() & set(AVAILABILITY_MEASURES):
-            problems.append(Problem(file, "measure", f"{month:%Y-%m} has no availability figure "
-                                    "(a row with availability_pct or downtime_minutes)", line=rows.lines[positions[0]]))
+            message = f"{month:%Y-%m} mangler et tal for oppetid (en række med availability_pct eller downtime_minutes)"
+            problems.append(Problem(file, "measure", message, line=rows.lines[positions[0]]))
         median, p95 = measures.get("response_median_ms"), measures.get("response_p95_ms")
         values = figures["value"].to_numpy(dtype="float64")
         if median is not None and p95 is not None and values[positions.index(p95)] < values[positions.index(median)]:
-            message = (f"response_p95_ms is below response_median_ms of {month:%Y-%m} "
+            message = (f"response_p95_ms er mindre end response_median_ms for {month:%Y-%m} "
                        f"({values[positions.index(median)]:g})")
             problems.append(Problem(file, "value", message, rows.shown("value", p95), rows.lines[p95]))
     return problems
@@ -160,11 +160,11 @@ def _monthly_figures(rows: Rows) -> list[Problem]:
 def _month_gaps(months: Iterable[pd.Timestamp], file: str) -> list[Problem]:
     present = {pd.Timestamp(month).date() for month in months}
     if not present:
-        return [Problem(file, "month", "the table has no rows")]
+        return [Problem(file, "month", "tabellen har ingen rækker")]
     first, last = min(present), max(present)
     expected = pd.period_range(first, last, freq="M")
     return [
-        Problem(file, "month", f"no rows for {period} (the months run from {first:%Y-%m} to {last:%Y-%m})")
+        Problem(file, "month", f"ingen rækker for {period} (månederne går fra {first:%Y-%m} til {last:%Y-%m})")
         for period in expected if period.to_timestamp().date() not in present
     ]
 
@@ -179,18 +179,17 @@ def adoption(df: pd.DataFrame, file: str) -> pd.DataFrame:
     frame = rows.frame
     codes = frame["code"].to_numpy(dtype="float64", na_value=np.nan)
     known = np.isin(codes, list(BY_CODE))
-    rows.fail(~known, "code", lambda i: "not a Danish municipality code"
-              + (" (Christiansø is not a municipality)" if codes[i] == 411 else ""))
+    rows.fail(~known, "code", lambda i: not_a_municipality_code(codes[i]))
     official = pd.Series([BY_CODE[int(c)][0] if k else "" for c, k in zip(codes, known, strict=True)],
                          index=frame.index, dtype=object)
     named = frame["name"].map(lambda n: code_for_name(str(n)), na_action="ignore").astype("float64")
     rows.fail(known & frame["name"].notna().to_numpy() & (named.to_numpy() != codes), "name",
-              lambda i: f"does not match code {int(codes[i])} ({official.iat[i]})", needs=["code"])
+              lambda i: f"passer ikke til koden {int(codes[i])} ({official.iat[i]})", needs=["code"])
     month, month_end = frame["month"], frame["month"] + pd.offsets.MonthEnd(0)
     rows.fail(frame["actual_go_live"] > month_end, "actual_go_live",
-              lambda i: f"is after the month this row reports ({month.iat[i]:%Y-%m}); "
-                        "an extract cannot report a later go-live", needs=["month"])
-    rows.repeats(["month", "code"], "municipality in this month", field="code")
+              lambda i: f"ligger efter den måned, rækken gælder ({month.iat[i]:%Y-%m}); "
+                        "et udtræk kan ikke melde en senere idriftsættelse", needs=["month"])
+    rows.repeats(["month", "code"], "kommune og måned", field="code")
     if not rows.problems():
         for problem in _month_gaps(frame["month"], file):
             rows.add(problem)

@@ -205,13 +205,13 @@ def _triggered(
         return risks
     ids = set(risks["id"].astype(str))
     problems = [
-        Problem(files.params_file, ".".join((*at, "risk", "triggers", risk_id)), "no risk with this id in the register",
-                line=files.line(at, ("risk", "triggers", risk_id)))
+        Problem(files.params_file, ".".join((*at, "risk", "triggers", risk_id)),
+                "ingen risiko med dette id i registret", line=files.line(at, ("risk", "triggers", risk_id)))
         for risk_id in params.risk.triggers if risk_id not in ids
     ]
     if params.kpi is None:
         problems.append(Problem(files.params_file, ".".join((*at, "risk", "triggers")),
-                                "a KPI trigger needs the kpi section (its count of municipalities not ready)",
+                                "en KPI-udløser kræver kpi-afsnittet (dets antal kommuner, der ikke er klar)",
                                 line=files.line(at, ("risk", "triggers"))))
     files.problems += problems
     if problems or params.kpi is None or adoption is None:
@@ -234,8 +234,8 @@ def _with_kpi_count(
         # the rule sends up to threshold − 1 municipalities bilaterally: the support must be able to take them
         files.problems.append(Problem(
             files.params_file, ".".join((*at, "wave_routes", "bilateral", "capacity")),
-            f"must be at least kpi.wave5_threshold - 1 = {threshold - 1}, the most the wave-5 rule sends "
-            "bilaterally", routes.bilateral.capacity, files.line(at, ("wave_routes", "bilateral", "capacity"))))
+            f"skal være mindst kpi.wave5_threshold - 1 = {threshold - 1}, det højeste antal, bølge 5-reglen "
+            "sender bilateralt", routes.bilateral.capacity, files.line(at, ("wave_routes", "bilateral", "capacity"))))
         return params
     if adoption is None:
         return params

@@ -150,3 +150,8 @@ def region_for(text: str) -> str | None:
     """The canonical region name ("Region Nordjylland") for "Nordjylland", "region nordjylland", …"""
     wanted = text.strip().lower().removeprefix("region").strip()
     return next((r for r in REGIONS if r.lower().removeprefix("region ") == wanted), None)
+
+
+def not_a_municipality_code(code: float) -> str:
+    """The message for a code that is no municipality's (the same in every register)."""
+    return "ikke en dansk kommunekode" + (" (Christiansø er ikke en kommune)" if code == 411 else "")

@@ -15,9 +15,19 @@ from typing import Any, NamedTuple, get_args
 import numpy as np
 import pandas as pd
 
-from kpro_econ.errors import AsTyped, ParamsError, Problem
-from kpro_econ.inputs.municipalities import BY_CODE, REGIONS, code_for_name, region_for
-from kpro_econ.inputs.rows import Column, Register, Rows, check_items, check_table
+from kpro_econ.errors import AsTyped, ParamsError, Problem, suggestion
+from kpro_econ.inputs.municipalities import BY_CODE, REGIONS, code_for_name, not_a_municipality_code, region_for
+from kpro_econ.inputs.rows import (
+    BLANK,
+    MISSING_COLUMN,
+    NOT_ONE_OF,
+    Column,
+    Register,
+    Rows,
+    check_items,
+    check_table,
+    plain_number,
+)
 from kpro_econ.inputs.tables import HEADER_LINE, parse_integer
 from kpro_econ.params.codes import CHANGE_REQUEST_STATUS_WORDS, ChangeRequestStatus, status_code
 from kpro_econ.params.figures import MAX_KRONER
@@ -47,7 +57,7 @@ CHANGE_REQUEST_COLUMNS = CHANGE_REQUESTS.names
 def _region(text: str) -> str:
     region = region_for(text)
     if region is None:
-        raise ValueError(f"must be one of {', '.join(REGIONS)}")
+        raise ValueError(NOT_ONE_OF.format(choices=", ".join(REGIONS)) + suggestion(text, REGIONS))
     return region
 
 
@@ -91,7 +101,8 @@ def _change_request_frame(rows: Rows) -> pd.DataFrame:
     rows.fail(mode > high, "estimate_mode", _in_order(mode, "estimate_high", high), show=False,
               needs=["estimate_high"])
     rows.fail((frame["status"] == ChangeRequestStatus.PROPOSED) & frame["approval_probability"].isna(),
-              "approval_probability", "is required for a proposed change request", show=False, needs=["status"])
+              "approval_probability", f"{BLANK} (påkrævet for et foreslået ændringsønske, status proposed)",
+              show=False, needs=["status"])
     rows.repeats(["id"], "id")
     rows.raise_problems()
     register = frame.astype({"year": "int64"})
@@ -102,8 +113,10 @@ def _change_request_frame(rows: Rows) -> pd.DataFrame:
 
 
 def _in_order(low: pd.Series, second: str, high: pd.Series) -> Callable[[int], str]:
-    """`must be <= estimate_mode (got 300,000 > 150,000)` for the row at a position."""
-    return lambda i: f"must be <= {second} (got {low.iat[i]:,.10g} > {high.iat[i]:,.10g})"
+    """`må ikke være større end estimate_mode (300.000 > 150.000)` for the row at a position."""
+    lows, highs = low.to_numpy(dtype="float64"), high.to_numpy(dtype="float64")
+    return lambda i: f"må ikke være større end {second} ({plain_number(lows[i])} > {plain_number(highs[i])})"
+
 
 
 def date_order_problems(register: pd.DataFrame, file: str, lines: Sequence[Any] | None = None) -> list[Problem]:
@@ -117,12 +130,12 @@ def date_order_problems(register: pd.DataFrame, file: str, lines: Sequence[Any] 
     earlier = approved.fillna(requested)
     found: list[tuple[int, int, Problem]] = []
     for position in np.flatnonzero((approved < requested).to_numpy()).tolist():
-        message = f"before requested_date ({requested[position]:%Y-%m-%d})"
+        message = f"ligger før requested_date ({requested[position]:%Y-%m-%d})"
         value = f"{approved[position]:%Y-%m-%d}"
         found.append((position, 0, Problem(file, "approved_date", message, value, _line(lines, position))))
     for position in np.flatnonzero((delivered < earlier).to_numpy()).tolist():
         name = "approved_date" if pd.notna(approved[position]) else "requested_date"
-        message = f"before {name} ({earlier[position]:%Y-%m-%d})"
+        message = f"ligger før {name} ({earlier[position]:%Y-%m-%d})"
         value = f"{delivered[position]:%Y-%m-%d}"
         found.append((position, 1, Problem(file, "delivered_date", message, value, _line(lines, position))))
     return [problem for _, _, problem in sorted(found, key=lambda f: f[:2])]
@@ -144,16 +157,16 @@ def municipalities(df: pd.DataFrame, file: str) -> pd.DataFrame:
     frame = rows.frame
     codes = frame["code"].to_numpy(dtype="float64", na_value=np.nan)
     known = np.isin(codes, list(BY_CODE))
-    rows.fail(~known, "code", lambda i: _unknown_code(codes[i]))
+    rows.fail(~known, "code", lambda i: not_a_municipality_code(codes[i]))
     official = [BY_CODE[int(c)] if k else ("", "") for c, k in zip(codes, known, strict=True)]
     names = pd.Series([name for name, _ in official], index=frame.index, dtype=object)
     regions = pd.Series([region for _, region in official], index=frame.index, dtype=object)
     named = frame["name"].map(lambda n: code_for_name(str(n)), na_action="ignore").astype("float64")
     rows.fail(known & (named.to_numpy() != codes), "name",
-              lambda i: f"does not match code {int(codes[i])} ({names.iat[i]})", needs=["code"])
+              lambda i: f"passer ikke til koden {int(codes[i])} ({names.iat[i]})", needs=["code"])
     rows.fail(known & (frame["region"] != regions).to_numpy(), "region",
-              lambda i: f"{names.iat[i]} ({int(codes[i])}) is in {regions.iat[i]}", needs=["code"])
-    rows.repeats(["code"], "municipality")
+              lambda i: f"{names.iat[i]} ({int(codes[i])}) ligger i {regions.iat[i]}", needs=["code"])
+    rows.repeats(["code"], "kommune")
     seen = set(frame.loc[rows.usable("code") & frame["code"].notna().to_numpy(), "code"].astype(int))
     for problem in _missing(file, "code", [code for code in BY_CODE if code not in seen]):
         rows.add(problem)
@@ -163,16 +176,13 @@ def municipalities(df: pd.DataFrame, file: str) -> pd.DataFrame:
     return result.astype(types)
 
 
-def _unknown_code(code: float) -> str:
-    return "not a Danish municipality code" + (" (Christiansø is not a municipality)" if code == 411 else "")
-
 
 def _missing(file: str, field: str, codes: list[int]) -> list[Problem]:
     """One problem per missing municipality; one for all when so many are missing that the file is wrong."""
     names = [f"{code} {BY_CODE[code][0]}" for code in codes]
     if len(names) <= _LIST_MISSING_UP_TO:
-        return [Problem(file, field, f"municipality missing: {name}") for name in names]
-    return [Problem(file, field, f"{len(names)} municipalities missing: {', '.join(names[:3])}, …")]
+        return [Problem(file, field, f"kommunen mangler: {name}") for name in names]
+    return [Problem(file, field, f"{len(names)} kommuner mangler: {', '.join(names[:3])}, …")]
 
 
 # --- FOLK1A (Statistics Denmark) -------------------------------------------------------------
@@ -201,7 +211,7 @@ def apply_folk1a(municipalities: pd.DataFrame, folk1a: pd.DataFrame, file: str) 
     missing = [c for c in _FOLK1A_COLUMNS if c not in table]
     if missing:
         raise ParamsError([
-            Problem(file, c, "required column is missing (a FOLK1A export has OMRÅDE;TID;INDHOLD)",
+            Problem(file, c, f"{MISSING_COLUMN} (et FOLK1A-udtræk har OMRÅDE;TID;INDHOLD)",
                     line=folk1a.attrs.get(HEADER_LINE, 1))
             for c in missing
         ])
@@ -232,7 +242,7 @@ def _latest_counts(table: pd.DataFrame, file: str) -> tuple[dict[int, _Count], l
             continue
         quarter = _QUARTER.fullmatch(row["TID"] or "")
         if quarter is None:
-            problems.append(Problem(file, "TID", "not a quarter like 2024K3", row["TID"], line))
+            problems.append(Problem(file, "TID", "ikke et kvartal som 2024K3", row["TID"], line))
             continue
         try:
             citizens = parse_integer(row["INDHOLD"] or "", decimal)
@@ -240,12 +250,13 @@ def _latest_counts(table: pd.DataFrame, file: str) -> tuple[dict[int, _Count], l
             problems.append(Problem(file, "INDHOLD", str(exc), row["INDHOLD"], line))
             continue
         if citizens <= 0:
-            problems.append(Problem(file, "INDHOLD", "citizens must be above 0", AsTyped(str(row["INDHOLD"])), line))
+            message = "antallet af borgere skal være større end 0"
+            problems.append(Problem(file, "INDHOLD", message, AsTyped(str(row["INDHOLD"])), line))
         count = _Count((int(quarter[1]), int(quarter[2])), quarter[0], citizens, line)
         if code in counts and counts[code].quarter == count.quarter:
             problems.append(Problem(
-                file, "OMRÅDE", f"a second row for {BY_CODE[code][0]} in {count.tid} (first on line "
-                f"{counts[code].line}); export only the totals (e.g. KØN: I alt, ALDER: Alder i alt)",
+                file, "OMRÅDE", f"en række mere for {BY_CODE[code][0]} i {count.tid} (den første på linje "
+                f"{counts[code].line}); udtræk kun totalerne (fx KØN: I alt, ALDER: Alder i alt)",
                 row["OMRÅDE"], line))
         elif code not in counts or count.quarter > counts[code].quarter:
             counts[code] = count
@@ -259,11 +270,11 @@ def _folk1a_code(area: str, file: str, line: int | None, problems: list[Problem]
         if code in BY_CODE:
             return code
         if code >= 100 and code != 411:  # below 100: the country, regions, landsdele; 411: Christiansø
-            problems.append(Problem(file, "OMRÅDE", "not a municipality code", area, line))
+            problems.append(Problem(file, "OMRÅDE", "ikke en kommunekode", area, line))
         return None
     found = code_for_name(area)
     if found is None and not _NOT_MUNICIPALITY.fullmatch(area.strip()):
-        problems.append(Problem(file, "OMRÅDE", "not a municipality, region or the country", area, line))
+        problems.append(Problem(file, "OMRÅDE", "hverken en kommune, en region eller hele landet", area, line))
     return found
 
 

@@ -8,13 +8,13 @@ and the trend are in `risk/assessment.py`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from kpro_econ.inputs.rows import Column, Register, Rows, check_items, check_table
+from kpro_econ.inputs.rows import BLANK, Column, Register, Rows, check_items, check_table, plain_number
 from kpro_econ.params.codes import RISK_STATUS_WORDS, RiskStatus, status_code
 from kpro_econ.risk.assessment import REGISTER_TABLE_COLUMNS
 from kpro_econ.risk.columns import RISK_COLUMNS
@@ -22,7 +22,7 @@ from kpro_econ.risk.columns import RISK_COLUMNS
 CATEGORIES = ("drift", "økonomi", "leverance", "implementering", "support", "kontrakt", "organisation", "sikkerhed",
               "data")
 STATUSES = tuple(status.value for status in RiskStatus)
-SCORE = "must be a whole number from 1 to 5"
+SCORE = "skal være et helt tal fra 1 til 5"
 
 # The columns the run's output table adds (risk/assessment.py): an earlier run's table is accepted as a register again.
 DERIVED_COLUMNS = frozenset(REGISTER_TABLE_COLUMNS) - frozenset(RISK_COLUMNS)
@@ -91,14 +91,13 @@ def _frame(rows: Rows, years: Sequence[int] | None) -> pd.DataFrame:
     closed = (status == RiskStatus.CLOSED).to_numpy()
     # A closed risk can no longer cost anything; its estimate may be blank.
     for name in ("cost_low", "cost_mode", "cost_high"):
-        rows.fail(~closed & frame[name].isna(), name,
-                  lambda i: f"required for a risk that is {status.iat[i]}, but blank", show=False, needs=["status"])
+        rows.fail(~closed & frame[name].isna(), name, lambda i: f"{BLANK} (påkrævet for en risiko med status "
+                  f"{status.iat[i]})", show=False, needs=["status"])
     low, mode, high = (frame[c].to_numpy(dtype="float64") for c in ("cost_low", "cost_mode", "cost_high"))
-    rows.fail(low > mode, "cost_mode", lambda i: f"must be >= cost_low ({_plain(low[i])})", needs=["cost_low"])
-    rows.fail(mode > high, "cost_high", lambda i: f"must be >= cost_mode ({_plain(mode[i])})", needs=["cost_mode"])
-    rows.fail(np.isnan(mode) & (low > high), "cost_high", lambda i: f"must be >= cost_low ({_plain(low[i])})",
-              needs=["cost_low", "cost_mode"])
-    rows.fail((status == RiskStatus.OPEN) & frame["owner"].isna(), "owner", "required for an open risk, but blank",
+    rows.fail(low > mode, "cost_mode", _not_below("cost_low", low), needs=["cost_low"])
+    rows.fail(mode > high, "cost_high", _not_below("cost_mode", mode), needs=["cost_mode"])
+    rows.fail(np.isnan(mode) & (low > high), "cost_high", _not_below("cost_low", low), needs=["cost_low", "cost_mode"])
+    rows.fail((status == RiskStatus.OPEN) & frame["owner"].isna(), "owner", f"{BLANK} (påkrævet for en åben risiko)",
               show=False, needs=["status"])
     proximity = frame["proximity"].astype("float64")
     given = proximity.notna().to_numpy()
@@ -106,16 +105,17 @@ def _frame(rows: Rows, years: Sequence[int] | None) -> pd.DataFrame:
     budgeted = ~closed if years else np.zeros(len(frame), dtype=bool)
     if years:
         outside = given & budgeted & ~proximity.isin(list(years)).to_numpy()
-        rows.fail(outside, "proximity", f"must be one of the budget years {min(years)}–{max(years)}, or blank",
+        rows.fail(outside, "proximity", f"skal være et af budgetårene {min(years)}–{max(years)} eller tom",
                   needs=["status"])
     rows.fail(given & ~budgeted & ~proximity.between(2000, 2100).to_numpy(), "proximity",
-              "must be a year from 2000 to 2100, or blank", needs=["status"])
+              "skal være et år fra 2000 til 2100 eller tom", needs=["status"])
     rows.repeats(["id"], "id")
     rows.raise_problems()
     integers = {c: "int64" for c in RISK_COLUMNS if c.startswith(("likelihood", "impact"))}
     return frame.astype({**integers, "last_reviewed": "datetime64[s]"})
 
 
-def _plain(amount: float) -> float | int:
-    """150000.0 shown as 150000 in a message, as the controller wrote it."""
-    return int(amount) if float(amount).is_integer() else amount
+
+def _not_below(other: str, bound: np.ndarray) -> Callable[[int], str]:
+    """`må ikke være mindre end cost_low (150.000)` for the row at a position."""
+    return lambda i: f"må ikke være mindre end {other} ({plain_number(bound[i])})"

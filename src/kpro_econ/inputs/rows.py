@@ -29,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from kpro_econ.errors import AsTyped, ParamsError, Problem, suggestion
+from kpro_econ.errors import AsTyped, ParamsError, Problem, closest, suggestion
 from kpro_econ.inputs.tables import (
     DATE_FORMS,
     HEADER_LINE,
@@ -42,19 +42,24 @@ from kpro_econ.inputs.tables import (
 
 # --- the words ---------------------------------------------------------------------------------
 
-BLANK = "required, but blank"
-MISSING_COLUMN = "required column is missing"
-UNKNOWN_COLUMN = "unknown column (misspelt?); known columns: {known}"
-UNKNOWN_KEY = "unknown key (misspelt?)"
-DUPLICATE_COLUMN = "duplicate column"
-NOT_ONE_OF = "must be one of {choices}"
-AT_LEAST = "must be {bound} or more"
-AT_MOST = "must be {bound} or less"
-ABOVE = "must be above {bound}"
-DUPLICATE = "duplicate {label} (also on {where})"
-NOT_A_NUMBER = "not a number"
+BLANK = "skal udfyldes, men er tom"
+MISSING_COLUMN = "kolonnen mangler; den skal være med"
+UNKNOWN_COLUMN = "ukendt kolonne"
+UNKNOWN_KEY = "ukendt nøgle"
+MEANT_OR_KNOWN = "{unknown}; kendte {kind}: {known}"
+"""An unknown column or key is followed by "– mente du 'x'?" when a known one is close, else by the known ones."""
+DUPLICATE_COLUMN = "kolonnen står to gange"
+NOT_ONE_OF = "skal være en af: {choices}"
+AT_LEAST = "skal være mindst {bound}"
+AT_MOST = "må højst være {bound}"
+ABOVE = "skal være større end {bound}"
+DUPLICATE = "står to gange: samme {label} som på {where}"
+LINE = "linje {line}"
+ITEM = "element {position}"
+NOT_A_NUMBER = "ikke et tal"
+NOT_AN_INTEGER = "ikke et heltal"
 NOT_A_DATE = f"ikke en dato ({DATE_FORMS})"
-NOT_YES_NO = "not a yes/no value (write true/false, ja/nej or 1/0)"
+NOT_YES_NO = "ikke ja eller nej (skriv ja/nej, true/false eller 1/0)"
 
 Kind = Literal["text", "number", "integer", "date", "bool"]
 Parse = Callable[[str], Any]
@@ -116,7 +121,7 @@ class _Where:
 
     def item(self, position: int) -> str:
         line = self.lines[position] if position < len(self.lines) else None
-        return f"line {line}" if line is not None else f"item {position}"
+        return LINE.format(line=line) if line is not None else ITEM.format(position=position)
 
 
 @dataclass
@@ -137,6 +142,8 @@ class Rows:
     _bad: dict[str, np.ndarray] = field(default_factory=dict)
     _found: list[tuple[int, int, int, int, Problem]] = field(default_factory=list)
     _after: list[Problem] = field(default_factory=list)
+    _meant: set[tuple[int, str]] = field(default_factory=set)
+    """(row, column) a misspelt key was meant to be: its problem says so, the column is not also "skal udfyldes"."""
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -243,10 +250,13 @@ def check_table(df: pd.DataFrame, file: str, register: Register) -> Rows:
     lines = _lines(df.index)
     rows = Rows(register, pd.DataFrame(index=pd.RangeIndex(len(df))), pd.DataFrame(index=pd.RangeIndex(len(df))),
                 _Where(file, lines), text=True)
+    absent = [known_name for known_name in register.names if known_name not in renamed.columns]
+    meant: set[str] = set()  # columns a misspelt one was meant to be: its problem says so, not also "mangler"
     for name in df.columns:
         if str(name).strip().lower() not in known:
-            message = UNKNOWN_COLUMN.format(known=", ".join(register.names))
+            message = _unknown(UNKNOWN_COLUMN, "kolonner", str(name), register.names, absent)
             rows._header_problem(Problem(file, str(name), message, line=header))
+            meant.add(closest(str(name), absent) or "")
     for name in renamed.columns[renamed.columns.duplicated()].unique():
         rows._header_problem(Problem(file, str(name), DUPLICATE_COLUMN, line=header))
     renamed = renamed.loc[:, ~renamed.columns.duplicated()]
@@ -255,7 +265,8 @@ def check_table(df: pd.DataFrame, file: str, register: Register) -> Rows:
         if column.name not in renamed.columns:
             rows.raw[column.name] = None
             if column.required:
-                rows._header_problem(Problem(file, column.name, MISSING_COLUMN, line=header))
+                if column.name not in meant:
+                    rows._header_problem(Problem(file, column.name, MISSING_COLUMN, line=header))
                 rows._mark(column.name, np.ones(len(df), dtype=bool))  # every row lacks it: no row is checked
             rows.frame[column.name] = _blank_column(column, len(df))
             continue
@@ -285,12 +296,24 @@ def check_items(items: Sequence[Mapping[str, Any]], file: str, register: Registe
         for key in item:
             if str(key) not in known:
                 name, line = where.locate(position, str(key))
-                rows._found.append((position, 0, -1, len(rows._found), Problem(file, name, UNKNOWN_KEY, None, line)))
+                absent = [known_name for known_name in register.names if known_name not in item]
+                message = _unknown(UNKNOWN_KEY, "nøgler", str(key), register.names, absent)
+                meant = closest(str(key), absent)
+                if meant is not None:
+                    rows._meant.add((position, meant))
+                rows._found.append((position, 0, -1, len(rows._found), Problem(file, name, message, None, line)))
     for column in register.columns:
         cells = pd.Series([_blank_text(item.get(column.name)) for item in items], index=index, dtype=object)
         rows.raw[column.name] = cells
         rows.frame[column.name] = _check_column(rows, column, cells, ".")
     return rows
+
+
+def _unknown(unknown: str, kind: str, word: str, known: Sequence[str], absent: Sequence[str]) -> str:
+    """`ukendt kolonne – mente du 'x'?` when one of the known names not yet given is close to `word`,
+    else `ukendt kolonne; kendte kolonner: …`."""
+    meant = suggestion(word, absent)
+    return unknown + meant if meant else MEANT_OR_KNOWN.format(unknown=unknown, kind=kind, known=", ".join(known))
 
 
 def _blank_text(value: Any) -> Any:
@@ -322,7 +345,8 @@ def _check_column(rows: Rows, column: Column, cells: pd.Series, decimal: str) ->
     order = rows._order(column.name)
     if column.required and blank.any():
         for position in np.flatnonzero(blank).tolist():
-            rows._row_problem(position, 0, order, column.name, BLANK, None)
+            if (position, column.name) not in rows._meant:
+                rows._row_problem(position, 0, order, column.name, BLANK, None)
         rows._mark(column.name, blank)
     values, errors = _parse(column, texts, blank, decimal, rows.text)
     for position, message in errors.items():
@@ -336,7 +360,7 @@ def _check_column(rows: Rows, column: Column, cells: pd.Series, decimal: str) ->
             if limit is None:
                 continue
             out = check(numbers, limit, where=~np.isnan(numbers), out=np.zeros(len(numbers), dtype=bool)) & ~bad
-            message = column.range_message or words.format(bound=_plain(limit))
+            message = column.range_message or words.format(bound=plain_number(limit))
             for position in np.flatnonzero(out).tolist():
                 rows._row_problem(position, 0, order, column.name, message, rows.shown(column.name, position))
             bad |= out
@@ -411,7 +435,7 @@ def _numbers(column: Column, texts: np.ndarray, blank: np.ndarray, decimal: str)
             errors[position] = str(exc)
     if column.kind == "integer":
         fraction = np.isfinite(numbers) & (numbers != np.floor(numbers))
-        errors.update(dict.fromkeys(np.flatnonzero(fraction).tolist(), "ikke et heltal"))
+        errors.update(dict.fromkeys(np.flatnonzero(fraction).tolist(), NOT_AN_INTEGER))
         numbers[fraction] = np.nan
         return pd.Series(numbers).round().astype("Int64"), errors
     return pd.Series(numbers), errors
@@ -443,7 +467,7 @@ def _cell(column: Column, value: Any, decimal: str) -> Any:
         if not math.isfinite(value):
             raise ValueError(NOT_A_NUMBER)
         if column.kind == "integer" and not float(value).is_integer():
-            raise ValueError("ikke et heltal")
+            raise ValueError(NOT_AN_INTEGER)
         return float(value) if column.kind == "number" else int(value)
     if column.kind == "date" and isinstance(value, date):
         return value.date() if isinstance(value, datetime) else value
@@ -451,11 +475,13 @@ def _cell(column: Column, value: Any, decimal: str) -> Any:
         return value
     if column.kind == "text" and column.choices is None and column.parse is None:
         return str(value)
-    raise ValueError({"number": NOT_A_NUMBER, "integer": "ikke et heltal", "date": NOT_A_DATE,
+    raise ValueError({"number": NOT_A_NUMBER, "integer": NOT_AN_INTEGER, "date": NOT_A_DATE,
                       "bool": NOT_YES_NO}.get(column.kind, NOT_ONE_OF.format(choices=", ".join(column.choices or ()))))
 
 
-def _plain(amount: float) -> str:
-    """0.0 shown as 0, 0.5 as 0.5."""
-    return str(int(amount)) if float(amount).is_integer() else str(amount)
+def plain_number(amount: float) -> str:
+    """A bound as a Dane reads it: 0.0 as 0, 0.5 as 0,5, 1e12 as 1.000.000.000.000."""
+    if float(amount).is_integer():
+        return f"{int(amount):,}".replace(",", ".")
+    return f"{amount:g}".replace(".", ",")
 

@@ -42,7 +42,7 @@ def folk1a_request(quarter: str) -> dict[str, object]:
 
 def check_quarter(quarter: str) -> None:
     if not _QUARTER.fullmatch(quarter):
-        raise ParamsError([Problem("kpro-econ folk1a", "--quarter", "not a quarter like 2025K1", quarter)])
+        raise ParamsError([Problem("kpro-econ folk1a", "--quarter", "ikke et kvartal som 2025K1", quarter)])
 
 
 def fetch_folk1a(quarter: str, url: str = STATBANK_DATA_URL, timeout: float = TIMEOUT_S) -> bytes:

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from kpro_econ.errors import KproError, NotebookRunError, ParamsError, Problem
+from kpro_econ.errors import KproError, NotebookRunError, ParamsError, Problem, suggestion
 from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST, Manifest, NotebookRecord
 from kpro_econ.params.codes import ManifestStatus, RunState
 from kpro_econ.run import runfolder
@@ -136,7 +136,8 @@ def _only(notebooks: list[Path], only: Sequence[str], say: Progress) -> list[Pat
     names = [nb.stem for nb in notebooks]
     unknown = [name for name in only if name not in names]
     if unknown:
-        raise ParamsError([Problem(f"--only {name}", "-", f"no such report (choose from {', '.join(names)})")
+        raise ParamsError([Problem(f"--only {name}", "-", f"ukendt rapport; vælg en af: {', '.join(names)}"
+                                   + suggestion(name, names))
                            for name in unknown])
     if "steering_summary" in only:
         say("steering_summary læser kørslens egne tabeller; de beregnes og skrives som altid")
