@@ -9,6 +9,7 @@ import pytest
 from cli_cases import PARAMS, copy_project, line_of, replace_once
 
 from kpro_econ.cli import main
+from kpro_econ.inputs.tables import display_path
 from kpro_econ.params.codes import CostLineCode
 
 
@@ -28,7 +29,7 @@ def test_a_trigger_naming_an_unknown_risk_is_refused_with_its_line(tmp_path, cap
     replace_once(params, "    R02: wave5 ", "    R99: wave5 ")
     line = line_of(params, "    R99: wave5")
     lines = refused(capsys, "validate", str(params))
-    assert lines == [f"{params}:{line}: risk.triggers.R99: ingen risiko med dette id i registret"]
+    assert lines == [f"{display_path(params)}:{line}: risk.triggers.R99: ingen risiko med dette id i registret"]
 
 
 def test_an_unknown_trigger_is_refused_with_its_line(tmp_path, capsys):
@@ -37,7 +38,9 @@ def test_an_unknown_trigger_is_refused_with_its_line(tmp_path, capsys):
     replace_once(params, "    R02: wave5 ", "    R02: wave6 ")
     line = line_of(params, "    R02: wave6")
     [problem] = refused(capsys, "validate", str(params))
-    assert problem.startswith(f"{params}:{line}: risk.triggers.R02: ") and "(got 'wave6')" in problem
+    file, rest = problem.split(f":{line}: ", 1)
+    assert Path(file).resolve() == params.resolve()
+    assert rest.startswith("risk.triggers.R02: ") and "(got 'wave6')" in rest
 
 
 def test_the_default_trigger_fires_and_r02_has_occurred(tmp_path: Path) -> None:
@@ -57,7 +60,8 @@ def test_a_bilateral_capacity_below_the_rule_is_refused_with_its_line(tmp_path, 
     line = line_of(params, "    capacity: 10")
     lines = refused(capsys, "validate", str(params))
     # the threshold is 15: the rule sends up to 14 bilaterally
-    assert lines == [f"{params}:{line}: wave_routes.bilateral.capacity: skal være mindst kpi.wave5_threshold - 1 "
+    where = f"{display_path(params)}:{line}"
+    assert lines == [f"{where}: wave_routes.bilateral.capacity: skal være mindst kpi.wave5_threshold - 1 "
                      "= 14, det højeste antal, bølge 5-reglen sender bilateralt (got 10)"]
 
 
