@@ -32,6 +32,14 @@ def _month_axis(ax: Axes, months: pd.Series) -> None:
     labels = [str(format_date(m.date(), "MMM y", locale=LOCALE)) for m in ticks]
     ax.set_xticks(pd.DatetimeIndex(ticks).to_numpy(), labels, rotation=45, ha="right", rotation_mode="anchor")
 
+def _finish_monthly(ax: Axes, months: pd.Series, ylabel: str, title: str) -> None:
+    """What every monthly chart ends with: quarterly month ticks, the y label, the title, the legend."""
+    _month_axis(ax, months)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    _legend(ax)
+
+
 
 def _numbers(ax: Axes, axis: str = "y") -> None:
     danish_ticks(ax, axis)
@@ -62,10 +70,7 @@ def availability_chart(availability: pd.DataFrame) -> Figure:
     low = min(float(availability["availability"].min()), target) if len(availability) else target
     ax.set_ylim(max(0.0, low - (1 - low) * 0.5), 1.0)  # zoomed in: the differences are tenths of a percent
     danish_ticks(ax, as_percent=True)
-    _month_axis(ax, availability["month"])
-    ax.set_ylabel("Tilgængelighed")
-    ax.set_title("Driftsstabilitet: tilgængelighed pr. måned")
-    _legend(ax)
+    _finish_monthly(ax, availability["month"], "Tilgængelighed", "Driftsstabilitet: tilgængelighed pr. måned")
     return fig
 
 
@@ -82,10 +87,7 @@ def response_time_chart(response: pd.DataFrame) -> Figure:
                        label=f"Mål, {label.lower()}: {number(target)} ms")
     ax.set_ylim(bottom=0)
     _numbers(ax)
-    _month_axis(ax, response["month"])
-    ax.set_ylabel("Millisekunder")
-    ax.set_title("Svartider pr. måned")
-    _legend(ax)
+    _finish_monthly(ax, response["month"], "Millisekunder", "Svartider pr. måned")
     return fig
 
 
@@ -116,10 +118,7 @@ def _monthly_stack(frame: pd.DataFrame, key: str, value: str, labels: Mapping[st
     fig, ax = new_figure()
     _stacked_bars(ax, frame, key, value, labels, colours)
     _numbers(ax)
-    _month_axis(ax, frame["month"])
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    _legend(ax)
+    _finish_monthly(ax, frame["month"], ylabel, title)
     return fig
 
 
@@ -136,10 +135,7 @@ def live_against_plan_chart(live: pd.DataFrame) -> Figure:
                 label=f"Bølge {wave}, planlagt")
     ax.set_ylim(bottom=0)
     _numbers(ax)
-    _month_axis(ax, live["month"])
-    ax.set_ylabel("Kommuner")
-    ax.set_title("Kommuner i drift mod plan, pr. bølge")
-    _legend(ax)
+    _finish_monthly(ax, live["month"], "Kommuner", "Kommuner i drift mod plan, pr. bølge")
     return fig
 
 
