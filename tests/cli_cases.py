@@ -10,7 +10,6 @@ the suite's time. A few cases per module pass `script=True` and go through the i
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import re
@@ -20,9 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import REPO, run_cli
-
-from kpro_econ import cli
+from conftest import REPO, run_cli, run_in_process
 
 PARAMS = "params/default.yaml"
 # Each call is one validation or one refused run: far quicker than a real run (conftest's limit).
@@ -91,13 +88,7 @@ def kpro(*args: str, cwd: Path, script: bool = False) -> subprocess.CompletedPro
     script in a process of its own; either way its exit code and what it printed."""
     if script:
         return run_cli(*args, cwd=cwd, timeout=CASE_TIMEOUT_S)
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.chdir(cwd), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-        try:
-            code = cli.main(list(args))
-        except SystemExit as exc:  # argparse refusing the arguments
-            code = exc.code if isinstance(exc.code, int) else 2
-    return subprocess.CompletedProcess(["kpro-econ", *args], code, stdout.getvalue(), stderr.getvalue())
+    return run_in_process(*args, cwd=cwd)
 
 
 def validate(root: Path, *, script: bool = False) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,5 @@
-"""Shared runs: each is slow (kernels start, notebooks execute), so each is made once per session.
+"""Shared runs: each is slow (kernels start, notebooks execute), so each is made once per session, and
+once for all of pytest-xdist's workers together (`made_once`).
 
 - `default_run`: `kpro-econ run params/default.yaml` through the real command line on the real
   notebooks; the end-to-end and browser tests read it.
@@ -9,11 +10,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_NOTEBOOKS = REPO / "tests" / "fixtures" / "notebooks"
@@ -82,6 +87,51 @@ def run_cli(*args: str, cwd: Path = REPO, timeout: float = CLI_TIMEOUT_S) -> sub
     )
 
 
+def run_in_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`kpro-econ ARGS` in `cwd` through `cli.main` in this process, its output captured: the same code as
+    the script without starting a Python (about a second each). Not for a successful run or release,
+    which start workers or a browser of their own."""
+    from kpro_econ import cli
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.chdir(cwd), contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exc:  # argparse refusing the arguments
+            code = exc.code if isinstance(exc.code, int) else 2
+    return subprocess.CompletedProcess(["kpro-econ", *args], code, stdout.getvalue(), stderr.getvalue())
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker per CPU this process may use (a container limited to two CPUs still shows the
+    host's count to `os.cpu_count`), at most 4: past that the longest test files, not the workers, set
+    the time, and each worker's runs start kernels of their own."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(usable, 4))
+
+
+def made_once(tmp_path_factory: pytest.TempPathFactory, name: str,
+              make: Callable[[Path], dict[str, Any]]) -> tuple[Path, dict[str, Any]]:
+    """`make(folder)` once for the whole session, its folder and what it returned (JSON).
+
+    Under pytest-xdist every worker is a session of its own: the first to ask makes the folder under a
+    lock in the folder the workers share, the others wait for it and read what it recorded.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        folder = tmp_path_factory.mktemp(name)
+        return folder, make(folder)
+    shared = tmp_path_factory.getbasetemp().parent  # this session's, above each worker's own
+    folder, record = shared / name, shared / f"{name}.json"
+    with FileLock(shared / f"{name}.lock"):
+        if record.is_file():
+            return folder, json.loads(record.read_text(encoding="utf-8"))
+        shutil.rmtree(folder, ignore_errors=True)  # left by a worker whose `make` failed
+        folder.mkdir()
+        result = make(folder)
+        record.write_text(json.dumps(result), encoding="utf-8")
+        return folder, result
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's Chromium driven by Playwright, one for the whole session (Playwright's sync API
@@ -98,9 +148,12 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def default_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
-    out_dir = tmp_path_factory.mktemp("default-run") / "reports"
-    done = run_cli("run", str(DEFAULT_PARAMS), "--out", str(out_dir))
-    return CliRun(out_dir, done.returncode, done.stdout, done.stderr)
+    def make(folder: Path) -> dict[str, Any]:
+        done = run_cli("run", str(DEFAULT_PARAMS), "--out", str(folder / "reports"))
+        return {"returncode": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
+
+    folder, done = made_once(tmp_path_factory, "default-run", make)
+    return CliRun(folder / "reports", done["returncode"], done["stdout"], done["stderr"])
 
 
 @pytest.fixture(scope="session")
@@ -163,22 +216,25 @@ def install_decoy_kernelspec(jupyter_dir: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureRun]:
+def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> FixtureRun:
     from kpro_econ.run.runner import run_workbook
 
-    base = tmp_path_factory.mktemp("fixture-run")
-    notebooks = notebooks_folder(base / "notebooks", "tiny_ok.ipynb")
-    params_path = base / "tiny.yaml"
-    params_path.write_text("title: prøve\n", encoding="utf-8")
-    install_decoy_kernelspec(base / "jupyter")
-    progress: list[str] = []
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        use_fixture_stand_ins(monkeypatch, notebooks)
-        monkeypatch.setenv("JUPYTER_PATH", str(base / "jupyter"))
-        run_dir = run_workbook(
-            params_path, out_dir=base / "reports", notebooks_dir=notebooks, progress=progress.append
-        )
-    yield FixtureRun(run_dir, params_path, fixture_tables(), progress)
+    def make(base: Path) -> dict[str, Any]:
+        notebooks = notebooks_folder(base / "notebooks", "tiny_ok.ipynb")
+        params_path = base / "tiny.yaml"
+        params_path.write_text("title: prøve\n", encoding="utf-8")
+        install_decoy_kernelspec(base / "jupyter")
+        progress: list[str] = []
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            use_fixture_stand_ins(monkeypatch, notebooks)
+            monkeypatch.setenv("JUPYTER_PATH", str(base / "jupyter"))
+            run_dir = run_workbook(
+                params_path, out_dir=base / "reports", notebooks_dir=notebooks, progress=progress.append
+            )
+        return {"run_dir": run_dir.name, "progress": progress}
+
+    base, made = made_once(tmp_path_factory, "fixture-run", make)
+    return FixtureRun(base / "reports" / made["run_dir"], base / "tiny.yaml", fixture_tables(), made["progress"])
 
 
 def files_in(folder: Path) -> set[str]:
@@ -238,19 +294,44 @@ def setup_approvers(root: Path) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def approval_project(tmp_path_factory: pytest.TempPathFactory) -> ApprovalProject:
     """Two runs of the same params, started at the same moment, in a project of their own."""
-    root = tmp_path_factory.mktemp("approval-project")
-    for folder in ("params", "data"):
-        shutil.copytree(REPO / folder, root / folder)
-    keys = setup_approvers(root)
-    started = [
-        subprocess.Popen([*kpro_econ_command(), "run", "params/default.yaml"], cwd=root,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for _ in range(2)
-    ]
-    for process in started:
-        _, stderr = process.communicate(timeout=CLI_TIMEOUT_S)
-        assert process.returncode == 0, stderr
-    return ApprovalProject(root, keys)
+
+    def make(root: Path) -> dict[str, Any]:
+        for folder in ("params", "data"):
+            shutil.copytree(REPO / folder, root / folder)
+        setup_approvers(root)
+        started = [
+            subprocess.Popen([*kpro_econ_command(), "run", "params/default.yaml"], cwd=root,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        for process in started:
+            _, stderr = process.communicate(timeout=CLI_TIMEOUT_S)
+            assert process.returncode == 0, stderr
+        return {}
+
+    root, _ = made_once(tmp_path_factory, "approval-project", make)
+    return ApprovalProject(root, {name: root / "keys" / name for name in APPROVERS})
+
+
+APPROVAL_NOTE = "Gennemgået <b>med</b> økonomi"
+
+
+@pytest.fixture(scope="session")
+def approved_project(tmp_path_factory: pytest.TempPathFactory, approval_project: ApprovalProject) -> ApprovalProject:
+    """A copy of `approval_project` whose first run Anna has approved, with a note; the second is a draft.
+    Tests that change anything work on a copy of it (`copy_project`)."""
+
+    def make(folder: Path) -> dict[str, Any]:
+        project = copy_project(approval_project, folder / "project")
+        done = approve_cli(project, project.runs()[0], "anna", "--note", APPROVAL_NOTE)
+        return {"returncode": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
+
+    folder, done = made_once(tmp_path_factory, "approved-project", make)
+    root = folder / "project"
+    assert done["returncode"] == 0, done["stderr"]
+    first_run = approval_project.runs()[0].name
+    assert done["stdout"].strip() == f"Godkendt: {first_run} af Anna (afdelingsleder), signatur ok"
+    return ApprovalProject(root, {name: root / "keys" / name for name in APPROVERS})
 
 
 def copy_project(project: ApprovalProject, target: Path) -> ApprovalProject:
@@ -259,7 +340,7 @@ def copy_project(project: ApprovalProject, target: Path) -> ApprovalProject:
 
 
 def approve_cli(project: ApprovalProject, run: Path, who: str, *extra: str) -> subprocess.CompletedProcess[str]:
-    """`kpro-econ approve RUN --key keys/WHO --as IDENTITY` in the project folder."""
+    """`kpro-econ approve RUN --key keys/WHO --as IDENTITY` in the project folder (in this process)."""
     identity = APPROVERS[who][0]
-    return run_cli("approve", str(run.relative_to(project.root)), "--key", str(project.keys[who]), "--as",
-                   identity, *extra, cwd=project.root)
+    return run_in_process("approve", str(run.relative_to(project.root)), "--key", str(project.keys[who]), "--as",
+                          identity, *extra, cwd=project.root)

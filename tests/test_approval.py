@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ApprovalProject, approve_cli, copy_project, run_cli
+from conftest import ApprovalProject, approve_cli, copy_project, run_cli, run_in_process
 
 pytestmark = pytest.mark.e2e
 
@@ -28,14 +28,9 @@ def runs(project: Path) -> list[Path]:
 
 
 @pytest.fixture
-def copied(approval_project: ApprovalProject, tmp_path: Path) -> ApprovalProject:
+def copied(approved_project: ApprovalProject, tmp_path: Path) -> ApprovalProject:
     """A copy of the project whose first run Anna has approved; tests may change anything in it."""
-    target = copy_project(approval_project, tmp_path / "project")
-    run = target.runs()[0]
-    done = approve_cli(target, run, "anna", "--note", "Gennemgået <b>med</b> økonomi")
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"Godkendt: {run.name} af Anna (afdelingsleder), signatur ok"
-    return target
+    return copy_project(approved_project, tmp_path / "project")
 
 
 @pytest.fixture
@@ -87,7 +82,7 @@ def test_approval_is_signed_into_the_ledger_and_status_names_the_signer(copied: 
     assert copy_of["approvals"][0]["signature"] == record["signature"]
     status = json.loads((run / "approval-status.json").read_text(encoding="utf-8"))
     assert (status["state"], status["label"], status["unsigned"]) == ("approved", "godkendt", False)
-    lines = run_cli("status", "--out", "reports", cwd=copied.root).stdout.splitlines()
+    lines = run_in_process("status", "--out", "reports", cwd=copied.root).stdout.splitlines()
     assert lines[0] == f"{run.name}  godkendt"
     assert "godkendt af Anna (afdelingsleder) <anna@rn.dk>" in lines[1] and lines[1].endswith("signatur ok")
     assert lines[2].strip() == "filer: uændrede siden godkendelsen"
@@ -133,11 +128,11 @@ def test_any_change_after_approval_blocks_the_release_and_names_the_file(copy: P
     else:
         path.unlink()
     expected = f"{name.replace('RUN', run.name)}: {change}"
-    done = run_cli("release", str(run), cwd=copy)
+    done = run_in_process("release", str(run), cwd=copy)
     assert done.returncode != 0
     assert expected in done.stderr
     assert not (run / "steering").exists()
-    status = run_cli("status", str(run), cwd=copy).stdout
+    status = run_in_process("status", str(run), cwd=copy).stdout
     assert status.splitlines()[0].endswith("ændret efter godkendelse") and f"afviger: {expected}" in status
 
 
@@ -145,9 +140,9 @@ def test_an_unreadable_manifest_is_named_and_the_other_runs_still_listed(copy: P
     approved, other = runs(copy)
     text = (approved / "manifest.json").read_text(encoding="utf-8")
     (approved / "manifest.json").write_text(text[: len(text) // 2], encoding="utf-8")
-    done = run_cli("release", str(approved), cwd=copy)
+    done = run_in_process("release", str(approved), cwd=copy)
     assert done.returncode == 1 and "manifest.json: ikke gyldig JSON" in done.stderr
-    lines = run_cli("status", "--out", "reports", cwd=copy).stdout.splitlines()
+    lines = run_in_process("status", "--out", "reports", cwd=copy).stdout.splitlines()
     assert lines[0] == f"{approved.name}  ulæselig"
     assert f"{other.name}  udkast" in lines
 
@@ -169,22 +164,23 @@ def test_who_may_approve_and_how(copied: ApprovalProject):
     run = copied.runs()[1]
     carl = approve_cli(copied, run, "carl")  # his key is not in the allowed signers, nor he in the roles
     assert carl.returncode == 1 and "carl@rn.dk er ikke godkender i params" in carl.stderr
-    as_anna = run_cli("approve", str(run), "--key", str(copied.keys["carl"]), "--as", "anna@rn.dk", cwd=copied.root)
+    as_anna = run_in_process("approve", str(run), "--key", str(copied.keys["carl"]), "--as", "anna@rn.dk",
+                             cwd=copied.root)
     assert as_anna.returncode == 1 and "kan ikke verificeres" in as_anna.stderr  # Carl's key, Anna's name
-    unsigned = run_cli("approve", str(run), "--as", "bent@rn.dk", cwd=copied.root)
+    unsigned = run_in_process("approve", str(run), "--as", "bent@rn.dk", cwd=copied.root)
     assert unsigned.returncode == 1 and "--key: mangler" in unsigned.stderr
     wrong_role = approve_cli(copied, run, "bent", "--role", "direktør")
     assert wrong_role.returncode == 1 and "godkender som controller" in wrong_role.stderr
-    assert run_cli("status", str(run), cwd=copied.root).stdout.splitlines()[0].endswith("udkast")
+    assert run_in_process("status", str(run), cwd=copied.root).stdout.splitlines()[0].endswith("udkast")
 
 
 def test_a_failed_run_cannot_be_approved(copy: Path):
     failed = copy / "reports" / "20260101-000000-default"
     failed.mkdir()
     (failed / "manifest.json").write_text(json.dumps({"status": "failed", "outputs": {}}), encoding="utf-8")
-    done = run_cli("approve", str(failed), "--as", "anna@rn.dk", cwd=copy)
+    done = run_in_process("approve", str(failed), "--as", "anna@rn.dk", cwd=copy)
     assert done.returncode != 0 and "fejlede" in done.stderr
-    assert run_cli("status", str(failed), cwd=copy).stdout.strip().endswith("fejlet")
+    assert run_in_process("status", str(failed), cwd=copy).stdout.strip().endswith("fejlet")
 
 
 def test_a_later_run_shows_the_trend_and_what_changed_since_the_approved_run(copy: Path):
@@ -194,7 +190,7 @@ def test_a_later_run_shows_the_trend_and_what_changed_since_the_approved_run(cop
     assert register.loc[at, ["likelihood_residual", "impact_residual"]].values.tolist() == [["4", "2"]]
     register.loc[at, "likelihood_residual"] = "5"  # residual score 4 × 2 = 8 → 5 × 2 = 10
     register.to_csv(copy / "data" / "risk_register.csv", index=False)
-    done = run_cli("run", "params/default.yaml", cwd=copy)
+    done = run_cli("run", "params/default.yaml", "--only", "steering_summary", cwd=copy)
     assert done.returncode == 0, done.stderr
     latest = runs(copy)[-1]
     manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))

@@ -25,11 +25,11 @@ from conftest import (
     REPO,
     ApprovalProject,
     allowed_signers_line,
-    approve_cli,
     copy_project,
     kpro_econ_command,
     make_key,
     run_cli,
+    run_in_process,
 )
 
 from kpro_econ import cli
@@ -82,7 +82,7 @@ def approval_of(run: Path, who: str, signature: str | None = None) -> Approval:
 
 
 def status_of(root: Path, run: Path) -> list[str]:
-    return run_cli("status", str(run.relative_to(root)), cwd=root).stdout.splitlines()
+    return run_in_process("status", str(run.relative_to(root)), cwd=root).stdout.splitlines()
 
 
 def tiny_run(root: Path, approval_yaml: str, signers: list[str]) -> tuple[Path, dict[str, Path]]:
@@ -110,20 +110,17 @@ ROLES = "  roles:\n" + "".join(f"    {i}: {{name: {n}, role: {r}}}\n" for i, n, 
 # ---------- fixtures ----------
 
 @pytest.fixture
-def approved(approval_project: ApprovalProject, tmp_path: Path) -> ApprovalProject:
+def approved(approved_project: ApprovalProject, tmp_path: Path) -> ApprovalProject:
     """A copy of the project whose first run Anna has approved (signed); the second run is a draft."""
-    target = copy_project(approval_project, tmp_path / "project")
-    done = approve_cli(target, target.runs()[0], "anna")
-    assert done.returncode == 0, done.stderr
-    return target
+    return copy_project(approved_project, tmp_path / "project")
 
 
 @pytest.fixture(scope="module")
-def released(approval_project: ApprovalProject, tmp_path_factory: pytest.TempPathFactory) -> ApprovalProject:
-    """A copy of the project whose first run is approved and released, printed by the browser named by path."""
-    target = copy_project(approval_project, tmp_path_factory.mktemp("released") / "project")
+def released(approved_project: ApprovalProject, tmp_path_factory: pytest.TempPathFactory) -> ApprovalProject:
+    """A copy of the project whose first run is approved and released, printed by the browser named by path
+    (through the installed script: printing starts a browser of its own)."""
+    target = copy_project(approved_project, tmp_path_factory.mktemp("released") / "project")
     run = target.runs()[0]
-    assert approve_cli(target, run, "anna").returncode == 0
     done = run_cli("release", str(run.relative_to(target.root)), "--browser", "/usr/bin/chromium", cwd=target.root)
     assert done.returncode == 0, done.stderr
     return target
@@ -148,7 +145,7 @@ def test_a_forged_manifest_and_approval_json_are_not_released(approved: Approval
     write_manifest(run, manifest.model_copy(update={"outputs": outputs}))
     write_approval(run, RunApprovals(run_id=run.name, required=1, approvals=[approval_of(run, "anna")]))
 
-    done = run_cli("release", str(run.relative_to(approved.root)), cwd=approved.root)
+    done = run_in_process("release", str(run.relative_to(approved.root)), cwd=approved.root)
 
     assert done.returncode == 1
     assert f"{run.name}/manifest.json: ændret siden godkendelsen" in done.stderr
@@ -162,14 +159,14 @@ def test_a_forged_ledger_line_or_a_key_added_to_the_allowed_signers_is_caught(ap
     forged = forged.model_copy(update={"signature": sign(forged.statement(), approved.keys["carl"])})
     append_to_ledger(approved.root / "reports", forged)
 
-    done = run_cli("release", str(run.relative_to(approved.root)), cwd=approved.root)
+    done = run_in_process("release", str(run.relative_to(approved.root)), cwd=approved.root)
     assert done.returncode == 1
     assert "godkendelsen fra anna@rn.dk: signaturen fra anna@rn.dk kan ikke verificeres" in done.stderr
 
     signers = approved.root / "params" / "approvers"
     signers.write_text(signers.read_text(encoding="utf-8") + allowed_signers_line("anna@rn.dk", approved.keys["carl"]),
                        encoding="utf-8")
-    done = run_cli("release", str(run.relative_to(approved.root)), cwd=approved.root)
+    done = run_in_process("release", str(run.relative_to(approved.root)), cwd=approved.root)
     assert done.returncode == 1 and "params/approvers: ændret" in done.stderr
     assert not (run / "steering").exists()
 
@@ -178,7 +175,7 @@ def test_a_hand_written_approval_json_in_a_run_nobody_approved_is_refused(approv
     run = approved.runs()[1]
     write_approval(run, RunApprovals(run_id=run.name, required=1, approvals=[approval_of(run, "bent", "x")]))
 
-    done = run_cli("release", str(run.relative_to(approved.root)), cwd=approved.root)
+    done = run_in_process("release", str(run.relative_to(approved.root)), cwd=approved.root)
 
     assert done.returncode == 1 and "kørslen er ikke godkendt" in done.stderr
     assert not (run / "steering").exists()
@@ -392,14 +389,15 @@ def test_an_edited_release_is_not_frigivet(released_copy: ApprovalProject, case:
 
 def test_a_release_is_made_once(released_copy: ApprovalProject):
     run = released_copy.runs()[0]
-    again = run_cli("release", str(run.relative_to(released_copy.root)), cwd=released_copy.root)
+    again = run_in_process("release", str(run.relative_to(released_copy.root)), cwd=released_copy.root)
     assert again.returncode == 1 and "allerede frigivet" in again.stderr
     assert len(ledger_lines(released_copy.root)) == 2
 
 
 def test_a_browser_that_is_not_there_is_named_and_nothing_is_written(approved: ApprovalProject):
     run = approved.runs()[0]
-    done = run_cli("release", str(run.relative_to(approved.root)), "--browser", "/ingen/chrome", cwd=approved.root)
+    done = run_in_process("release", str(run.relative_to(approved.root)), "--browser", "/ingen/chrome",
+                          cwd=approved.root)
     assert done.returncode == 1 and "--browser: /ingen/chrome findes ikke" in done.stderr
     assert not (run / "steering").exists() and len(ledger_lines(approved.root)) == 1
 
@@ -411,7 +409,7 @@ def test_a_hidden_steering_folder_added_after_approval_is_reported(approved: App
     (run / ".steering-1").mkdir()
     (run / ".steering-1" / "Bilag.pdf").write_bytes(b"%PDF-1.4 falsk\n")
 
-    done = run_cli("release", str(run.relative_to(approved.root)), cwd=approved.root)
+    done = run_in_process("release", str(run.relative_to(approved.root)), cwd=approved.root)
 
     assert done.returncode == 1 and f"{run.name}/.steering-1/Bilag.pdf: tilføjet" in done.stderr
     status = status_of(approved.root, run)
