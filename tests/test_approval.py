@@ -196,7 +196,7 @@ def test_a_later_run_shows_the_trend_and_what_changed_since_the_approved_run(cop
     manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["compared_to"] == runs(copy)[-2].name
     trend = pd.read_csv(latest / "data" / "risk_register.csv").set_index("id")["trend"]
-    assert trend["R04"] == "↑" and trend["R01"] == "→"
+    assert trend["R04"] == "up" and trend["R01"] == "same"  # codes in the CSV; the pages show ↑ and →
     summary = (latest / "steering_summary.html").read_text(encoding="utf-8")
     assert f"senest godkendte kørsel {approved.name}" in summary
     assert "score 8 → 10" in summary

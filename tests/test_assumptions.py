@@ -1,15 +1,18 @@
 """The table of assumptions and sources (`model/assumptions.py`): every figure of the params, in their order,
-with its Danish name, unit, value, spread, price year and source, on small hand-made params."""
+with its value, spread, price year and source, on small hand-made params; and its Danish names and units as
+the report adds them (`report.labels.with_figure_labels`)."""
 
 from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 from model_helpers import small_params
 
-from kpro_econ.model.assumptions import ASSUMPTION_COLUMNS, MISSING_SOURCE, assumptions, figures_in
+from kpro_econ.model.assumptions import ASSUMPTION_COLUMNS, assumptions, figures_in
 from kpro_econ.params.figures import Amount, ThreePoint
+from kpro_econ.report.labels import MISSING_SOURCE, with_figure_labels
 
 
 def test_one_row_per_figure_in_the_order_of_the_params() -> None:
@@ -26,7 +29,9 @@ def test_one_row_per_figure_in_the_order_of_the_params() -> None:
 
 
 def test_labels_are_danish_with_the_year_after_the_name_and_the_unit_beside() -> None:
-    rows = assumptions(small_params()).set_index("parameter")
+    labelled = with_figure_labels(assumptions(small_params()))
+    assert list(labelled.columns)[:3] == ["parameter", "label", "unit"]
+    rows = labelled.set_index("parameter")
 
     assert tuple(rows.loc["price_index.2026", ["label", "unit"]]) == ("Pris- og lønudvikling (PL) 2026", "andel")
     assert tuple(rows.loc["fees.infrastructure.2025", ["label", "unit"]]) == (
@@ -57,7 +62,10 @@ def test_source_note_and_price_year_are_kept_and_a_missing_source_is_said() -> N
 
     assert tuple(rows.loc["discount_rate", ["source", "note"]]) == ("Finansministeriet", "real rente")
     assert rows.loc["support.base_price", "price_year"] == 2024
-    assert rows.loc["fte.annual_cost", "source"] == MISSING_SOURCE == "kilde mangler"
+    assert pd.isna(rows.loc["fte.annual_cost", "source"])  # the model says nothing; the report says so
+    shown = with_figure_labels(assumptions(params)).set_index("parameter")
+    assert shown.loc["fte.annual_cost", "source"] == MISSING_SOURCE == "kilde mangler"
+    assert shown.loc["discount_rate", "source"] == "Finansministeriet"
 
 
 def test_a_figure_for_every_year_has_the_path_of_its_field() -> None:

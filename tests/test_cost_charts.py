@@ -73,8 +73,8 @@ def test_cost_bars_are_labelled_in_danish_with_millions_on_the_axis() -> None:
 
 
 def test_fut_fee_bars_show_both_solutions_under_each_key() -> None:
-    fut_fee = pd.DataFrame({
-        "label": ["Aftalt", "Efter borgere"],
+    fut_fee = pd.DataFrame({  # the agreement's row is named by the report, a volume key by the controller
+        "basis": ["fte", "citizens"], "label": [None, "Efter borgere"],
         "kommunal_pro_fee_by_key_dkk": [600_000.0, 450_000.0],
         "telma_fee_by_key_dkk": [300_000.0, 750_000.0],
     })
@@ -87,7 +87,7 @@ def test_fut_fee_bars_show_both_solutions_under_each_key() -> None:
     # one series of bars per solution, in the legend's order; one bar per key, in the keys' order
     widths = [[width for _, _, width, _ in series] for series in bars(ax).values()]
     assert widths == [[600_000.0, 450_000.0], [300_000.0, 750_000.0]]
-    assert tick_texts(ax, "y") == ["Aftalt", "Efter borgere"]
+    assert tick_texts(ax, "y") == ["Aftalt andel af et årsværk", "Efter borgere"]
     assert ax.get_title() == "FUT-afgift: aftalt og ved fordeling efter volumen"
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("Mio. kr. pr. år", "")
 

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from kpro_econ.inputs.load import load_inputs
 from kpro_econ.inputs.run_records import read_manifest
-from kpro_econ.report.labels import with_cost_line_labels
+from kpro_econ.report.labels import labelled
 from kpro_econ.run import runfolder
 from kpro_econ.workbook import compute_tables
 
@@ -30,7 +30,7 @@ def expected_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.Da
     # approved run to serve as the budget.
     empty = tmp_path_factory.mktemp("no-reports")
     tables = compute_tables(load_inputs(REPO / DEFAULT_PARAMS, previous_run="", reports_dir=empty))
-    return {name: with_cost_line_labels(table) for name, table in tables.items()}
+    return {name: labelled(name, table) for name, table in tables.items()}
 
 
 def _as_written_to_csv(table: pd.DataFrame) -> pd.DataFrame:

@@ -343,13 +343,13 @@ def test_trend_arrows_on_the_residual_score():
     current = register(item("UP", impact_residual=4), item("DOWN", impact_residual=2), item("SAME"),
                        item("CLOSING", status="closed"), item("NEW"))
     assert trend(current, previous).to_dict() == {
-        "UP": "↑", "DOWN": "↓", "SAME": "→", "CLOSING": "lukket", "NEW": "ny", "DROPPED": "lukket"}
+        "UP": "up", "DOWN": "down", "SAME": "same", "CLOSING": "closed", "NEW": "new", "DROPPED": "closed"}
 
 
 def test_trend_reads_an_earlier_run_table_as_strings():
     current = register(item("A", likelihood_residual=4))  # score 4 × 3 = 12
     earlier = pd.DataFrame({"id": ["A"], "status": ["open"], "score_residual": ["9"]}, dtype=object)
-    assert trend(current, earlier).to_dict() == {"A": "↑"}
+    assert trend(current, earlier).to_dict() == {"A": "up"}
 
 
 def test_register_table_has_every_column_pool_flag_and_trend():
@@ -357,7 +357,7 @@ def test_register_table_has_every_column_pool_flag_and_trend():
     table = risk_register_table(risks, RiskSettings(), previous=risks)
     assert list(table.columns) == REGISTER_TABLE_COLUMNS
     assert table.set_index("id")["in_pool"].to_dict() == {**{f"R{k:02d}": k > 1 for k in range(1, 14)}, "X": False}
-    assert set(table["trend"]) == {"→", "lukket"}
+    assert set(table["trend"]) == {"same", "closed"}
     assert risk_register_table(risks, RiskSettings())["trend"].isna().all()  # nothing to compare with
 
 

@@ -17,6 +17,7 @@ from kpro_econ.inputs.load import ScenarioInputs
 from kpro_econ.inputs.risk_register import risk_register_from_items
 from kpro_econ.params.models import Band, RiskSettings
 from kpro_econ.report import risk_charts as rc
+from kpro_econ.report.labels import input_label
 from kpro_econ.workbook import RiskResult, compute_risk
 
 YEARS = [2025, 2026]
@@ -144,7 +145,8 @@ def test_tornado_shows_the_largest_swings(risk):
     assert_readable(fig)
     assert len(ax.patches) == 2 * 3
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[-1] == rc.plain(table["label"].iloc[0])  # the largest swing on top
+    largest = table.iloc[0]  # the largest swing, on top, named as the report names inputs
+    assert labels[-1] == rc.plain(input_label(largest["input"], largest["title"]))
     assert len(rc.tornado(table, risk.simulation.expected_total).axes[0].patches) == 2 * min(15, len(table))
 
 

@@ -15,6 +15,7 @@ import pytest
 from model_helpers import register, small_params
 
 from kpro_econ.inputs.risk_register import risk_register_from_items
+from kpro_econ.report.labels import with_input_labels
 from kpro_econ.risk.montecarlo import UncertainInput, simulate
 from kpro_econ.risk.sensitivity import SENSITIVITY_COLUMNS, risk_swing, sensitivity, tornado
 
@@ -63,9 +64,14 @@ def test_variance_shares_are_each_inputs_part_of_the_variance():
     assert sum(shares.values()) == pytest.approx(1.0)
 
 
-def test_labels_are_danish():
-    labels = dict(zip(*tornado(small_params(), NO_CHANGE_REQUESTS, risks())[["input", "label"]].T.to_numpy(),
-                      strict=True))
+def test_inputs_carry_their_title_and_the_report_names_them_in_danish():
+    table = tornado(small_params(), NO_CHANGE_REQUESTS, risks())
+    titles = dict(zip(table["input"], table["title"], strict=True))
+    assert titles == {"risk.R1": "Bølge 5 bliver nødvendig", "fees.infrastructure.2026": "",
+                      "support.renegotiation.change": ""}
+    named = with_input_labels(table)
+    assert "title" not in named and list(named.columns)[:2] == ["input", "label"]
+    labels = dict(zip(named["input"], named["label"], strict=True))
     assert labels == {"risk.R1": "Risiko R1: Bølge 5 bliver nødvendig",
                       "fees.infrastructure.2026": "Vederlag for infrastruktur og samarbejde 2026",
                       "support.renegotiation.change": "Supportpris, ændring ved genforhandling"}

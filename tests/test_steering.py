@@ -30,7 +30,7 @@ def tables() -> dict[str, pd.DataFrame]:
     register = pd.DataFrame({
         "id": ["R1", "R2", "R3"], "title": ["Bølge 5", "Support", "Gammel"], "owner": ["Program", "SF", "SF"],
         "status": ["open", "open", "closed"], "band_residual": ["høj", "lav", "lav"],
-        "expected_value_dkk": [30.0, 20.0, 0.0], "trend": ["↑", None, "lukket"], "score_residual": [12, 4, 2],
+        "expected_value_dkk": [30.0, 20.0, 0.0], "trend": ["up", None, "closed"], "score_residual": [12, 4, 2],
         "mitigation": ["Overblik over parathed", None, "Aftale"],
     })
     return {

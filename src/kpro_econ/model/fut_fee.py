@@ -7,6 +7,7 @@ import pandas as pd
 from kpro_econ.model.costs import price_level_converter
 from kpro_econ.params.models import Params
 
+AGREED_BASIS = "fte"  # the comparison's first row: the fee as agreed, in shares of an FTE
 FUT_FEE_COLUMNS = [
     "basis", "label", "kommunal_pro_volume", "telma_volume", "kommunal_pro_fee_dkk", "telma_fee_dkk",
     "kommunal_pro_per_unit_dkk", "telma_per_unit_dkk", "kommunal_pro_share", "telma_share",
@@ -29,8 +30,9 @@ def fut_fee_comparison(params: Params) -> pd.DataFrame:
     fte = fte_at_price_level(params)
     kp_fee = fte * params.fut_fee.kommunal_pro_fte_share.mean
     telma_fee = fte * params.fut_fee.telma_fte_share.mean
-    bases = [("fte", "Aftalt andel af et årsværk", params.fut_fee.kommunal_pro_fte_share.mean,
-              params.fut_fee.telma_fte_share.mean)]
+    # The agreement's own row has no label of the controller's; the report names it.
+    bases: list[tuple[str, str | None, float, float]] = [
+        (AGREED_BASIS, None, params.fut_fee.kommunal_pro_fte_share.mean, params.fut_fee.telma_fte_share.mean)]
     bases += [(key, v.label, v.kommunal_pro, v.telma) for key, v in params.fut_fee.volumes.items()]
     rows = []
     for basis, label, kp_volume, telma_volume in bases:

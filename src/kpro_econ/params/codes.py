@@ -51,6 +51,24 @@ class RiskStatus(StrEnum):
     OCCURRED = "occurred"
 
 
+class FigureUnit(StrEnum):
+    """The unit of a figure in the params, for the table of assumptions and `kpro-econ params`."""
+
+    DKK = "dkk"
+    SHARE = "share"
+    FTE = "fte"
+
+
+class Trend(StrEnum):
+    """A risk's residual score against the last approved run's register (`risk.assessment.trend`)."""
+
+    UP = "up"
+    DOWN = "down"
+    SAME = "same"
+    NEW = "new"
+    CLOSED = "closed"
+
+
 class RunState(StrEnum):
     """A run folder's state as `status` reports it."""
 

@@ -19,9 +19,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
 
+from kpro_econ.inputs.run_records import Table
 from kpro_econ.params.codes import CostLineCode
 from kpro_econ.report.formatting import number, percent
-from kpro_econ.report.labels import COST_LINE_LABELS
+from kpro_econ.report.labels import COST_LINE_LABELS, labelled
 
 PALETTE = "tab10"
 DPI = 110
@@ -125,6 +126,7 @@ def cost_bars(costs: pd.DataFrame) -> Figure:
 
 def fut_fee_bars(fut_fee: pd.DataFrame) -> Figure:
     """What Kommunal PRO and Telma pay now, and would pay under each volume key."""
+    fut_fee = labelled(Table.FUT_FEE_COMPARISON, fut_fee)
     long = pd.concat([
         fut_fee.assign(solution="Kommunal PRO", amount=fut_fee["kommunal_pro_fee_by_key_dkk"]),
         fut_fee.assign(solution="Telma", amount=fut_fee["telma_fee_by_key_dkk"]),

@@ -13,8 +13,9 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 from pandas.io.formats.style import Styler
 
+from kpro_econ.inputs.run_records import Table
 from kpro_econ.model.costs import change_request_amounts
-from kpro_econ.params.codes import CostLineCode
+from kpro_econ.params.codes import CostLineCode, FigureUnit
 from kpro_econ.params.figures import pert_mean
 from kpro_econ.params.models import Params
 from kpro_econ.report.formatting import kr, number, percent, style_table
@@ -31,6 +32,9 @@ from kpro_econ.report.labels import (
     TOTAL,
     VALUE,
     YEAR,
+    figure_label,
+    labelled,
+    with_figure_labels,
 )
 from kpro_econ.workbook import ScenarioResult
 
@@ -85,7 +89,7 @@ def cost_table(result: ScenarioResult) -> Styler:
 
 def fut_fee_table(result: ScenarioResult) -> Styler:
     """Kommunal PRO's fee beside Telma's, per unit and as a share under each volume key."""
-    fee = result.fut_fee.rename(columns={
+    fee = labelled(Table.FUT_FEE_COMPARISON, result.fut_fee).rename(columns={
         "label": "Fordelingsnøgle",
         "kommunal_pro_volume": "Kommunal PRO, volumen",
         "telma_volume": "Telma, volumen",
@@ -167,6 +171,7 @@ def allocation_extremes(allocation: pd.DataFrame, year: int, n: int = 10) -> tup
 
 def assumptions_table(assumptions: pd.DataFrame) -> Styler:
     """Forudsætninger og kilder: every figure, its value and where it comes from."""
+    assumptions = with_figure_labels(assumptions)
     frame = pd.DataFrame({
         "Forudsætning": assumptions["label"],
         "Værdi": [_figure_text(row) for row in assumptions.to_dict("records")],
@@ -179,10 +184,12 @@ def assumptions_table(assumptions: pd.DataFrame) -> Styler:
 
 def _figure_text(row: dict[Hashable, Any]) -> str:
     """A figure in its unit; a three-point figure as its mean with low, mode and high."""
+    unit = figure_label(str(row["parameter"]))[1]
+
     def fmt(value: float) -> str:
-        if row["unit"] == "kr.":
+        if unit == FigureUnit.DKK:
             return kr(value)
-        if row["unit"] == "andel":
+        if unit == FigureUnit.SHARE:
             return percent(value, 1)
         return number(value, 2 if value < 10 else 0)
 

@@ -40,6 +40,7 @@ from kpro_econ.report.labels import (
     RISK_STATUS_LABELS,
     SEVERITY_LABELS,
     STAGE_LABELS,
+    TREND_LABELS,
     WAVE_ROUTE_LABELS,
 )
 
@@ -163,7 +164,7 @@ SHEETS: dict[str, Sheet] = {
         "cost_mean": _col("Udgift hvis den indtræffer (PERT-middel)", AMOUNT),
         "expected_value_dkk": _col("Forventet værdi", AMOUNT),
         "in_pool": _col("I puljen", TEXT, BOOL_LABELS), "cost_line": _col("Udgiftslinje", TEXT, COST_LINE_LABELS),
-        "trend": _col("Udvikling", TEXT), "last_reviewed": _col("Senest vurderet", DATE),
+        "trend": _col("Udvikling", TEXT, TREND_LABELS), "last_reviewed": _col("Senest vurderet", DATE),
         "trigger": _col("Udløses af", TEXT, WAVE_ROUTE_LABELS),
         "booked_in": _col("I budgettet som", TEXT, COST_LINE_LABELS),
         "source": _col("Kilde", TEXT), "estimate_source": _col("Grundlag for skøn", TEXT),

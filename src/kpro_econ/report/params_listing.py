@@ -9,9 +9,10 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
-from kpro_econ.model.assumptions import MISSING_SOURCE, assumptions
+from kpro_econ.model.assumptions import assumptions
 from kpro_econ.params.models import Params
 from kpro_econ.report.formatting import number
+from kpro_econ.report.labels import MISSING_SOURCE, with_figure_labels
 
 SOURCE_SUFFIX = "_source"
 COLUMNS = ["Sti", "Betegnelse", "Værdi", "Lav", "Sandsynligst", "Høj", "Enhed", "Prisår", "Kilde"]
@@ -28,7 +29,7 @@ SETTING_LABELS = {
 def params_listing(params: Params) -> pd.DataFrame:
     """COLUMNS: every figure (as the table of assumptions has it), then every setting a `…_source` field
     documents (e.g. `support.renegotiation.year` with `year_source`), numbers as numbers."""
-    figures = assumptions(params)
+    figures = with_figure_labels(assumptions(params))
     rows = [
         (row["parameter"], row["label"], row["value"], row["low"], row["mode"], row["high"], row["unit"],
          row["price_year"], row["source"])

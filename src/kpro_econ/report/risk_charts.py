@@ -19,6 +19,7 @@ from matplotlib.patches import Patch, Rectangle
 from kpro_econ.params.models import Band
 from kpro_econ.report.charts import DPI, ChartFigure, danish_ticks, new_figure
 from kpro_econ.report.formatting import kr, mio_kr, number
+from kpro_econ.report.labels import with_input_labels
 from kpro_econ.risk.assessment import band_of
 from kpro_econ.risk.montecarlo import SimulationResult, percentile_name
 
@@ -200,7 +201,7 @@ def histogram(simulation: SimulationResult) -> Figure:
 
 def tornado(sensitivity: pd.DataFrame, centre: float, n: int = 15) -> Figure:
     """The `n` inputs that swing the total most, one at a time around the expected total `centre`."""
-    top = sensitivity.sort_values("swing_dkk", ascending=False, kind="stable").head(n).iloc[::-1]
+    top = with_input_labels(sensitivity).sort_values("swing_dkk", ascending=False, kind="stable").head(n).iloc[::-1]
     fig, ax = new_figure(10.0, max(3.6, 0.5 * len(top) + 1.9))
     labels = [plain(label) for label in top["label"]]
     ax.barh(labels, top["low_total_dkk"] - centre, left=centre, color=LOW_COLOUR,

@@ -32,8 +32,10 @@ from kpro_econ.report.labels import (
     STATUS,
     TITLE,
     TOTAL,
+    TREND_LABELS,
     VALUE,
     YEAR,
+    with_input_labels,
 )
 from kpro_econ.report.risk_charts import band_colours, text_colour_on
 from kpro_econ.risk.assessment import TRIGGER_COLUMN, booked_in
@@ -151,7 +153,7 @@ def register_frame(register: pd.DataFrame) -> pd.DataFrame:
         PROBABILITY: shown["probability_resolved"].where(shown["status"] == RiskStatus.OPEN),
         EXPECTED: shown["expected_value_dkk"].where(shown["status"] == RiskStatus.OPEN),
         "I puljen": ["Ja" if in_pool else "" for in_pool in shown["in_pool"]],
-        "Udvikling": shown["trend"],
+        "Udvikling": shown["trend"].map(TREND_LABELS),
     })
 
 
@@ -241,7 +243,8 @@ def montecarlo_table(risk: RiskResult) -> Styler:
 def simulation_text(risk: RiskResult, monte_carlo: MonteCarlo) -> HTML:
     """Iterations, seed, and each correlation group with its target and achieved rank correlation."""
     simulation = risk.simulation
-    labels = dict(zip(risk.sensitivity["input"], risk.sensitivity["label"], strict=True))
+    named = with_input_labels(risk.sensitivity)
+    labels = dict(zip(named["input"], named["label"], strict=True))
     text = (f"Simuleringen har {number(simulation.iterations)} udfald med startværdien (seed) "
             f"{simulation.seed}; samme startværdi giver de samme tal. ")
     if not monte_carlo.correlations:
@@ -262,7 +265,8 @@ def simulation_text(risk: RiskResult, monte_carlo: MonteCarlo) -> HTML:
 
 def variance_frame(sensitivity: pd.DataFrame) -> pd.DataFrame:
     """Every input's swing and share of the simulated variance, the largest share first."""
-    shown = sensitivity.sort_values(["variance_share", "swing_dkk"], ascending=False, kind="stable")
+    shown = with_input_labels(sensitivity).sort_values(["variance_share", "swing_dkk"], ascending=False,
+                                                        kind="stable")
     return pd.DataFrame({
         "Input": shown["label"],
         "Total ved lavt skøn": shown["low_total_dkk"],

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
 from kpro_econ.inputs.run_records import RunApprovals, Table
-from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode, Headline, KpiTrigger, RiskStatus
+from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode, Headline, KpiTrigger, RiskStatus, Trend
 from kpro_econ.params.models import Params
 from kpro_econ.report.cost_tables import report_year
 from kpro_econ.report.formatting import danish_date, kr, number, percent, style_table
@@ -33,6 +33,7 @@ from kpro_econ.report.labels import (
     KEY_FIGURE,
     KPI_TRIGGER_LABELS,
     OWNER,
+    TREND_LABELS,
     UNSIGNED_LABEL,
     VALUE,
 )
@@ -151,7 +152,7 @@ def top_risks(tables: Tables, n: int = 5) -> pd.DataFrame:
         "Tiltag": top["mitigation"].fillna("") if "mitigation" in top else "",
         "Niveau": top["band_residual"],
         "Forventet værdi": top["expected_value_dkk"].map(kr),
-        "Udvikling": top["trend"].fillna(""),
+        "Udvikling": top["trend"].map(TREND_LABELS).fillna(""),
     }).head(n)
 
 
@@ -271,9 +272,9 @@ def risk_changes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.Dat
     for risk in current.to_dict("records"):
         old = before.pop(str(risk["id"]), None)
         if old is None:
-            change = "ny"
+            change = TREND_LABELS[Trend.NEW]
         elif risk["status"] != RiskStatus.OPEN and old["status"] == RiskStatus.OPEN:
-            change = "lukket" if risk["status"] == RiskStatus.CLOSED else "indtruffet"
+            change = TREND_LABELS[Trend.CLOSED] if risk["status"] == RiskStatus.CLOSED else "indtruffet"
         elif int(risk["score_residual"]) != int(old["score_residual"]):
             change = f"score {int(old['score_residual'])} → {int(risk['score_residual'])}"
         else:

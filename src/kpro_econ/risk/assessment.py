@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from kpro_econ.model.costs import CostLine, Value
-from kpro_econ.params.codes import CostKind, CostLineCode, RiskStatus
+from kpro_econ.params.codes import CostKind, CostLineCode, RiskStatus, Trend
 from kpro_econ.params.figures import pert_mean
 from kpro_econ.params.models import Band, Params, RiskSettings
 from kpro_econ.risk.columns import RISK_COLUMNS
@@ -31,7 +31,6 @@ BOOKED_COLUMN = "booked_in"
 MITIGATED_STATUSES = (RiskStatus.OPEN, RiskStatus.OCCURRED)
 """Risks whose mitigation is paid for: a closed risk's mitigation is history."""
 
-UP, DOWN, SAME, NEW, CLOSED = "↑", "↓", "→", "ny", "lukket"
 
 SCORE_COLUMNS = [
     "score_inherent", "score_residual", "band_inherent", "band_residual", "probability_resolved",
@@ -179,10 +178,10 @@ def _place_year(year: int, years: Sequence[int]) -> int:
 
 
 def trend(current: pd.DataFrame, previous: pd.DataFrame) -> pd.Series:
-    """Each risk's residual score against an earlier register: ↑ ↓ →, *ny*, or *lukket*.
+    """Each risk's residual score against an earlier register: a `Trend` (up, down, same, new, closed).
 
     Indexed by id: every current risk, then risks the earlier register had and the current one has
-    dropped (*lukket*). A closed risk is *lukket*. `previous` may be an earlier run's output table or
+    dropped (closed). A closed risk is closed. `previous` may be an earlier run's output table or
     a raw register, typed or as strings; its score is `score_residual`, else likelihood × impact.
     An earlier score that cannot be read gives no arrow (None).
     """
@@ -190,17 +189,18 @@ def trend(current: pd.DataFrame, previous: pd.DataFrame) -> pd.Series:
     now = _residual_scores(current)
     closed = {str(i).strip() for i, s in zip(current["id"], current["status"], strict=True)
               if str(s).strip().lower() == RiskStatus.CLOSED}
-    arrows: dict[str, str | None] = {}
+    arrows: dict[str, Trend | None] = {}
     for risk_id, score in now.items():
         if risk_id in closed:
-            arrows[risk_id] = CLOSED
+            arrows[risk_id] = Trend.CLOSED
         elif risk_id not in before:
-            arrows[risk_id] = NEW
+            arrows[risk_id] = Trend.NEW
         elif np.isnan(before[risk_id]) or np.isnan(score):
             arrows[risk_id] = None
         else:
-            arrows[risk_id] = UP if score > before[risk_id] else DOWN if score < before[risk_id] else SAME
-    arrows.update({risk_id: CLOSED for risk_id in before if risk_id not in arrows})
+            arrows[risk_id] = (Trend.UP if score > before[risk_id] else Trend.DOWN if score < before[risk_id]
+                               else Trend.SAME)
+    arrows.update({risk_id: Trend.CLOSED for risk_id in before if risk_id not in arrows})
     return pd.Series(arrows, name="trend", dtype=object)
 
 

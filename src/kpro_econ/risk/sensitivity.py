@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpro_econ.model.assumptions import LABELS
 from kpro_econ.model.costs import Resolve, Value
 from kpro_econ.params.figures import Amount, ThreePoint
 from kpro_econ.params.models import Params
@@ -30,7 +29,7 @@ from kpro_econ.risk.montecarlo import (
 )
 
 CHANGE_REQUEST_PREFIX = "change_requests."
-TORNADO_COLUMNS = ["input", "label", "low_total_dkk", "high_total_dkk", "swing_dkk"]
+TORNADO_COLUMNS = ["input", "title", "low_total_dkk", "high_total_dkk", "swing_dkk"]
 SENSITIVITY_COLUMNS = [*TORNADO_COLUMNS, "variance_share"]
 
 
@@ -49,7 +48,7 @@ def tornado(params: Params, change_requests: pd.DataFrame, risks: pd.DataFrame |
             at_low = cost_model_total(params, change_requests, _at(item.name, item.low))
             at_high = cost_model_total(params, change_requests, _at(item.name, item.high))
             low, high = float(at_low) + outside_cost_model, float(at_high) + outside_cost_model
-        rows.append((item.name, input_label(item.name, change_requests, risks), low, high, abs(high - low)))
+        rows.append((item.name, input_title(item.name, change_requests, risks), low, high, abs(high - low)))
     table = pd.DataFrame(rows, columns=TORNADO_COLUMNS)
     return table.sort_values(["swing_dkk", "input"], ascending=[False, True], ignore_index=True)
 
@@ -84,21 +83,14 @@ def sensitivity(
     return table.assign(variance_share=[float(shares.get(name, 0.0)) for name in table["input"]])
 
 
-def input_label(name: str, change_requests: pd.DataFrame, risks: pd.DataFrame | None) -> str:
-    """Danish label: the figure's name (and year), or the change request's or the risk's id and title."""
+def input_title(name: str, change_requests: pd.DataFrame, risks: pd.DataFrame | None) -> str:
+    """The risk's or the change request's title from its register; "" for a figure of the params
+    (the report names inputs, `report.labels.input_label`)."""
     if name.startswith(RISK_PREFIX):
-        risk_id = name.removeprefix(RISK_PREFIX)
-        return f"Risiko {risk_id}: {_title(risks, risk_id)}"
+        return _title(risks, name.removeprefix(RISK_PREFIX))
     if name.startswith(CHANGE_REQUEST_PREFIX):
-        request_id = name.removeprefix(CHANGE_REQUEST_PREFIX)
-        prefix = "" if request_id.upper().startswith("ÆØ") else "ÆØ "
-        return f"{prefix}{request_id}: {_title(change_requests, request_id)}"
-    parts = name.split(".")
-    for end in range(len(parts), 0, -1):
-        label = LABELS.get(".".join(parts[:end]))
-        if label is not None:
-            return " ".join([label[0], *parts[end:]])
-    return name
+        return _title(change_requests, name.removeprefix(CHANGE_REQUEST_PREFIX))
+    return ""
 
 
 def _title(register: pd.DataFrame | None, item_id: str) -> str:

@@ -227,15 +227,15 @@ def write_tables(data_dir: Path, tables: Mapping[str, pd.DataFrame], about: RunA
     """Each table as `data/<name>.csv` (UTF-8, comma, dot decimals, codes) for machines, and all of
     them in `tables.xlsx` for people (Danish sheets, labels and formats; see `report.excel`).
 
-    A table of cost lines gets each line's Danish name beside its code (`report.labels`). No text
+    A table gets the Danish names beside its codes (`report.labels.labelled`): a cost line's, a figure's. No text
     can become a formula: in the CSVs a text that starts with `=`, `+`, `-`, `@`, tab or CR gets a
     leading `'`; in the workbook every text is a string cell.
     """
     # Imported here, not above: worker processes import this module and never write tables.
     from kpro_econ.report.excel import tables_workbook
-    from kpro_econ.report.labels import with_cost_line_labels
+    from kpro_econ.report.labels import labelled
 
-    tables = {name: with_cost_line_labels(table) for name, table in tables.items()}
+    tables = {name: labelled(name, table) for name, table in tables.items()}
     data_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     files = {name: _UNSAFE_NAME.sub("_", name) for name in tables}
