@@ -47,9 +47,9 @@ from kpro_econ.inputs.run_records import (
     write_approval,
     write_manifest,
 )
+from kpro_econ.inputs.signatures import sign
 from kpro_econ.params.codes import RunState
 from kpro_econ.release import approval as approvals
-from kpro_econ.release.signatures import sign
 from kpro_econ.run import fingerprint, runfolder
 
 LEDGER = "approvals.jsonl"

@@ -3,21 +3,23 @@ approved run, the tables' columns, the report's section and the steering summary
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from cli_cases import copy_project
-from conftest import DEFAULT_PARAMS, REPO
+from conftest import APPROVERS, DEFAULT_PARAMS, REPO, setup_approvers
 
 from kpro_econ.errors import ParamsError
 from kpro_econ.inputs.load import load_inputs
-from kpro_econ.inputs.run_records import Approval, RunApprovals, manifest_sha256, write_approval
+from kpro_econ.inputs.run_records import Approval, RunApprovals, manifest_sha256, write_approval, write_manifest
+from kpro_econ.release import approval as approvals
 from kpro_econ.report import budget as report
 from kpro_econ.report.labels import with_cost_line_labels
 from kpro_econ.report.steering import budget_line
+from kpro_econ.run import runfolder
 from kpro_econ.workbook import budget_tables, compute_budget
 
 FOLLOWUP_COLUMNS = ["year", "line_code", "line", "budget_dkk", "actual_dkk", "forecast_dkk", "variance_dkk",
@@ -54,32 +56,38 @@ def test_the_sample_actuals_hold_the_deliberate_faults(default_budget):
     assert fut["difference_dkk"] == pytest.approx(669_500 * 0.04)
 
 
-def _approved_run(reports: Path, params: Path, name: str, amount: float, approved: bool = True) -> Path:
+def _approved_run(reports: Path, params: Path, name: str, amount: float, *, month: int,
+                  approver_key: Path | None = None) -> Path:
+    """A hand-made successful run of `params` started in `month` of 2026, its cost table in the old form
+    (lines by Danish name), approved and signed by Anna when her key is given, else a draft."""
     run = reports / name
     (run / "data").mkdir(parents=True)
-    manifest = {"status": "ok", "started": f"2026-0{len(name) % 9 + 1}-01T00:00:00+00:00",
-                "params": {"path": str(params.resolve()), "sha256": "0" * 64}}
-    (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    if approved:
-        approval = Approval(run_id=name, manifest_sha256=manifest_sha256(run), code_fingerprint="x",
-                            identity="controller@example.dk", name="Controller", approved_at="2026-02-01T00:00:00Z")
-        write_approval(run, RunApprovals(run_id=name, required=1, approvals=[approval]))
     rows = [("Basis", year, "Supportaftale", "drift", amount) for year in range(2024, 2029)]
     rows += [("Andet scenarie", 2026, "Supportaftale", "drift", 99.0)]
     pd.DataFrame(rows, columns=["scenario", "year", "line", "kind", "amount_dkk"]).to_csv(
         run / "data" / "cost_by_year.csv", index=False)
+    manifest = runfolder.new_manifest(run_id=name, params_path=params.resolve(),
+                                      input_files=[params.resolve(), (params.parent / "approvers").resolve()],
+                                      notebooks={}, seed=1, workbook_dir=REPO / "notebooks",
+                                      started=datetime(2026, month, 1, tzinfo=UTC))
+    write_manifest(run, runfolder.finish_manifest(manifest, run, errors=[]))
+    if approver_key is not None:
+        approvals.approve(run, APPROVERS["anna"][0], approver_key)
     return run
 
 
-def _project(tmp_path: Path) -> Path:
-    return copy_project(tmp_path) / DEFAULT_PARAMS
+def _project(tmp_path: Path) -> tuple[Path, Path]:
+    """The project's params with Anna and Bent as approvers (throw-away keys), and Anna's key."""
+    root = copy_project(tmp_path)
+    keys = setup_approvers(root)
+    return root / DEFAULT_PARAMS, keys["anna"]
 
 
 def test_the_newest_approved_run_of_the_same_params_is_the_budget(tmp_path: Path):
-    params = _project(tmp_path)
+    params, anna = _project(tmp_path)
     reports = tmp_path / "reports"
-    _approved_run(reports, params, "run-a", 1_000.0)
-    _approved_run(reports, params, "run-b", 500.0, approved=False)  # not approved: not a budget
+    _approved_run(reports, params, "run-a", 1_000.0, month=1, approver_key=anna)
+    _approved_run(reports, params, "run-b", 500.0, month=2)  # newer, but not approved: not a budget
 
     inputs = load_inputs(params, previous_run="", reports_dir=reports)
     budget = compute_budget(inputs)
@@ -95,10 +103,40 @@ def test_the_newest_approved_run_of_the_same_params_is_the_budget(tmp_path: Path
     assert (followup.loc[2024].drop(index="support")["flag"] == "ikke_budgetteret").all()
 
 
-def test_a_named_baseline_must_be_approved(tmp_path: Path):
-    params = _project(tmp_path)
+def test_a_hand_written_approval_json_does_not_make_a_run_the_budget(tmp_path: Path):
+    """The ledger and the signatures say what is approved, never the convenience copy in a run folder."""
+    params, anna = _project(tmp_path)
     reports = tmp_path / "reports"
-    _approved_run(reports, params, "run-b", 500.0, approved=False)
+    _approved_run(reports, params, "run-a", 1_000.0, month=1, approver_key=anna)
+    forged = _approved_run(reports, params, "run-b", 500.0, month=2)
+    approval = Approval(run_id="run-b", manifest_sha256=manifest_sha256(forged), code_fingerprint="x",
+                        identity=APPROVERS["anna"][0], name="Anna", approved_at="2026-02-02T00:00:00Z")
+    write_approval(forged, RunApprovals(run_id="run-b", required=1, approvals=[approval]))
+
+    budget = compute_budget(load_inputs(params, previous_run="", reports_dir=reports))
+    assert budget is not None and budget.baseline_run == "run-a"
+
+    text = params.read_text(encoding="utf-8").replace("baseline: auto", "baseline: run-b")
+    params.write_text(text, encoding="utf-8")
+    with pytest.raises(ParamsError, match=r"budget\.baseline: kørslen er ikke godkendt"):
+        load_inputs(params, previous_run="", reports_dir=reports)
+
+
+def test_an_approved_run_whose_table_changed_since_is_no_budget(tmp_path: Path):
+    params, anna = _project(tmp_path)
+    reports = tmp_path / "reports"
+    run = _approved_run(reports, params, "run-a", 1_000.0, month=1, approver_key=anna)
+    table = run / "data" / "cost_by_year.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace("1000.0", "9000.0"), encoding="utf-8")
+
+    budget = compute_budget(load_inputs(params, previous_run="", reports_dir=reports))
+    assert budget is not None and budget.baseline_run is None  # the run's own estimate, said as such
+
+
+def test_a_named_baseline_must_be_approved(tmp_path: Path):
+    params, _ = _project(tmp_path)
+    reports = tmp_path / "reports"
+    _approved_run(reports, params, "run-b", 500.0, month=2)
     text = params.read_text(encoding="utf-8").replace("baseline: auto", "baseline: run-b")
     params.write_text(text, encoding="utf-8")
     with pytest.raises(ParamsError, match=r"budget\.baseline: kørslen er ikke godkendt"):

@@ -25,9 +25,10 @@ from pathlib import Path
 import pandas as pd
 
 from kpro_econ.errors import ParamsError, Problem, suggestion
-from kpro_econ.inputs.history import find_previous_run
+from kpro_econ.inputs.approvals import approved_as_written
+from kpro_econ.inputs.history import find_previous_run, started_from
 from kpro_econ.inputs.rows import Column, Register, check_table
-from kpro_econ.inputs.run_records import DATA_DIR, RunRecordError, read_approval
+from kpro_econ.inputs.run_records import DATA_DIR
 from kpro_econ.inputs.tables import display_path
 from kpro_econ.model.budget import ACTUALS_COLUMNS
 from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode
@@ -98,12 +99,9 @@ def baseline_run(baseline: str, params_path: Path, reports_dir: Path) -> Path | 
     if not (folder / COST_BY_YEAR_CSV).is_file():
         message = f"ingen kørselsmappe med {COST_BY_YEAR_CSV.as_posix()} i {display_path(reports_dir)}"
         raise ParamsError([Problem(file, "budget.baseline", message, baseline)])
-    try:
-        approvals = read_approval(folder)
-    except RunRecordError:
-        approvals = None
-    if approvals is None or not approvals.complete:
-        raise ParamsError([Problem(file, "budget.baseline", "kørslen er ikke godkendt (kpro-econ approve)", baseline)])
+    if not approved_as_written(folder, started_from(folder, reports_dir)):
+        message = "kørslen er ikke godkendt, eller dens filer er ændret siden (kpro-econ status)"
+        raise ParamsError([Problem(file, "budget.baseline", message, baseline)])
     return folder
 
 

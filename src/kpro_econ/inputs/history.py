@@ -11,8 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from kpro_econ.errors import ParamsError, Problem
+from kpro_econ.inputs.approvals import approved_as_written
 from kpro_econ.inputs.risk_register import risk_register
-from kpro_econ.inputs.run_records import APPROVAL, RunRecordError, read_approval, read_manifest
+from kpro_econ.inputs.run_records import RunRecordError, read_manifest
 from kpro_econ.inputs.tables import display_path, read_table
 from kpro_econ.params.codes import ManifestStatus
 
@@ -26,8 +27,9 @@ def find_previous_run(
 ) -> Path | None:
     """The newest successful run folder under `reports_dir` made from the same params file.
 
-    With `approved`, only runs with an internal approval count; with `before` (an ISO start time),
-    only runs started before it. A run counts only if it holds the file `needs`.
+    With `approved`, only runs the ledger shows approved count, with their files as approved
+    (`approvals.approved_as_written`); with `before` (an ISO start time), only runs started before it.
+    A run counts only if it holds the file `needs`.
     """
     if not reports_dir.is_dir():
         return None
@@ -37,8 +39,6 @@ def find_previous_run(
         manifest = folder / "manifest.json"
         if folder.name.startswith(".") or not manifest.is_file() or not (folder / needs).is_file():
             continue
-        if approved and not _approved(folder):
-            continue
         try:
             data = read_manifest(folder)
         except RunRecordError:
@@ -46,31 +46,38 @@ def find_previous_run(
         started = data.started or ""
         if before is not None and started >= before:
             continue
-        recorded = data.params.path if data.params is not None else None
-        if data.status == ManifestStatus.OK and _same_file(recorded, wanted, reports_dir):
-            candidates.append((started, folder.name, folder))
-    return max(candidates)[2] if candidates else None
+        base = started_in(data.params.path if data.params is not None else None, wanted, reports_dir)
+        if data.status == ManifestStatus.OK and base is not None:
+            candidates.append((started, folder.name, folder, base))
+    # Newest first; the approval (signatures, hashes) is checked only until one holds.
+    for _, _, folder, base in sorted(candidates, reverse=True):
+        if not approved or approved_as_written(folder, base):
+            return folder
+    return None
 
 
-def _approved(folder: Path) -> bool:
-    """Whether the run's convenience copy `approval.json` says it has every approval it needs."""
-    if not (folder / APPROVAL).is_file():
-        return False
-    try:
-        approvals = read_approval(folder)
-    except RunRecordError:
-        return False
-    return approvals is not None and approvals.complete
+def started_in(recorded: str | None, wanted: Path, reports_dir: Path) -> Path | None:
+    """The folder from which the params path a manifest `recorded` names the file `wanted`, or None.
 
-
-def _same_file(recorded: str | None, wanted: Path, reports_dir: Path) -> bool:
+    A relative path was recorded from the folder the run started in: the current folder or the
+    reports folder's parent (an absolute path names the same file from anywhere)."""
     if not recorded:
-        return False
-    path = Path(recorded)
-    # A relative path was recorded from the folder the run started in: the reports folder's parent
-    # or the current folder.
-    options = [path] if path.is_absolute() else [Path.cwd() / path, reports_dir.resolve().parent / path]
-    return any(option.resolve() == wanted for option in options)
+        return None
+    for base in (Path.cwd(), reports_dir.resolve().parent):
+        if (base / recorded).resolve() == wanted:
+            return base
+    return None
+
+
+def started_from(run_dir: Path, reports_dir: Path) -> Path:
+    """The folder a run was most likely started from: the current folder when its recorded params
+    path is found from there, else the reports folder's parent (where `run` puts `reports/`)."""
+    try:
+        manifest = read_manifest(run_dir)
+    except RunRecordError:
+        return reports_dir.resolve().parent
+    recorded = manifest.params.path if manifest.params is not None else ""
+    return Path.cwd() if recorded and (Path.cwd() / recorded).is_file() else reports_dir.resolve().parent
 
 
 def previous_run(compare_to: str | None, params_path: Path, reports_dir: Path) -> Path | None:

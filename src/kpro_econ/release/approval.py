@@ -5,6 +5,7 @@ it; `approval.json` and `approval-status.json` in a run folder are convenience c
 as approved when the ledger's chain is intact and holds `approval.required` valid approvals by
 distinct approvers: each signed (unless the params say signatures are optional) by a key the
 allowed signers file lets that identity use, of this very `manifest.json` and code fingerprint.
+Which approvals count is decided in `inputs/approvals.py`, which later runs use too.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from kpro_econ.errors import ApprovalError, KproError
-from kpro_econ.inputs.overrides import ParamsReader
+from kpro_econ.inputs import ledger as ledgers
+from kpro_econ.inputs.approvals import approval_settings, counted_approvals, is_runner
 from kpro_econ.inputs.run_records import (
     APPROVAL,
     APPROVAL_STATUS,
@@ -33,10 +33,8 @@ from kpro_econ.inputs.run_records import (
     write_approval,
     write_approval_status,
 )
-from kpro_econ.params.approval import ApprovalSettings, Approver
+from kpro_econ.inputs.signatures import sign, verify
 from kpro_econ.params.codes import ManifestStatus, RunState, SignatureMode
-from kpro_econ.release import ledger as ledgers
-from kpro_econ.release.signatures import sign, verify
 from kpro_econ.report.labels import RUN_STATE_LABELS, UNSIGNED_LABEL
 from kpro_econ.run.pack_status import write_pack_status
 from kpro_econ.run.runfolder import TMP_PREFIX, sha256_file
@@ -115,36 +113,6 @@ def _shown(path: Path, run_dir: Path) -> str:
         return path.as_posix()
 
 
-def approval_settings(manifest: Manifest) -> tuple[ApprovalSettings, Path | None]:
-    """The run's `approval` params section and its allowed signers file (whose hash the manifest holds)."""
-    if manifest.params is None:
-        raise ApprovalError("manifest.json nævner ingen params-fil")
-    params_path = Path(manifest.params.path)
-    # Who may approve is decided by the reviewed files, never by the maker of the run: no --set.
-    relaxed = [o for o in manifest.overrides if o.split("=", 1)[0].strip().split(".")[0] == "approval"]
-    if relaxed:
-        raise ApprovalError(f"--set {relaxed[0]}: kørslen blev lavet med ændrede godkendelsesregler; de kan kun "
-                            "ændres i params-filen (lav en ny kørsel uden --set approval...)")
-    raw, _ = ParamsReader()(params_path)  # the file and its extends chain, as reviewed (hashes in the manifest)
-    section = raw.get("approval")
-    if section is None:
-        raise ApprovalError(f"{params_path}: approval: params siger ikke, hvem der må godkende "
-                            "(se README, »Godkendelse og frigivelse«)")
-    try:
-        settings = ApprovalSettings.model_validate(section)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(["approval", *(str(p) for p in first["loc"])])
-        raise ApprovalError(f"{params_path}: {where}: {first['msg']}") from None
-    if settings.allowed_signers is None:
-        return settings, None
-    signers = params_path.parent / settings.allowed_signers
-    recorded = {Path(path).resolve() for path in manifest.inputs}
-    if signers.resolve() not in recorded:
-        raise ApprovalError(f"{signers}: filen med godkendere er ikke blandt kørslens input; lav en ny kørsel")
-    return settings, signers
-
-
 def approve(
     run_dir: Path, identity: str, key: Path | None = None, role: str | None = None, note: str | None = None
 ) -> ApprovalOutcome:
@@ -169,7 +137,7 @@ def approve(
         raise ApprovalError(f"--as: {identity} er ikke godkender i params (approval.roles)")
     if approver is not None and role is not None and role != approver.role:
         raise ApprovalError(f"--role: {identity} godkender som {approver.role} ifølge params (got {role!r})")
-    if settings.exclude_runner and _is_runner(identity, approver, manifest.run_by):
+    if settings.exclude_runner and is_runner(identity, approver, manifest.run_by):
         who = manifest.run_by or "ukendt"
         raise ApprovalError(f"{run_dir}: {identity} kan ikke godkende en kørsel, vedkommende selv har lavet "
                             f"(kørt af {who}; approval.exclude_runner)")
@@ -196,7 +164,7 @@ def approve(
     with ledgers.locked(ledgers.ledger_path(run_dir)) as ledger:
         # Decided under the lock: of two approvals at once, the second sees the first.
         ledgers.require_intact(ledger)
-        earlier, _ = _counted_approvals(ledger, run_dir, manifest, settings, signers)
+        earlier, _ = counted_approvals(ledger, run_dir, manifest, settings, signers)
         before = [a for a in earlier if a.identity == identity]
         if before:
             raise ApprovalError(f"{run_dir}: allerede godkendt af {before[0].name} ({before[0].approved_at})")
@@ -208,46 +176,6 @@ def approve(
         write_convenience_copies(run_dir, RunApprovals(run_id=run_dir.name, required=settings.required,
                                                        approvals=approvals), state)
     return ApprovalOutcome(approval, len(approvals), settings.required)
-
-
-def _is_runner(identity: str, approver: Approver | None, run_by: str | None) -> bool:
-    if not run_by:
-        return True  # nobody knows who made the run, so nobody can show they did not
-    names = {identity, identity.partition("@")[0], *([approver.user] if approver and approver.user else [])}
-    return run_by.casefold() in {name.casefold() for name in names}
-
-
-def _counted_approvals(
-    ledger: ledgers.Ledger, run_dir: Path, manifest: Manifest, settings: ApprovalSettings, signers: Path | None
-) -> tuple[list[Approval], list[str]]:
-    """The ledger's valid approvals of this manifest (one per approver), and why any other does not count."""
-    problems: list[str] = []
-    counted: list[Approval] = []
-    current = manifest_sha256(run_dir)
-    recorded = ledger.approvals(run_dir.name)
-    for approval in recorded:
-        who = f"godkendelsen fra {approval.identity}"
-        if approval.manifest_sha256 != current:
-            continue
-        if manifest.code is None or approval.code_fingerprint != manifest.code.sha256:
-            problems.append(f"{who}: kodefingeraftrykket passer ikke til manifest.json")
-        elif approval.signature is None and settings.signatures == SignatureMode.REQUIRED:
-            problems.append(f"{who}: er ikke signeret, og params kræver signaturer")
-        elif approval.signature is not None and (
-            why := (verify(approval.statement(), approval.signature, signers, approval.identity)
-                    if signers is not None else "params nævner ingen fil med godkendere")
-        ):
-            problems.append(f"{who}: {why}")
-        elif settings.roles and approval.identity not in settings.roles:
-            problems.append(f"{who}: er ikke godkender i params (approval.roles)")
-        elif settings.exclude_runner and _is_runner(approval.identity, settings.roles.get(approval.identity),
-                                                    manifest.run_by):
-            problems.append(f"{who}: lavede selv kørslen (approval.exclude_runner)")
-        elif approval.identity not in {a.identity for a in counted}:
-            counted.append(approval)
-    if recorded and not counted and not problems:
-        problems.append(f"{run_dir.name}/{MANIFEST}: ændret siden godkendelsen")
-    return counted, problems
 
 
 def check_run(run_dir: Path) -> RunCheck:
@@ -273,7 +201,7 @@ def check_run(run_dir: Path) -> RunCheck:
     approvals: list[Approval] = []
     required = 1
     if settings is not None:
-        approvals, why = _counted_approvals(ledger, run_dir, manifest, settings, signers)
+        approvals, why = counted_approvals(ledger, run_dir, manifest, settings, signers)
         problems += why
         required = settings.required
     problems += changed_files(run_dir, manifest)

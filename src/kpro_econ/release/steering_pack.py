@@ -17,11 +17,11 @@ from pathlib import Path
 from babel.dates import format_date
 
 from kpro_econ.errors import ApprovalError, KproError
+from kpro_econ.inputs import ledger as ledgers
 from kpro_econ.inputs.overrides import ParamsReader, parse_overrides
 from kpro_econ.inputs.run_records import ReleaseRecord, RunApprovals
 from kpro_econ.inputs.yaml_params import load_params
 from kpro_econ.params.codes import BASE_SCENARIO, RunState
-from kpro_econ.release import ledger as ledgers
 from kpro_econ.release.approval import STEERING, check_run, refusal, write_convenience_copies
 from kpro_econ.release.pdf import DEFAULT_BROWSER, check_browser, print_pdf
 from kpro_econ.report.labels import UNSIGNED_LABEL

@@ -1,0 +1,127 @@
+"""Earlier runs' approvals: which approvals in the ledger count for a run, and whether a later run may
+rely on a run as approved (its budget, the comparison in the steering summary).
+
+The truth is the ledger `approvals.jsonl` and the approvers' OpenSSH signatures in it, never the
+convenience copy `approval.json` in a run folder, which anyone with write access could write.
+`release.approval` approves and releases with the same rules.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from kpro_econ.errors import ApprovalError, KproError
+from kpro_econ.inputs.ledger import Ledger, ledger_path, read_ledger
+from kpro_econ.inputs.overrides import ParamsReader
+from kpro_econ.inputs.run_records import (
+    MANIFEST,
+    Approval,
+    Manifest,
+    RunRecordError,
+    manifest_sha256,
+    read_manifest,
+    sha256_bytes,
+)
+from kpro_econ.inputs.signatures import verify
+from kpro_econ.params.approval import ApprovalSettings, Approver
+from kpro_econ.params.codes import ManifestStatus, SignatureMode
+
+
+def approval_settings(manifest: Manifest, base: Path = Path()) -> tuple[ApprovalSettings, Path | None]:
+    """The run's `approval` params section and its allowed signers file (whose hash the manifest holds).
+
+    The manifest's relative paths are taken from `base`, the folder the run was started from (approve,
+    status and release run from it too: the current folder)."""
+    if manifest.params is None:
+        raise ApprovalError("manifest.json nævner ingen params-fil")
+    params_path = base / manifest.params.path
+    # Who may approve is decided by the reviewed files, never by the maker of the run: no --set.
+    relaxed = [o for o in manifest.overrides if o.split("=", 1)[0].strip().split(".")[0] == "approval"]
+    if relaxed:
+        raise ApprovalError(f"--set {relaxed[0]}: kørslen blev lavet med ændrede godkendelsesregler; de kan kun "
+                            "ændres i params-filen (lav en ny kørsel uden --set approval...)")
+    raw, _ = ParamsReader()(params_path)  # the file and its extends chain, as reviewed (hashes in the manifest)
+    section = raw.get("approval")
+    if section is None:
+        raise ApprovalError(f"{params_path}: approval: params siger ikke, hvem der må godkende "
+                            "(se README, »Godkendelse og frigivelse«)")
+    try:
+        settings = ApprovalSettings.model_validate(section)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(["approval", *(str(p) for p in first["loc"])])
+        raise ApprovalError(f"{params_path}: {where}: {first['msg']}") from None
+    if settings.allowed_signers is None:
+        return settings, None
+    signers = params_path.parent / settings.allowed_signers
+    recorded = {(base / path).resolve() for path in manifest.inputs}
+    if signers.resolve() not in recorded:
+        raise ApprovalError(f"{signers}: filen med godkendere er ikke blandt kørslens input; lav en ny kørsel")
+    return settings, signers
+
+
+def is_runner(identity: str, approver: Approver | None, run_by: str | None) -> bool:
+    if not run_by:
+        return True  # nobody knows who made the run, so nobody can show they did not
+    names = {identity, identity.partition("@")[0], *([approver.user] if approver and approver.user else [])}
+    return run_by.casefold() in {name.casefold() for name in names}
+
+
+def counted_approvals(
+    ledger: Ledger, run_dir: Path, manifest: Manifest, settings: ApprovalSettings, signers: Path | None
+) -> tuple[list[Approval], list[str]]:
+    """The ledger's valid approvals of this manifest (one per approver), and why any other does not count."""
+    problems: list[str] = []
+    counted: list[Approval] = []
+    current = manifest_sha256(run_dir)
+    recorded = ledger.approvals(run_dir.name)
+    for approval in recorded:
+        who = f"godkendelsen fra {approval.identity}"
+        if approval.manifest_sha256 != current:
+            continue
+        if manifest.code is None or approval.code_fingerprint != manifest.code.sha256:
+            problems.append(f"{who}: kodefingeraftrykket passer ikke til manifest.json")
+        elif approval.signature is None and settings.signatures == SignatureMode.REQUIRED:
+            problems.append(f"{who}: er ikke signeret, og params kræver signaturer")
+        elif approval.signature is not None and (
+            why := (verify(approval.statement(), approval.signature, signers, approval.identity)
+                    if signers is not None else "params nævner ingen fil med godkendere")
+        ):
+            problems.append(f"{who}: {why}")
+        elif settings.roles and approval.identity not in settings.roles:
+            problems.append(f"{who}: er ikke godkender i params (approval.roles)")
+        elif settings.exclude_runner and is_runner(approval.identity, settings.roles.get(approval.identity),
+                                                    manifest.run_by):
+            problems.append(f"{who}: lavede selv kørslen (approval.exclude_runner)")
+        elif approval.identity not in {a.identity for a in counted}:
+            counted.append(approval)
+    if recorded and not counted and not problems:
+        problems.append(f"{run_dir.name}/{MANIFEST}: ændret siden godkendelsen")
+    return counted, problems
+
+
+def approved_as_written(run_dir: Path, started_in: Path) -> bool:
+    """Whether a later run may rely on `run_dir` as approved: the ledger's chain is intact and holds the
+    approvals its params require, signed as they require, of its `manifest.json` as it is now; and
+    every report and table the manifest lists is as it was written.
+
+    Its inputs may have changed since: the controller edits them for the next run. `started_in` is
+    the folder the run was started from: the manifest's relative paths are relative to it.
+    """
+    try:
+        manifest = read_manifest(run_dir)
+        if manifest.status != ManifestStatus.OK or manifest.params is None:
+            return False
+        ledger = read_ledger(ledger_path(run_dir))
+        if ledger.problems or not ledger.approvals(run_dir.name):
+            return False
+        settings, signers = approval_settings(manifest, started_in)
+        counted, _ = counted_approvals(ledger, run_dir, manifest, settings, signers)
+        if len(counted) < settings.required:
+            return False
+        return all((run_dir / rel).is_file() and sha256_bytes((run_dir / rel).read_bytes()) == sha
+                   for rel, sha in manifest.outputs.items())
+    except (KproError, RunRecordError, OSError):
+        return False
