@@ -417,6 +417,21 @@ def test_a_hidden_steering_folder_added_after_approval_is_reported(approved: App
     assert f"    afviger: {run.name}/.steering-1/Bilag.pdf: tilføjet" in status
 
 
+def test_a_copy_being_written_is_no_change_but_any_other_hidden_file_is(tmp_path: Path):
+    """Of two approvers at once, the one told "already approved" must not first see the other's
+    half-written convenience copy as a file added to the run."""
+    run, keys = tiny_run(tmp_path, ROLES, ["anna"])
+    approvals.approve(run, "anna@rn.dk", keys["anna"])
+    (run / ".approval-status.json.4242.tmp").write_text("{", encoding="utf-8")
+    (run / ".approval-status.js.17.tmp").write_text("", encoding="utf-8")
+    assert approvals.changed_files(run) == []
+
+    strangers = [".approval.json.tmp", ".approval.json.x.tmp", ".index.html.12.tmp", ".manifest.json.1.tmp.pdf"]
+    for name in strangers:
+        (run / name).write_text("x", encoding="utf-8")
+    assert approvals.changed_files(run) == sorted(f"{run.name}/{name}: tilføjet" for name in strangers)
+
+
 # ---------- the run-folder contract ----------
 
 def test_a_truncated_manifest_is_a_named_problem_not_a_traceback(tmp_path: Path):

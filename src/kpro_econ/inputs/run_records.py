@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Collection
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
@@ -215,7 +216,7 @@ def read_approval(run_dir: Path) -> RunApprovals | None:
 
 
 def write_approval(run_dir: Path, approvals: RunApprovals) -> None:
-    _write_atomically(run_dir / APPROVAL, _json_text(approvals))
+    write_atomically(run_dir / APPROVAL, _json_text(approvals))
 
 
 def read_approval_status(run_dir: Path) -> ApprovalStatus | None:
@@ -224,7 +225,7 @@ def read_approval_status(run_dir: Path) -> ApprovalStatus | None:
 
 
 def write_approval_status(run_dir: Path, status: ApprovalStatus) -> None:
-    _write_atomically(run_dir / APPROVAL_STATUS, _json_text(status))
+    write_atomically(run_dir / APPROVAL_STATUS, _json_text(status))
 
 
 def read_ledger_lines(path: Path) -> list[tuple[str, LedgerLine | None]]:
@@ -332,7 +333,16 @@ def _json_text(model: BaseModel) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
+def write_atomically(path: Path, text: str) -> None:
+    """`text` to `path` through a hidden temporary file beside it (`.NAME.PID.tmp`, one per process),
+    so that a reader sees the old file or the new one, never half of one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
+
+
+def being_written(name: str, names: Collection[str]) -> bool:
+    """Whether the file `name` is `write_atomically`'s temporary file for one of `names`."""
+    parts = name.split(".")
+    return (name.startswith(".") and name.endswith(".tmp") and len(parts) >= 4 and parts[-2].isdigit()
+            and ".".join(parts[1:-2]) in names)

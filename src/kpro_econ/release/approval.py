@@ -28,6 +28,7 @@ from kpro_econ.inputs.run_records import (
     Manifest,
     ReleaseRecord,
     RunApprovals,
+    being_written,
     manifest_sha256,
     read_manifest,
     write_approval,
@@ -101,6 +102,8 @@ def changed_files(run_dir: Path, manifest: Manifest | None = None) -> list[str]:
         rel = path.relative_to(run_dir)
         if rel.parts[0] == STEERING or rel.as_posix() in _WRITTEN_LATER:
             continue
+        if len(rel.parts) == 1 and being_written(rel.name, _WRITTEN_LATER):
+            continue  # a copy another approve or release is writing this moment (under the ledger's lock)
         if (path.is_file() or path.is_symlink()) and path not in expected:
             problems.append(f"{_shown(path, run_dir)}: tilføjet")
     return sorted(problems)

@@ -9,11 +9,10 @@ text it sets. The file is outside the hashed set; without it a page says what it
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
 from pathlib import Path
 
-from kpro_econ.inputs.run_records import PACK_STATUS
+from kpro_econ.inputs.run_records import PACK_STATUS, write_atomically
 from kpro_econ.params.codes import RunState
 from kpro_econ.report.labels import PACK_STATUS_TEXTS
 from kpro_econ.run.render import danish_datetime
@@ -56,7 +55,5 @@ def write_pack_status(run_dir: Path, state: RunState | str, approver: str | None
             "// Ikke en del af de godkendte filer; kpro-econ status er kontrollen.\n"
             f"window.kproPackStatus = {data};\n")
     path = run_dir / PACK_STATUS
-    tmp = path.with_name(f".{PACK_STATUS}.{os.getpid()}.tmp")  # two writers never share a temporary file
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, text)
     return path
