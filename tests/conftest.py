@@ -1,8 +1,10 @@
 """Shared runs: each is slow (kernels start, notebooks execute), so each is made once per session, and
 once for all of pytest-xdist's workers together (`made_once`).
 
-- `default_run`: `kpro-econ run params/default.yaml` through the real command line on the real
-  notebooks; the end-to-end and browser tests read it.
+- `approval_project`: a project folder with two approvers and two runs of `kpro-econ run
+  params/default.yaml`, started at the same moment through the real command line on the real notebooks.
+- `default_run`: the first of those runs, as the README's run command makes it; the end-to-end and
+  browser tests read it. (A run of its own would cost the suite a whole run more.)
 - `fixture_run`: `run_workbook` on the tiny fixture notebook, with stand-in inputs and tables, so the
   runner's own machinery is tested whatever state the model and its notebooks are in. It also puts a
   decoy `python3` kernelspec first on the Jupyter path, to prove the runner ignores kernelspecs.
@@ -14,6 +16,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -50,15 +53,20 @@ CHROMIUM_FLAGS = [
 
 @dataclass(frozen=True)
 class CliRun:
-    """One `kpro-econ run` through the command line: where it wrote and what it printed."""
+    """One `kpro-econ run` through the command line: where it wrote and what it printed.
+
+    Its run folder is the one folder in `out_dir`, or `out_dir / run_id` when several runs share it."""
 
     out_dir: Path
     returncode: int
     stdout: str
     stderr: str
+    run_id: str | None = None
 
     @property
     def run_dir(self) -> Path:
+        if self.run_id is not None:
+            return self.out_dir / self.run_id
         folders = [p for p in self.out_dir.iterdir() if p.is_dir() and not p.name.startswith(".")]
         assert len(folders) == 1, f"expected one run folder in {self.out_dir}, found {folders}\n{self.stderr}"
         return folders[0]
@@ -147,13 +155,13 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def default_run(tmp_path_factory: pytest.TempPathFactory) -> CliRun:
-    def make(folder: Path) -> dict[str, Any]:
-        done = run_cli("run", str(DEFAULT_PARAMS), "--out", str(folder / "reports"))
-        return {"returncode": done.returncode, "stdout": done.stdout, "stderr": done.stderr}
-
-    folder, done = made_once(tmp_path_factory, "default-run", make)
-    return CliRun(folder / "reports", done["returncode"], done["stdout"], done["stderr"])
+def default_run(approval_project: ApprovalProject) -> CliRun:
+    """`kpro-econ run params/default.yaml` from a project folder, as the README says: the first of the
+    approval project's runs (the shipped params and data, two approvers named in the params)."""
+    first = approval_project.printed[0]
+    printed = re.search(r"reports[/\\]([^/\\\s]+)[/\\]index\.html", first["stdout"])  # / or \ (Windows)
+    return CliRun(approval_project.root / "reports", first["returncode"], first["stdout"], first["stderr"],
+                  run_id=printed.group(1) if printed else None)
 
 
 @pytest.fixture(scope="session")
@@ -272,6 +280,7 @@ class ApprovalProject:
 
     root: Path
     keys: dict[str, Path]
+    printed: tuple[dict[str, Any], ...] = ()  # each run's exit code, stdout and stderr, as started
 
     def runs(self) -> list[Path]:
         return sorted(p for p in (self.root / "reports").iterdir() if p.is_dir() and not p.name.startswith("."))
@@ -304,13 +313,16 @@ def approval_project(tmp_path_factory: pytest.TempPathFactory) -> ApprovalProjec
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(2)
         ]
+        printed = []
         for process in started:
-            _, stderr = process.communicate(timeout=CLI_TIMEOUT_S)
-            assert process.returncode == 0, stderr
-        return {}
+            stdout, stderr = process.communicate(timeout=CLI_TIMEOUT_S)
+            printed.append({"returncode": process.returncode, "stdout": stdout, "stderr": stderr})
+        return {"printed": printed}
 
-    root, _ = made_once(tmp_path_factory, "approval-project", make)
-    return ApprovalProject(root, {name: root / "keys" / name for name in APPROVERS})
+    root, made = made_once(tmp_path_factory, "approval-project", make)
+    for run in made["printed"]:
+        assert run["returncode"] == 0, run["stderr"]
+    return ApprovalProject(root, {name: root / "keys" / name for name in APPROVERS}, tuple(made["printed"]))
 
 
 APPROVAL_NOTE = "Gennemgået <b>med</b> økonomi"

@@ -40,7 +40,9 @@ def _as_written_to_csv(table: pd.DataFrame) -> pd.DataFrame:
 
 def test_run_exits_0_and_prints_where_index_html_is(default_run: CliRun, default_run_dir: Path) -> None:
     assert default_run.returncode == 0, default_run.stderr
-    assert str(default_run_dir / "index.html") in default_run.stdout
+    # Run from the project folder without --out: the path is relative to it, in the default reports/.
+    assert default_run.stdout.strip().splitlines()[-1] == (
+        f"Rapporterne er klar: {Path('reports', default_run_dir.name, 'index.html')}")
     assert (default_run_dir / "index.html").is_file()
 
 
@@ -107,11 +109,12 @@ def test_manifest_hashes_match_the_files(default_run_dir: Path) -> None:
     for name, digest in manifest.outputs.items():
         assert hashlib.sha256((default_run_dir / name).read_bytes()).hexdigest() == digest, name
     # The run went into an empty reports folder: no earlier run whose register it compared with (and the
-    # user's own runs in the checkout's reports/ must not count).
-    inputs = load_inputs(REPO / DEFAULT_PARAMS, previous_run="")
+    # user's own runs in the checkout's reports/ must not count). Inputs are named from the project folder.
+    project = default_run_dir.parents[1]
+    inputs = load_inputs(project / DEFAULT_PARAMS, previous_run="")
     assert len(manifest.inputs) == len(inputs.files)
     for name, digest in manifest.inputs.items():
-        assert hashlib.sha256((REPO / name).read_bytes()).hexdigest() == digest, name
+        assert hashlib.sha256((project / name).read_bytes()).hexdigest() == digest, name
     assert manifest.params is not None and manifest.params.path == DEFAULT_PARAMS.as_posix()
     assert manifest.seed == inputs.base.params.monte_carlo.seed
 
