@@ -111,9 +111,9 @@ def run_in_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """`-n auto`: one worker per CPU this process may use (a container limited to two CPUs still shows the
-    host's count to `os.cpu_count`), at most 4: past that the longest test files, not the workers, set
-    the time, and each worker's runs start kernels of their own."""
+    """`-n auto`: one worker per CPU this process may run on (a container's CPU set, not the host's count
+    `os.cpu_count` shows), at most 4: past that the longest test files, not the workers, set the time,
+    and each worker's runs start kernels of their own."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(usable, 4))
 
