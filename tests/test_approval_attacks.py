@@ -34,6 +34,7 @@ from conftest import (
 
 from kpro_econ import cli
 from kpro_econ.errors import ApprovalError
+from kpro_econ.inputs.approvals import approved_as_written
 from kpro_econ.inputs.run_records import (
     GENESIS,
     Approval,
@@ -415,6 +416,23 @@ def test_a_hidden_steering_folder_added_after_approval_is_reported(approved: App
     status = status_of(approved.root, run)
     assert status[0].endswith("ændret efter godkendelse")
     assert f"    afviger: {run.name}/.steering-1/Bilag.pdf: tilføjet" in status
+
+
+def test_a_later_run_relies_only_on_approvals_release_would_accept(tmp_path: Path):
+    """The budget and the summary's comparison ask `approved_as_written`: a real approval counts; a line
+    signed with a key slipped into the allowed signers afterwards does not (release says "ændret")."""
+    run, keys = tiny_run(tmp_path / "real", ROLES, ["anna"])
+    assert not approved_as_written(run, tmp_path / "real")  # a draft
+    approvals.approve(run, "anna@rn.dk", keys["anna"])
+    assert approved_as_written(run, tmp_path / "real")
+
+    run, keys = tiny_run(tmp_path / "forged", ROLES, ["anna"])
+    signers = tmp_path / "forged" / "approvers"
+    signers.write_text(signers.read_text(encoding="utf-8") + allowed_signers_line("anna@rn.dk", keys["carl"]),
+                       encoding="utf-8")
+    forged = approval_of(run, "anna")
+    append_to_ledger(run.parent, forged.model_copy(update={"signature": sign(forged.statement(), keys["carl"])}))
+    assert not approved_as_written(run, tmp_path / "forged")
 
 
 def test_a_copy_being_written_is_no_change_but_any_other_hidden_file_is(tmp_path: Path):

@@ -105,9 +105,9 @@ def counted_approvals(
 def approved_as_written(run_dir: Path, started_in: Path) -> bool:
     """Whether a later run may rely on `run_dir` as approved: the ledger's chain is intact and holds the
     approvals its params require, signed as they require, of its `manifest.json` as it is now; and
-    every report and table the manifest lists is as it was written.
+    every report and table the manifest lists is as it was written, and so is the allowed signers file.
 
-    Its inputs may have changed since: the controller edits them for the next run. `started_in` is
+    Its other inputs may have changed since: the controller edits them for the next run. `started_in` is
     the folder the run was started from: the manifest's relative paths are relative to it.
     """
     try:
@@ -118,6 +118,8 @@ def approved_as_written(run_dir: Path, started_in: Path) -> bool:
         if ledger.problems or not ledger.approvals(run_dir.name):
             return False
         settings, signers = approval_settings(manifest, started_in)
+        if signers is not None and not _as_recorded(signers, manifest, started_in):
+            return False  # a key added since could have signed anything; release says "ændret" too
         counted, _ = counted_approvals(ledger, run_dir, manifest, settings, signers)
         if len(counted) < settings.required:
             return False
@@ -125,3 +127,9 @@ def approved_as_written(run_dir: Path, started_in: Path) -> bool:
                    for rel, sha in manifest.outputs.items())
     except (KproError, RunRecordError, OSError):
         return False
+
+
+def _as_recorded(path: Path, manifest: Manifest, started_in: Path) -> bool:
+    """Whether the input file `path` still has the sha256 the run's manifest recorded for it."""
+    recorded = [sha for name, sha in manifest.inputs.items() if (started_in / name).resolve() == path.resolve()]
+    return bool(recorded) and sha256_bytes(path.read_bytes()) == recorded[0]
