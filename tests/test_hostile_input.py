@@ -13,6 +13,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+import yaml
 from cli_cases import PARAMS, copy_project, line_of, replace_once
 from openpyxl import Workbook
 
@@ -84,6 +85,14 @@ def test_nesting_without_end_is_refused_not_a_recursion_error(text: str) -> None
         yaml_params.parse_yaml(text, "p.yaml")
     assert [str(p) for p in raised.value.problems] == [
         f"p.yaml:{text.count(chr(10)) + 1}: -: for dybt indlejret (mere end 50 niveauer)"]
+
+
+def test_libyamls_own_nesting_limit_gets_the_same_danish_line() -> None:
+    """PyYAML 6.0.4's libyaml stops deep nesting itself, before our composer: the user sees the same
+    Danish line, whichever stops it first."""
+    mark = yaml.Mark("p.yaml", 0, 6, 9, None, None)
+    error = yaml.MarkedYAMLError("while parsing a flow node", mark, "exceeded maximum nesting depth", mark)
+    assert str(yaml_params.yaml_problem(error, "p.yaml")) == "p.yaml:7: -: for dybt indlejret (mere end 50 niveauer)"
 
 
 # --- 11: duplicate keys ----------------------------------------------------------------------

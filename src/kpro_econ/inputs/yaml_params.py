@@ -109,6 +109,8 @@ def yaml_problem(exc: yaml.YAMLError, file: str) -> Problem:
     mark = getattr(exc, "problem_mark", None)
     line = mark.line + 1 if mark is not None else None
     problem = str(getattr(exc, "problem", None) or exc)
+    if "nesting depth" in problem:  # libyaml (PyYAML 6.0.4 on) may stop deep nesting before our composer
+        return Problem(file, "-", _TOO_DEEP, line=line)
     for pattern, danish in _YAML_ERRORS:
         if pattern in problem:
             return Problem(file, "-", f"YAML-syntaksfejl: {danish}", line=line)
@@ -142,6 +144,7 @@ class _Refused(Exception):
 _ANCHORS = "ankre og aliasser (& og *) er ikke tilladt i en parameterfil; skriv værdien ud"
 MAX_DEPTH = 50
 """Nesting deeper than this is refused (params nest a handful of levels; composing recurses)."""
+_TOO_DEEP = f"for dybt indlejret (mere end {MAX_DEPTH} niveauer)"
 
 
 class _Composer(Composer):
@@ -158,7 +161,7 @@ class _Composer(Composer):
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
             raise _Refused(line, _ANCHORS)
         if self._depth >= MAX_DEPTH:
-            raise _Refused(line, f"for dybt indlejret (mere end {MAX_DEPTH} niveauer)")
+            raise _Refused(line, _TOO_DEEP)
         self._depth += 1
         try:
             return super().compose_node(parent, index)
