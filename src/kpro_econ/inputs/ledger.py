@@ -22,6 +22,7 @@ from kpro_econ.inputs.run_records import (
     Approval,
     LedgerLine,
     ReleaseRecord,
+    SignersRecord,
     append_ledger_line,
     read_ledger_lines,
     sha256_bytes,
@@ -35,7 +36,7 @@ class Ledger:
     """The ledger's records in order, and every place where its chain is broken."""
 
     path: Path
-    records: list[Approval | ReleaseRecord]
+    records: list[Approval | ReleaseRecord | SignersRecord]
     problems: list[str]
     last_sha256: str
 
@@ -45,6 +46,10 @@ class Ledger:
     def releases(self, run_id: str) -> list[ReleaseRecord]:
         return [r for r in self.records if isinstance(r, ReleaseRecord) and r.run_id == run_id]
 
+    def signers(self) -> list[SignersRecord]:
+        """Every recorded version of the allowed signers file and the approval rules, oldest first."""
+        return [r for r in self.records if isinstance(r, SignersRecord)]
+
 
 def ledger_path(run_dir: Path) -> Path:
     """The ledger of the reports folder that holds `run_dir`."""
@@ -53,7 +58,7 @@ def ledger_path(run_dir: Path) -> Path:
 
 def read_ledger(path: Path) -> Ledger:
     """The ledger at `path` (empty if there is none), with a problem for each broken link."""
-    records: list[Approval | ReleaseRecord] = []
+    records: list[Approval | ReleaseRecord | SignersRecord] = []
     problems: list[str] = []
     prev = GENESIS
     for number, (text, line) in enumerate(read_ledger_lines(path), start=1):
@@ -80,7 +85,7 @@ def locked(path: Path) -> Iterator[Ledger]:
         raise ApprovalError(f"{path}: godkendelsesloggen er låst af en anden; prøv igen") from None
 
 
-def append(ledger: Ledger, record: Approval | ReleaseRecord) -> None:
+def append(ledger: Ledger, record: Approval | ReleaseRecord | SignersRecord) -> None:
     """Append `record` to a ledger read under `locked` (refused while its chain is broken)."""
     require_intact(ledger)
     append_ledger_line(ledger.path, LedgerLine(prev=ledger.last_sha256, record=record))

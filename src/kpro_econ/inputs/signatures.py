@@ -6,9 +6,11 @@ cryptography of our own: this module only runs `ssh-keygen` on files in a tempor
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from kpro_econ.errors import ApprovalError
@@ -16,6 +18,17 @@ from kpro_econ.errors import ApprovalError
 NAMESPACE = "kpro-econ-approval"
 """The signature namespace: a signature made for something else (a git commit) never verifies here."""
 _TIMEOUT_S = 120
+# `ssh-keygen -Y verify` and `-Y check-novalidate` end their success line with the key's fingerprint.
+_FINGERPRINT = re.compile(r"key (SHA256:[A-Za-z0-9+/=]+)")
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A signature checked against an allowed signers text: the signing key's fingerprint when it
+    verifies, else why not (in Danish)."""
+
+    fingerprint: str | None
+    problem: str | None
 
 
 def ssh_keygen() -> str:
@@ -58,6 +71,52 @@ def verify(statement: bytes, signature: str, allowed_signers: Path, identity: st
         return None
     why = _last_line(done.stderr.decode("utf-8", "replace") or done.stdout.decode("utf-8", "replace"))
     return f"signaturen fra {identity} kan ikke verificeres mod {allowed_signers.name}: {why}"
+
+
+def verify_text(statement: bytes, signature: str, signers: str, identity: str, shown: str) -> Verified:
+    """`verify` against the allowed signers `signers` (a file's text, e.g. as the ledger recorded it,
+    called `shown` in messages), with the fingerprint of the key that signed.
+
+    Approvers are counted by this fingerprint: one key is one pair of eyes, whatever identities the
+    file lists it under."""
+    with tempfile.TemporaryDirectory(prefix="kpro-verify-") as scratch:
+        allowed = Path(scratch) / "allowed_signers"
+        allowed.write_text(signers, encoding="utf-8")
+        sig = Path(scratch) / "statement.sig"
+        sig.write_text(signature, encoding="ascii")
+        done = subprocess.run(
+            [ssh_keygen(), "-Y", "verify", "-f", str(allowed), "-I", identity, "-n", NAMESPACE, "-s", str(sig)],
+            input=statement, capture_output=True, timeout=_TIMEOUT_S, check=False,
+        )
+    found = _FINGERPRINT.search(done.stdout.decode("utf-8", "replace") + done.stderr.decode("utf-8", "replace"))
+    if done.returncode == 0 and found is not None:
+        return Verified(found.group(1), None)
+    why = _last_line(done.stderr.decode("utf-8", "replace") or done.stdout.decode("utf-8", "replace"))
+    return Verified(None, f"signaturen fra {identity} kan ikke verificeres mod {shown}: {why}")
+
+
+def signing_key(statement: bytes, signature: str) -> str | None:
+    """The fingerprint of the key that made `signature` of `statement` (checked against no list), or None."""
+    with tempfile.TemporaryDirectory(prefix="kpro-verify-") as scratch:
+        sig = Path(scratch) / "statement.sig"
+        sig.write_text(signature, encoding="ascii")
+        done = subprocess.run([ssh_keygen(), "-Y", "check-novalidate", "-n", NAMESPACE, "-s", str(sig)],
+                              input=statement, capture_output=True, timeout=_TIMEOUT_S, check=False)
+    found = _FINGERPRINT.search(done.stdout.decode("utf-8", "replace") + done.stderr.decode("utf-8", "replace"))
+    return found.group(1) if done.returncode == 0 and found is not None else None
+
+
+def listed_as(signature: str, signers: str) -> str | None:
+    """An identity the allowed signers text `signers` lists the signature's key under, or None."""
+    with tempfile.TemporaryDirectory(prefix="kpro-verify-") as scratch:
+        allowed = Path(scratch) / "allowed_signers"
+        allowed.write_text(signers, encoding="utf-8")
+        sig = Path(scratch) / "statement.sig"
+        sig.write_text(signature, encoding="ascii")
+        done = subprocess.run([ssh_keygen(), "-Y", "find-principals", "-f", str(allowed), "-s", str(sig)],
+                              capture_output=True, text=True, timeout=_TIMEOUT_S, check=False)
+    names = done.stdout.split()
+    return names[0] if done.returncode == 0 and names else None
 
 
 def _last_line(text: str) -> str:
