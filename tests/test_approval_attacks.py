@@ -244,9 +244,11 @@ def test_own_params_and_signers_beside_the_runs_decide_nothing(approved: Approva
     hidden = root / "reports" / ".godkendere"
     hidden.mkdir()
     (hidden / "approvers").write_text(allowed_signers_line("carl@rn.dk", approved.keys["carl"]), encoding="utf-8")
-    (hidden / "default.yaml").write_text("approval:\n  allowed_signers: approvers\n"
-                                         "  roles: {carl@rn.dk: {name: Carl, role: afdelingsleder}}\n",
-                                         encoding="utf-8")
+    # The project's own params with Carl as the one approver, its registers named from the hidden folder.
+    text = (root / "params" / "default.yaml").read_text(encoding="utf-8")
+    roles = next(line for line in text.splitlines() if line.startswith("  roles: {"))
+    text = text.replace(roles, "  roles: {carl@rn.dk: {name: Carl, role: afdelingsleder}}")
+    (hidden / "default.yaml").write_text(text.replace("../data/", "../../data/"), encoding="utf-8")
     own = {f"reports/.godkendere/{name}": hidden / name for name in ("default.yaml", "approvers")}
     change_a_figure_and_rehash(run, own, params="reports/.godkendere/default.yaml")
     append_to_ledger(root / "reports", signed(approval_of(run, "carl"), approved.keys["carl"]))
@@ -261,8 +263,7 @@ def test_own_params_and_signers_beside_the_runs_decide_nothing(approved: Approva
     for name in ("approvers", "default.yaml"):
         (hidden / name).rename(root / "params" / f"egne_{name}")
     params = root / "params" / "egne_default.yaml"
-    params.write_text(params.read_text(encoding="utf-8").replace("signers: approvers", "signers: egne_approvers"),
-                      encoding="utf-8")
+    params.write_text(text.replace("signers: approvers", "signers: egne_approvers"), encoding="utf-8")
     own = {f"params/egne_{name}": root / "params" / f"egne_{name}" for name in ("default.yaml", "approvers")}
     change_a_figure_and_rehash(run, own, params="params/egne_default.yaml")
     append_to_ledger(root / "reports", signed(approval_of(run, "carl"), approved.keys["carl"]))

@@ -109,8 +109,10 @@ def inside_project(path: Path, project: Path, reports: Path, what: str) -> None:
         raise ApprovalError(f"{shown}: {what} ligger uden for projektmappen {project.resolve()}; kun projektets "
                             "egne filer kan afgøre en godkendelse (kør fra projektmappen)")
     if resolved.is_relative_to(reports.resolve()):
-        raise ApprovalError(f"{shown}: {what} ligger i rapportmappen {reports}; kun projektets egne filer "
-                            "uden for den kan afgøre en godkendelse")
+        folder = reports.resolve()
+        named = folder.relative_to(project.resolve()) if folder.is_relative_to(project.resolve()) else folder
+        raise ApprovalError(f"{shown}: {what} ligger i rapportmappen {named.as_posix()}; kun projektets egne "
+                            "filer uden for den kan afgøre en godkendelse")
 
 
 def run_signers(manifest: Manifest, settings: ApprovalSettings, signers: Path | None, run_dir: Path,
