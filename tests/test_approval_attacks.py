@@ -345,7 +345,7 @@ def test_a_new_approver_is_added_by_a_signed_ledger_line_and_approves_new_runs_o
     assert cli.main(["approvers", "add", "params.yaml", "--key", str(keys["bent"]), "--as", "bent@rn.dk"]) == 0
     assert "er allerede registreret" in capsys.readouterr().out and len(kinds(tmp_path)) == 3
 
-    with pytest.raises(ApprovalError, match="approvers er ændret siden kørslen .* lav en ny kørsel"):
+    with pytest.raises(ApprovalError, match=r"approvers er ændret siden kørslen .* lav en ny kørsel"):
         approvals.approve(before, "carl@rn.dk", keys["carl"])
     approvals.approve(after, "carl@rn.dk", keys["carl"])
     assert approvals.check_run(after).state == RunState.APPROVED
@@ -385,7 +385,7 @@ def test_a_run_whose_params_lie_outside_the_project_folder_is_refused(tmp_path: 
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)  # approve is run from here, the project's files lie beside it
     run, keys = tiny_run(tmp_path / "projekt", ROLES, ["anna"])  # recorded by absolute path
-    with pytest.raises(ApprovalError, match="params.yaml: params-filen ligger uden for projektmappen"):
+    with pytest.raises(ApprovalError, match=r"params\.yaml: params-filen ligger uden for projektmappen"):
         approvals.approve(run, "anna@rn.dk", keys["anna"])
     assert not (run.parent / LEDGER).exists()
 
