@@ -22,6 +22,10 @@ _TIMEOUT_S = 120
 _FINGERPRINT = re.compile(r"key (SHA256:[A-Za-z0-9+/=]+)")
 
 
+# ssh-keygen's answer when the key is not listed for the identity, or what was signed is not this.
+_IN_DANISH = {"Could not verify signature.": "nøglen står ikke for identiteten i filen, eller det signerede er ændret"}
+
+
 @dataclass(frozen=True)
 class Verified:
     """A signature checked against an allowed signers text: the signing key's fingerprint when it
@@ -60,17 +64,8 @@ def verify(statement: bytes, signature: str, allowed_signers: Path, identity: st
     else why not (in Danish)."""
     if not allowed_signers.is_file():
         return f"{allowed_signers}: filen med godkendere (allowed signers) findes ikke"
-    with tempfile.TemporaryDirectory(prefix="kpro-verify-") as scratch:
-        sig = Path(scratch) / "statement.sig"
-        sig.write_text(signature, encoding="ascii")
-        done = subprocess.run(
-            [ssh_keygen(), "-Y", "verify", "-f", str(allowed_signers), "-I", identity, "-n", NAMESPACE, "-s", str(sig)],
-            input=statement, capture_output=True, timeout=_TIMEOUT_S, check=False,
-        )
-    if done.returncode == 0:
-        return None
-    why = _last_line(done.stderr.decode("utf-8", "replace") or done.stdout.decode("utf-8", "replace"))
-    return f"signaturen fra {identity} kan ikke verificeres mod {allowed_signers.name}: {why}"
+    signers = allowed_signers.read_text(encoding="utf-8")
+    return verify_text(statement, signature, signers, identity, allowed_signers.name).problem
 
 
 def verify_text(statement: bytes, signature: str, signers: str, identity: str, shown: str) -> Verified:
@@ -92,6 +87,7 @@ def verify_text(statement: bytes, signature: str, signers: str, identity: str, s
     if done.returncode == 0 and found is not None:
         return Verified(found.group(1), None)
     why = _last_line(done.stderr.decode("utf-8", "replace") or done.stdout.decode("utf-8", "replace"))
+    why = _IN_DANISH.get(why, why)
     return Verified(None, f"signaturen fra {identity} kan ikke verificeres mod {shown}: {why}")
 
 
