@@ -138,7 +138,7 @@ def test_a_ledger_that_is_a_folder_is_one_line_never_a_traceback_nor_a_draft(
                                 "intet er tilføjet"]
     assert list(ledger.iterdir()) == [] and (run / "approval.json").read_bytes() == copy_before
 
-    assert cli.main(["status", str(run)]) == 0
+    assert cli.main(["status", "--out", str(run.parent)]) == 0
     out = capsys.readouterr().out.splitlines()
     why = f"{ledger}: godkendelsesloggen kan ikke læses (det er en mappe, ikke en fil)"
     assert out[:2] == [f"{run.name}  ulæselig", f"    {why}"]  # not "udkast"

@@ -169,8 +169,9 @@ def _status(run: Path | None, out: Path) -> int:
     for folder in folders:
         for line in status_lines(folder):
             print(line)
-    for line in ledger_lines((run.parent if run is not None else out) / LEDGER):
-        print(line)
+    if run is None:  # the whole reports folder: and its ledger's head
+        for line in ledger_lines(out / LEDGER):
+            print(line)
     return 0
 
 

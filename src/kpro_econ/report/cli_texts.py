@@ -141,9 +141,9 @@ COMMANDS: dict[str, CommandText] = {
     "status": CommandText(
         description=(
             "Viser kørslerne og deres tilstand: fejlet, udkast, godkendt, frigivet eller ændret efter\n"
-            "godkendelse. Til sidst godkendelsesloggens hoved (antal linjer og den sidste linjes sha256):\n"
-            "noter det; en log, der senere er kortere eller har en anden linje dér, er afkortet eller\n"
-            "omskrevet."
+            "godkendelse. For alle kørsler til sidst godkendelsesloggens hoved (antal linjer og den\n"
+            "sidste linjes sha256): noter det; en log, der senere er kortere eller har en anden linje\n"
+            "dér, er afkortet eller omskrevet."
         ),
         examples=("kpro-econ status", "kpro-econ status --out rapporter", f"kpro-econ status {RUN_ID_EXAMPLE}"),
         exit_codes={0: "altid (tilstanden står i udskriften)"},
