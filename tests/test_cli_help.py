@@ -9,7 +9,7 @@ from importlib import metadata
 import pytest
 from conftest import run_cli
 
-COMMANDS = ("validate", "run", "approve", "release", "status", "approvers", "folk1a")
+COMMANDS = ("validate", "run", "approve", "release", "status", "verify", "approvers", "folk1a")
 SUBCOMMANDS = ("approvers add", "approvers list")
 # argparse's English words; none may reach the user.
 ENGLISH = ("usage:", "positional arguments", "options:", "optional arguments", "show this help", "error:",

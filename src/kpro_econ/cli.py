@@ -70,6 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown = approver_commands.add_parser("list", help="vis hver registreret udgave af filen med godkendere")
     shown.add_argument("--out", type=Path, default=Path("reports"),
                        help="mappen med kørselsmapperne og godkendelsesloggen (standard: reports)")
+    verify = commands.add_parser("verify", help="kontrollér at en PDF eller HTML er præcis det frigivne resumé")
+    verify.add_argument("file", type=Path, help="den frigivne fil, fx \"Bilag - Risikorapport Kommunal PRO "
+                                                 "2. halvår 2026.pdf\"")
+    verify.add_argument("--out", type=Path, default=Path("reports"),
+                        help="mappen med kørselsmapperne og godkendelsesloggen (standard: reports)")
 
     folk1a = commands.add_parser("folk1a", help="hent indbyggertal (FOLK1A) for et kvartal fra Danmarks Statistik")
     folk1a.add_argument("--quarter", required=True, help="kvartalet, fx 2025K1")
@@ -94,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _approvers_add(args.params, args.identity, args.key, args.out)
         if args.command == "approvers":
             return _approvers_list(args.out)
+        if args.command == "verify":
+            return _verify(args.file, args.out)
         if args.command == "folk1a":
             return _folk1a(args.quarter, args.out, args.url)
     except ParamsError as exc:
@@ -176,8 +183,9 @@ def _release(run: Path, browser: str | None) -> int:
 
 
 def _status(run: Path | None, out: Path) -> int:
+    from kpro_econ.inputs.run_records import LEDGER
     from kpro_econ.release.approval import run_folders
-    from kpro_econ.release.status import status_lines
+    from kpro_econ.release.status import ledger_lines, status_lines
 
     folders = [run] if run is not None else run_folders(out)
     if not folders:
@@ -185,6 +193,16 @@ def _status(run: Path | None, out: Path) -> int:
     for folder in folders:
         for line in status_lines(folder):
             print(line)
+    if run is None:  # the whole reports folder: and its ledger's head
+        for line in ledger_lines(out / LEDGER):
+            print(line)
+    return 0
+
+
+def _verify(file: Path, out: Path) -> int:
+    from kpro_econ.release.verify import verify_file
+
+    print(verify_file(file, out))
     return 0
 
 

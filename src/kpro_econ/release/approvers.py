@@ -14,7 +14,7 @@ from kpro_econ.inputs import ledger as ledgers
 from kpro_econ.inputs.approvals import params_approval
 from kpro_econ.inputs.run_records import LEDGER, SignersRecord, sha256_bytes
 from kpro_econ.inputs.trust import RunSigners, inside_project, rules_of, same_rules, trust_chain
-from kpro_econ.release.approval import sign_version
+from kpro_econ.release.approval import require_uncut, sign_version
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,12 @@ def record_signers(params: Path, identity: str, key: Path, out_dir: Path) -> Rec
     if roles and identity not in roles:
         raise ApprovalError(f"--as: {identity} er ikke godkender efter de registrerede regler (approval.roles); "
                             "en, der allerede er godkender, skal registrere ændringen")
+    ledgers.require_writable(path)
     record = sign_version(run, before, identity, key)
     out_dir.mkdir(parents=True, exist_ok=True)
     with ledgers.locked(path) as ledger:
         ledgers.require_intact(ledger)
+        require_uncut(ledger)
         now = trust_chain(ledger).current
         if now != before:
             raise ApprovalError(f"{path}: en anden har registreret en fil med godkendere i mellemtiden; prøv igen")
