@@ -48,6 +48,7 @@ from kpro_econ.inputs.run_records import (
     write_approval,
     write_manifest,
 )
+from kpro_econ.inputs.maker import Maker, sign_manifest
 from kpro_econ.inputs.signatures import sign
 from kpro_econ.params.codes import RunState
 from kpro_econ.release import approval as approvals
@@ -86,13 +87,16 @@ def status_of(root: Path, run: Path) -> list[str]:
     return run_in_process("status", str(run.relative_to(root)), cwd=root).stdout.splitlines()
 
 
-def tiny_run(root: Path, approval_yaml: str, signers: list[str]) -> tuple[Path, dict[str, Path]]:
+def tiny_run(root: Path, approval_yaml: str, signers: list[str],
+             makers: tuple[str, ...] = ()) -> tuple[Path, dict[str, Path]]:
     """A hand-made successful run folder whose params hold `approval_yaml`, and keys for every approver.
 
-    `signers` are the approvers (anna, bent, carl) put in the allowed signers file.
+    `signers` are the approvers (anna, bent, carl) put in the allowed signers file, `makers` those whose
+    keys it allows to sign runs (the `kpro-econ-run` namespace).
     """
     keys = {name: make_key(root / "keys", name) for name in APPROVERS}
-    (root / "approvers").write_text("".join(allowed_signers_line(APPROVERS[n][0], keys[n]) for n in signers),
+    (root / "approvers").write_text("".join(allowed_signers_line(APPROVERS[n][0], keys[n]) for n in signers)
+                                    + "".join(maker_line(APPROVERS[n][0], keys[n]) for n in makers),
                                     encoding="utf-8")
     params = root / "params.yaml"
     params.write_text(f"approval:\n  allowed_signers: approvers\n{approval_yaml}", encoding="utf-8")
@@ -103,6 +107,24 @@ def tiny_run(root: Path, approval_yaml: str, signers: list[str]) -> tuple[Path, 
                                       notebooks={}, seed=1, workbook_dir=REPO / "notebooks", started=datetime.now(UTC))
     write_manifest(run, runfolder.finish_manifest(manifest, run, errors=[]))
     return run, keys
+
+
+def maker_line(identity: str, key: Path) -> str:
+    """An allowed signers line for someone who makes runs and signs them (`run --key`)."""
+    return allowed_signers_line(identity, key).replace('namespaces="kpro-econ-approval"', 'namespaces="kpro-econ-run"')
+
+
+def signed_by_maker(run: Path, who: str, key: Path) -> None:
+    """What `run --key KEY --as IDENTITY` does as a run ends: names the maker in the manifest, and signs it."""
+    identity = APPROVERS[who][0]
+    write_manifest(run, read_manifest(run).model_copy(update={"made_by": identity}))
+    sign_manifest(run, Maker(key, identity), run.parent.parent / "approvers")
+
+
+def fingerprint_of(key: Path) -> str:
+    """The key's SHA256 fingerprint as `ssh-keygen -l` prints it (`256 SHA256:… comment (ED25519)`)."""
+    done = subprocess.run(["ssh-keygen", "-l", "-f", f"{key}.pub"], capture_output=True, text=True, check=True)
+    return done.stdout.split()[1]
 
 
 ROLES = "  roles:\n" + "".join(f"    {i}: {{name: {n}, role: {r}}}\n" for i, n, r in APPROVERS.values())
@@ -287,12 +309,11 @@ def test_simultaneous_approvals_under_four_eyes_both_count_none_lost(tmp_path: P
 # ---------- four eyes, the runner, unsigned approvals, the ledger's chain ----------
 
 def test_four_eyes_need_two_approvers_and_not_the_one_who_ran_it(tmp_path: Path):
-    me = getpass.getuser()
-    roles = ROLES.replace("{name: Anna, role: afdelingsleder}", f"{{name: Anna, role: afdelingsleder, user: {me}}}")
-    run, keys = tiny_run(tmp_path, f"  required: 2\n  exclude_runner: true\n{roles}", ["anna", "bent", "carl"])
-    assert read_manifest(run).run_by == me
+    run, keys = tiny_run(tmp_path, f"  required: 2\n  exclude_runner: true\n{ROLES}", ["anna", "bent", "carl"],
+                         makers=("anna",))
+    signed_by_maker(run, "anna", keys["anna"])
 
-    with pytest.raises(ApprovalError, match="kan ikke godkende en kørsel, vedkommende selv har lavet"):
+    with pytest.raises(ApprovalError, match="anna@rn.dk kan ikke godkende: lavede selv kørslen"):
         approvals.approve(run, "anna@rn.dk", keys["anna"])
     first = approvals.approve(run, "bent@rn.dk", keys["bent"])
     assert (first.count, first.required) == (1, 2)
@@ -303,6 +324,94 @@ def test_four_eyes_need_two_approvers_and_not_the_one_who_ran_it(tmp_path: Path)
     approvals.approve(run, "carl@rn.dk", keys["carl"])
     check = approvals.check_run(run)
     assert check.state == RunState.APPROVED and [a.name for a in check.approvals] == ["Bent", "Carl"]
+
+
+# ---------- issue 17 case 4: exclude_runner rests on the maker's signature, not on `run_by` ----------
+
+EXCLUDE = f"  exclude_runner: true\n{ROLES}"
+
+
+def test_the_maker_is_known_by_the_key_that_signed_the_run_not_by_the_login_name(tmp_path: Path):
+    """`run_by` is the login name (`LOGNAME=bent kpro-econ run` sets it): Bent's signed run is his, whatever
+    it says, and he cannot approve it; Anna can, and status shows who made and signed the run."""
+    run, keys = tiny_run(tmp_path, EXCLUDE, ["anna", "bent"], makers=("bent",))
+    signed_by_maker(run, "bent", keys["bent"])
+    assert read_manifest(run).run_by not in {"bent", "bent@rn.dk"}  # the tests' own login name
+
+    with pytest.raises(ApprovalError, match="bent@rn.dk kan ikke godkende: lavede selv kørslen") as refused:
+        approvals.approve(run, "bent@rn.dk", keys["bent"])
+    assert fingerprint_of(keys["bent"]) in str(refused.value)
+    assert not (run.parent / LEDGER).exists()
+
+    approvals.approve(run, "anna@rn.dk", keys["anna"])
+    check = approvals.check_run(run)
+    assert check.state == RunState.APPROVED
+    lines = status_of(tmp_path, run)
+    assert f"    lavet og signeret af bent@rn.dk (nøgle {fingerprint_of(keys['bent'])}): signatur ok" in lines
+
+
+def test_one_key_under_another_identity_is_still_the_maker(tmp_path: Path):
+    run, keys = tiny_run(tmp_path, "  exclude_runner: true\n", ["anna"], makers=("bent",))
+    signers = tmp_path / "approvers"  # Bent's key also listed as an approver under another name
+    signers.write_text(signers.read_text(encoding="utf-8") + allowed_signers_line("b.nielsen@rn.dk", keys["bent"]),
+                       encoding="utf-8")
+    manifest = read_manifest(run)
+    inputs = {**manifest.inputs, signers.resolve().as_posix(): hashlib.sha256(signers.read_bytes()).hexdigest()}
+    write_manifest(run, manifest.model_copy(update={"inputs": inputs}))
+    signed_by_maker(run, "bent", keys["bent"])
+
+    with pytest.raises(ApprovalError, match="b.nielsen@rn.dk kan ikke godkende: lavede selv kørslen"):
+        approvals.approve(run, "b.nielsen@rn.dk", keys["bent"])
+
+
+def test_a_run_nobody_signed_cannot_pass_exclude_runner(tmp_path: Path):
+    run, keys = tiny_run(tmp_path, EXCLUDE, ["anna", "bent"])
+    with pytest.raises(ApprovalError, match="kørslen er ikke signeret af den, der lavede den"):
+        approvals.approve(run, "anna@rn.dk", keys["anna"])
+    assert not (run.parent / LEDGER).exists()
+
+
+@pytest.mark.parametrize("forgery", ["run_by edited", "re-signed with a throw-away key",
+                                     "re-signed with an approval key", "signature removed"])
+def test_a_manifest_edited_after_the_run_breaks_the_makers_signature(tmp_path: Path, forgery: str):
+    """Bent made and signed the run; he edits the manifest to approve it himself. The edit breaks his
+    signature, and so does every way of signing it again without a key allowed to sign runs."""
+    run, keys = tiny_run(tmp_path, EXCLUDE, ["anna", "bent"], makers=("bent",))
+    signed_by_maker(run, "bent", keys["bent"])
+    manifest = read_manifest(run)
+    if forgery == "run_by edited":
+        write_manifest(run, manifest.model_copy(update={"run_by": "anna"}))
+    elif forgery == "re-signed with a throw-away key":
+        throwaway = make_key(tmp_path / "mine", "throwaway")
+        write_manifest(run, manifest.model_copy(update={"made_by": "carl@rn.dk"}))
+        (run / "manifest.sig").write_text(sign((run / "manifest.json").read_bytes(), throwaway, "kpro-econ-run"),
+                                          encoding="ascii")
+    elif forgery == "re-signed with an approval key":  # Anna's key may sign approvals, not runs
+        write_manifest(run, manifest.model_copy(update={"made_by": "anna@rn.dk"}))
+        (run / "manifest.sig").write_text(sign((run / "manifest.json").read_bytes(), keys["anna"], "kpro-econ-run"),
+                                          encoding="ascii")
+    else:
+        (run / "manifest.sig").unlink()
+
+    for who in ("bent", "anna"):
+        with pytest.raises(ApprovalError, match="kan ikke godkende|manifest.sig"):
+            approvals.approve(run, APPROVERS[who][0], keys[who])
+    assert not (run.parent / LEDGER).exists()
+    if forgery != "signature removed":
+        lines = status_of(tmp_path, run)
+        assert lines[0] == f"{run.name}  udkast"
+        assert any(line.startswith("    kørslens signatur: manifest.json passer ikke til kørslens signatur")
+                   for line in lines), lines
+
+
+def test_a_signed_run_approved_then_edited_is_changed(tmp_path: Path):
+    run, keys = tiny_run(tmp_path, EXCLUDE, ["anna", "bent"], makers=("bent",))
+    signed_by_maker(run, "bent", keys["bent"])
+    approvals.approve(run, "anna@rn.dk", keys["anna"])
+    (run / "manifest.sig").unlink()
+    check = approvals.check_run(run)
+    assert check.state == RunState.CHANGED
+    assert "manifest.sig mangler (kørslen blev signeret af bent@rn.dk)" in check.problems
 
 
 def test_unsigned_approvals_only_when_the_params_allow_them_and_then_shown_as_usigneret(

@@ -76,6 +76,7 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
             run_dir=str(run_dir.resolve()),
             status=status,
             period=period,
+            overrides=tuple(manifest.overrides),
         )
         result = execute_and_render(job)
         if result.html is None:

@@ -49,6 +49,8 @@ class NotebookJob:
     reports: tuple[ReportLink, ...] = ()
     overrides: tuple[str, ...] = ()
     """`run --set PATH=VALUE` of the run, for a notebook that reads the params itself."""
+    notice: str = ""
+    """What every page of a partial run (`--only`) says about it; empty for a whole run."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,8 @@ def report_header(job: NotebookJob, source_nb: nbformat.NotebookNode, title: str
         reports=job.reports,
         current=f"{job.source.stem}.html",
         contents=style != "steering",  # one printed page: nothing to navigate
+        notice=job.notice,
+        overrides=job.overrides,
     )
 
 
