@@ -614,3 +614,67 @@ def test_an_approval_section_inherited_through_extends_applies(tmp_path: Path):
     write_manifest(run, manifest.model_copy(update={"params": params, "inputs": inputs}))
     outcome = approvals.approve(run, "anna@rn.dk", keys["anna"])
     assert (outcome.count, outcome.required) == (1, 2)  # the parent's four-eyes rule
+
+
+# ---------- messages: control characters, passphrases, empty brackets, the wrong folder ----------
+
+def test_as_with_control_characters_is_refused_in_one_danish_line(tmp_path: Path):
+    run, keys = tiny_run(tmp_path, ROLES, ["anna"])
+    for bad in ("anna@rn.dk\x1b[2K", "anna@rn.dk\nGodkendt: alt er fint"):
+        done = run_in_process("approve", str(run), "--key", str(keys["anna"]), "--as", bad, cwd=tmp_path)
+        assert done.returncode == 1
+        assert done.stderr == f"--as: må ikke indeholde styretegn som ESC eller linjeskift (got {bad!r})\n"
+        assert "\x1b" not in done.stderr
+    assert not (run.parent / LEDGER).exists()
+
+    (tmp_path / "p.yaml").write_text("title: x\n", encoding="utf-8")
+    done = run_in_process("run", "p.yaml", "--out", "ud", "--key", str(keys["bent"]), "--as", "bent\x1b]0;x\x07@rn.dk",
+                          cwd=tmp_path)
+    assert done.returncode == 1 and "--as: må ikke indeholde styretegn" in done.stderr and "\x1b" not in done.stderr
+    assert not (tmp_path / "ud").exists()
+
+
+def test_a_passphrase_not_given_is_said_in_danish_without_the_prompt(tmp_path: Path):
+    run, _ = tiny_run(tmp_path, ROLES, ["anna"])
+    locked = tmp_path / "keys" / "locked"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "hemmelig", "-f", str(locked)], check=True)
+    # no terminal to ask on (a new session, stdin empty): ssh-keygen gets no passphrase
+    done = subprocess.run([*kpro_econ_command(), "approve", str(run), "--key", str(locked), "--as", "anna@rn.dk"],
+                          cwd=tmp_path, stdin=subprocess.DEVNULL, start_new_session=True, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 1
+    assert "Enter passphrase" not in done.stderr and "incorrect" not in done.stderr
+    assert done.stderr.startswith(f"{locked}: kunne ikke signere med nøglen: nøglen er beskyttet af en "
+                                  "adgangssætning, som ikke blev givet eller var forkert")
+
+
+def test_no_message_holds_an_empty_pair_of_brackets(tmp_path: Path):
+    run, _ = tiny_run(tmp_path, ROLES, ["anna"])
+    done = run_in_process("release", str(run), cwd=tmp_path)  # a draft nobody has approved
+    assert done.returncode == 1
+    assert done.stderr == f"{run}: kørslen er ikke godkendt; kør først kpro-econ approve\n"
+
+    write_manifest(run, read_manifest(run).model_copy(update={"run_id": ""}))
+    done = run_in_process("approve", str(run), "--as", "anna@rn.dk", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr == f"{run}: manifest.json nævner ikke, hvilken kørsel det er (run_id mangler)\n"
+
+
+def test_approve_status_and_release_from_another_folder_name_the_project_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    project, elsewhere = (tmp_path / "projekt").resolve(), (tmp_path / "andetsted").resolve()
+    project.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.chdir(project)  # the run is made here: its manifest names its inputs relative to this folder
+    run, keys = tiny_run(project, ROLES, ["anna"])
+    assert read_manifest(run).inputs.keys() == {"params.yaml", "approvers"}
+    approvals.approve(run, "anna@rn.dk", keys["anna"])
+
+    said = (f"{run}: kør fra projektmappen {project}: manifest.json nævner kørslens inputfiler i forhold til den "
+            f"(fx approvers), og du står i {elsewhere}")
+    for args in (("release", str(run)), ("approve", str(run), "--key", str(keys["bent"]), "--as", "bent@rn.dk")):
+        done = run_in_process(*args, cwd=elsewhere)
+        assert (done.returncode, done.stderr) == (1, said + "\n"), args
+    status = run_in_process("status", str(run), cwd=elsewhere).stdout.splitlines()
+    assert status == [f"{run.name}  ikke kontrolleret", f"    {said}"]
+    assert status_of(project, run)[0] == f"{run.name}  godkendt"
