@@ -9,7 +9,6 @@ the files it lists and the params' `approval` section). Keys are throw-away ed25
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import shutil
@@ -35,6 +34,7 @@ from conftest import (
 from kpro_econ import cli
 from kpro_econ.errors import ApprovalError
 from kpro_econ.inputs.approvals import approved_as_written
+from kpro_econ.inputs.maker import Maker, sign_manifest
 from kpro_econ.inputs.run_records import (
     GENESIS,
     Approval,
@@ -48,7 +48,6 @@ from kpro_econ.inputs.run_records import (
     write_approval,
     write_manifest,
 )
-from kpro_econ.inputs.maker import Maker, sign_manifest
 from kpro_econ.inputs.signatures import sign
 from kpro_econ.params.codes import RunState
 from kpro_econ.release import approval as approvals
@@ -313,7 +312,7 @@ def test_four_eyes_need_two_approvers_and_not_the_one_who_ran_it(tmp_path: Path)
                          makers=("anna",))
     signed_by_maker(run, "anna", keys["anna"])
 
-    with pytest.raises(ApprovalError, match="anna@rn.dk kan ikke godkende: lavede selv kørslen"):
+    with pytest.raises(ApprovalError, match=r"anna@rn\.dk kan ikke godkende: lavede selv kørslen"):
         approvals.approve(run, "anna@rn.dk", keys["anna"])
     first = approvals.approve(run, "bent@rn.dk", keys["bent"])
     assert (first.count, first.required) == (1, 2)
@@ -338,7 +337,7 @@ def test_the_maker_is_known_by_the_key_that_signed_the_run_not_by_the_login_name
     signed_by_maker(run, "bent", keys["bent"])
     assert read_manifest(run).run_by not in {"bent", "bent@rn.dk"}  # the tests' own login name
 
-    with pytest.raises(ApprovalError, match="bent@rn.dk kan ikke godkende: lavede selv kørslen") as refused:
+    with pytest.raises(ApprovalError, match=r"bent@rn\.dk kan ikke godkende: lavede selv kørslen") as refused:
         approvals.approve(run, "bent@rn.dk", keys["bent"])
     assert fingerprint_of(keys["bent"]) in str(refused.value)
     assert not (run.parent / LEDGER).exists()
@@ -360,7 +359,7 @@ def test_one_key_under_another_identity_is_still_the_maker(tmp_path: Path):
     write_manifest(run, manifest.model_copy(update={"inputs": inputs}))
     signed_by_maker(run, "bent", keys["bent"])
 
-    with pytest.raises(ApprovalError, match="b.nielsen@rn.dk kan ikke godkende: lavede selv kørslen"):
+    with pytest.raises(ApprovalError, match=r"b\.nielsen@rn\.dk kan ikke godkende: lavede selv kørslen"):
         approvals.approve(run, "b.nielsen@rn.dk", keys["bent"])
 
 
@@ -394,7 +393,7 @@ def test_a_manifest_edited_after_the_run_breaks_the_makers_signature(tmp_path: P
         (run / "manifest.sig").unlink()
 
     for who in ("bent", "anna"):
-        with pytest.raises(ApprovalError, match="kan ikke godkende|manifest.sig"):
+        with pytest.raises(ApprovalError, match=r"kan ikke godkende|manifest\.sig"):
             approvals.approve(run, APPROVERS[who][0], keys[who])
     assert not (run.parent / LEDGER).exists()
     if forgery != "signature removed":

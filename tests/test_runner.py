@@ -16,8 +16,8 @@ from conftest import (
     FIXTURE_SEED,
     FIXTURE_TITLE,
     FixtureRun,
-    files_in,
     fake_inputs,
+    files_in,
     fixture_tables,
     make_key,
     notebooks_folder,
@@ -27,8 +27,8 @@ from conftest import (
 from kpro_econ import cli, workbook
 from kpro_econ.errors import ApprovalError, KproError, NotebookRunError
 from kpro_econ.inputs import load as inputs_loader
-from kpro_econ.release import approval as approvals
 from kpro_econ.inputs.run_records import read_manifest
+from kpro_econ.release import approval as approvals
 from kpro_econ.report.excel import unique_sheet_names
 from kpro_econ.run import runfolder, runner
 from kpro_econ.run.render import DRAFT_STATUS, read_notebook
