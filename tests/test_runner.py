@@ -369,6 +369,7 @@ def _project_with_a_maker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *note
     return params, signers
 
 
+@pytest.mark.e2e
 def test_a_run_made_with_key_and_as_is_signed_by_its_maker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -397,6 +398,7 @@ def test_a_run_made_with_key_and_as_is_signed_by_its_maker(
     assert approvals.changed_files(run) == []  # the signature is a file approve knows
 
 
+@pytest.mark.e2e
 def test_a_run_signed_with_a_key_the_project_does_not_allow_is_not_published(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -412,6 +414,7 @@ def test_a_run_signed_with_a_key_the_project_does_not_allow_is_not_published(
     assert not (out / "stranger").exists() and not list(out.glob(".tmp-*"))
 
 
+@pytest.mark.e2e
 def test_a_partial_run_says_so_on_every_page_and_in_its_manifest_and_cannot_be_approved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
