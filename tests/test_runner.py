@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -14,15 +16,19 @@ from conftest import (
     FIXTURE_SEED,
     FIXTURE_TITLE,
     FixtureRun,
+    fake_inputs,
     files_in,
     fixture_tables,
+    make_key,
     notebooks_folder,
     use_fixture_stand_ins,
 )
 
 from kpro_econ import cli, workbook
-from kpro_econ.errors import KproError, NotebookRunError
+from kpro_econ.errors import ApprovalError, KproError, NotebookRunError
+from kpro_econ.inputs import load as inputs_loader
 from kpro_econ.inputs.run_records import read_manifest
+from kpro_econ.release import approval as approvals
 from kpro_econ.report.excel import unique_sheet_names
 from kpro_econ.run import runfolder, runner
 from kpro_econ.run.render import DRAFT_STATUS, read_notebook
@@ -337,3 +343,93 @@ def test_a_cell_over_its_time_limit_fails_the_run_naming_that_cell(
     error = read_manifest(tmp_path / "reports" / "slow").error
     assert error is not None
     assert (error.notebook, error.cell_index, error.ename) == ("tiny_sleeps", 3, "CellTimeoutError")
+
+
+# --- the maker's signature and partial runs ------------------------------------------------------
+
+
+def _project_with_a_maker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *notebooks: str) -> tuple[Path, Path]:
+    """Fixture notebooks, params whose approval section names an allowed signers file in which Bent may
+    sign runs, and keys for Bent and a stranger; returns the params and the allowed signers file."""
+    use_fixture_stand_ins(monkeypatch, notebooks_folder(tmp_path / "notebooks", *notebooks))
+    bent = make_key(tmp_path / "keys", "bent")
+    make_key(tmp_path / "keys", "stranger")
+    signers = tmp_path / "approvers"
+    public = bent.with_name("bent.pub").read_text(encoding="utf-8").strip()
+    signers.write_text(f'bent@rn.dk namespaces="kpro-econ-run" {public}\n', encoding="utf-8")
+    params = tmp_path / "tiny.yaml"
+    params.write_text("title: prøve\napproval:\n  allowed_signers: approvers\n", encoding="utf-8")
+
+    def with_signers(params_path: Path, **kwargs: Any) -> Any:
+        found = fake_inputs(params_path, **kwargs)
+        found.files = [params_path, signers]  # the allowed signers file is an input, as load_inputs makes it
+        return found
+
+    monkeypatch.setattr(inputs_loader, "load_inputs", with_signers)
+    return params, signers
+
+
+@pytest.mark.e2e
+def test_a_run_made_with_key_and_as_is_signed_by_its_maker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params, signers = _project_with_a_maker(tmp_path, monkeypatch, "tiny_ok.ipynb")
+    key = tmp_path / "keys" / "bent"
+    out = tmp_path / "reports"
+
+    code = cli.main(["run", str(params), "--out", str(out), "--run-id", "signed", "--key", str(key),
+                     "--as", "bent@rn.dk"])
+
+    assert code == 0, capsys.readouterr().err
+    run = out / "signed"
+    manifest = read_manifest(run)
+    assert manifest.made_by == "bent@rn.dk" and "manifest.sig" not in manifest.outputs
+    # OpenSSH itself accepts the signature of the manifest as Bent's, for runs only
+    verify = ["ssh-keygen", "-Y", "verify", "-f", str(signers), "-I", "bent@rn.dk", "-s", str(run / "manifest.sig")]
+    done = subprocess.run([*verify, "-n", "kpro-econ-run"], input=(run / "manifest.json").read_bytes(),
+                          capture_output=True, check=False)
+    listed = subprocess.run(["ssh-keygen", "-l", "-f", f"{key}.pub"], capture_output=True, text=True, check=True)
+    fingerprint = listed.stdout.split()[1]
+    assert done.returncode == 0 and fingerprint in done.stdout.decode()
+    assert f"Kørslen er signeret af bent@rn.dk (nøgle {fingerprint})" in capsys.readouterr().err
+    as_approval = subprocess.run([*verify, "-n", "kpro-econ-approval"], input=(run / "manifest.json").read_bytes(),
+                                 capture_output=True, check=False)
+    assert as_approval.returncode != 0
+    assert approvals.changed_files(run) == []  # the signature is a file approve knows
+
+
+@pytest.mark.e2e
+def test_a_run_signed_with_a_key_the_project_does_not_allow_is_not_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params, _ = _project_with_a_maker(tmp_path, monkeypatch, "tiny_ok.ipynb")
+    out = tmp_path / "reports"
+
+    code = cli.main(["run", str(params), "--out", str(out), "--run-id", "stranger",
+                     "--key", str(tmp_path / "keys" / "stranger"), "--as", "bent@rn.dk"])
+
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "--as bent@rn.dk: signaturen fra bent@rn.dk kan ikke verificeres mod approvers" in err
+    assert not (out / "stranger").exists() and not list(out.glob(".tmp-*"))
+
+
+@pytest.mark.e2e
+def test_a_partial_run_says_so_on_every_page_and_in_its_manifest_and_cannot_be_approved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    params, _ = _project_with_a_maker(tmp_path, monkeypatch, "tiny_ok.ipynb", "tiny_raises.ipynb")
+    out = tmp_path / "reports"
+
+    assert cli.main(["run", str(params), "--out", str(out), "--run-id", "part", "--only", "tiny_ok"]) == 0
+
+    run = out / "part"
+    manifest = read_manifest(run)
+    assert (manifest.only, manifest.left_out) == (["tiny_ok"], ["tiny_raises"])
+    notice = ("Delvis kørsel (--only tiny_ok): Fejlende prøverapport blev ikke lavet. "
+              "Kørslen kan ikke godkendes; lav en hel kørsel til godkendelse.")
+    for page in ("index.html", "tiny_ok.html"):
+        assert notice in (run / page).read_text(encoding="utf-8"), page
+    with pytest.raises(ApprovalError, match=r"delvis kørsel \(--only tiny_ok\): tiny_raises blev ikke lavet"):
+        approvals.approve(run, "anna@rn.dk")
+    assert approvals.check_run(run).label == "udkast (delvis)"

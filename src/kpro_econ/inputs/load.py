@@ -464,7 +464,8 @@ def _derived_problems(
             if risks is not None:
                 lines += risk_cost_lines(risks, params)
     except (ArithmeticError, ValueError) as exc:
-        return [Problem(files.params_file, ".".join(at) or "-", f"beløbene kan ikke regnes ud ({exc})")]
+        why = str(exc) or type(exc).__name__
+        return [Problem(files.params_file, ".".join(at) or "-", f"beløbene kan ikke regnes ud ({why})")]
     problems = []
     for line in lines:
         for year, amount in line.amounts.items():

@@ -34,6 +34,8 @@ LEDGER = "approvals.jsonl"
 DATA_DIR = "data"
 PACK_STATUS = "approval-status.js"
 """The run's current state for its pages to show, written by run, approve and release; not hashed."""
+MANIFEST_SIG = "manifest.sig"
+"""The maker's OpenSSH signature of `manifest.json` (`run --key`), beside it and outside its hashes."""
 
 # A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -102,6 +104,13 @@ class Manifest(_Record):
     """`run --set PATH=VALUE` the run applied to the params' base (issue 11)."""
     extends: list[str] = Field(default_factory=list)
     """The params file's `extends:` chain: each parent file (its hash is among `inputs`)."""
+    made_by: str | None = None
+    """The identity the maker signed the manifest as (`run --key KEY --as IDENTITY`); the signature is
+    `manifest.sig`. Unlike `run_by` (the login name, which anyone can set) it decides `exclude_runner`."""
+    only: list[str] = Field(default_factory=list)
+    """`run --only NAME`: the reports the run was asked to make."""
+    left_out: list[str] = Field(default_factory=list)
+    """The pack's reports a `--only` run did not make: a partial run, which cannot be approved."""
     status: ManifestStatus | None = None
     error: RunErrorRecord | None = None
     errors: list[RunErrorRecord] = Field(default_factory=list)
@@ -231,6 +240,19 @@ def write_manifest(run_dir: Path, manifest: Manifest) -> Path:
     path = run_dir / MANIFEST
     path.write_text(_json_text(manifest), encoding="utf-8")
     return path
+
+
+def read_manifest_signature(run_dir: Path) -> str | None:
+    """The maker's signature `manifest.sig`, or None when the run has none."""
+    path = run_dir / MANIFEST_SIG
+    try:
+        return path.read_text(encoding="ascii") if path.is_file() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunRecordError(f"{path}: kan ikke læses som en SSH-signatur ({exc})") from None
+
+
+def write_manifest_signature(run_dir: Path, signature: str) -> None:
+    (run_dir / MANIFEST_SIG).write_text(signature, encoding="ascii")
 
 
 def read_approval(run_dir: Path) -> RunApprovals | None:
