@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpro_econ.inputs.run_records import Table
 from kpro_econ.params.codes import (
     ChangeRequestStatus,
     CostKind,
@@ -15,6 +14,7 @@ from kpro_econ.params.codes import (
     Trend,
 )
 from kpro_econ.report import labels
+from kpro_econ.tables import Table
 
 
 def test_every_code_has_a_danish_label() -> None:

@@ -13,7 +13,6 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 from pandas.io.formats.style import Styler
 
-from kpro_econ.inputs.run_records import Table
 from kpro_econ.model.costs import change_request_amounts
 from kpro_econ.params.codes import CostLineCode, FigureUnit
 from kpro_econ.params.figures import pert_mean
@@ -36,6 +35,7 @@ from kpro_econ.report.labels import (
     labelled,
     with_figure_labels,
 )
+from kpro_econ.tables import Table
 from kpro_econ.workbook import ScenarioResult
 
 KEY_TEXT = {

@@ -19,7 +19,7 @@ from IPython.display import HTML
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-from kpro_econ.inputs.run_records import RunApprovals, Table
+from kpro_econ.inputs.run_records import RunApprovals
 from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode, Headline, KpiTrigger, RiskStatus, Trend
 from kpro_econ.params.models import Params
 from kpro_econ.report.cost_tables import report_year
@@ -38,6 +38,7 @@ from kpro_econ.report.labels import (
     VALUE,
 )
 from kpro_econ.risk.assessment import BOOKED_COLUMN, TRIGGER_COLUMN
+from kpro_econ.tables import Table
 
 Tables = Mapping[str, pd.DataFrame]
 DRAFT_MARK = "UDKAST – ikke godkendt"
