@@ -16,6 +16,7 @@ from kpro_econ.model.budget import FollowupFlag, ReconciliationStatus
 from kpro_econ.model.fut_fee import AGREED_BASIS
 from kpro_econ.params.codes import (
     ChangeRequestStatus,
+    Channel,
     CostKind,
     CostLineCode,
     FigureUnit,
@@ -23,6 +24,8 @@ from kpro_econ.params.codes import (
     KpiTrigger,
     RiskStatus,
     RunState,
+    SettingUnit,
+    Severity,
     Trend,
     WaveRoute,
 )
@@ -93,8 +96,10 @@ AMOUNT = "Beløb"
 
 # --- KPIs: the codes of `kpi.measures` ------------------------------------------------------
 
-CHANNEL_LABELS = {"borger": "Borgere", "medarbejder": "Medarbejdere"}
-SEVERITY_LABELS = {"kritisk": "Kritisk", "høj": "Høj", "middel": "Middel", "lav": "Lav"}
+CHANNEL_LABELS: dict[str, str] = {Channel.CITIZEN: "Borgere", Channel.STAFF: "Medarbejdere"}
+SEVERITY_LABELS: dict[str, str] = {
+    Severity.CRITICAL: "Kritisk", Severity.HIGH: "Høj", Severity.MEDIUM: "Middel", Severity.LOW: "Lav",
+}
 DECISION_LABELS = {WAVE5: "Bølge 5", BILATERAL: "Bilateralt"}
 STAGE_LABELS = dict(zip(STAGES, ("Ønsket → godkendt", "Godkendt → leveret", "Ønsket → leveret"), strict=True))
 
@@ -156,6 +161,9 @@ FIGURE_LABELS: dict[str, tuple[str, FigureUnit]] = {
     "wave_routes.bilateral.per_municipality": ("Bilateralt, pr. kommune", FigureUnit.DKK),
 }
 UNIT_LABELS: dict[FigureUnit, str] = {FigureUnit.DKK: "kr.", FigureUnit.SHARE: "andel", FigureUnit.FTE: "årsværk"}
+SETTING_UNIT_LABELS: dict[SettingUnit, str] = {
+    SettingUnit.MONTHS: "måneder", SettingUnit.YEAR: "år", SettingUnit.MUNICIPALITIES: "kommuner",
+}
 MISSING_SOURCE = "kilde mangler"
 # The FUT fee as agreed, before any volume key (the volume keys are labelled in the params).
 FUT_FEE_BASIS_LABELS = {AGREED_BASIS: "Aftalt andel af et årsværk"}
@@ -472,6 +480,9 @@ COLUMN_LABELS: dict[str, str] = {
     **{f"{route}_{statistic}": f"{WAVE_ROUTE_LABELS[route]}, {name}"
        for route in WaveRoute
        for statistic, name in (("low", "lav"), ("mode", "mest sandsynlig"), ("high", "høj"), ("mean", "PERT-middel"))},
+    # the steering summary's largest risks
+    "risk": "Risiko",
+    "band": "Niveau",
 }
 """The Danish header of each column, by its label key (`tables.Column.label_key`)."""
 
