@@ -511,4 +511,5 @@ def header(column: Column) -> str:
 
 def headers(table: Table, present: Iterable[str]) -> dict[str, str]:
     """The Danish header of each of `present`'s columns of `table`, by column name, for renaming a frame."""
-    return {column.name: header(column) for column in written_columns(table, list(present))}
+    names = list(present)
+    return {column.name: header(column) for column in written_columns(table, names) if column.name in names}
