@@ -189,6 +189,7 @@ def test_params_writes_a_year_as_a_year_whatever_its_unit_is_called(monkeypatch,
 
 # --- the pack's notebooks and --only ---------------------------------------------------------
 
+@pytest.mark.e2e
 def test_a_stray_notebook_is_neither_run_nor_published(tmp_path, monkeypatch):
     import shutil
 
