@@ -18,7 +18,6 @@ from conftest import (
     FixtureRun,
     fake_inputs,
     files_in,
-    fixture_tables,
     make_key,
     notebooks_folder,
     use_fixture_stand_ins,
@@ -42,8 +41,7 @@ def test_successful_run_folder_holds_exactly_the_reports_data_and_manifest(fixtu
         "index.html",
         "tiny_ok.html",
         "data/cost_by_year.csv",
-        "data/allocation.csv",
-        "data/a_table_name_longer_than_excel_allows_for_sheets.csv",
+        "data/montecarlo_summary.csv",
         "data/tables.xlsx",
         "manifest.json",
         "approval-status.js",
@@ -106,17 +104,24 @@ def test_progress_lines_are_danish_with_decimal_comma(fixture_run: FixtureRun) -
 
 def test_csv_files_are_utf8_comma_dot_decimals_without_index(fixture_run: FixtureRun) -> None:
     text = (fixture_run.run_dir / "data" / "cost_by_year.csv").read_text(encoding="utf-8")
-    assert text.splitlines() == ["år,udgift_kr,art", "2025,1234.5,drift", "2026,0.30000000000000004,æø"]
-    allocation = pd.read_csv(fixture_run.run_dir / "data" / "allocation.csv")
-    assert list(allocation.columns) == ["kommune", "andel"], "a named index is kept as a column"
+    # The declared columns, with each cost line's Danish name beside its code.
+    assert text.splitlines() == [
+        "scenario,year,line_code,line,kind,amount_dkk",
+        "Basis,2025,support,Supportaftale,drift,1234.5",
+        "Højere årsværkspris,2026,fut_fee,Tilslutningsafgift til FUT,engangs,0.30000000000000004",
+    ]
 
 
 def test_xlsx_holds_every_table_under_a_valid_sheet_name(fixture_run: FixtureRun) -> None:
     sheets = pd.read_excel(fixture_run.run_dir / "data" / "tables.xlsx", sheet_name=None)
-    # The run first, then known tables under their Danish names, the others under their own, cut to 31.
-    assert list(sheets) == ["Om kørslen", "Udgifter pr. år", "Fordeling på kommuner", "a_table_name_longer_than_excel_"]
-    pd.testing.assert_frame_equal(sheets["Udgifter pr. år"], fixture_tables()["cost_by_year"], check_dtype=False)
-    assert list(sheets["Fordeling på kommuner"].columns) == ["kommune", "andel"]
+    # The run first, then each table under its Danish name, with Danish headers and labels; no code column.
+    assert list(sheets) == ["Om kørslen", "Udgifter pr. år", "Monte Carlo"]
+    expected = pd.DataFrame({"Scenarie": ["Basis", "Højere årsværkspris"], "År": [2025, 2026],
+                             "Udgiftslinje": ["Supportaftale", "Tilslutningsafgift til FUT"],
+                             "Art": ["Drift", "Engangs"], "Beløb": [1234.5, 0.1 + 0.2]})
+    pd.testing.assert_frame_equal(sheets["Udgifter pr. år"], expected, check_dtype=False)
+    pd.testing.assert_frame_equal(sheets["Monte Carlo"], pd.DataFrame({"Størrelse": ["Middelværdi", "Reserve"],
+                                                                        "Beløb": [10.0, 2.5]}), check_dtype=False)
 
 
 # --- what the HTML shows ----------------------------------------------------------------------
@@ -150,7 +155,7 @@ def test_index_links_every_report_and_data_file_and_escapes_text(fixture_run: Fi
     assert '<html lang="da">' in html
     assert FIXTURE_TITLE not in html
     assert "Prøvepakke &lt;med&gt; &amp; tegn" in html
-    for href in ("tiny_ok.html", "data/tables.xlsx", "data/cost_by_year.csv", "data/allocation.csv"):
+    for href in ("tiny_ok.html", "data/tables.xlsx", "data/cost_by_year.csv", "data/montecarlo_summary.csv"):
         assert f'href="{href}"' in html
     assert ">Lille prøverapport</a>" in html
     assert DRAFT_STATUS in html

@@ -139,7 +139,7 @@ def _params(params: Path, scenario: str | None, as_csv: bool) -> int:
     if as_csv:
         sys.stdout.write(listing.to_csv(index=False, lineterminator="\n"))
     else:
-        print(params_text(listing))
+        print(params_text(scenarios[name]))
     return 0
 
 

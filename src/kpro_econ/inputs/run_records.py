@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 from collections.abc import Collection
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
@@ -355,42 +354,6 @@ def text_from_csv(text: str) -> str:
     """The text `text_to_csv` was given."""
     quoted = text.startswith(_QUOTE) and text.lstrip(_QUOTE).startswith(FORMULA_START)
     return text[1:] if quoted else text
-
-
-class Table(StrEnum):
-    """The tables a run writes to `data/<name>.csv` (and as sheets of `tables.xlsx`), by file name."""
-
-    COST_BY_YEAR = "cost_by_year"
-    SCENARIO_COMPARISON = "scenario_comparison"
-    FUT_FEE_COMPARISON = "fut_fee_comparison"
-    ALLOCATION = "allocation"
-    ASSUMPTIONS = "assumptions"
-    RISK_REGISTER = "risk_register"
-    RISK_POOL = "risk_pool"
-    MONTECARLO_SUMMARY = "montecarlo_summary"
-    SENSITIVITY = "sensitivity"
-    KPI_AVAILABILITY = "kpi_availability"
-    KPI_RESPONSE_TIMES = "kpi_response_times"
-    KPI_SUPPORT_BY_CHANNEL = "kpi_support_by_channel"
-    KPI_SUPPORT_BY_CATEGORY = "kpi_support_by_category"
-    KPI_ERRORS = "kpi_errors"
-    KPI_LIVE_AGAINST_PLAN = "kpi_live_against_plan"
-    KPI_WAVE4_NOT_READY = "kpi_wave4_not_ready"
-    KPI_WAVE5_DECISION = "kpi_wave5_decision"
-    KPI_ADOPTION_BY_MONTH = "kpi_adoption_by_month"
-    KPI_ACTIVE_CITIZENS_PER_1000 = "kpi_active_citizens_per_1000"
-    KPI_CHANGE_REQUEST_COUNTS = "kpi_change_request_counts"
-    KPI_LEAD_TIMES = "kpi_lead_times"
-    KPI_LEAD_TIME_TREND = "kpi_lead_time_trend"
-    KPI_ESTIMATES_VS_ACTUAL = "kpi_estimates_vs_actual"
-    KPI_COST_PER_USE = "kpi_cost_per_use"
-    BUDGET_FOLLOWUP = "budget_followup"
-    INVOICE_RECONCILIATION = "invoice_reconciliation"
-    # issue 11: the steering group's questions
-    WAVE_ROUTE_COMPARISON = "wave_route_comparison"
-    WAVE_ROUTE_DECISION = "wave_route_decision"
-    SPOC_OPTION = "spoc_option"
-    SPOC_ENDING = "spoc_ending"
 
 
 def _read_model(path: Path, model: type[M]) -> M:

@@ -41,8 +41,9 @@ if TYPE_CHECKING:
 
     from kpro_econ.inputs.load import WorkbookInputs
     from kpro_econ.report.excel import RunAbout
+    from kpro_econ.tables import Table
 
-    Computed = tuple[dict[str, pd.DataFrame], Path]
+    Computed = tuple[dict[Table, pd.DataFrame], Path]
     """The run's tables, and where the computed workbook is handed over."""
 
 # The model (pandas, pydantic, the workbook) is imported only where this process needs it; `render`
@@ -275,7 +276,7 @@ def _build_and_publish(
 
 def _execute_in_parallel(
     jobs: list[NotebookJob], inputs: WorkbookInputs, workers: int, say: Progress, data_dir: Path, about: RunAbout
-) -> tuple[list[NotebookResult], dict[str, pd.DataFrame] | BaseException]:
+) -> tuple[list[NotebookResult], dict[Table, pd.DataFrame] | BaseException]:
     """Notebooks in worker processes while this process computes the workbook and writes its tables.
 
     The workers start their kernels at once. A notebook that takes the computed workbook (it has a
@@ -411,7 +412,7 @@ def _publish_failure(
     folder: runfolder.RunFolder,
     manifest: Manifest,
     failures: list[NotebookFailure],
-    tables: Mapping[str, pd.DataFrame] | BaseException,
+    tables: Mapping[Table, pd.DataFrame] | BaseException,
     say: Progress,
     build_dir: Path,
 ) -> NoReturn:
