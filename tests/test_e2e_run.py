@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import DEFAULT_PARAMS, REPO, CliRun, files_in, run_cli
+from conftest import DEFAULT_PARAMS, REPO, CliRun, files_in, run_cli, run_in_process
 from openpyxl import load_workbook
 
 from kpro_econ.inputs.load import load_inputs
@@ -188,3 +188,17 @@ def test_set_and_only_through_the_command_line(tmp_path: Path) -> None:
     fut = costs[costs["line_code"] == "fut_fee"]["amount_dkk"]
     # 780,000 in 2024 prices to 2026 prices: × 1.03 × 1.027
     assert fut.iloc[0] == pytest.approx(780_000 * 1.03 * 1.027)
+
+    # a partial run: marked in the manifest, on each of its pages and in status, and never approved
+    assert (manifest.only, manifest.left_out) == (["steering_summary"], ["cost_model", "kpi_status", "risk_register"])
+    for page in ("index.html", "steering_summary.html"):
+        assert "Delvis kørsel (--only steering_summary): " in (run_dir / page).read_text(encoding="utf-8"), page
+    status = run_in_process("status", str(run_dir), cwd=REPO).stdout.splitlines()
+    assert status[0] == f"{run_dir.name}  udkast (delvis)"
+    assert "    ændret ved kørslen (--set): summary.period=1. halvår 2027; fte.annual_cost=780000" in status
+    refused = run_in_process("approve", str(run_dir), "--as", "anna@rn.dk", cwd=REPO)
+    assert refused.returncode == 1 and "en delvis kørsel kan ikke godkendes" in refused.stderr
+    # the steering summary's footer names the values --set changed
+    summary = (run_dir / "steering_summary.html").read_text(encoding="utf-8")
+    assert ("Beregnet med ændrede værdier (kpro-econ run --set): <code>summary.period=1. halvår 2027</code>; "
+            "<code>fte.annual_cost=780000</code>") in summary

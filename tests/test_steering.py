@@ -78,11 +78,23 @@ def test_headline_table_shows_the_change_since_the_last_approved_run():
 
 def test_top_risks_are_open_by_expected_value():
     top = steering.top_risks(tables(), n=5)
-    assert top["Id"].tolist() == ["R1", "R2"]
-    assert top["Forventet værdi"].tolist() == ["30 kr.", "20 kr."]
-    assert top["Udvikling"].tolist() == ["↑", ""]
-    assert top["Tiltag"].tolist() == ["Overblik over parathed", ""]
-    assert top["Ejer"].tolist() == ["Program", "SF"]
+    assert top["id"].tolist() == ["R1", "R2"]
+    assert top["expected_value_dkk"].tolist() == [30.0, 20.0]
+    assert top["trend"].iloc[0] == "up" and pd.isna(top["trend"].iloc[1])
+    assert top["mitigation"].tolist() == ["Overblik over parathed", ""]
+    assert top["owner"].tolist() == ["Program", "SF"]
+    shown = steering.top_risks_shown(top)
+    assert list(shown.columns) == ["Id", "Risiko", "Ejer", "Tiltag", "Niveau", "Forventet værdi", "Udvikling"]
+    assert shown["Forventet værdi"].tolist() == ["30 kr.", "20 kr."]
+    assert shown["Udvikling"].tolist() == ["↑", ""]
+
+
+def test_the_summary_leaves_out_the_band_and_a_trend_column_with_nothing_in_it():
+    with_trend = steering.top_risks_styled(tables()).to_html()
+    assert "Udvikling" in with_trend and "Niveau" not in with_trend
+    no_trend = tables()
+    no_trend["risk_register"] = no_trend["risk_register"].assign(trend=None)
+    assert "Udvikling" not in steering.top_risks_styled(no_trend).to_html()
 
 
 def test_the_economy_block_shows_fees_in_the_report_year_and_change_requests_over_the_years():
@@ -176,5 +188,5 @@ def test_occurred_risks_are_named_with_their_trigger_and_the_budget_line():
                     "R9 Bølge 5 &lt;nu&gt; (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5), "
                     "som bølge 5 eller bilateralt: 1.500 kr.</p>")
     # neither occurred risk is among the largest open ones
-    assert steering.top_risks(with_occurred)["Id"].tolist() == ["R1", "R2"]
+    assert steering.top_risks(with_occurred)["id"].tolist() == ["R1", "R2"]
     assert steering.occurred_note(tables()).data == ""

@@ -27,7 +27,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--set", dest="overrides", action="append", default=[], metavar="STI=VÆRDI",
                      help="ændr én værdi i parametrene for denne kørsel (VÆRDI læses som YAML); kan gentages")
     run.add_argument("--only", action="append", default=[], metavar="NAVN",
-                     help="lav kun denne rapport (fx cost_model); kan gentages")
+                     help="lav kun denne rapport (fx cost_model); kan gentages. En delvis kørsel kan ikke godkendes")
+    run.add_argument("--key", type=Path,
+                     help="signér kørslen med din private SSH-nøgle, fx ~/.ssh/id_ed25519 (sammen med --as)")
+    run.add_argument("--as", dest="identity",
+                     help="din identitet i filen med godkendere, fx bent@rn.dk (sammen med --key)")
 
     params = commands.add_parser("params", help="vis hvert tal i en parameterfil med enhed, prisår og kilde")
     params.add_argument("params", type=Path, help="parameterfilen (YAML), fx params/default.yaml")
@@ -86,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "validate":
             return _validate(args.params)
         if args.command == "run":
-            return _run(args.params, args.out, args.run_id, args.overrides, args.only)
+            return _run(args.params, args.out, args.run_id, args.overrides, args.only, args.key, args.identity)
         if args.command == "params":
             return _params(args.params, args.scenario, args.csv)
         if args.command == "approve":
@@ -127,10 +131,13 @@ def _validate(params: Path) -> int:
     return 0
 
 
-def _run(params: Path, out: Path, run_id: str | None, overrides: list[str], only: list[str]) -> int:
+def _run(params: Path, out: Path, run_id: str | None, overrides: list[str], only: list[str],
+         key: Path | None, identity: str | None) -> int:
+    from kpro_econ.inputs.maker import Maker
     from kpro_econ.run.runner import run_workbook
 
-    run_dir = run_workbook(params, out_dir=out, run_id=run_id, overrides=overrides, only=only)
+    maker = Maker.given(key, identity)
+    run_dir = run_workbook(params, out_dir=out, run_id=run_id, overrides=overrides, only=only, maker=maker)
     print(f"Rapporterne er klar: {run_dir / 'index.html'}")
     return 0
 
@@ -151,7 +158,7 @@ def _params(params: Path, scenario: str | None, as_csv: bool) -> int:
     if as_csv:
         sys.stdout.write(listing.to_csv(index=False, lineterminator="\n"))
     else:
-        print(params_text(listing))
+        print(params_text(scenarios[name]))
     return 0
 
 

@@ -10,8 +10,7 @@ from functools import cached_property
 import pandas as pd
 
 from kpro_econ.inputs.load import ScenarioInputs, WorkbookInputs
-from kpro_econ.inputs.run_records import Table
-from kpro_econ.kpi.tables import KpiResult, compute_kpis, kpi_tables
+from kpro_econ.kpi.tables import KpiResult, compute_kpis
 from kpro_econ.model.allocation import allocate
 from kpro_econ.model.assumptions import assumptions
 from kpro_econ.model.budget import budget_followup, invoice_reconciliation
@@ -27,6 +26,7 @@ from kpro_econ.params.models import BudgetSettings, Params, RiskSettings
 from kpro_econ.risk.assessment import risk_cost_lines, risk_pool, risk_register_table, risk_settings
 from kpro_econ.risk.montecarlo import SimulationResult, montecarlo_summary, simulate, uncertain_inputs
 from kpro_econ.risk.sensitivity import sensitivity
+from kpro_econ.tables import Table
 
 
 @dataclass(frozen=True)
@@ -153,15 +153,16 @@ def _correlations_within(scenario: ScenarioInputs) -> Params:
     return params.model_copy(update={"monte_carlo": params.monte_carlo.model_copy(update={"correlations": groups})})
 
 
-def _with_scenario(results: dict[str, ScenarioResult], table: str) -> pd.DataFrame:
-    frames: list[pd.DataFrame] = [getattr(r, table).assign(scenario=name) for name, r in results.items()]
+def _with_scenario(frames_by_scenario: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """One frame of every scenario's rows, the scenario's name first."""
+    frames = [frame.assign(scenario=name) for name, frame in frames_by_scenario.items()]
     combined = pd.concat(frames, ignore_index=True)
     return combined.reindex(columns=["scenario", *[c for c in combined.columns if c != "scenario"]])
 
 
-def decision_tables(params: Params) -> dict[str, pd.DataFrame]:
+def decision_tables(params: Params) -> dict[Table, pd.DataFrame]:
     """The steering group's questions for `data/`: wave 5 or bilateral, and the SPOC option."""
-    tables: dict[str, pd.DataFrame] = {}
+    tables: dict[Table, pd.DataFrame] = {}
     if params.wave_routes is not None:
         tables[Table.WAVE_ROUTE_COMPARISON] = route_comparison(params)
         tables[Table.WAVE_ROUTE_DECISION] = wave_route_decision(params)
@@ -206,7 +207,28 @@ def compute_budget(inputs: WorkbookInputs, base_costs: pd.DataFrame | None = Non
     )
 
 
-def budget_tables(budget: BudgetResult) -> dict[str, pd.DataFrame]:
+def kpi_tables(kpis: KpiResult) -> dict[Table, pd.DataFrame]:
+    """The KPI tables for `data/` (the report also shows the support channels' shares, which are not a table)."""
+    return {
+        Table.KPI_AVAILABILITY: kpis.availability,
+        Table.KPI_RESPONSE_TIMES: kpis.response_times,
+        Table.KPI_SUPPORT_BY_CHANNEL: kpis.support_by_channel,
+        Table.KPI_SUPPORT_BY_CATEGORY: kpis.support_by_category,
+        Table.KPI_ERRORS: kpis.errors,
+        Table.KPI_LIVE_AGAINST_PLAN: kpis.live_against_plan,
+        Table.KPI_WAVE4_NOT_READY: kpis.wave4_not_ready,
+        Table.KPI_WAVE5_DECISION: kpis.wave5_decision,
+        Table.KPI_ADOPTION_BY_MONTH: kpis.adoption_by_month,
+        Table.KPI_ACTIVE_CITIZENS_PER_1000: kpis.active_citizens_per_1000,
+        Table.KPI_CHANGE_REQUEST_COUNTS: kpis.change_request_counts,
+        Table.KPI_LEAD_TIMES: kpis.lead_times,
+        Table.KPI_LEAD_TIME_TREND: kpis.lead_time_trend,
+        Table.KPI_ESTIMATES_VS_ACTUAL: kpis.estimates_vs_actual,
+        Table.KPI_COST_PER_USE: kpis.cost_per_use,
+    }
+
+
+def budget_tables(budget: BudgetResult) -> dict[Table, pd.DataFrame]:
     """`budget_followup` and `invoice_reconciliation` as `data/` holds them (the run adds each line's name)."""
     return {Table.BUDGET_FOLLOWUP: budget.followup.drop(columns="flag"),
             Table.INVOICE_RECONCILIATION: budget.reconciliation}
@@ -261,15 +283,15 @@ class Workbook:
         """The base scenario's budget follow-up; None unless the params have an `actuals` section."""
         return compute_budget(self.inputs, self.base.costs)
 
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """The main tables of a run, by file name (without `.csv`), every scenario in each."""
+    def tables(self) -> dict[Table, pd.DataFrame]:
+        """The main tables of a run, every scenario in each, each as `tables.TABLES` declares it."""
         results = self.scenarios
-        tables: dict[str, pd.DataFrame] = {
-            Table.COST_BY_YEAR: _with_scenario(results, "costs"),
+        tables: dict[Table, pd.DataFrame] = {
+            Table.COST_BY_YEAR: _with_scenario({n: r.costs for n, r in results.items()}),
             Table.SCENARIO_COMPARISON: scenario_comparison(results, self.simulations),
-            Table.FUT_FEE_COMPARISON: _with_scenario(results, "fut_fee"),
-            Table.ALLOCATION: _with_scenario(results, "allocation"),
-            Table.ASSUMPTIONS: _with_scenario(results, "assumptions"),
+            Table.FUT_FEE_COMPARISON: _with_scenario({n: r.fut_fee for n, r in results.items()}),
+            Table.ALLOCATION: _with_scenario({n: r.allocation for n, r in results.items()}),
+            Table.ASSUMPTIONS: _with_scenario({n: r.assumptions for n, r in results.items()}),
         }
         if self.risk is not None:
             tables.update({
@@ -280,12 +302,12 @@ class Workbook:
             })
         tables.update(decision_tables(self.inputs.base.params))
         if self.kpis is not None:
-            tables.update({Table(name): table for name, table in kpi_tables(self.kpis).items()})
+            tables.update(kpi_tables(self.kpis))
         if self.budget is not None:
             tables.update(budget_tables(self.budget))
         return tables
 
 
-def compute_tables(inputs: WorkbookInputs) -> dict[str, pd.DataFrame]:
-    """The main tables of a run, by file name (without `.csv`), every scenario in each."""
+def compute_tables(inputs: WorkbookInputs) -> dict[Table, pd.DataFrame]:
+    """The main tables of a run, every scenario in each, each as `tables.TABLES` declares it."""
     return Workbook(inputs).tables()

@@ -16,9 +16,11 @@ from pydantic import ValidationError
 from kpro_econ.errors import ApprovalError, KproError
 from kpro_econ.inputs.ledger import Ledger, ledger_path
 from kpro_econ.inputs.ledger_heads import read_checked
+from kpro_econ.inputs.maker import MakerCheck, check_maker, runner_problem
 from kpro_econ.inputs.overrides import ParamsReader
 from kpro_econ.inputs.run_records import (
     MANIFEST,
+    MANIFEST_SIG,
     Approval,
     Manifest,
     RunRecordError,
@@ -29,7 +31,7 @@ from kpro_econ.inputs.run_records import (
 )
 from kpro_econ.inputs.signatures import verify_text
 from kpro_econ.inputs.trust import TrustChain, is_version, run_signers, trust_chain, trusted_version
-from kpro_econ.params.approval import ApprovalSettings, Approver
+from kpro_econ.params.approval import ApprovalSettings
 from kpro_econ.params.codes import ManifestStatus, SignatureMode
 
 
@@ -73,13 +75,6 @@ def params_approval(params_path: Path) -> tuple[ApprovalSettings, Path | None]:
     return settings, params_path.parent / settings.allowed_signers
 
 
-def is_runner(identity: str, approver: Approver | None, run_by: str | None) -> bool:
-    if not run_by:
-        return True  # nobody knows who made the run, so nobody can show they did not
-    names = {identity, identity.partition("@")[0], *([approver.user] if approver and approver.user else [])}
-    return run_by.casefold() in {name.casefold() for name in names}
-
-
 @dataclass(frozen=True)
 class Counted:
     """A run's approvals that count (one per approver, one per key), the key each was signed with, why any
@@ -92,15 +87,22 @@ class Counted:
 
 
 def count_approvals(ledger: Ledger, chain: TrustChain, run_dir: Path, manifest: Manifest,
-                    settings: ApprovalSettings, version: SignersRecord) -> Counted:
+                    settings: ApprovalSettings, version: SignersRecord, signers: Path | None) -> Counted:
     """The ledger's valid approvals of this manifest, each verified against `version` (the recorded allowed
     signers the run was made with), which must be the version in force where the approval stands.
 
     Approvers are counted by key: an approval signed with a key that already counted (under another
-    identity) adds no pair of eyes."""
+    identity) adds no pair of eyes. `signers` is the allowed signers file on disk (as the run recorded it:
+    its sha256 is `version`'s), against which the maker's signature is checked."""
     counted = Counted()
     current = manifest_sha256(run_dir)
     recorded = ledger.approvals(run_dir.name)
+    maker = maker_of(run_dir, manifest, signers)
+    refused = run_refusal(manifest, maker)
+    if refused is not None and any(a.manifest_sha256 == current for a in recorded):
+        counted.problems.append(refused)
+        return counted
+    unsigned_run = MakerCheck(None, None, None)
     for position, approval in enumerate(ledger.records):
         if not isinstance(approval, Approval) or approval.run_id != run_dir.name:
             continue
@@ -127,9 +129,10 @@ def count_approvals(ledger: Ledger, chain: TrustChain, run_dir: Path, manifest: 
             fingerprint = verified.fingerprint
         if settings.roles and approval.identity not in settings.roles:
             counted.problems.append(f"{who}: er ikke godkender i params (approval.roles)")
-        elif settings.exclude_runner and is_runner(approval.identity, settings.roles.get(approval.identity),
-                                                    manifest.run_by):
-            counted.problems.append(f"{who}: lavede selv kørslen (approval.exclude_runner)")
+        elif settings.exclude_runner and (
+            why := runner_problem(approval.identity, fingerprint, maker or unsigned_run)
+        ):
+            counted.problems.append(f"{who}: {why}")
         elif approval.identity in {a.identity for a in counted.approvals}:
             continue
         elif fingerprint is not None and fingerprint in counted.fingerprints.values():
@@ -143,6 +146,27 @@ def count_approvals(ledger: Ledger, chain: TrustChain, run_dir: Path, manifest: 
     if recorded and not counted.approvals and not counted.problems and not counted.notes:
         counted.problems.append(f"{run_dir.name}/{MANIFEST}: ændret siden godkendelsen")
     return counted
+
+
+def run_refusal(manifest: Manifest, maker: MakerCheck | None) -> str | None:
+    """Why the run itself cannot be approved, whoever approves: a partial run (`--only`), or a maker's
+    signature that no longer verifies (the manifest was edited after the run); `maker` is `maker_of`'s."""
+    if manifest.left_out:
+        return partial_refusal(manifest)
+    return maker.problem if maker is not None else None
+
+
+def partial_refusal(manifest: Manifest) -> str:
+    only = " ".join(f"--only {name}" for name in manifest.only)
+    return (f"delvis kørsel ({only}): {', '.join(manifest.left_out)} blev ikke lavet, så ingen har kunnet "
+            "læse dem; en delvis kørsel kan ikke godkendes (lav en hel kørsel uden --only)")
+
+
+def maker_of(run_dir: Path, manifest: Manifest, signers: Path | None) -> MakerCheck | None:
+    """The run's maker as its signature shows, or None for a run nobody signed."""
+    if manifest.made_by is None and not (run_dir / MANIFEST_SIG).exists():
+        return None
+    return check_maker(run_dir, manifest, signers)
 
 
 def approved_as_written(run_dir: Path, started_in: Path) -> bool:
@@ -167,8 +191,8 @@ def approved_as_written(run_dir: Path, started_in: Path) -> bool:
         settings, signers = approval_settings(manifest, started_in)
         version = trusted_version(chain, run_signers(manifest, settings, signers, run_dir, started_in))
         if signers is not None and not _as_recorded(signers, manifest, started_in):
-            return False  # a key added since could have signed anything; release says "ændret" too
-        counted = count_approvals(ledger, chain, run_dir, manifest, settings, version)
+            return False  # the file on disk is no longer the one the run (and `version`) recorded
+        counted = count_approvals(ledger, chain, run_dir, manifest, settings, version, signers)
         if counted.problems or len(counted.approvals) < settings.required:
             return False
         return all((run_dir / rel).is_file() and sha256_bytes((run_dir / rel).read_bytes()) == sha

@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 from collections.abc import Collection
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
@@ -34,6 +33,8 @@ LEDGER = "approvals.jsonl"
 DATA_DIR = "data"
 PACK_STATUS = "approval-status.js"
 """The run's current state for its pages to show, written by run, approve and release; not hashed."""
+MANIFEST_SIG = "manifest.sig"
+"""The maker's OpenSSH signature of `manifest.json` (`run --key`), beside it and outside its hashes."""
 
 # A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -102,6 +103,13 @@ class Manifest(_Record):
     """`run --set PATH=VALUE` the run applied to the params' base (issue 11)."""
     extends: list[str] = Field(default_factory=list)
     """The params file's `extends:` chain: each parent file (its hash is among `inputs`)."""
+    made_by: str | None = None
+    """The identity the maker signed the manifest as (`run --key KEY --as IDENTITY`); the signature is
+    `manifest.sig`. Unlike `run_by` (the login name, which anyone can set) it decides `exclude_runner`."""
+    only: list[str] = Field(default_factory=list)
+    """`run --only NAME`: the reports the run was asked to make."""
+    left_out: list[str] = Field(default_factory=list)
+    """The pack's reports a `--only` run did not make: a partial run, which cannot be approved."""
     status: ManifestStatus | None = None
     error: RunErrorRecord | None = None
     errors: list[RunErrorRecord] = Field(default_factory=list)
@@ -266,6 +274,19 @@ def write_manifest(run_dir: Path, manifest: Manifest) -> Path:
     return path
 
 
+def read_manifest_signature(run_dir: Path) -> str | None:
+    """The maker's signature `manifest.sig`, or None when the run has none."""
+    path = run_dir / MANIFEST_SIG
+    try:
+        return path.read_text(encoding="ascii") if path.is_file() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunRecordError(f"{path}: kan ikke læses som en SSH-signatur ({exc})") from None
+
+
+def write_manifest_signature(run_dir: Path, signature: str) -> None:
+    (run_dir / MANIFEST_SIG).write_text(signature, encoding="ascii")
+
+
 def read_approval(run_dir: Path) -> RunApprovals | None:
     """The convenience copy `approval.json`, or None; release verifies against the ledger, not this."""
     path = run_dir / APPROVAL
@@ -366,42 +387,6 @@ def text_from_csv(text: str) -> str:
     """The text `text_to_csv` was given."""
     quoted = text.startswith(_QUOTE) and text.lstrip(_QUOTE).startswith(FORMULA_START)
     return text[1:] if quoted else text
-
-
-class Table(StrEnum):
-    """The tables a run writes to `data/<name>.csv` (and as sheets of `tables.xlsx`), by file name."""
-
-    COST_BY_YEAR = "cost_by_year"
-    SCENARIO_COMPARISON = "scenario_comparison"
-    FUT_FEE_COMPARISON = "fut_fee_comparison"
-    ALLOCATION = "allocation"
-    ASSUMPTIONS = "assumptions"
-    RISK_REGISTER = "risk_register"
-    RISK_POOL = "risk_pool"
-    MONTECARLO_SUMMARY = "montecarlo_summary"
-    SENSITIVITY = "sensitivity"
-    KPI_AVAILABILITY = "kpi_availability"
-    KPI_RESPONSE_TIMES = "kpi_response_times"
-    KPI_SUPPORT_BY_CHANNEL = "kpi_support_by_channel"
-    KPI_SUPPORT_BY_CATEGORY = "kpi_support_by_category"
-    KPI_ERRORS = "kpi_errors"
-    KPI_LIVE_AGAINST_PLAN = "kpi_live_against_plan"
-    KPI_WAVE4_NOT_READY = "kpi_wave4_not_ready"
-    KPI_WAVE5_DECISION = "kpi_wave5_decision"
-    KPI_ADOPTION_BY_MONTH = "kpi_adoption_by_month"
-    KPI_ACTIVE_CITIZENS_PER_1000 = "kpi_active_citizens_per_1000"
-    KPI_CHANGE_REQUEST_COUNTS = "kpi_change_request_counts"
-    KPI_LEAD_TIMES = "kpi_lead_times"
-    KPI_LEAD_TIME_TREND = "kpi_lead_time_trend"
-    KPI_ESTIMATES_VS_ACTUAL = "kpi_estimates_vs_actual"
-    KPI_COST_PER_USE = "kpi_cost_per_use"
-    BUDGET_FOLLOWUP = "budget_followup"
-    INVOICE_RECONCILIATION = "invoice_reconciliation"
-    # issue 11: the steering group's questions
-    WAVE_ROUTE_COMPARISON = "wave_route_comparison"
-    WAVE_ROUTE_DECISION = "wave_route_decision"
-    SPOC_OPTION = "spoc_option"
-    SPOC_ENDING = "spoc_ending"
 
 
 def _read_model(path: Path, model: type[M]) -> M:

@@ -18,6 +18,7 @@ from kpro_econ.params.codes import (
     ChangeRequestStatus,
     CostLineCode,
     KpiTrigger,
+    Priority,
     status_code,
 )
 from kpro_econ.params.decisions import WaveRoutes
@@ -105,9 +106,6 @@ class Support(_Frozen):
     base_price: Money = Field(description="Yearly price of the support agreement with Frederikshavn Kommune.")
     renegotiation: Renegotiation | None = Field(None, description="The renegotiated price from a given year.")
     spoc_option: SpocOption | None = Field(None, description="The FUT SPOC option, priced per month.")
-
-
-Priority = Literal["høj", "middel", "lav"]
 
 
 class ChangeRequest(_Frozen):

@@ -18,11 +18,19 @@ from pathlib import Path
 from kpro_econ.errors import ApprovalError, KproError
 from kpro_econ.inputs import ledger as ledgers
 from kpro_econ.inputs import ledger_heads
-from kpro_econ.inputs.approvals import approval_settings, count_approvals, is_runner
+from kpro_econ.inputs.approvals import (
+    approval_settings,
+    count_approvals,
+    maker_of,
+    partial_refusal,
+    run_refusal,
+)
+from kpro_econ.inputs.maker import MakerCheck, runner_problem
 from kpro_econ.inputs.run_records import (
     APPROVAL,
     APPROVAL_STATUS,
     MANIFEST,
+    MANIFEST_SIG,
     PACK_STATUS,
     Approval,
     ApprovalStatus,
@@ -38,7 +46,7 @@ from kpro_econ.inputs.run_records import (
     write_approval,
     write_approval_status,
 )
-from kpro_econ.inputs.signatures import listed_as, sign, signing_key, verify_text
+from kpro_econ.inputs.signatures import checked_text, listed_as, sign, signing_key, verify_text
 from kpro_econ.inputs.trust import (
     ADD_COMMAND,
     RunSigners,
@@ -84,6 +92,8 @@ class RunCheck:
     notes: list[str] = field(default_factory=list)
     ledger_head: LedgerHead | None = None
     """The head of the ledger the check read (every head recorded elsewhere is within it, or a problem)."""
+    maker: MakerCheck | None = None
+    """The maker's signature of the manifest (`run --key`), None for a run nobody signed."""
 
     @property
     def unsigned(self) -> bool:
@@ -91,9 +101,32 @@ class RunCheck:
 
     @property
     def label(self) -> str:
-        """The state in Danish, with *usigneret* when an approval carries no signature."""
+        """The state in Danish, with *usigneret* when an approval carries no signature and *delvis* for a
+        partial run (`--only`)."""
         text = RUN_STATE_LABELS[self.state]
-        return f"{text} ({UNSIGNED_LABEL})" if self.unsigned and self.state != RunState.DRAFT else text
+        if self.unsigned and self.state != RunState.DRAFT:
+            text = f"{text} ({UNSIGNED_LABEL})"
+        return f"{text} (delvis)" if self.manifest.left_out else text
+
+
+class StartedElsewhere(ApprovalError):
+    """approve, status or release run from another folder than the one the run's inputs are relative to."""
+
+
+def started_elsewhere(run_dir: Path, manifest: Manifest) -> StartedElsewhere | None:
+    """Why the run cannot be checked from the current folder, when none of the inputs its manifest names
+    relative to the folder `run` was started from is found here: naming that folder when it holds the run."""
+    named = [*manifest.inputs, *([manifest.params.path] if manifest.params is not None else [])]
+    relative = sorted({Path(name) for name in named if not Path(name).is_absolute()})
+    if not relative or any(path.exists() for path in relative):
+        return None
+    here = Path.cwd()
+    for folder in run_dir.resolve().parents:
+        if any((folder / path).exists() for path in relative):
+            return StartedElsewhere(f"{run_dir}: kør fra projektmappen {folder}: manifest.json nævner kørslens "
+                                    f"inputfiler i forhold til den (fx {relative[0].as_posix()}), og du står i {here}")
+    return StartedElsewhere(f"{run_dir}: kør fra projektmappen, den mappe kpro-econ run blev kørt fra: ingen af "
+                            f"kørslens {len(relative)} inputfiler (fx {relative[0].as_posix()}) findes i {here}")
 
 
 def changed_files(run_dir: Path, manifest: Manifest | None = None) -> list[str]:
@@ -120,6 +153,8 @@ def changed_files(run_dir: Path, manifest: Manifest | None = None) -> list[str]:
         rel = path.relative_to(run_dir)
         if rel.parts[0] == STEERING or rel.as_posix() in _WRITTEN_LATER:
             continue
+        if rel.as_posix() == MANIFEST_SIG and manifest.made_by is not None:
+            continue  # the maker's signature of the manifest, checked by `inputs.maker`
         if len(rel.parts) == 1 and being_written(rel.name, _WRITTEN_LATER):
             continue  # a copy another approve or release is writing this moment (under the ledger's lock)
         if (path.is_file() or path.is_symlink()) and path not in expected:
@@ -138,14 +173,21 @@ def approve(
     run_dir: Path, identity: str, key: Path | None = None, role: str | None = None, note: str | None = None
 ) -> ApprovalOutcome:
     """Sign and record `identity`'s approval of an unchanged, successful run; refuse anything else, saying why."""
+    identity = checked_text(identity, "--as")
+    role = checked_text(role, "--role") or None if role is not None else None
     run_dir = _existing_run(run_dir)
     manifest = read_manifest(run_dir)
     if manifest.status != ManifestStatus.OK:
         raise ApprovalError(f"{run_dir}: kørslen fejlede og kan ikke godkendes")
     if manifest.run_id != run_dir.name:
-        raise ApprovalError(f"{run_dir}: mappen hedder ikke som kørslen i manifest.json ({manifest.run_id})")
+        raise ApprovalError(f"{run_dir}: {_other_run(manifest)}")
+    if manifest.left_out:
+        raise ApprovalError(f"{run_dir}: {partial_refusal(manifest)}")
     if manifest.code is None:
         raise ApprovalError(f"{run_dir}: manifest.json har intet kodefingeraftryk; lav en ny kørsel")
+    elsewhere = started_elsewhere(run_dir, manifest)
+    if elsewhere is not None:
+        raise elsewhere
     settings, signers = approval_settings(manifest)
     run = run_signers(manifest, settings, signers, run_dir)
     ledgers.require_writable(ledgers.ledger_path(run_dir))  # before a passphrase is asked for
@@ -157,7 +199,6 @@ def approve(
     changes = changed_files(run_dir, manifest)
     if changes:
         raise ApprovalError(_refusal(run_dir, "godkendes", changes))
-    identity = identity.strip()
     if not identity:
         raise ApprovalError("--as: godkenderens identitet mangler (fx anna@rn.dk)")
     approver = settings.roles.get(identity)
@@ -165,10 +206,14 @@ def approve(
         raise ApprovalError(f"--as: {identity} er ikke godkender i params (approval.roles)")
     if approver is not None and role is not None and role != approver.role:
         raise ApprovalError(f"--role: {identity} godkender som {approver.role} ifølge params (got {role!r})")
-    if settings.exclude_runner and is_runner(identity, approver, manifest.run_by):
-        who = manifest.run_by or "ukendt"
-        raise ApprovalError(f"{run_dir}: {identity} kan ikke godkende en kørsel, vedkommende selv har lavet "
-                            f"(kørt af {who}; approval.exclude_runner)")
+    maker = maker_of(run_dir, manifest, signers)
+    refused = run_refusal(manifest, maker)
+    if refused is not None:
+        raise ApprovalError(f"{run_dir}: {refused}")
+    made_by = maker or MakerCheck(None, None, None)
+    if settings.exclude_runner and (not made_by.signed or key is None):
+        # Said before the approver is asked for a passphrase: no signature of theirs would help.
+        raise ApprovalError(f"{run_dir}: {identity} kan ikke godkende: {runner_problem(identity, None, made_by)}")
     approval = Approval(
         run_id=run_dir.name,
         manifest_sha256=manifest_sha256(run_dir),
@@ -188,11 +233,14 @@ def approve(
     fingerprint = None
     if key is not None:
         signature = sign(approval.statement(), key)
-        verified = verify_text(approval.statement(), signature, version.content, identity, run.shown)
-        if verified.problem is not None:
+        checked = verify_text(approval.statement(), signature, version.content, identity, run.shown)
+        if checked.problem is not None:
             raise ApprovalError(not_allowed(run.shown, version.content, identity, key, approval.statement(),
                                             signature))
-        fingerprint = verified.fingerprint
+        why = runner_problem(identity, checked.fingerprint, made_by) if settings.exclude_runner else None
+        if why is not None:
+            raise ApprovalError(f"{run_dir}: {identity} kan ikke godkende: {why}")
+        fingerprint = checked.fingerprint
         approval = approval.model_copy(update={"signature": signature})
     elif settings.signatures == SignatureMode.REQUIRED:
         raise ApprovalError("--key: mangler; params kræver, at godkendelser signeres med godkenderens SSH-nøgle")
@@ -208,7 +256,7 @@ def approve(
         if not is_version(chain.current, version):
             raise ApprovalError(f"{run_dir}: {run.shown} er registreret i en anden udgave i godkendelsesloggen "
                                 "i mellemtiden; lav en ny kørsel og godkend den")
-        counted = count_approvals(ledger, chain, run_dir, manifest, settings, version)
+        counted = count_approvals(ledger, chain, run_dir, manifest, settings, version, signers)
         earlier = counted.approvals
         before = [a for a in earlier if a.identity == identity]
         if before:
@@ -273,12 +321,21 @@ def not_allowed(shown: str, signers: str, identity: str, key: Path, statement: b
             f"registrerer ændringen med {ADD_COMMAND}. Lav derefter en ny kørsel (se docs/godkendelse.md)")
 
 
+def _other_run(manifest: Manifest) -> str:
+    if manifest.run_id:
+        return f"mappen hedder ikke som kørslen i manifest.json ({manifest.run_id})"
+    return "manifest.json nævner ikke, hvilken kørsel det er (run_id mangler)"
+
+
 def check_run(run_dir: Path) -> RunCheck:
     """The run's state, its valid approvals and release, and everything that differs from them."""
     run_dir = _existing_run(run_dir)
     manifest = read_manifest(run_dir)
     if manifest.status != ManifestStatus.OK:
         return RunCheck(run_dir, manifest, RunState.FAILED)
+    elsewhere = started_elsewhere(run_dir, manifest)
+    if elsewhere is not None:
+        raise elsewhere
     ledger, cut = ledger_heads.read_checked(ledgers.ledger_path(run_dir))
     recorded = ledger.approvals(run_dir.name)
     if not recorded:
@@ -286,22 +343,25 @@ def check_run(run_dir: Path) -> RunCheck:
             return RunCheck(run_dir, manifest, RunState.CHANGED, problems=cut, ledger_head=ledger.head)
         notes = [f"{APPROVAL} findes, men godkendelsen står ikke i godkendelsesloggen"] \
             if (run_dir / APPROVAL).is_file() else []
-        return RunCheck(run_dir, manifest, RunState.DRAFT, notes=notes, ledger_head=ledger.head)
+        if manifest.left_out:
+            notes.append(partial_refusal(manifest))
+        return RunCheck(run_dir, manifest, RunState.DRAFT, notes=notes, ledger_head=ledger.head,
+                        maker=_maker(run_dir, manifest))
     chain = trust_chain(ledger)
     problems = [*ledger.problems, *cut, *chain.problems]
     try:
         settings, signers = approval_settings(manifest)
         version = trusted_version(chain, run_signers(manifest, settings, signers, run_dir))
     except KproError as exc:
-        settings, version = None, None
+        settings, signers, version = None, None, None
         problems.append(str(exc))
     if manifest.run_id != run_dir.name:
-        problems.append(f"{run_dir.name}: mappen hedder ikke som kørslen i manifest.json ({manifest.run_id})")
+        problems.append(f"{run_dir.name}: {_other_run(manifest)}")
     approvals: list[Approval] = []
     required = 1
     counted_notes: list[str] = []
     if settings is not None and version is not None:
-        counted = count_approvals(ledger, chain, run_dir, manifest, settings, version)
+        counted = count_approvals(ledger, chain, run_dir, manifest, settings, version, signers)
         approvals, counted_notes = counted.approvals, counted.notes
         problems += counted.problems
         required = settings.required
@@ -317,7 +377,8 @@ def check_run(run_dir: Path) -> RunCheck:
     else:
         state = RunState.RELEASED if release is not None else RunState.APPROVED
     notes = [f"{len(approvals)} af {required} godkendelser", *counted_notes] if state == RunState.DRAFT else []
-    return RunCheck(run_dir, manifest, state, approvals, required, release, problems, notes, ledger.head)
+    maker = maker_of(run_dir, manifest, signers) if settings is not None else _maker(run_dir, manifest)
+    return RunCheck(run_dir, manifest, state, approvals, required, release, problems, notes, ledger.head, maker)
 
 
 def _claims_approval(run_dir: Path) -> bool:
@@ -330,6 +391,17 @@ def require_uncut(ledger: ledgers.Ledger, extra: Iterable[ledger_heads.RecordedH
     cut = ledger_heads.unreached_heads(ledger, extra)
     if cut:
         raise ApprovalError("\n".join(cut))
+
+
+def _maker(run_dir: Path, manifest: Manifest) -> MakerCheck | None:
+    """The maker's signature as `status` shows it, also for a draft whose params say nothing about approval."""
+    if manifest.made_by is None and not (run_dir / MANIFEST_SIG).exists():
+        return None
+    try:
+        _, signers = approval_settings(manifest)
+    except KproError as exc:
+        return MakerCheck(manifest.made_by, None, str(exc))
+    return maker_of(run_dir, manifest, signers)
 
 
 def _pack_problems(run_dir: Path, release: ReleaseRecord | None) -> list[str]:
@@ -360,8 +432,11 @@ def refusal(check: RunCheck, verb: str) -> str | None:
     run_dir = check.run_dir
     if check.state == RunState.FAILED:
         return f"{run_dir}: kørslen fejlede og kan ikke {verb}"
+    if check.manifest.left_out:
+        return f"{run_dir}: kan ikke {verb}: {partial_refusal(check.manifest)}"
     if check.state == RunState.DRAFT:
-        return f"{run_dir}: kørslen er ikke godkendt ({'; '.join(check.notes)}); kør først kpro-econ approve"
+        why = f" ({'; '.join(check.notes)})" if check.notes else ""
+        return f"{run_dir}: kørslen er ikke godkendt{why}; kør først kpro-econ approve"
     if check.state == RunState.RELEASED:
         return f"{run_dir}: kørslen er allerede frigivet ({run_dir / STEERING})"
     return _refusal(run_dir, verb, check.problems)

@@ -7,7 +7,7 @@ from pathlib import Path
 from kpro_econ.errors import KproError
 from kpro_econ.inputs import ledger_heads
 from kpro_econ.params.codes import RunState
-from kpro_econ.release.approval import check_run
+from kpro_econ.release.approval import RunCheck, StartedElsewhere, check_run
 
 _INDENT = "    "
 
@@ -16,12 +16,15 @@ def status_lines(run_dir: Path) -> list[str]:
     """`RUN  STATE` and, for a run with approvals, one line per approver and what differs, if anything."""
     try:
         check = check_run(run_dir)
+    except StartedElsewhere as exc:
+        return [f"{run_dir.name}  ikke kontrolleret", f"{_INDENT}{exc}"]
     except KproError as exc:  # one unreadable run must not hide the others
         return [f"{run_dir.name}  ulæselig", *(f"{_INDENT}{line}" for line in str(exc).splitlines())]
     lines = [f"{run_dir.name}  {check.label}"]
     if check.state == RunState.FAILED:
         return lines
     lines += [f"{_INDENT}{note}" for note in check.notes]
+    lines += _made_lines(check)
     for approval in check.approvals:
         who = f"{approval.name} ({approval.role})" if approval.role else approval.name
         signed = "signatur ok" if approval.signature is not None else "usigneret"
@@ -45,3 +48,16 @@ def ledger_lines(path: Path) -> list[str]:
         return [f"{path}: ingen godkendelseslog endnu"]
     lines = [f"{path}: godkendelsesloggens hoved: {ledger_heads.head_text(ledger.head)}"]
     return lines + [f"{_INDENT}afviger: {problem}" for problem in [*ledger.problems, *cut]]
+
+
+def _made_lines(check: RunCheck) -> list[str]:
+    """How the run was made: signed by its maker (`run --key`), and the values `run --set` changed."""
+    lines = []
+    maker = check.maker
+    if maker is not None and maker.signed:
+        lines.append(f"{_INDENT}lavet og signeret af {maker.identity} (nøgle {maker.fingerprint}): signatur ok")
+    elif maker is not None and check.state == RunState.DRAFT:  # otherwise among the differences below
+        lines.append(f"{_INDENT}kørslens signatur: {maker.problem}")
+    if check.manifest.overrides:
+        lines.append(f"{_INDENT}ændret ved kørslen (--set): {'; '.join(check.manifest.overrides)}")
+    return lines

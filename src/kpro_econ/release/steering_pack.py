@@ -102,6 +102,7 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
             period=period,
             footer=release_footer(check, head),
             ledger_head=head.text(),
+            overrides=tuple(manifest.overrides),
         )
         result = execute_and_render(job)
         if result.html is None:

@@ -77,13 +77,16 @@ COMMANDS: dict[str, CommandText] = {
             "Kontrollerer input, kører alle notesbøger i notebooks/ parallelt og skriver kørselsmappen\n"
             "OUT/<kørsels-id>/: index.html (forsiden), én rapport pr. notesbog, data/ (CSV og Excel) og\n"
             "manifest.json. Kørte notesbøger (med output, til fejlsøgning) lægges i build/<kørsels-id>/.\n"
-            "Tidligere kørsler røres aldrig."
+            "Tidligere kørsler røres aldrig. Med --key og --as signerer du kørslen (manifest.sig), så\n"
+            "approval.exclude_runner kan se, at godkenderen ikke selv lavede den. En kørsel med --only er\n"
+            "delvis og kan ikke godkendes."
         ),
         examples=(
             "kpro-econ run params/default.yaml",
             "kpro-econ run params/default.yaml --out rapporter --run-id budget-2027",
             "kpro-econ run params/default.yaml --set discount_rate=0.04 --set fte.annual_cost.value=720000",
             "kpro-econ run params/default.yaml --only cost_model",
+            "kpro-econ run params/default.yaml --key ~/.ssh/id_ed25519 --as bent@rn.dk",
         ),
         exit_codes={
             0: "rapporterne er klar; stien til index.html skrives",

@@ -19,25 +19,26 @@ from IPython.display import HTML
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-from kpro_econ.inputs.run_records import RunApprovals, Table
-from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode, Headline, KpiTrigger, RiskStatus, Trend
+from kpro_econ.inputs.run_records import RunApprovals
+from kpro_econ.params.codes import BASE_SCENARIO, Channel, CostLineCode, Headline, KpiTrigger, RiskStatus, Trend
 from kpro_econ.params.models import Params
 from kpro_econ.report.cost_tables import report_year
 from kpro_econ.report.formatting import danish_date, kr, number, percent, style_table
 from kpro_econ.report.labels import (
     AMOUNT,
+    COLUMN_LABELS,
     COST_LINE_LABELS,
     DECISION_LABELS,
     HEADLINE_LABELS,
     ID,
     KEY_FIGURE,
     KPI_TRIGGER_LABELS,
-    OWNER,
     TREND_LABELS,
     UNSIGNED_LABEL,
     VALUE,
 )
 from kpro_econ.risk.assessment import BOOKED_COLUMN, TRIGGER_COLUMN
+from kpro_econ.tables import Table
 
 Tables = Mapping[str, pd.DataFrame]
 DRAFT_MARK = "UDKAST – ikke godkendt"
@@ -139,31 +140,48 @@ def _signed_kr(amount: float | None) -> str:
     return "uændret" if round(amount) == 0 else ("+" if amount > 0 else "−") + kr(abs(amount))
 
 
+TOP_RISK_HEADERS = {"id": "id", "title": "risk", "owner": "owner", "mitigation": "mitigation",
+                    "band_residual": "band", "expected_value_dkk": "expected_value_dkk", "trend": "trend"}
+"""The columns of `top_risks`, each with the key of its Danish header (`labels.COLUMN_LABELS`)."""
+
+
 def top_risks(tables: Tables, n: int = 5) -> pd.DataFrame:
     """The `n` open risks with the largest expected value: id, title, owner, the owner's mitigation
-    (*tiltag*), band, value, trend."""
+    (*tiltag*), band, expected value, trend (as the register's columns, codes and numbers)."""
     register = tables[Table.RISK_REGISTER]
     top = register[register["status"] == RiskStatus.OPEN].sort_values(["expected_value_dkk", "id"],
                                                                       ascending=[False, True])
     return pd.DataFrame({
-        ID: top["id"],
-        "Risiko": top["title"],
-        OWNER: top["owner"],
-        "Tiltag": top["mitigation"].fillna("") if "mitigation" in top else "",
-        "Niveau": top["band_residual"],
-        "Forventet værdi": top["expected_value_dkk"].map(kr),
-        "Udvikling": top["trend"].map(TREND_LABELS).fillna(""),
+        "id": top["id"],
+        "title": top["title"],
+        "owner": top["owner"],
+        "mitigation": top["mitigation"].fillna("") if "mitigation" in top else "",
+        "band_residual": top["band_residual"],
+        "expected_value_dkk": top["expected_value_dkk"],
+        "trend": top["trend"],
     }).head(n)
+
+
+def top_risks_shown(top: pd.DataFrame) -> pd.DataFrame:
+    """`top_risks` (or some of its columns) as the summary shows it: Danish headers, amounts in kroner,
+    trends as arrows."""
+    shown = top.copy()
+    if "expected_value_dkk" in shown:
+        shown["expected_value_dkk"] = shown["expected_value_dkk"].map(kr)
+    if "trend" in shown:
+        shown["trend"] = shown["trend"].map(TREND_LABELS).fillna("")
+    return shown.rename(columns={column: COLUMN_LABELS[TOP_RISK_HEADERS[column]] for column in shown.columns})
 
 
 def top_risks_styled(tables: Tables, n: int = 5) -> Styler:
     """The five largest risks, the amount kept on one line; a trend column only when there is one. The
     band is left to the heat map beside it, so that the owner's mitigation has room on one A4 page."""
-    top = top_risks(tables, n).drop(columns="Niveau")
-    if not top["Udvikling"].astype(bool).any():
-        top = top.drop(columns="Udvikling")
-    styled = style_table(top).set_table_attributes('class="kpro-risks"')
-    return styled.set_properties(subset=["Forventet værdi"], **{"text-align": "right", "white-space": "nowrap"})
+    top = top_risks(tables, n).drop(columns="band_residual")
+    if not top["trend"].map(TREND_LABELS).fillna("").astype(bool).any():
+        top = top.drop(columns="trend")
+    styled = style_table(top_risks_shown(top)).set_table_attributes('class="kpro-risks"')
+    amount = COLUMN_LABELS[TOP_RISK_HEADERS["expected_value_dkk"]]
+    return styled.set_properties(subset=[amount], **{"text-align": "right", "white-space": "nowrap"})
 
 
 def occurred_note(tables: Tables) -> HTML:
@@ -264,7 +282,7 @@ def economy_styled(tables: Tables, params: Params) -> Styler:
 
 def risk_changes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
     """Risks that are new, closed, or whose residual score moved since the last approved run."""
-    columns = [ID, "Risiko", "Ændring"]
+    columns = [ID, COLUMN_LABELS["risk"], "Ændring"]
     if previous is None:
         return pd.DataFrame(columns=columns)
     before = {str(r["id"]): r for r in previous.to_dict("records")}
@@ -292,7 +310,7 @@ def kpi_strip(tables: Tables) -> pd.DataFrame:
     support = tables[Table.KPI_SUPPORT_BY_CHANNEL]
     months = sorted(support["month"].unique())[-12:]
     recent = support[support["month"].isin(months)]
-    staff = recent.loc[recent["channel"] == "medarbejder", "requests"].sum()
+    staff = recent.loc[recent["channel"] == Channel.STAFF, "requests"].sum()
     total = recent["requests"].sum()
     adoption = tables[Table.KPI_ADOPTION_BY_MONTH].iloc[-1]
     decision = tables[Table.KPI_WAVE5_DECISION].iloc[0]

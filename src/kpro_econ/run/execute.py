@@ -53,6 +53,8 @@ class NotebookJob:
     """The released summary's footer: (label, value) pairs, e.g. the run and the ledger's head."""
     ledger_head: str = ""
     """The ledger's head `N:SHA256` the released summary's footer carries for machines too."""
+    notice: str = ""
+    """What every page of a partial run (`--only`) says about it; empty for a whole run."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,8 @@ def report_header(job: NotebookJob, source_nb: nbformat.NotebookNode, title: str
         contents=style != "steering",  # one printed page: nothing to navigate
         footer=job.footer,
         ledger_head=job.ledger_head,
+        notice=job.notice,
+        overrides=job.overrides,
     )
 
 
