@@ -2,9 +2,9 @@
 
 A running line is due period by period: by its agreement's invoicing periods, each due on the day
 it starts (invoices are billed in advance), else month by month, each month due at its end. A
-one-off line is due when its items are: a delivered change request at the end of the month it was
-delivered, anything else (a request not yet delivered, the pipeline, the pool, mitigation, occurred
-risks, the wave route) at the end of its year, when the budget year is spent.
+one-off line is due when its items are: a change request at the end of the month it was delivered,
+else of the month the register says it is due (`due_date`), else at the end of its year; the pool,
+mitigation, occurred risks and the wave route at the end of their year, when the budget year is spent.
 
 The budget follow-up and the books split the current year with this phasing into what should have
 been booked by the as-of date and what is still to come.
@@ -13,6 +13,7 @@ been booked by the as-of date and what is still to come.
 from __future__ import annotations
 
 import calendar
+import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -122,27 +123,40 @@ def line_phasing(params: Params, change_request_items: Sequence[tuple[str, int, 
                  change_requests: pd.DataFrame | None = None) -> Phasing:
     """The phasing of every line and year of `params`.
 
-    Agreements phase their lines. `change_request_items` are `model.costs.change_request_amounts`
+    Agreements phase their lines; without one the SPOC option is due in its active months (a year's
+    last ones), the other running lines month by month. `change_request_items` are `model.costs.change_request_amounts`
     (id, year, line, amount): each is a part weighed by its amount, due at the end of the month the
-    register says it was delivered (when delivered in that year), else at the end of its year.
+    register says it was delivered, else is due (`due_date`), when that month is in the item's year;
+    else at the end of its year.
     """
     parts: dict[tuple[int, CostLineCode], tuple[Due, ...]] = {}
+    spoc = params.support.spoc_option
+    if spoc is not None:  # a year's active months are its last ones
+        for year, months in spoc.months_active.items():
+            active = math.ceil(months)
+            if active > 0:
+                parts[(year, CostLineCode.SPOC_OPTION)] = tuple(
+                    (month_end(year, month), 1.0) for month in range(13 - active, 13))
     for line, agreement in agreements_by_line(params).items():
         for year in params.years:
             parts[(year, line)] = agreement_parts(agreement, year)
-    delivered = _delivered_dates(change_requests)
+    due_dates = _due_dates(change_requests)
     items: dict[tuple[int, CostLineCode], list[Due]] = {}
     for request_id, year, line, amount in change_request_items:
-        when = delivered.get(request_id)
+        when = due_dates.get(request_id)
         due = month_end(year, when.month) if when is not None and when.year == year else date(year, 12, 31)
         items.setdefault((year, line), []).append((due, float(amount)))
     parts.update({key: tuple(value) for key, value in items.items()})
     return Phasing(parts)
 
 
-def _delivered_dates(register: pd.DataFrame | None) -> dict[str, date]:
-    if register is None or "delivered_date" not in register:
+def _due_dates(register: pd.DataFrame | None) -> dict[str, date]:
+    """Each request's delivery date when delivered, else its due date, where the register gives one."""
+    if register is None:
         return {}
-    delivered = register[register["status"] == ChangeRequestStatus.DELIVERED]
-    dates = pd.to_datetime(delivered["delivered_date"], errors="coerce", format="ISO8601")
-    return {str(i): d.date() for i, d in zip(delivered["id"], dates, strict=True) if pd.notna(d)}
+    blank = pd.Series(pd.NaT, index=register.index)
+    delivered = pd.to_datetime(register.get("delivered_date", blank), errors="coerce", format="ISO8601")
+    due = pd.to_datetime(register.get("due_date", blank), errors="coerce", format="ISO8601")
+    delivered = delivered.where(register["status"] == ChangeRequestStatus.DELIVERED)
+    when = delivered.fillna(due)
+    return {str(i): d.date() for i, d in zip(register["id"], when, strict=True) if pd.notna(d)}

@@ -243,6 +243,8 @@ MONTE_CARLO_STATISTIC_LABELS: dict[str, str] = {
     "P80": "P80",
     "P95": "P95",
     "base": "Basisbudget",
+    "pool": "Risikopulje",
+    "budget": "Budget med risikopulje",
     "contingency": "Reserve",
 }
 

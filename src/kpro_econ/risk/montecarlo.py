@@ -24,7 +24,7 @@ from kpro_econ.errors import KproError, ParamsError
 from kpro_econ.model.books import Books
 from kpro_econ.model.costs import Resolve, Value, compute_cost_lines, resolve_mean
 from kpro_econ.params.figures import Amount, ThreePoint, pert_mean
-from kpro_econ.params.models import Params
+from kpro_econ.params.models import MonteCarlo, Params
 from kpro_econ.risk.assessment import open_risk_draw_parameters, risk_cost_lines, risk_settings
 from kpro_econ.risk.iman_conover import correlation_problems, iman_conover, mean_rank_correlation, target_matrix
 
@@ -249,6 +249,8 @@ def simulate(
     n = iterations if iterations is not None else settings.iterations
     inputs, cost_model_mean = _discover(params, change_requests, risks, books)
     names = [i.name for i in inputs]
+    if books is not None:  # a risk whose years are booked is no input: its group keeps the others
+        settings = _within(settings, names)
     problems = correlation_problems(settings, names, params_file)
     if problems:
         raise ParamsError(problems)
@@ -300,6 +302,17 @@ def simulate(
         sum_xt += centred_total @ draws
     return _result(params, n, (totals, by_year), inputs, (sum_x, sum_xx, sum_xt), (expected, base, lines.pool),
                    achieved)
+
+
+def _within(settings: MonteCarlo, names: Sequence[str]) -> MonteCarlo:
+    """The settings with each correlation group cut to the inputs in `names` (a group left with fewer
+    than two is dropped)."""
+    groups = {}
+    for group, spec in settings.correlations.items():
+        kept = [name for name in spec.inputs if name in names]
+        if len(kept) >= 2:
+            groups[group] = spec.model_copy(update={"inputs": kept})
+    return settings.model_copy(update={"correlations": groups})
 
 
 def _resolver(draws_by_name: dict[str, Draws]) -> Resolve:
