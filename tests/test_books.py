@@ -217,3 +217,18 @@ def test_budget_plus_reserve_is_the_percentile_or_the_budget_when_that_covers_mo
     assert coverage["budget"] == pytest.approx(0.85, abs=0.01)
     assert coverage["base"] == pytest.approx(0.85, abs=0.01)
     assert coverage["budget_with_reserve"] == coverage["budget"]
+
+
+def test_the_cost_report_says_which_years_are_booked_forecast_and_estimated():
+    from types import SimpleNamespace
+
+    from kpro_econ.report.budget import periods_note
+
+    p = params()
+    result: Any = SimpleNamespace(books=books_for(p, ACTUALS, NO_REQUESTS))
+    text = periods_note(result, p).data.replace("\xa0", " ")
+    assert text == (
+        "<p>2024 er regnskab: det bogførte, omregnet til 2025-priser med pris- og lønskønnet; 2025 er forventet "
+        "regnskab: bogført til og med 30. jun. 2025 plus det, der endnu forfalder efter hver linjes "
+        "faktureringsrytme eller forfaldsdato (skøn); 2026 er skøn. Nutidsværdien diskonterer alle år til 2024 "
+        "med den reale rente 5,0 %, bogførte år med.</p>")

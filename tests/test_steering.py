@@ -56,8 +56,21 @@ def test_headline_values_are_the_base_scenarios():
         Headline.RESERVE: 80.0,
     }
     assert list(headlines.labels.values()) == [
-        "Udgifter 2025", "Udgifter i alt 2025–2026", "Nutidsværdi 2025–2026", "Risikopulje", "Reserve (P80 over basis)",
+        "Udgifter 2025", "Udgifter i alt 2025–2026", "Nutidsværdi 2025–2026", "Risikopulje",
+        "Reserve (til P80, oven i budget med risikopulje)",
     ]
+
+
+@pytest.mark.parametrize(("basis", "label"), [
+    ("forecast", "Forventet regnskab 2025 (bogført + resten af året)"),
+    ("booked", "Regnskab 2025 (bogført)"),
+    ("estimated", "Udgifter 2025 (skøn)"),
+])
+def test_the_years_figure_says_what_it_rests_on(basis: str, label: str):
+    with_basis = {**tables(), "cost_by_year": tables()["cost_by_year"].assign(basis=basis)}
+    headlines = steering.headline_values(with_basis, small_params())
+    assert headlines.labels[Headline.COSTS_IN_YEAR] == label
+    assert headlines.values[Headline.COSTS_IN_YEAR] == 150.0 + 1475.0  # the same figure, only named
 
 
 def _headlines(costs: float, pool: float) -> steering.Headlines:

@@ -241,8 +241,10 @@ def compute_budget(inputs: WorkbookInputs, base: ScenarioResult | None = None) -
 
 
 def budget_tables(budget: BudgetResult) -> dict[str, pd.DataFrame]:
-    """`budget_followup` and `invoice_reconciliation` as `data/` holds them (the run adds each line's name)."""
-    return {Table.BUDGET_FOLLOWUP: budget.followup.drop(columns="flag"),
+    """`budget_followup` and `invoice_reconciliation` as `data/` holds them (the run adds each line's name);
+    `budget_run` names the approved run whose cost is the budget, blank when it is the run's own estimate."""
+    followup = budget.followup.drop(columns="flag").assign(budget_run=budget.baseline_run or "")
+    return {Table.BUDGET_FOLLOWUP: followup,
             Table.INVOICE_RECONCILIATION: budget.reconciliation}
 
 

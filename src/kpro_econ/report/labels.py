@@ -102,9 +102,16 @@ HEADLINE_LABELS: dict[Headline, str] = {
     Headline.COSTS_TOTAL: "Udgifter i alt {period}",
     Headline.NET_PRESENT_VALUE: "Nutidsværdi {period}",
     Headline.RISK_POOL: "Risikopulje",
-    Headline.RESERVE: "Reserve ({percentile} over basis)",
+    Headline.RESERVE: "Reserve (til {percentile}, oven i budget med risikopulje)",
 }
 """Templates: `year` the report year, `period` the budget years (2025–2026), `percentile` e.g. P80."""
+
+COSTS_IN_YEAR_BY_BASIS: dict[str, str] = {
+    "booked": "Regnskab {year} (bogført)",
+    "forecast": "Forventet regnskab {year} (bogført + resten af året)",
+    "estimated": "Udgifter {year} (skøn)",
+}
+"""The report year's costs named by what they rest on (`model.books.Basis`, the cost table's `basis`)."""
 
 
 def with_cost_line_labels(table: pd.DataFrame) -> pd.DataFrame:
