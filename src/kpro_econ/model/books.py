@@ -83,8 +83,11 @@ def books_from(params: Params, actuals: pd.DataFrame, phasing: Phasing) -> Books
     as_of = params.actuals.as_of
     years = pd.DatetimeIndex(actuals["date"]).year
     booked = actuals.assign(year=years).groupby(["year", "line_code"])["amount_dkk"].sum()
-    fixed = {(int(year), CostLineCode(line)): float(amount) / nominal_factor(params, int(year))
-             for (year, line), amount in booked.items() if int(year) <= as_of.year}
+    fixed: dict[tuple[int, CostLineCode], float] = {}
+    for key, amount in booked.items():
+        year, line = int(key[0]), CostLineCode(key[1])  # type: ignore[index]
+        if year <= as_of.year:
+            fixed[(year, line)] = float(amount) / nominal_factor(params, year)
     settings = params.budget or BudgetSettings()
     overrides = {(o.year, CostLineCode(o.line)): o.amount_dkk / nominal_factor(params, o.year)
                  for o in settings.forecast_overrides if o.year >= as_of.year and o.year in params.years}

@@ -18,7 +18,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from kpro_econ.params.codes import ChangeRequestStatus, CostKind, CostLineCode
 from kpro_econ.params.models import Agreement, BudgetSettings, Params
@@ -40,6 +42,8 @@ LINE_KINDS: Mapping[CostLineCode, CostKind] = {
     CostLineCode.WAVE_ROUTE: CostKind.ONE_OFF,
 }
 """Each cost line's kind, as the cost and risk models tag it (a line booked but not modelled gets it)."""
+
+Value = float | NDArray[np.float64]
 
 Due = tuple[date, float]
 """A part of a line's amount in a year: the day it falls due and its weight."""
@@ -119,7 +123,7 @@ def agreements_by_line(params: Params) -> dict[CostLineCode, Agreement]:
     return {CostLineCode(a.line): a for a in reversed(settings.agreements)}
 
 
-def line_phasing(params: Params, change_request_items: Sequence[tuple[str, int, CostLineCode, float]] = (),
+def line_phasing(params: Params, change_request_items: Sequence[tuple[str, int, CostLineCode, Value]] = (),
                  change_requests: pd.DataFrame | None = None) -> Phasing:
     """The phasing of every line and year of `params`.
 

@@ -181,15 +181,34 @@ def occurred_note(tables: Tables) -> HTML:
     costs = tables[Table.COST_BY_YEAR]
     base = costs[costs["scenario"] == BASE_SCENARIO]
     route_total = float(base.loc[base["line_code"] == CostLineCode.WAVE_ROUTE, "amount_dkk"].sum())
-    parts = []
+    parts, closed = [], []
     for risk in happened.to_dict("records"):
         trigger = risk.get(TRIGGER_COLUMN)
         why = f" (udløst: {_trigger_text(trigger)})" if isinstance(trigger, str) and trigger else ""
         line = CostLineCode(risk.get(BOOKED_COLUMN) or CostLineCode.OCCURRED_RISKS)
-        amount = route_total if line == CostLineCode.WAVE_ROUTE else float(risk.get("cost_mean") or 0.0)
-        parts.append(f"{risk['id']} {risk['title']}{why}, som {COST_LINE_LABELS[line].lower()}: {kr(amount)}")
-    text = "Indtrufne risici, nu i budgettet: " + "; ".join(parts)
-    return HTML(f"<p>{html.escape(text if text.endswith('.') else text + '.')}</p>")
+        name = f"{risk['id']} {risk['title']}{why}"
+        booked = _booked_in_closed_year(base, line, risk.get("proximity"))
+        if booked is None:
+            amount = route_total if line == CostLineCode.WAVE_ROUTE else float(risk.get("cost_mean") or 0.0)
+            parts.append(f"{name}, som {COST_LINE_LABELS[line].lower()}: {kr(amount)}")
+        elif booked[1] == 0:
+            closed.append(f"{name}: {booked[0]} er afsluttet uden bogføring på {COST_LINE_LABELS[line].lower()} "
+                          "– det skete ikke, eller det er bogført på en anden linje")
+        else:
+            closed.append(f"{name}: bogført {kr(booked[1])} på {COST_LINE_LABELS[line].lower()} i {booked[0]}")
+    sentences = [("Indtrufne risici, nu i budgettet: " + "; ".join(parts)) if parts else "",
+                 ("Indtrufne risici i afsluttede år: " + "; ".join(closed)) if closed else ""]
+    return HTML("".join(f"<p>{html.escape(t if t.endswith('.') else t + '.')}</p>" for t in sentences if t))
+
+
+def _booked_in_closed_year(base: pd.DataFrame, line: CostLineCode, year: Any) -> tuple[int, float] | None:
+    """(year, amount booked on `line`) when the risk's year is closed (booked), else None."""
+    if "basis" not in base or year is None or pd.isna(year):
+        return None
+    rows = base[base["year"] == int(year)]
+    if rows.empty or not (rows["basis"] == "booked").all():
+        return None
+    return int(year), float(rows.loc[rows["line_code"] == line, "amount_dkk"].sum())
 
 
 def _trigger_text(code: str) -> str:
