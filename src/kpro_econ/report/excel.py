@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpro_econ.params.codes import WaveRoute
 from kpro_econ.report.labels import (
+    BASIS_LABELS,
     BOOL_LABELS,
     CHANGE_REQUEST_STATUS_LABELS,
     CHANNEL_LABELS,
@@ -116,6 +117,7 @@ SHEETS: dict[str, Sheet] = {
     "cost_by_year": Sheet("Udgifter pr. år", {
         "scenario": SCENARIO, "year": YEAR, "line": _col("Udgiftslinje", TEXT),
         "kind": _col("Art", TEXT, COST_KIND_LABELS), "amount_dkk": _col("Beløb", AMOUNT),
+        "basis": _col("Grundlag", TEXT, BASIS_LABELS),
     }, left_out=frozenset({"line_code"})),
     "scenario_comparison": Sheet("Scenarier", {
         "scenario": SCENARIO, "total_dkk": _col("I alt", AMOUNT), "npv_dkk": _col("Nutidsværdi", AMOUNT),
@@ -268,6 +270,7 @@ SHEETS: dict[str, Sheet] = {
         "actual_dkk": _col("Bogført", AMOUNT), "forecast_dkk": _col("Forventet regnskab", AMOUNT),
         "variance_dkk": _col("Afvigelse", AMOUNT), "variance_pct": _col("Afvigelse i %", PERCENT),
         "flag": _col("Bemærkning", TEXT, FOLLOWUP_FLAG_LABELS),
+        "budget_run": _col("Budget fra kørsel", TEXT),
     }, left_out=frozenset({"line_code"})),
     "wave_route_comparison": Sheet("Bølge 5 eller bilateralt", {
         "not_ready": _col("Kommuner, der ikke er klar", NUMBER),

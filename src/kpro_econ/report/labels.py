@@ -106,6 +106,9 @@ HEADLINE_LABELS: dict[Headline, str] = {
 }
 """Templates: `year` the report year, `period` the budget years (2025–2026), `percentile` e.g. P80."""
 
+BASIS_LABELS: dict[str, str] = {"booked": "Bogført", "forecast": "Forventet regnskab", "estimated": "Skøn"}
+"""What a year of the cost table rests on (`model.books.Basis`)."""
+
 COSTS_IN_YEAR_BY_BASIS: dict[str, str] = {
     "booked": "Regnskab {year} (bogført)",
     "forecast": "Forventet regnskab {year} (bogført + resten af året)",
