@@ -56,8 +56,9 @@ class ScenarioResult:
     allocation: pd.DataFrame
     fut_fee: pd.DataFrame
     assumptions: pd.DataFrame
-    estimate: pd.DataFrame
-    """The cost table of the model alone (the run's own budget when no run is approved)."""
+    estimate: pd.DataFrame | None = None
+    """The cost table of the model alone, before the books (the run's own budget when no run is
+    approved); None: the same as `costs`."""
     books: Books | None = None
 
 
@@ -227,7 +228,8 @@ def compute_budget(inputs: WorkbookInputs, base: ScenarioResult | None = None) -
     if params.actuals is None or actuals is None:
         return None
     base = base if base is not None else compute_scenario(inputs.base, actuals)
-    baseline = inputs.budget_baseline if inputs.budget_baseline is not None else base.estimate
+    own = base.estimate if base.estimate is not None else base.costs
+    baseline = inputs.budget_baseline if inputs.budget_baseline is not None else own
     as_of = params.actuals.as_of
     settings = params.budget or BudgetSettings()
     phasing = base.books.phasing if base.books is not None else None
