@@ -118,6 +118,20 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return max(1, min(usable, 4))
 
 
+# Fixtures that make real runs (kernels, notebooks) or open the browser: a test that uses one is slow, and
+# is marked so by what it uses, whoever writes it (`-m "not e2e and not browser"` is the fast subset).
+_RUN_FIXTURES = {"default_run", "default_run_dir", "fixture_run", "approval_project", "approved_project"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & _RUN_FIXTURES:
+            item.add_marker(pytest.mark.e2e)
+        if "browser" in used:
+            item.add_marker(pytest.mark.browser)
+
+
 def made_once(tmp_path_factory: pytest.TempPathFactory, name: str,
               make: Callable[[Path], dict[str, Any]]) -> tuple[Path, dict[str, Any]]:
     """`make(folder)` once for the whole session, its folder and what it returned (JSON).

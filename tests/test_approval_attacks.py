@@ -240,8 +240,9 @@ def test_two_simultaneous_approvers_one_wins_the_other_is_told_why(approved: App
     reports = approved.root / "reports"
     for _ in range(3):
         (reports / LEDGER).unlink()  # a fresh ledger each round (the first run's approval goes with it)
-        for copy in ("approval.json", "approval-status.json"):
-            (run / copy).unlink(missing_ok=True)
+        for folder in approved.runs():  # and the copies that recorded the old ledger's head
+            for copy in ("approval.json", "approval-status.json"):
+                (folder / copy).unlink(missing_ok=True)
         started = {
             who: subprocess.Popen([*kpro_econ_command(), "approve", rel, "--key", str(approved.keys[who]),
                                    "--as", APPROVERS[who][0]], cwd=approved.root, stdout=subprocess.PIPE,
@@ -264,6 +265,8 @@ def test_simultaneous_approvals_under_four_eyes_both_count_none_lost(tmp_path: P
     run, keys = tiny_run(tmp_path, f"  required: 2\n{ROLES}", ["anna", "bent"])
     for _ in range(5):
         (run.parent / LEDGER).unlink(missing_ok=True)
+        for copy in ("approval.json", "approval-status.json"):  # they recorded the old ledger's head
+            (run / copy).unlink(missing_ok=True)
         outcomes: dict[str, object] = {}
 
         def approve(who: str, outcomes: dict[str, object] = outcomes) -> None:

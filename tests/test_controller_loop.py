@@ -176,6 +176,7 @@ def test_params_lists_every_figure_with_path_value_unit_price_year_and_source(ca
 
 # --- the pack's notebooks and --only ---------------------------------------------------------
 
+@pytest.mark.e2e
 def test_a_stray_notebook_is_neither_run_nor_published(tmp_path, monkeypatch):
     import shutil
 

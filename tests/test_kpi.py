@@ -321,6 +321,7 @@ def test_cost_per_active_citizen_and_per_live_municipality():
 
 # --- the report on the shipped sample data: every table and chart renders --------------------
 
+@pytest.mark.e2e
 def test_report_on_the_sample_data_renders_and_warns_that_it_is_sample(tmp_path):
     from pathlib import Path
 

@@ -158,6 +158,7 @@ def _tree_digest(folder: Path) -> dict[str, str]:
     return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in sorted(files_in(folder))}
 
 
+@pytest.mark.e2e
 def test_failing_notebook_exits_1_and_leaves_a_failed_manifest_and_no_html(
     fixture_run: FixtureRun,
     tmp_path: Path,
@@ -195,6 +196,7 @@ def test_failing_notebook_exits_1_and_leaves_a_failed_manifest_and_no_html(
     assert _tree_digest(fixture_run.run_dir) == earlier, "an earlier run folder was touched"
 
 
+@pytest.mark.e2e
 def test_failing_table_computation_leaves_a_failed_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     notebooks = notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb")
     use_fixture_stand_ins(monkeypatch, notebooks)
@@ -317,6 +319,7 @@ def test_excel_sheet_names_are_short_unique_and_valid() -> None:
     assert names == ["x" * 31, "x" * 27 + " (2)", "a_b_c", "A_B_C (2)"]
 
 
+@pytest.mark.e2e
 def test_a_cell_over_its_time_limit_fails_the_run_naming_that_cell(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

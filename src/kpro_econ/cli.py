@@ -55,6 +55,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     status.add_argument("--out", type=Path, default=Path("reports"),
                         help="mappen med kørselsmapperne (standard: reports)")
 
+    verify = commands.add_parser("verify", help="kontrollér at en PDF eller HTML er præcis det frigivne resumé")
+    verify.add_argument("file", type=Path, help="den frigivne fil, fx \"Bilag - Risikorapport Kommunal PRO "
+                                                 "2. halvår 2026.pdf\"")
+    verify.add_argument("--out", type=Path, default=Path("reports"),
+                        help="mappen med kørselsmapperne og godkendelsesloggen (standard: reports)")
+
     folk1a = commands.add_parser("folk1a", help="hent indbyggertal (FOLK1A) for et kvartal fra Danmarks Statistik")
     folk1a.add_argument("--quarter", required=True, help="kvartalet, fx 2025K1")
     folk1a.add_argument("--out", type=Path, required=True, help="CSV-filen, fx data/folk1a_2025K1.csv")
@@ -74,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _release(args.run, args.browser)
         if args.command == "status":
             return _status(args.run, args.out)
+        if args.command == "verify":
+            return _verify(args.file, args.out)
         if args.command == "folk1a":
             return _folk1a(args.quarter, args.out, args.url)
     except ParamsError as exc:
@@ -151,8 +159,9 @@ def _release(run: Path, browser: str | None) -> int:
 
 
 def _status(run: Path | None, out: Path) -> int:
+    from kpro_econ.inputs.run_records import LEDGER
     from kpro_econ.release.approval import run_folders
-    from kpro_econ.release.status import status_lines
+    from kpro_econ.release.status import ledger_lines, status_lines
 
     folders = [run] if run is not None else run_folders(out)
     if not folders:
@@ -160,6 +169,16 @@ def _status(run: Path | None, out: Path) -> int:
     for folder in folders:
         for line in status_lines(folder):
             print(line)
+    if run is None:  # the whole reports folder: and its ledger's head
+        for line in ledger_lines(out / LEDGER):
+            print(line)
+    return 0
+
+
+def _verify(file: Path, out: Path) -> int:
+    from kpro_econ.release.verify import verify_file
+
+    print(verify_file(file, out))
     return 0
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kpro_econ.errors import ApprovalError, KproError
-from kpro_econ.inputs.ledger import Ledger, ledger_path, read_ledger
+from kpro_econ.inputs.ledger import Ledger, ledger_path
+from kpro_econ.inputs.ledger_heads import read_checked
 from kpro_econ.inputs.overrides import ParamsReader
 from kpro_econ.inputs.run_records import (
     MANIFEST,
@@ -103,8 +104,9 @@ def counted_approvals(
 
 
 def approved_as_written(run_dir: Path, started_in: Path) -> bool:
-    """Whether a later run may rely on `run_dir` as approved: the ledger's chain is intact and holds the
-    approvals its params require, signed as they require, of its `manifest.json` as it is now; and
+    """Whether a later run may rely on `run_dir` as approved: the ledger's chain is intact, reaches every
+    head recorded beside it (`ledger_heads`) and holds the approvals its params require, signed as they
+    require, of its `manifest.json` as it is now; and
     every report and table the manifest lists is as it was written, and so is the allowed signers file.
 
     Its other inputs may have changed since: the controller edits them for the next run. `started_in` is
@@ -114,8 +116,8 @@ def approved_as_written(run_dir: Path, started_in: Path) -> bool:
         manifest = read_manifest(run_dir)
         if manifest.status != ManifestStatus.OK or manifest.params is None:
             return False
-        ledger = read_ledger(ledger_path(run_dir))
-        if ledger.problems or not ledger.approvals(run_dir.name):
+        ledger, cut = read_checked(ledger_path(run_dir))
+        if ledger.problems or cut or not ledger.approvals(run_dir.name):
             return False
         settings, signers = approval_settings(manifest, started_in)
         if signers is not None and not _as_recorded(signers, manifest, started_in):

@@ -8,6 +8,8 @@ Every record file is read and written by the functions below and nowhere else.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -107,6 +109,22 @@ class Manifest(_Record):
     finished: str | None = None
 
 
+class LedgerHead(_Record):
+    """The ledger's head: how many lines it had and the sha256 of the last of them (GENESIS for none).
+
+    Recorded where the ledger cannot reach (the runs' convenience copies, the released pack, a release
+    line): a ledger shorter than a recorded head, or whose line at that count hashes otherwise, was cut
+    or rewritten.
+    """
+
+    lines: int = Field(ge=0)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+    def text(self) -> str:
+        """`N:SHA256`, as the released pack's footer carries it."""
+        return f"{self.lines}:{self.sha256}"
+
+
 class Approval(_Record):
     """One approver's approval of one run: the statement they signed, and the signature."""
 
@@ -138,6 +156,8 @@ class ReleaseRecord(_Record):
     released_by: str | None = None
     period: str
     files: dict[str, str]
+    ledger_head: LedgerHead | None = None
+    """The ledger's head the released pack shows (the ledger as the release found it)."""
 
 
 class LedgerLine(_Record):
@@ -157,6 +177,8 @@ class RunApprovals(_Record):
     required: int
     approvals: list[Approval]
     release: ReleaseRecord | None = None
+    ledger_head: LedgerHead | None = None
+    """The ledger's head when this copy was written (after the approval or release it records)."""
 
     @property
     def complete(self) -> bool:
@@ -188,6 +210,8 @@ class ApprovalStatus(_Record):
     required: int
     approvers: list[ApproverStamp]
     released_at: str | None = None
+    ledger_head: LedgerHead | None = None
+    """As in `approval.json`: the ledger's head when this copy was written."""
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -230,10 +254,16 @@ def write_approval_status(run_dir: Path, status: ApprovalStatus) -> None:
 
 def read_ledger_lines(path: Path) -> list[tuple[str, LedgerLine | None]]:
     """Each line of the ledger as written, with its record, or None where the line is not a record."""
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return []
+    try:
+        content = path.read_text(encoding="utf-8")
+    except OSError as exc:  # a folder, no access: never taken for an empty ledger
+        raise RunRecordError(f"{path}: godkendelsesloggen kan ikke læses ({os_reason(exc)})") from None
+    except UnicodeDecodeError as exc:
+        raise RunRecordError(f"{path}: godkendelsesloggen er ikke UTF-8 (byte {exc.start})") from None
     lines: list[tuple[str, LedgerLine | None]] = []
-    for text in path.read_text(encoding="utf-8").splitlines():
+    for text in content.splitlines():
         try:
             lines.append((text, LedgerLine.model_validate_json(text)))
         except ValidationError:
@@ -241,12 +271,38 @@ def read_ledger_lines(path: Path) -> list[tuple[str, LedgerLine | None]]:
     return lines
 
 
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in Danish."""
+    reasons = {
+        errno.EISDIR: "det er en mappe, ikke en fil",
+        errno.EACCES: "ingen adgang",
+        errno.EPERM: "ingen adgang",
+        errno.EROFS: "filsystemet er skrivebeskyttet",
+        errno.ENOSPC: "der er ikke mere plads på disken",
+        errno.ENOENT: "findes ikke",
+        errno.ELOOP: "et symbolsk link, der peger i ring",
+    }
+    return reasons.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+
+
 def append_ledger_line(path: Path, line: LedgerLine) -> None:
-    """Append one line and flush it to disk (the caller holds the ledger's lock)."""
-    with path.open("a", encoding="utf-8", newline="\n") as stream:
-        stream.write(line.text() + "\n")
-        stream.flush()
-        os.fsync(stream.fileno())
+    """Append one line and flush it to disk (the caller holds the ledger's lock). A write that fails
+    half-way (a full disk) is cut off again, so the ledger is left as it was."""
+    data = (line.text() + "\n").encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        start = os.lseek(fd, 0, os.SEEK_END)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, start)
+            raise
+    finally:
+        os.close(fd)
 
 
 def read_tables(run_dir: Path) -> dict[str, pd.DataFrame]:

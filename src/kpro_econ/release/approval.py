@@ -10,12 +10,14 @@ Which approvals count is decided in `inputs/approvals.py`, which later runs use 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kpro_econ.errors import ApprovalError, KproError
 from kpro_econ.inputs import ledger as ledgers
+from kpro_econ.inputs import ledger_heads
 from kpro_econ.inputs.approvals import approval_settings, counted_approvals, is_runner
 from kpro_econ.inputs.run_records import (
     APPROVAL,
@@ -25,6 +27,7 @@ from kpro_econ.inputs.run_records import (
     Approval,
     ApprovalStatus,
     ApproverStamp,
+    LedgerHead,
     Manifest,
     ReleaseRecord,
     RunApprovals,
@@ -66,6 +69,8 @@ class RunCheck:
     release: ReleaseRecord | None = None
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    ledger_head: LedgerHead | None = None
+    """The head of the ledger the check read (every head recorded elsewhere is within it, or a problem)."""
 
     @property
     def unsigned(self) -> bool:
@@ -164,20 +169,22 @@ def approve(
         approval = approval.model_copy(update={"signature": signature})
     elif settings.signatures == SignatureMode.REQUIRED:
         raise ApprovalError("--key: mangler; params kræver, at godkendelser signeres med godkenderens SSH-nøgle")
+    ledgers.require_writable(ledgers.ledger_path(run_dir))
     with ledgers.locked(ledgers.ledger_path(run_dir)) as ledger:
         # Decided under the lock: of two approvals at once, the second sees the first.
         ledgers.require_intact(ledger)
+        require_uncut(ledger)
         earlier, _ = counted_approvals(ledger, run_dir, manifest, settings, signers)
         before = [a for a in earlier if a.identity == identity]
         if before:
             raise ApprovalError(f"{run_dir}: allerede godkendt af {before[0].name} ({before[0].approved_at})")
         if len(earlier) >= settings.required:
             raise ApprovalError(f"{run_dir}: kørslen er allerede godkendt af {_names(earlier)}")
-        ledgers.append(ledger, approval)
+        head = ledgers.append(ledger, approval)
         approvals = [*earlier, approval]
         state = RunState.APPROVED if len(approvals) >= settings.required else RunState.DRAFT
         write_convenience_copies(run_dir, RunApprovals(run_id=run_dir.name, required=settings.required,
-                                                       approvals=approvals), state)
+                                                       approvals=approvals, ledger_head=head), state)
     return ApprovalOutcome(approval, len(approvals), settings.required)
 
 
@@ -187,13 +194,15 @@ def check_run(run_dir: Path) -> RunCheck:
     manifest = read_manifest(run_dir)
     if manifest.status != ManifestStatus.OK:
         return RunCheck(run_dir, manifest, RunState.FAILED)
-    ledger = ledgers.read_ledger(ledgers.ledger_path(run_dir))
+    ledger, cut = ledger_heads.read_checked(ledgers.ledger_path(run_dir))
     recorded = ledger.approvals(run_dir.name)
     if not recorded:
+        if cut and _claims_approval(run_dir):  # its approval may be among the lines cut off
+            return RunCheck(run_dir, manifest, RunState.CHANGED, problems=cut, ledger_head=ledger.head)
         notes = [f"{APPROVAL} findes, men godkendelsen står ikke i godkendelsesloggen"] \
             if (run_dir / APPROVAL).is_file() else []
-        return RunCheck(run_dir, manifest, RunState.DRAFT, notes=notes)
-    problems = list(ledger.problems)
+        return RunCheck(run_dir, manifest, RunState.DRAFT, notes=notes, ledger_head=ledger.head)
+    problems = [*ledger.problems, *cut]
     try:
         settings, signers = approval_settings(manifest)
     except KproError as exc:
@@ -219,7 +228,19 @@ def check_run(run_dir: Path) -> RunCheck:
     else:
         state = RunState.RELEASED if release is not None else RunState.APPROVED
     notes = [f"{len(approvals)} af {required} godkendelser"] if state == RunState.DRAFT else []
-    return RunCheck(run_dir, manifest, state, approvals, required, release, problems, notes)
+    return RunCheck(run_dir, manifest, state, approvals, required, release, problems, notes, ledger.head)
+
+
+def _claims_approval(run_dir: Path) -> bool:
+    """Whether the run folder says it was approved or released (its copies, its pack)."""
+    return any((run_dir / name).exists() for name in (APPROVAL, APPROVAL_STATUS, STEERING))
+
+
+def require_uncut(ledger: ledgers.Ledger, extra: Iterable[ledger_heads.RecordedHead] = ()) -> None:
+    """Refuse to build on a ledger (read under its lock) that no longer reaches a head recorded beside it."""
+    cut = ledger_heads.unreached_heads(ledger, extra)
+    if cut:
+        raise ApprovalError("\n".join(cut))
 
 
 def _pack_problems(run_dir: Path, release: ReleaseRecord | None) -> list[str]:
@@ -277,6 +298,7 @@ def write_convenience_copies(run_dir: Path, approvals: RunApprovals, state: RunS
         approvers=[ApproverStamp(name=a.name, identity=a.identity, role=a.role, approved_at=a.approved_at,
                                  signed=a.signature is not None) for a in approvals.approvals],
         released_at=approvals.release.released_at if approvals.release else None,
+        ledger_head=approvals.ledger_head,
     ))
     # What the pages show (approval-status.js beside them; run/pack_status.py).
     names = _names(approvals.approvals) + (f" ({UNSIGNED_LABEL})" if approvals.unsigned else "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kpro_econ.errors import KproError
+from kpro_econ.inputs import ledger_heads
 from kpro_econ.params.codes import RunState
 from kpro_econ.release.approval import check_run
 
@@ -31,3 +32,16 @@ def status_lines(run_dir: Path) -> list[str]:
         lines.append(f"{_INDENT}frigivet {check.release.released_at}: pakken er uændret")
     lines += [f"{_INDENT}afviger: {problem}" for problem in check.problems]
     return lines
+
+
+def ledger_lines(path: Path) -> list[str]:
+    """The ledger's head (line count and the last line's sha256, for anyone to note and compare later),
+    or why it cannot be read; then every break of its chain and every recorded head it does not reach."""
+    try:
+        ledger, cut = ledger_heads.read_checked(path)
+    except KproError as exc:
+        return str(exc).splitlines()
+    if not path.exists():
+        return [f"{path}: ingen godkendelseslog endnu"]
+    lines = [f"{path}: godkendelsesloggens hoved: {ledger_heads.head_text(ledger.head)}"]
+    return lines + [f"{_INDENT}afviger: {problem}" for problem in [*ledger.problems, *cut]]

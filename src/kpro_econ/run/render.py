@@ -64,6 +64,9 @@ class ReportHeader:
     reports: tuple[ReportLink, ...] = ()
     current: str = ""
     contents: bool = True
+    footer: tuple[tuple[str, str], ...] = ()
+    """A small footer of (label, value) pairs: the released summary's run, manifest, approvers, ledger head."""
+    ledger_head: str = ""
 
     @property
     def status_script(self) -> str:
