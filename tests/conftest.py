@@ -194,7 +194,7 @@ def fixture_tables() -> dict[Table, pd.DataFrame]:
     return {
         Table.COST_BY_YEAR: pd.DataFrame({
             "scenario": ["Basis", "Højere årsværkspris"], "year": [2025, 2026], "line_code": ["support", "fut_fee"],
-            "kind": ["drift", "engangs"], "amount_dkk": [1234.5, 0.1 + 0.2],
+            "kind": ["drift", "engangs"], "amount_dkk": [1234.5, 0.1 + 0.2], "basis": ["booked", "estimated"],
         }),
         Table.MONTECARLO_SUMMARY: pd.DataFrame({"statistic": ["mean", "contingency"], "value_dkk": [10.0, 2.5]}),
     }
