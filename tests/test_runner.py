@@ -115,11 +115,14 @@ def test_csv_files_are_utf8_comma_dot_decimals_without_index(fixture_run: Fixtur
 def test_xlsx_holds_every_table_under_a_valid_sheet_name(fixture_run: FixtureRun) -> None:
     sheets = pd.read_excel(fixture_run.run_dir / "data" / "tables.xlsx", sheet_name=None)
     # The run first, then each table under its Danish name, with Danish headers and labels; no code column.
-    assert list(sheets) == ["Om kørslen", "Udgifter pr. år", "Monte Carlo"]
-    expected = pd.DataFrame({"Scenarie": ["Basis", "Højere årsværkspris"], "År": [2025, 2026],
-                             "Udgiftslinje": ["Supportaftale", "Tilslutningsafgift til FUT"],
-                             "Art": ["Drift", "Engangs"], "Beløb": [1234.5, 0.1 + 0.2]})
+    # The costs as the report shows them: lines down, years across, totals; one sheet per scenario.
+    assert list(sheets) == ["Om kørslen", "Udgifter pr. år", "Udgifter, Højere årsværkspris", "Monte Carlo"]
+    expected = pd.DataFrame({"Udgiftslinje": ["Supportaftale", "I alt"], "Art": ["Drift", None],
+                             "2025": [1234.5, 1234.5], "I alt": [1234.5, 1234.5]})
     pd.testing.assert_frame_equal(sheets["Udgifter pr. år"], expected, check_dtype=False)
+    expected = pd.DataFrame({"Udgiftslinje": ["Tilslutningsafgift til FUT", "I alt"], "Art": ["Engangs", None],
+                             "2026": [0.1 + 0.2] * 2, "I alt": [0.1 + 0.2] * 2})
+    pd.testing.assert_frame_equal(sheets["Udgifter, Højere årsværkspris"], expected, check_dtype=False)
     pd.testing.assert_frame_equal(sheets["Monte Carlo"], pd.DataFrame({"Størrelse": ["Middelværdi", "Reserve"],
                                                                         "Beløb": [10.0, 2.5]}), check_dtype=False)
 

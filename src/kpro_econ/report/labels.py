@@ -315,6 +315,9 @@ SHEET_LABELS: dict[Table, str] = {
 }
 """The Danish name of each table: its sheet in `tables.xlsx`."""
 
+PIVOT_SHEET_LABELS: dict[Table, str] = {Table.COST_BY_YEAR: "Udgifter, {value}"}
+"""The sheet of a table shown wide (`tables.PIVOTS`) for each other scenario: `{value}` its name."""
+
 COLUMN_LABELS: dict[str, str] = {
     "scenario": "Scenarie",
     "year": "År",

@@ -34,7 +34,7 @@ from kpro_econ.run.execute import (
     worker_ready,
 )
 from kpro_econ.run.pack_status import write_pack_status
-from kpro_econ.run.render import DRAFT_STATUS, IndexPage, ReportLink, notebook_title, render_index
+from kpro_econ.run.render import IndexPage, ReportLink, notebook_title, render_index
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -235,7 +235,7 @@ def _build_and_publish(
         params_file=runfolder.portable_path(params_path),
         params_sha256=runfolder.sha256_file(params_path),
         started=started,
-        status=DRAFT_STATUS,
+        state=RunState.DRAFT,
     )
     results, tables = _execute_in_parallel(jobs, inputs, workers, say, folder.tmp / DATA_DIR, about)
 
