@@ -180,7 +180,7 @@ def _only(notebooks: list[Path], only: Sequence[str], say: Progress) -> list[Pat
     names = [nb.stem for nb in notebooks]
     unknown = [name for name in only if name not in names]
     if unknown:
-        raise ParamsError([Problem(f"--only {name}", "-", f"ukendt rapport; vælg en af: {', '.join(names)}"
+        raise ParamsError([Problem(f"--only {name}", "--only NAVN", f"ukendt rapport; vælg en af: {', '.join(names)}"
                                    + suggestion(name, names))
                            for name in unknown])
     if "steering_summary" in only:
