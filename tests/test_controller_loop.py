@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -303,3 +304,46 @@ def test_only_an_unknown_report_is_refused(tmp_path, capsys):
     assert line == ("--only budget: --only NAVN: ukendt rapport; vælg en af: cost_model, kpi_status, risk_register, "
                     "steering_summary")
     assert not (tmp_path / "out").exists()
+
+
+# --- which notebooks a run uses -----------------------------------------------------------------
+
+def test_a_params_file_in_a_project_folder_is_run_with_that_folders_notebooks(tmp_path, monkeypatch):
+    from conftest import FIXTURE_NOTEBOOKS
+
+    from kpro_econ.run import runner
+
+    project = copy_project(tmp_path / "project")
+    (project / "notebooks").mkdir()
+    shutil.copy(FIXTURE_NOTEBOOKS / "tiny_ok.ipynb", project / "notebooks" / "cost_model.ipynb")
+    own = (project / "notebooks").resolve()
+    assert runner.project_notebooks(project / PARAMS) == (own, None)
+    monkeypatch.chdir(project)  # as the controller runs it: kpro-econ run params/default.yaml
+    assert runner.project_notebooks(Path(PARAMS)) == (own, None)
+    # A params file in no project folder: the workbook's own notebooks, and a line that says so.
+    elsewhere = copy_project(tmp_path / "elsewhere")
+    used, note = runner.project_notebooks(elsewhere / PARAMS)
+    assert used == runner.default_notebooks_dir() != own
+    assert note == (f"Notesbøger: {used} (ingen mappe over {elsewhere / PARAMS} har en notebooks/-mappe med "
+                    "notesbøger, så arbejdsbogens egne bruges)")
+
+
+@pytest.mark.e2e
+def test_run_takes_the_project_folders_notebooks_not_the_workbooks(tmp_path, monkeypatch):
+    from conftest import FIXTURE_NOTEBOOKS, use_fixture_stand_ins
+
+    from kpro_econ.run import runner
+
+    workbooks = tmp_path / "workbook" / "notebooks"  # the installed checkout's copy
+    workbooks.mkdir(parents=True)
+    shutil.copy(FIXTURE_NOTEBOOKS / "tiny_raises.ipynb", workbooks / "tiny_ok.ipynb")
+    use_fixture_stand_ins(monkeypatch, workbooks)
+    project = tmp_path / "project"
+    (project / "notebooks").mkdir(parents=True)
+    shutil.copy(FIXTURE_NOTEBOOKS / "tiny_ok.ipynb", project / "notebooks" / "tiny_ok.ipynb")
+    params = project / "tiny.yaml"
+    params.write_text("title: prøve\n", encoding="utf-8")
+    said: list[str] = []
+    run_dir = runner.run_workbook(params, out_dir=project / "reports", progress=said.append)
+    assert (run_dir / "tiny_ok.html").is_file()  # the workbook's copy raises: it was not run
+    assert not [line for line in said if line.startswith("Notesbøger:")]

@@ -85,7 +85,11 @@ def run_workbook(
     inputs = load_inputs(params_path, reports_dir=out_dir, overrides=parse_overrides(overrides))
     if pack is None and notebooks_dir is None:
         pack = PACK
-    found = find_notebooks(notebooks_dir or default_notebooks_dir(), pack, say)
+    if notebooks_dir is None:
+        notebooks_dir, note = project_notebooks(params_path)
+        if note:
+            say(note)
+    found = find_notebooks(notebooks_dir, pack, say)
     chosen = _only(found, only, say)
     partial = Partial(list(only), [nb.stem for nb in found if nb not in chosen], pack_links(found))
     notebooks = [nb for nb in chosen if _applies(nb, inputs.base.params, say)]
@@ -148,7 +152,26 @@ def maker_signers(params_path: Path, inputs: WorkbookInputs) -> Path:
 
 def default_notebooks_dir() -> Path:
     """`notebooks/` of the workbook checkout this package is installed from (editable install)."""
-    return Path(__file__).resolve().parents[3] / "notebooks"
+    return Path(__file__).resolve().parents[3] / NOTEBOOKS
+
+
+NOTEBOOKS = "notebooks"
+
+
+def project_notebooks(params_path: Path) -> tuple[Path, str | None]:
+    """The notebooks a run of `params_path` uses (and a release of it), with a line to say when they are
+    not the project's own.
+
+    The project folder is the nearest folder above the params file with a `notebooks/` folder holding
+    notebooks (`params/default.yaml` in the project folder: the project folder's `notebooks/`): its
+    notebooks are used, never another copy's. A params file in no such folder is run with the
+    workbook's own notebooks (`default_notebooks_dir`), and the line names them."""
+    for folder in Path(params_path).resolve().parents:
+        if any((folder / NOTEBOOKS).glob("*.ipynb")):
+            return folder / NOTEBOOKS, None
+    own = default_notebooks_dir()
+    return own, (f"Notesbøger: {own} (ingen mappe over {params_path} har en {NOTEBOOKS}/-mappe med "
+                 "notesbøger, så arbejdsbogens egne bruges)")
 
 
 PACK: tuple[str, ...] | None = ("cost_model", "kpi_status", "risk_register", "steering_summary")
