@@ -137,4 +137,5 @@ def test_every_cost_line_gets_a_colour_of_its_own_and_the_alt_text_says_what_the
     # 2025: 100.000 × (1 + … + 12) = 7,8 mio.; 2026: 8,58 mio.; the last line: 1,2 + 1,32 = 2,52 mio.
     largest = charts.COST_LINE_LABELS[lines[-1]]
     assert fig.alt_text() == ("Diagram: Udgifter pr. år fordelt på udgiftslinjer. I alt 7,8 mio. kr. i 2025 og "
-                              f"8,6 mio. kr. i 2026 (stigende). Største udgiftslinje: {largest} med 2,5 mio. kr. i alt.")
+                              "8,6 mio. kr. i 2026 (stigende). "
+                              f"Største udgiftslinje: {largest} med 2,5 mio. kr. i alt.")
