@@ -85,12 +85,13 @@ def run_workbook(
     inputs = load_inputs(params_path, reports_dir=out_dir, overrides=parse_overrides(overrides))
     if pack is None and notebooks_dir is None:
         pack = PACK
+    note = None
     if notebooks_dir is None:
         notebooks_dir, note = project_notebooks(params_path)
-        if note:
-            say(note)
     found = find_notebooks(notebooks_dir, pack, say)
     chosen = _only(found, only, say)
+    if note:  # whose notebooks, once the run is sure to go ahead with them
+        say(note)
     partial = Partial(list(only), [nb.stem for nb in found if nb not in chosen], pack_links(found))
     notebooks = [nb for nb in chosen if _applies(nb, inputs.base.params, say)]
     signers = maker_signers(params_path, inputs) if maker is not None else None
