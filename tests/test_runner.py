@@ -183,8 +183,11 @@ def test_failing_notebook_exits_1_and_leaves_a_failed_manifest_and_no_html(
     earlier = _tree_digest(fixture_run.run_dir)
     notebooks = notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb", "tiny_raises.ipynb")
     use_fixture_stand_ins(monkeypatch, notebooks)
+    # A params file beside these notebooks: a run uses the notebooks of its params file's project folder.
+    params = tmp_path / fixture_run.params_path.name
+    params.write_bytes(fixture_run.params_path.read_bytes())
 
-    code = cli.main(["run", str(fixture_run.params_path), "--out", str(out_dir), "--run-id", "fails"])
+    code = cli.main(["run", str(params), "--out", str(out_dir), "--run-id", "fails"])
 
     assert code == 1
     err = capsys.readouterr().err
