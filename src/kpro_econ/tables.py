@@ -116,6 +116,7 @@ class Codes(StrEnum):
     DECISION = "decision"
     STAGE = "stage"
     RECONCILIATION_STATUS = "reconciliation_status"
+    BASIS = "basis"
 
 
 _DEFAULT_FORMAT = {
@@ -217,6 +218,7 @@ TABLES: dict[Table, tuple[Column, ...]] = {
     Table.COST_BY_YEAR: (
         SCENARIO, _year(), _code("line_code", Codes.COST_LINE, shown=False),
         _text("line", label="cost_line", added=True), _code("kind", Codes.COST_KIND), _dkk("amount_dkk"),
+        _code("basis", Codes.BASIS, label="cost_basis"),
     ),
     Table.SCENARIO_COMPARISON: (
         SCENARIO, _dkk("{year}", per_year=True), _dkk("total_dkk"), _dkk("npv_dkk"),
@@ -323,6 +325,7 @@ TABLES: dict[Table, tuple[Column, ...]] = {
     Table.BUDGET_FOLLOWUP: (
         _year(), _code("line_code", Codes.COST_LINE, shown=False), _text("line", label="cost_line", added=True),
         _dkk("budget_dkk"), _dkk("actual_dkk"), _dkk("forecast_dkk"), _dkk("variance_dkk"), _share("variance_pct"),
+        _text("budget_run"),
     ),
     Table.INVOICE_RECONCILIATION: (
         _code("agreement", shown=False), _text("agreement_name", label="agreement"), _text("period"),
@@ -357,10 +360,13 @@ class Pivot:
     across: str
     value: str
     per: str | None = None
+    across_note: str | None = None
+    """A column with one value per `across` value, said in that column's header: `2026 (Forventet regnskab)`."""
 
 
 PIVOTS: dict[Table, Pivot] = {
-    Table.COST_BY_YEAR: Pivot(rows=("line", "kind"), across="year", value="amount_dkk", per="scenario"),
+    Table.COST_BY_YEAR: Pivot(rows=("line", "kind"), across="year", value="amount_dkk", per="scenario",
+                              across_note="basis"),
 }
 """The tables `tables.xlsx` shows wide, as the reports do (the CSV keeps the long table)."""
 

@@ -42,7 +42,7 @@ from kpro_econ.report.labels import (
     figure_label,
     header,
 )
-from kpro_econ.tables import PIVOTS, ExcelFormat, Pivot, Table, written_columns
+from kpro_econ.tables import PIVOTS, Column, ExcelFormat, Pivot, Table, written_columns
 
 _DATE_FORMATS = {ExcelFormat.DATE, ExcelFormat.MONTH}
 _WIDTH_MIN, _WIDTH_MAX = 6, 60
@@ -143,7 +143,7 @@ def _pivoted(table: Table, frame: pd.DataFrame, pivot: Pivot) -> list[tuple[Shee
         wide = shown.pivot_table(index=list(pivot.rows), columns=pivot.across, values=pivot.value,
                                  aggfunc="sum", sort=False)
         wide = wide[sorted(wide.columns)]
-        wide.columns = [str(c) for c in wide.columns]
+        wide.columns = [_across_header(c, group, pivot, declared) for c in wide.columns]
         wide[TOTAL] = wide.sum(axis=1)
         wide = wide.reset_index()
         wide.columns = [*row_headers, *wide.columns[len(row_headers):]]
@@ -198,6 +198,20 @@ def _formats(frame: pd.DataFrame, col: Col) -> list[str]:
         return [col.format] * len(frame)
     return [_FIGURE_FORMATS.get(figure_label(str(path))[1], col.format)  # type: ignore[arg-type]
             for path in frame[col.unit_of].tolist()]
+
+
+def _across_header(value: Any, group: pd.DataFrame, pivot: Pivot, declared: Mapping[str, Column]) -> str:
+    """The header of the column for `value` of the pivot's `across`: the value, and its note when the
+    table has one value of it for `value` (`2026 (Forventet regnskab)`)."""
+    note = pivot.across_note
+    if note is None or note not in declared:
+        return str(value)
+    notes = group.loc[group[pivot.across] == value, note].dropna().unique()
+    if len(notes) != 1:
+        return str(value)
+    codes = declared[note].codes
+    label = CODE_LABELS[codes].get(notes[0], str(notes[0])) if codes is not None else str(notes[0])
+    return f"{value} ({label})"
 
 
 def _zero_as_zero(fmt: str) -> str:
