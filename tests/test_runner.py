@@ -106,9 +106,9 @@ def test_csv_files_are_utf8_comma_dot_decimals_without_index(fixture_run: Fixtur
     text = (fixture_run.run_dir / "data" / "cost_by_year.csv").read_text(encoding="utf-8")
     # The declared columns, with each cost line's Danish name beside its code.
     assert text.splitlines() == [
-        "scenario,year,line_code,line,kind,amount_dkk",
-        "Basis,2025,support,Supportaftale,drift,1234.5",
-        "Højere årsværkspris,2026,fut_fee,Tilslutningsafgift til FUT,engangs,0.30000000000000004",
+        "scenario,year,line_code,line,kind,amount_dkk,basis",
+        "Basis,2025,support,Supportaftale,drift,1234.5,booked",
+        "Højere årsværkspris,2026,fut_fee,Tilslutningsafgift til FUT,engangs,0.30000000000000004,estimated",
     ]
 
 
@@ -118,10 +118,10 @@ def test_xlsx_holds_every_table_under_a_valid_sheet_name(fixture_run: FixtureRun
     # The costs as the report shows them: lines down, years across, totals; one sheet per scenario.
     assert list(sheets) == ["Om kørslen", "Udgifter pr. år", "Udgifter, Højere årsværkspris", "Monte Carlo"]
     expected = pd.DataFrame({"Udgiftslinje": ["Supportaftale", "I alt"], "Art": ["Drift", None],
-                             "2025": [1234.5, 1234.5], "I alt": [1234.5, 1234.5]})
+                             "2025 (Bogført)": [1234.5, 1234.5], "I alt": [1234.5, 1234.5]})
     pd.testing.assert_frame_equal(sheets["Udgifter pr. år"], expected, check_dtype=False)
     expected = pd.DataFrame({"Udgiftslinje": ["Tilslutningsafgift til FUT", "I alt"], "Art": ["Engangs", None],
-                             "2026": [0.1 + 0.2] * 2, "I alt": [0.1 + 0.2] * 2})
+                             "2026 (Skøn)": [0.1 + 0.2] * 2, "I alt": [0.1 + 0.2] * 2})
     pd.testing.assert_frame_equal(sheets["Udgifter, Højere årsværkspris"], expected, check_dtype=False)
     pd.testing.assert_frame_equal(sheets["Monte Carlo"], pd.DataFrame({"Størrelse": ["Middelværdi", "Reserve"],
                                                                         "Beløb": [10.0, 2.5]}), check_dtype=False)
