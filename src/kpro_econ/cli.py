@@ -153,7 +153,7 @@ def _params(params: Path, scenario: str | None, as_csv: bool) -> int:
     if name not in scenarios:
         choices = ", ".join(scenarios)
         message = f"ukendt scenarie; vælg et af: {choices}" + suggestion(name, scenarios)
-        raise ParamsError([Problem(f"--scenario {name}", "-", message)])
+        raise ParamsError([Problem(f"--scenario {name}", "--scenario NAVN", message)])
     listing = params_listing(scenarios[name])
     if as_csv:
         sys.stdout.write(listing.to_csv(index=False, lineterminator="\n"))

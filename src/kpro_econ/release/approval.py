@@ -205,7 +205,7 @@ def approve(
     if settings.roles and approver is None:
         raise ApprovalError(f"--as: {identity} er ikke godkender i params (approval.roles)")
     if approver is not None and role is not None and role != approver.role:
-        raise ApprovalError(f"--role: {identity} godkender som {approver.role} ifølge params (got {role!r})")
+        raise ApprovalError(f"--role: {identity} godkender som {approver.role} ifølge params (fik {role!r})")
     maker = maker_of(run_dir, manifest, signers)
     refused = run_refusal(manifest, maker)
     if refused is not None:

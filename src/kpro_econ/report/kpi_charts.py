@@ -6,6 +6,7 @@ Each function takes a frame from `kpi.py` and returns a matplotlib Figure; no gl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -18,7 +19,7 @@ from matplotlib.ticker import MaxNLocator
 
 from kpro_econ.kpi.measures import STATUSES
 from kpro_econ.params.codes import ChangeRequestStatus
-from kpro_econ.report.charts import DPI, PALETTE, ChartFigure, danish_ticks, new_figure
+from kpro_econ.report.charts import DPI, PALETTE, ChartFigure, danish_ticks, new_figure, trend_words
 from kpro_econ.report.formatting import LOCALE, number, percent
 from kpro_econ.report.labels import CHANGE_REQUEST_STATUS_LABELS, CHANNEL_LABELS, SEVERITY_LABELS, STAGE_LABELS
 
@@ -199,10 +200,15 @@ def lead_time_chart(trend: pd.DataFrame) -> Figure:
     """Median lead time in days per period, one line per stage (`kpi.lead_time_trend`)."""
     fig, ax = new_figure(8.0, 3.6)
     stages = [s for s in STAGE_LABELS if s in set(trend["stage"])]
-    periods = sorted(trend["period"].unique())
+    periods = every_period(trend["period"])
     for stage, colour in zip(stages, sns.color_palette(PALETTE, len(stages)), strict=True):
         rows = trend[trend["stage"] == stage].set_index("period").reindex(periods)
         ax.plot(periods, rows["median_days"], marker="o", color=colour, label=STAGE_LABELS[stage])
+        finished = rows["median_days"].dropna()
+        if len(finished) and stage == stages[-1]:  # the whole way, from request to delivery
+            fig.summary = (f"{STAGE_LABELS[stage]}: median {number(finished.iloc[0])} dage i {finished.index[0]} og "
+                           f"{number(finished.iloc[-1])} dage i {finished.index[-1]} "
+                           f"({trend_words(finished.iloc[0], finished.iloc[-1])}).")
     ax.set_ylim(bottom=0)
     _numbers(ax)
     ax.set_xlabel("Periode (afsluttet)")
@@ -210,6 +216,18 @@ def lead_time_chart(trend: pd.DataFrame) -> Figure:
     ax.set_title("Gennemløbstid for ændringsønsker")
     _legend(ax)
     return fig
+
+
+def every_period(periods: pd.Series) -> list[str]:
+    """Every period from the first to the last, those without a finished request too (`2024K1` …
+    `2025K1`, or years), so that the axis skips none; other labels as they come, sorted."""
+    found = sorted(set(map(str, periods)))
+    if found and all(re.fullmatch(r"\d{4}K[1-4]", p) for p in found):
+        quarters = pd.period_range(found[0].replace("K", "Q"), found[-1].replace("K", "Q"), freq="Q")
+        return [str(q).replace("Q", "K") for q in quarters]
+    if found and all(re.fullmatch(r"\d{4}", p) for p in found):
+        return [str(year) for year in range(int(found[0]), int(found[-1]) + 1)]
+    return found
 
 
 def estimates_chart(estimates: pd.DataFrame) -> Figure:
