@@ -5,7 +5,9 @@ controller opens. Each table gets one sheet with the Danish headers the HTML rep
 as their Danish labels (`report.labels`), amounts as numbers formatted `#,##0 "kr."`, shares as
 percent, dates as dates, a frozen and filtered header row and widths that fit. A first sheet says
 which run, which params and its sha256. No cell is ever a formula: every text is a string cell, even
-one that starts with `=` (OWASP's advice against CSV/formula injection).
+one that starts with `=` (OWASP's advice against CSV/formula injection). A sheet holds at most
+`MAX_SHEET_ROWS` rows (a table of a long register would take minutes and hundreds of MB to write);
+the first sheet and the sheet itself say so, and the CSV beside it holds every row.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpro_econ.params.codes import WaveRoute
+from kpro_econ.report.formatting import number
 from kpro_econ.report.labels import (
     BOOL_LABELS,
     CHANGE_REQUEST_STATUS_LABELS,
@@ -57,6 +60,7 @@ DATE = "dd-mm-yyyy"
 MONTH = "[$-406]mmmm yyyy"
 GENERAL = "General"
 TEXT = "@"
+MAX_SHEET_ROWS = 10_000
 
 _DATE_FORMATS = {DATE, MONTH}
 _WIDTH_MIN, _WIDTH_MAX = 6, 60
@@ -303,12 +307,21 @@ def tables_workbook(tables: Mapping[str, pd.DataFrame], about: RunAbout) -> Work
     first = book.active
     assert first is not None
     sheet_names = unique_sheet_names([EXCEL_ABOUT_SHEET, *(sheet_for(name, t).name for name, t in tables.items())])
-    _about_sheet(first, about, dict(zip(tables, sheet_names[1:], strict=True)))
+    _about_sheet(first, about, dict(zip(tables, sheet_names[1:], strict=True)),
+                 {name: len(table) for name, table in tables.items() if len(table) > MAX_SHEET_ROWS})
     first.title = sheet_names[0]
     for (name, table), sheet_name in zip(tables.items(), sheet_names[1:], strict=True):
         spec = sheet_for(name, table)
-        _table_sheet(book.create_sheet(sheet_name), table, spec)
+        sheet = book.create_sheet(sheet_name)
+        _table_sheet(sheet, table.iloc[:MAX_SHEET_ROWS], spec)
+        if len(table) > MAX_SHEET_ROWS:
+            put(sheet.cell(row=MAX_SHEET_ROWS + 3, column=1), _cut_note(name, len(table)))
     return book
+
+
+def _cut_note(name: str, rows: int) -> str:
+    return (f"Arket viser de første {number(MAX_SHEET_ROWS)} af {number(rows)} rækker; "
+            f"alle står i {name}.csv ved siden af.")
 
 
 def sheet_for(name: str, table: pd.DataFrame) -> Sheet:
@@ -442,7 +455,7 @@ def _shown_width(value: Any, fmt: str) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def _about_sheet(sheet: Worksheet, about: RunAbout, sheets: Mapping[str, str]) -> None:
+def _about_sheet(sheet: Worksheet, about: RunAbout, sheets: Mapping[str, str], cut: Mapping[str, int]) -> None:
     started = format_datetime(about.started, "d. MMMM y 'kl.' HH.mm", tzinfo=ZoneInfo("Europe/Copenhagen"), locale="da")
     rows: list[tuple[str, str]] = [
         ("Titel", about.title),
@@ -465,9 +478,13 @@ def _about_sheet(sheet: Worksheet, about: RunAbout, sheets: Mapping[str, str]) -
     start = len(rows) + 3
     _header(sheet.cell(row=start, column=1), "Ark")
     _header(sheet.cell(row=start, column=2), "CSV-fil")
+    if cut:
+        _header(sheet.cell(row=start, column=3), "Bemærkning")
     for row, (name, sheet_name) in enumerate(sheets.items(), start=start + 1):
         put(sheet.cell(row=row, column=1), sheet_name)
         put(sheet.cell(row=row, column=2), f"{name}.csv")
+        if name in cut:
+            put(sheet.cell(row=row, column=3), _cut_note(name, cut[name]))
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 80
     sheet.freeze_panes = "A2"
