@@ -19,6 +19,7 @@ Goal: under 60 s and under 1 GB for 200,000 rows.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import resource
 import shutil
@@ -92,14 +93,10 @@ def measure_run(project: Path) -> Measured:
     reader.start()
     while process.poll() is None:
         total = 0
-        try:
+        with contextlib.suppress(psutil.Error):
             for member in [process, *process.children(recursive=True)]:
-                try:
+                with contextlib.suppress(psutil.Error):  # ended between listing and reading
                     total += member.memory_info().rss
-                except psutil.Error:
-                    pass  # ended between listing and reading
-        except psutil.Error:
-            pass
         peak = max(peak, total)
         time.sleep(0.05)
     seconds = time.perf_counter() - start

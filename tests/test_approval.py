@@ -211,6 +211,6 @@ def test_a_later_run_shows_the_trend_and_what_changed_since_the_approved_run(cop
     # named with the day it was started, in Danish time and the pages' date format
     started = datetime.fromisoformat(json.loads((approved / "manifest.json").read_text(encoding="utf-8"))["started"])
     day = started.astimezone(ZoneInfo("Europe/Copenhagen"))
-    months = "jan. feb. mar. apr. maj jun. jul. aug. sep. okt. nov. dec.".split()
+    months = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
     assert f"senest godkendte kørsel {approved.name} ({day.day}. {months[day.month - 1]} {day.year})" in summary
     assert "score 8 → 10" in summary

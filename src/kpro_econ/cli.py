@@ -130,8 +130,13 @@ def _params(params: Path, scenario: str | None, as_csv: bool) -> int:
 
 def _approve(run: Path, identity: str, key: Path | None, role: str | None, note: str | None) -> int:
     from kpro_econ.release.approval import approve
+    from kpro_econ.release.stamp import refresh_pack_status
 
-    outcome = approve(run, identity, key, role, note)
+    try:
+        outcome = approve(run, identity, key, role, note)
+    except KproError:
+        refresh_pack_status(run)  # a run refused because it changed after approval: its pages say so too
+        raise
     approval = outcome.approval
     who = f"{approval.name} ({approval.role})" if approval.role else approval.name
     signed = "signatur ok" if approval.signature is not None else "usigneret"
@@ -143,9 +148,14 @@ def _approve(run: Path, identity: str, key: Path | None, role: str | None, note:
 
 def _release(run: Path, browser: str | None) -> int:
     from kpro_econ.release.pdf import DEFAULT_BROWSER
+    from kpro_econ.release.stamp import refresh_pack_status
     from kpro_econ.release.steering_pack import release
 
-    pdf = release(run, browser=browser or DEFAULT_BROWSER)
+    try:
+        pdf = release(run, browser=browser or DEFAULT_BROWSER)
+    except KproError:
+        refresh_pack_status(run)  # a run refused because it changed after approval: its pages say so too
+        raise
     print(f"Frigivet til forretningsstyregruppen: {pdf}")
     return 0
 

@@ -6,15 +6,17 @@ from pathlib import Path
 
 from kpro_econ.errors import KproError
 from kpro_econ.params.codes import RunState
-from kpro_econ.release.approval import check_run
+from kpro_econ.release.stamp import sync_pack_status
 
 _INDENT = "    "
 
 
 def status_lines(run_dir: Path) -> list[str]:
-    """`RUN  STATE` and, for a run with approvals, one line per approver and what differs, if anything."""
+    """`RUN  STATE` and, for a run with approvals, one line per approver and what differs, if anything.
+
+    The check of record also puts its finding on the run's pages (`stamp.sync_pack_status`)."""
     try:
-        check = check_run(run_dir)
+        check, unstamped = sync_pack_status(run_dir)
     except KproError as exc:  # one unreadable run must not hide the others
         return [f"{run_dir.name}  ulæselig", *(f"{_INDENT}{line}" for line in str(exc).splitlines())]
     lines = [f"{run_dir.name}  {check.label}"]
@@ -30,4 +32,6 @@ def status_lines(run_dir: Path) -> list[str]:
     if check.release is not None and check.state == RunState.RELEASED:
         lines.append(f"{_INDENT}frigivet {check.release.released_at}: pakken er uændret")
     lines += [f"{_INDENT}afviger: {problem}" for problem in check.problems]
+    if unstamped is not None:
+        lines.append(f"{_INDENT}{unstamped}")
     return lines

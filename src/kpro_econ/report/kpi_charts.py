@@ -131,10 +131,10 @@ def top_and_others(frame: pd.DataFrame, key: str, value: str, n: int) -> pd.Data
     kept = set(totals.sort_values(ascending=False, kind="stable").index[:n])
     grouped = frame[key].where(frame[key].isin(kept), OTHERS)
     order = [k for k in dict.fromkeys(frame[key]) if k in kept] + [OTHERS]
-    summed = frame.assign(**{key: grouped}).groupby(["month", key], as_index=False, sort=False)[value].sum()
-    position = {k: i for i, k in enumerate(order)}
-    return summed.sort_values(["month", key], key=lambda s: s.map(position) if s.name == key else s,
-                              ignore_index=True)
+    summed = frame.assign(**{key: grouped}).groupby(["month", key], sort=False)[value].sum().reset_index()
+    rank = summed[key].map({k: i for i, k in enumerate(order)})
+    shown = summed.assign(_rank=rank).sort_values(["month", "_rank"], kind="stable", ignore_index=True)
+    return shown.drop(columns="_rank")
 
 
 def errors_chart(errors: pd.DataFrame) -> Figure:

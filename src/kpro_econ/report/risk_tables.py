@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+
 import pandas as pd
 from IPython.display import HTML
 from pandas.io.formats.style import Styler
