@@ -24,11 +24,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pytest
 from filelock import FileLock
+
+if TYPE_CHECKING:
+    from kpro_econ.tables import Table
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_NOTEBOOKS = REPO / "tests" / "fixtures" / "notebooks"
@@ -118,6 +121,20 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return max(1, min(usable, 4))
 
 
+# Fixtures that make real runs (kernels, notebooks) or open the browser: a test that uses one is slow, and
+# is marked so by what it uses, whoever writes it (`-m "not e2e and not browser"` is the fast subset).
+_RUN_FIXTURES = {"default_run", "default_run_dir", "fixture_run", "approval_project", "approved_project"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & _RUN_FIXTURES:
+            item.add_marker(pytest.mark.e2e)
+        if "browser" in used:
+            item.add_marker(pytest.mark.browser)
+
+
 def made_once(tmp_path_factory: pytest.TempPathFactory, name: str,
               make: Callable[[Path], dict[str, Any]]) -> tuple[Path, dict[str, Any]]:
     """`make(folder)` once for the whole session, its folder and what it returned (JSON).
@@ -170,16 +187,16 @@ def default_run_dir(default_run: CliRun) -> Path:
     return default_run.run_dir
 
 
-def fixture_tables() -> dict[str, pd.DataFrame]:
-    """Stand-in for the workbook's tables: Danish text, decimals, an index worth keeping, a long name."""
+def fixture_tables() -> dict[Table, pd.DataFrame]:
+    """Stand-in for the workbook's tables, each as `kpro_econ.tables` declares it: Danish text, decimals."""
+    from kpro_econ.tables import Table
+
     return {
-        "cost_by_year": pd.DataFrame(
-            {"år": [2025, 2026], "udgift_kr": [1234.5, 0.1 + 0.2], "art": ["drift", "æø"]}
-        ),
-        "allocation": pd.DataFrame(
-            {"andel": [0.25, 0.75]}, index=pd.Index(["Aalborg", "Læsø"], name="kommune")
-        ),
-        "a_table_name_longer_than_excel_allows_for_sheets": pd.DataFrame({"x": [1]}),
+        Table.COST_BY_YEAR: pd.DataFrame({
+            "scenario": ["Basis", "Højere årsværkspris"], "year": [2025, 2026], "line_code": ["support", "fut_fee"],
+            "kind": ["drift", "engangs"], "amount_dkk": [1234.5, 0.1 + 0.2],
+        }),
+        Table.MONTECARLO_SUMMARY: pd.DataFrame({"statistic": ["mean", "contingency"], "value_dkk": [10.0, 2.5]}),
     }
 
 

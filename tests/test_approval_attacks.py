@@ -9,7 +9,6 @@ the files it lists and the params' `approval` section). Keys are throw-away ed25
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import shutil
@@ -35,6 +34,7 @@ from conftest import (
 from kpro_econ import cli
 from kpro_econ.errors import ApprovalError
 from kpro_econ.inputs.approvals import approved_as_written
+from kpro_econ.inputs.maker import Maker, sign_manifest
 from kpro_econ.inputs.run_records import (
     GENESIS,
     Approval,
@@ -86,13 +86,16 @@ def status_of(root: Path, run: Path) -> list[str]:
     return run_in_process("status", str(run.relative_to(root)), cwd=root).stdout.splitlines()
 
 
-def tiny_run(root: Path, approval_yaml: str, signers: list[str]) -> tuple[Path, dict[str, Path]]:
+def tiny_run(root: Path, approval_yaml: str, signers: list[str],
+             makers: tuple[str, ...] = ()) -> tuple[Path, dict[str, Path]]:
     """A hand-made successful run folder whose params hold `approval_yaml`, and keys for every approver.
 
-    `signers` are the approvers (anna, bent, carl) put in the allowed signers file.
+    `signers` are the approvers (anna, bent, carl) put in the allowed signers file, `makers` those whose
+    keys it allows to sign runs (the `kpro-econ-run` namespace).
     """
     keys = {name: make_key(root / "keys", name) for name in APPROVERS}
-    (root / "approvers").write_text("".join(allowed_signers_line(APPROVERS[n][0], keys[n]) for n in signers),
+    (root / "approvers").write_text("".join(allowed_signers_line(APPROVERS[n][0], keys[n]) for n in signers)
+                                    + "".join(maker_line(APPROVERS[n][0], keys[n]) for n in makers),
                                     encoding="utf-8")
     params = root / "params.yaml"
     params.write_text(f"approval:\n  allowed_signers: approvers\n{approval_yaml}", encoding="utf-8")
@@ -103,6 +106,24 @@ def tiny_run(root: Path, approval_yaml: str, signers: list[str]) -> tuple[Path, 
                                       notebooks={}, seed=1, workbook_dir=REPO / "notebooks", started=datetime.now(UTC))
     write_manifest(run, runfolder.finish_manifest(manifest, run, errors=[]))
     return run, keys
+
+
+def maker_line(identity: str, key: Path) -> str:
+    """An allowed signers line for someone who makes runs and signs them (`run --key`)."""
+    return allowed_signers_line(identity, key).replace('namespaces="kpro-econ-approval"', 'namespaces="kpro-econ-run"')
+
+
+def signed_by_maker(run: Path, who: str, key: Path) -> None:
+    """What `run --key KEY --as IDENTITY` does as a run ends: names the maker in the manifest, and signs it."""
+    identity = APPROVERS[who][0]
+    write_manifest(run, read_manifest(run).model_copy(update={"made_by": identity}))
+    sign_manifest(run, Maker(key, identity), run.parent.parent / "approvers")
+
+
+def fingerprint_of(key: Path) -> str:
+    """The key's SHA256 fingerprint as `ssh-keygen -l` prints it (`256 SHA256:… comment (ED25519)`)."""
+    done = subprocess.run(["ssh-keygen", "-l", "-f", f"{key}.pub"], capture_output=True, text=True, check=True)
+    return done.stdout.split()[1]
 
 
 ROLES = "  roles:\n" + "".join(f"    {i}: {{name: {n}, role: {r}}}\n" for i, n, r in APPROVERS.values())
@@ -240,8 +261,9 @@ def test_two_simultaneous_approvers_one_wins_the_other_is_told_why(approved: App
     reports = approved.root / "reports"
     for _ in range(3):
         (reports / LEDGER).unlink()  # a fresh ledger each round (the first run's approval goes with it)
-        for copy in ("approval.json", "approval-status.json"):
-            (run / copy).unlink(missing_ok=True)
+        for folder in approved.runs():  # and the copies that recorded the old ledger's head
+            for copy in ("approval.json", "approval-status.json"):
+                (folder / copy).unlink(missing_ok=True)
         started = {
             who: subprocess.Popen([*kpro_econ_command(), "approve", rel, "--key", str(approved.keys[who]),
                                    "--as", APPROVERS[who][0]], cwd=approved.root, stdout=subprocess.PIPE,
@@ -264,6 +286,8 @@ def test_simultaneous_approvals_under_four_eyes_both_count_none_lost(tmp_path: P
     run, keys = tiny_run(tmp_path, f"  required: 2\n{ROLES}", ["anna", "bent"])
     for _ in range(5):
         (run.parent / LEDGER).unlink(missing_ok=True)
+        for copy in ("approval.json", "approval-status.json"):  # they recorded the old ledger's head
+            (run / copy).unlink(missing_ok=True)
         outcomes: dict[str, object] = {}
 
         def approve(who: str, outcomes: dict[str, object] = outcomes) -> None:
@@ -287,12 +311,11 @@ def test_simultaneous_approvals_under_four_eyes_both_count_none_lost(tmp_path: P
 # ---------- four eyes, the runner, unsigned approvals, the ledger's chain ----------
 
 def test_four_eyes_need_two_approvers_and_not_the_one_who_ran_it(tmp_path: Path):
-    me = getpass.getuser()
-    roles = ROLES.replace("{name: Anna, role: afdelingsleder}", f"{{name: Anna, role: afdelingsleder, user: {me}}}")
-    run, keys = tiny_run(tmp_path, f"  required: 2\n  exclude_runner: true\n{roles}", ["anna", "bent", "carl"])
-    assert read_manifest(run).run_by == me
+    run, keys = tiny_run(tmp_path, f"  required: 2\n  exclude_runner: true\n{ROLES}", ["anna", "bent", "carl"],
+                         makers=("anna",))
+    signed_by_maker(run, "anna", keys["anna"])
 
-    with pytest.raises(ApprovalError, match="kan ikke godkende en kørsel, vedkommende selv har lavet"):
+    with pytest.raises(ApprovalError, match=r"anna@rn\.dk kan ikke godkende: lavede selv kørslen"):
         approvals.approve(run, "anna@rn.dk", keys["anna"])
     first = approvals.approve(run, "bent@rn.dk", keys["bent"])
     assert (first.count, first.required) == (1, 2)
@@ -303,6 +326,94 @@ def test_four_eyes_need_two_approvers_and_not_the_one_who_ran_it(tmp_path: Path)
     approvals.approve(run, "carl@rn.dk", keys["carl"])
     check = approvals.check_run(run)
     assert check.state == RunState.APPROVED and [a.name for a in check.approvals] == ["Bent", "Carl"]
+
+
+# ---------- issue 17 case 4: exclude_runner rests on the maker's signature, not on `run_by` ----------
+
+EXCLUDE = f"  exclude_runner: true\n{ROLES}"
+
+
+def test_the_maker_is_known_by_the_key_that_signed_the_run_not_by_the_login_name(tmp_path: Path):
+    """`run_by` is the login name (`LOGNAME=bent kpro-econ run` sets it): Bent's signed run is his, whatever
+    it says, and he cannot approve it; Anna can, and status shows who made and signed the run."""
+    run, keys = tiny_run(tmp_path, EXCLUDE, ["anna", "bent"], makers=("bent",))
+    signed_by_maker(run, "bent", keys["bent"])
+    assert read_manifest(run).run_by not in {"bent", "bent@rn.dk"}  # the tests' own login name
+
+    with pytest.raises(ApprovalError, match=r"bent@rn\.dk kan ikke godkende: lavede selv kørslen") as refused:
+        approvals.approve(run, "bent@rn.dk", keys["bent"])
+    assert fingerprint_of(keys["bent"]) in str(refused.value)
+    assert not (run.parent / LEDGER).exists()
+
+    approvals.approve(run, "anna@rn.dk", keys["anna"])
+    check = approvals.check_run(run)
+    assert check.state == RunState.APPROVED
+    lines = status_of(tmp_path, run)
+    assert f"    lavet og signeret af bent@rn.dk (nøgle {fingerprint_of(keys['bent'])}): signatur ok" in lines
+
+
+def test_one_key_under_another_identity_is_still_the_maker(tmp_path: Path):
+    run, keys = tiny_run(tmp_path, "  exclude_runner: true\n", ["anna"], makers=("bent",))
+    signers = tmp_path / "approvers"  # Bent's key also listed as an approver under another name
+    signers.write_text(signers.read_text(encoding="utf-8") + allowed_signers_line("b.nielsen@rn.dk", keys["bent"]),
+                       encoding="utf-8")
+    manifest = read_manifest(run)
+    inputs = {**manifest.inputs, signers.resolve().as_posix(): hashlib.sha256(signers.read_bytes()).hexdigest()}
+    write_manifest(run, manifest.model_copy(update={"inputs": inputs}))
+    signed_by_maker(run, "bent", keys["bent"])
+
+    with pytest.raises(ApprovalError, match=r"b\.nielsen@rn\.dk kan ikke godkende: lavede selv kørslen"):
+        approvals.approve(run, "b.nielsen@rn.dk", keys["bent"])
+
+
+def test_a_run_nobody_signed_cannot_pass_exclude_runner(tmp_path: Path):
+    run, keys = tiny_run(tmp_path, EXCLUDE, ["anna", "bent"])
+    with pytest.raises(ApprovalError, match="kørslen er ikke signeret af den, der lavede den"):
+        approvals.approve(run, "anna@rn.dk", keys["anna"])
+    assert not (run.parent / LEDGER).exists()
+
+
+@pytest.mark.parametrize("forgery", ["run_by edited", "re-signed with a throw-away key",
+                                     "re-signed with an approval key", "signature removed"])
+def test_a_manifest_edited_after_the_run_breaks_the_makers_signature(tmp_path: Path, forgery: str):
+    """Bent made and signed the run; he edits the manifest to approve it himself. The edit breaks his
+    signature, and so does every way of signing it again without a key allowed to sign runs."""
+    run, keys = tiny_run(tmp_path, EXCLUDE, ["anna", "bent"], makers=("bent",))
+    signed_by_maker(run, "bent", keys["bent"])
+    manifest = read_manifest(run)
+    if forgery == "run_by edited":
+        write_manifest(run, manifest.model_copy(update={"run_by": "anna"}))
+    elif forgery == "re-signed with a throw-away key":
+        throwaway = make_key(tmp_path / "mine", "throwaway")
+        write_manifest(run, manifest.model_copy(update={"made_by": "carl@rn.dk"}))
+        (run / "manifest.sig").write_text(sign((run / "manifest.json").read_bytes(), throwaway, "kpro-econ-run"),
+                                          encoding="ascii")
+    elif forgery == "re-signed with an approval key":  # Anna's key may sign approvals, not runs
+        write_manifest(run, manifest.model_copy(update={"made_by": "anna@rn.dk"}))
+        (run / "manifest.sig").write_text(sign((run / "manifest.json").read_bytes(), keys["anna"], "kpro-econ-run"),
+                                          encoding="ascii")
+    else:
+        (run / "manifest.sig").unlink()
+
+    for who in ("bent", "anna"):
+        with pytest.raises(ApprovalError, match=r"kan ikke godkende|manifest\.sig"):
+            approvals.approve(run, APPROVERS[who][0], keys[who])
+    assert not (run.parent / LEDGER).exists()
+    if forgery != "signature removed":
+        lines = status_of(tmp_path, run)
+        assert lines[0] == f"{run.name}  udkast"
+        assert any(line.startswith("    kørslens signatur: manifest.json passer ikke til kørslens signatur")
+                   for line in lines), lines
+
+
+def test_a_signed_run_approved_then_edited_is_changed(tmp_path: Path):
+    run, keys = tiny_run(tmp_path, EXCLUDE, ["anna", "bent"], makers=("bent",))
+    signed_by_maker(run, "bent", keys["bent"])
+    approvals.approve(run, "anna@rn.dk", keys["anna"])
+    (run / "manifest.sig").unlink()
+    check = approvals.check_run(run)
+    assert check.state == RunState.CHANGED
+    assert "manifest.sig mangler (kørslen blev signeret af bent@rn.dk)" in check.problems
 
 
 def test_unsigned_approvals_only_when_the_params_allow_them_and_then_shown_as_usigneret(
@@ -505,3 +616,67 @@ def test_an_approval_section_inherited_through_extends_applies(tmp_path: Path):
     write_manifest(run, manifest.model_copy(update={"params": params, "inputs": inputs}))
     outcome = approvals.approve(run, "anna@rn.dk", keys["anna"])
     assert (outcome.count, outcome.required) == (1, 2)  # the parent's four-eyes rule
+
+
+# ---------- messages: control characters, passphrases, empty brackets, the wrong folder ----------
+
+def test_as_with_control_characters_is_refused_in_one_danish_line(tmp_path: Path):
+    run, keys = tiny_run(tmp_path, ROLES, ["anna"])
+    for bad in ("anna@rn.dk\x1b[2K", "anna@rn.dk\nGodkendt: alt er fint"):
+        done = run_in_process("approve", str(run), "--key", str(keys["anna"]), "--as", bad, cwd=tmp_path)
+        assert done.returncode == 1
+        assert done.stderr == f"--as: må ikke indeholde styretegn som ESC eller linjeskift (got {bad!r})\n"
+        assert "\x1b" not in done.stderr
+    assert not (run.parent / LEDGER).exists()
+
+    (tmp_path / "p.yaml").write_text("title: x\n", encoding="utf-8")
+    done = run_in_process("run", "p.yaml", "--out", "ud", "--key", str(keys["bent"]), "--as", "bent\x1b]0;x\x07@rn.dk",
+                          cwd=tmp_path)
+    assert done.returncode == 1 and "--as: må ikke indeholde styretegn" in done.stderr and "\x1b" not in done.stderr
+    assert not (tmp_path / "ud").exists()
+
+
+def test_a_passphrase_not_given_is_said_in_danish_without_the_prompt(tmp_path: Path):
+    run, _ = tiny_run(tmp_path, ROLES, ["anna"])
+    locked = tmp_path / "keys" / "locked"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "hemmelig", "-f", str(locked)], check=True)
+    # no terminal to ask on (a new session, stdin empty): ssh-keygen gets no passphrase
+    done = subprocess.run([*kpro_econ_command(), "approve", str(run), "--key", str(locked), "--as", "anna@rn.dk"],
+                          cwd=tmp_path, stdin=subprocess.DEVNULL, start_new_session=True, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 1
+    assert "Enter passphrase" not in done.stderr and "incorrect" not in done.stderr
+    assert done.stderr.startswith(f"{locked}: kunne ikke signere med nøglen: nøglen er beskyttet af en "
+                                  "adgangssætning, som ikke blev givet eller var forkert")
+
+
+def test_no_message_holds_an_empty_pair_of_brackets(tmp_path: Path):
+    run, _ = tiny_run(tmp_path, ROLES, ["anna"])
+    done = run_in_process("release", str(run), cwd=tmp_path)  # a draft nobody has approved
+    assert done.returncode == 1
+    assert done.stderr == f"{run}: kørslen er ikke godkendt; kør først kpro-econ approve\n"
+
+    write_manifest(run, read_manifest(run).model_copy(update={"run_id": ""}))
+    done = run_in_process("approve", str(run), "--as", "anna@rn.dk", cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr == f"{run}: manifest.json nævner ikke, hvilken kørsel det er (run_id mangler)\n"
+
+
+def test_approve_status_and_release_from_another_folder_name_the_project_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    project, elsewhere = (tmp_path / "projekt").resolve(), (tmp_path / "andetsted").resolve()
+    project.mkdir()
+    elsewhere.mkdir()
+    monkeypatch.chdir(project)  # the run is made here: its manifest names its inputs relative to this folder
+    run, keys = tiny_run(project, ROLES, ["anna"])
+    assert read_manifest(run).inputs.keys() == {"params.yaml", "approvers"}
+    approvals.approve(run, "anna@rn.dk", keys["anna"])
+
+    said = (f"{run}: kør fra projektmappen {project}: manifest.json nævner kørslens inputfiler i forhold til den "
+            f"(fx approvers), og du står i {elsewhere}")
+    for args in (("release", str(run)), ("approve", str(run), "--key", str(keys["bent"]), "--as", "bent@rn.dk")):
+        done = run_in_process(*args, cwd=elsewhere)
+        assert (done.returncode, done.stderr) == (1, said + "\n"), args
+    status = run_in_process("status", str(run), cwd=elsewhere).stdout.splitlines()
+    assert status == [f"{run.name}  ikke kontrolleret", f"    {said}"]
+    assert status_of(project, run)[0] == f"{run.name}  godkendt"

@@ -297,3 +297,24 @@ def test_header_problem_names_the_header_line(tmp_path: Path) -> None:
     result = validate(root, script=True)
 
     assert_refused(result, Expect(RISKS, "probabilty", "ukendt kolonne – mente du 'probability'?", 2))
+
+
+def test_a_scenario_with_its_own_years_checks_the_register_against_them(tmp_path: Path) -> None:
+    # The base's years are 2024–2028; the shared register is valid for them. A scenario of 2027–2028 must
+    # check the same register against its own years: every open or occurred risk whose proximity is
+    # 2024, 2025 or 2026 is outside them (R04, R09, R11 have none, R14 is closed).
+    root = copy_project(tmp_path)
+    with (root / PARAMS).open("a", encoding="utf-8") as params:
+        params.write("  Kort horisont:\n    years: [2027, 2028]\n")
+    outside = {"R01": 2024, "R02": 2024, "R03": 2024, "R05": 2025, "R06": 2026, "R07": 2024, "R08": 2025,
+               "R10": 2025, "R12": 2025, "R13": 2024, "R15": 2024}
+    expected = [
+        Expect(RISKS, "proximity", f"skal være et af budgetårene 2027–2028 eller tom (got {year})",
+               int(risk_id[1:]) + 1)  # R01 is on line 2
+        for risk_id, year in outside.items()
+    ]
+
+    result = validate(root)
+
+    assert_refused(result, *expected)
+    assert len(result.stderr.splitlines()) == len(expected), result.stderr

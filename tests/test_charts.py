@@ -171,6 +171,7 @@ def test_every_chart_tells_jupyter_its_title_as_alt_text(figures: dict[str, Figu
     assert figures["cost_bars"].alt_text() == "Diagram: Udgifter pr. år fordelt på udgiftslinjer"  # type: ignore[attr-defined]
 
 
+@pytest.mark.e2e
 def test_the_report_writes_the_alt_text_escaped(tmp_path: Path) -> None:
     import nbformat
 

@@ -9,7 +9,7 @@ from importlib import metadata
 import pytest
 from conftest import run_cli
 
-COMMANDS = ("validate", "run", "approve", "release", "status", "folk1a")
+COMMANDS = ("validate", "run", "approve", "release", "status", "verify", "folk1a")
 # argparse's English words; none may reach the user.
 ENGLISH = ("usage:", "positional arguments", "options:", "optional arguments", "show this help", "error:",
            "the following arguments", "invalid choice")

@@ -174,8 +174,22 @@ def test_params_lists_every_figure_with_path_value_unit_price_year_and_source(ca
         "--scenario Ukendt: -: ukendt scenarie; vælg et af: Basis, ")
 
 
+def test_params_writes_a_year_as_a_year_whatever_its_unit_is_called(monkeypatch, capsys):
+    # The listing decides by the unit's code how to write a value, never by its Danish word.
+    from conftest import REPO
+
+    from kpro_econ.params.codes import SettingUnit
+    from kpro_econ.report import labels
+
+    monkeypatch.setitem(labels.SETTING_UNIT_LABELS, SettingUnit.YEAR, "årstal")
+    assert main(["params", str(REPO / PARAMS)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("support.renegotiation.year: 2024 årstal – ") for line in lines)
+
+
 # --- the pack's notebooks and --only ---------------------------------------------------------
 
+@pytest.mark.e2e
 def test_a_stray_notebook_is_neither_run_nor_published(tmp_path, monkeypatch):
     import shutil
 

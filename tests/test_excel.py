@@ -20,6 +20,7 @@ from kpro_econ.inputs.load import load_inputs
 from kpro_econ.inputs.run_records import read_tables, text_from_csv, text_to_csv
 from kpro_econ.report.excel import RunAbout
 from kpro_econ.run.runfolder import write_tables
+from kpro_econ.tables import Table, TableContractError
 from kpro_econ.workbook import compute_tables
 
 CR_TITLE = "=1+1"
@@ -138,12 +139,13 @@ def test_sheets_have_danish_names_and_the_run_first(written: Path) -> None:
 def test_headers_formats_and_labels_are_for_people(written: Path) -> None:
     book = load_workbook(written / "tables.xlsx")
     costs = book["Udgifter pr. år"]
-    assert _header(costs) == ["Scenarie", "År", "Udgiftslinje", "Art", "Beløb"]
+    assert _header(costs) == ["Scenarie", "År", "Udgiftslinje", "Art", "Beløb", "Grundlag"]
     first = [cell for cell in next(costs.iter_rows(min_row=2, max_row=2))]
     assert first[1].value == 2024 and first[1].number_format == "0"
     assert first[3].value in {"Drift", "Engangs"}  # the kind's label, not the code drift/engangs
     assert first[4].number_format == '#,##0 "kr."'
     assert isinstance(first[4].value, float)  # amounts stay numbers Excel can add up
+    assert first[5].value in {"Bogført", "Forventet regnskab", "Skøn"}  # what the year rests on, in Danish
 
     lead = _row_where(book["ÆØ gennemløbstider"], "Id", "ÆØ-001")
     assert lead["Status"].value == "Under udvikling"  # type: ignore[attr-defined]  # code in_progress
@@ -179,14 +181,11 @@ def test_every_sheet_has_a_frozen_filtered_header_and_widths(written: Path) -> N
     assert titles.column_dimensions[titles.cell(1, title_col).column_letter].width >= min(longest, 60)
 
 
-def test_a_table_nobody_described_still_gets_a_sheet(tmp_path: Path) -> None:
-    table = pd.DataFrame({"name": ["=x"], "amount_dkk": [-1234.5], "when": pd.to_datetime(["2026-03-04"])})
+def test_a_column_the_declaration_does_not_name_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    # The table's declaration (kpro_econ.tables) is the one place its columns are named: a computed
+    # column it does not name is a programming error, not a sheet with guessed headers.
+    table = pd.DataFrame({"statistic": ["mean"], "value_dkk": [1.0], "extra_dkk": [2.0]})
     about = RunAbout("t", "r", "p.yaml", SHA, datetime(2026, 1, 1, tzinfo=UTC), "Udkast")
-    write_tables(tmp_path, {"new_table": table}, about)
-    sheet = load_workbook(tmp_path / "tables.xlsx")["new_table"]
-    assert _header(sheet) == ["name", "amount_dkk", "when"]
-    name, amount, when = next(sheet.iter_rows(min_row=2, max_row=2))
-    assert name.value == "=x" and name.data_type == "s"
-    assert amount.value == -1234.5 and amount.number_format == '#,##0 "kr."'
-    assert when.value == datetime(2026, 3, 4) and when.number_format == "dd-mm-yyyy"
-    assert (tmp_path / "new_table.csv").read_text(encoding="utf-8").splitlines()[1].startswith("'=x,-1234.5,")
+    with pytest.raises(TableContractError, match=r"montecarlo_summary: .*undeclared \['extra_dkk'\]"):
+        write_tables(tmp_path, {Table.MONTECARLO_SUMMARY: table}, about)
+    assert list(tmp_path.iterdir()) == []

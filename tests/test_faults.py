@@ -108,6 +108,7 @@ def cell_running(token: str, tmp_path: Path) -> bool:
 STAGES = {"while the workers start": workers_started, "while a cell runs": cell_running}
 
 
+@pytest.mark.e2e
 @pytest.mark.skipif(sys.platform == "win32", reason="kill -9 is POSIX; the watchdog covers Windows")
 @pytest.mark.parametrize("stage", STAGES)
 def test_kill_9_takes_workers_and_kernels_with_it_and_the_same_run_id_runs_again(
@@ -159,6 +160,7 @@ def test_a_run_being_built_is_not_taken_for_a_dead_one(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "other"]
 
 
+@pytest.mark.e2e
 def test_a_dead_runs_temporary_folder_is_removed_by_the_next_run(tmp_path: Path) -> None:
     dead = tmp_path / ".tmp-20260101-000000-default"
     (dead / "data").mkdir(parents=True)  # as a killed run leaves it: no process holds its lock
@@ -187,6 +189,7 @@ def read_only_prefix(folder: Path) -> list[str]:
     return prefix
 
 
+@pytest.mark.e2e
 def test_run_into_a_read_only_folder_says_so_in_one_danish_line(tmp_path: Path) -> None:
     read_only = tmp_path / "skrivebeskyttet"
     read_only.mkdir()
@@ -229,6 +232,7 @@ def test_status_lists_a_run_with_a_truncated_manifest_as_unreadable_and_the_othe
         "20260101-000000-a  udkast",
         "20260101-000001-b  ulæselig",
         "20260101-000002-c  udkast",
+        f"{reports / 'approvals.jsonl'}: ingen godkendelseslog endnu",  # the folder's ledger, after its runs
         "20260101-000001-b  ulæselig",
     ]
     assert "manifest.json" in out.split("20260101-000001-b  ulæselig")[1]

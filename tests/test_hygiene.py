@@ -1,4 +1,5 @@
-"""The repository stays clean: lint, types, notebooks without outputs, outputs git-ignored."""
+"""The repository stays clean: notebooks without outputs, outputs git-ignored. (Lint, types and the layers
+contract are checked by `.ci/run` beside the tests: ruff, mypy, lint-imports.)"""
 
 from __future__ import annotations
 
@@ -17,16 +18,6 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb")) + sorted(FIXTURE_NOTEBO
 
 def _run(*command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
-
-
-def test_ruff_passes() -> None:
-    done = _run(sys.executable, "-m", "ruff", "check", ".")
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
-def test_mypy_strict_passes() -> None:
-    done = _run(sys.executable, "-m", "mypy")
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.name)
@@ -80,6 +71,7 @@ def filtered_repo(tmp_path: Path) -> Path:
     return repo
 
 
+@pytest.mark.e2e
 def test_the_git_filter_leaves_committed_notebooks_as_they_are(filtered_repo: Path) -> None:
     """Turning the filter on must not show every notebook as changed."""
     for notebook in NOTEBOOKS:
@@ -90,6 +82,7 @@ def test_the_git_filter_leaves_committed_notebooks_as_they_are(filtered_repo: Pa
         assert staged == notebook.read_bytes(), f"{notebook.name} is not as the filter stores it"
 
 
+@pytest.mark.e2e
 def test_the_git_filter_strips_what_jupyterlab_saves(filtered_repo: Path) -> None:
     source = REPO / "notebooks" / "cost_model.ipynb"
     saved = json.loads(source.read_text(encoding="utf-8"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from jupyter_core.utils import run_sync
 
 from kpro_econ.run import kernels
@@ -27,6 +28,7 @@ def printed(manager: kernels.OwnPythonKernelManager, code: str) -> str:
     return "".join(out).strip()
 
 
+@pytest.mark.e2e
 def test_the_kernel_is_reused_with_an_empty_namespace_and_replaced_after_a_failure(tmp_path: Path) -> None:
     try:
         first = kernels.kernel_for(tmp_path)

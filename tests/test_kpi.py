@@ -321,6 +321,7 @@ def test_cost_per_active_citizen_and_per_live_municipality():
 
 # --- the report on the shipped sample data: every table and chart renders --------------------
 
+@pytest.mark.e2e
 def test_report_on_the_sample_data_renders_and_warns_that_it_is_sample(tmp_path):
     from pathlib import Path
 
@@ -328,10 +329,11 @@ def test_report_on_the_sample_data_renders_and_warns_that_it_is_sample(tmp_path)
 
     from kpro_econ.inputs import registers
     from kpro_econ.inputs.tables import read_table
-    from kpro_econ.kpi.tables import compute_kpis, kpi_tables
+    from kpro_econ.kpi.tables import compute_kpis
     from kpro_econ.params.kpi import KpiSettings
     from kpro_econ.report import kpi_charts
     from kpro_econ.report import kpi_tables as kpi_presentation
+    from kpro_econ.workbook import kpi_tables
 
     data = Path(__file__).resolve().parents[1] / "data"
     settings = KpiSettings(operations=Path("o.csv"), adoption=Path("a.csv"), response_p95_target_ms=2500)

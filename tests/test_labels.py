@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpro_econ.inputs.run_records import Table
 from kpro_econ.params.codes import (
     ChangeRequestStatus,
     CostKind,
@@ -15,6 +14,7 @@ from kpro_econ.params.codes import (
     Trend,
 )
 from kpro_econ.report import labels
+from kpro_econ.tables import Table
 
 
 def test_every_code_has_a_danish_label() -> None:
@@ -94,3 +94,11 @@ def test_each_table_gets_its_danish_names_as_the_csv_and_the_sheet_show_them() -
     fee = pd.DataFrame({"basis": ["fte", "citizens"], "label": [None, "Aktive borgere"]})
     assert labels.labelled(Table.FUT_FEE_COMPARISON, fee)["label"].tolist() == [
         "Aftalt andel af et årsværk", "Aktive borgere"]
+
+
+def test_headers_of_some_columns_of_a_declared_table():
+    # A report shows a selection of a table's columns under the headers of their declaration.
+    assert labels.headers(Table.FUT_FEE_COMPARISON, ["label", "telma_share"]) == {
+        "label": "Fordelingsnøgle", "telma_share": "Telma, andel"}
+    assert labels.headers(Table.SCENARIO_COMPARISON, ["scenario", "2026", "p80_dkk"]) == {
+        "scenario": "Scenarie", "2026": "2026", "p80_dkk": "P80"}

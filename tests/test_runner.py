@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -14,15 +16,18 @@ from conftest import (
     FIXTURE_SEED,
     FIXTURE_TITLE,
     FixtureRun,
+    fake_inputs,
     files_in,
-    fixture_tables,
+    make_key,
     notebooks_folder,
     use_fixture_stand_ins,
 )
 
 from kpro_econ import cli, workbook
-from kpro_econ.errors import KproError, NotebookRunError
+from kpro_econ.errors import ApprovalError, KproError, NotebookRunError
+from kpro_econ.inputs import load as inputs_loader
 from kpro_econ.inputs.run_records import read_manifest
+from kpro_econ.release import approval as approvals
 from kpro_econ.report.excel import unique_sheet_names
 from kpro_econ.run import runfolder, runner
 from kpro_econ.run.render import DRAFT_STATUS, read_notebook
@@ -36,8 +41,7 @@ def test_successful_run_folder_holds_exactly_the_reports_data_and_manifest(fixtu
         "index.html",
         "tiny_ok.html",
         "data/cost_by_year.csv",
-        "data/allocation.csv",
-        "data/a_table_name_longer_than_excel_allows_for_sheets.csv",
+        "data/montecarlo_summary.csv",
         "data/tables.xlsx",
         "manifest.json",
         "approval-status.js",
@@ -100,17 +104,24 @@ def test_progress_lines_are_danish_with_decimal_comma(fixture_run: FixtureRun) -
 
 def test_csv_files_are_utf8_comma_dot_decimals_without_index(fixture_run: FixtureRun) -> None:
     text = (fixture_run.run_dir / "data" / "cost_by_year.csv").read_text(encoding="utf-8")
-    assert text.splitlines() == ["år,udgift_kr,art", "2025,1234.5,drift", "2026,0.30000000000000004,æø"]
-    allocation = pd.read_csv(fixture_run.run_dir / "data" / "allocation.csv")
-    assert list(allocation.columns) == ["kommune", "andel"], "a named index is kept as a column"
+    # The declared columns, with each cost line's Danish name beside its code.
+    assert text.splitlines() == [
+        "scenario,year,line_code,line,kind,amount_dkk",
+        "Basis,2025,support,Supportaftale,drift,1234.5",
+        "Højere årsværkspris,2026,fut_fee,Tilslutningsafgift til FUT,engangs,0.30000000000000004",
+    ]
 
 
 def test_xlsx_holds_every_table_under_a_valid_sheet_name(fixture_run: FixtureRun) -> None:
     sheets = pd.read_excel(fixture_run.run_dir / "data" / "tables.xlsx", sheet_name=None)
-    # The run first, then known tables under their Danish names, the others under their own, cut to 31.
-    assert list(sheets) == ["Om kørslen", "Udgifter pr. år", "Fordeling på kommuner", "a_table_name_longer_than_excel_"]
-    pd.testing.assert_frame_equal(sheets["Udgifter pr. år"], fixture_tables()["cost_by_year"], check_dtype=False)
-    assert list(sheets["Fordeling på kommuner"].columns) == ["kommune", "andel"]
+    # The run first, then each table under its Danish name, with Danish headers and labels; no code column.
+    assert list(sheets) == ["Om kørslen", "Udgifter pr. år", "Monte Carlo"]
+    expected = pd.DataFrame({"Scenarie": ["Basis", "Højere årsværkspris"], "År": [2025, 2026],
+                             "Udgiftslinje": ["Supportaftale", "Tilslutningsafgift til FUT"],
+                             "Art": ["Drift", "Engangs"], "Beløb": [1234.5, 0.1 + 0.2]})
+    pd.testing.assert_frame_equal(sheets["Udgifter pr. år"], expected, check_dtype=False)
+    pd.testing.assert_frame_equal(sheets["Monte Carlo"], pd.DataFrame({"Størrelse": ["Middelværdi", "Reserve"],
+                                                                        "Beløb": [10.0, 2.5]}), check_dtype=False)
 
 
 # --- what the HTML shows ----------------------------------------------------------------------
@@ -144,7 +155,7 @@ def test_index_links_every_report_and_data_file_and_escapes_text(fixture_run: Fi
     assert '<html lang="da">' in html
     assert FIXTURE_TITLE not in html
     assert "Prøvepakke &lt;med&gt; &amp; tegn" in html
-    for href in ("tiny_ok.html", "data/tables.xlsx", "data/cost_by_year.csv", "data/allocation.csv"):
+    for href in ("tiny_ok.html", "data/tables.xlsx", "data/cost_by_year.csv", "data/montecarlo_summary.csv"):
         assert f'href="{href}"' in html
     assert ">Lille prøverapport</a>" in html
     assert DRAFT_STATUS in html
@@ -158,6 +169,7 @@ def _tree_digest(folder: Path) -> dict[str, str]:
     return {name: hashlib.sha256((folder / name).read_bytes()).hexdigest() for name in sorted(files_in(folder))}
 
 
+@pytest.mark.e2e
 def test_failing_notebook_exits_1_and_leaves_a_failed_manifest_and_no_html(
     fixture_run: FixtureRun,
     tmp_path: Path,
@@ -195,6 +207,7 @@ def test_failing_notebook_exits_1_and_leaves_a_failed_manifest_and_no_html(
     assert _tree_digest(fixture_run.run_dir) == earlier, "an earlier run folder was touched"
 
 
+@pytest.mark.e2e
 def test_failing_table_computation_leaves_a_failed_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     notebooks = notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb")
     use_fixture_stand_ins(monkeypatch, notebooks)
@@ -317,6 +330,7 @@ def test_excel_sheet_names_are_short_unique_and_valid() -> None:
     assert names == ["x" * 31, "x" * 27 + " (2)", "a_b_c", "A_B_C (2)"]
 
 
+@pytest.mark.e2e
 def test_a_cell_over_its_time_limit_fails_the_run_naming_that_cell(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -334,3 +348,93 @@ def test_a_cell_over_its_time_limit_fails_the_run_naming_that_cell(
     error = read_manifest(tmp_path / "reports" / "slow").error
     assert error is not None
     assert (error.notebook, error.cell_index, error.ename) == ("tiny_sleeps", 3, "CellTimeoutError")
+
+
+# --- the maker's signature and partial runs ------------------------------------------------------
+
+
+def _project_with_a_maker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *notebooks: str) -> tuple[Path, Path]:
+    """Fixture notebooks, params whose approval section names an allowed signers file in which Bent may
+    sign runs, and keys for Bent and a stranger; returns the params and the allowed signers file."""
+    use_fixture_stand_ins(monkeypatch, notebooks_folder(tmp_path / "notebooks", *notebooks))
+    bent = make_key(tmp_path / "keys", "bent")
+    make_key(tmp_path / "keys", "stranger")
+    signers = tmp_path / "approvers"
+    public = bent.with_name("bent.pub").read_text(encoding="utf-8").strip()
+    signers.write_text(f'bent@rn.dk namespaces="kpro-econ-run" {public}\n', encoding="utf-8")
+    params = tmp_path / "tiny.yaml"
+    params.write_text("title: prøve\napproval:\n  allowed_signers: approvers\n", encoding="utf-8")
+
+    def with_signers(params_path: Path, **kwargs: Any) -> Any:
+        found = fake_inputs(params_path, **kwargs)
+        found.files = [params_path, signers]  # the allowed signers file is an input, as load_inputs makes it
+        return found
+
+    monkeypatch.setattr(inputs_loader, "load_inputs", with_signers)
+    return params, signers
+
+
+@pytest.mark.e2e
+def test_a_run_made_with_key_and_as_is_signed_by_its_maker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params, signers = _project_with_a_maker(tmp_path, monkeypatch, "tiny_ok.ipynb")
+    key = tmp_path / "keys" / "bent"
+    out = tmp_path / "reports"
+
+    code = cli.main(["run", str(params), "--out", str(out), "--run-id", "signed", "--key", str(key),
+                     "--as", "bent@rn.dk"])
+
+    assert code == 0, capsys.readouterr().err
+    run = out / "signed"
+    manifest = read_manifest(run)
+    assert manifest.made_by == "bent@rn.dk" and "manifest.sig" not in manifest.outputs
+    # OpenSSH itself accepts the signature of the manifest as Bent's, for runs only
+    verify = ["ssh-keygen", "-Y", "verify", "-f", str(signers), "-I", "bent@rn.dk", "-s", str(run / "manifest.sig")]
+    done = subprocess.run([*verify, "-n", "kpro-econ-run"], input=(run / "manifest.json").read_bytes(),
+                          capture_output=True, check=False)
+    listed = subprocess.run(["ssh-keygen", "-l", "-f", f"{key}.pub"], capture_output=True, text=True, check=True)
+    fingerprint = listed.stdout.split()[1]
+    assert done.returncode == 0 and fingerprint in done.stdout.decode()
+    assert f"Kørslen er signeret af bent@rn.dk (nøgle {fingerprint})" in capsys.readouterr().err
+    as_approval = subprocess.run([*verify, "-n", "kpro-econ-approval"], input=(run / "manifest.json").read_bytes(),
+                                 capture_output=True, check=False)
+    assert as_approval.returncode != 0
+    assert approvals.changed_files(run) == []  # the signature is a file approve knows
+
+
+@pytest.mark.e2e
+def test_a_run_signed_with_a_key_the_project_does_not_allow_is_not_published(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params, _ = _project_with_a_maker(tmp_path, monkeypatch, "tiny_ok.ipynb")
+    out = tmp_path / "reports"
+
+    code = cli.main(["run", str(params), "--out", str(out), "--run-id", "stranger",
+                     "--key", str(tmp_path / "keys" / "stranger"), "--as", "bent@rn.dk"])
+
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "--as bent@rn.dk: signaturen fra bent@rn.dk kan ikke verificeres mod approvers" in err
+    assert not (out / "stranger").exists() and not list(out.glob(".tmp-*"))
+
+
+@pytest.mark.e2e
+def test_a_partial_run_says_so_on_every_page_and_in_its_manifest_and_cannot_be_approved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    params, _ = _project_with_a_maker(tmp_path, monkeypatch, "tiny_ok.ipynb", "tiny_raises.ipynb")
+    out = tmp_path / "reports"
+
+    assert cli.main(["run", str(params), "--out", str(out), "--run-id", "part", "--only", "tiny_ok"]) == 0
+
+    run = out / "part"
+    manifest = read_manifest(run)
+    assert (manifest.only, manifest.left_out) == (["tiny_ok"], ["tiny_raises"])
+    notice = ("Delvis kørsel (--only tiny_ok): Fejlende prøverapport blev ikke lavet. "
+              "Kørslen kan ikke godkendes; lav en hel kørsel til godkendelse.")
+    for page in ("index.html", "tiny_ok.html"):
+        assert notice in (run / page).read_text(encoding="utf-8"), page
+    with pytest.raises(ApprovalError, match=r"delvis kørsel \(--only tiny_ok\): tiny_raises blev ikke lavet"):
+        approvals.approve(run, "anna@rn.dk")
+    assert approvals.check_run(run).label == "udkast (delvis)"

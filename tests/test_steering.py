@@ -56,8 +56,21 @@ def test_headline_values_are_the_base_scenarios():
         Headline.RESERVE: 80.0,
     }
     assert list(headlines.labels.values()) == [
-        "Udgifter 2025", "Udgifter i alt 2025–2026", "Nutidsværdi 2025–2026", "Risikopulje", "Reserve (P80 over basis)",
+        "Udgifter 2025", "Udgifter i alt 2025–2026", "Nutidsværdi 2025–2026", "Risikopulje",
+        "Reserve (til P80, oven i budget med risikopulje)",
     ]
+
+
+@pytest.mark.parametrize(("basis", "label"), [
+    ("forecast", "Forventet regnskab 2025 (bogført + resten af året)"),
+    ("booked", "Regnskab 2025 (bogført)"),
+    ("estimated", "Udgifter 2025 (skøn)"),
+])
+def test_the_years_figure_says_what_it_rests_on(basis: str, label: str):
+    with_basis = {**tables(), "cost_by_year": tables()["cost_by_year"].assign(basis=basis)}
+    headlines = steering.headline_values(with_basis, small_params())
+    assert headlines.labels[Headline.COSTS_IN_YEAR] == label
+    assert headlines.values[Headline.COSTS_IN_YEAR] == 150.0 + 1475.0  # the same figure, only named
 
 
 def _headlines(costs: float, pool: float) -> steering.Headlines:
@@ -78,11 +91,23 @@ def test_headline_table_shows_the_change_since_the_last_approved_run():
 
 def test_top_risks_are_open_by_expected_value():
     top = steering.top_risks(tables(), n=5)
-    assert top["Id"].tolist() == ["R1", "R2"]
-    assert top["Forventet værdi"].tolist() == ["30 kr.", "20 kr."]
-    assert top["Udvikling"].tolist() == ["↑", ""]
-    assert top["Tiltag"].tolist() == ["Overblik over parathed", ""]
-    assert top["Ejer"].tolist() == ["Program", "SF"]
+    assert top["id"].tolist() == ["R1", "R2"]
+    assert top["expected_value_dkk"].tolist() == [30.0, 20.0]
+    assert top["trend"].iloc[0] == "up" and pd.isna(top["trend"].iloc[1])
+    assert top["mitigation"].tolist() == ["Overblik over parathed", ""]
+    assert top["owner"].tolist() == ["Program", "SF"]
+    shown = steering.top_risks_shown(top)
+    assert list(shown.columns) == ["Id", "Risiko", "Ejer", "Tiltag", "Niveau", "Forventet værdi", "Udvikling"]
+    assert shown["Forventet værdi"].tolist() == ["30 kr.", "20 kr."]
+    assert shown["Udvikling"].tolist() == ["↑", ""]
+
+
+def test_the_summary_leaves_out_the_band_and_a_trend_column_with_nothing_in_it():
+    with_trend = steering.top_risks_styled(tables()).to_html()
+    assert "Udvikling" in with_trend and "Niveau" not in with_trend
+    no_trend = tables()
+    no_trend["risk_register"] = no_trend["risk_register"].assign(trend=None)
+    assert "Udvikling" not in steering.top_risks_styled(no_trend).to_html()
 
 
 def test_the_economy_block_shows_fees_in_the_report_year_and_change_requests_over_the_years():
@@ -175,6 +200,17 @@ def test_occurred_risks_are_named_with_their_trigger_and_the_budget_line():
     assert note == ("<p>Indtrufne risici, nu i budgettet: R8 Spill over, som indtrufne risici: 700 kr.; "
                     "R9 Bølge 5 &lt;nu&gt; (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5), "
                     "som bølge 5 eller bilateralt: 1.500 kr.</p>")
+    # once their year is closed, the books speak: R9's route booked nothing, R8 booked 650
+    closed = {**with_occurred, "risk_register": with_occurred["risk_register"].assign(proximity=2025),
+              "cost_by_year": with_occurred["cost_by_year"].assign(basis="booked")}
+    closed["cost_by_year"].loc[closed["cost_by_year"]["line_code"] == CostLineCode.WAVE_ROUTE, "amount_dkk"] = 0.0
+    closed["cost_by_year"] = pd.concat([closed["cost_by_year"], pd.DataFrame(
+        [("Basis", 2025, CostLineCode.OCCURRED_RISKS, "engangs", 650.0, "booked")],
+        columns=["scenario", "year", "line_code", "kind", "amount_dkk", "basis"])], ignore_index=True)
+    assert steering.occurred_note(closed).data == (
+        "<p>Indtrufne risici i afsluttede år: R8 Spill over: bogført 650 kr. på indtrufne risici i 2025; "
+        "R9 Bølge 5 &lt;nu&gt; (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5): 2025 er afsluttet uden "
+        "bogføring på bølge 5 eller bilateralt – det skete ikke, eller det er bogført på en anden linje.</p>")
     # neither occurred risk is among the largest open ones
-    assert steering.top_risks(with_occurred)["Id"].tolist() == ["R1", "R2"]
+    assert steering.top_risks(with_occurred)["id"].tolist() == ["R1", "R2"]
     assert steering.occurred_note(tables()).data == ""

@@ -27,7 +27,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--set", dest="overrides", action="append", default=[], metavar="STI=VÆRDI",
                      help="ændr én værdi i parametrene for denne kørsel (VÆRDI læses som YAML); kan gentages")
     run.add_argument("--only", action="append", default=[], metavar="NAVN",
-                     help="lav kun denne rapport (fx cost_model); kan gentages")
+                     help="lav kun denne rapport (fx cost_model); kan gentages. En delvis kørsel kan ikke godkendes")
+    run.add_argument("--key", type=Path,
+                     help="signér kørslen med din private SSH-nøgle, fx ~/.ssh/id_ed25519 (sammen med --as)")
+    run.add_argument("--as", dest="identity",
+                     help="din identitet i filen med godkendere, fx bent@rn.dk (sammen med --key)")
 
     params = commands.add_parser("params", help="vis hvert tal i en parameterfil med enhed, prisår og kilde")
     params.add_argument("params", type=Path, help="parameterfilen (YAML), fx params/default.yaml")
@@ -55,6 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     status.add_argument("--out", type=Path, default=Path("reports"),
                         help="mappen med kørselsmapperne (standard: reports)")
 
+    verify = commands.add_parser("verify", help="kontrollér at en PDF eller HTML er præcis det frigivne resumé")
+    verify.add_argument("file", type=Path, help="den frigivne fil, fx \"Bilag - Risikorapport Kommunal PRO "
+                                                 "2. halvår 2026.pdf\"")
+    verify.add_argument("--out", type=Path, default=Path("reports"),
+                        help="mappen med kørselsmapperne og godkendelsesloggen (standard: reports)")
+
     folk1a = commands.add_parser("folk1a", help="hent indbyggertal (FOLK1A) for et kvartal fra Danmarks Statistik")
     folk1a.add_argument("--quarter", required=True, help="kvartalet, fx 2025K1")
     folk1a.add_argument("--out", type=Path, required=True, help="CSV-filen, fx data/folk1a_2025K1.csv")
@@ -65,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "validate":
             return _validate(args.params)
         if args.command == "run":
-            return _run(args.params, args.out, args.run_id, args.overrides, args.only)
+            return _run(args.params, args.out, args.run_id, args.overrides, args.only, args.key, args.identity)
         if args.command == "params":
             return _params(args.params, args.scenario, args.csv)
         if args.command == "approve":
@@ -74,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _release(args.run, args.browser)
         if args.command == "status":
             return _status(args.run, args.out)
+        if args.command == "verify":
+            return _verify(args.file, args.out)
         if args.command == "folk1a":
             return _folk1a(args.quarter, args.out, args.url)
     except ParamsError as exc:
@@ -100,10 +112,13 @@ def _validate(params: Path) -> int:
     return 0
 
 
-def _run(params: Path, out: Path, run_id: str | None, overrides: list[str], only: list[str]) -> int:
+def _run(params: Path, out: Path, run_id: str | None, overrides: list[str], only: list[str],
+         key: Path | None, identity: str | None) -> int:
+    from kpro_econ.inputs.maker import Maker
     from kpro_econ.run.runner import run_workbook
 
-    run_dir = run_workbook(params, out_dir=out, run_id=run_id, overrides=overrides, only=only)
+    maker = Maker.given(key, identity)
+    run_dir = run_workbook(params, out_dir=out, run_id=run_id, overrides=overrides, only=only, maker=maker)
     print(f"Rapporterne er klar: {run_dir / 'index.html'}")
     return 0
 
@@ -124,7 +139,7 @@ def _params(params: Path, scenario: str | None, as_csv: bool) -> int:
     if as_csv:
         sys.stdout.write(listing.to_csv(index=False, lineterminator="\n"))
     else:
-        print(params_text(listing))
+        print(params_text(scenarios[name]))
     return 0
 
 
@@ -161,8 +176,9 @@ def _release(run: Path, browser: str | None) -> int:
 
 
 def _status(run: Path | None, out: Path) -> int:
+    from kpro_econ.inputs.run_records import LEDGER
     from kpro_econ.release.approval import run_folders
-    from kpro_econ.release.status import status_lines
+    from kpro_econ.release.status import ledger_lines, status_lines
 
     folders = [run] if run is not None else run_folders(out)
     if not folders:
@@ -170,6 +186,16 @@ def _status(run: Path | None, out: Path) -> int:
     for folder in folders:
         for line in status_lines(folder):
             print(line)
+    if run is None:  # the whole reports folder: and its ledger's head
+        for line in ledger_lines(out / LEDGER):
+            print(line)
+    return 0
+
+
+def _verify(file: Path, out: Path) -> int:
+    from kpro_econ.release.verify import verify_file
+
+    print(verify_file(file, out))
     return 0
 
 

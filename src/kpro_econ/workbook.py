@@ -10,12 +10,20 @@ from functools import cached_property
 import pandas as pd
 
 from kpro_econ.inputs.load import ScenarioInputs, WorkbookInputs
-from kpro_econ.inputs.run_records import Table
-from kpro_econ.kpi.tables import KpiResult, compute_kpis, kpi_tables
+from kpro_econ.kpi.tables import KpiResult, compute_kpis
 from kpro_econ.model.allocation import allocate
 from kpro_econ.model.assumptions import assumptions
+from kpro_econ.model.books import Books
 from kpro_econ.model.budget import budget_followup, invoice_reconciliation
-from kpro_econ.model.costs import cost_by_year, long_cost_table, net_present_value, total_by_year
+from kpro_econ.model.costs import (
+    RISK_LINE_CODES,
+    apply_books,
+    books_for,
+    cost_by_year,
+    long_cost_table,
+    net_present_value,
+    total_by_year,
+)
 from kpro_econ.model.decisions import (
     route_comparison,
     spoc_ending_by_month,
@@ -24,9 +32,16 @@ from kpro_econ.model.decisions import (
 )
 from kpro_econ.model.fut_fee import fut_fee_comparison
 from kpro_econ.params.models import BudgetSettings, Params, RiskSettings
-from kpro_econ.risk.assessment import risk_cost_lines, risk_pool, risk_register_table, risk_settings
+from kpro_econ.risk.assessment import (
+    risk_cost_lines,
+    risk_pool,
+    risk_register_table,
+    risk_settings,
+    share_to_come,
+)
 from kpro_econ.risk.montecarlo import SimulationResult, montecarlo_summary, simulate, uncertain_inputs
 from kpro_econ.risk.sensitivity import sensitivity
+from kpro_econ.tables import Table
 
 
 @dataclass(frozen=True)
@@ -35,11 +50,16 @@ class ScenarioResult:
 
     name: str
     costs: pd.DataFrame
+    """The cost table on the books: closed years booked, the current year booked plus still to come."""
     totals: pd.Series
     npv: float
     allocation: pd.DataFrame
     fut_fee: pd.DataFrame
     assumptions: pd.DataFrame
+    estimate: pd.DataFrame | None = None
+    """The cost table of the model alone, before the books (the run's own budget when no run is
+    approved); None: the same as `costs`."""
+    books: Books | None = None
 
 
 @dataclass(frozen=True)
@@ -54,37 +74,49 @@ class RiskResult:
     sensitivity: pd.DataFrame
 
 
-def cost_with_risks(scenario: ScenarioInputs) -> pd.DataFrame:
-    """The cost model's lines plus, where there is a register, the risk pool and the mitigation."""
-    costs = cost_by_year(scenario.params, scenario.change_requests)
+def scenario_books(scenario: ScenarioInputs, actuals: pd.DataFrame | None) -> Books | None:
+    """The scenario's books (None without actuals): the same bookings in every scenario."""
+    return books_for(scenario.params, actuals, scenario.change_requests)
+
+
+def cost_with_risks(scenario: ScenarioInputs, books: Books | None = None) -> pd.DataFrame:
+    """The cost model's lines plus, where there is a register, the risk pool and the mitigation; on the
+    books when given (a booking on a risk line counts even without a register)."""
+    params = scenario.params
+    costs = cost_by_year(params, scenario.change_requests, books)
     if scenario.risks is None:
+        risk_lines = apply_books([], books, params.years, RISK_LINE_CODES)
+    else:
+        risk_lines = risk_cost_lines(scenario.risks, params, books)
+    if not risk_lines:
         return costs
-    risk_rows = long_cost_table(risk_cost_lines(scenario.risks, scenario.params))
-    return pd.concat([costs, risk_rows], ignore_index=True)
+    return pd.concat([costs, long_cost_table(risk_lines, books)], ignore_index=True)
 
 
 def compute_risk(
-    scenario: ScenarioInputs, previous: pd.DataFrame | None = None, params_file: str = "params"
+    scenario: ScenarioInputs, previous: pd.DataFrame | None = None, params_file: str = "params",
+    books: Books | None = None,
 ) -> RiskResult | None:
     """The risk report of one scenario, with the trend against `previous` (an earlier register)."""
     if scenario.risks is None:
         return None
     params, requests, risks = scenario.params, scenario.change_requests, scenario.risks
     settings = risk_settings(params)
-    simulation = simulate(params, requests, risks, params_file=params_file)
+    simulation = simulate(params, requests, risks, params_file=params_file, books=books)
     return RiskResult(
         settings=settings,
-        register=risk_register_table(risks, settings, previous),
-        pool=risk_pool(risks, settings, params.years),
+        register=risk_register_table(risks, settings, previous, share_to_come(risks, params.years, books)),
+        pool=risk_pool(risks, settings, params.years, books),
         simulation=simulation,
         summary=montecarlo_summary(simulation),
-        sensitivity=sensitivity(params, requests, risks, simulation),
+        sensitivity=sensitivity(params, requests, risks, simulation, books),
     )
 
 
-def compute_scenario(scenario: ScenarioInputs) -> ScenarioResult:
+def compute_scenario(scenario: ScenarioInputs, actuals: pd.DataFrame | None = None) -> ScenarioResult:
     params = scenario.params
-    costs = cost_with_risks(scenario)
+    books = scenario_books(scenario, actuals)
+    costs = cost_with_risks(scenario, books)
     totals = total_by_year(costs)
     return ScenarioResult(
         name=scenario.name,
@@ -94,12 +126,14 @@ def compute_scenario(scenario: ScenarioInputs) -> ScenarioResult:
         allocation=allocate(totals, scenario.municipalities, params.allocation),
         fut_fee=fut_fee_comparison(params),
         assumptions=assumptions(params),
+        estimate=cost_with_risks(scenario) if books is not None else costs,
+        books=books,
     )
 
 
 def compute_scenarios(inputs: WorkbookInputs) -> dict[str, ScenarioResult]:
     """Every scenario computed in full, the base first."""
-    return {name: compute_scenario(scenario) for name, scenario in inputs.scenarios.items()}
+    return {name: compute_scenario(scenario, inputs.actuals) for name, scenario in inputs.scenarios.items()}
 
 
 def scenario_comparison(
@@ -138,7 +172,8 @@ def simulate_scenarios(inputs: WorkbookInputs, base: SimulationResult | None = N
             continue
         params = _correlations_within(scenario)
         simulations[name] = simulate(params, scenario.change_requests, scenario.risks,
-                                     params_file=str(inputs.params_path))
+                                     params_file=str(inputs.params_path),
+                                     books=scenario_books(scenario, inputs.actuals))
     return simulations
 
 
@@ -153,15 +188,16 @@ def _correlations_within(scenario: ScenarioInputs) -> Params:
     return params.model_copy(update={"monte_carlo": params.monte_carlo.model_copy(update={"correlations": groups})})
 
 
-def _with_scenario(results: dict[str, ScenarioResult], table: str) -> pd.DataFrame:
-    frames: list[pd.DataFrame] = [getattr(r, table).assign(scenario=name) for name, r in results.items()]
+def _with_scenario(frames_by_scenario: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """One frame of every scenario's rows, the scenario's name first."""
+    frames = [frame.assign(scenario=name) for name, frame in frames_by_scenario.items()]
     combined = pd.concat(frames, ignore_index=True)
     return combined.reindex(columns=["scenario", *[c for c in combined.columns if c != "scenario"]])
 
 
-def decision_tables(params: Params) -> dict[str, pd.DataFrame]:
+def decision_tables(params: Params) -> dict[Table, pd.DataFrame]:
     """The steering group's questions for `data/`: wave 5 or bilateral, and the SPOC option."""
-    tables: dict[str, pd.DataFrame] = {}
+    tables: dict[Table, pd.DataFrame] = {}
     if params.wave_routes is not None:
         tables[Table.WAVE_ROUTE_COMPARISON] = route_comparison(params)
         tables[Table.WAVE_ROUTE_DECISION] = wave_route_decision(params)
@@ -183,22 +219,23 @@ class BudgetResult:
     sample: bool  # the actuals are sample data
 
 
-def compute_budget(inputs: WorkbookInputs, base_costs: pd.DataFrame | None = None) -> BudgetResult | None:
+def compute_budget(inputs: WorkbookInputs, base: ScenarioResult | None = None) -> BudgetResult | None:
     """The budget follow-up of the base scenario, when the params have an actuals section.
 
-    `base_costs` is the base scenario's cost table (computed when not given); it is the budget when
-    no approved run is.
+    `base` is the base scenario's result (computed when not given): its model estimate is the budget
+    when no approved run is, and its books phase the current year.
     """
     params, actuals = inputs.base.params, inputs.actuals
     if params.actuals is None or actuals is None:
         return None
-    baseline = inputs.budget_baseline
-    if baseline is None:
-        baseline = base_costs if base_costs is not None else cost_with_risks(inputs.base)
+    base = base if base is not None else compute_scenario(inputs.base, actuals)
+    own = base.estimate if base.estimate is not None else base.costs
+    baseline = inputs.budget_baseline if inputs.budget_baseline is not None else own
     as_of = params.actuals.as_of
     settings = params.budget or BudgetSettings()
+    phasing = base.books.phasing if base.books is not None else None
     return BudgetResult(
-        followup=budget_followup(baseline, actuals, params, as_of),
+        followup=budget_followup(baseline, actuals, params, as_of, phasing),
         reconciliation=invoice_reconciliation(actuals, settings.agreements, params.years, as_of),
         as_of=as_of,
         baseline_run=inputs.budget_baseline_run.name if inputs.budget_baseline_run is not None else None,
@@ -206,9 +243,32 @@ def compute_budget(inputs: WorkbookInputs, base_costs: pd.DataFrame | None = Non
     )
 
 
-def budget_tables(budget: BudgetResult) -> dict[str, pd.DataFrame]:
-    """`budget_followup` and `invoice_reconciliation` as `data/` holds them (the run adds each line's name)."""
-    return {Table.BUDGET_FOLLOWUP: budget.followup.drop(columns="flag"),
+def kpi_tables(kpis: KpiResult) -> dict[Table, pd.DataFrame]:
+    """The KPI tables for `data/` (the report also shows the support channels' shares, which are not a table)."""
+    return {
+        Table.KPI_AVAILABILITY: kpis.availability,
+        Table.KPI_RESPONSE_TIMES: kpis.response_times,
+        Table.KPI_SUPPORT_BY_CHANNEL: kpis.support_by_channel,
+        Table.KPI_SUPPORT_BY_CATEGORY: kpis.support_by_category,
+        Table.KPI_ERRORS: kpis.errors,
+        Table.KPI_LIVE_AGAINST_PLAN: kpis.live_against_plan,
+        Table.KPI_WAVE4_NOT_READY: kpis.wave4_not_ready,
+        Table.KPI_WAVE5_DECISION: kpis.wave5_decision,
+        Table.KPI_ADOPTION_BY_MONTH: kpis.adoption_by_month,
+        Table.KPI_ACTIVE_CITIZENS_PER_1000: kpis.active_citizens_per_1000,
+        Table.KPI_CHANGE_REQUEST_COUNTS: kpis.change_request_counts,
+        Table.KPI_LEAD_TIMES: kpis.lead_times,
+        Table.KPI_LEAD_TIME_TREND: kpis.lead_time_trend,
+        Table.KPI_ESTIMATES_VS_ACTUAL: kpis.estimates_vs_actual,
+        Table.KPI_COST_PER_USE: kpis.cost_per_use,
+    }
+
+
+def budget_tables(budget: BudgetResult) -> dict[Table, pd.DataFrame]:
+    """`budget_followup` and `invoice_reconciliation` as `data/` holds them (the run adds each line's name);
+    `budget_run` names the approved run whose cost is the budget, blank when it is the run's own estimate."""
+    followup = budget.followup.drop(columns="flag").assign(budget_run=budget.baseline_run or "")
+    return {Table.BUDGET_FOLLOWUP: followup,
             Table.INVOICE_RECONCILIATION: budget.reconciliation}
 
 
@@ -227,20 +287,21 @@ class Workbook:
     @cached_property
     def base(self) -> ScenarioResult:
         """The base scenario, computed alone when the other scenarios are not needed."""
-        return compute_scenario(self.inputs.base)
+        return compute_scenario(self.inputs.base, self.inputs.actuals)
 
     @cached_property
     def scenarios(self) -> dict[str, ScenarioResult]:
         """Every scenario computed in full, the base first."""
         return {
-            name: self.base if scenario is self.inputs.base else compute_scenario(scenario)
+            name: self.base if scenario is self.inputs.base else compute_scenario(scenario, self.inputs.actuals)
             for name, scenario in self.inputs.scenarios.items()
         }
 
     @cached_property
     def risk(self) -> RiskResult | None:
         """The base scenario's risk report, with the trend against the earlier run; None without a register."""
-        return compute_risk(self.inputs.base, self.inputs.previous_risks, str(self.inputs.params_path))
+        return compute_risk(self.inputs.base, self.inputs.previous_risks, str(self.inputs.params_path),
+                            self.base.books)
 
     @cached_property
     def simulations(self) -> dict[str, SimulationResult]:
@@ -259,17 +320,17 @@ class Workbook:
     @cached_property
     def budget(self) -> BudgetResult | None:
         """The base scenario's budget follow-up; None unless the params have an `actuals` section."""
-        return compute_budget(self.inputs, self.base.costs)
+        return compute_budget(self.inputs, self.base)
 
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """The main tables of a run, by file name (without `.csv`), every scenario in each."""
+    def tables(self) -> dict[Table, pd.DataFrame]:
+        """The main tables of a run, every scenario in each, each as `tables.TABLES` declares it."""
         results = self.scenarios
-        tables: dict[str, pd.DataFrame] = {
-            Table.COST_BY_YEAR: _with_scenario(results, "costs"),
+        tables: dict[Table, pd.DataFrame] = {
+            Table.COST_BY_YEAR: _with_scenario({n: r.costs for n, r in results.items()}),
             Table.SCENARIO_COMPARISON: scenario_comparison(results, self.simulations),
-            Table.FUT_FEE_COMPARISON: _with_scenario(results, "fut_fee"),
-            Table.ALLOCATION: _with_scenario(results, "allocation"),
-            Table.ASSUMPTIONS: _with_scenario(results, "assumptions"),
+            Table.FUT_FEE_COMPARISON: _with_scenario({n: r.fut_fee for n, r in results.items()}),
+            Table.ALLOCATION: _with_scenario({n: r.allocation for n, r in results.items()}),
+            Table.ASSUMPTIONS: _with_scenario({n: r.assumptions for n, r in results.items()}),
         }
         if self.risk is not None:
             tables.update({
@@ -280,12 +341,12 @@ class Workbook:
             })
         tables.update(decision_tables(self.inputs.base.params))
         if self.kpis is not None:
-            tables.update({Table(name): table for name, table in kpi_tables(self.kpis).items()})
+            tables.update(kpi_tables(self.kpis))
         if self.budget is not None:
             tables.update(budget_tables(self.budget))
         return tables
 
 
-def compute_tables(inputs: WorkbookInputs) -> dict[str, pd.DataFrame]:
-    """The main tables of a run, by file name (without `.csv`), every scenario in each."""
+def compute_tables(inputs: WorkbookInputs) -> dict[Table, pd.DataFrame]:
+    """The main tables of a run, every scenario in each, each as `tables.TABLES` declares it."""
     return Workbook(inputs).tables()

@@ -13,10 +13,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kpro_econ.errors import ApprovalError, KproError
-from kpro_econ.inputs.ledger import Ledger, ledger_path, read_ledger
+from kpro_econ.inputs.ledger import Ledger, ledger_path
+from kpro_econ.inputs.ledger_heads import read_checked
+from kpro_econ.inputs.maker import MakerCheck, check_maker, runner_problem
 from kpro_econ.inputs.overrides import ParamsReader
 from kpro_econ.inputs.run_records import (
     MANIFEST,
+    MANIFEST_SIG,
     Approval,
     Manifest,
     RunRecordError,
@@ -24,8 +27,8 @@ from kpro_econ.inputs.run_records import (
     read_manifest,
     sha256_bytes,
 )
-from kpro_econ.inputs.signatures import verify
-from kpro_econ.params.approval import ApprovalSettings, Approver
+from kpro_econ.inputs.signatures import check_signature
+from kpro_econ.params.approval import ApprovalSettings
 from kpro_econ.params.codes import ManifestStatus, SignatureMode
 
 
@@ -62,13 +65,6 @@ def approval_settings(manifest: Manifest, base: Path = Path()) -> tuple[Approval
     return settings, signers
 
 
-def is_runner(identity: str, approver: Approver | None, run_by: str | None) -> bool:
-    if not run_by:
-        return True  # nobody knows who made the run, so nobody can show they did not
-    names = {identity, identity.partition("@")[0], *([approver.user] if approver and approver.user else [])}
-    return run_by.casefold() in {name.casefold() for name in names}
-
-
 def counted_approvals(
     ledger: Ledger, run_dir: Path, manifest: Manifest, settings: ApprovalSettings, signers: Path | None
 ) -> tuple[list[Approval], list[str]]:
@@ -77,24 +73,31 @@ def counted_approvals(
     counted: list[Approval] = []
     current = manifest_sha256(run_dir)
     recorded = ledger.approvals(run_dir.name)
+    maker = maker_of(run_dir, manifest, signers)
+    refused = run_refusal(manifest, maker)
+    if refused is not None and any(a.manifest_sha256 == current for a in recorded):
+        return [], [refused]
+    unsigned_run = MakerCheck(None, None, None)
     for approval in recorded:
         who = f"godkendelsen fra {approval.identity}"
         if approval.manifest_sha256 != current:
             continue
+        checked = (check_signature(approval.statement(), approval.signature, signers, approval.identity)
+                   if approval.signature is not None and signers is not None else None)
         if manifest.code is None or approval.code_fingerprint != manifest.code.sha256:
             problems.append(f"{who}: kodefingeraftrykket passer ikke til manifest.json")
         elif approval.signature is None and settings.signatures == SignatureMode.REQUIRED:
             problems.append(f"{who}: er ikke signeret, og params kræver signaturer")
         elif approval.signature is not None and (
-            why := (verify(approval.statement(), approval.signature, signers, approval.identity)
-                    if signers is not None else "params nævner ingen fil med godkendere")
+            why := (checked.problem if checked is not None else "params nævner ingen fil med godkendere")
         ):
             problems.append(f"{who}: {why}")
         elif settings.roles and approval.identity not in settings.roles:
             problems.append(f"{who}: er ikke godkender i params (approval.roles)")
-        elif settings.exclude_runner and is_runner(approval.identity, settings.roles.get(approval.identity),
-                                                    manifest.run_by):
-            problems.append(f"{who}: lavede selv kørslen (approval.exclude_runner)")
+        elif settings.exclude_runner and (
+            why := runner_problem(approval.identity, checked.fingerprint if checked else None, maker or unsigned_run)
+        ):
+            problems.append(f"{who}: {why}")
         elif approval.identity not in {a.identity for a in counted}:
             counted.append(approval)
     if recorded and not counted and not problems:
@@ -102,9 +105,31 @@ def counted_approvals(
     return counted, problems
 
 
+def run_refusal(manifest: Manifest, maker: MakerCheck | None) -> str | None:
+    """Why the run itself cannot be approved, whoever approves: a partial run (`--only`), or a maker's
+    signature that no longer verifies (the manifest was edited after the run); `maker` is `maker_of`'s."""
+    if manifest.left_out:
+        return partial_refusal(manifest)
+    return maker.problem if maker is not None else None
+
+
+def partial_refusal(manifest: Manifest) -> str:
+    only = " ".join(f"--only {name}" for name in manifest.only)
+    return (f"delvis kørsel ({only}): {', '.join(manifest.left_out)} blev ikke lavet, så ingen har kunnet "
+            "læse dem; en delvis kørsel kan ikke godkendes (lav en hel kørsel uden --only)")
+
+
+def maker_of(run_dir: Path, manifest: Manifest, signers: Path | None) -> MakerCheck | None:
+    """The run's maker as its signature shows, or None for a run nobody signed."""
+    if manifest.made_by is None and not (run_dir / MANIFEST_SIG).exists():
+        return None
+    return check_maker(run_dir, manifest, signers)
+
+
 def approved_as_written(run_dir: Path, started_in: Path) -> bool:
-    """Whether a later run may rely on `run_dir` as approved: the ledger's chain is intact and holds the
-    approvals its params require, signed as they require, of its `manifest.json` as it is now; and
+    """Whether a later run may rely on `run_dir` as approved: the ledger's chain is intact, reaches every
+    head recorded beside it (`ledger_heads`) and holds the approvals its params require, signed as they
+    require, of its `manifest.json` as it is now; and
     every report and table the manifest lists is as it was written, and so is the allowed signers file.
 
     Its other inputs may have changed since: the controller edits them for the next run. `started_in` is
@@ -114,8 +139,8 @@ def approved_as_written(run_dir: Path, started_in: Path) -> bool:
         manifest = read_manifest(run_dir)
         if manifest.status != ManifestStatus.OK or manifest.params is None:
             return False
-        ledger = read_ledger(ledger_path(run_dir))
-        if ledger.problems or not ledger.approvals(run_dir.name):
+        ledger, cut = read_checked(ledger_path(run_dir))
+        if ledger.problems or cut or not ledger.approvals(run_dir.name):
             return False
         settings, signers = approval_settings(manifest, started_in)
         if signers is not None and not _as_recorded(signers, manifest, started_in):

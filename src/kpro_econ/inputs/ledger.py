@@ -20,9 +20,11 @@ from kpro_econ.inputs.run_records import (
     GENESIS,
     LEDGER,
     Approval,
+    LedgerHead,
     LedgerLine,
     ReleaseRecord,
     append_ledger_line,
+    os_reason,
     read_ledger_lines,
     sha256_bytes,
 )
@@ -38,6 +40,13 @@ class Ledger:
     records: list[Approval | ReleaseRecord]
     problems: list[str]
     last_sha256: str
+    hashes: tuple[str, ...] = ()
+    """The sha256 of each line as written, in order."""
+
+    @property
+    def head(self) -> LedgerHead:
+        """How many lines the ledger has, and the sha256 of the last (GENESIS for none)."""
+        return LedgerHead(lines=len(self.hashes), sha256=self.last_sha256)
 
     def approvals(self, run_id: str) -> list[Approval]:
         return [r for r in self.records if isinstance(r, Approval) and r.run_id == run_id]
@@ -56,6 +65,7 @@ def read_ledger(path: Path) -> Ledger:
     records: list[Approval | ReleaseRecord] = []
     problems: list[str] = []
     prev = GENESIS
+    hashes: list[str] = []
     for number, (text, line) in enumerate(read_ledger_lines(path), start=1):
         where = f"{path.name}:{number}"
         if line is None:
@@ -66,7 +76,8 @@ def read_ledger(path: Path) -> Ledger:
             # Kept even after a break: the run it names must show the break, not look unapproved.
             records.append(line.record)
         prev = sha256_bytes(text.encode("utf-8"))
-    return Ledger(path, records, problems, prev)
+        hashes.append(prev)
+    return Ledger(path, records, problems, prev, tuple(hashes))
 
 
 @contextmanager
@@ -74,16 +85,40 @@ def locked(path: Path) -> Iterator[Ledger]:
     """The ledger, read under its exclusive lock, held until the block ends."""
     lock = FileLock(str(path.with_name(f"{path.name}.lock")), timeout=_LOCK_TIMEOUT_S)
     try:
-        with lock:
-            yield read_ledger(path)
+        lock.acquire()
     except Timeout:
         raise ApprovalError(f"{path}: godkendelsesloggen er låst af en anden; prøv igen") from None
+    except OSError as exc:  # a read-only reports folder: the lock file cannot be made
+        raise ApprovalError(f"{path}: godkendelsesloggen kan ikke låses ({os_reason(exc)}); intet er tilføjet") \
+            from None
+    try:
+        yield read_ledger(path)
+    finally:
+        lock.release()
 
 
-def append(ledger: Ledger, record: Approval | ReleaseRecord) -> None:
-    """Append `record` to a ledger read under `locked` (refused while its chain is broken)."""
+def append(ledger: Ledger, record: Approval | ReleaseRecord) -> LedgerHead:
+    """Append `record` to a ledger read under `locked` (refused while its chain is broken); the new head."""
     require_intact(ledger)
-    append_ledger_line(ledger.path, LedgerLine(prev=ledger.last_sha256, record=record))
+    line = LedgerLine(prev=ledger.last_sha256, record=record)
+    try:
+        append_ledger_line(ledger.path, line)
+    except OSError as exc:
+        raise ApprovalError(f"{ledger.path}: godkendelsesloggen kan ikke skrives ({os_reason(exc)}); "
+                            "intet er tilføjet") from None
+    return LedgerHead(lines=len(ledger.hashes) + 1, sha256=sha256_bytes(line.text().encode("utf-8")))
+
+
+def require_writable(path: Path) -> None:
+    """Refuse early (before a key's passphrase is asked for) when the ledger cannot be appended to."""
+    if not path.exists() and not path.is_symlink():
+        return
+    try:
+        with path.open("ab"):
+            pass
+    except OSError as exc:
+        raise ApprovalError(f"{path}: godkendelsesloggen kan ikke skrives ({os_reason(exc)}); "
+                            "intet er tilføjet") from None
 
 
 def require_intact(ledger: Ledger) -> None:

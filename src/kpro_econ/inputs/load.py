@@ -6,10 +6,10 @@ This is the friendly edge: it reads files, and it collects every problem before 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Concatenate, Literal, ParamSpec
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,8 @@ from kpro_econ.params.models import BudgetSettings, Params
 from kpro_econ.risk.assessment import apply_triggers, risk_cost_lines
 from kpro_econ.risk.iman_conover import correlation_problems
 from kpro_econ.risk.montecarlo import uncertain_inputs
+
+_P = ParamSpec("_P")
 
 
 @dataclass(frozen=True)
@@ -189,8 +191,7 @@ def _risks(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFr
         risks = files.once(("risk_items", *at),
                            lambda: risk_register_from_items(items, file, years, lines, key_lines))
     elif settings.register_file is not None:
-        risks = files.register(settings.register_file, at, ("risk", "register"),
-                               lambda table, file: risk_register(table, file, years))
+        risks = files.register(settings.register_file, at, ("risk", "register"), risk_register, tuple(years))
     else:
         files.problems.append(Problem(files.params_file, ".".join((*at, "risk")),
                                       "angiv et register (en fil) eller items (i parameterfilen)",
@@ -309,7 +310,7 @@ class _InputFiles:
     problems: list[Problem] = field(default_factory=list)
     tables: dict[Path, pd.DataFrame] = field(default_factory=dict)
     _unreadable: set[Path] = field(default_factory=set)
-    _results: dict[tuple[str, ...], pd.DataFrame | None] = field(default_factory=dict)
+    _results: dict[Hashable, pd.DataFrame | None] = field(default_factory=dict)
 
     def resolve(self, ref: Path) -> Path:
         return resolved_path(self.folder / ref)
@@ -342,16 +343,19 @@ class _InputFiles:
 
     def register(
         self, ref: Path, at: tuple[str, ...], key: tuple[str, ...],
-        validate: Callable[[pd.DataFrame, str], pd.DataFrame],
+        validate: Callable[Concatenate[pd.DataFrame, str, _P], pd.DataFrame], *args: _P.args, **kwargs: _P.kwargs,
     ) -> pd.DataFrame | None:
-        """The register in `ref`, validated once however many scenarios refer to it."""
+        """The register in `ref` as `validate(table, file, *args, **kwargs)` makes it, validated once however
+        many scenarios refer to it with the same arguments (a scenario's own `years` validates it again)."""
         read = self.table(ref, at, key)
         if read is None:
             return None
         table, file = read
-        return self.once((validate.__name__, file), lambda: validate(table, file))
+        # Everything the result depends on is in the key: the function itself, the file and the arguments.
+        once_key = (validate, file, args, tuple(sorted(kwargs.items())))
+        return self.once(once_key, lambda: validate(table, file, *args, **kwargs))
 
-    def once(self, key: tuple[str, ...], compute: Callable[[], pd.DataFrame]) -> pd.DataFrame | None:
+    def once(self, key: Hashable, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame | None:
         """`compute()` the first time `key` is asked for; its problems are kept, its result cached."""
         if key not in self._results:
             try:
@@ -388,11 +392,8 @@ def _actuals(params: Params, files: _InputFiles) -> pd.DataFrame | None:
                 line=files.line((), ("price_index",)))
         for year in needed if year not in params.price_index and f"price_index.{year}" not in reported
     ]
-
-    def actuals(table: pd.DataFrame, file: str) -> pd.DataFrame:
-        return budget_inputs.actuals_register(table, file, years, as_of)
-
-    return files.register(params.actuals.register_file, (), ("actuals", "register"), actuals)
+    return files.register(params.actuals.register_file, (), ("actuals", "register"), budget_inputs.actuals_register,
+                          tuple(years), as_of)
 
 
 def _missing_price_changes(params: Params, file: str, at: tuple[str, ...], line: int | None) -> list[Problem]:
@@ -467,7 +468,8 @@ def _derived_problems(
             if risks is not None:
                 lines += risk_cost_lines(risks, params)
     except (ArithmeticError, ValueError) as exc:
-        return [Problem(files.params_file, ".".join(at) or "-", f"beløbene kan ikke regnes ud ({exc})")]
+        why = str(exc) or type(exc).__name__
+        return [Problem(files.params_file, ".".join(at) or "-", f"beløbene kan ikke regnes ud ({why})")]
     problems = []
     for line in lines:
         for year, amount in line.amounts.items():

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from numbers import Integral
-from typing import Any, NamedTuple, get_args
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -29,9 +29,9 @@ from kpro_econ.inputs.rows import (
     plain_number,
 )
 from kpro_econ.inputs.tables import HEADER_LINE, parse_integer
-from kpro_econ.params.codes import CHANGE_REQUEST_STATUS_WORDS, ChangeRequestStatus, status_code
+from kpro_econ.params.codes import CHANGE_REQUEST_STATUS_WORDS, ChangeRequestStatus, Priority, status_code
 from kpro_econ.params.figures import MAX_KRONER
-from kpro_econ.params.models import ChangeRequest, Priority
+from kpro_econ.params.models import ChangeRequest
 
 _DATES = ("requested_date", "approved_date", "delivered_date")
 
@@ -40,7 +40,7 @@ CHANGE_REQUESTS = Register((
     Column("title", required=True),
     Column("status", required=True, choices=tuple(status.value for status in ChangeRequestStatus),
            parse=lambda text: str(status_code(text, ChangeRequestStatus, CHANGE_REQUEST_STATUS_WORDS))),
-    Column("priority", required=True, choices=get_args(Priority)),
+    Column("priority", required=True, choices=tuple(Priority)),
     Column("estimate_low", "number", required=True, minimum=0, maximum=MAX_KRONER),
     Column("estimate_mode", "number", required=True, minimum=0, maximum=MAX_KRONER),
     Column("estimate_high", "number", required=True, minimum=0, maximum=MAX_KRONER),
@@ -49,6 +49,7 @@ CHANGE_REQUESTS = Register((
     Column("actual_cost", "number", minimum=0, maximum=MAX_KRONER),
     *(Column(name, "date") for name in _DATES),
     Column("source"),
+    Column("due_date", "date"),  # optional: when the request is to be delivered and invoiced (phasing)
 ))
 """The change-request register (ÆØ): one row per request, as `params.models.ChangeRequest` describes it."""
 CHANGE_REQUEST_COLUMNS = CHANGE_REQUESTS.names

@@ -8,11 +8,12 @@ Every record file is read and written by the functions below and nowhere else.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import os
 from collections.abc import Collection
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
@@ -32,6 +33,8 @@ LEDGER = "approvals.jsonl"
 DATA_DIR = "data"
 PACK_STATUS = "approval-status.js"
 """The run's current state for its pages to show, written by run, approve and release; not hashed."""
+MANIFEST_SIG = "manifest.sig"
+"""The maker's OpenSSH signature of `manifest.json` (`run --key`), beside it and outside its hashes."""
 
 # A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -100,11 +103,34 @@ class Manifest(_Record):
     """`run --set PATH=VALUE` the run applied to the params' base (issue 11)."""
     extends: list[str] = Field(default_factory=list)
     """The params file's `extends:` chain: each parent file (its hash is among `inputs`)."""
+    made_by: str | None = None
+    """The identity the maker signed the manifest as (`run --key KEY --as IDENTITY`); the signature is
+    `manifest.sig`. Unlike `run_by` (the login name, which anyone can set) it decides `exclude_runner`."""
+    only: list[str] = Field(default_factory=list)
+    """`run --only NAME`: the reports the run was asked to make."""
+    left_out: list[str] = Field(default_factory=list)
+    """The pack's reports a `--only` run did not make: a partial run, which cannot be approved."""
     status: ManifestStatus | None = None
     error: RunErrorRecord | None = None
     errors: list[RunErrorRecord] = Field(default_factory=list)
     outputs: dict[str, str] = Field(default_factory=dict)
     finished: str | None = None
+
+
+class LedgerHead(_Record):
+    """The ledger's head: how many lines it had and the sha256 of the last of them (GENESIS for none).
+
+    Recorded where the ledger cannot reach (the runs' convenience copies, the released pack, a release
+    line): a ledger shorter than a recorded head, or whose line at that count hashes otherwise, was cut
+    or rewritten.
+    """
+
+    lines: int = Field(ge=0)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+    def text(self) -> str:
+        """`N:SHA256`, as the released pack's footer carries it."""
+        return f"{self.lines}:{self.sha256}"
 
 
 class Approval(_Record):
@@ -138,6 +164,8 @@ class ReleaseRecord(_Record):
     released_by: str | None = None
     period: str
     files: dict[str, str]
+    ledger_head: LedgerHead | None = None
+    """The ledger's head the released pack shows (the ledger as the release found it)."""
 
 
 class LedgerLine(_Record):
@@ -157,6 +185,8 @@ class RunApprovals(_Record):
     required: int
     approvals: list[Approval]
     release: ReleaseRecord | None = None
+    ledger_head: LedgerHead | None = None
+    """The ledger's head when this copy was written (after the approval or release it records)."""
 
     @property
     def complete(self) -> bool:
@@ -188,6 +218,8 @@ class ApprovalStatus(_Record):
     required: int
     approvers: list[ApproverStamp]
     released_at: str | None = None
+    ledger_head: LedgerHead | None = None
+    """As in `approval.json`: the ledger's head when this copy was written."""
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -207,6 +239,19 @@ def write_manifest(run_dir: Path, manifest: Manifest) -> Path:
     path = run_dir / MANIFEST
     path.write_text(_json_text(manifest), encoding="utf-8")
     return path
+
+
+def read_manifest_signature(run_dir: Path) -> str | None:
+    """The maker's signature `manifest.sig`, or None when the run has none."""
+    path = run_dir / MANIFEST_SIG
+    try:
+        return path.read_text(encoding="ascii") if path.is_file() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunRecordError(f"{path}: kan ikke læses som en SSH-signatur ({exc})") from None
+
+
+def write_manifest_signature(run_dir: Path, signature: str) -> None:
+    (run_dir / MANIFEST_SIG).write_text(signature, encoding="ascii")
 
 
 def read_approval(run_dir: Path) -> RunApprovals | None:
@@ -230,10 +275,16 @@ def write_approval_status(run_dir: Path, status: ApprovalStatus) -> None:
 
 def read_ledger_lines(path: Path) -> list[tuple[str, LedgerLine | None]]:
     """Each line of the ledger as written, with its record, or None where the line is not a record."""
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return []
+    try:
+        content = path.read_text(encoding="utf-8")
+    except OSError as exc:  # a folder, no access: never taken for an empty ledger
+        raise RunRecordError(f"{path}: godkendelsesloggen kan ikke læses ({os_reason(exc)})") from None
+    except UnicodeDecodeError as exc:
+        raise RunRecordError(f"{path}: godkendelsesloggen er ikke UTF-8 (byte {exc.start})") from None
     lines: list[tuple[str, LedgerLine | None]] = []
-    for text in path.read_text(encoding="utf-8").splitlines():
+    for text in content.splitlines():
         try:
             lines.append((text, LedgerLine.model_validate_json(text)))
         except ValidationError:
@@ -241,12 +292,38 @@ def read_ledger_lines(path: Path) -> list[tuple[str, LedgerLine | None]]:
     return lines
 
 
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in Danish."""
+    reasons = {
+        errno.EISDIR: "det er en mappe, ikke en fil",
+        errno.EACCES: "ingen adgang",
+        errno.EPERM: "ingen adgang",
+        errno.EROFS: "filsystemet er skrivebeskyttet",
+        errno.ENOSPC: "der er ikke mere plads på disken",
+        errno.ENOENT: "findes ikke",
+        errno.ELOOP: "et symbolsk link, der peger i ring",
+    }
+    return reasons.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+
+
 def append_ledger_line(path: Path, line: LedgerLine) -> None:
-    """Append one line and flush it to disk (the caller holds the ledger's lock)."""
-    with path.open("a", encoding="utf-8", newline="\n") as stream:
-        stream.write(line.text() + "\n")
-        stream.flush()
-        os.fsync(stream.fileno())
+    """Append one line and flush it to disk (the caller holds the ledger's lock). A write that fails
+    half-way (a full disk) is cut off again, so the ledger is left as it was."""
+    data = (line.text() + "\n").encode("utf-8")
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        start = os.lseek(fd, 0, os.SEEK_END)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, start)
+            raise
+    finally:
+        os.close(fd)
 
 
 def read_tables(run_dir: Path) -> dict[str, pd.DataFrame]:
@@ -277,42 +354,6 @@ def text_from_csv(text: str) -> str:
     """The text `text_to_csv` was given."""
     quoted = text.startswith(_QUOTE) and text.lstrip(_QUOTE).startswith(FORMULA_START)
     return text[1:] if quoted else text
-
-
-class Table(StrEnum):
-    """The tables a run writes to `data/<name>.csv` (and as sheets of `tables.xlsx`), by file name."""
-
-    COST_BY_YEAR = "cost_by_year"
-    SCENARIO_COMPARISON = "scenario_comparison"
-    FUT_FEE_COMPARISON = "fut_fee_comparison"
-    ALLOCATION = "allocation"
-    ASSUMPTIONS = "assumptions"
-    RISK_REGISTER = "risk_register"
-    RISK_POOL = "risk_pool"
-    MONTECARLO_SUMMARY = "montecarlo_summary"
-    SENSITIVITY = "sensitivity"
-    KPI_AVAILABILITY = "kpi_availability"
-    KPI_RESPONSE_TIMES = "kpi_response_times"
-    KPI_SUPPORT_BY_CHANNEL = "kpi_support_by_channel"
-    KPI_SUPPORT_BY_CATEGORY = "kpi_support_by_category"
-    KPI_ERRORS = "kpi_errors"
-    KPI_LIVE_AGAINST_PLAN = "kpi_live_against_plan"
-    KPI_WAVE4_NOT_READY = "kpi_wave4_not_ready"
-    KPI_WAVE5_DECISION = "kpi_wave5_decision"
-    KPI_ADOPTION_BY_MONTH = "kpi_adoption_by_month"
-    KPI_ACTIVE_CITIZENS_PER_1000 = "kpi_active_citizens_per_1000"
-    KPI_CHANGE_REQUEST_COUNTS = "kpi_change_request_counts"
-    KPI_LEAD_TIMES = "kpi_lead_times"
-    KPI_LEAD_TIME_TREND = "kpi_lead_time_trend"
-    KPI_ESTIMATES_VS_ACTUAL = "kpi_estimates_vs_actual"
-    KPI_COST_PER_USE = "kpi_cost_per_use"
-    BUDGET_FOLLOWUP = "budget_followup"
-    INVOICE_RECONCILIATION = "invoice_reconciliation"
-    # issue 11: the steering group's questions
-    WAVE_ROUTE_COMPARISON = "wave_route_comparison"
-    WAVE_ROUTE_DECISION = "wave_route_decision"
-    SPOC_OPTION = "spoc_option"
-    SPOC_ENDING = "spoc_ending"
 
 
 def _read_model(path: Path, model: type[M]) -> M:

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
-from typing import Literal, get_args
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from kpro_econ.params.codes import ChangeRequestStatus, CostKind, KpiTrigger
+from kpro_econ.params.codes import ChangeRequestStatus, Channel, CostKind, KpiTrigger, Priority, Severity
 from kpro_econ.params.figures import pert_mean
-from kpro_econ.params.models import Priority
 
 # Codes as the inputs write them; their Danish labels are in `kpro_econ.report.labels`.
-CHANNELS = ("borger", "medarbejder")
-SEVERITIES = ("kritisk", "høj", "middel", "lav")
-PRIORITIES: tuple[str, ...] = get_args(Priority)
+CHANNELS: tuple[Channel, ...] = tuple(Channel)
+SEVERITIES: tuple[Severity, ...] = tuple(Severity)
+PRIORITIES: tuple[Priority, ...] = tuple(Priority)
 STATUSES: tuple[str, ...] = tuple(status.value for status in ChangeRequestStatus)
 WAVE5, BILATERAL = "wave5", "bilateral"
 STAGES = ("requested_to_approved", "approved_to_delivered", "requested_to_delivered")
@@ -101,13 +100,13 @@ def support_by_month(
 def support_channel_share(operations: pd.DataFrame) -> pd.DataFrame:
     """month, citizen_requests, staff_requests, total_requests, staff_share (NaN in a month without any)."""
     wide = support_by_month(operations, "channel").pivot(index="month", columns="channel", values="requests")
-    total = wide["borger"] + wide["medarbejder"]
+    total = wide[Channel.CITIZEN] + wide[Channel.STAFF]
     return pd.DataFrame({
         "month": wide.index,
-        "citizen_requests": wide["borger"].to_numpy(),
-        "staff_requests": wide["medarbejder"].to_numpy(),
+        "citizen_requests": wide[Channel.CITIZEN].to_numpy(),
+        "staff_requests": wide[Channel.STAFF].to_numpy(),
         "total_requests": total.to_numpy(),
-        "staff_share": (wide["medarbejder"] / total.where(total > 0)).to_numpy(),
+        "staff_share": (wide[Channel.STAFF] / total.where(total > 0)).to_numpy(),
     })
 
 

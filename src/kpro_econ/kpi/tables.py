@@ -1,4 +1,4 @@
-"""Wires the KPIs together for one scenario and gives the tables the run folder writes to `data/`."""
+"""Wires the KPIs together for one scenario (`workbook.kpi_tables` gives the tables the run writes to `data/`)."""
 
 from __future__ import annotations
 
@@ -64,10 +64,3 @@ def compute_kpis(
     )
 
 
-def kpi_tables(result: KpiResult) -> dict[str, pd.DataFrame]:
-    """The KPI tables for the run folder's `data/` and `tables.xlsx`, by file name (without `.csv`)."""
-    names = ("availability", "response_times", "support_by_channel", "support_by_category", "errors",
-             "live_against_plan", "wave4_not_ready", "wave5_decision", "adoption_by_month",
-             "active_citizens_per_1000", "change_request_counts", "lead_times", "lead_time_trend",
-             "estimates_vs_actual", "cost_per_use")
-    return {f"kpi_{name}": getattr(result, name) for name in names}

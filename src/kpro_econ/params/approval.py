@@ -27,10 +27,6 @@ class Approver(_Frozen):
 
     role: str = Field(min_length=1, description="The approver's role, e.g. afdelingsleder.")
     name: str | None = Field(None, min_length=1, description="The approver's name as pages show it.")
-    user: str | None = Field(
-        None, min_length=1, description="The approver's login name, for `exclude_runner` (default: the "
-        "identity's part before @).",
-    )
 
 
 class ApprovalSettings(_Frozen):
@@ -41,11 +37,14 @@ class ApprovalSettings(_Frozen):
         "params file; its sha256 is in the manifest like every input.",
     )
     roles: dict[str, Annotated[Approver, BeforeValidator(_role_or_mapping)]] = Field(
-        default_factory=dict, description="Identity (e.g. anna@rn.dk) → role, or {role, name, user}. When "
+        default_factory=dict, description="Identity (e.g. anna@rn.dk) → role, or {role, name}. When "
         "given, only these identities may approve.",
     )
     required: int = Field(1, ge=1, le=10, description="How many distinct approvers a run needs (four eyes: 2).")
-    exclude_runner: bool = Field(False, description="Whether the person who made the run may not approve it.")
+    exclude_runner: bool = Field(
+        False, description="Whether the person who made the run may not approve it: the run must be signed by its "
+        "maker (`run --key`), and an approver's key or identity may not be the maker's.",
+    )
     signatures: SignatureMode = Field(
         SignatureMode.REQUIRED, description="`required` (default): every approval is signed with the approver's "
         "key; `optional`: unsigned approvals are accepted and shown as usigneret.",

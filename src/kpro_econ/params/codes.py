@@ -51,12 +51,44 @@ class RiskStatus(StrEnum):
     OCCURRED = "occurred"
 
 
+class Priority(StrEnum):
+    """A change request's priority, as the register writes it (Danish words are the codes here)."""
+
+    HIGH = "høj"
+    MEDIUM = "middel"
+    LOW = "lav"
+
+
+class Severity(StrEnum):
+    """An error's severity in the operations register, the most severe first."""
+
+    CRITICAL = "kritisk"
+    HIGH = "høj"
+    MEDIUM = "middel"
+    LOW = "lav"
+
+
+class Channel(StrEnum):
+    """Who a support request came from, in the operations register."""
+
+    CITIZEN = "borger"
+    STAFF = "medarbejder"
+
+
 class FigureUnit(StrEnum):
     """The unit of a figure in the params, for the table of assumptions and `kpro-econ params`."""
 
     DKK = "dkk"
     SHARE = "share"
     FTE = "fte"
+
+
+class SettingUnit(StrEnum):
+    """The unit of a setting `kpro-econ params` lists (a figure's is a `FigureUnit`)."""
+
+    MONTHS = "months"
+    YEAR = "year"
+    MUNICIPALITIES = "municipalities"
 
 
 class Trend(StrEnum):

@@ -10,21 +10,32 @@ Which approvals count is decided in `inputs/approvals.py`, which later runs use 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kpro_econ.errors import ApprovalError, KproError
 from kpro_econ.inputs import ledger as ledgers
-from kpro_econ.inputs.approvals import approval_settings, counted_approvals, is_runner
+from kpro_econ.inputs import ledger_heads
+from kpro_econ.inputs.approvals import (
+    approval_settings,
+    counted_approvals,
+    maker_of,
+    partial_refusal,
+    run_refusal,
+)
+from kpro_econ.inputs.maker import MakerCheck, runner_problem
 from kpro_econ.inputs.run_records import (
     APPROVAL,
     APPROVAL_STATUS,
     MANIFEST,
+    MANIFEST_SIG,
     PACK_STATUS,
     Approval,
     ApprovalStatus,
     ApproverStamp,
+    LedgerHead,
     Manifest,
     ReleaseRecord,
     RunApprovals,
@@ -34,7 +45,7 @@ from kpro_econ.inputs.run_records import (
     write_approval,
     write_approval_status,
 )
-from kpro_econ.inputs.signatures import sign, verify
+from kpro_econ.inputs.signatures import check_signature, checked_text, sign
 from kpro_econ.params.codes import ManifestStatus, RunState, SignatureMode
 from kpro_econ.report.labels import RUN_STATE_LABELS, UNSIGNED_LABEL
 from kpro_econ.run.pack_status import write_pack_status
@@ -66,6 +77,10 @@ class RunCheck:
     release: ReleaseRecord | None = None
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    ledger_head: LedgerHead | None = None
+    """The head of the ledger the check read (every head recorded elsewhere is within it, or a problem)."""
+    maker: MakerCheck | None = None
+    """The maker's signature of the manifest (`run --key`), None for a run nobody signed."""
 
     @property
     def unsigned(self) -> bool:
@@ -73,9 +88,32 @@ class RunCheck:
 
     @property
     def label(self) -> str:
-        """The state in Danish, with *usigneret* when an approval carries no signature."""
+        """The state in Danish, with *usigneret* when an approval carries no signature and *delvis* for a
+        partial run (`--only`)."""
         text = RUN_STATE_LABELS[self.state]
-        return f"{text} ({UNSIGNED_LABEL})" if self.unsigned and self.state != RunState.DRAFT else text
+        if self.unsigned and self.state != RunState.DRAFT:
+            text = f"{text} ({UNSIGNED_LABEL})"
+        return f"{text} (delvis)" if self.manifest.left_out else text
+
+
+class StartedElsewhere(ApprovalError):
+    """approve, status or release run from another folder than the one the run's inputs are relative to."""
+
+
+def started_elsewhere(run_dir: Path, manifest: Manifest) -> StartedElsewhere | None:
+    """Why the run cannot be checked from the current folder, when none of the inputs its manifest names
+    relative to the folder `run` was started from is found here: naming that folder when it holds the run."""
+    named = [*manifest.inputs, *([manifest.params.path] if manifest.params is not None else [])]
+    relative = sorted({Path(name) for name in named if not Path(name).is_absolute()})
+    if not relative or any(path.exists() for path in relative):
+        return None
+    here = Path.cwd()
+    for folder in run_dir.resolve().parents:
+        if any((folder / path).exists() for path in relative):
+            return StartedElsewhere(f"{run_dir}: kør fra projektmappen {folder}: manifest.json nævner kørslens "
+                                    f"inputfiler i forhold til den (fx {relative[0].as_posix()}), og du står i {here}")
+    return StartedElsewhere(f"{run_dir}: kør fra projektmappen, den mappe kpro-econ run blev kørt fra: ingen af "
+                            f"kørslens {len(relative)} inputfiler (fx {relative[0].as_posix()}) findes i {here}")
 
 
 def changed_files(run_dir: Path, manifest: Manifest | None = None) -> list[str]:
@@ -102,6 +140,8 @@ def changed_files(run_dir: Path, manifest: Manifest | None = None) -> list[str]:
         rel = path.relative_to(run_dir)
         if rel.parts[0] == STEERING or rel.as_posix() in _WRITTEN_LATER:
             continue
+        if rel.as_posix() == MANIFEST_SIG and manifest.made_by is not None:
+            continue  # the maker's signature of the manifest, checked by `inputs.maker`
         if len(rel.parts) == 1 and being_written(rel.name, _WRITTEN_LATER):
             continue  # a copy another approve or release is writing this moment (under the ledger's lock)
         if (path.is_file() or path.is_symlink()) and path not in expected:
@@ -120,19 +160,25 @@ def approve(
     run_dir: Path, identity: str, key: Path | None = None, role: str | None = None, note: str | None = None
 ) -> ApprovalOutcome:
     """Sign and record `identity`'s approval of an unchanged, successful run; refuse anything else, saying why."""
+    identity = checked_text(identity, "--as")
+    role = checked_text(role, "--role") or None if role is not None else None
     run_dir = _existing_run(run_dir)
     manifest = read_manifest(run_dir)
     if manifest.status != ManifestStatus.OK:
         raise ApprovalError(f"{run_dir}: kørslen fejlede og kan ikke godkendes")
     if manifest.run_id != run_dir.name:
-        raise ApprovalError(f"{run_dir}: mappen hedder ikke som kørslen i manifest.json ({manifest.run_id})")
+        raise ApprovalError(f"{run_dir}: {_other_run(manifest)}")
+    if manifest.left_out:
+        raise ApprovalError(f"{run_dir}: {partial_refusal(manifest)}")
     if manifest.code is None:
         raise ApprovalError(f"{run_dir}: manifest.json har intet kodefingeraftryk; lav en ny kørsel")
+    elsewhere = started_elsewhere(run_dir, manifest)
+    if elsewhere is not None:
+        raise elsewhere
     changes = changed_files(run_dir, manifest)
     if changes:
         raise ApprovalError(_refusal(run_dir, "godkendes", changes))
     settings, signers = approval_settings(manifest)
-    identity = identity.strip()
     if not identity:
         raise ApprovalError("--as: godkenderens identitet mangler (fx anna@rn.dk)")
     approver = settings.roles.get(identity)
@@ -140,10 +186,14 @@ def approve(
         raise ApprovalError(f"--as: {identity} er ikke godkender i params (approval.roles)")
     if approver is not None and role is not None and role != approver.role:
         raise ApprovalError(f"--role: {identity} godkender som {approver.role} ifølge params (got {role!r})")
-    if settings.exclude_runner and is_runner(identity, approver, manifest.run_by):
-        who = manifest.run_by or "ukendt"
-        raise ApprovalError(f"{run_dir}: {identity} kan ikke godkende en kørsel, vedkommende selv har lavet "
-                            f"(kørt af {who}; approval.exclude_runner)")
+    maker = maker_of(run_dir, manifest, signers)
+    refused = run_refusal(manifest, maker)
+    if refused is not None:
+        raise ApprovalError(f"{run_dir}: {refused}")
+    made_by = maker or MakerCheck(None, None, None)
+    if settings.exclude_runner and (not made_by.signed or key is None):
+        # Said before the approver is asked for a passphrase: no signature of theirs would help.
+        raise ApprovalError(f"{run_dir}: {identity} kan ikke godkende: {runner_problem(identity, None, made_by)}")
     approval = Approval(
         run_id=run_dir.name,
         manifest_sha256=manifest_sha256(run_dir),
@@ -158,27 +208,38 @@ def approve(
         if signers is None:
             raise ApprovalError("approval.allowed_signers: params nævner ingen fil med godkendere at verificere mod")
         signature = sign(approval.statement(), key)
-        why = verify(approval.statement(), signature, signers, identity)
+        checked = check_signature(approval.statement(), signature, signers, identity)
+        if checked.problem is not None:
+            raise ApprovalError(f"{run_dir}: {checked.problem}")
+        why = runner_problem(identity, checked.fingerprint, made_by) if settings.exclude_runner else None
         if why is not None:
-            raise ApprovalError(f"{run_dir}: {why}")
+            raise ApprovalError(f"{run_dir}: {identity} kan ikke godkende: {why}")
         approval = approval.model_copy(update={"signature": signature})
     elif settings.signatures == SignatureMode.REQUIRED:
         raise ApprovalError("--key: mangler; params kræver, at godkendelser signeres med godkenderens SSH-nøgle")
+    ledgers.require_writable(ledgers.ledger_path(run_dir))
     with ledgers.locked(ledgers.ledger_path(run_dir)) as ledger:
         # Decided under the lock: of two approvals at once, the second sees the first.
         ledgers.require_intact(ledger)
+        require_uncut(ledger)
         earlier, _ = counted_approvals(ledger, run_dir, manifest, settings, signers)
         before = [a for a in earlier if a.identity == identity]
         if before:
             raise ApprovalError(f"{run_dir}: allerede godkendt af {before[0].name} ({before[0].approved_at})")
         if len(earlier) >= settings.required:
             raise ApprovalError(f"{run_dir}: kørslen er allerede godkendt af {_names(earlier)}")
-        ledgers.append(ledger, approval)
+        head = ledgers.append(ledger, approval)
         approvals = [*earlier, approval]
         state = RunState.APPROVED if len(approvals) >= settings.required else RunState.DRAFT
         write_convenience_copies(run_dir, RunApprovals(run_id=run_dir.name, required=settings.required,
-                                                       approvals=approvals), state)
+                                                       approvals=approvals, ledger_head=head), state)
     return ApprovalOutcome(approval, len(approvals), settings.required)
+
+
+def _other_run(manifest: Manifest) -> str:
+    if manifest.run_id:
+        return f"mappen hedder ikke som kørslen i manifest.json ({manifest.run_id})"
+    return "manifest.json nævner ikke, hvilken kørsel det er (run_id mangler)"
 
 
 def check_run(run_dir: Path) -> RunCheck:
@@ -187,20 +248,28 @@ def check_run(run_dir: Path) -> RunCheck:
     manifest = read_manifest(run_dir)
     if manifest.status != ManifestStatus.OK:
         return RunCheck(run_dir, manifest, RunState.FAILED)
-    ledger = ledgers.read_ledger(ledgers.ledger_path(run_dir))
+    elsewhere = started_elsewhere(run_dir, manifest)
+    if elsewhere is not None:
+        raise elsewhere
+    ledger, cut = ledger_heads.read_checked(ledgers.ledger_path(run_dir))
     recorded = ledger.approvals(run_dir.name)
     if not recorded:
+        if cut and _claims_approval(run_dir):  # its approval may be among the lines cut off
+            return RunCheck(run_dir, manifest, RunState.CHANGED, problems=cut, ledger_head=ledger.head)
         notes = [f"{APPROVAL} findes, men godkendelsen står ikke i godkendelsesloggen"] \
             if (run_dir / APPROVAL).is_file() else []
-        return RunCheck(run_dir, manifest, RunState.DRAFT, notes=notes)
-    problems = list(ledger.problems)
+        if manifest.left_out:
+            notes.append(partial_refusal(manifest))
+        return RunCheck(run_dir, manifest, RunState.DRAFT, notes=notes, ledger_head=ledger.head,
+                        maker=_maker(run_dir, manifest))
+    problems = [*ledger.problems, *cut]
     try:
         settings, signers = approval_settings(manifest)
     except KproError as exc:
         settings, signers = None, None
         problems.append(str(exc))
     if manifest.run_id != run_dir.name:
-        problems.append(f"{run_dir.name}: mappen hedder ikke som kørslen i manifest.json ({manifest.run_id})")
+        problems.append(f"{run_dir.name}: {_other_run(manifest)}")
     approvals: list[Approval] = []
     required = 1
     if settings is not None:
@@ -219,7 +288,31 @@ def check_run(run_dir: Path) -> RunCheck:
     else:
         state = RunState.RELEASED if release is not None else RunState.APPROVED
     notes = [f"{len(approvals)} af {required} godkendelser"] if state == RunState.DRAFT else []
-    return RunCheck(run_dir, manifest, state, approvals, required, release, problems, notes)
+    maker = maker_of(run_dir, manifest, signers) if settings is not None else _maker(run_dir, manifest)
+    return RunCheck(run_dir, manifest, state, approvals, required, release, problems, notes, ledger.head, maker)
+
+
+def _claims_approval(run_dir: Path) -> bool:
+    """Whether the run folder says it was approved or released (its copies, its pack)."""
+    return any((run_dir / name).exists() for name in (APPROVAL, APPROVAL_STATUS, STEERING))
+
+
+def require_uncut(ledger: ledgers.Ledger, extra: Iterable[ledger_heads.RecordedHead] = ()) -> None:
+    """Refuse to build on a ledger (read under its lock) that no longer reaches a head recorded beside it."""
+    cut = ledger_heads.unreached_heads(ledger, extra)
+    if cut:
+        raise ApprovalError("\n".join(cut))
+
+
+def _maker(run_dir: Path, manifest: Manifest) -> MakerCheck | None:
+    """The maker's signature as `status` shows it, also for a draft whose params say nothing about approval."""
+    if manifest.made_by is None and not (run_dir / MANIFEST_SIG).exists():
+        return None
+    try:
+        _, signers = approval_settings(manifest)
+    except KproError as exc:
+        return MakerCheck(manifest.made_by, None, str(exc))
+    return maker_of(run_dir, manifest, signers)
 
 
 def _pack_problems(run_dir: Path, release: ReleaseRecord | None) -> list[str]:
@@ -250,8 +343,11 @@ def refusal(check: RunCheck, verb: str) -> str | None:
     run_dir = check.run_dir
     if check.state == RunState.FAILED:
         return f"{run_dir}: kørslen fejlede og kan ikke {verb}"
+    if check.manifest.left_out:
+        return f"{run_dir}: kan ikke {verb}: {partial_refusal(check.manifest)}"
     if check.state == RunState.DRAFT:
-        return f"{run_dir}: kørslen er ikke godkendt ({'; '.join(check.notes)}); kør først kpro-econ approve"
+        why = f" ({'; '.join(check.notes)})" if check.notes else ""
+        return f"{run_dir}: kørslen er ikke godkendt{why}; kør først kpro-econ approve"
     if check.state == RunState.RELEASED:
         return f"{run_dir}: kørslen er allerede frigivet ({run_dir / STEERING})"
     return _refusal(run_dir, verb, check.problems)
@@ -277,6 +373,7 @@ def write_convenience_copies(run_dir: Path, approvals: RunApprovals, state: RunS
         approvers=[ApproverStamp(name=a.name, identity=a.identity, role=a.role, approved_at=a.approved_at,
                                  signed=a.signature is not None) for a in approvals.approvals],
         released_at=approvals.release.released_at if approvals.release else None,
+        ledger_head=approvals.ledger_head,
     ))
     # What the pages show (approval-status.js beside them; run/pack_status.py).
     write_pack_status(run_dir, state, *stamp_of(approvals, state))

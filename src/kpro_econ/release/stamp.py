@@ -4,7 +4,8 @@ A page cannot check itself: opened from disk, Chromium lets it read neither its 
 manifest. So the checks rewrite the script the pages load whenever it says something other than what
 they find: `status` for every run it lists, and `approve` and `release` when they refuse a run. A run
 changed after its approval then says "Ændret efter godkendelse – må ikke bruges" on every page, and a
-page that is itself changed says so of itself, instead of still showing "Godkendt internt". Written
+page that is itself changed says so of itself, instead of still showing "Godkendt internt"; a run
+put back as approved gets its stamp back. Only the script is written here. Written
 under the ledger's lock after checking again under it, so that a stamp an approval writes at the same
 moment is never replaced by an older view; through the atomic writer, so a page never loads half a file.
 
@@ -22,7 +23,7 @@ from kpro_econ.errors import KproError
 from kpro_econ.inputs import ledger as ledgers
 from kpro_econ.inputs.run_records import PACK_STATUS, Manifest, RunApprovals, write_atomically
 from kpro_econ.params.codes import RunState
-from kpro_econ.release.approval import RunCheck, check_run, stamp_of, write_convenience_copies
+from kpro_econ.release.approval import RunCheck, check_run, stamp_of
 from kpro_econ.run.pack_status import pack_status_script
 from kpro_econ.run.runfolder import sha256_file
 
@@ -85,12 +86,8 @@ def _in_step(check: RunCheck) -> bool:
 
 
 def _write(check: RunCheck) -> None:
-    if check.approvals and check.state != RunState.CHANGED:
-        # every convenience copy from the verified ledger, as approve and release write them
-        write_convenience_copies(check.run_dir, RunApprovals(
-            run_id=check.run_dir.name, required=check.required, approvals=check.approvals, release=check.release,
-        ), check.state)
-        return
+    # Only the pages' script: the other convenience copies hold the ledger heads approve and release
+    # recorded (`ledger_heads`), which a check must not overwrite.
     wanted = wanted_script(check)
     if wanted is not None:
         write_atomically(check.run_dir / PACK_STATUS, wanted)

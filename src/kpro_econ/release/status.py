@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kpro_econ.errors import KproError
+from kpro_econ.inputs import ledger_heads
 from kpro_econ.params.codes import RunState
+from kpro_econ.release.approval import RunCheck, StartedElsewhere
 from kpro_econ.release.stamp import sync_pack_status
 
 _INDENT = "    "
@@ -17,12 +19,15 @@ def status_lines(run_dir: Path) -> list[str]:
     The check of record also puts its finding on the run's pages (`stamp.sync_pack_status`)."""
     try:
         check, unstamped = sync_pack_status(run_dir)
+    except StartedElsewhere as exc:
+        return [f"{run_dir.name}  ikke kontrolleret", f"{_INDENT}{exc}"]
     except KproError as exc:  # one unreadable run must not hide the others
         return [f"{run_dir.name}  ulæselig", *(f"{_INDENT}{line}" for line in str(exc).splitlines())]
     lines = [f"{run_dir.name}  {check.label}"]
     if check.state == RunState.FAILED:
         return lines
     lines += [f"{_INDENT}{note}" for note in check.notes]
+    lines += _made_lines(check)
     for approval in check.approvals:
         who = f"{approval.name} ({approval.role})" if approval.role else approval.name
         signed = "signatur ok" if approval.signature is not None else "usigneret"
@@ -34,4 +39,30 @@ def status_lines(run_dir: Path) -> list[str]:
     lines += [f"{_INDENT}afviger: {problem}" for problem in check.problems]
     if unstamped is not None:
         lines.append(f"{_INDENT}{unstamped}")
+    return lines
+
+
+def ledger_lines(path: Path) -> list[str]:
+    """The ledger's head (line count and the last line's sha256, for anyone to note and compare later),
+    or why it cannot be read; then every break of its chain and every recorded head it does not reach."""
+    try:
+        ledger, cut = ledger_heads.read_checked(path)
+    except KproError as exc:
+        return str(exc).splitlines()
+    if not path.exists():
+        return [f"{path}: ingen godkendelseslog endnu"]
+    lines = [f"{path}: godkendelsesloggens hoved: {ledger_heads.head_text(ledger.head)}"]
+    return lines + [f"{_INDENT}afviger: {problem}" for problem in [*ledger.problems, *cut]]
+
+
+def _made_lines(check: RunCheck) -> list[str]:
+    """How the run was made: signed by its maker (`run --key`), and the values `run --set` changed."""
+    lines = []
+    maker = check.maker
+    if maker is not None and maker.signed:
+        lines.append(f"{_INDENT}lavet og signeret af {maker.identity} (nøgle {maker.fingerprint}): signatur ok")
+    elif maker is not None and check.state == RunState.DRAFT:  # otherwise among the differences below
+        lines.append(f"{_INDENT}kørslens signatur: {maker.problem}")
+    if check.manifest.overrides:
+        lines.append(f"{_INDENT}ændret ved kørslen (--set): {'; '.join(check.manifest.overrides)}")
     return lines

@@ -18,11 +18,19 @@ from babel.dates import format_date
 
 from kpro_econ.errors import ApprovalError, KproError
 from kpro_econ.inputs import ledger as ledgers
+from kpro_econ.inputs.ledger_heads import RecordedHead, head_text
 from kpro_econ.inputs.overrides import ParamsReader, parse_overrides
-from kpro_econ.inputs.run_records import ReleaseRecord, RunApprovals
+from kpro_econ.inputs.run_records import LedgerHead, ReleaseRecord, RunApprovals, manifest_sha256
 from kpro_econ.inputs.yaml_params import load_params
 from kpro_econ.params.codes import BASE_SCENARIO, RunState
-from kpro_econ.release.approval import STEERING, check_run, refusal, write_convenience_copies
+from kpro_econ.release.approval import (
+    STEERING,
+    RunCheck,
+    check_run,
+    refusal,
+    require_uncut,
+    write_convenience_copies,
+)
 from kpro_econ.release.pdf import DEFAULT_BROWSER, check_browser, print_pdf
 from kpro_econ.report.labels import UNSIGNED_LABEL
 from kpro_econ.run.execute import NotebookJob, execute_and_render
@@ -38,6 +46,18 @@ def attachment_name(period: str) -> str:
     return f"Bilag - Risikorapport Kommunal PRO {period}".replace("/", "-")
 
 
+def release_footer(check: RunCheck, head: LedgerHead) -> tuple[tuple[str, str], ...]:
+    """What the released summary says it is, in its footer: the run, its manifest's sha256, who approved
+    it and the ledger's head (so that a printed copy can be checked against the ledger)."""
+    who = " og ".join(f"{a.name} ({a.role})" if a.role else a.name for a in check.approvals)
+    return (
+        ("Kørsel", check.run_dir.name),
+        ("manifest.json, sha256", manifest_sha256(check.run_dir)),
+        ("Godkendt af", who),
+        ("Godkendelseslog", head_text(head)),
+    )
+
+
 def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEFAULT_BROWSER) -> Path:
     """Write `RUN/steering/` (HTML and PDF) for an approved, unchanged run and record it in the ledger;
     return the PDF. Refused, with nothing written, when anything differs from what was approved."""
@@ -47,13 +67,17 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
     why = refusal(check, "frigives")
     if why is not None:
         raise ApprovalError(why)
+    ledgers.require_writable(ledgers.ledger_path(run_dir))  # before the summary is made and printed
     manifest = check.manifest
     assert manifest.code is not None and manifest.params is not None  # an approved run has both
     code = code_differences(manifest.code, code_fingerprint(notebooks_dir))
     if code:
         raise ApprovalError("\n".join([f"{run_dir}: kan ikke frigives, fordi koden er ændret siden godkendelsen:",
                                        *(f"  {c}" for c in code)]))
-    approvals = RunApprovals(run_id=run_dir.name, required=check.required, approvals=check.approvals)
+    head = check.ledger_head
+    assert head is not None  # the check read the ledger
+    approvals = RunApprovals(run_id=run_dir.name, required=check.required, approvals=check.approvals,
+                             ledger_head=head)
     params_path = Path(manifest.params.path)
     # as the run read them: its extends chain and its --set overrides
     params = load_params(params_path, ParamsReader(parse_overrides(manifest.overrides)))[0][BASE_SCENARIO]
@@ -76,6 +100,9 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
             run_dir=str(run_dir.resolve()),
             status=status,
             period=period,
+            footer=release_footer(check, head),
+            ledger_head=head.text(),
+            overrides=tuple(manifest.overrides),
         )
         result = execute_and_render(job)
         if result.html is None:
@@ -89,7 +116,7 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
         record = ReleaseRecord(
             run_id=run_dir.name, manifest_sha256=approvals.approvals[0].manifest_sha256,
             released_at=datetime.now(UTC).isoformat(timespec="seconds"), released_by=current_user(),
-            period=period, files={path.name: sha256_file(path) for path in (page, pdf)},
+            period=period, files={path.name: sha256_file(path) for path in (page, pdf)}, ledger_head=head,
         )
         # Copied beside the run folder (never into it), then renamed: the pack appears whole or not at all.
         shutil.copytree(pack, staged)
@@ -98,9 +125,17 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
             if ledger.releases(run_dir.name) or (run_dir / STEERING).exists():
                 raise ApprovalError(f"{run_dir}: kørslen er allerede frigivet ({run_dir / STEERING})")
             ledgers.require_intact(ledger)
+            # The pack shows the head the check read: the ledger must still reach it.
+            require_uncut(ledger, [RecordedHead(head, f"{STEERING}/{page.name}")])
+            ledgers.require_writable(ledger.path)
             os.rename(staged, run_dir / STEERING)
-            ledgers.append(ledger, record)
+            try:
+                after = ledgers.append(ledger, record)
+            except ApprovalError:  # not in the ledger, so not released: no pack either
+                shutil.rmtree(run_dir / STEERING, ignore_errors=True)
+                raise
     finally:
         shutil.rmtree(staged, ignore_errors=True)
-    write_convenience_copies(run_dir, approvals.model_copy(update={"release": record}), RunState.RELEASED)
+    write_convenience_copies(run_dir, approvals.model_copy(update={"release": record, "ledger_head": after}),
+                             RunState.RELEASED)
     return run_dir / STEERING / pdf.name

@@ -19,10 +19,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
 
-from kpro_econ.inputs.run_records import Table
 from kpro_econ.params.codes import CostLineCode
 from kpro_econ.report.formatting import number, percent
 from kpro_econ.report.labels import COST_LINE_LABELS, labelled
+from kpro_econ.tables import Table
 
 PALETTE = "tab10"
 DPI = 110

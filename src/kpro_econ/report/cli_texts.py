@@ -35,6 +35,7 @@ class CommandText:
 
 
 RUN_ID_EXAMPLE = "reports/20261125-184512-default"
+RELEASED_PDF_EXAMPLE = "Bilag - Risikorapport Kommunal PRO 2. halvår 2026.pdf"
 
 COMMANDS: dict[str, CommandText] = {
     PROGRAM: CommandText(
@@ -50,12 +51,13 @@ COMMANDS: dict[str, CommandText] = {
             f"kpro-econ approve {RUN_ID_EXAMPLE} --key ~/.ssh/id_ed25519 --as anna@rn.dk",
             f"kpro-econ release {RUN_ID_EXAMPLE}",
             "kpro-econ status",
+            f'kpro-econ verify "{RELEASED_PDF_EXAMPLE}"',
             "kpro-econ folk1a --quarter 2025K1 --out data/folk1a_2025K1.csv",
         ),
         exit_codes={
             0: "gik godt",
-            1: "en notesbog fejlede, eller en godkendelse eller frigivelse blev afvist\n"
-               "     (beskeden siger hvorfor)",
+            1: "en notesbog fejlede, en godkendelse eller frigivelse blev afvist, eller en fil er\n"
+               "     ikke den frigivne (beskeden siger hvorfor)",
             2: "ugyldigt input: én linje pr. problem (FIL[:LINJE]: felt: hvad er galt),\n"
                "     intet skrevet",
         },
@@ -74,13 +76,16 @@ COMMANDS: dict[str, CommandText] = {
             "Kontrollerer input, kører alle notesbøger i notebooks/ parallelt og skriver kørselsmappen\n"
             "OUT/<kørsels-id>/: index.html (forsiden), én rapport pr. notesbog, data/ (CSV og Excel) og\n"
             "manifest.json. Kørte notesbøger (med output, til fejlsøgning) lægges i build/<kørsels-id>/.\n"
-            "Tidligere kørsler røres aldrig."
+            "Tidligere kørsler røres aldrig. Med --key og --as signerer du kørslen (manifest.sig), så\n"
+            "approval.exclude_runner kan se, at godkenderen ikke selv lavede den. En kørsel med --only er\n"
+            "delvis og kan ikke godkendes."
         ),
         examples=(
             "kpro-econ run params/default.yaml",
             "kpro-econ run params/default.yaml --out rapporter --run-id budget-2027",
             "kpro-econ run params/default.yaml --set discount_rate=0.04 --set fte.annual_cost.value=720000",
             "kpro-econ run params/default.yaml --only cost_model",
+            "kpro-econ run params/default.yaml --key ~/.ssh/id_ed25519 --as bent@rn.dk",
         ),
         exit_codes={
             0: "rapporterne er klar; stien til index.html skrives",
@@ -139,10 +144,25 @@ COMMANDS: dict[str, CommandText] = {
     "status": CommandText(
         description=(
             "Viser kørslerne og deres tilstand: fejlet, udkast, godkendt, frigivet eller ændret efter\n"
-            "godkendelse."
+            "godkendelse. For alle kørsler til sidst godkendelsesloggens hoved (antal linjer og den\n"
+            "sidste linjes sha256): noter det; en log, der senere er kortere eller har en anden linje\n"
+            "dér, er afkortet eller omskrevet."
         ),
         examples=("kpro-econ status", "kpro-econ status --out rapporter", f"kpro-econ status {RUN_ID_EXAMPLE}"),
         exit_codes={0: "altid (tilstanden står i udskriften)"},
+    ),
+    "verify": CommandText(
+        description=(
+            "Kontrollerer, at en PDF eller HTML er præcis det resumé, der blev frigivet til\n"
+            "forretningsstyregruppen: filens sha256 står i en frigivelse i godkendelsesloggen, loggen er\n"
+            "intakt og ikke afkortet, og kørslen er stadig godkendt, signeret og uændret. Kør kommandoen\n"
+            "fra projektmappen (den mappe, kørslen blev startet fra)."
+        ),
+        examples=(f'kpro-econ verify "{RELEASED_PDF_EXAMPLE}"',
+                  f'kpro-econ verify "{RUN_ID_EXAMPLE}/steering/{RELEASED_PDF_EXAMPLE}" --out reports'),
+        exit_codes={0: "filen er den frigivne; kørsel, godkendere og tidspunkt skrives",
+                    1: "filen er ikke den frigivne, eller det, den blev frigivet fra, er ændret\n"
+                       "     (én linje pr. problem)"},
     ),
 }
 

@@ -13,12 +13,11 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 from pandas.io.formats.style import Styler
 
-from kpro_econ.inputs.run_records import Table
 from kpro_econ.model.costs import change_request_amounts
 from kpro_econ.params.codes import CostLineCode, FigureUnit
 from kpro_econ.params.figures import pert_mean
 from kpro_econ.params.models import Params
-from kpro_econ.report.formatting import kr, number, percent, style_table
+from kpro_econ.report.formatting import Formatter, declared_table, kr, number, percent, style_table
 from kpro_econ.report.labels import (
     CHANGE_REQUEST_STATUS_LABELS,
     COST_KIND_LABELS,
@@ -36,6 +35,7 @@ from kpro_econ.report.labels import (
     labelled,
     with_figure_labels,
 )
+from kpro_econ.tables import Table
 from kpro_econ.workbook import ScenarioResult
 
 KEY_TEXT = {
@@ -89,27 +89,17 @@ def cost_table(result: ScenarioResult) -> Styler:
 
 def fut_fee_table(result: ScenarioResult) -> Styler:
     """Kommunal PRO's fee beside Telma's, per unit and as a share under each volume key."""
-    fee = labelled(Table.FUT_FEE_COMPARISON, result.fut_fee).rename(columns={
-        "label": "Fordelingsnøgle",
-        "kommunal_pro_volume": "Kommunal PRO, volumen",
-        "telma_volume": "Telma, volumen",
-        "kommunal_pro_per_unit_dkk": "Kommunal PRO, kr. pr. enhed",
-        "telma_per_unit_dkk": "Telma, kr. pr. enhed",
-        "kommunal_pro_share": "Kommunal PRO, andel",
-        "kommunal_pro_fee_by_key_dkk": "Kommunal PRO ville betale",
-        "telma_fee_by_key_dkk": "Telma ville betale",
-    })
-    shown = [c for c in fee.columns if c[0].isupper()]
-    formats = {
-        "Kommunal PRO, volumen": lambda v: number(v, 1 if v < 10 else 0),
-        "Telma, volumen": lambda v: number(v, 1 if v < 10 else 0),
-        "Kommunal PRO, kr. pr. enhed": kr,
-        "Telma, kr. pr. enhed": kr,
-        "Kommunal PRO, andel": percent,
-        "Kommunal PRO ville betale": kr,
-        "Telma ville betale": kr,
+    fee = labelled(Table.FUT_FEE_COMPARISON, result.fut_fee)
+    formats: dict[str, Formatter] = {
+        "kommunal_pro_volume": lambda v: number(v, 1 if v < 10 else 0),
+        "telma_volume": lambda v: number(v, 1 if v < 10 else 0),
+        "kommunal_pro_per_unit_dkk": kr,
+        "telma_per_unit_dkk": kr,
+        "kommunal_pro_share": percent,
+        "kommunal_pro_fee_by_key_dkk": kr,
+        "telma_fee_by_key_dkk": kr,
     }
-    return style_table(fee[shown], formats)
+    return declared_table(Table.FUT_FEE_COMPARISON, fee[["label", *formats]], formats)
 
 
 def support_table(result: ScenarioResult, params: Params) -> Styler:
@@ -155,18 +145,17 @@ def change_request_table(register: pd.DataFrame, params: Params) -> Styler:
 
 def scenario_table(comparison: pd.DataFrame) -> Styler:
     """Scenarios side by side; with each scenario's Monte Carlo, its P50, P80 and contingency."""
-    frame = comparison.rename(columns={"scenario": "Scenarie", "total_dkk": TOTAL, "npv_dkk": "Nutidsværdi",
-                                       "p50_dkk": "P50", "p80_dkk": "P80", "contingency_dkk": "Reserve"})
-    return style_table(frame, {c: kr for c in frame.columns if c != "Scenarie"})
+    amounts = [str(c) for c in comparison.columns if c != "scenario"]
+    return declared_table(Table.SCENARIO_COMPARISON, comparison, dict.fromkeys(amounts, kr))
 
 
 def allocation_extremes(allocation: pd.DataFrame, year: int, n: int = 10) -> tuple[Styler, Styler]:
     """The `n` municipalities paying most and least in `year`."""
     in_year = allocation[allocation["year"] == year].sort_values("amount_dkk", ascending=False)
-    shown = in_year.rename(columns={"municipality": "Kommune", "region": "Region", "share": "Andel",
-                                    "amount_dkk": "Beløb"})[["Kommune", "Region", "Andel", "Beløb"]]
-    formats = {"Andel": lambda v: percent(v, 2), "Beløb": kr}
-    return style_table(shown.head(n), formats), style_table(shown.tail(n).iloc[::-1], formats)
+    shown = in_year[["municipality", "region", "share", "amount_dkk"]]
+    formats: dict[str, Formatter] = {"share": lambda v: percent(v, 2), "amount_dkk": kr}
+    return (declared_table(Table.ALLOCATION, shown.head(n), formats),
+            declared_table(Table.ALLOCATION, shown.tail(n).iloc[::-1], formats))
 
 
 def assumptions_table(assumptions: pd.DataFrame) -> Styler:

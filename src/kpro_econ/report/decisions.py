@@ -18,8 +18,9 @@ from kpro_econ.model.decisions import (
 from kpro_econ.params.codes import WaveRoute
 from kpro_econ.params.models import Params
 from kpro_econ.report.charts import danish_ticks, new_figure
-from kpro_econ.report.formatting import kr, number, style_table
+from kpro_econ.report.formatting import declared_table, kr, number, style_table
 from kpro_econ.report.labels import WAVE_ROUTE_LABELS
+from kpro_econ.tables import Table
 
 ROUTE_COLOURS = {WaveRoute.WAVE5: "#1565c0", WaveRoute.BILATERAL: "#ef6c00"}
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
@@ -73,10 +74,9 @@ def wave_route_chart(params: Params) -> Figure:
 def spoc_table(params: Params) -> Styler:
     """The SPOC option's cost per year with and without it."""
     frame = spoc_with_and_without(params)
-    shown = pd.DataFrame({"År": frame["year"].astype(str), "Måneder aktiv": frame["months_active"],
-                          "Med option": frame["with_dkk"], "Uden option": frame["without_dkk"]})
-    return style_table(shown, {"Måneder aktiv": lambda v: number(v, 1 if v % 1 else 0), "Med option": kr,
-                               "Uden option": kr})
+    shown = frame.assign(year=frame["year"].astype(str))
+    return declared_table(Table.SPOC_OPTION, shown, {"months_active": lambda v: number(v, 1 if v % 1 else 0),
+                                                     "with_dkk": kr, "without_dkk": kr})
 
 
 def spoc_ending_table(params: Params, year: int) -> Styler:

@@ -17,6 +17,9 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from pandas.io.formats.style import Styler
 
+from kpro_econ.report.labels import headers
+from kpro_econ.tables import Table
+
 LOCALE = "da_DK"
 
 
@@ -106,3 +109,12 @@ def style_table(
     if caption:
         styler = styler.set_caption(html.escape(caption))
     return styler
+
+
+def declared_table(
+    table: Table, frame: pd.DataFrame, formats: Mapping[str, Formatter] | None = None, **options: Any
+) -> Styler:
+    """`frame`, a selection of the columns of `table`, as a report table under the declared Danish headers
+    (`tables.TABLES`, `labels.COLUMN_LABELS`); `formats` by column name."""
+    names = headers(table, [str(column) for column in frame.columns])
+    return style_table(frame.rename(columns=names), {names[c]: f for c, f in (formats or {}).items()}, **options)

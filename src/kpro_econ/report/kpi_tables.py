@@ -16,6 +16,7 @@ from pandas.io.formats.style import Styler
 
 from kpro_econ.kpi.measures import STATUSES, WAVE5
 from kpro_econ.kpi.tables import KpiResult
+from kpro_econ.params.codes import Channel, Severity
 from kpro_econ.report.formatting import LOCALE, danish_date, kr, number, percent, style_table
 from kpro_econ.report.labels import (
     CHANGE_REQUEST_STATUS_LABELS,
@@ -80,7 +81,7 @@ def key_figures(result: KpiResult) -> pd.DataFrame:
         (f"Supporthenvendelser, seneste {len(share)} måneder",
          f"{number(requests)} ({percent(share['staff_requests'].sum() / max(1, requests), 0)} fra medarbejdere)"),
         (f"Kritiske fejl, seneste {errors['month'].nunique()} måneder",
-         number(errors.loc[errors["severity"] == "kritisk", "errors"].sum())),
+         number(errors.loc[errors["severity"] == Severity.CRITICAL, "errors"].sum())),
         (f"Kommuner i drift, {_month(latest_live['month'])}", f"{int(latest_live['live_municipalities'])} af 98"),
         ("Bølge 4: kommuner ikke klar på planlagt dato",
          f"{decision['not_ready']} (tærskel {decision['threshold']}): {DECISION_LABELS[decision['decision']]}"),
@@ -136,8 +137,8 @@ def response_table(result: KpiResult) -> Styler:
 def support_table(result: KpiResult) -> Styler:
     frame = _last(result.support_channel_share)
     shown = pd.DataFrame({
-        MONTH: frame["month"].map(_month), CHANNEL_LABELS["borger"]: frame["citizen_requests"],
-        CHANNEL_LABELS["medarbejder"]: frame["staff_requests"], TOTAL: frame["total_requests"],
+        MONTH: frame["month"].map(_month), CHANNEL_LABELS[Channel.CITIZEN]: frame["citizen_requests"],
+        CHANNEL_LABELS[Channel.STAFF]: frame["staff_requests"], TOTAL: frame["total_requests"],
         "Andel fra medarbejdere": frame["staff_share"],
     })
     return style_table(shown, {c: number for c in CHANNEL_LABELS.values()} | {

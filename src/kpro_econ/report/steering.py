@@ -20,25 +20,27 @@ from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
 from kpro_econ.inputs.history import ComparedRun
-from kpro_econ.inputs.run_records import RunApprovals, Table
-from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode, Headline, KpiTrigger, RiskStatus, Trend
+from kpro_econ.inputs.run_records import RunApprovals
+from kpro_econ.params.codes import BASE_SCENARIO, Channel, CostLineCode, Headline, KpiTrigger, RiskStatus, Trend
 from kpro_econ.params.models import Params
 from kpro_econ.report.cost_tables import report_year
 from kpro_econ.report.formatting import danish_date, kr, number, percent, run_with_date, style_table
 from kpro_econ.report.labels import (
     AMOUNT,
+    COLUMN_LABELS,
     COST_LINE_LABELS,
+    COSTS_IN_YEAR_BY_BASIS,
     DECISION_LABELS,
     HEADLINE_LABELS,
     ID,
     KEY_FIGURE,
     KPI_TRIGGER_LABELS,
-    OWNER,
     TREND_LABELS,
     UNSIGNED_LABEL,
     VALUE,
 )
 from kpro_econ.risk.assessment import BOOKED_COLUMN, TRIGGER_COLUMN
+from kpro_econ.tables import Table
 
 Tables = Mapping[str, pd.DataFrame]
 DRAFT_MARK = "UDKAST – ikke godkendt"
@@ -112,7 +114,11 @@ def headline_values(tables: Tables, params: Params) -> Headlines:
         values[Headline.RESERVE] = float(summary["contingency"])
     fields = {"year": year, "period": f"{params.years[0]}–{params.years[-1]}",
               "percentile": f"P{round(params.monte_carlo.confidence * 100)}"}
-    return Headlines(values, {code: HEADLINE_LABELS[code].format(**fields) for code in values})
+    labels = {code: HEADLINE_LABELS[code].format(**fields) for code in values}
+    bases = set(base.loc[base["year"] == year, "basis"]) if "basis" in base else set()
+    if len(bases) == 1:  # a run made before the cost table said what a year rests on keeps "Udgifter"
+        labels[Headline.COSTS_IN_YEAR] = COSTS_IN_YEAR_BY_BASIS[str(bases.pop())].format(**fields)
+    return Headlines(values, labels)
 
 
 CHANGE = "Ændring siden sidst godkendte"
@@ -140,32 +146,49 @@ def _signed_kr(amount: float | None) -> str:
     return "uændret" if round(amount) == 0 else ("+" if amount > 0 else "−") + kr(abs(amount))
 
 
+TOP_RISK_HEADERS = {"id": "id", "title": "risk", "owner": "owner", "mitigation": "mitigation",
+                    "band_residual": "band", "expected_value_dkk": "expected_value_dkk", "trend": "trend"}
+"""The columns of `top_risks`, each with the key of its Danish header (`labels.COLUMN_LABELS`)."""
+
+
 def top_risks(tables: Tables, n: int = 5) -> pd.DataFrame:
     """The `n` open risks with the largest expected value: id, title, owner, the owner's mitigation
-    (*tiltag*), band, value, trend."""
+    (*tiltag*), band, expected value, trend (as the register's columns, codes and numbers)."""
     register = tables[Table.RISK_REGISTER]
     top = register[register["status"] == RiskStatus.OPEN].sort_values(["expected_value_dkk", "id"],
                                                                       ascending=[False, True])
     return pd.DataFrame({
-        ID: top["id"],
-        "Risiko": top["title"],
-        OWNER: top["owner"],
-        "Tiltag": top["mitigation"].fillna("") if "mitigation" in top else "",
-        "Niveau": top["band_residual"],
-        "Forventet værdi": top["expected_value_dkk"].map(kr),
-        "Udvikling": top["trend"].map(TREND_LABELS).fillna(""),
+        "id": top["id"],
+        "title": top["title"],
+        "owner": top["owner"],
+        "mitigation": top["mitigation"].fillna("") if "mitigation" in top else "",
+        "band_residual": top["band_residual"],
+        "expected_value_dkk": top["expected_value_dkk"],
+        "trend": top["trend"],
     }).head(n)
+
+
+def top_risks_shown(top: pd.DataFrame) -> pd.DataFrame:
+    """`top_risks` (or some of its columns) as the summary shows it: Danish headers, amounts in kroner,
+    trends as arrows."""
+    shown = top.copy()
+    if "expected_value_dkk" in shown:
+        shown["expected_value_dkk"] = shown["expected_value_dkk"].map(kr)
+    if "trend" in shown:
+        shown["trend"] = shown["trend"].map(TREND_LABELS).fillna("")
+    return shown.rename(columns={column: COLUMN_LABELS[TOP_RISK_HEADERS[column]] for column in shown.columns})
 
 
 def top_risks_styled(tables: Tables, n: int = 5, with_trend: bool = True) -> Styler:
     """The five largest risks, the amount kept on one line; a trend column only when there is one (and
     `with_trend`: the run it compares with still verifies as approved). The band is left to the heat
     map beside it, so that the owner's mitigation has room on one A4 page."""
-    top = top_risks(tables, n).drop(columns="Niveau")
-    if not with_trend or not top["Udvikling"].astype(bool).any():
-        top = top.drop(columns="Udvikling")
-    styled = style_table(top).set_table_attributes('class="kpro-risks"')
-    return styled.set_properties(subset=["Forventet værdi"], **{"text-align": "right", "white-space": "nowrap"})
+    top = top_risks(tables, n).drop(columns="band_residual")
+    if not with_trend or not top["trend"].map(TREND_LABELS).fillna("").astype(bool).any():
+        top = top.drop(columns="trend")
+    styled = style_table(top_risks_shown(top)).set_table_attributes('class="kpro-risks"')
+    amount = COLUMN_LABELS[TOP_RISK_HEADERS["expected_value_dkk"]]
+    return styled.set_properties(subset=[amount], **{"text-align": "right", "white-space": "nowrap"})
 
 
 def occurred_note(tables: Tables) -> HTML:
@@ -178,15 +201,34 @@ def occurred_note(tables: Tables) -> HTML:
     costs = tables[Table.COST_BY_YEAR]
     base = costs[costs["scenario"] == BASE_SCENARIO]
     route_total = float(base.loc[base["line_code"] == CostLineCode.WAVE_ROUTE, "amount_dkk"].sum())
-    parts = []
+    parts, closed = [], []
     for risk in happened.to_dict("records"):
         trigger = risk.get(TRIGGER_COLUMN)
         why = f" (udløst: {_trigger_text(trigger)})" if isinstance(trigger, str) and trigger else ""
         line = CostLineCode(risk.get(BOOKED_COLUMN) or CostLineCode.OCCURRED_RISKS)
-        amount = route_total if line == CostLineCode.WAVE_ROUTE else float(risk.get("cost_mean") or 0.0)
-        parts.append(f"{risk['id']} {risk['title']}{why}, som {COST_LINE_LABELS[line].lower()}: {kr(amount)}")
-    text = "Indtrufne risici, nu i budgettet: " + "; ".join(parts)
-    return HTML(f"<p>{html.escape(text if text.endswith('.') else text + '.')}</p>")
+        name = f"{risk['id']} {risk['title']}{why}"
+        booked = _booked_in_closed_year(base, line, risk.get("proximity"))
+        if booked is None:
+            amount = route_total if line == CostLineCode.WAVE_ROUTE else float(risk.get("cost_mean") or 0.0)
+            parts.append(f"{name}, som {COST_LINE_LABELS[line].lower()}: {kr(amount)}")
+        elif booked[1] == 0:
+            closed.append(f"{name}: {booked[0]} er afsluttet uden bogføring på {COST_LINE_LABELS[line].lower()} "
+                          "– det skete ikke, eller det er bogført på en anden linje")
+        else:
+            closed.append(f"{name}: bogført {kr(booked[1])} på {COST_LINE_LABELS[line].lower()} i {booked[0]}")
+    sentences = [("Indtrufne risici, nu i budgettet: " + "; ".join(parts)) if parts else "",
+                 ("Indtrufne risici i afsluttede år: " + "; ".join(closed)) if closed else ""]
+    return HTML("".join(f"<p>{html.escape(t if t.endswith('.') else t + '.')}</p>" for t in sentences if t))
+
+
+def _booked_in_closed_year(base: pd.DataFrame, line: CostLineCode, year: Any) -> tuple[int, float] | None:
+    """(year, amount booked on `line`) when the risk's year is closed (booked), else None."""
+    if "basis" not in base or year is None or pd.isna(year):
+        return None
+    rows = base[base["year"] == int(year)]
+    if rows.empty or not (rows["basis"] == "booked").all():
+        return None
+    return int(year), float(rows.loc[rows["line_code"] == line, "amount_dkk"].sum())
 
 
 def _trigger_text(code: str) -> str:
@@ -266,7 +308,7 @@ def economy_styled(tables: Tables, params: Params) -> Styler:
 
 def risk_changes(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
     """Risks that are new, closed, or whose residual score moved since the last approved run."""
-    columns = [ID, "Risiko", "Ændring"]
+    columns = [ID, COLUMN_LABELS["risk"], "Ændring"]
     if previous is None:
         return pd.DataFrame(columns=columns)
     before = {str(r["id"]): r for r in previous.to_dict("records")}
@@ -294,7 +336,7 @@ def kpi_strip(tables: Tables) -> pd.DataFrame:
     support = tables[Table.KPI_SUPPORT_BY_CHANNEL]
     months = sorted(support["month"].unique())[-12:]
     recent = support[support["month"].isin(months)]
-    staff = recent.loc[recent["channel"] == "medarbejder", "requests"].sum()
+    staff = recent.loc[recent["channel"] == Channel.STAFF, "requests"].sum()
     total = recent["requests"].sum()
     adoption = tables[Table.KPI_ADOPTION_BY_MONTH].iloc[-1]
     decision = tables[Table.KPI_WAVE5_DECISION].iloc[0]
@@ -327,8 +369,8 @@ def generated_sentences(headlines: Headlines, previous: Headlines | None,
         sentences.append(f"Risikopuljen udgør {kr(values[Headline.RISK_POOL])} fordelt på {len(pool)} risici; "
                          f"den største er {pool.iloc[0]['title']} ({pool.iloc[0]['id']}).")
     if Table.MONTECARLO_SUMMARY in tables:
-        sentences.append(f"Monte Carlo-simuleringen giver en reserve på {kr(values[Headline.RESERVE])} "
-                         f"ved {percent(params.monte_carlo.confidence, 0)} sikkerhed.")
+        sentences.append(f"Monte Carlo-simuleringen giver en reserve på {kr(values[Headline.RESERVE])} oven i "
+                         f"budgettet med risikopulje for {percent(params.monte_carlo.confidence, 0)} sikkerhed.")
     if previous:
         total = values[Headline.COSTS_TOTAL]
         change = total - previous.values.get(Headline.COSTS_TOTAL, total)
@@ -375,18 +417,28 @@ def changes_section(compared: ComparedRun | None, changes: pd.DataFrame) -> HTML
 
 
 def budget_line(tables: Tables, params: Params) -> HTML:
-    """*Budgetopfølgning* in one line: the as-of year's forecast against its budget, and the largest variance."""
+    """*Budgetopfølgning* in one line: what the as-of year's forecast is, its budget and whose budget that
+    is, the variance and the largest one. The forecast's amount is the headline figure when the headline
+    year is the as-of year (and its prices the year's own), so it is not given a second time."""
     if Table.BUDGET_FOLLOWUP not in tables or params.actuals is None:
         return HTML("")
     followup = tables[Table.BUDGET_FOLLOWUP]
-    year = params.actuals.as_of.year
+    as_of = params.actuals.as_of
+    year = as_of.year
     rows = followup[followup["year"] == year]
     if rows.empty:
         return HTML("")
     forecast, budget = float(rows["forecast_dkk"].sum()), float(rows["budget_dkk"].sum())
     largest = rows.iloc[int(rows["variance_dkk"].abs().to_numpy().argmax())]
     line = COST_LINE_LABELS[CostLineCode(str(largest["line_code"]))]
-    text = (f"Forventet regnskab {year}: {kr(forecast)} mod et budget på {kr(budget)} "
-            f"(afvigelse {_signed_kr(forecast - budget)}). Største afvigelse: {line} "
-            f"{_signed_kr(float(largest['variance_dkk']))}")  # the amount ends in "kr.": no second full stop
+    runs = {str(r) for r in rows["budget_run"].fillna("") if str(r)} if "budget_run" in rows else set()
+    whose = (f"den godkendte kørsel {runs.pop()}" if runs else
+             "kørslens eget skøn, da ingen kørsel er godkendt endnu")
+    same_figure = report_year(params) == year == params.price_level_year
+    what = (f"Forventet regnskab {year} ({'nøgletallet' if same_figure else kr(forecast)}) er det bogførte til og "
+            f"med {danish_date(pd.Timestamp(as_of))} plus det, der endnu forfalder i år efter hver linjes "
+            "faktureringsrytme eller forfaldsdato.")
+    text = (f"{what} Budgettet for {year} er {kr(budget)} ({whose}). Afvigelse i alt "
+            f"{_signed_kr(forecast - budget)}, størst på {line}: {_signed_kr(float(largest['variance_dkk']))}")
+    # the amount ends in "kr.": no second full stop
     return HTML(f'<p class="kpro-budget-line"><strong>Budgetopfølgning.</strong> {html.escape(text)}</p>')

@@ -49,6 +49,12 @@ class NotebookJob:
     reports: tuple[ReportLink, ...] = ()
     overrides: tuple[str, ...] = ()
     """`run --set PATH=VALUE` of the run, for a notebook that reads the params itself."""
+    footer: tuple[tuple[str, str], ...] = ()
+    """The released summary's footer: (label, value) pairs, e.g. the run and the ledger's head."""
+    ledger_head: str = ""
+    """The ledger's head `N:SHA256` the released summary's footer carries for machines too."""
+    notice: str = ""
+    """What every page of a partial run (`--only`) says about it; empty for a whole run."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,10 @@ def report_header(job: NotebookJob, source_nb: nbformat.NotebookNode, title: str
         reports=job.reports,
         current=f"{job.source.stem}.html",
         contents=style != "steering",  # one printed page: nothing to navigate
+        footer=job.footer,
+        ledger_head=job.ledger_head,
+        notice=job.notice,
+        overrides=job.overrides,
     )
 
 

@@ -64,6 +64,13 @@ class ReportHeader:
     reports: tuple[ReportLink, ...] = ()
     current: str = ""
     contents: bool = True
+    footer: tuple[tuple[str, str], ...] = ()
+    """A small footer of (label, value) pairs: the released summary's run, manifest, approvers, ledger head."""
+    ledger_head: str = ""
+    notice: str = ""
+    """A partial run's notice (`run --only`), shown on every page of the run."""
+    overrides: tuple[str, ...] = ()
+    """`run --set PATH=VALUE`: the steering summary's footer names them."""
 
     @property
     def status_script(self) -> str:
@@ -87,6 +94,8 @@ class IndexPage:
     status: str = DRAFT_STATUS
     overrides: list[str] = field(default_factory=list)
     """`run --set PATH=VALUE`: the run differs from the params file in these values."""
+    notice: str = ""
+    """A partial run's notice (`run --only`)."""
 
     @property
     def status_script(self) -> str:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from kpro_econ.report.excel import RunAbout
+    from kpro_econ.tables import Table
 
 WORKBOOK_XLSX = "tables.xlsx"
 TMP_PREFIX = ".tmp-"
@@ -223,30 +224,29 @@ def plain_table(table: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index()
 
 
-def write_tables(data_dir: Path, tables: Mapping[str, pd.DataFrame], about: RunAbout) -> list[Path]:
+def write_tables(data_dir: Path, tables: Mapping[Table, pd.DataFrame], about: RunAbout) -> list[Path]:
     """Each table as `data/<name>.csv` (UTF-8, comma, dot decimals, codes) for machines, and all of
     them in `tables.xlsx` for people (Danish sheets, labels and formats; see `report.excel`).
 
-    A table gets the Danish names beside its codes (`report.labels.labelled`): a cost line's, a figure's. No text
-    can become a formula: in the CSVs a text that starts with `=`, `+`, `-`, `@`, tab or CR gets a
-    leading `'`; in the workbook every text is a string cell.
+    A table gets the Danish names beside its codes (`report.labels.labelled`): a cost line's, a figure's,
+    and is written with the columns `tables.TABLES` declares, in their order (a column it does not
+    declare is refused). No text can become a formula: in the CSVs a text that starts with `=`, `+`,
+    `-`, `@`, tab or CR gets a leading `'`; in the workbook every text is a string cell.
     """
     # Imported here, not above: worker processes import this module and never write tables.
     from kpro_econ.report.excel import tables_workbook
     from kpro_econ.report.labels import labelled
+    from kpro_econ.tables import conformed
 
-    tables = {name: labelled(name, table) for name, table in tables.items()}
+    shown = {table: conformed(table, labelled(table, plain_table(frame))) for table, frame in tables.items()}
     data_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    files = {name: _UNSAFE_NAME.sub("_", name) for name in tables}
-    if len(set(files.values())) != len(files):
-        raise KproError(f"tabelnavne giver ens filnavne: {sorted(tables)}")
-    for name, table in tables.items():
-        path = data_dir / f"{files[name]}.csv"
-        csv_safe(plain_table(table)).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    for table, frame in shown.items():
+        path = data_dir / f"{table}.csv"
+        csv_safe(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
         written.append(path)
     workbook = data_dir / WORKBOOK_XLSX
-    tables_workbook({files[name]: table for name, table in tables.items()}, about).save(workbook)
+    tables_workbook(shown, about).save(workbook)
     written.append(workbook)
     return written
 

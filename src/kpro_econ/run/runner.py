@@ -15,12 +15,13 @@ import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from kpro_econ.errors import KproError, NotebookRunError, ParamsError, Problem, suggestion
+from kpro_econ.errors import ApprovalError, KproError, NotebookRunError, ParamsError, Problem, suggestion
+from kpro_econ.inputs.maker import Maker, sign_manifest
 from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST, Manifest, NotebookRecord
 from kpro_econ.params.codes import ManifestStatus, RunState
 from kpro_econ.run import runfolder
@@ -40,8 +41,9 @@ if TYPE_CHECKING:
 
     from kpro_econ.inputs.load import WorkbookInputs
     from kpro_econ.report.excel import RunAbout
+    from kpro_econ.tables import Table
 
-    Computed = tuple[dict[str, pd.DataFrame], Path]
+    Computed = tuple[dict[Table, pd.DataFrame], Path]
     """The run's tables, and where the computed workbook is handed over."""
 
 # The model (pandas, pydantic, the workbook) is imported only where this process needs it; `render`
@@ -61,12 +63,15 @@ def run_workbook(
     overrides: Sequence[str] = (),
     only: Sequence[str] = (),
     pack: Sequence[str] | None = None,
+    maker: Maker | None = None,
 ) -> Path:
     """Execute the pack's notebooks with `params_path` and publish `out_dir/<run-id>/`; return that folder.
 
     `overrides` are `--set PATH=VALUE` (applied to the base before the scenarios), `only` the names of
     the reports to make (`--only`), `pack` the notebooks that make up the pack: by default PACK in the
-    workbook's own `notebooks/`, every notebook in a `notebooks_dir` given.
+    workbook's own `notebooks/`, every notebook in a `notebooks_dir` given. `maker` (`--key`, `--as`)
+    signs the finished manifest (`inputs.maker`); a signature the project's allowed signers would not
+    accept stops the run before it is published.
     Raises ParamsError (nothing written) for invalid input, NotebookRunError when a notebook fails
     (the run folder then holds only a `manifest.json` with `status: failed`).
     """
@@ -81,7 +86,10 @@ def run_workbook(
     if pack is None and notebooks_dir is None:
         pack = PACK
     found = find_notebooks(notebooks_dir or default_notebooks_dir(), pack, say)
-    notebooks = [nb for nb in _only(found, only, say) if _applies(nb, inputs.base.params, say)]
+    chosen = _only(found, only, say)
+    partial = Partial(list(only), [nb.stem for nb in found if nb not in chosen], pack_links(found))
+    notebooks = [nb for nb in chosen if _applies(nb, inputs.base.params, say)]
+    signers = maker_signers(params_path, inputs) if maker is not None else None
     if run_id is not None:
         runfolder.check_run_id(run_id)
         runfolder.ensure_free(out_dir, run_id)
@@ -94,12 +102,48 @@ def run_workbook(
     for name in folder.cleaned:
         say(f"Fjernede {out_dir / name}: en ufærdig kørselsmappe efter en kørsel, der blev afbrudt")
     try:
-        return _build_and_publish(folder, inputs, notebooks, params_path, out_dir, cell_timeout, started, say)
+        return _build_and_publish(folder, inputs, notebooks, params_path, out_dir, cell_timeout, started, say,
+                                  partial, (maker, signers) if maker is not None and signers is not None else None)
     except BaseException:
         # Published folders are never removed; only a half-built temporary folder is.
         if folder.tmp.exists():
             runfolder.discard(folder)
         raise
+
+
+@dataclass(frozen=True)
+class Partial:
+    """A `--only` run: the names asked for, the pack's reports left out (none: a whole run), and the
+    pack's reports by title, for the notice on every page."""
+
+    only: list[str]
+    left_out: list[str]
+    reports: tuple[ReportLink, ...]
+
+    def notice(self) -> str:
+        """What every page of a partial run says (empty for a whole run)."""
+        if not self.left_out:
+            return ""
+        titles = {link.href.removesuffix(".html"): link.title for link in self.reports}
+        missing = ", ".join(titles.get(name, name) for name in self.left_out)
+        only = " ".join(f"--only {name}" for name in self.only)
+        return (f"Delvis kørsel ({only}): {missing} blev ikke lavet. "
+                "Kørslen kan ikke godkendes; lav en hel kørsel til godkendelse.")
+
+
+def maker_signers(params_path: Path, inputs: WorkbookInputs) -> Path:
+    """The allowed signers file the maker's signature must verify against: the one approve will use,
+    found before the notebooks run, so that a run that could not be signed is refused at once."""
+    from kpro_econ.inputs.approvals import approval_settings
+    from kpro_econ.inputs.run_records import FileHash
+
+    params = FileHash(path=runfolder.portable_path(params_path), sha256=runfolder.sha256_file(params_path))
+    stub = Manifest(params=params, inputs=runfolder.hash_inputs(inputs.files), overrides=list(inputs.overrides))
+    _, signers = approval_settings(stub)
+    if signers is None:
+        raise ApprovalError(f"{params_path}: approval.allowed_signers: params nævner ingen fil med godkendere, "
+                            "som kørslens signatur (--key, --as) kan verificeres mod")
+    return signers
 
 
 def default_notebooks_dir() -> Path:
@@ -153,6 +197,8 @@ def _build_and_publish(
     cell_timeout: int,
     started: datetime,
     say: Progress,
+    partial: Partial,
+    signing: tuple[Maker, Path] | None,
 ) -> Path:
     build_dir = out_dir.resolve().parent / "build" / folder.run_id
     try:
@@ -172,6 +218,7 @@ def _build_and_publish(
             period=(summary.period or "") if summary is not None else "",
             reports=pack_links(notebooks),
             overrides=tuple(inputs.overrides),
+            notice=partial.notice(),
         )
         for source in notebooks
     ]
@@ -205,7 +252,7 @@ def _build_and_publish(
     # the params file's extends chain: every parent, also hashed among the inputs
     extends = [runfolder.portable_path(path) for path in inputs.files[1:] if path.suffix in {".yaml", ".yml"}]
     manifest = manifest.model_copy(update={"compared_to": compared_to, "overrides": list(inputs.overrides),
-                                           "extends": extends})
+                                           "extends": extends, "only": partial.only, "left_out": partial.left_out})
     failures = [r.failure for r in results if r.failure is not None]
     if failures or isinstance(tables, BaseException):
         _publish_failure(folder, manifest, failures, tables, say, build_dir)
@@ -215,15 +262,21 @@ def _build_and_publish(
         (folder.tmp / f"{result.name}.html").write_text(result.html, encoding="utf-8")
     written = sorted((folder.tmp / DATA_DIR).iterdir())
     index = _index_page(inputs, params_path, folder.run_id, started, results, written, folder.tmp)
+    index = replace(index, notice=partial.notice())
     (folder.tmp / "index.html").write_text(render_index(index), encoding="utf-8")
     write_pack_status(folder.tmp, RunState.DRAFT, None, started)
+    if signing is not None:  # who signs is part of what is signed
+        manifest = manifest.model_copy(update={"made_by": signing[0].identity})
     runfolder.write_manifest(folder.tmp, runfolder.finish_manifest(manifest, folder.tmp, errors=[]))
+    if signing is not None:
+        fingerprint = sign_manifest(folder.tmp, *signing)
+        say(f"Kørslen er signeret af {signing[0].identity} (nøgle {fingerprint})")
     return runfolder.publish(folder)
 
 
 def _execute_in_parallel(
     jobs: list[NotebookJob], inputs: WorkbookInputs, workers: int, say: Progress, data_dir: Path, about: RunAbout
-) -> tuple[list[NotebookResult], dict[str, pd.DataFrame] | BaseException]:
+) -> tuple[list[NotebookResult], dict[Table, pd.DataFrame] | BaseException]:
     """Notebooks in worker processes while this process computes the workbook and writes its tables.
 
     The workers start their kernels at once. A notebook that takes the computed workbook (it has a
@@ -359,7 +412,7 @@ def _publish_failure(
     folder: runfolder.RunFolder,
     manifest: Manifest,
     failures: list[NotebookFailure],
-    tables: Mapping[str, pd.DataFrame] | BaseException,
+    tables: Mapping[Table, pd.DataFrame] | BaseException,
     say: Progress,
     build_dir: Path,
 ) -> NoReturn:

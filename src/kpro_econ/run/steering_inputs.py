@@ -21,15 +21,16 @@ from kpro_econ.inputs.run_records import MANIFEST, RunApprovals, read_approval, 
 from kpro_econ.inputs.yaml_params import load_params
 from kpro_econ.params.codes import BASE_SCENARIO
 from kpro_econ.params.models import Params
+from kpro_econ.tables import Table
 
 
 @dataclass(frozen=True)
 class SteeringInputs:
     params: Params
-    tables: dict[str, pd.DataFrame]
+    tables: dict[Table, pd.DataFrame]
     approval: RunApprovals | None
     compared: ComparedRun | None
-    previous_tables: dict[str, pd.DataFrame] | None
+    previous_tables: dict[Table, pd.DataFrame] | None
 
 
 def load_steering_inputs(
@@ -49,7 +50,7 @@ def load_steering_inputs(
     params = load_params(params_path, reader)[0][BASE_SCENARIO]
     if str(run_dir):
         run = Path(run_dir)
-        tables = read_tables(run)
+        tables = _declared(read_tables(run))
         approval = read_approval(run)
         reports = run.parent
     else:
@@ -69,5 +70,10 @@ def load_steering_inputs(
         previous = Path(previous_run) if str(previous_run) else None
     if previous is not None and not is_approved(previous):
         previous = None  # changed since: the summary neither compares with it nor shows its arrows
-    previous_tables = read_tables(previous) if previous is not None else None
+    previous_tables = _declared(read_tables(previous)) if previous is not None else None
     return SteeringInputs(params, tables, approval, compared_run(previous), previous_tables)
+
+
+def _declared(tables: dict[str, pd.DataFrame]) -> dict[Table, pd.DataFrame]:
+    """A run folder's tables by their `Table` (a file no table is named after is not one of them)."""
+    return {Table(name): table for name, table in tables.items() if name in {str(table) for table in Table}}
