@@ -240,7 +240,8 @@ class RiskSettings(_Frozen):
         description="Probability of a residual likelihood 1–5 where a risk gives none.",
     )
     pool_size: int = Field(12, ge=1, description="How many risks at most form the risk pool.")
-    compare_to: str | None = Field(None, description="Earlier run folder for the trend, or `auto`.")
+    compare_to: str | None = Field(
+        None, description="An approved earlier run folder for the trend, or `auto` (the newest approved one).")
     triggers: dict[str, KpiTrigger] = Field(
         default_factory=dict,
         description="Risk id → KPI rule (wave5) that, when it fires, makes the risk occur: it leaves the pool "

@@ -465,12 +465,17 @@ def write_convenience_copies(run_dir: Path, approvals: RunApprovals, state: RunS
         ledger_head=approvals.ledger_head,
     ))
     # What the pages show (approval-status.js beside them; run/pack_status.py).
+    write_pack_status(run_dir, state, *stamp_of(approvals, state))
+
+
+def stamp_of(approvals: RunApprovals, state: RunState) -> tuple[str | None, datetime]:
+    """Who the pages' stamp names (with *usigneret*), and when: the release's time once released, else
+    the latest approval's."""
     names = _names(approvals.approvals) + (f" ({UNSIGNED_LABEL})" if approvals.unsigned else "")
     released = approvals.release is not None and state == RunState.RELEASED
     moments = [approvals.release.released_at] if approvals.release and released else [
         a.approved_at for a in approvals.approvals]
-    when = datetime.fromisoformat(max(moments)) if moments else datetime.now(UTC)
-    write_pack_status(run_dir, state, names or None, when)
+    return names or None, datetime.fromisoformat(max(moments)) if moments else datetime.now(UTC)
 
 
 def run_state(run_dir: Path) -> RunState:

@@ -8,7 +8,9 @@ percent, dates as dates, a frozen and filtered header row, widths that fit and a
 (`tables.PIVOTS`: the costs, lines down and years across) is shown so, one sheet per scenario. A
 value that rounds to zero shows as 0, never -0. A first sheet says which run, which params and its
 sha256, and links to every sheet. No cell is ever a formula: every text is a string cell, even one
-that starts with `=` (OWASP's advice against CSV/formula injection); sums are written as numbers.
+that starts with `=` (OWASP's advice against CSV/formula injection); sums are written as numbers. A sheet holds at most
+`MAX_SHEET_ROWS` rows (a table of a long register would take minutes and hundreds of MB to write);
+the first sheet and the sheet itself say so, and the CSV beside it holds every row.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpro_econ.params.codes import FigureUnit, RunState
+from kpro_econ.report.formatting import number
 from kpro_econ.report.labels import (
     BOOL_LABELS,
     CODE_LABELS,
@@ -45,6 +48,7 @@ from kpro_econ.report.labels import (
 from kpro_econ.tables import PIVOTS, Column, ExcelFormat, Pivot, Table, written_columns
 
 _DATE_FORMATS = {ExcelFormat.DATE, ExcelFormat.MONTH}
+MAX_SHEET_ROWS = 10_000
 _WIDTH_MIN, _WIDTH_MAX = 6, 60
 _WIDTH_SAMPLE = 500  # rows looked at to size a column
 _HEADER_FILL = PatternFill("solid", fgColor="EEF2F6")  # as the reports' table headers
@@ -101,10 +105,19 @@ def tables_workbook(tables: Mapping[Table, pd.DataFrame], about: RunAbout) -> Wo
     pages = [(table, sheet, frame) for table, whole in tables.items() for sheet, frame in sheets_for(table, whole)]
     sheet_names = unique_sheet_names([EXCEL_ABOUT_SHEET, *(sheet.name for _, sheet, _ in pages)])
     first.title = sheet_names[0]
-    _about_sheet(first, about, [(name, table) for (table, _, _), name in zip(pages, sheet_names[1:], strict=True)])
-    for (_, sheet, frame), sheet_name in zip(pages, sheet_names[1:], strict=True):
-        _table_sheet(book.create_sheet(sheet_name), frame, sheet)
+    _about_sheet(first, about, [(name, table) for (table, _, _), name in zip(pages, sheet_names[1:], strict=True)],
+                 {table: len(frame) for table, frame in tables.items() if len(frame) > MAX_SHEET_ROWS})
+    for (table, sheet, frame), sheet_name in zip(pages, sheet_names[1:], strict=True):
+        written = book.create_sheet(sheet_name)
+        _table_sheet(written, frame.iloc[:MAX_SHEET_ROWS], sheet)
+        if len(frame) > MAX_SHEET_ROWS:
+            put(written.cell(row=MAX_SHEET_ROWS + 3, column=1), _cut_note(table, len(frame)))
     return book
+
+
+def _cut_note(table: Table, rows: int) -> str:
+    return (f"Arket viser de første {number(MAX_SHEET_ROWS)} af {number(rows)} rækker; "
+            f"alle står i {table}.csv ved siden af.")
 
 
 def sheets_for(table: Table, frame: pd.DataFrame) -> list[tuple[Sheet, pd.DataFrame]]:
@@ -134,7 +147,7 @@ def _pivoted(table: Table, frame: pd.DataFrame, pivot: Pivot) -> list[tuple[Shee
     row_headers = [header(declared[name]) for name in pivot.rows]
     amount = declared[pivot.value].excel_format
     sheets = []
-    for number, (key, group) in enumerate(groups):
+    for index, (key, group) in enumerate(groups):
         shown = group.copy()
         for name in pivot.rows:
             codes = declared[name].codes
@@ -150,7 +163,7 @@ def _pivoted(table: Table, frame: pd.DataFrame, pivot: Pivot) -> list[tuple[Shee
         sums = {c: float(wide[c].sum()) for c in wide.columns[len(row_headers):]}
         total = {**dict.fromkeys(row_headers), row_headers[0]: TOTAL, **sums}
         wide = pd.concat([wide, pd.DataFrame([total])], ignore_index=True)
-        name = SHEET_LABELS[table] if number == 0 else PIVOT_SHEET_LABELS[table].format(value=key)
+        name = SHEET_LABELS[table] if index == 0 else PIVOT_SHEET_LABELS[table].format(value=key)
         columns = tuple(Col(c, c, ExcelFormat.TEXT if c in row_headers else amount) for c in wide.columns)
         sheets.append((Sheet(name, columns, total_row=True), wide))
     return sheets
@@ -302,7 +315,8 @@ def _shown_width(value: Any, fmt: str) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def _about_sheet(sheet: Worksheet, about: RunAbout, sheets: Iterable[tuple[str, Table]]) -> None:
+def _about_sheet(sheet: Worksheet, about: RunAbout, sheets: Iterable[tuple[str, Table]],
+                 cut: Mapping[Table, int]) -> None:
     started = format_datetime(about.started, "d. MMMM y 'kl.' HH.mm", tzinfo=ZoneInfo("Europe/Copenhagen"), locale="da")
     rows: list[tuple[str, str]] = [
         ("Titel", about.title),
@@ -326,6 +340,8 @@ def _about_sheet(sheet: Worksheet, about: RunAbout, sheets: Iterable[tuple[str, 
     start = len(rows) + 3
     _header(sheet.cell(row=start, column=1), "Ark")
     _header(sheet.cell(row=start, column=2), "CSV-fil")
+    if cut:
+        _header(sheet.cell(row=start, column=3), "Bemærkning")
     for row, (sheet_name, table) in enumerate(sheets, start=start + 1):
         link = sheet.cell(row=row, column=1)
         put(link, sheet_name)
@@ -333,6 +349,8 @@ def _about_sheet(sheet: Worksheet, about: RunAbout, sheets: Iterable[tuple[str, 
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!A1", display=sheet_name)
         link.style = "Hyperlink"
         put(sheet.cell(row=row, column=2), f"{table}.csv")
+        if table in cut:
+            put(sheet.cell(row=row, column=3), _cut_note(table, cut[table]))
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 80
     sheet.freeze_panes = "A2"

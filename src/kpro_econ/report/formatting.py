@@ -71,6 +71,16 @@ def danish_date(value: date | datetime | pd.Timestamp | None) -> str:
     return str(format_date(pd.Timestamp(value).date(), format="medium", locale=LOCALE))
 
 
+def run_with_date(run_id: str, started: datetime | None) -> str:
+    """A run as the pages name it: `20261125-184512-default (25. nov. 2026)`, started in Danish time."""
+    if started is None:
+        return run_id
+    moment = pd.Timestamp(started)
+    if moment.tzinfo is not None:
+        moment = moment.tz_convert("Europe/Copenhagen")
+    return f"{run_id} ({danish_date(moment)})"
+
+
 Formatter = Callable[[Any], str]
 
 

@@ -286,6 +286,7 @@ PACK_STATUS_TEXTS: dict[RunState, str] = {
     RunState.CHANGED: "Ændret efter godkendelse – må ikke bruges",
     RunState.FAILED: "Kørslen fejlede",
 }
+CHANGED_PAGE_TEXT = "Denne side er ændret efter godkendelsen – må ikke bruges"
 
 
 # --- issue 11: the steering group's questions in the model -----------------------------------
