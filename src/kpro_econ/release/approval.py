@@ -381,7 +381,8 @@ def write_convenience_copies(run_dir: Path, approvals: RunApprovals, state: RunS
     moments = [approvals.release.released_at] if approvals.release and released else [
         a.approved_at for a in approvals.approvals]
     when = datetime.fromisoformat(max(moments)) if moments else datetime.now(UTC)
-    write_pack_status(run_dir, state, names or None, when)
+    steering = sorted(approvals.release.files) if approvals.release and released else []
+    write_pack_status(run_dir, state, names or None, when, steering)
 
 
 def run_state(run_dir: Path) -> RunState:

@@ -9,6 +9,7 @@ text it sets. The file is outside the hashed set; without it a page says what it
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from kpro_econ.inputs.run_records import PACK_STATUS, write_atomically
 from kpro_econ.params.codes import RunState
 from kpro_econ.report.labels import PACK_STATUS_TEXTS
 from kpro_econ.run.render import danish_datetime
+
+STEERING_FOLDER = "steering"
 
 # Loaded and run at the end of every draft page of the pack: once the run is approved or released it
 # sets the text of each `data-kpro-status` element (textContent, never HTML) and turns a draft mark
@@ -30,6 +33,23 @@ PAGE_SCRIPT = f"""<script src="{PACK_STATUS}"></script>
     element.setAttribute("data-state", String(status.state));
     element.classList.replace("kpro-draft", "kpro-stamp");
   }});
+  // A released run's index links its steering pack: plain file names in steering/, nothing else.
+  var files = status.state === "released" && Array.isArray(status.steering) ? status.steering : [];
+  files = files.filter(function (name) {{
+    return typeof name === "string" && /^[^\\\\/.][^\\\\/]*\\.(html|pdf)$/.test(name);
+  }});
+  document.querySelectorAll("[data-kpro-released]").forEach(function (element) {{
+    var list = element.querySelector("ul");
+    files.forEach(function (name) {{
+      var link = document.createElement("a");
+      link.href = "{STEERING_FOLDER}/" + encodeURIComponent(name);
+      link.textContent = name;
+      var item = document.createElement("li");
+      item.appendChild(link);
+      list.appendChild(item);
+    }});
+    element.hidden = files.length === 0;
+  }});
 }})();
 </script>"""
 
@@ -40,13 +60,16 @@ def status_text(state: RunState | str, approver: str | None, when: datetime) -> 
     return template.format(approver=approver or "ukendt", when=danish_datetime(when), state=state)
 
 
-def write_pack_status(run_dir: Path, state: RunState | str, approver: str | None, when: datetime) -> Path:
-    """Write `RUN/approval-status.js` saying the run is in `state` (by `approver`, at `when`)."""
+def write_pack_status(run_dir: Path, state: RunState | str, approver: str | None, when: datetime,
+                      steering: Sequence[str] = ()) -> Path:
+    """Write `RUN/approval-status.js` saying the run is in `state` (by `approver`, at `when`); a released
+    run's index links the files of its steering pack (`steering`: names in `RUN/steering/`)."""
     record = {
         "state": str(RunState(state)),
         "text": status_text(state, approver, when),
         "approver": approver,
         "when": when.isoformat(timespec="seconds"),
+        "steering": sorted(steering),
     }
     # `<`, `>` and `&` as JSON escapes too, so the data is inert even if someone inlines the file.
     data = json.dumps(record, ensure_ascii=True, sort_keys=True)
