@@ -9,7 +9,8 @@ import pandas as pd
 from kpro_econ.params.models import Params
 
 CR_COLUMNS = ["id", "title", "status", "priority", "estimate_low", "estimate_mode", "estimate_high", "year",
-              "approval_probability", "actual_cost", "requested_date", "approved_date", "delivered_date", "source"]
+              "approval_probability", "actual_cost", "requested_date", "approved_date", "delivered_date", "source",
+              "due_date"]
 
 
 def small_params(**overrides: Any) -> Params:

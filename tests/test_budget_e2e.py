@@ -22,7 +22,7 @@ def test_the_default_run_writes_both_tables(default_run_dir: Path) -> None:
     followup = pd.read_csv(default_run_dir / "data" / "budget_followup.csv")
     reconciliation = pd.read_csv(default_run_dir / "data" / "invoice_reconciliation.csv")
     assert list(followup.columns) == ["year", "line_code", "line", "budget_dkk", "actual_dkk", "forecast_dkk",
-                                      "variance_dkk", "variance_pct"]
+                                      "variance_dkk", "variance_pct", "budget_run"]
     assert list(reconciliation.columns) == ["agreement", "period", "expected_dkk", "booked_dkk", "difference_dkk",
                                             "status", "references"]
     assert set(reconciliation["status"]) == {"ok", "mangler", "dobbelt", "afvigelse"}
@@ -30,7 +30,7 @@ def test_the_default_run_writes_both_tables(default_run_dir: Path) -> None:
     sheet = pd.read_excel(default_run_dir / "data" / "tables.xlsx", sheet_name="Budgetopfølgning", engine="openpyxl")
     assert len(sheet) == len(followup)
     assert list(sheet.columns) == ["År", "Udgiftslinje", "Budget", "Bogført", "Forventet regnskab", "Afvigelse",
-                                   "Afvigelse i %"]
+                                   "Afvigelse i %", "Budget fra kørsel"]
 
 
 def test_the_cost_report_has_the_section_and_the_summary_the_line(default_run_dir: Path) -> None:
@@ -39,7 +39,11 @@ def test_the_cost_report_has_the_section_and_the_summary_the_line(default_run_di
                  "kørslens eget skøn bruges som budget"):
         assert text in cost, text
     steering = (default_run_dir / "steering_summary.html").read_text(encoding="utf-8")
-    assert "Forventet regnskab 2026:" in steering and "Største afvigelse:" in steering
+    # one 2026 figure: the headline names it, the budget line says what it is and whose budget it meets
+    assert "Forventet regnskab 2026 (bogført + resten af året)" in steering
+    assert "Forventet regnskab 2026 (nøgletallet) er det bogførte" in steering
+    assert "kørslens eget skøn, da ingen kørsel er godkendt endnu" in steering and "størst på" in steering
+    assert "Udgifter 2026" not in steering
 
 
 @pytest.mark.browser

@@ -39,7 +39,9 @@ def default_budget(tmp_path_factory: pytest.TempPathFactory):
 def test_the_tables_have_the_columns_of_the_spec(default_budget):
     _, budget = default_budget
     tables = {name: with_cost_line_labels(table) for name, table in budget_tables(budget).items()}  # as written
-    assert list(tables["budget_followup"].columns) == FOLLOWUP_COLUMNS
+    # the spec's columns, then whose budget it is (blank: the run's own estimate, none approved yet)
+    assert list(tables["budget_followup"].columns) == [*FOLLOWUP_COLUMNS, "budget_run"]
+    assert set(tables["budget_followup"]["budget_run"]) == {""}
     assert list(tables["invoice_reconciliation"].columns) == RECONCILIATION_COLUMNS
     support = tables["budget_followup"].set_index(["year", "line_code"]).loc[(2026, "support")]
     assert support["line"] == "Supportaftale"
@@ -74,6 +76,12 @@ def _approved_run(reports: Path, params: Path, name: str, amount: float, *, mont
     if approver_key is not None:
         approvals.approve(run, APPROVERS["anna"][0], approver_key)
     return run
+
+
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Approve and run from the project folder (its params and signers must lie inside it)."""
+    monkeypatch.chdir(tmp_path)
 
 
 def _project(tmp_path: Path) -> tuple[Path, Path]:
@@ -177,9 +185,16 @@ def test_the_steering_line_names_the_forecast_the_budget_and_the_largest_varianc
         "forecast_dkk": [0.0, 450_000.0, 1_900_000.0, 1_180_000.0],
         "variance_dkk": [-9e9, 50_000.0, -100_000.0, 180_000.0],
     })}
-    line = budget_line(tables, inputs.base.params).data
-    assert ("Forventet regnskab 2026: 3.530.000 kr. mod et budget på 3.400.000 kr. (afvigelse +130.000 kr.). "
-            "Største afvigelse: Systemforvaltning +180.000 kr.</p>") in line.replace("\xa0", " ")
+    line = budget_line(tables, inputs.base.params).data.replace("\xa0", " ")
+    # One 2026 figure: the headline gives the forecast (2026 is the price level and the as-of year), the
+    # line says what it is and whose budget it is set against: 450,000 + 1,900,000 + 1,180,000 − 3,400,000
+    assert ("Forventet regnskab 2026 (nøgletallet) er det bogførte til og med 31. okt. 2026 plus det, der endnu "
+            "forfalder i år efter hver linjes faktureringsrytme eller forfaldsdato. Budgettet for 2026 er "
+            "3.400.000 kr. (kørslens eget skøn, da ingen kørsel er godkendt endnu). Afvigelse i alt +130.000 kr., "
+            "størst på Systemforvaltning: +180.000 kr.</p>") in line
+    assert "3.530.000" not in line
+    approved = {"budget_followup": tables["budget_followup"].assign(budget_run="20260101-120000-default")}
+    assert "(den godkendte kørsel 20260101-120000-default)" in budget_line(approved, inputs.base.params).data
     assert budget_line({}, inputs.base.params).data == ""
 
 

@@ -72,7 +72,7 @@ def test_totals_and_net_present_value(table):
 
 
 def test_the_table_names_lines_by_code_only(table):
-    assert list(table.columns) == ["year", "line_code", "kind", "amount_dkk"]
+    assert list(table.columns) == ["year", "line_code", "kind", "amount_dkk", "basis"]
     assert set(table["line_code"]) == {"fut_fee", "support", "spoc_option", "cr_approved", "cr_pipeline",
                                        "solution_fee", "infrastructure_fee", "administration"}
     assert set(table["kind"]) == {"drift", "engangs"}

@@ -72,7 +72,10 @@ def test_csv_figures_equal_a_fresh_computation(
 
 def test_cost_lines_are_written_by_code_with_their_danish_name(default_run_dir: Path) -> None:
     costs = pd.read_csv(default_run_dir / "data" / "cost_by_year.csv")
-    assert list(costs.columns) == ["scenario", "year", "line_code", "line", "kind", "amount_dkk"]
+    assert list(costs.columns) == ["scenario", "year", "line_code", "line", "kind", "amount_dkk", "basis"]
+    # as of 31 October 2026: 2024–2025 booked, 2026 booked and still to come, 2027–2028 estimated
+    assert costs.groupby("year")["basis"].unique().map(list).to_dict() == {
+        2024: ["booked"], 2025: ["booked"], 2026: ["forecast"], 2027: ["estimated"], 2028: ["estimated"]}
     names = dict(zip(costs["line_code"], costs["line"], strict=False))
     assert names["risk_pool"] == "Risikopulje" and names["fut_fee"] == "Tilslutningsafgift til FUT"
 
@@ -161,9 +164,11 @@ def test_the_steering_groups_questions_are_in_the_default_pack(default_run_dir: 
     summary = (default_run_dir / "steering_summary.html").read_text(encoding="utf-8")
     # a draft says so, and nowhere claims an approval
     assert "afventer intern godkendelse" in summary and "Rapporten er godkendt internt" not in summary
-    # R02 has occurred (16 not ready, threshold 15) and is named as such, with its cost line
-    assert "R02 Bølge 5 bliver nødvendig (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5), som bølge 5 eller " \
-           "bilateralt" in summary
+    # R02 has occurred (16 not ready, threshold 15) and is named as such, with its cost line; its year
+    # 2024 is closed and the sample books hold nothing on the route, which the summary says
+    assert "R02 Bølge 5 bliver nødvendig (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5): 2024 er afsluttet " \
+           "uden bogføring på bølge 5 eller bilateralt – det skete ikke, eller det er bogført på en anden linje" \
+           in summary.replace("&lt;", "<").replace("&gt;", ">")
     assert "Tiltag" in summary and "Økonomi" in summary
     kpi = (default_run_dir / "kpi_status.html").read_text(encoding="utf-8")
     assert "Hvad koster vejene" in kpi and "er en bølge 5 billigst" in kpi
@@ -185,8 +190,8 @@ def test_set_and_only_through_the_command_line(tmp_path: Path) -> None:
     # the summary reads the params with the run's overrides, and the tables are computed with them
     assert "1. halvår 2027" in (run_dir / "steering_summary.html").read_text(encoding="utf-8")
     costs = pd.read_csv(run_dir / "data" / "cost_by_year.csv").query("scenario == 'Basis'")
-    fut = costs[costs["line_code"] == "fut_fee"]["amount_dkk"]
-    # 780,000 in 2024 prices to 2026 prices: × 1.03 × 1.027
+    fut = costs[(costs["line_code"] == "fut_fee") & (costs["year"] == 2027)]["amount_dkk"]
+    # 780,000 in 2024 prices to 2026 prices: × 1.03 × 1.027 (2027 is estimated; 2024–2025 are booked)
     assert fut.iloc[0] == pytest.approx(780_000 * 1.03 * 1.027)
 
     # a partial run: marked in the manifest, on each of its pages and in status, and never approved

@@ -139,12 +139,13 @@ def test_sheets_have_danish_names_and_the_run_first(written: Path) -> None:
 def test_headers_formats_and_labels_are_for_people(written: Path) -> None:
     book = load_workbook(written / "tables.xlsx")
     costs = book["Udgifter pr. år"]
-    assert _header(costs) == ["Scenarie", "År", "Udgiftslinje", "Art", "Beløb"]
+    assert _header(costs) == ["Scenarie", "År", "Udgiftslinje", "Art", "Beløb", "Grundlag"]
     first = [cell for cell in next(costs.iter_rows(min_row=2, max_row=2))]
     assert first[1].value == 2024 and first[1].number_format == "0"
     assert first[3].value in {"Drift", "Engangs"}  # the kind's label, not the code drift/engangs
     assert first[4].number_format == '#,##0 "kr."'
     assert isinstance(first[4].value, float)  # amounts stay numbers Excel can add up
+    assert first[5].value in {"Bogført", "Forventet regnskab", "Skøn"}  # what the year rests on, in Danish
 
     lead = _row_where(book["ÆØ gennemløbstider"], "Id", "ÆØ-001")
     assert lead["Status"].value == "Under udvikling"  # type: ignore[attr-defined]  # code in_progress

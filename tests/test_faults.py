@@ -232,6 +232,7 @@ def test_status_lists_a_run_with_a_truncated_manifest_as_unreadable_and_the_othe
         "20260101-000000-a  udkast",
         "20260101-000001-b  ulæselig",
         "20260101-000002-c  udkast",
+        f"{reports / 'approvals.jsonl'}: ingen godkendelseslog endnu",  # the folder's ledger, after its runs
         "20260101-000001-b  ulæselig",
     ]
     assert "manifest.json" in out.split("20260101-000001-b  ulæselig")[1]

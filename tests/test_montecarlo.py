@@ -88,7 +88,9 @@ def test_a_certain_event_gives_every_percentile_its_cost():
     assert result.base == pytest.approx(C)  # the risk is not in the base
     assert result.s_curve["total_dkk"].to_numpy() == pytest.approx(C + 250_000)
     assert [result.percentiles[p] - C for p in ("P50", "P80", "P95")] == pytest.approx([250_000] * 3)
-    assert result.contingency == pytest.approx(250_000)
+    # the pool holds its expected value 1.0 · 250,000: the budget covers every outcome, no reserve on top
+    assert result.pool == pytest.approx(250_000)
+    assert result.contingency == 0
 
 
 def test_an_event_with_probability_03_gives_p50_nothing_and_p80_its_cost():
@@ -215,8 +217,10 @@ def test_summary_rows_and_distribution_data():
     result = simulate(correlated_params(0.0), NO_CHANGE_REQUESTS, iterations=12_345)
     summary = montecarlo_summary(result)
     assert list(summary.columns) == SUMMARY_COLUMNS
-    assert summary["statistic"].tolist() == ["mean", "P50", "P80", "P95", "base", "contingency"]
+    assert summary["statistic"].tolist() == ["mean", "P50", "P80", "P95", "base", "pool", "budget", "contingency"]
     values = dict(zip(summary["statistic"], summary["value_dkk"], strict=True))
+    # no risks: no pool, the budget is the base and the reserve what P80 lies above it
+    assert values["pool"] == 0 and values["budget"] == values["base"]
     assert values["contingency"] == pytest.approx(values["P80"] - values["base"])
     assert values["P50"] <= values["P80"] <= values["P95"]
     assert len(result.s_curve) == 201 and result.s_curve["total_dkk"].is_monotonic_increasing
@@ -226,9 +230,11 @@ def test_summary_rows_and_distribution_data():
 def test_contingency_follows_the_confidence_level():
     params = certain_params(confidence=0.9)
     result = simulate(params, NO_CHANGE_REQUESTS, risks(event("R1", 0.15, 100_000)))
-    # 85 % of outcomes are C: P80 = C, but P90 = C + 100,000
+    # 85 % of outcomes are C: P80 = C, but P90 = C + 100,000; the pool holds 0.15 · 100,000 = 15,000,
+    # so the reserve on top of the budget (C + 15,000) is 85,000
     assert result.percentiles["P80"] == pytest.approx(C)
-    assert result.contingency == pytest.approx(100_000)
+    assert result.pool == pytest.approx(15_000)
+    assert result.contingency == pytest.approx(85_000)
 
 
 def test_the_default_model_runs_with_the_default_register():

@@ -17,6 +17,7 @@ from kpro_econ.inputs.load import ScenarioInputs
 from kpro_econ.inputs.risk_register import risk_register_from_items
 from kpro_econ.params.models import Band, RiskSettings
 from kpro_econ.report import risk_charts as rc
+from kpro_econ.report.formatting import percent
 from kpro_econ.report.labels import input_label
 from kpro_econ.workbook import RiskResult, compute_risk
 
@@ -176,3 +177,27 @@ def test_the_summary_heat_map_is_drawn_for_print_and_names_the_risks_in_each_ban
     # After mitigation R1 is at likelihood 3, impact 4: 12 (høj); R2 and R3 at 2 × 3 = 6 (middel); R4 is closed
     # and R5 has occurred: neither is open, so neither is named. No open risk is kritisk or lav.
     assert fig.alt_text() == "Diagram: Åbne risici efter tiltag. Kritisk: ingen; Høj: R1; Middel: R2, R3; Lav: ingen."
+
+
+def test_s_curve_shows_the_budget_its_pool_and_the_reserve_with_the_share_each_covers():
+    # A certain model and one open risk: 30 % of 100,000. The pool holds 30,000; 70 % of the outcomes are
+    # the base, so base and budget (base + pool) each cover 70 %; P80 holds the risk: the reserve of
+    # 70,000 on top of the budget covers every outcome.
+    params = small_params(support={"base_price": 400_000}, fees={"solution": 1_000_000, "infrastructure": 0},
+                          monte_carlo={"iterations": 20_000, "seed": 4})
+    one = [item("R", (3, 3), (3, 3), probability=0.3, cost_low=100_000, cost_mode=100_000, cost_high=100_000)]
+    register = risk_register_from_items(one, "params.yaml", YEARS)
+    result = compute_risk(ScenarioInputs("Basis", params, change_request_register(), pd.DataFrame(), register))
+    assert result is not None
+    simulation = result.simulation
+    assert simulation.pool == pytest.approx(30_000)
+    assert simulation.contingency == pytest.approx(70_000)
+    covers = simulation.coverage.set_index("mark")["share"]
+    assert covers["base"] == covers["budget"] == pytest.approx(0.70, abs=0.015)
+    assert covers["budget_with_reserve"] == 1.0
+    ax = rc.s_curve(simulation).axes[0]
+    for label, mark in (("Basisbudget", "base"), ("Budget med risikopulje", "budget"),
+                        ("Budget med pulje og reserve", "budget_with_reserve")):
+        [text] = texts_with(ax, f"{label}: ")
+        assert text.endswith(f"dækker {percent(float(covers[mark]), 0)}"), text
+    assert texts_with(ax, "Budget med pulje og reserve")[0].endswith("dækker 100 %")

@@ -82,7 +82,7 @@ def test_key_figures(risk):
     assert figures["– heraf lav (score 1–4 efter tiltag)"] == "1"
     assert figures["Lukkede og indtrufne risici"] == "2"
     assert figures["Risikopulje (3 risici, forventet værdi)"] == "385 kr."  # 125 + 210 + 50
-    assert figures["Reserve ved P80 (over basisbudgettet)"] == kr(risk.simulation.contingency)
+    assert figures["Reserve ved P80 (over budgettet med risikopulje)"] == kr(risk.simulation.contingency)
     assert {"Basisbudget 2025–2026 (uden risikopulje)", "P50 2025–2026", "P95 2025–2026"} <= set(figures)
     assert figures["Udviklingen er målt mod"] == "ingen tidligere kørsel"
     compared = dict(rp.key_figures(risk, YEARS, PREVIOUS_RUN).itertuples(index=False, name=None))
@@ -153,11 +153,12 @@ def test_pool_by_year_as_it_enters_the_cost_model():
 
 def test_montecarlo_table_in_danish(risk):
     frame = rp.montecarlo_frame(risk)
-    assert list(frame["Størrelse"]) == ["Middelværdi", "P50", "P80", "P95", "Basisbudget", "Reserve (P80 − basis)"]
+    assert list(frame["Størrelse"]) == ["Middelværdi", "P50", "P80", "P95", "Basisbudget", "Risikopulje",
+                                        "Budget med risikopulje", "Reserve (P80 − budget med risikopulje, mindst 0)"]
     assert frame["Beløb"].tolist() == pytest.approx(risk.summary["value_dkk"].tolist())
     assert frame["Forklaring"].notna().all()
     at_90 = rp.montecarlo_frame(risk_of(scenario(monte_carlo={"iterations": 2_000, "confidence": 0.9})))
-    assert at_90["Størrelse"].iloc[-1] == "Reserve (P90 − basis)"
+    assert at_90["Størrelse"].iloc[-1] == "Reserve (P90 − budget med risikopulje, mindst 0)"
     assert "90 %" in at_90["Forklaring"].iloc[-1]
 
 

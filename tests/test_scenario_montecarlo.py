@@ -25,15 +25,16 @@ def scenario(name: str, cost: float, **monte_carlo: object) -> ScenarioInputs:
 def test_every_scenario_is_simulated_with_its_own_percentiles_and_contingency():
     inputs = WorkbookInputs(Path("p.yaml"), {"Basis": scenario("Basis", 1000), "Dyrere": scenario("Dyrere", 3000)})
     simulations = simulate_scenarios(inputs)
-    # every outcome is C + the risk's cost: P50 = P80 = that; contingency = P80 − base (C) = the cost
+    # every outcome is C + the risk's cost: P50 = P80 = that; the pool (p = 1) holds the cost, so the
+    # budget covers every outcome and the reserve on top of it is nil
     assert simulations["Basis"].percentiles["P80"] == pytest.approx(C + 1000)
     assert simulations["Dyrere"].percentiles["P50"] == pytest.approx(C + 3000)
     results = totals_only(inputs)
     table = scenario_comparison(results, simulations).set_index("scenario")
     assert table.loc["Basis", ["p50_dkk", "p80_dkk", "contingency_dkk"]].tolist() == pytest.approx(
-        [C + 1000, C + 1000, 1000])
+        [C + 1000, C + 1000, 0])
     assert table.loc["Dyrere", ["p50_dkk", "p80_dkk", "contingency_dkk"]].tolist() == pytest.approx(
-        [C + 3000, C + 3000, 3000])
+        [C + 3000, C + 3000, 0])
     assert "p80_dkk" not in scenario_comparison(results).columns  # without a simulation: no columns
 
 

@@ -56,8 +56,21 @@ def test_headline_values_are_the_base_scenarios():
         Headline.RESERVE: 80.0,
     }
     assert list(headlines.labels.values()) == [
-        "Udgifter 2025", "Udgifter i alt 2025–2026", "Nutidsværdi 2025–2026", "Risikopulje", "Reserve (P80 over basis)",
+        "Udgifter 2025", "Udgifter i alt 2025–2026", "Nutidsværdi 2025–2026", "Risikopulje",
+        "Reserve (til P80, oven i budget med risikopulje)",
     ]
+
+
+@pytest.mark.parametrize(("basis", "label"), [
+    ("forecast", "Forventet regnskab 2025 (bogført + resten af året)"),
+    ("booked", "Regnskab 2025 (bogført)"),
+    ("estimated", "Udgifter 2025 (skøn)"),
+])
+def test_the_years_figure_says_what_it_rests_on(basis: str, label: str):
+    with_basis = {**tables(), "cost_by_year": tables()["cost_by_year"].assign(basis=basis)}
+    headlines = steering.headline_values(with_basis, small_params())
+    assert headlines.labels[Headline.COSTS_IN_YEAR] == label
+    assert headlines.values[Headline.COSTS_IN_YEAR] == 150.0 + 1475.0  # the same figure, only named
 
 
 def _headlines(costs: float, pool: float) -> steering.Headlines:
@@ -187,6 +200,17 @@ def test_occurred_risks_are_named_with_their_trigger_and_the_budget_line():
     assert note == ("<p>Indtrufne risici, nu i budgettet: R8 Spill over, som indtrufne risici: 700 kr.; "
                     "R9 Bølge 5 &lt;nu&gt; (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5), "
                     "som bølge 5 eller bilateralt: 1.500 kr.</p>")
+    # once their year is closed, the books speak: R9's route booked nothing, R8 booked 650
+    closed = {**with_occurred, "risk_register": with_occurred["risk_register"].assign(proximity=2025),
+              "cost_by_year": with_occurred["cost_by_year"].assign(basis="booked")}
+    closed["cost_by_year"].loc[closed["cost_by_year"]["line_code"] == CostLineCode.WAVE_ROUTE, "amount_dkk"] = 0.0
+    closed["cost_by_year"] = pd.concat([closed["cost_by_year"], pd.DataFrame(
+        [("Basis", 2025, CostLineCode.OCCURRED_RISKS, "engangs", 650.0, "booked")],
+        columns=["scenario", "year", "line_code", "kind", "amount_dkk", "basis"])], ignore_index=True)
+    assert steering.occurred_note(closed).data == (
+        "<p>Indtrufne risici i afsluttede år: R8 Spill over: bogført 650 kr. på indtrufne risici i 2025; "
+        "R9 Bølge 5 &lt;nu&gt; (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5): 2025 er afsluttet uden "
+        "bogføring på bølge 5 eller bilateralt – det skete ikke, eller det er bogført på en anden linje.</p>")
     # neither occurred risk is among the largest open ones
     assert steering.top_risks(with_occurred)["id"].tolist() == ["R1", "R2"]
     assert steering.occurred_note(tables()).data == ""

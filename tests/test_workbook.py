@@ -29,9 +29,13 @@ def test_tables_hold_every_scenario_and_the_risk_tables(inputs):
     tables = compute_tables(inputs)
     assert set(tables["cost_by_year"]["scenario"]) == set(inputs.scenarios)
     summary = tables["montecarlo_summary"].set_index("statistic")["value_dkk"]
-    assert list(summary.index) == ["mean", "P50", "P80", "P95", "base", "contingency"]
-    assert summary["contingency"] == pytest.approx(summary["P80"] - summary["base"])
+    assert list(summary.index) == ["mean", "P50", "P80", "P95", "base", "pool", "budget", "contingency"]
+    # one reserve, on top of the budget with its pool: together never above P80 unless the budget is
+    assert summary["contingency"] == pytest.approx(max(summary["P80"] - summary["budget"], 0))
+    assert summary["budget"] + summary["contingency"] == pytest.approx(max(summary["P80"], summary["budget"]))
     base_total = tables["cost_by_year"].query("scenario == 'Basis'")["amount_dkk"].sum()
     pool = tables["risk_pool"]["expected_value_dkk"].sum()
-    # the deterministic base of the simulation is the cost model without the pool
+    # the budget is the cost table's total; the deterministic base of the simulation is it without the pool
+    assert summary["budget"] == pytest.approx(base_total)
+    assert summary["pool"] == pytest.approx(pool)
     assert summary["base"] == pytest.approx(base_total - pool)

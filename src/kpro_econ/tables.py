@@ -116,6 +116,7 @@ class Codes(StrEnum):
     DECISION = "decision"
     STAGE = "stage"
     RECONCILIATION_STATUS = "reconciliation_status"
+    BASIS = "basis"
 
 
 _DEFAULT_FORMAT = {
@@ -214,6 +215,7 @@ TABLES: dict[Table, tuple[Column, ...]] = {
     Table.COST_BY_YEAR: (
         SCENARIO, _year(), _code("line_code", Codes.COST_LINE, shown=False),
         _text("line", label="cost_line", added=True), _code("kind", Codes.COST_KIND), _dkk("amount_dkk"),
+        _code("basis", Codes.BASIS, label="cost_basis"),
     ),
     Table.SCENARIO_COMPARISON: (
         SCENARIO, _dkk("{year}", per_year=True), _dkk("total_dkk"), _dkk("npv_dkk"),
@@ -320,6 +322,7 @@ TABLES: dict[Table, tuple[Column, ...]] = {
     Table.BUDGET_FOLLOWUP: (
         _year(), _code("line_code", Codes.COST_LINE, shown=False), _text("line", label="cost_line", added=True),
         _dkk("budget_dkk"), _dkk("actual_dkk"), _dkk("forecast_dkk"), _dkk("variance_dkk"), _share("variance_pct"),
+        _text("budget_run"),
     ),
     Table.INVOICE_RECONCILIATION: (
         _text("agreement"), _text("period"), _dkk("expected_dkk"), _dkk("booked_dkk"),

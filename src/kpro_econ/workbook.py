@@ -13,8 +13,17 @@ from kpro_econ.inputs.load import ScenarioInputs, WorkbookInputs
 from kpro_econ.kpi.tables import KpiResult, compute_kpis
 from kpro_econ.model.allocation import allocate
 from kpro_econ.model.assumptions import assumptions
+from kpro_econ.model.books import Books
 from kpro_econ.model.budget import budget_followup, invoice_reconciliation
-from kpro_econ.model.costs import cost_by_year, long_cost_table, net_present_value, total_by_year
+from kpro_econ.model.costs import (
+    RISK_LINE_CODES,
+    apply_books,
+    books_for,
+    cost_by_year,
+    long_cost_table,
+    net_present_value,
+    total_by_year,
+)
 from kpro_econ.model.decisions import (
     route_comparison,
     spoc_ending_by_month,
@@ -23,7 +32,13 @@ from kpro_econ.model.decisions import (
 )
 from kpro_econ.model.fut_fee import fut_fee_comparison
 from kpro_econ.params.models import BudgetSettings, Params, RiskSettings
-from kpro_econ.risk.assessment import risk_cost_lines, risk_pool, risk_register_table, risk_settings
+from kpro_econ.risk.assessment import (
+    risk_cost_lines,
+    risk_pool,
+    risk_register_table,
+    risk_settings,
+    share_to_come,
+)
 from kpro_econ.risk.montecarlo import SimulationResult, montecarlo_summary, simulate, uncertain_inputs
 from kpro_econ.risk.sensitivity import sensitivity
 from kpro_econ.tables import Table
@@ -35,11 +50,16 @@ class ScenarioResult:
 
     name: str
     costs: pd.DataFrame
+    """The cost table on the books: closed years booked, the current year booked plus still to come."""
     totals: pd.Series
     npv: float
     allocation: pd.DataFrame
     fut_fee: pd.DataFrame
     assumptions: pd.DataFrame
+    estimate: pd.DataFrame | None = None
+    """The cost table of the model alone, before the books (the run's own budget when no run is
+    approved); None: the same as `costs`."""
+    books: Books | None = None
 
 
 @dataclass(frozen=True)
@@ -54,37 +74,49 @@ class RiskResult:
     sensitivity: pd.DataFrame
 
 
-def cost_with_risks(scenario: ScenarioInputs) -> pd.DataFrame:
-    """The cost model's lines plus, where there is a register, the risk pool and the mitigation."""
-    costs = cost_by_year(scenario.params, scenario.change_requests)
+def scenario_books(scenario: ScenarioInputs, actuals: pd.DataFrame | None) -> Books | None:
+    """The scenario's books (None without actuals): the same bookings in every scenario."""
+    return books_for(scenario.params, actuals, scenario.change_requests)
+
+
+def cost_with_risks(scenario: ScenarioInputs, books: Books | None = None) -> pd.DataFrame:
+    """The cost model's lines plus, where there is a register, the risk pool and the mitigation; on the
+    books when given (a booking on a risk line counts even without a register)."""
+    params = scenario.params
+    costs = cost_by_year(params, scenario.change_requests, books)
     if scenario.risks is None:
+        risk_lines = apply_books([], books, params.years, RISK_LINE_CODES)
+    else:
+        risk_lines = risk_cost_lines(scenario.risks, params, books)
+    if not risk_lines:
         return costs
-    risk_rows = long_cost_table(risk_cost_lines(scenario.risks, scenario.params))
-    return pd.concat([costs, risk_rows], ignore_index=True)
+    return pd.concat([costs, long_cost_table(risk_lines, books)], ignore_index=True)
 
 
 def compute_risk(
-    scenario: ScenarioInputs, previous: pd.DataFrame | None = None, params_file: str = "params"
+    scenario: ScenarioInputs, previous: pd.DataFrame | None = None, params_file: str = "params",
+    books: Books | None = None,
 ) -> RiskResult | None:
     """The risk report of one scenario, with the trend against `previous` (an earlier register)."""
     if scenario.risks is None:
         return None
     params, requests, risks = scenario.params, scenario.change_requests, scenario.risks
     settings = risk_settings(params)
-    simulation = simulate(params, requests, risks, params_file=params_file)
+    simulation = simulate(params, requests, risks, params_file=params_file, books=books)
     return RiskResult(
         settings=settings,
-        register=risk_register_table(risks, settings, previous),
-        pool=risk_pool(risks, settings, params.years),
+        register=risk_register_table(risks, settings, previous, share_to_come(risks, params.years, books)),
+        pool=risk_pool(risks, settings, params.years, books),
         simulation=simulation,
         summary=montecarlo_summary(simulation),
-        sensitivity=sensitivity(params, requests, risks, simulation),
+        sensitivity=sensitivity(params, requests, risks, simulation, books),
     )
 
 
-def compute_scenario(scenario: ScenarioInputs) -> ScenarioResult:
+def compute_scenario(scenario: ScenarioInputs, actuals: pd.DataFrame | None = None) -> ScenarioResult:
     params = scenario.params
-    costs = cost_with_risks(scenario)
+    books = scenario_books(scenario, actuals)
+    costs = cost_with_risks(scenario, books)
     totals = total_by_year(costs)
     return ScenarioResult(
         name=scenario.name,
@@ -94,12 +126,14 @@ def compute_scenario(scenario: ScenarioInputs) -> ScenarioResult:
         allocation=allocate(totals, scenario.municipalities, params.allocation),
         fut_fee=fut_fee_comparison(params),
         assumptions=assumptions(params),
+        estimate=cost_with_risks(scenario) if books is not None else costs,
+        books=books,
     )
 
 
 def compute_scenarios(inputs: WorkbookInputs) -> dict[str, ScenarioResult]:
     """Every scenario computed in full, the base first."""
-    return {name: compute_scenario(scenario) for name, scenario in inputs.scenarios.items()}
+    return {name: compute_scenario(scenario, inputs.actuals) for name, scenario in inputs.scenarios.items()}
 
 
 def scenario_comparison(
@@ -138,7 +172,8 @@ def simulate_scenarios(inputs: WorkbookInputs, base: SimulationResult | None = N
             continue
         params = _correlations_within(scenario)
         simulations[name] = simulate(params, scenario.change_requests, scenario.risks,
-                                     params_file=str(inputs.params_path))
+                                     params_file=str(inputs.params_path),
+                                     books=scenario_books(scenario, inputs.actuals))
     return simulations
 
 
@@ -184,22 +219,23 @@ class BudgetResult:
     sample: bool  # the actuals are sample data
 
 
-def compute_budget(inputs: WorkbookInputs, base_costs: pd.DataFrame | None = None) -> BudgetResult | None:
+def compute_budget(inputs: WorkbookInputs, base: ScenarioResult | None = None) -> BudgetResult | None:
     """The budget follow-up of the base scenario, when the params have an actuals section.
 
-    `base_costs` is the base scenario's cost table (computed when not given); it is the budget when
-    no approved run is.
+    `base` is the base scenario's result (computed when not given): its model estimate is the budget
+    when no approved run is, and its books phase the current year.
     """
     params, actuals = inputs.base.params, inputs.actuals
     if params.actuals is None or actuals is None:
         return None
-    baseline = inputs.budget_baseline
-    if baseline is None:
-        baseline = base_costs if base_costs is not None else cost_with_risks(inputs.base)
+    base = base if base is not None else compute_scenario(inputs.base, actuals)
+    own = base.estimate if base.estimate is not None else base.costs
+    baseline = inputs.budget_baseline if inputs.budget_baseline is not None else own
     as_of = params.actuals.as_of
     settings = params.budget or BudgetSettings()
+    phasing = base.books.phasing if base.books is not None else None
     return BudgetResult(
-        followup=budget_followup(baseline, actuals, params, as_of),
+        followup=budget_followup(baseline, actuals, params, as_of, phasing),
         reconciliation=invoice_reconciliation(actuals, settings.agreements, params.years, as_of),
         as_of=as_of,
         baseline_run=inputs.budget_baseline_run.name if inputs.budget_baseline_run is not None else None,
@@ -229,8 +265,10 @@ def kpi_tables(kpis: KpiResult) -> dict[Table, pd.DataFrame]:
 
 
 def budget_tables(budget: BudgetResult) -> dict[Table, pd.DataFrame]:
-    """`budget_followup` and `invoice_reconciliation` as `data/` holds them (the run adds each line's name)."""
-    return {Table.BUDGET_FOLLOWUP: budget.followup.drop(columns="flag"),
+    """`budget_followup` and `invoice_reconciliation` as `data/` holds them (the run adds each line's name);
+    `budget_run` names the approved run whose cost is the budget, blank when it is the run's own estimate."""
+    followup = budget.followup.drop(columns="flag").assign(budget_run=budget.baseline_run or "")
+    return {Table.BUDGET_FOLLOWUP: followup,
             Table.INVOICE_RECONCILIATION: budget.reconciliation}
 
 
@@ -249,20 +287,21 @@ class Workbook:
     @cached_property
     def base(self) -> ScenarioResult:
         """The base scenario, computed alone when the other scenarios are not needed."""
-        return compute_scenario(self.inputs.base)
+        return compute_scenario(self.inputs.base, self.inputs.actuals)
 
     @cached_property
     def scenarios(self) -> dict[str, ScenarioResult]:
         """Every scenario computed in full, the base first."""
         return {
-            name: self.base if scenario is self.inputs.base else compute_scenario(scenario)
+            name: self.base if scenario is self.inputs.base else compute_scenario(scenario, self.inputs.actuals)
             for name, scenario in self.inputs.scenarios.items()
         }
 
     @cached_property
     def risk(self) -> RiskResult | None:
         """The base scenario's risk report, with the trend against the earlier run; None without a register."""
-        return compute_risk(self.inputs.base, self.inputs.previous_risks, str(self.inputs.params_path))
+        return compute_risk(self.inputs.base, self.inputs.previous_risks, str(self.inputs.params_path),
+                            self.base.books)
 
     @cached_property
     def simulations(self) -> dict[str, SimulationResult]:
@@ -281,7 +320,7 @@ class Workbook:
     @cached_property
     def budget(self) -> BudgetResult | None:
         """The base scenario's budget follow-up; None unless the params have an `actuals` section."""
-        return compute_budget(self.inputs, self.base.costs)
+        return compute_budget(self.inputs, self.base)
 
     def tables(self) -> dict[Table, pd.DataFrame]:
         """The main tables of a run, every scenario in each, each as `tables.TABLES` declares it."""

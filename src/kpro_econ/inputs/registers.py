@@ -49,6 +49,7 @@ CHANGE_REQUESTS = Register((
     Column("actual_cost", "number", minimum=0, maximum=MAX_KRONER),
     *(Column(name, "date") for name in _DATES),
     Column("source"),
+    Column("due_date", "date"),  # optional: when the request is to be delivered and invoiced (phasing)
 ))
 """The change-request register (ÆØ): one row per request, as `params.models.ChangeRequest` describes it."""
 CHANGE_REQUEST_COLUMNS = CHANGE_REQUESTS.names

@@ -9,14 +9,13 @@ index, exactly as the cost model converts a figure to its price level.
 
 from __future__ import annotations
 
-import calendar
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 
 import pandas as pd
 
+from kpro_econ.model.phasing import Phasing, agreement_parts, agreement_periods, line_phasing
 from kpro_econ.model.prices import price_factor
 from kpro_econ.params.codes import CostLineCode
 from kpro_econ.params.models import Agreement, BudgetSettings, Params
@@ -26,7 +25,6 @@ FOLLOWUP_COLUMNS = ["year", "line_code", "budget_dkk", "actual_dkk", "forecast_d
 RECONCILIATION_COLUMNS = ["agreement", "period", "expected_dkk", "booked_dkk", "difference_dkk", "status",
                           "references"]
 ACTUALS_COLUMNS = ["date", "line_code", "supplier", "reference", "amount_dkk", "text"]
-MONTHS_PER_PERIOD = {"yearly": 12, "quarterly": 3, "monthly": 1}
 
 
 class FollowupFlag(StrEnum):
@@ -52,22 +50,22 @@ def nominal_factor(params: Params, year: int) -> float:
 
 
 def budget_followup(
-    baseline: pd.DataFrame, actuals: pd.DataFrame, params: Params, as_of: date
+    baseline: pd.DataFrame, actuals: pd.DataFrame, params: Params, as_of: date, phasing: Phasing | None = None
 ) -> pd.DataFrame:
     """One row per year of `params.years` and cost line that has a budget, a booking or an override.
 
     `baseline`: `year, line_code, amount_dkk` in fixed prices; `actuals`: ACTUALS_COLUMNS with `date`
     as datetime64. A past year's forecast is its actual; the current year's is the actual plus the
-    budget not yet due (by the line's agreement's cadence, else by whole months elapsed), unless
-    overridden; a future year's is its budget (or its override).
+    budget not yet due by the line's phasing (`phasing.line_phasing`; without one, by the params'
+    agreements and the lines' kinds), unless overridden; a future year's is its budget (or its override).
     """
+    phasing = phasing if phasing is not None else line_phasing(params)
     settings = params.budget or BudgetSettings()
     fixed = baseline.groupby(["year", "line_code"])["amount_dkk"].sum()
     fixed = fixed[fixed != 0]  # a line the budget gives nothing in that year (no approved request) is no line
     booked = actuals.assign(year=pd.DatetimeIndex(actuals["date"]).year).groupby(["year", "line_code"])[
         "amount_dkk"].sum()
     overrides = {(o.year, CostLineCode(o.line)): o.amount_dkk for o in settings.forecast_overrides}
-    agreements = {CostLineCode(a.line): a for a in reversed(settings.agreements)}  # the first per line
     order = list(CostLineCode)
     rows = []
     for year in params.years:
@@ -83,7 +81,7 @@ def budget_followup(
             elif (year, line) in overrides:
                 forecast, flag = overrides[(year, line)], FollowupFlag.OVERRIDE
             elif year == as_of.year:
-                forecast = actual + budget * share_not_yet_due(agreements.get(line), year, as_of)
+                forecast = actual + budget * phasing.share_to_come(year, line, as_of)
             else:
                 forecast = budget
             if budget == 0 and has_bookings:
@@ -99,37 +97,8 @@ def budget_followup(
 def share_not_yet_due(agreement: Agreement | None, year: int, as_of: date) -> float:
     """The share of `year`'s budget not yet due at `as_of`: the agreement's periods in the year that have
     not started, else the whole months not yet elapsed (as_of 30 June: 6 of 12)."""
-    if agreement is not None:
-        periods = list(agreement_periods(agreement, [year]))
-        if periods:
-            return sum(1 for p in periods if p.start > as_of) / len(periods)
-    elapsed = as_of.month - (0 if as_of.day == calendar.monthrange(as_of.year, as_of.month)[1] else 1)
-    return (12 - elapsed) / 12
-
-
-@dataclass(frozen=True)
-class Period:
-    """One invoicing period of an agreement: `2024`, `2024K2` or `2024-07`."""
-
-    label: str
-    start: date
-    end: date
-
-
-def agreement_periods(agreement: Agreement, years: Iterable[int]) -> Iterator[Period]:
-    """The agreement's invoicing periods in `years`, within its start and end dates."""
-    months = MONTHS_PER_PERIOD[agreement.cadence]
-    for year in years:
-        for first in range(1, 13, months):
-            start = date(year, first, 1)
-            last = first + months - 1
-            end = date(year, last, calendar.monthrange(year, last)[1])
-            if (agreement.start is not None and end < agreement.start) or (
-                    agreement.end is not None and start > agreement.end):
-                continue
-            label = {"yearly": f"{year}", "quarterly": f"{year}K{(first - 1) // 3 + 1}",
-                     "monthly": f"{year}-{first:02d}"}[agreement.cadence]
-            yield Period(label, start, end)
+    parts = agreement_parts(agreement, year) if agreement is not None else ()
+    return Phasing({(year, CostLineCode.SUPPORT): parts}).share_to_come(year, CostLineCode.SUPPORT, as_of)
 
 
 def invoice_reconciliation(

@@ -7,7 +7,7 @@ per year back from the very same code, and the tornado resolves one input to its
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import TypeAlias
@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from kpro_econ.model.books import Basis, Books, books_from
+from kpro_econ.model.phasing import LINE_KINDS, line_phasing
 from kpro_econ.model.prices import price_factor
 from kpro_econ.params.codes import ChangeRequestStatus, CostKind, CostLineCode
 from kpro_econ.params.figures import Amount, ThreePoint
@@ -24,8 +26,9 @@ from kpro_econ.params.models import EVERY_YEAR, Params, Yearly, figure_for_year
 Value: TypeAlias = float | NDArray[np.float64]
 Resolve: TypeAlias = Callable[[str, Amount | ThreePoint], Value]
 
-COST_COLUMNS = ["year", "line_code", "kind", "amount_dkk"]
-"""The long cost table: a line's code (`CostLineCode`), its kind (`CostKind`); the report labels both."""
+COST_COLUMNS = ["year", "line_code", "kind", "amount_dkk", "basis"]
+"""The long cost table: a line's code (`CostLineCode`), its kind (`CostKind`), what the year rests on
+(`books.Basis`: booked, forecast, estimated); the report labels them."""
 
 
 def resolve_mean(name: str, figure: Amount | ThreePoint) -> float:
@@ -43,9 +46,10 @@ class CostLine:
 
 
 def compute_cost_lines(
-    params: Params, change_requests: pd.DataFrame, resolve: Resolve = resolve_mean
+    params: Params, change_requests: pd.DataFrame, resolve: Resolve = resolve_mean, books: Books | None = None
 ) -> list[CostLine]:
-    """Every cost line of one scenario, per year of `params.years`, in `price_level_year` prices."""
+    """Every cost line of one scenario, per year of `params.years`, in `price_level_year` prices; with
+    `books`, what is booked (and overridden) replaces the estimate (`apply_books`)."""
     figure = _Figures(params, resolve)
     years = params.years
     fte = figure.priced("fte.annual_cost")
@@ -71,7 +75,26 @@ def compute_cost_lines(
     route = wave_route_line(params, resolve)
     if route is not None:
         lines.append(route)
-    return lines
+    return apply_books(lines, books, years, [c for c in CostLineCode if c not in RISK_LINE_CODES])
+
+
+RISK_LINE_CODES = (CostLineCode.RISK_POOL, CostLineCode.MITIGATION, CostLineCode.OCCURRED_RISKS)
+"""The lines the risk model adds (`risk.assessment.risk_cost_lines`)."""
+
+
+def apply_books(
+    lines: list[CostLine], books: Books | None, years: list[int], add: Collection[CostLineCode] = ()
+) -> list[CostLine]:
+    """The cost lines with the books applied; a line of `add` booked but not among `lines` joins them with
+    its kind. Without books, the lines as they are."""
+    if books is None:
+        return lines
+    modelled = {line.code for line in lines}
+    missing = [CostLine(code, LINE_KINDS[code], dict.fromkeys(years, 0.0))
+               for code in add if code in books.lines() and code not in modelled]
+    return [CostLine(line.code, line.kind, {year: books.apply(year, line.code, amount)
+                                            for year, amount in line.amounts.items()})
+            for line in [*lines, *missing]]
 
 
 class _Figures:
@@ -171,19 +194,30 @@ def _change_requests(params: Params, register: pd.DataFrame, resolve: Resolve) -
     return [CostLine(line, CostKind.ONE_OFF, amounts) for line, amounts in by_line.items()]
 
 
-def long_cost_table(lines: list[CostLine]) -> pd.DataFrame:
-    """Cost lines as the long table of COST_COLUMNS: year, line_code, kind, amount_dkk (codes as plain text)."""
+def long_cost_table(lines: list[CostLine], books: Books | None = None) -> pd.DataFrame:
+    """Cost lines as the long table of COST_COLUMNS: year, line_code, kind, amount_dkk, basis (codes as
+    plain text); without books every year is estimated."""
     rows = [
-        (year, line.code.value, line.kind.value, float(amount))
+        (year, line.code.value, line.kind.value, float(amount),
+         (books.basis(year) if books is not None else Basis.ESTIMATED).value)
         for line in lines
         for year, amount in line.amounts.items()
     ]
     return pd.DataFrame(rows, columns=COST_COLUMNS)
 
 
-def cost_by_year(params: Params, change_requests: pd.DataFrame) -> pd.DataFrame:
-    """The deterministic cost model as a long table: year, line_code, kind, amount_dkk."""
-    return long_cost_table(compute_cost_lines(params, change_requests))
+def cost_by_year(params: Params, change_requests: pd.DataFrame, books: Books | None = None) -> pd.DataFrame:
+    """The deterministic cost model as a long table of COST_COLUMNS, on the books when given."""
+    return long_cost_table(compute_cost_lines(params, change_requests, books=books), books)
+
+
+def books_for(params: Params, actuals: pd.DataFrame | None, change_requests: pd.DataFrame) -> Books | None:
+    """The scenario's books: its actuals phased by its agreements and its change requests' delivery
+    (None without an actuals section or register)."""
+    if params.actuals is None or actuals is None:
+        return None
+    phasing = line_phasing(params, change_request_amounts(params, change_requests), change_requests)
+    return books_from(params, actuals, phasing)
 
 
 def total_by_year(costs: pd.DataFrame) -> pd.Series:

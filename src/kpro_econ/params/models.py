@@ -130,6 +130,9 @@ class ChangeRequest(_Frozen):
     requested_date: str | None = Field(None, description="Date requested (YYYY-MM-DD).")
     approved_date: str | None = Field(None, description="Date approved (YYYY-MM-DD).")
     delivered_date: str | None = Field(None, description="Date delivered (YYYY-MM-DD).")
+    due_date: str | None = Field(
+        None, description="Date the request is due to be delivered and invoiced (YYYY-MM-DD); phases its budget."
+    )
     source: str | None = Field(None, description="Where the estimate comes from.")
 
     @field_validator("priority", mode="before")
@@ -143,7 +146,7 @@ class ChangeRequest(_Frozen):
         """The code, or its Danish word as the reports show it (godkendt, under udvikling, …)."""
         return status_code(value, ChangeRequestStatus, CHANGE_REQUEST_STATUS_WORDS)
 
-    @field_validator("requested_date", "approved_date", "delivered_date", mode="before")
+    @field_validator("requested_date", "approved_date", "delivered_date", "due_date", mode="before")
     @classmethod
     def _iso_date(cls, value: Any) -> Any:
         """YAML reads an unquoted 2024-01-15 in inline items as a date; keep the ISO text a register holds."""

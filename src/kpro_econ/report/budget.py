@@ -20,11 +20,39 @@ from kpro_econ.params.models import Params
 from kpro_econ.report.charts import PALETTE, _millions, new_figure
 from kpro_econ.report.formatting import danish_date, kr, percent, style_table
 from kpro_econ.report.labels import COST_LINE_LABELS, FOLLOWUP_FLAG_LABELS, RECONCILIATION_STATUS_LABELS
-from kpro_econ.workbook import BudgetResult
+from kpro_econ.workbook import BudgetResult, ScenarioResult
 
 TOTAL = "I alt"
 NO_ACTUALS = "<p>Parametrene har ingen <code>actuals</code>-sektion, så der er ingen budgetopfølgning.</p>"
 WARNING_STYLE = "border:2px solid #b00020;background:#fdecea;padding:8px 12px;margin:8px 0"
+
+
+def periods_note(result: ScenarioResult, params: Params) -> HTML:
+    """Which years are booked, which forecast and which estimated, and the convention of the net
+    present value: one sentence above the cost table."""
+    books = result.books
+    first, last, level = params.years[0], params.years[-1], params.price_level_year
+    npv = (f"Nutidsværdien diskonterer alle år til {first} med den reale rente "
+           f"{percent(params.discount_rate.mean)}, bogførte år med.")
+    if books is None:
+        return HTML(f"<p>Alle år {first}–{last} er skøn (parametrene har ingen bogføring). {npv}</p>")
+    booked = [y for y in params.years if y < books.as_of.year]
+    later = [y for y in params.years if y > books.as_of.year]
+    parts = []
+    if booked:
+        parts.append(f"{_span(booked)} er regnskab: det bogførte, omregnet til {level}-priser med pris- og "
+                     "lønskønnet")
+    if books.as_of.year in params.years:
+        parts.append(f"{books.as_of.year} er forventet regnskab: bogført til og med {danish_date(books.as_of)} "
+                     "plus det, der endnu forfalder efter hver linjes faktureringsrytme eller forfaldsdato (skøn)")
+    if later:
+        parts.append(f"{_span(later)} er skøn")
+    text = "; ".join(parts)
+    return HTML(f"<p>{html.escape(text[:1].upper() + text[1:])}. {html.escape(npv)}</p>")
+
+
+def _span(years: list[int]) -> str:
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
 def budget_notice(budget: BudgetResult | None) -> HTML:

@@ -110,9 +110,19 @@ HEADLINE_LABELS: dict[Headline, str] = {
     Headline.COSTS_TOTAL: "Udgifter i alt {period}",
     Headline.NET_PRESENT_VALUE: "Nutidsværdi {period}",
     Headline.RISK_POOL: "Risikopulje",
-    Headline.RESERVE: "Reserve ({percentile} over basis)",
+    Headline.RESERVE: "Reserve (til {percentile}, oven i budget med risikopulje)",
 }
 """Templates: `year` the report year, `period` the budget years (2025–2026), `percentile` e.g. P80."""
+
+BASIS_LABELS: dict[str, str] = {"booked": "Bogført", "forecast": "Forventet regnskab", "estimated": "Skøn"}
+"""What a year of the cost table rests on (`model.books.Basis`)."""
+
+COSTS_IN_YEAR_BY_BASIS: dict[str, str] = {
+    "booked": "Regnskab {year} (bogført)",
+    "forecast": "Forventet regnskab {year} (bogført + resten af året)",
+    "estimated": "Udgifter {year} (skøn)",
+}
+"""The report year's costs named by what they rest on (`model.books.Basis`, the cost table's `basis`)."""
 
 
 def with_cost_line_labels(table: pd.DataFrame) -> pd.DataFrame:
@@ -254,6 +264,8 @@ MONTE_CARLO_STATISTIC_LABELS: dict[str, str] = {
     "P80": "P80",
     "P95": "P95",
     "base": "Basisbudget",
+    "pool": "Risikopulje",
+    "budget": "Budget med risikopulje",
     "contingency": "Reserve",
 }
 
@@ -316,6 +328,8 @@ SHEET_LABELS: dict[Table, str] = {
 """The Danish name of each table: its sheet in `tables.xlsx`."""
 
 COLUMN_LABELS: dict[str, str] = {
+    "cost_basis": "Grundlag",
+    "budget_run": "Budget fra kørsel",
     "scenario": "Scenarie",
     "year": "År",
     "cost_line": "Udgiftslinje",
@@ -500,6 +514,7 @@ CODE_LABELS: dict[Codes, Mapping[Any, str]] = {
     Codes.DECISION: DECISION_LABELS,
     Codes.STAGE: STAGE_LABELS,
     Codes.RECONCILIATION_STATUS: RECONCILIATION_STATUS_LABELS,
+    Codes.BASIS: BASIS_LABELS,
 }
 """The Danish labels of each family of codes a column may hold."""
 

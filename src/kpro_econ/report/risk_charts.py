@@ -20,7 +20,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from kpro_econ.params.models import Band
 from kpro_econ.report.charts import ALT_PREFIX, DPI, ChartFigure, danish_ticks, new_figure
-from kpro_econ.report.formatting import kr, mio_kr, number
+from kpro_econ.report.formatting import kr, mio_kr, number, percent
 from kpro_econ.report.labels import with_input_labels
 from kpro_econ.risk.assessment import band_of
 from kpro_econ.risk.montecarlo import SimulationResult, percentile_name
@@ -163,8 +163,10 @@ def top_risks(register: pd.DataFrame, bands: Sequence[Band], n: int = 10) -> Fig
 
 
 def s_curve(simulation: SimulationResult) -> Figure:
-    """The S-curve: the probability that the total is not exceeded, with P50, P80 and P95 marked."""
-    fig, ax = new_figure(10.0, 5.0)
+    """The S-curve: the probability that the total is not exceeded, with P50, P80 and P95 marked, and
+    where the base budget, the budget with its risk pool and that with the reserve lie, each with the
+    share of the simulated outcomes it covers."""
+    fig, ax = new_figure(10.0, 5.4)
     curve = simulation.s_curve
     ax.plot(curve["total_dkk"], curve["probability"], color=LOW_COLOUR, linewidth=2)
     left = float(curve["total_dkk"].iloc[0])
@@ -174,9 +176,15 @@ def s_curve(simulation: SimulationResult) -> Figure:
                 linewidth=0.9)
         ax.annotate(f"{name}: {mio_kr(value)}", (value, probability), xytext=(6, -14),
                     textcoords="offset points", fontsize="small")
-    ax.axvline(simulation.base, color="#616161", linestyle=":", linewidth=1.2)
-    ax.annotate(f"Basisbudget: {mio_kr(simulation.base)}", (simulation.base, 0.65), xytext=(-4, 0),
-                textcoords="offset points", ha="right", fontsize="small", color="#616161")
+    covers = simulation.coverage.set_index("mark")["share"]
+    marks = (("base", "Basisbudget", simulation.base, "#616161", 0.30),
+             ("budget", "Budget med risikopulje", simulation.budget, HIGH_COLOUR, 0.45),
+             ("budget_with_reserve", "Budget med pulje og reserve", simulation.budget + simulation.contingency,
+              "#2e7d32", 0.60))
+    for mark, label, value, colour, height in marks:
+        ax.axvline(value, color=colour, linestyle=":", linewidth=1.2)
+        ax.annotate(f"{label}: {mio_kr(value)}, dækker {percent(float(covers[mark]), 0)}", (value, height),
+                    xytext=(-4, 0), textcoords="offset points", ha="right", fontsize="small", color=colour)
     ax.set_ylim(0, 1.0)
     ax.set_xlim(left=min(left, simulation.base) * 0.995)
     danish_ticks(ax, as_percent=True)
@@ -200,16 +208,18 @@ def histogram(simulation: SimulationResult) -> Figure:
     name = percentile_name(simulation.confidence)
     at_confidence = simulation.at_confidence
     top = float(bins["count"].max())
-    # The base label above the arrow, the percentile's lower down: the bars right of it are lower.
+    # The budget's label above the arrow, the percentile's lower down: the bars right of it are lower.
+    budget = simulation.budget
     marks = ((simulation.base, f"Basisbudget: {mio_kr(simulation.base)}", "#616161", 1.2),
-             (at_confidence, f"{name}: {mio_kr(at_confidence)}", HIGH_COLOUR, 0.95))
+             (budget, f"Budget med risikopulje: {mio_kr(budget)}", "#616161", 1.0),
+             (at_confidence, f"{name}: {mio_kr(at_confidence)}", HIGH_COLOUR, 0.85))
     for value, label, colour, height in marks:
         ax.axvline(value, color=colour, linestyle="--", linewidth=1.4)
         ax.annotate(label, (value, top * height), xytext=(4, 0), textcoords="offset points", fontsize="small",
                     color=colour)
-    ax.annotate("", xy=(at_confidence, top * 1.08), xytext=(simulation.base, top * 1.08),
+    ax.annotate("", xy=(max(at_confidence, budget), top * 1.08), xytext=(budget, top * 1.08),
                 arrowprops={"arrowstyle": "<->", "color": MARK_COLOUR})
-    ax.annotate(f"Reserve: {mio_kr(simulation.contingency)}", ((simulation.base + at_confidence) / 2, top * 1.08),
+    ax.annotate(f"Reserve: {mio_kr(simulation.contingency)}", ((budget + max(at_confidence, budget)) / 2, top * 1.08),
                 xytext=(0, 5), textcoords="offset points", ha="center", fontsize="small", color=MARK_COLOUR)
     ax.set_ylim(0, top * 1.3)
     ax.set_xlim(left=min(float(bins["bin_low_dkk"].iloc[0]), simulation.base) * 0.995)

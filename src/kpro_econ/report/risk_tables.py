@@ -51,13 +51,16 @@ REVIEWED = "Senest vurderet"
 TIES_NOTE_ABOVE = 0.05
 """Explain an achieved rank correlation further than this from its target."""
 THREE_POINT = "Udgift lav / mest sandsynlig / høj"
-STATISTIC_LABELS = {"mean": "Middelværdi", "P50": "P50", "P80": "P80", "P95": "P95", "base": "Basisbudget"}
+STATISTIC_LABELS = {"mean": "Middelværdi", "P50": "P50", "P80": "P80", "P95": "P95", "base": "Basisbudget",
+                    "pool": "Risikopulje", "budget": "Budget med risikopulje"}
 STATISTIC_NOTES = {
     "mean": "Gennemsnittet af alle simulerede udfald",
     "P50": "Halvdelen af udfaldene er lavere",
     "P80": "8 ud af 10 udfald er lavere",
     "P95": "19 ud af 20 udfald er lavere",
     "base": "Omkostningsmodellen med risikoreducerende tiltag, uden risikopulje",
+    "pool": "De største åbne risicis forventede værdi i de år, der ikke er afsluttet",
+    "budget": "Basisbudgettet plus risikopuljen: udgifterne i omkostningsrapporten",
 }
 
 
@@ -112,10 +115,12 @@ def key_figures(risk: RiskResult, years: Sequence[int], previous_run: Path | Non
         ("Lukkede og indtrufne risici", number(int((register["status"] != RiskStatus.OPEN).sum()))),
         (f"Risikopulje ({len(risk.pool)} risici, forventet værdi)", kr(risk.pool["expected_value_dkk"].sum())),
         (f"Basisbudget {period} (uden risikopulje)", kr(simulation.base)),
+        (f"Budget {period} med risikopulje", kr(simulation.budget)),
         (f"P50 {period}", kr(simulation.percentiles["P50"])),
         (f"P80 {period}", kr(simulation.percentiles["P80"])),
         (f"P95 {period}", kr(simulation.percentiles["P95"])),
-        (f"Reserve ved {percentile_name(simulation.confidence)} (over basisbudgettet)", kr(simulation.contingency)),
+        (f"Reserve ved {percentile_name(simulation.confidence)} (over budgettet med risikopulje)",
+         kr(simulation.contingency)),
         ("Udviklingen er målt mod", previous_run.name if previous_run is not None else NO_PREVIOUS_RUN),
     ]
     return pd.DataFrame(rows, columns=[KEY_FIGURE, VALUE])
@@ -224,10 +229,11 @@ def pool_by_year(costs: pd.DataFrame) -> Styler:
 def montecarlo_frame(risk: RiskResult) -> pd.DataFrame:
     """`risk.summary` with Danish statistic names and a line on what each means."""
     name = percentile_name(risk.simulation.confidence)
-    labels = {**STATISTIC_LABELS, "contingency": f"Reserve ({name} − basis)"}
+    labels = {**STATISTIC_LABELS, "contingency": f"Reserve ({name} − budget med risikopulje, mindst 0)"}
     share = percent(risk.simulation.confidence, 0 if float(name[1:]).is_integer() else 1)
     notes = {**STATISTIC_NOTES,
-             "contingency": f"Det, der skal lægges oven i basisbudgettet for at dække {share} af udfaldene"}
+             "contingency": f"Det, der skal lægges oven i budgettet med risikopulje for at dække {share} af "
+                            "udfaldene; 0, når budgettet allerede gør det"}
     summary = risk.summary
     return pd.DataFrame({
         "Størrelse": summary["statistic"].map(labels),

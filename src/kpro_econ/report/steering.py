@@ -30,6 +30,7 @@ from kpro_econ.report.labels import (
     AMOUNT,
     COLUMN_LABELS,
     COST_LINE_LABELS,
+    COSTS_IN_YEAR_BY_BASIS,
     DECISION_LABELS,
     HEADLINE_LABELS,
     ID,
@@ -128,7 +129,11 @@ def headline_values(tables: Tables, params: Params) -> Headlines:
         values[Headline.RESERVE] = float(summary["contingency"])
     fields = {"year": year, "period": f"{params.years[0]}–{params.years[-1]}",
               "percentile": f"P{round(params.monte_carlo.confidence * 100)}"}
-    return Headlines(values, {code: HEADLINE_LABELS[code].format(**fields) for code in values})
+    labels = {code: HEADLINE_LABELS[code].format(**fields) for code in values}
+    bases = set(base.loc[base["year"] == year, "basis"]) if "basis" in base else set()
+    if len(bases) == 1:  # a run made before the cost table said what a year rests on keeps "Udgifter"
+        labels[Headline.COSTS_IN_YEAR] = COSTS_IN_YEAR_BY_BASIS[str(bases.pop())].format(**fields)
+    return Headlines(values, labels)
 
 
 CHANGE = "Ændring siden sidst godkendte"
@@ -210,15 +215,34 @@ def occurred_note(tables: Tables) -> HTML:
     costs = tables[Table.COST_BY_YEAR]
     base = costs[costs["scenario"] == BASE_SCENARIO]
     route_total = float(base.loc[base["line_code"] == CostLineCode.WAVE_ROUTE, "amount_dkk"].sum())
-    parts = []
+    parts, closed = [], []
     for risk in happened.to_dict("records"):
         trigger = risk.get(TRIGGER_COLUMN)
         why = f" (udløst: {_trigger_text(trigger)})" if isinstance(trigger, str) and trigger else ""
         line = CostLineCode(risk.get(BOOKED_COLUMN) or CostLineCode.OCCURRED_RISKS)
-        amount = route_total if line == CostLineCode.WAVE_ROUTE else float(risk.get("cost_mean") or 0.0)
-        parts.append(f"{risk['id']} {risk['title']}{why}, som {COST_LINE_LABELS[line].lower()}: {kr(amount)}")
-    text = "Indtrufne risici, nu i budgettet: " + "; ".join(parts)
-    return HTML(f"<p>{html.escape(text if text.endswith('.') else text + '.')}</p>")
+        name = f"{risk['id']} {risk['title']}{why}"
+        booked = _booked_in_closed_year(base, line, risk.get("proximity"))
+        if booked is None:
+            amount = route_total if line == CostLineCode.WAVE_ROUTE else float(risk.get("cost_mean") or 0.0)
+            parts.append(f"{name}, som {COST_LINE_LABELS[line].lower()}: {kr(amount)}")
+        elif booked[1] == 0:
+            closed.append(f"{name}: {booked[0]} er afsluttet uden bogføring på {COST_LINE_LABELS[line].lower()} "
+                          "– det skete ikke, eller det er bogført på en anden linje")
+        else:
+            closed.append(f"{name}: bogført {kr(booked[1])} på {COST_LINE_LABELS[line].lower()} i {booked[0]}")
+    sentences = [("Indtrufne risici, nu i budgettet: " + "; ".join(parts)) if parts else "",
+                 ("Indtrufne risici i afsluttede år: " + "; ".join(closed)) if closed else ""]
+    return HTML("".join(f"<p>{html.escape(t if t.endswith('.') else t + '.')}</p>" for t in sentences if t))
+
+
+def _booked_in_closed_year(base: pd.DataFrame, line: CostLineCode, year: Any) -> tuple[int, float] | None:
+    """(year, amount booked on `line`) when the risk's year is closed (booked), else None."""
+    if "basis" not in base or year is None or pd.isna(year):
+        return None
+    rows = base[base["year"] == int(year)]
+    if rows.empty or not (rows["basis"] == "booked").all():
+        return None
+    return int(year), float(rows.loc[rows["line_code"] == line, "amount_dkk"].sum())
 
 
 def _trigger_text(code: str) -> str:
@@ -373,8 +397,8 @@ def generated_sentences(headlines: Headlines, previous: Headlines | None,
         sentences.append(f"Risikopuljen udgør {kr(values[Headline.RISK_POOL])} fordelt på {len(pool)} risici; "
                          f"den største er {pool.iloc[0]['title']} ({pool.iloc[0]['id']}).")
     if Table.MONTECARLO_SUMMARY in tables:
-        sentences.append(f"Monte Carlo-simuleringen giver en reserve på {kr(values[Headline.RESERVE])} "
-                         f"ved {percent(params.monte_carlo.confidence, 0)} sikkerhed.")
+        sentences.append(f"Monte Carlo-simuleringen giver en reserve på {kr(values[Headline.RESERVE])} oven i "
+                         f"budgettet med risikopulje for {percent(params.monte_carlo.confidence, 0)} sikkerhed.")
     if previous:
         total = values[Headline.COSTS_TOTAL]
         change = total - previous.values.get(Headline.COSTS_TOTAL, total)
@@ -420,18 +444,28 @@ def changes_section(previous_approved_name: str | None, changes: pd.DataFrame) -
 
 
 def budget_line(tables: Tables, params: Params) -> HTML:
-    """*Budgetopfølgning* in one line: the as-of year's forecast against its budget, and the largest variance."""
+    """*Budgetopfølgning* in one line: what the as-of year's forecast is, its budget and whose budget that
+    is, the variance and the largest one. The forecast's amount is the headline figure when the headline
+    year is the as-of year (and its prices the year's own), so it is not given a second time."""
     if Table.BUDGET_FOLLOWUP not in tables or params.actuals is None:
         return HTML("")
     followup = tables[Table.BUDGET_FOLLOWUP]
-    year = params.actuals.as_of.year
+    as_of = params.actuals.as_of
+    year = as_of.year
     rows = followup[followup["year"] == year]
     if rows.empty:
         return HTML("")
     forecast, budget = float(rows["forecast_dkk"].sum()), float(rows["budget_dkk"].sum())
     largest = rows.iloc[int(rows["variance_dkk"].abs().to_numpy().argmax())]
     line = COST_LINE_LABELS[CostLineCode(str(largest["line_code"]))]
-    text = (f"Forventet regnskab {year}: {kr(forecast)} mod et budget på {kr(budget)} "
-            f"(afvigelse {_signed_kr(forecast - budget)}). Største afvigelse: {line} "
-            f"{_signed_kr(float(largest['variance_dkk']))}")  # the amount ends in "kr.": no second full stop
+    runs = {str(r) for r in rows["budget_run"].fillna("") if str(r)} if "budget_run" in rows else set()
+    whose = (f"den godkendte kørsel {runs.pop()}" if runs else
+             "kørslens eget skøn, da ingen kørsel er godkendt endnu")
+    same_figure = report_year(params) == year == params.price_level_year
+    what = (f"Forventet regnskab {year} ({'nøgletallet' if same_figure else kr(forecast)}) er det bogførte til og "
+            f"med {danish_date(pd.Timestamp(as_of))} plus det, der endnu forfalder i år efter hver linjes "
+            "faktureringsrytme eller forfaldsdato.")
+    text = (f"{what} Budgettet for {year} er {kr(budget)} ({whose}). Afvigelse i alt "
+            f"{_signed_kr(forecast - budget)}, størst på {line}: {_signed_kr(float(largest['variance_dkk']))}")
+    # the amount ends in "kr.": no second full stop
     return HTML(f'<p class="kpro-budget-line"><strong>Budgetopfølgning.</strong> {html.escape(text)}</p>')

@@ -11,7 +11,8 @@ from collections.abc import Collection, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from kpro_econ.model.costs import CostLine, Value
+from kpro_econ.model.books import Books
+from kpro_econ.model.costs import CostLine, Value, apply_books
 from kpro_econ.params.codes import CostKind, CostLineCode, RiskStatus, Trend
 from kpro_econ.params.figures import pert_mean
 from kpro_econ.params.models import Band, Params, RiskSettings
@@ -75,16 +76,34 @@ def score_risks(register: pd.DataFrame, settings: RiskSettings) -> pd.DataFrame:
     )
 
 
-def pool_members(scored: pd.DataFrame, pool_size: int) -> pd.DataFrame:
-    """The at most `pool_size` open risks with the largest expected value (ties by id), largest first."""
+def share_to_come(register: pd.DataFrame, years: Sequence[int], books: Books | None) -> pd.Series:
+    """Each risk's share still to come, by the register's index: of its proximity year's pool (none once
+    the year is closed), or the mean over the years of a risk spread evenly; 1 without books."""
+    if books is None:
+        return pd.Series(1.0, index=register.index, dtype="float64")
+    spread = sum(books.share(y, CostLineCode.RISK_POOL) for y in years) / len(years)
+    return pd.Series([spread if pd.isna(p) else books.share(_place_year(int(p), years), CostLineCode.RISK_POOL)
+                      for p in register["proximity"]], index=register.index, dtype="float64")
+
+
+def pool_members(scored: pd.DataFrame, pool_size: int, to_come: pd.Series | None = None) -> pd.DataFrame:
+    """The at most `pool_size` open risks with the largest expected value still to come (ties by id),
+    largest first; a risk whose years are all closed (`to_come` 0) can no longer be in the pool."""
     open_risks = scored[scored["status"] == RiskStatus.OPEN]
+    if to_come is not None:
+        remaining = open_risks["expected_value_dkk"] * to_come.reindex(open_risks.index)
+        open_risks = open_risks.assign(expected_value_dkk=remaining)[to_come.reindex(open_risks.index) > 0]
     ranked = open_risks.sort_values(["expected_value_dkk", "id"], ascending=[False, True], kind="stable")
     return ranked.head(pool_size)
 
 
-def risk_pool(register: pd.DataFrame, settings: RiskSettings, years: Sequence[int]) -> pd.DataFrame:
-    """The risk pool in POOL_COLUMNS: rank, the risk, its expected value and the year(s) it is placed in."""
-    members = pool_members(score_risks(register, settings), settings.pool_size)
+def risk_pool(
+    register: pd.DataFrame, settings: RiskSettings, years: Sequence[int], books: Books | None = None
+) -> pd.DataFrame:
+    """The risk pool in POOL_COLUMNS: rank, the risk, its expected value still to come (all of it without
+    books) and the year(s) it is placed in."""
+    members = pool_members(score_risks(register, settings), settings.pool_size,
+                           share_to_come(register, years, books))
     spread = f"{min(years)}–{max(years)}"
     return pd.DataFrame({
         "rank": range(1, len(members) + 1),
@@ -140,24 +159,26 @@ def occurred(register: pd.DataFrame) -> pd.DataFrame:
     return register[own_line & register["cost_high"].fillna(0).gt(0)]
 
 
-def risk_cost_lines(register: pd.DataFrame, params: Params) -> list[CostLine]:
+def risk_cost_lines(register: pd.DataFrame, params: Params, books: Books | None = None) -> list[CostLine]:
     """*Risikopulje* (the pool's expected values), *Risikoreducerende tiltag* (mitigation of open
     and occurred risks) and *Indtrufne risici* (each occurred risk's own cost, its PERT mean), per
-    year of `params.years`: in each risk's proximity year, else spread evenly.
+    year of `params.years`: in each risk's proximity year, else spread evenly; with `books`, a closed
+    year is what was booked on the line and the current year adds what is still to come.
     """
     settings = risk_settings(params)
     scored = score_risks(register, settings)
-    members = pool_members(scored, settings.pool_size)
+    members = pool_members(scored, settings.pool_size, share_to_come(register, params.years, books))
+    members = members.assign(expected_value_dkk=scored.loc[members.index, "expected_value_dkk"])
     paying = scored[scored["status"].isin(MITIGATED_STATUSES)]
     happened = scored.loc[occurred(scored).index]
-    return [
+    return apply_books([
         CostLine(CostLineCode.RISK_POOL, POOL_KIND,
                  _by_year(members["expected_value_dkk"], members["proximity"], params.years)),
         CostLine(CostLineCode.MITIGATION, MITIGATION_KIND,
                  _by_year(paying["mitigation_cost"], paying["proximity"], params.years)),
         CostLine(CostLineCode.OCCURRED_RISKS, OCCURRED_KIND,
                  _by_year(happened["cost_mean"], happened["proximity"], params.years)),
-    ]
+    ], books, params.years)
 
 
 def _by_year(amounts: pd.Series, proximity: pd.Series, years: Sequence[int]) -> dict[int, Value]:
@@ -216,12 +237,14 @@ def _residual_scores(register: pd.DataFrame) -> dict[str, float]:
 
 
 def risk_register_table(
-    register: pd.DataFrame, settings: RiskSettings, previous: pd.DataFrame | None = None
+    register: pd.DataFrame, settings: RiskSettings, previous: pd.DataFrame | None = None,
+    to_come: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """The register with scores, bands, resolved probability, expected value, pool membership and
-    trend (REGISTER_TABLE_COLUMNS); the trend is blank without an earlier register to compare with."""
+    """The register with scores, bands, resolved probability, expected value, pool membership (of the
+    risks still to come, `share_to_come`) and trend (REGISTER_TABLE_COLUMNS); the trend is blank
+    without an earlier register to compare with."""
     scored = score_risks(register, settings)
-    in_pool = set(pool_members(scored, settings.pool_size)["id"])
+    in_pool = set(pool_members(scored, settings.pool_size, to_come)["id"])
     arrows = trend(register, previous).to_dict() if previous is not None else {}
     table = scored.assign(
         in_pool=scored["id"].isin(in_pool),
@@ -233,8 +256,12 @@ def risk_register_table(
     return table[REGISTER_TABLE_COLUMNS].reset_index(drop=True)
 
 
-def open_risk_draw_parameters(register: pd.DataFrame, settings: RiskSettings) -> pd.DataFrame:
-    """Open and occurred risks as the Monte Carlo draws them: id, title, probability, cost_low/mode/high.
+def open_risk_draw_parameters(
+    register: pd.DataFrame, settings: RiskSettings, years: Sequence[int], books: Books | None = None
+) -> pd.DataFrame:
+    """Open and occurred risks as the Monte Carlo draws them: id, title, probability, cost_low/mode/high,
+    and placement (each year's weight: the proximity year, else every year evenly, times the share of
+    the year still to come on the pool's line, or on *Indtrufne risici* for an occurred risk).
 
     An occurred risk is certain (probability 1): its cost is in the budget, only its amount is uncertain.
     """
@@ -242,6 +269,8 @@ def open_risk_draw_parameters(register: pd.DataFrame, settings: RiskSettings) ->
     happened = scored.index.isin(occurred(scored).index)
     open_risks = scored[(scored["status"] == RiskStatus.OPEN) | happened].assign(
         probability_resolved=lambda f: f["probability_resolved"].where(f["status"] == RiskStatus.OPEN, 1.0))
+    placement = [_placement(p, status, years, books)
+                 for p, status in zip(open_risks["proximity"], open_risks["status"], strict=True)]
     return pd.DataFrame({
         "id": open_risks["id"].astype(str).to_numpy(),
         "title": open_risks["title"].astype(str).to_numpy(),
@@ -249,4 +278,15 @@ def open_risk_draw_parameters(register: pd.DataFrame, settings: RiskSettings) ->
         "cost_low": open_risks["cost_low"].to_numpy(dtype=np.float64),
         "cost_mode": open_risks["cost_mode"].to_numpy(dtype=np.float64),
         "cost_high": open_risks["cost_high"].to_numpy(dtype=np.float64),
+        "placement": pd.Series(placement, dtype=object).to_numpy(),
     })
+
+
+def _placement(
+    proximity: object, status: str, years: Sequence[int], books: Books | None
+) -> tuple[tuple[int, float], ...]:
+    line = CostLineCode.OCCURRED_RISKS if status == RiskStatus.OCCURRED else CostLineCode.RISK_POOL
+    weights = ({_place_year(int(proximity), years): 1.0} if pd.notna(proximity)  # type: ignore[call-overload]
+               else dict.fromkeys(years, 1 / len(years)))
+    return tuple((year, weight * (books.share(year, line) if books is not None else 1.0))
+                 for year, weight in weights.items())

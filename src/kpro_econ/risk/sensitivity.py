@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from kpro_econ.model.books import Books
 from kpro_econ.model.costs import Resolve, Value
 from kpro_econ.params.figures import Amount, ThreePoint
 from kpro_econ.params.models import Params
@@ -24,7 +25,7 @@ from kpro_econ.risk.montecarlo import (
     SimulationResult,
     UncertainInput,
     cost_model_total,
-    mitigation_total,
+    risk_lines,
     uncertain_inputs,
 )
 
@@ -33,23 +34,27 @@ TORNADO_COLUMNS = ["input", "title", "low_total_dkk", "high_total_dkk", "swing_d
 SENSITIVITY_COLUMNS = [*TORNADO_COLUMNS, "variance_share"]
 
 
-def tornado(params: Params, change_requests: pd.DataFrame, risks: pd.DataFrame | None) -> pd.DataFrame:
-    """TORNADO_COLUMNS, one row per uncertain input, the largest swing first (ties by input name)."""
-    inputs = uncertain_inputs(params, change_requests, risks)
-    risk_mean = sum(i.mean for i in inputs if i.is_risk)
-    outside_cost_model = mitigation_total(risks) + risk_mean
-    centre = float(cost_model_total(params, change_requests)) + outside_cost_model
+def tornado(
+    params: Params, change_requests: pd.DataFrame, risks: pd.DataFrame | None, books: Books | None = None
+) -> pd.DataFrame:
+    """TORNADO_COLUMNS, one row per uncertain input, the largest swing first (ties by input name).
+    With `books`, only what is still to come swings."""
+    inputs = uncertain_inputs(params, change_requests, risks, books)
+    risk_mean = sum(i.expected for i in inputs if i.is_risk)
+    outside_cost_model = sum(risk_lines(params, risks, books).certain.values()) + risk_mean
+    centre = float(cost_model_total(params, change_requests, books=books)) + outside_cost_model
     rows = []
     for item in inputs:
         if item.is_risk:
-            without = centre - item.mean
-            low, high = (without + cost for cost in risk_swing(item))
+            without = centre - item.expected
+            low, high = (without + cost * item.exposure for cost in risk_swing(item))
         else:
-            at_low = cost_model_total(params, change_requests, _at(item.name, item.low))
-            at_high = cost_model_total(params, change_requests, _at(item.name, item.high))
+            at_low = cost_model_total(params, change_requests, _at(item.name, item.low), books)
+            at_high = cost_model_total(params, change_requests, _at(item.name, item.high), books)
             low, high = float(at_low) + outside_cost_model, float(at_high) + outside_cost_model
         rows.append((item.name, input_title(item.name, change_requests, risks), low, high, abs(high - low)))
     table = pd.DataFrame(rows, columns=TORNADO_COLUMNS)
+    table = table[table["swing_dkk"] > 0]  # a figure only booked years use moves nothing
     return table.sort_values(["swing_dkk", "input"], ascending=[False, True], ignore_index=True)
 
 
@@ -75,10 +80,11 @@ def variance_shares(simulation: SimulationResult) -> pd.Series:
 
 
 def sensitivity(
-    params: Params, change_requests: pd.DataFrame, risks: pd.DataFrame | None, simulation: SimulationResult
+    params: Params, change_requests: pd.DataFrame, risks: pd.DataFrame | None, simulation: SimulationResult,
+    books: Books | None = None,
 ) -> pd.DataFrame:
     """SENSITIVITY_COLUMNS: the tornado with each input's share of the simulated variance."""
-    table = tornado(params, change_requests, risks)
+    table = tornado(params, change_requests, risks, books)
     shares = variance_shares(simulation)
     return table.assign(variance_share=[float(shares.get(name, 0.0)) for name in table["input"]])
 
