@@ -123,7 +123,8 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
 # Fixtures that make real runs (kernels, notebooks) or open the browser: a test that uses one is slow, and
 # is marked so by what it uses, whoever writes it (`-m "not e2e and not browser"` is the fast subset).
-_RUN_FIXTURES = {"default_run", "default_run_dir", "fixture_run", "approval_project", "approved_project"}
+_RUN_FIXTURES = {"default_run", "default_run_dir", "fixture_run", "approval_project", "approved_project",
+                 "released_project"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -364,6 +365,24 @@ def approved_project(tmp_path_factory: pytest.TempPathFactory, approval_project:
     # The project's first approval also records params/approvers in the ledger (its genesis).
     assert printed[0].startswith("Første udgave af params/approvers (sha256 ") and len(printed) == 2
     assert printed[1] == f"Godkendt: {first_run} af Anna (afdelingsleder), signatur ok"
+    return ApprovalProject(root, {name: root / "keys" / name for name in APPROVERS})
+
+
+@pytest.fixture(scope="session")
+def released_project(tmp_path_factory: pytest.TempPathFactory, approved_project: ApprovalProject) -> ApprovalProject:
+    """A copy of `approved_project` whose first run is released too, printed by the browser named by path
+    (through the installed script: printing starts a browser of its own). Tests that change anything work on
+    a copy of it (`copy_project`)."""
+
+    def make(folder: Path) -> dict[str, Any]:
+        project = copy_project(approved_project, folder / "project")
+        run = project.runs()[0]
+        done = run_cli("release", str(run.relative_to(project.root)), "--browser", str(CHROMIUM), cwd=project.root)
+        return {"returncode": done.returncode, "stderr": done.stderr}
+
+    folder, done = made_once(tmp_path_factory, "released-project", make)
+    assert done["returncode"] == 0, done["stderr"]
+    root = folder / "project"
     return ApprovalProject(root, {name: root / "keys" / name for name in APPROVERS})
 
 

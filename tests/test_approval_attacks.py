@@ -27,7 +27,6 @@ from conftest import (
     copy_project,
     kpro_econ_command,
     make_key,
-    run_cli,
     run_in_process,
 )
 
@@ -165,14 +164,9 @@ def approved(approved_project: ApprovalProject, tmp_path: Path) -> ApprovalProje
 
 
 @pytest.fixture(scope="module")
-def released(approved_project: ApprovalProject, tmp_path_factory: pytest.TempPathFactory) -> ApprovalProject:
-    """A copy of the project whose first run is approved and released, printed by the browser named by path
-    (through the installed script: printing starts a browser of its own)."""
-    target = copy_project(approved_project, tmp_path_factory.mktemp("released") / "project")
-    run = target.runs()[0]
-    done = run_cli("release", str(run.relative_to(target.root)), "--browser", "/usr/bin/chromium", cwd=target.root)
-    assert done.returncode == 0, done.stderr
-    return target
+def released(released_project: ApprovalProject) -> ApprovalProject:
+    """The project whose first run is approved and released (shared: `conftest.released_project`)."""
+    return released_project
 
 
 @pytest.fixture

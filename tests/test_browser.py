@@ -278,3 +278,255 @@ def test_a_page_changed_after_approval_says_so_once_status_has_checked(
     # the summary's draft mark keeps its warning box: no green stamp on a changed run
     assert "Ændret efter godkendelse – må ikke bruges | kpro-draft" in shown["steering_summary.html"]
     assert not any("Godkendt" in text for texts in shown.values() for text in texts)
+
+
+# --- Every reader: printed, on a phone, on a wide screen -------------------------------------------------
+
+MM_PER_INCH, CSS_PX_PER_INCH = 25.4, 96
+WIDE, PHONE = 1400, 390
+# Printed, a report is A4 landscape (297 mm) and the steering summary A4 portrait (210 mm), each with
+# 12 mm side margins: the width their pages lay out in, in CSS pixels.
+A4_LANDSCAPE_CONTENT_PX = round((297 - 2 * 12) / MM_PER_INCH * CSS_PX_PER_INCH)  # 1032
+A4_PORTRAIT_CONTENT_PX = round((210 - 2 * 12) / MM_PER_INCH * CSS_PX_PER_INCH)  # 703
+# A4 in PDF points (1/72 inch): 595 × 842, landscape the other way round.
+A4_POINTS = (210 / MM_PER_INCH * 72, 297 / MM_PER_INCH * 72)
+
+# Every table whose right edge is past the page, or past the box that clips it. A table in a box that scrolls
+# sideways is listed apart: on a phone that is allowed, if the box itself is on the page and can show it all.
+TABLES_PAST_THE_PAGE = """
+() => {
+  const page = document.documentElement.clientWidth;
+  const cut = [], scrolled = [];
+  for (const table of document.querySelectorAll('table')) {
+    const right = table.getBoundingClientRect().right;
+    let box = table.parentElement;
+    while (box && getComputedStyle(box).overflowX === 'visible') { box = box.parentElement; }
+    const edge = box ? box.getBoundingClientRect().left + box.clientLeft + box.clientWidth : page;
+    if (right <= Math.min(edge, page) + 1) { continue; }
+    const name = (table.querySelector('th') || table).textContent.trim().slice(0, 40);
+    const style = box ? getComputedStyle(box) : null;
+    const scrolls = style && ['auto', 'scroll'].includes(style.overflowX) && style.visibility === 'visible'
+      && box.clientWidth > 0 && box.getBoundingClientRect().right <= page + 1
+      && box.scrollWidth + 1 >= table.getBoundingClientRect().width;
+    (scrolls ? scrolled : cut).push(`${name} (${Math.round(right)} px > ${Math.round(Math.min(edge, page))} px)`);
+  }
+  return {cut, scrolled, page: document.documentElement.scrollWidth <= page + 1};
+}
+"""
+
+
+def _paper(pdf: bytes) -> set[str]:
+    """`A4 portrait` or `A4 landscape` for each page of `pdf` (within a point), else its size."""
+    import re
+
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    assert boxes
+    found = set()
+    for width, height in ((float(w), float(h)) for w, h in boxes):
+        for name, size in (("A4 portrait", A4_POINTS), ("A4 landscape", A4_POINTS[::-1])):
+            if abs(width - size[0]) <= 1.5 and abs(height - size[1]) <= 1.5:
+                found.add(name)
+                break
+        else:
+            found.add(f"{width} × {height} pt")
+    return found
+
+
+@pytest.mark.parametrize("medium", ["wide", "phone", "print"])
+def test_no_table_is_wider_than_its_page(browser: Browser, default_run_dir: Path, medium: str) -> None:
+    """At 1400 px and printed on A4 every table fits its page; on a phone one may scroll sideways in its own box."""
+    problems = []
+    for html in _pages(default_run_dir):
+        portrait = html.name in ("steering_summary.html", "index.html")
+        width = {"wide": WIDE, "phone": PHONE}.get(medium) or (
+            A4_PORTRAIT_CONTENT_PX if portrait else A4_LANDSCAPE_CONTENT_PX)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        try:
+            page.goto(html.as_uri())
+            if medium == "print":
+                page.emulate_media(media="print")
+                # The page's own @page decides the paper: the summary portrait, the reports landscape.
+                pdf = page.pdf(format="A4", prefer_css_page_size=True)
+                assert _paper(pdf) == {"A4 portrait" if portrait else "A4 landscape"}, html.name
+            found = page.evaluate(TABLES_PAST_THE_PAGE)
+        finally:
+            page.close()
+        allowed = found["scrolled"] if medium == "phone" else []
+        problems += [f"{html.name}: {table}" for table in found["cut"] + found["scrolled"] if table not in allowed]
+        if not found["page"]:
+            problems.append(f"{html.name}: the page scrolls sideways")
+    assert problems == []
+
+
+def _register_rows(run_dir: Path) -> list[dict[str, str]]:
+    import csv
+
+    with (run_dir / "data" / "risk_register.csv").open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def test_the_steering_heat_map_prints_readable_and_says_what_it_shows(browser: Browser, default_run_dir: Path) -> None:
+    import pandas as pd
+    from matplotlib.text import Text
+
+    from kpro_econ.params.models import RiskSettings
+    from kpro_econ.report.risk_charts import residual_heat_map
+
+    page = browser.new_page(viewport={"width": A4_PORTRAIT_CONTENT_PX, "height": 1100})
+    try:
+        page.goto((default_run_dir / "steering_summary.html").as_uri())
+        page.emulate_media(media="print")
+        shown = page.eval_on_selector_all(
+            "img", "imgs => imgs.map(i => [i.alt, i.getBoundingClientRect().width, i.naturalWidth])")
+    finally:
+        page.close()
+    assert len(shown) == 1
+    alt, displayed, natural = shown[0]
+
+    # The figure as the summary draws it, from the run's register (default params: the default bands).
+    register = pd.read_csv(default_run_dir / "data" / "risk_register.csv", dtype=str)
+    fig = residual_heat_map(register, RiskSettings().bands)
+    fig.canvas.draw()
+    inches = float(fig.get_size_inches()[0])
+    assert natural == round(inches * CSS_PX_PER_INCH)  # the page shows this figure, drawn at this size
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    # A point in the figure is a point on paper when it is shown at its own size (96 CSS px per inch).
+    printed = min(sizes) * displayed / (inches * CSS_PX_PER_INCH)
+    assert printed >= 7, f"the smallest text prints at {printed:.1f} pt"
+
+    # The alt text names the open risks in each band by their score after mitigation: the default bands
+    # are lav 1–4, middel 5–9, høj 10–14, kritisk 15–25.
+    bands: dict[str, list[str]] = {"Kritisk": [], "Høj": [], "Middel": [], "Lav": []}
+    for risk in _register_rows(default_run_dir):
+        if risk["status"] == "open":
+            score = int(risk["likelihood_residual"]) * int(risk["impact_residual"])
+            name = "Kritisk" if score >= 15 else "Høj" if score >= 10 else "Middel" if score >= 5 else "Lav"
+            bands[name].append(risk["id"])
+    said = "; ".join(f"{name}: {', '.join(sorted(ids)) or 'ingen'}" for name, ids in bands.items())
+    assert alt == f"Diagram: Åbne risici efter tiltag. {said}."
+    assert sum(len(ids) for ids in bands.values()) >= 10  # the default register's open risks
+
+
+# Every element whose own text holds an amount (`6.966.636 kr.`), where its text does not fit it, or where a
+# box around it cuts it off, or where it leaves the screen.
+AMOUNTS_CUT = r"""
+() => {
+  const amount = /\d kr\./;
+  const screen = document.documentElement.clientWidth;
+  const cut = [];
+  for (const element of document.querySelectorAll('body *')) {
+    const own = [...element.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('');
+    if (!amount.test(own)) { continue; }
+    const box = element.getBoundingClientRect();
+    let clipped = element.scrollWidth > element.clientWidth + 1 || box.left < -1 || box.right > screen + 1;
+    for (let up = element.parentElement; up && !clipped; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX === 'visible') { continue; }
+      const outer = up.getBoundingClientRect();
+      clipped = box.left < outer.left - 1 || box.right > outer.left + up.clientLeft + up.clientWidth + 1;
+    }
+    if (clipped) { cut.push(own.trim().slice(0, 60)); }
+  }
+  return cut;
+}
+"""
+
+
+def _summary_on_a_phone(browser: Browser, html: Path) -> None:
+    page = browser.new_page(viewport={"width": PHONE, "height": 800})
+    try:
+        page.goto(html.as_uri())
+        cut = page.evaluate(AMOUNTS_CUT)
+        amounts = page.evaluate(r"[...document.querySelectorAll('td')].filter(c => /\d kr\./.test(c.innerText)).length")
+        columns = page.eval_on_selector_all(".kpro-row", """rows => rows.map(row => [...row.children].map(col => {
+            const box = col.getBoundingClientRect(); return [box.left, box.top, box.bottom]; }))""")
+        title = page.eval_on_selector(".jp-RenderedHTMLCommon h1", "h => [h.scrollWidth, h.clientWidth]")
+        sideways = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+    finally:
+        page.close()
+    assert amounts >= 10  # headline figures, economy and the largest risks
+    assert cut == [], f"{html.name}: {cut}"
+    assert len(columns) >= 2 and all(len(row) == 2 for row in columns)
+    for row in columns:  # one column: the second block starts under the first, at the same left edge
+        (left, _, bottom), (second_left, second_top, _) = row
+        assert second_left == left and second_top >= bottom - 1, f"{html.name}: {row}"
+    assert title[0] <= title[1], f"{html.name}: the title is {title[0]} px wide in {title[1]} px"
+    assert not sideways, html.name
+
+
+def test_the_steering_summary_reads_on_a_phone(browser: Browser, default_run_dir: Path) -> None:
+    _summary_on_a_phone(browser, default_run_dir / "steering_summary.html")
+
+
+def test_the_released_summary_reads_on_a_phone_and_the_index_links_it(
+    browser: Browser, released_project: ApprovalProject
+) -> None:
+    run = released_project.runs()[0]
+    pack = sorted((run / "steering").iterdir())
+    assert {p.suffix for p in pack} == {".html", ".pdf"}
+    _summary_on_a_phone(browser, next(p for p in pack if p.suffix == ".html"))
+
+    page, visit = _visit(browser, run / "index.html")
+    try:
+        shown = page.is_visible("[data-kpro-released]")
+        hrefs = page.eval_on_selector_all("[data-kpro-released] a", "links => links.map(a => a.href)")
+    finally:
+        page.close()
+    assert visit.problems == []
+    assert shown
+    assert sorted(_local_target(href, run)[0] for href in hrefs) == pack
+
+
+def test_a_draft_index_shows_no_steering_pack(browser: Browser, default_run_dir: Path) -> None:
+    page, _ = _visit(browser, default_run_dir / "index.html")
+    try:
+        assert page.locator("[data-kpro-released]").count() == 1
+        assert not page.is_visible("[data-kpro-released]")
+    finally:
+        page.close()
+
+
+def test_the_status_file_links_only_files_in_the_steering_folder(browser: Browser, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from kpro_econ.params.codes import RunState
+    from kpro_econ.run.pack_status import write_pack_status
+    from kpro_econ.run.render import IndexPage, render_index
+
+    index = IndexPage(title="Kommunal PRO", run_id="run", params_name="p.yaml", params_sha256="0" * 64,
+                      started=datetime(2026, 11, 29, tzinfo=UTC), reports=[], workbook="data/tables.xlsx")
+    (tmp_path / "index.html").write_text(render_index(index), encoding="utf-8")
+    names = ["Bilag.pdf", "../manifest.json", "../../x.html", ".skjult.html", "a/b.html", "x.js", "Bilag 1 & 2.html"]
+    write_pack_status(tmp_path, RunState.RELEASED, "Anna", datetime(2026, 11, 29, tzinfo=UTC), names)
+    page, visit = _visit(browser, tmp_path / "index.html")
+    try:
+        hrefs = page.eval_on_selector_all("[data-kpro-released] a", "links => links.map(a => a.getAttribute('href'))")
+    finally:
+        page.close()
+    assert visit.problems == []
+    assert sorted(hrefs) == ["steering/Bilag%201%20%26%202.html", "steering/Bilag.pdf"]
+
+
+def test_long_pages_keep_their_contents_and_a_way_back_to_the_top(browser: Browser, default_run_dir: Path) -> None:
+    for name in ("cost_model", "risk_register", "kpi_status"):
+        html = default_run_dir / f"{name}.html"
+        page = browser.new_page(viewport={"width": WIDE, "height": 900})
+        try:
+            page.goto(html.as_uri())
+            page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+            contents = page.eval_on_selector("nav.kpro-toc", "n => { const b = n.getBoundingClientRect(); return "
+                                             "[b.top, b.bottom, b.left, b.right, n.querySelectorAll('a').length]; }")
+            page.click("a.kpro-top")
+            back = page.eval_on_selector("header.kpro-header", "h => [h.getBoundingClientRect().top, window.scrollY]")
+        finally:
+            page.close()
+        top, bottom, left, right, links = contents
+        assert links >= 4 and 0 <= top < 900 and bottom > 0 and 0 <= left < right <= WIDE, f"{name}: {contents}"
+        assert back[0] >= 0 and back[1] < 50, f"{name}: back at {back}"  # the header in view, at the top
+    for html in _pages(default_run_dir)[1:]:
+        page = browser.new_page(viewport={"width": PHONE, "height": 800})
+        try:
+            page.goto(html.as_uri())
+            height = page.eval_on_selector("header.kpro-header", "h => h.getBoundingClientRect().height")
+        finally:
+            page.close()
+        assert height < 120, f"{html.name}: the header is {height:.0f} px high on a phone"

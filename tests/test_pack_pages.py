@@ -47,8 +47,11 @@ def test_the_status_file_is_a_script_setting_data_only(tmp_path: Path) -> None:
     assert record["approver"] == name
     assert record["text"] == f"Godkendt internt af {name} 29. november 2026 kl. 12.42"
     assert record["when"] == "2026-11-29T11:42:00+00:00"
-    write_pack_status(tmp_path, RunState.RELEASED, "Bent", WHEN)
-    assert _status_record(path)["state"] == "released"
+    assert record["steering"] == []  # nothing released: nothing for the index to link
+    write_pack_status(tmp_path, RunState.RELEASED, "Bent", WHEN, ["Bilag.pdf", "Bilag.html"])
+    released = _status_record(path)
+    assert released["state"] == "released"
+    assert released["steering"] == ["Bilag.html", "Bilag.pdf"]
     assert [p.name for p in tmp_path.iterdir()] == ["approval-status.js"]  # no temporary file left
 
 
@@ -70,6 +73,9 @@ def test_contents_list_every_section_heading_nested(tmp_path: Path) -> None:
         assert len(re.findall(rf'<h[23] id="{anchor}"', html)) == 1, anchor
     # The two `###` sit in a list inside the first `##`'s item.
     assert re.search(r"<li><a href=\"#afsnit-1\">[^<]*</a><ol><li><a href=\"#afsnit-2\">", nav.group(1))
+    # Open (a phone's script folds it), and a link back to the top of the page.
+    assert nav.group(1).startswith('<details open=""><summary class="kpro-toc-title">Indhold</summary><ol>')
+    assert '<a class="kpro-top" href="#kpro-top">Til toppen</a>' in html and 'id="kpro-top"' in html
 
 
 def test_a_page_with_one_section_or_none_wanted_gets_no_contents() -> None:
@@ -100,7 +106,7 @@ def test_steering_header_names_period_date_and_state_not_the_run() -> None:
     top = html[html.index('<header class="kpro-header'):html.index("</header>")]
     assert "2. halvår 2026" in top and "29. november 2026" in top and DRAFT_STATUS in top
     assert "20261129-114200-default" not in html and "default.yaml" not in html
-    assert 'class="kpro-toc"' not in html
+    assert 'class="kpro-toc"' not in html and 'class="kpro-top"' not in html  # one printed page
 
 
 def test_a_released_page_stands_alone() -> None:

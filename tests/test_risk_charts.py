@@ -163,6 +163,22 @@ def test_band_colours_are_hex_and_text_contrasts():
     assert rc.text_colour_on("#ffffff") == "#000000" and rc.text_colour_on("#000000") == "#ffffff"
 
 
+def test_the_summary_heat_map_is_drawn_for_print_and_names_the_risks_in_each_band(risk):
+    from matplotlib.text import Text
+
+    fig = rc.residual_heat_map(risk.register, BANDS)
+    fig.canvas.draw()
+    # Drawn at the size the summary prints it: 318 × 204 CSS pixels at 96 to the inch, 84 × 54 mm.
+    width, height = fig.get_size_inches()
+    assert (round(width * 25.4), round(height * 25.4)) == (84, 54)
+    shown = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert {"R1", "R2, R3", "Konsekvens", "Sandsynlighed"} <= {t.get_text() for t in shown}
+    assert min(t.get_fontsize() for t in shown) >= 7  # points on paper at that size
+    # After mitigation R1 is at likelihood 3, impact 4: 12 (høj); R2 and R3 at 2 × 3 = 6 (middel); R4 is closed
+    # and R5 has occurred: neither is open, so neither is named. No open risk is kritisk or lav.
+    assert fig.alt_text() == "Diagram: Åbne risici efter tiltag. Kritisk: ingen; Høj: R1; Middel: R2, R3; Lav: ingen."
+
+
 def test_s_curve_shows_the_budget_its_pool_and_the_reserve_with_the_share_each_covers():
     # A certain model and one open risk: 30 % of 100,000. The pool holds 30,000; 70 % of the outcomes are
     # the base, so base and budget (base + pool) each cover 70 %; P80 holds the risk: the reserve of

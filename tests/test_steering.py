@@ -214,3 +214,25 @@ def test_occurred_risks_are_named_with_their_trigger_and_the_budget_line():
     # neither occurred risk is among the largest open ones
     assert steering.top_risks(with_occurred)["id"].tolist() == ["R1", "R2"]
     assert steering.occurred_note(tables()).data == ""
+
+
+def test_a_chart_in_the_summary_is_a_vector_image_at_its_own_size_with_its_own_alt_text():
+    import base64
+    import re
+
+    from kpro_econ.params.models import RiskSettings
+    from kpro_econ.report.risk_charts import residual_heat_map
+
+    register = tables()["risk_register"].assign(likelihood_residual=[3, 1, 1], impact_residual=[4, 4, 1])
+    html = steering.side_by_side(("Risici efter tiltag", residual_heat_map(register, RiskSettings().bands))).data
+    image = re.search(r'<img class="kpro-chart" alt="([^"]*)" width="(\d+)" height="(\d+)" '
+                      r'src="data:image/svg\+xml;base64,([^"]+)">', html)
+    assert image, html[:300]
+    alt, width, height, data = image.groups()
+    # 3 × 4 = 12 is høj, 1 × 4 = 4 lav; R3 is closed. The alt text escaped in the attribute.
+    assert alt == "Diagram: Åbne risici efter tiltag. Kritisk: ingen; Høj: R1; Middel: ingen; Lav: R2."
+    assert (int(width), int(height)) == (318, 204)  # CSS pixels: 84 × 54 mm, the size it is drawn at
+    svg = base64.b64decode(data).decode("utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg and 'width="238.5pt"' in svg  # 318 px = 238,5 pt
+    again = steering.side_by_side(("Risici efter tiltag", residual_heat_map(register, RiskSettings().bands))).data
+    assert again == html  # the same run gives the same page: no date, no random ids

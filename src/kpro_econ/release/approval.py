@@ -465,7 +465,7 @@ def write_convenience_copies(run_dir: Path, approvals: RunApprovals, state: RunS
         ledger_head=approvals.ledger_head,
     ))
     # What the pages show (approval-status.js beside them; run/pack_status.py).
-    write_pack_status(run_dir, state, *stamp_of(approvals, state))
+    write_pack_status(run_dir, state, *stamp_of(approvals, state), steering=steering_of(approvals, state))
 
 
 def stamp_of(approvals: RunApprovals, state: RunState) -> tuple[str | None, datetime]:
@@ -476,6 +476,12 @@ def stamp_of(approvals: RunApprovals, state: RunState) -> tuple[str | None, date
     moments = [approvals.release.released_at] if approvals.release and released else [
         a.approved_at for a in approvals.approvals]
     return names or None, datetime.fromisoformat(max(moments)) if moments else datetime.now(UTC)
+
+
+def steering_of(approvals: RunApprovals, state: RunState) -> list[str]:
+    """The files of a released run's steering pack, which its index links (none before release)."""
+    released = approvals.release is not None and state == RunState.RELEASED
+    return sorted(approvals.release.files) if approvals.release is not None and released else []
 
 
 def run_state(run_dir: Path) -> RunState:

@@ -23,7 +23,7 @@ from kpro_econ.errors import KproError
 from kpro_econ.inputs import ledger as ledgers
 from kpro_econ.inputs.run_records import PACK_STATUS, Manifest, RunApprovals, write_atomically
 from kpro_econ.params.codes import RunState
-from kpro_econ.release.approval import RunCheck, check_run, stamp_of
+from kpro_econ.release.approval import RunCheck, check_run, stamp_of, steering_of
 from kpro_econ.run.pack_status import pack_status_script
 from kpro_econ.run.runfolder import sha256_file
 
@@ -72,7 +72,8 @@ def wanted_script(check: RunCheck) -> str | None:
         return pack_status_script(check.state, approver, when, changed_pages(check.run_dir, check.manifest))
     if check.state == RunState.DRAFT and not check.approvals:
         return pack_status_script(check.state, None, _started(check))  # as `run` wrote it
-    return pack_status_script(check.state, *stamp_of(approvals, check.state))
+    return pack_status_script(check.state, *stamp_of(approvals, check.state),
+                              steering=steering_of(approvals, check.state))
 
 
 def _in_step(check: RunCheck) -> bool:

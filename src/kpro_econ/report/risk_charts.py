@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Patch, Rectangle
 
 from kpro_econ.params.models import Band
-from kpro_econ.report.charts import DPI, ChartFigure, danish_ticks, new_figure
+from kpro_econ.report.charts import ALT_PREFIX, DPI, ChartFigure, danish_ticks, new_figure
 from kpro_econ.report.formatting import kr, mio_kr, number, percent
 from kpro_econ.report.labels import with_input_labels
 from kpro_econ.risk.assessment import band_of
@@ -88,27 +90,46 @@ def _text_scale(ax: Axes) -> float:
     return min(1.0, cell / 0.85)
 
 
-def _heat_map(ax: Axes, risks: pd.DataFrame, stage: str, bands: Sequence[Band], colours: dict[str, str]) -> None:
+@dataclass(frozen=True)
+class HeatMapSizes:
+    """The heat map's text in points: the score in each cell's corner, the ids of its risks (smaller when
+    they need more than `lines_at_full_size` lines), and how far below the cell's middle the ids sit."""
+
+    score: float
+    ids: float
+    crowded_ids: float
+    lines_at_full_size: int = 2
+    ids_offset: float = 0.06
+
+
+def _scores(risks: pd.DataFrame, stage: str) -> tuple[pd.Series, pd.Series]:
+    return (pd.to_numeric(risks[f"likelihood_{stage}"], errors="coerce"),
+            pd.to_numeric(risks[f"impact_{stage}"], errors="coerce"))
+
+
+def _heat_map(ax: Axes, risks: pd.DataFrame, stage: str, bands: Sequence[Band], colours: dict[str, str],
+              sizes: HeatMapSizes | None = None) -> None:
     """Cells coloured by band, each holding the ids of `risks` at its likelihood and impact in `stage`
-    (`inherent` or `residual`); the scores may be numbers or, from a run's CSV, text."""
-    likelihoods = pd.to_numeric(risks[f"likelihood_{stage}"], errors="coerce")
-    impacts = pd.to_numeric(risks[f"impact_{stage}"], errors="coerce")
+    (`inherent` or `residual`); the scores may be numbers or, from a run's CSV, text. Text in the sizes
+    given (points), else in sizes that shrink with the cells."""
+    likelihoods, impacts = _scores(risks, stage)
     scale = _text_scale(ax)
+    sizes = sizes or HeatMapSizes(score=7 * scale, ids=9 * scale, crowded_ids=7 * scale)
     for likelihood in SCALE:
         for impact in SCALE:
             score = likelihood * impact
             colour = colours[band_of(score, bands)]
             ax.add_patch(Rectangle((impact - 0.5, likelihood - 0.5), 1, 1, facecolor=colour,
                                    edgecolor="white", linewidth=2))
-            ax.text(impact - 0.44, likelihood + 0.44, str(score), ha="left", va="top", fontsize=7 * scale,
+            ax.text(impact - 0.44, likelihood + 0.44, str(score), ha="left", va="top", fontsize=sizes.score,
                     color=text_colour_on(colour), alpha=0.6)
             in_cell = risks[(likelihoods == likelihood) & (impacts == impact)]
             ids = sorted(plain(i, 10, 1) for i in in_cell["id"])
             if ids:
                 lines = [", ".join(ids[i : i + IDS_PER_LINE]) for i in range(0, len(ids), IDS_PER_LINE)]
-                ax.text(impact, likelihood - 0.06, "\n".join(lines), ha="center", va="center",
-                        fontsize=(9 if len(lines) <= 2 else 7) * scale, fontweight="bold",
-                        color=text_colour_on(colour))
+                ax.text(impact, likelihood - sizes.ids_offset, "\n".join(lines), ha="center", va="center",
+                        fontsize=sizes.ids if len(lines) <= sizes.lines_at_full_size else sizes.crowded_ids,
+                        fontweight="bold", color=text_colour_on(colour))
     ax.set_xlim(0.5, 5.5)
     ax.set_ylim(0.5, 5.5)
     ax.set_aspect("equal")
@@ -229,13 +250,50 @@ def tornado(sensitivity: pd.DataFrame, centre: float, n: int = 15) -> Figure:
     return fig
 
 
+# The steering summary's heat map, drawn at the size it is printed: 318 × 204 CSS pixels (84 × 54 mm, 96
+# pixels to the inch), one of two columns on A4 portrait (`report.steering`). Shown at its own size, a point
+# in the figure is a point on paper: no text under 7 pt.
+SUMMARY_HEAT_MAP_INCHES = (318 / 96, 204 / 96)
+SUMMARY_HEAT_MAP_SIZES = HeatMapSizes(score=7, ids=8, crowded_ids=7, lines_at_full_size=1, ids_offset=0.1)
+SUMMARY_TEXT_PT = 7
+
+
+class HeatMapFigure(ChartFigure):
+    """A heat map whose alt text names the risks in each band, not only its title."""
+
+    alt_title = ""
+    bands_text = ""
+
+    def alt_text(self) -> str:
+        return f"{ALT_PREFIX}{self.alt_title}. {self.bands_text}"
+
+
+def risks_by_band(risks: pd.DataFrame, stage: str, bands: Sequence[Band]) -> str:
+    """`Kritisk: R02; Høj: R01, R05; Middel: ingen; Lav: R08.`: the ids of `risks` in each band by their
+    score in `stage`, the highest band first."""
+    likelihoods, impacts = _scores(risks, stage)
+    scores = (likelihoods * impacts).tolist()
+    parts = []
+    for band in sorted(bands, key=lambda b: b.min_score, reverse=True):
+        ids = sorted(str(i) for i, score in zip(risks["id"], scores, strict=True)
+                     if score == score and band_of(int(score), bands) == band.name)  # NaN: not scored
+        parts.append(f"{band.name[:1].upper()}{band.name[1:]}: {', '.join(ids) or 'ingen'}")
+    return "; ".join(parts) + "."
+
+
 def residual_heat_map(register: pd.DataFrame, bands: Sequence[Band]) -> Figure:
-    """The residual 5×5 heat map alone, small enough for the one-page steering summary."""
+    """The residual 5×5 heat map alone, for the one-page steering summary: drawn at its printed size
+    (`SUMMARY_HEAT_MAP_INCHES`), its title left to the summary's heading and to the alt text."""
     colours = band_colours(bands)
-    fig = ChartFigure(figsize=(4.6, 3.5), dpi=DPI, layout="constrained")
+    fig = HeatMapFigure(figsize=SUMMARY_HEAT_MAP_INCHES, dpi=DPI,
+                        layout=ConstrainedLayoutEngine(w_pad=0.01, h_pad=0.01))  # small margins: a small figure
     ax = fig.add_subplot()
-    _heat_map(ax, register[register["status"] == "open"], "residual", bands, colours)
-    ax.set_title("Åbne risici efter tiltag", fontsize="medium")
-    ax.set_xlabel("Konsekvens", fontsize="small")
-    ax.set_ylabel("Sandsynlighed", fontsize="small")
+    open_risks = register[register["status"] == "open"]
+    _heat_map(ax, open_risks, "residual", bands, colours, SUMMARY_HEAT_MAP_SIZES)
+    ax.set_aspect("auto")  # the cells as wide as the column allows: room for two ids on a line
+    ax.tick_params(labelsize=SUMMARY_TEXT_PT, pad=2)
+    ax.set_xlabel("Konsekvens", fontsize=SUMMARY_TEXT_PT, labelpad=2)
+    ax.set_ylabel("Sandsynlighed", fontsize=SUMMARY_TEXT_PT, labelpad=2)
+    fig.alt_title = "Åbne risici efter tiltag"
+    fig.bands_text = risks_by_band(open_risks, "residual", bands)
     return fig

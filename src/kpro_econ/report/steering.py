@@ -16,6 +16,7 @@ from typing import Any, TypeAlias
 
 import pandas as pd
 from IPython.display import HTML
+from matplotlib import rc_context
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
@@ -23,6 +24,7 @@ from kpro_econ.inputs.history import ComparedRun
 from kpro_econ.inputs.run_records import RunApprovals
 from kpro_econ.params.codes import BASE_SCENARIO, Channel, CostLineCode, Headline, KpiTrigger, RiskStatus, Trend
 from kpro_econ.params.models import Params
+from kpro_econ.report.charts import ChartFigure
 from kpro_econ.report.cost_tables import report_year
 from kpro_econ.report.formatting import danish_date, kr, number, percent, run_with_date, style_table
 from kpro_econ.report.labels import (
@@ -55,14 +57,28 @@ PRINT_CSS = """
   .jp-RenderedHTMLCommon h2 { font-size: 10.5pt !important; margin: 1.5mm 0 0.8mm !important; }
   .jp-RenderedHTMLCommon p { margin: 0.8mm 0 !important; }
   .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 0.4mm 2mm !important; }
-  .jp-OutputArea-output img { max-height: 58mm; width: auto; }
   .jp-InternalAnchorLink { display: none !important; }
 }
 .jp-OutputArea-output table { font-size: 0.85em; }
 .kpro-row { display: flex; gap: 6mm; align-items: flex-start; }
 .kpro-col { flex: 1 1 0; min-width: 0; }
-.kpro-col img { max-width: 100%; max-height: 42mm; }
+.kpro-col img { max-width: 100%; height: auto; }
 .kpro-risks td { vertical-align: top; }
+/* A phone: one column, every amount whole. Each of the largest risks (id, risk, owner, mitigation,
+   amount, trend) takes three lines, its header likewise: id, risk and amount; owner (and trend); mitigation. */
+@media screen and (max-width: 699px) {
+  .kpro-row { display: block; }
+  .jp-RenderedHTMLCommon h1 { font-size: 1.5em !important; }
+  .kpro-risks, .kpro-risks thead, .kpro-risks tbody { display: block; }
+  .kpro-risks tr { display: grid; grid-template-columns: 3em minmax(0, 1fr) auto; }
+  .kpro-risks thead tr { background: #eef2f6; }
+  .kpro-risks tr > * { grid-column: 2; }
+  .kpro-risks tr > :nth-child(1) { grid-column: 1; grid-row: 1 / span 3; }
+  .kpro-risks tr > :nth-child(2) { grid-row: 1; }
+  .kpro-risks tr > :nth-child(4) { grid-column: 2 / 4; }
+  .kpro-risks tr > :nth-child(5) { grid-column: 3; grid-row: 1; }
+  .kpro-risks tr > :nth-child(6) { grid-column: 3; grid-row: 2; }
+}
 .kpro-stamp { border: 2px solid #1b5e20; color: #1b5e20; padding: 4px 10px; display: inline-block;
               font-weight: bold; }
 .kpro-draft { border: 3px solid #b00020; color: #b00020; padding: 4px 10px; display: inline-block;
@@ -258,11 +274,25 @@ def _body(title: str, content: Content | Sequence[Content]) -> str:
         text: str = content.data or ""
         return text
     if isinstance(content, Figure):
-        buffer = io.BytesIO()
-        content.savefig(buffer, format="png", bbox_inches="tight")
-        data = base64.b64encode(buffer.getvalue()).decode("ascii")
-        return f'<img alt="{html.escape(title)}" src="data:image/png;base64,{data}">'
+        return figure_image(content, title)
     return "".join(_body(title, part) for part in content)
+
+
+CSS_PX_PER_INCH = 96
+
+
+def figure_image(fig: Figure, title: str) -> str:
+    """The figure as a vector image (SVG) shown at the size it was drawn, so that its text prints at the
+    sizes it was given; its alt text the figure's own (`ChartFigure`), else `title`."""
+    buffer = io.BytesIO()
+    # No date and fixed ids: the same run gives the same page.
+    with rc_context({"svg.hashsalt": "kpro-econ", "svg.fonttype": "path"}):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    width, height = (round(inches * CSS_PX_PER_INCH) for inches in fig.get_size_inches())
+    alt = fig.alt_text() if isinstance(fig, ChartFigure) else title
+    return (f'<img class="kpro-chart" alt="{html.escape(alt)}" width="{width}" height="{height}" '
+            f'src="data:image/svg+xml;base64,{data}">')
 
 
 def status_sentence(approval: RunApprovals | None) -> str:

@@ -21,6 +21,8 @@ from kpro_econ.params.codes import RunState
 from kpro_econ.report.labels import CHANGED_PAGE_TEXT, PACK_STATUS_TEXTS
 from kpro_econ.run.render import danish_datetime
 
+STEERING_FOLDER = "steering"
+
 # Loaded and run at the end of every draft page of the pack: once the run is approved or released it
 # sets the text of each `data-kpro-status` element (textContent, never HTML) and turns a draft mark
 # into a stamp. A draft keeps the page's own words; a run changed after approval keeps the draft
@@ -38,6 +40,23 @@ PAGE_SCRIPT = f"""<script src="{PACK_STATUS}"></script>
     element.setAttribute("data-state", String(status.state));
     if (status.state !== "{RunState.CHANGED}") {{ element.classList.replace("kpro-draft", "kpro-stamp"); }}
   }});
+  // A released run's index links its steering pack: plain file names in steering/, nothing else.
+  var files = status.state === "released" && Array.isArray(status.steering) ? status.steering : [];
+  files = files.filter(function (name) {{
+    return typeof name === "string" && /^[^\\\\/.][^\\\\/]*\\.(html|pdf)$/.test(name);
+  }});
+  document.querySelectorAll("[data-kpro-released]").forEach(function (element) {{
+    var list = element.querySelector("ul");
+    files.forEach(function (name) {{
+      var link = document.createElement("a");
+      link.href = "{STEERING_FOLDER}/" + encodeURIComponent(name);
+      link.textContent = name;
+      var item = document.createElement("li");
+      item.appendChild(link);
+      list.appendChild(item);
+    }});
+    element.hidden = files.length === 0;
+  }});
 }})();
 </script>"""
 
@@ -49,14 +68,16 @@ def status_text(state: RunState | str, approver: str | None, when: datetime) -> 
 
 
 def pack_status_script(state: RunState | str, approver: str | None, when: datetime,
-                       changed: Sequence[str] = ()) -> str:
-    """The text of `approval-status.js`: the state, the text the pages show, and for a run changed after
-    approval the pages (file names) that differ and what each of them says of itself."""
+                       changed: Sequence[str] = (), steering: Sequence[str] = ()) -> str:
+    """The text of `approval-status.js`: the state, the text the pages show; for a run changed after
+    approval the pages (file names) that differ and what each of them says of itself; for a released
+    run the files of its steering pack (names in `RUN/steering/`), which its index links."""
     record: dict[str, Any] = {
         "state": str(RunState(state)),
         "text": status_text(state, approver, when),
         "approver": approver,
         "when": when.isoformat(timespec="seconds"),
+        "steering": sorted(steering),
     }
     if changed:
         record |= {"changed": sorted(changed), "page_text": CHANGED_PAGE_TEXT}
@@ -70,9 +91,9 @@ def pack_status_script(state: RunState | str, approver: str | None, when: dateti
 
 
 def write_pack_status(run_dir: Path, state: RunState | str, approver: str | None, when: datetime,
-                      changed: Sequence[str] = ()) -> Path:
+                      changed: Sequence[str] = (), steering: Sequence[str] = ()) -> Path:
     """Write `RUN/approval-status.js` saying the run is in `state` (by `approver`, at `when`; for a run
-    changed after approval, which pages differ)."""
+    changed after approval, which pages differ; for a released run, its steering pack's files)."""
     path = run_dir / PACK_STATUS
-    write_atomically(path, pack_status_script(state, approver, when, changed))
+    write_atomically(path, pack_status_script(state, approver, when, changed, steering))
     return path

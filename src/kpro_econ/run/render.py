@@ -164,7 +164,9 @@ def add_contents(page: str, wanted: bool = True) -> str:
     """The page with its table of contents: a link to each `##` and `###` heading of its text.
 
     nbconvert gives headings no ids when anchor links are off, so each gets `afsnit-N` (in page
-    order, the same for the same notebook). A page with fewer than two headings gets none.
+    order, the same for the same notebook). A page with fewer than two headings gets none. The list
+    is a `<details>`, open; the page's script folds it on a phone (the template's CSS makes it a
+    sidebar on a wide window).
     """
     from bs4 import BeautifulSoup
 
@@ -176,11 +178,14 @@ def add_contents(page: str, wanted: bool = True) -> str:
     if not wanted or len(headings) < 2:
         nav.decompose()
         return str(soup)
-    title = soup.new_tag("p", attrs={"class": "kpro-toc-title"})
+    # Open unless a phone folds it (the page's script): without scripts every reader sees it.
+    folding = soup.new_tag("details", attrs={"open": ""})
+    nav.append(folding)
+    title = soup.new_tag("summary", attrs={"class": "kpro-toc-title"})
     title.string = "Indhold"
-    nav.append(title)
+    folding.append(title)
     top = soup.new_tag("ol")
-    nav.append(top)
+    folding.append(top)
     sub = None  # the list of `###` under the latest `##`
     for number, heading in enumerate(headings, start=1):
         anchor = str(heading.get("id") or f"afsnit-{number}")
