@@ -269,8 +269,8 @@ def spoc_ending_by_month(params: Params, months: int = 12) -> pd.DataFrame:
     for notice in (start + i for i in range(months)):
         if notice.year > params.years[-1]:
             break
-        change = spoc_change(params, "end", notice.year, notice.month).set_index("year")["change_dkk"]
-        saving = {int(y): -float(c) for y, c in change.items()}
+        change = spoc_change(params, "end", notice.year, notice.month)
+        saving = {int(y): -float(c) for y, c in zip(change["year"], change["change_dkk"], strict=True)}
         rows.append((str(notice), str(notice + spoc.notice_months), sum(saving.values()),
                      present_value(saving, rate, year0)))
     return pd.DataFrame(rows, columns=SPOC_ENDING_COLUMNS)

@@ -24,7 +24,7 @@ from kpro_econ.params.codes import WaveRoute
 from kpro_econ.params.models import Params
 from kpro_econ.report.charts import danish_ticks, new_figure
 from kpro_econ.report.formatting import danish_date, declared_table, kr, number, percent, style_table
-from kpro_econ.report.labels import WAVE_ROUTE_LABELS
+from kpro_econ.report.labels import RECOMMENDED, WAVE_ROUTE_LABELS
 from kpro_econ.tables import Table
 
 ROUTE_COLOURS = {WaveRoute.WAVE5: "#1565c0", WaveRoute.BILATERAL: "#ef6c00"}
@@ -32,13 +32,10 @@ MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august"
           "november", "december")
 
 
-RECOMMENDED = "indstillet"
-"""The mark of a route that is budgeted as recommended, not decided."""
-
-
-def wave_route_text(params: Params) -> str:
+def wave_route_text(params: Params, extract_month: Any = None) -> str:
     """The costed decision in Markdown: the break-even number, the rule's threshold, the count and the route,
-    whether it is decided (by the decision log) or only recommended, and its deadline."""
+    whether it is decided (by the decision log) or only recommended, and its deadline; with the month of
+    the adoption extract the count is from, a warning when that is after the deadline."""
     routes = params.wave_routes
     if routes is None:
         return "Parametrene har ingen udgifter til bølge 5 og bilateral håndtering (`wave_routes`)."
@@ -51,7 +48,13 @@ def wave_route_text(params: Params) -> str:
         text += f" Tærsklen i parametrene er {params.kpi.wave5_threshold}."
     rows = wave_route_decision(params)
     if not rows.empty:
-        text += " " + route_status_text(rows.iloc[0].to_dict(), params, markdown=True)
+        text += " " + route_status_text({str(k): v for k, v in rows.iloc[0].items()}, params, markdown=True)
+    deadline = pd.Timestamp(routes.decide_by())
+    if extract_month is not None and pd.Timestamp(extract_month).to_period("M").start_time > deadline:
+        month = pd.Timestamp(extract_month)
+        text += (f" **Bemærk:** optællingen er fra udtrækket for {MONTHS[month.month - 1]} {month.year}, efter "
+                 f"fristen {danish_date(deadline)} for den beslutning, den skal oplyse: den viser, hvor mange der "
+                 "ikke er klar nu, ikke hvad der kunne vides ved fristen.")
     return text
 
 
@@ -62,8 +65,8 @@ def route_status_text(row: Mapping[str, Any], params: Params, markdown: bool = F
     strong = (lambda t: f"**{t}**") if markdown else (lambda t: t)
     n, year = int(row["not_ready"]), int(row["year"])
     bilateral = row.get("bilateral_dkk")
-    both = (f"bølge 5 {kr(float(row['wave5_dkk']))}; bilateralt "
-            + (kr(float(bilateral)) if bilateral is not None and pd.notna(bilateral) else "ikke muligt (over kapaciteten)"))
+    other = kr(float(bilateral)) if bilateral is not None and pd.notna(bilateral) else "ikke muligt (over kapaciteten)"
+    both = f"bølge 5 {kr(float(row['wave5_dkk']))}; bilateralt {other}"
     decided = bool(row.get("decided", False))
     if decided:
         made = route_decision(params)

@@ -290,6 +290,8 @@ KPI_TRIGGER_LABELS: dict[KpiTrigger, str] = {
 }
 
 WAVE_ROUTE_LABELS: dict[WaveRoute, str] = {WaveRoute.WAVE5: "Bølge 5", WaveRoute.BILATERAL: "Bilateralt"}
+RECOMMENDED = "indstillet"
+"""The mark of an option budgeted as recommended (*indstillet*), not yet decided by the steering group."""
 
 
 # --- The run's tables (`kpro_econ.tables`): sheet names, column headers, the labels of their codes ---
