@@ -18,7 +18,13 @@ from numpy.typing import NDArray
 
 from kpro_econ.model.books import Basis, Books, books_from
 from kpro_econ.model.budget import nominal_factor
-from kpro_econ.model.phasing import LINE_KINDS, agreement_periods, agreements_by_line, line_phasing
+from kpro_econ.model.phasing import (
+    LINE_KINDS,
+    MONTHS_PER_PERIOD,
+    agreement_periods,
+    agreements_by_line,
+    line_phasing,
+)
 from kpro_econ.model.prices import price_factor
 from kpro_econ.params.codes import ChangeRequestStatus, CostKind, CostLineCode
 from kpro_econ.params.figures import Amount, ThreePoint
@@ -145,7 +151,8 @@ def price_level_converter(params: Params) -> Callable[[Value, Amount | ThreePoin
 def _support(params: Params, figure: _Figures) -> CostLine:
     """The support agreement: the base price, renegotiated from its year; in a year the agreement to
     reconcile (`budget.agreements`, line support) prices, the agreed amount per invoice times the year's
-    invoices, taken from that year's prices to the model's (a known price is not an estimate)."""
+    invoices, taken from that year's prices to the model's (a known price is not an estimate), plus the
+    estimate for the months no invoice covers."""
     base = figure.priced("support.base_price")
     new = params.support.renegotiation
     amounts: dict[int, Value]
@@ -159,7 +166,8 @@ def _support(params: Params, figure: _Figures) -> CostLine:
         expected = agreement.expected_in(year) if agreement is not None else None
         if agreement is not None and expected is not None:
             invoices = len(list(agreement_periods(agreement, [year])))
-            amounts[year] = expected * invoices / nominal_factor(params, year)
+            uncovered = max(0, 12 - invoices * MONTHS_PER_PERIOD[agreement.cadence]) / 12
+            amounts[year] = expected * invoices / nominal_factor(params, year) + amounts[year] * uncovered
     return CostLine(CostLineCode.SUPPORT, CostKind.RUNNING, amounts)
 
 

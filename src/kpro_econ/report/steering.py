@@ -244,11 +244,11 @@ def _year_text(year: Any) -> str:
 
 def occurred_note(tables: Tables) -> HTML:
     """One line naming the occurred risks (with the KPI rule that made one occur), the cost line that
-    now carries each one's cost and the amount, so that no risk reads as both open and happened."""
+    now carries each one's cost and the amount, so that no risk reads as both open and happened; once
+    their year is closed, what was booked, or that nothing was. The wave route's line, when no occurred
+    risk carries it, is named the same way once its year is closed."""
     register = tables[Table.RISK_REGISTER]
     happened = register[register["status"] == RiskStatus.OCCURRED].sort_values("id")
-    if happened.empty:
-        return HTML("")
     costs = tables[Table.COST_BY_YEAR]
     base = costs[costs["scenario"] == BASE_SCENARIO]
     route_total = float(base.loc[base["line_code"] == CostLineCode.WAVE_ROUTE, "amount_dkk"].sum())
