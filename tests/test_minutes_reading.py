@@ -105,7 +105,7 @@ def test_regulated_at_a_months_notice_is_not_read_as_ended_or_taken_up():
 def test_item_5_announced_a_risk_report_and_nobody_was_told_about_it_yet():
     summary = yaml.safe_load((REPO / DEFAULT_PARAMS).read_text(encoding="utf-8"))["summary"]
     assert "orienteret om" not in summary["sagsfremstilling"]
-    assert "varslede" in summary["sagsfremstilling"]
+    assert "som varslet 23. juni 2023 (pkt. 5" in summary["sagsfremstilling"]
 
 
 def test_the_log_records_the_decisions_of_the_minutes_and_leaves_the_wave_route_open():

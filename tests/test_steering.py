@@ -116,7 +116,7 @@ def test_the_economy_block_shows_fees_in_the_report_year_and_change_requests_ove
         ["Vederlag for løsningen 2025", 1000.0],
         ["Vederlag for infrastruktur og samarbejde 2025", 400.0],
         ["Ændringsønsker, godkendte 2025–2026", 100.0],
-        ["Ændringsønsker, foreslåede (gange sandsynligheden for godkendelse) 2025–2026", 11.0],
+        ["Ændringsønsker, foreslåede (forventet) 2025–2026", 11.0],
     ]
     assert "1.000 kr." in steering.economy_styled(tables(), small_params()).to_html()
 
@@ -208,9 +208,9 @@ def test_occurred_risks_are_named_with_their_trigger_and_the_budget_line():
         [("Basis", 2025, CostLineCode.OCCURRED_RISKS, "engangs", 650.0, "booked")],
         columns=["scenario", "year", "line_code", "kind", "amount_dkk", "basis"])], ignore_index=True)
     assert steering.occurred_note(closed).data == (
-        "<p>Indtrufne risici i afsluttede år: R8 Spill over: bogført 650 kr. på indtrufne risici i 2025; "
-        "R9 Bølge 5 &lt;nu&gt; (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5): 2025 er afsluttet uden "
-        "bogføring på bølge 5 eller bilateralt – det skete ikke, eller det er bogført på en anden linje.</p>")
+        "<p>Indtrufne risici i afsluttede år: R8 Spill over: bogført 650 kr. på indtrufne risici i 2025.</p>"
+        "<p>Indtrufne risici i afsluttede år uden bogføring (det skete ikke, eller det er bogført på en anden "
+        "linje): R9 Bølge 5 &lt;nu&gt; (bølge 5 eller bilateralt, 2025).</p>")
     # neither occurred risk is among the largest open ones
     assert steering.top_risks(with_occurred)["id"].tolist() == ["R1", "R2"]
     assert steering.occurred_note(tables()).data == ""
@@ -235,12 +235,12 @@ def test_the_indstilling_marks_each_point_with_its_art():
     items = steering.recommendation_items(with_route, params)
     assert items == [
         ("Orientering", steering.DEFAULT_RECOMMENDATION),
-        ("Beslutning", "Bølge 5 eller bilateralt for 16 kommuner fra bølge 4, der ikke er klar. Indstillet: "
-                       "bølge 5 (920 kr.; bilateralt 960 kr.; lige dyrt ved 13 kommuner). Frist 30. sep. 2024 "
-                       "(overskredet). 2025 er afsluttet, så valget flytter ingen udgifter, der ligger foran."),
+        ("Beslutning", "Bølge 5 eller bilateralt (16 kommuner fra bølge 4 ikke klar): indstillet bølge 5, 920 kr. "
+                       "(bilateralt 960 kr.; lige dyrt ved 13). Frist 30. sep. 2024 (overskredet). 2025 er afsluttet: "
+                       "valget flytter ingen kommende udgifter."),
         # R3 is closed: of the two others, R1 was last reviewed more than 6 months before 31 October 2025
-        ("Drøftelse", "Risikovurderingen: 1 af 2 risici er ikke vurderet i 6 måneder (den ældste 23. jun. 2023); "
-                      "registret gennemgås med risikoejerne."),
+        ("Drøftelse", "1 af 2 risici er ikke vurderet i 6 måneder (ældste 23. jun. 2023); registret gennemgås med "
+                      "ejerne."),
     ]
     page = steering.recommendation(with_route, params).data
     assert page.startswith('<ul class="kpro-items"><li><strong>Orientering:</strong> ')
@@ -256,8 +256,7 @@ def test_top_risks_are_those_still_to_come_and_the_others_are_named():
     top = steering.top_risks(gone)
     assert top["id"].tolist() == ["R2"] and top["expected_value_dkk"].tolist() == [10.0]
     assert steering.closed_years_note(register, titles=False).data == (
-        "<p>Åbne risici fra afsluttede år (R1) kan ikke længere indtræffe og er taget ud af risikopuljen; "
-        "se risikorapporten.</p>")
+        "<p>Åbne risici fra afsluttede år (R1) kan ikke længere indtræffe og er ude af risikopuljen.</p>")
     assert steering.closed_years_note(register).data.startswith(
         "<p>Åbne risici i afsluttede år: R1 Bølge 5 (2024). Året er afsluttet, så de kan ikke længere indtræffe")
 
@@ -268,8 +267,8 @@ def test_a_route_in_a_closed_year_with_nothing_booked_is_named():
                          columns=["scenario", "year", "line_code", "kind", "amount_dkk", "basis"])
     closed = {**tables(), "cost_by_year": costs, "wave_route_decision": _route_row()}
     assert steering.occurred_note(closed).data == (
-        "<p>Bølge 5 eller bilateralt: 2025 er afsluttet uden bogføring på linjen – det skete ikke, eller det er "
-        "bogført på en anden linje.</p>")
+        "<p>Bølge 5 eller bilateralt: 2025 er afsluttet uden bogføring på linjen (det skete ikke, eller det er "
+        "bogført på en anden linje).</p>")
     booked = {**closed, "cost_by_year": costs.assign(amount_dkk=[700.0, 100.0])}
     assert steering.occurred_note(booked).data == "<p>Bølge 5 eller bilateralt: bogført 700 kr. i 2025.</p>"
 
@@ -284,10 +283,8 @@ def test_the_kpi_strip_names_the_extract_and_warns_when_it_postdates_the_decisio
                                             "decision": ["wave5"]}),
     }
     strip = dict(steering.kpi_strip({**tables(), **kpis, "wave_route_decision": _route_row()}).values.tolist())
-    assert "Tilgængelighed oktober 2025" in strip
-    assert strip["Bølge 4 ikke klar (udtræk oktober 2025)"] == (
-        "16 (tærskel 15): Bølge 5. Udtrækket er fra efter fristen 30. sep. 2024: tallet er status nu, ikke ved "
-        "beslutningen")
+    assert "Tilgængelighed okt. 2025" in strip
+    assert strip["Bølge 4 ikke klar (udtræk okt. 2025)"] == "16 (tærskel 15): Bølge 5 – udtræk efter fristen 30. sep. 2024"
     in_time = {**tables(), **kpis, "wave_route_decision": _route_row(deadline=pd.Timestamp("2025-12-31"))}
-    assert dict(steering.kpi_strip(in_time).values.tolist())["Bølge 4 ikke klar (udtræk oktober 2025)"] == (
+    assert dict(steering.kpi_strip(in_time).values.tolist())["Bølge 4 ikke klar (udtræk okt. 2025)"] == (
         "16 (tærskel 15): Bølge 5")

@@ -229,7 +229,7 @@ def closed_years_note(register: pd.DataFrame, titles: bool = True) -> HTML:
         return HTML("")
     if not titles:
         text = (f"Åbne risici fra afsluttede år ({', '.join(gone['id'].astype(str))}) kan ikke længere indtræffe "
-                "og er taget ud af risikopuljen; se risikorapporten.")
+                "og er ude af risikopuljen.")
         return HTML(f"<p>{html.escape(text)}</p>")
     names = "; ".join(f"{r['id']} {r['title']} ({_year_text(r.get('proximity'))})" for r in gone.to_dict("records"))
     text = (f"Åbne risici i afsluttede år: {names}. Året er afsluttet, så de kan ikke længere indtræffe og er "
@@ -252,7 +252,9 @@ def occurred_note(tables: Tables) -> HTML:
     costs = tables[Table.COST_BY_YEAR]
     base = costs[costs["scenario"] == BASE_SCENARIO]
     route_total = float(base.loc[base["line_code"] == CostLineCode.WAVE_ROUTE, "amount_dkk"].sum())
-    parts, closed = [], []
+    parts: list[str] = []
+    closed: list[str] = []
+    unbooked: list[str] = []
     for risk in happened.to_dict("records"):
         trigger = risk.get(TRIGGER_COLUMN)
         why = f" (udløst: {_trigger_text(trigger)})" if isinstance(trigger, str) and trigger else ""
@@ -263,16 +265,21 @@ def occurred_note(tables: Tables) -> HTML:
             amount = route_total if line == CostLineCode.WAVE_ROUTE else float(risk.get("cost_mean") or 0.0)
             parts.append(f"{name}, som {COST_LINE_LABELS[line].lower()}: {kr(amount)}")
         elif booked[1] == 0:
-            closed.append(f"{name}: {booked[0]} er afsluttet uden bogføring på {COST_LINE_LABELS[line].lower()} "
-                          "– det skete ikke, eller det er bogført på en anden linje")
+            unbooked.append(f"{risk['id']} {risk['title']} ({COST_LINE_LABELS[line].lower()}, {booked[0]})")
         else:
             closed.append(f"{name}: bogført {kr(booked[1])} på {COST_LINE_LABELS[line].lower()} i {booked[0]}")
     sentences = [("Indtrufne risici, nu i budgettet: " + "; ".join(parts)) if parts else "",
-                 ("Indtrufne risici i afsluttede år: " + "; ".join(closed)) if closed else ""]
+                 ("Indtrufne risici i afsluttede år: " + "; ".join(closed)) if closed else "",
+                 (f"Indtrufne risici i afsluttede år uden bogføring ({NOT_BOOKED}): " + "; ".join(unbooked))
+                 if unbooked else ""]
     carried = any(str(r.get(BOOKED_COLUMN) or "") == CostLineCode.WAVE_ROUTE for r in happened.to_dict("records"))
     if not carried:
         sentences.append(route_in_closed_year(tables))
     return HTML("".join(f"<p>{html.escape(t if t.endswith('.') else t + '.')}</p>" for t in sentences if t))
+
+
+NOT_BOOKED = "det skete ikke, eller det er bogført på en anden linje"
+"""What a closed year with nothing booked on a risk's or route's line means."""
 
 
 def route_in_closed_year(tables: Tables) -> str:
@@ -287,8 +294,7 @@ def route_in_closed_year(tables: Tables) -> str:
     if booked is None:
         return ""
     if booked[1] == 0:
-        return (f"{label}: {booked[0]} er afsluttet uden bogføring på linjen – det skete ikke, eller det er "
-                "bogført på en anden linje")
+        return f"{label}: {booked[0]} er afsluttet uden bogføring på linjen ({NOT_BOOKED})"
     return f"{label}: bogført {kr(booked[1])} i {booked[0]}"
 
 
@@ -374,7 +380,7 @@ def economy(tables: Tables, params: Params) -> pd.DataFrame:
 ECONOMY = "Økonomi"
 SUMMARY_LINE_WORDS = {
     CostLineCode.CR_APPROVED: "Ændringsønsker, godkendte",
-    CostLineCode.CR_PIPELINE: "Ændringsønsker, foreslåede (gange sandsynligheden for godkendelse)",
+    CostLineCode.CR_PIPELINE: "Ændringsønsker, foreslåede (forventet)",
 }
 """The change-request lines in plain words on the summary (the reports keep the short ÆØ names)."""
 
@@ -439,12 +445,12 @@ def _after_deadline(tables: Tables, month: Any) -> str:
     deadline = pd.Timestamp(routes.iloc[0]["deadline"])
     if pd.Timestamp(month).to_period("M").start_time <= deadline:
         return ""
-    return f". Udtrækket er fra efter fristen {danish_date(deadline)}: tallet er status nu, ikke ved beslutningen"
+    return f" – udtræk efter fristen {danish_date(deadline)}"
 
 
 def _month_text(value: Any) -> str:
-    """`oktober 2026`, not `10.2026`."""
-    return str(format_date(pd.Timestamp(value).date(), "MMMM y", locale=LOCALE))
+    """`okt. 2026`, not `10.2026`."""
+    return str(format_date(pd.Timestamp(value).date(), "MMM y", locale=LOCALE))
 
 
 def generated_sentences(headlines: Headlines, previous: Headlines | None,
@@ -480,8 +486,8 @@ def heading(params: Params, approval: RunApprovals | None) -> HTML:
 def case_presentation(params: Params, sentences: list[str], approval: RunApprovals | None = None) -> HTML:
     """*Sagsfremstilling*: the controller's text from the params, the run's approval state, then the
     sentences from the numbers."""
-    paragraphs = [params.summary.sagsfremstilling, status_sentence(approval), " ".join(sentences)]
-    return HTML("".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p))
+    parts = [params.summary.sagsfremstilling, status_sentence(approval), " ".join(sentences)]
+    return HTML(f"<p>{html.escape(' '.join(p for p in parts if p))}</p>")
 
 
 ORIENTATION, DECISION, DISCUSSION = "Orientering", "Beslutning", "Drøftelse"
@@ -501,9 +507,8 @@ def recommendation_items(tables: Tables, params: Params) -> list[tuple[str, str]
         overdue = register[register["review_overdue"].astype(bool)]
         active = int((register["status"] != RiskStatus.CLOSED).sum())
         months = params.risk.review_months if params.risk is not None else 6
-        items.append((DISCUSSION, f"Risikovurderingen: {len(overdue)} af {active} risici er ikke vurderet i "
-                                  f"{months} måneder (den ældste {danish_date(overdue['last_reviewed'].min())}); "
-                                  "registret gennemgås med risikoejerne."))
+        items.append((DISCUSSION, f"{len(overdue)} af {active} risici er ikke vurderet i {months} måneder (ældste "
+                                  f"{danish_date(overdue['last_reviewed'].min())}); registret gennemgås med ejerne."))
     return items
 
 
@@ -517,12 +522,12 @@ def _route_item(row: pd.Series, params: Params) -> str:
     deadline = row.get("deadline")
     late = (deadline is not None and pd.notna(deadline) and params.actuals is not None
             and pd.Timestamp(deadline).date() < params.actuals.as_of)
-    text = (f"Bølge 5 eller bilateralt for {int(row['not_ready'])} kommuner fra bølge 4, der ikke er klar. "
-            f"Indstillet: {WAVE_ROUTE_LABELS[route].lower()} ({kr(float(row[f'{route}_dkk']))}; "
-            f"{WAVE_ROUTE_LABELS[other].lower()} {other_cost}; lige dyrt ved {_count_text(row.get('break_even'))} "
-            f"kommuner). Frist {danish_date(deadline)}{' (overskredet)' if late else ''}.")
+    text = (f"Bølge 5 eller bilateralt ({int(row['not_ready'])} kommuner fra bølge 4 ikke klar): indstillet "
+            f"{WAVE_ROUTE_LABELS[route].lower()}, {kr(float(row[f'{route}_dkk']))} ({WAVE_ROUTE_LABELS[other].lower()} "
+            f"{other_cost}; lige dyrt ved {_count_text(row.get('break_even'))}). Frist {danish_date(deadline)}"
+            f"{' (overskredet)' if late else ''}.")
     if "to_come" in row and not bool(row["to_come"]):
-        text += f" {int(row['year'])} er afsluttet, så valget flytter ingen udgifter, der ligger foran."
+        text += f" {int(row['year'])} er afsluttet: valget flytter ingen kommende udgifter."
     return text
 
 
