@@ -27,6 +27,11 @@ SETTING_LABELS = {
     "support.spoc_option.months_active": "FUT SPOC-option, måneder aktiv",
     "wave_routes.bilateral.capacity": "Bilateralt, supportens kapacitet",
     "wave_routes.year": "Bølge 5 eller bilateralt, budgetår",
+    "wave_routes.deadline": "Bølge 5 eller bilateralt, frist for beslutningen",
+    "allocation.kombit_threshold": "KOMBIT-nøglen, indbyggere der tæller fuldt",
+    "risk.pool_size": "Risikopuljen, højst antal risici",
+    "risk.review_months": "Risici, måneder mellem vurderinger",
+    "monte_carlo.confidence": "Reserven, sikkerhedsniveau",
 }
 
 
