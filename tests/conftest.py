@@ -194,7 +194,7 @@ def fixture_tables() -> dict[Table, pd.DataFrame]:
     return {
         Table.COST_BY_YEAR: pd.DataFrame({
             "scenario": ["Basis", "Højere årsværkspris"], "year": [2025, 2026], "line_code": ["support", "fut_fee"],
-            "kind": ["drift", "engangs"], "amount_dkk": [1234.5, 0.1 + 0.2],
+            "kind": ["drift", "engangs"], "amount_dkk": [1234.5, 0.1 + 0.2], "basis": ["booked", "estimated"],
         }),
         Table.MONTECARLO_SUMMARY: pd.DataFrame({"statistic": ["mean", "contingency"], "value_dkk": [10.0, 2.5]}),
     }
@@ -348,6 +348,7 @@ APPROVAL_NOTE = "Gennemgået <b>med</b> økonomi"
 @pytest.fixture(scope="session")
 def approved_project(tmp_path_factory: pytest.TempPathFactory, approval_project: ApprovalProject) -> ApprovalProject:
     """A copy of `approval_project` whose first run Anna has approved, with a note; the second is a draft.
+    Her approval, the project's first, also wrote the ledger's genesis (params/approvers recorded, signed).
     Tests that change anything work on a copy of it (`copy_project`)."""
 
     def make(folder: Path) -> dict[str, Any]:
@@ -359,7 +360,10 @@ def approved_project(tmp_path_factory: pytest.TempPathFactory, approval_project:
     root = folder / "project"
     assert done["returncode"] == 0, done["stderr"]
     first_run = approval_project.runs()[0].name
-    assert done["stdout"].strip() == f"Godkendt: {first_run} af Anna (afdelingsleder), signatur ok"
+    printed = done["stdout"].splitlines()
+    # The project's first approval also records params/approvers in the ledger (its genesis).
+    assert printed[0].startswith("Første udgave af params/approvers (sha256 ") and len(printed) == 2
+    assert printed[1] == f"Godkendt: {first_run} af Anna (afdelingsleder), signatur ok"
     return ApprovalProject(root, {name: root / "keys" / name for name in APPROVERS})
 
 

@@ -75,8 +75,13 @@ def test_approval_is_signed_into_the_ledger_and_status_names_the_signer(copied: 
     run = copied.runs()[0]
     text = (copied.root / "reports" / "approvals.jsonl").read_text(encoding="utf-8")
     ledger = [json.loads(line) for line in text.splitlines()]
-    assert len(ledger) == 1 and ledger[0]["prev"] == "0" * 64
-    record = ledger[0]["record"]
+    assert len(ledger) == 2 and ledger[0]["prev"] == "0" * 64
+    genesis = ledger[0]["record"]  # the first approval recorded the allowed signers file it rests on
+    signers = (copied.root / "params" / "approvers").read_bytes()
+    assert (genesis["kind"], genesis["path"], genesis["identity"]) == ("signers", "params/approvers", "anna@rn.dk")
+    assert genesis["sha256"] == hashlib.sha256(signers).hexdigest() and genesis["content"] == signers.decode()
+    assert genesis["rules"]["required"] == 1 and sorted(genesis["rules"]["roles"]) == ["anna@rn.dk", "bent@rn.dk"]
+    record = ledger[1]["record"]
     assert (record["identity"], record["name"], record["role"]) == ("anna@rn.dk", "Anna", "afdelingsleder")
     assert record["manifest_sha256"] == hashlib.sha256((run / "manifest.json").read_bytes()).hexdigest()
     assert record["signature"].startswith("-----BEGIN SSH SIGNATURE-----")
@@ -159,7 +164,7 @@ def test_approval_is_refused_twice_and_for_a_changed_run(copied: ApprovalProject
     changed = approve_cli(copied, other, "bent")
     assert changed.returncode == 1 and "cost_model.html: ændret" in changed.stderr
     assert not (other / "approval.json").exists()
-    assert len((copied.root / "reports" / "approvals.jsonl").read_text("utf-8").splitlines()) == 1
+    assert len((copied.root / "reports" / "approvals.jsonl").read_text("utf-8").splitlines()) == 2
 
 
 def test_who_may_approve_and_how(copied: ApprovalProject):
@@ -167,8 +172,12 @@ def test_who_may_approve_and_how(copied: ApprovalProject):
     carl = approve_cli(copied, run, "carl")  # his key is not in the allowed signers, nor he in the roles
     assert carl.returncode == 1 and "carl@rn.dk er ikke godkender i params" in carl.stderr
     as_anna = run_in_process("approve", str(run), "--key", str(copied.keys["carl"]), "--as", "anna@rn.dk",
-                             cwd=copied.root)
-    assert as_anna.returncode == 1 and "kan ikke verificeres" in as_anna.stderr  # Carl's key, Anna's name
+                             cwd=copied.root)  # Carl's key, Anna's name: one Danish line saying what to do
+    assert as_anna.returncode == 1 and len(as_anna.stderr.splitlines()) == 1
+    assert as_anna.stderr.startswith("params/approvers: anna@rn.dk kan ikke godkende med nøglen ")
+    assert "nøglen står ikke for anna@rn.dk i filen med godkendere" in as_anna.stderr
+    assert "registrerer ændringen med kpro-econ approvers add. Lav derefter en ny kørsel" in as_anna.stderr
+    assert "Could not verify" not in as_anna.stderr
     unsigned = run_in_process("approve", str(run), "--as", "bent@rn.dk", cwd=copied.root)
     assert unsigned.returncode == 1 and "--key: mangler" in unsigned.stderr
     wrong_role = approve_cli(copied, run, "bent", "--role", "direktør")

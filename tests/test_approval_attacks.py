@@ -41,6 +41,7 @@ from kpro_econ.inputs.run_records import (
     LedgerLine,
     RunApprovals,
     RunRecordError,
+    SignersRecord,
     manifest_sha256,
     read_approval,
     read_approval_status,
@@ -48,9 +49,10 @@ from kpro_econ.inputs.run_records import (
     write_approval,
     write_manifest,
 )
-from kpro_econ.inputs.signatures import sign
+from kpro_econ.inputs.signatures import sign, signing_key
 from kpro_econ.params.codes import RunState
 from kpro_econ.release import approval as approvals
+from kpro_econ.release.approvers import record_signers
 from kpro_econ.run import fingerprint, runfolder
 
 LEDGER = "approvals.jsonl"
@@ -64,7 +66,18 @@ def ledger_lines(root: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.is_file() else []
 
 
-def append_to_ledger(reports: Path, record: Approval) -> None:
+def kinds(root: Path) -> list[object]:
+    """The kind of each ledger line: `signers` (the allowed signers file recorded), `approval`, `release`."""
+    return [line["record"]["kind"] for line in ledger_lines(root)]  # type: ignore[index]
+
+
+def approvers_in(ledger: Path) -> list[str]:
+    """The identity of each approval in the ledger, in order."""
+    records = [json.loads(line)["record"] for line in ledger.read_text(encoding="utf-8").splitlines()]
+    return [r["identity"] for r in records if r["kind"] == "approval"]
+
+
+def append_to_ledger(reports: Path, record: Approval | SignersRecord) -> None:
     """What a forger with write access does: a line whose chain link is right."""
     ledger = reports / LEDGER
     lines = ledger.read_text(encoding="utf-8").splitlines() if ledger.is_file() else []
@@ -87,25 +100,33 @@ def status_of(root: Path, run: Path) -> list[str]:
 
 
 def tiny_run(root: Path, approval_yaml: str, signers: list[str],
-             makers: tuple[str, ...] = ()) -> tuple[Path, dict[str, Path]]:
+             makers: tuple[str, ...] = (), keys_of: dict[str, str] | None = None) -> tuple[Path, dict[str, Path]]:
     """A hand-made successful run folder whose params hold `approval_yaml`, and keys for every approver.
 
-    `signers` are the approvers (anna, bent, carl) put in the allowed signers file, `makers` those whose
-    keys it allows to sign runs (the `kpro-econ-run` namespace).
+    `signers` are the approvers (anna, bent, carl) put in the allowed signers file, each with their own key
+    unless `keys_of` names another's; `makers` those whose keys it allows to sign runs (the `kpro-econ-run`
+    namespace). Approve from `root` or its parent (tests run in tmp_path: `in_tmp_path`).
     """
     keys = {name: make_key(root / "keys", name) for name in APPROVERS}
-    (root / "approvers").write_text("".join(allowed_signers_line(APPROVERS[n][0], keys[n]) for n in signers)
-                                    + "".join(maker_line(APPROVERS[n][0], keys[n]) for n in makers),
-                                    encoding="utf-8")
+    keys_of = keys_of or {}
+    (root / "approvers").write_text(
+        "".join(allowed_signers_line(APPROVERS[n][0], keys[keys_of.get(n, n)]) for n in signers)
+        + "".join(maker_line(APPROVERS[n][0], keys[n]) for n in makers), encoding="utf-8")
     params = root / "params.yaml"
     params.write_text(f"approval:\n  allowed_signers: approvers\n{approval_yaml}", encoding="utf-8")
-    run = root / "reports" / "20260101-000000-tiny"
+    return another_run(root, "20260101-000000-tiny"), keys
+
+
+def another_run(root: Path, run_id: str) -> Path:
+    """A hand-made successful run of `root/params.yaml` as the files are now."""
+    params = root / "params.yaml"
+    run = root / "reports" / run_id
     run.mkdir(parents=True)
     (run / "index.html").write_text("<p>rapport</p>\n", encoding="utf-8")
     manifest = runfolder.new_manifest(run_id=run.name, params_path=params, input_files=[params, root / "approvers"],
                                       notebooks={}, seed=1, workbook_dir=REPO / "notebooks", started=datetime.now(UTC))
     write_manifest(run, runfolder.finish_manifest(manifest, run, errors=[]))
-    return run, keys
+    return run
 
 
 def maker_line(identity: str, key: Path) -> str:
@@ -130,6 +151,12 @@ ROLES = "  roles:\n" + "".join(f"    {i}: {{name: {n}, role: {r}}}\n" for i, n, 
 
 
 # ---------- fixtures ----------
+
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Approve, status and release run from the project folder; a hand-made project lives in tmp_path."""
+    monkeypatch.chdir(tmp_path)
+
 
 @pytest.fixture
 def approved(approved_project: ApprovalProject, tmp_path: Path) -> ApprovalProject:
@@ -206,6 +233,183 @@ def test_a_hand_written_approval_json_in_a_run_nobody_approved_is_refused(approv
     assert "approval.json findes, men godkendelsen står ikke i godkendelsesloggen" in status[1]
 
 
+# ---------- the root of trust: nothing an unsigned file names decides who signs ----------
+
+def signed(record: Approval, key: Path) -> Approval:
+    return record.model_copy(update={"signature": sign(record.statement(), key)})
+
+
+def change_a_figure_and_rehash(run: Path, inputs: dict[str, Path], params: str | None = None) -> None:
+    """What a forger does to a run: a figure in a table changed, and the manifest rewritten so that every
+    hash it lists matches (the table, and the `inputs` given, by the path the manifest shall name)."""
+    table = run / "data" / "cost_by_year.csv"
+    header, first, rest = table.read_text(encoding="utf-8").split("\n", 2)
+    digit = next(i for i, c in enumerate(first) if c.isdigit() and c != "9")
+    table.write_text(f"{header}\n{first[:digit]}9{first[digit + 1:]}\n{rest}", encoding="utf-8")
+    manifest = read_manifest(run)
+    sha = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in inputs.items()}
+    update: dict[str, object] = {
+        "outputs": {**manifest.outputs, "data/cost_by_year.csv": hashlib.sha256(table.read_bytes()).hexdigest()},
+        "inputs": {**manifest.inputs, **sha},
+    }
+    if params is not None:
+        assert manifest.params is not None
+        update["params"] = manifest.params.model_copy(update={"path": params, "sha256": sha[params]})
+    write_manifest(run, manifest.model_copy(update=update))
+
+
+def test_own_params_and_signers_beside_the_runs_decide_nothing(approved: ApprovalProject):
+    root, run = approved.root, approved.runs()[1]  # a draft nobody approved
+    rel = str(run.relative_to(root))
+    hidden = root / "reports" / ".godkendere"
+    hidden.mkdir()
+    (hidden / "approvers").write_text(allowed_signers_line("carl@rn.dk", approved.keys["carl"]), encoding="utf-8")
+    # The project's own params with Carl as the one approver, its registers named from the hidden folder.
+    text = (root / "params" / "default.yaml").read_text(encoding="utf-8")
+    roles = next(line for line in text.splitlines() if line.startswith("  roles: {"))
+    text = text.replace(roles, "  roles: {carl@rn.dk: {name: Carl, role: afdelingsleder}}")
+    (hidden / "default.yaml").write_text(text.replace("../data/", "../../data/"), encoding="utf-8")
+    own = {f"reports/.godkendere/{name}": hidden / name for name in ("default.yaml", "approvers")}
+    change_a_figure_and_rehash(run, own, params="reports/.godkendere/default.yaml")
+    append_to_ledger(root / "reports", signed(approval_of(run, "carl"), approved.keys["carl"]))
+
+    done = run_in_process("release", rel, cwd=root)
+    assert done.returncode == 1 and not (run / "steering").exists()
+    assert "reports/.godkendere/default.yaml: params-filen ligger i rapportmappen reports" in done.stderr
+    status = status_of(root, run)
+    assert status[0] == f"{run.name}  ændret efter godkendelse" and not any("signatur ok" in s for s in status)
+
+    # The same two files where the controller may write too, in params/: no signed line introduced them.
+    for name in ("approvers", "default.yaml"):
+        (hidden / name).rename(root / "params" / f"egne_{name}")
+    params = root / "params" / "egne_default.yaml"
+    params.write_text(text.replace("signers: approvers", "signers: egne_approvers"), encoding="utf-8")
+    own = {f"params/egne_{name}": root / "params" / f"egne_{name}" for name in ("default.yaml", "approvers")}
+    change_a_figure_and_rehash(run, own, params="params/egne_default.yaml")
+    append_to_ledger(root / "reports", signed(approval_of(run, "carl"), approved.keys["carl"]))
+
+    done = run_in_process("release", rel, cwd=root)
+    assert done.returncode == 1 and not (run / "steering").exists()
+    assert "params/egne_approvers: filen med godkendere (sha256 " in done.stderr
+    assert "er ikke indført ved en signeret linje i godkendelsesloggen" in done.stderr
+    assert status_of(root, run)[0] == f"{run.name}  ændret efter godkendelse"
+
+
+def test_a_key_slipped_into_params_approvers_with_its_hash_recomputed_signs_nothing(approved: ApprovalProject):
+    root, run = approved.root, approved.runs()[1]
+    rel = str(run.relative_to(root))
+    signers = root / "params" / "approvers"
+    signers.write_text(signers.read_text(encoding="utf-8") + allowed_signers_line("anna@rn.dk", approved.keys["carl"]),
+                       encoding="utf-8")
+    sha = hashlib.sha256(signers.read_bytes()).hexdigest()
+    change_a_figure_and_rehash(run, {"params/approvers": signers})
+    append_to_ledger(root / "reports", signed(approval_of(run, "anna"), approved.keys["carl"]))
+
+    done = run_in_process("release", rel, cwd=root)
+    assert done.returncode == 1 and not (run / "steering").exists()
+    assert f"params/approvers: filen med godkendere (sha256 {sha[:12]}…) er ikke indført ved en signeret linje" \
+        in done.stderr
+    assert status_of(root, run)[0] == f"{run.name}  ændret efter godkendelse"
+
+    # Nor can the forger introduce it: a signers line signed by a key the recorded file does not list.
+    genesis = SignersRecord.model_validate(ledger_lines(root)[0]["record"])
+    forged = genesis.model_copy(update={"content": signers.read_text(encoding="utf-8"), "sha256": sha,
+                                        "prev_sha256": genesis.sha256, "recorded_at": "2026-11-30T10:00:00+00:00"})
+    signature = sign(forged.statement(), approved.keys["carl"])
+    fingerprint = signing_key(forged.statement(), signature)
+    assert fingerprint is not None
+    append_to_ledger(root / "reports", forged.model_copy(update={"signature": signature, "fingerprint": fingerprint}))
+    done = run_in_process("release", rel, cwd=root)
+    assert done.returncode == 1
+    assert "er ikke signeret af en nøgle, den forrige fil med godkendere nævner" in done.stderr
+    assert "er ikke indført ved en signeret linje" in done.stderr
+
+
+def test_one_key_under_two_identities_is_one_pair_of_eyes(tmp_path: Path):
+    run, keys = tiny_run(tmp_path, f"  required: 2\n{ROLES}", ["anna", "bent"], keys_of={"bent": "anna"})
+    approvals.approve(run, "anna@rn.dk", keys["anna"])
+    with pytest.raises(ApprovalError, match=r"nøglen SHA256:\S+ har allerede godkendt kørslen som anna@rn\.dk"):
+        approvals.approve(run, "bent@rn.dk", keys["anna"])
+
+    append_to_ledger(run.parent, signed(approval_of(run, "bent"), keys["anna"]))  # signed and chained, by hand
+    check = approvals.check_run(run)
+    assert check.state == RunState.DRAFT and [a.identity for a in check.approvals] == ["anna@rn.dk"]
+    assert check.notes[0] == "1 af 2 godkendelser"
+    assert check.notes[1].startswith("godkendelsen fra bent@rn.dk: tæller ikke, den er signeret med samme nøgle")
+    assert not approved_as_written(run, tmp_path)
+
+
+def test_a_new_approver_is_added_by_a_signed_ledger_line_and_approves_new_runs_only(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    first, keys = tiny_run(tmp_path, ROLES, ["anna", "bent"])
+    signers = tmp_path / "approvers"
+    genesis_sha = hashlib.sha256(signers.read_bytes()).hexdigest()
+    outcome = approvals.approve(first, "anna@rn.dk", keys["anna"])  # nothing recorded yet: this is the genesis
+    assert outcome.genesis is not None
+    assert (outcome.genesis.sha256, outcome.genesis.identity, outcome.genesis.prev_sha256) == \
+        (genesis_sha, "anna@rn.dk", GENESIS)
+    before = another_run(tmp_path, "20260102-000000-tiny")  # made before Carl's key goes in
+
+    signers.write_text(signers.read_text(encoding="utf-8") + allowed_signers_line("carl@rn.dk", keys["carl"]),
+                       encoding="utf-8")
+    after = another_run(tmp_path, "20260103-000000-tiny")
+    with pytest.raises(ApprovalError, match=r"approvers: filen med godkendere \(sha256 \w+…\) er ikke indført"):
+        approvals.approve(after, "carl@rn.dk", keys["carl"])  # nobody recorded the change yet
+    assert cli.main(["approvers", "add", "params.yaml", "--key", str(keys["carl"]), "--as", "carl@rn.dk"]) == 1
+    assert "nøglen står ikke for carl@rn.dk i filen med godkendere" in capsys.readouterr().err  # not by himself
+
+    assert cli.main(["approvers", "add", "params.yaml", "--key", str(keys["bent"]), "--as", "bent@rn.dk"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Registreret i godkendelsesloggen: approvers (sha256 ") and "tilføjet: carl@rn.dk" in out
+    assert kinds(tmp_path) == ["signers", "approval", "signers"]
+    assert cli.main(["approvers", "add", "params.yaml", "--key", str(keys["bent"]), "--as", "bent@rn.dk"]) == 0
+    assert "er allerede registreret" in capsys.readouterr().out and len(kinds(tmp_path)) == 3
+
+    with pytest.raises(ApprovalError, match=r"approvers er ændret siden kørslen .* lav en ny kørsel"):
+        approvals.approve(before, "carl@rn.dk", keys["carl"])
+    approvals.approve(after, "carl@rn.dk", keys["carl"])
+    assert approvals.check_run(after).state == RunState.APPROVED
+    # Anna's approval of the first run still verifies (made while its file was in force); like any input
+    # changed since, the signers file is named.
+    assert approvals.check_run(first).problems == ["approvers: ændret"]
+
+    assert cli.main(["approvers", "list"]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    assert listing[0].endswith("registreret af anna@rn.dk (" + outcome.genesis.fingerprint + ")  (første udgave)")
+    assert listing[1] == "   godkendere: anna@rn.dk, bent@rn.dk; kræver 1"
+    assert listing[3] == "   godkendere: anna@rn.dk, bent@rn.dk, carl@rn.dk; kræver 1"
+
+    # The genesis line appended again (a replay) does not bring the old file back.
+    ledger = tmp_path / "reports" / LEDGER
+    text = ledger.read_text(encoding="utf-8").splitlines()
+    append_to_ledger(tmp_path / "reports", SignersRecord.model_validate(json.loads(text[0])["record"]))
+    assert any("bygger ikke på den forrige registrerede fil med godkendere" in p
+               for p in approvals.check_run(after).problems)
+
+
+def test_approvals_from_before_the_genesis_count_once_an_approver_records_it(tmp_path: Path):
+    """A ledger written before the signers file was recorded is read as it is; its approvals count once an
+    approver records the file they were made against."""
+    run, keys = tiny_run(tmp_path, ROLES, ["anna"])
+    append_to_ledger(run.parent, signed(approval_of(run, "anna"), keys["anna"]))
+    check = approvals.check_run(run)
+    assert check.state == RunState.CHANGED
+    assert any("er ikke registreret i godkendelsesloggen endnu" in p for p in check.problems)
+    record_signers(tmp_path / "params.yaml", "anna@rn.dk", keys["anna"], run.parent)
+    assert approvals.check_run(run).state == RunState.APPROVED
+
+
+def test_a_run_whose_params_lie_outside_the_project_folder_is_refused(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch):
+    elsewhere = tmp_path / "andet"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # approve is run from here, the project's files lie beside it
+    run, keys = tiny_run(tmp_path / "projekt", ROLES, ["anna"])  # recorded by absolute path
+    with pytest.raises(ApprovalError, match=r"params\.yaml: params-filen ligger uden for projektmappen"):
+        approvals.approve(run, "anna@rn.dk", keys["anna"])
+    assert not (run.parent / LEDGER).exists()
+
+
 # ---------- threat 3, issue item 2: the code changes between approval and release ----------
 
 def _add_markdown_cell(notebooks: Path) -> None:
@@ -250,7 +454,7 @@ def test_code_changed_after_approval_blocks_the_release(approved: ApprovalProjec
 
     assert f"  {shown}: ændret" in str(refused.value).splitlines()
     assert not (run / "steering").exists()
-    assert len(ledger_lines(approved.root)) == 1
+    assert kinds(approved.root) == ["signers", "approval"]
 
 
 # ---------- threat 4, issue item 3: two approvals at the same moment ----------
@@ -276,8 +480,8 @@ def test_two_simultaneous_approvers_one_wins_the_other_is_told_why(approved: App
         loser = "bent" if winners == ["anna"] else "anna"
         winner_name = APPROVERS[winners[0]][1]
         assert done[loser][0] == 1 and f"allerede godkendt af {winner_name}" in done[loser][2]
-        lines = ledger_lines(approved.root)
-        assert [line["record"]["identity"] for line in lines] == [APPROVERS[winners[0]][0]]  # type: ignore[index]
+        assert approvers_in(reports / LEDGER) == [APPROVERS[winners[0]][0]]
+        assert kinds(approved.root) == ["signers", "approval"]  # one genesis, whoever wrote it
         approval = read_approval(run)
         assert approval is not None and [a.identity for a in approval.approvals] == [APPROVERS[winners[0]][0]]
 
@@ -303,8 +507,9 @@ def test_simultaneous_approvals_under_four_eyes_both_count_none_lost(tmp_path: P
             thread.join()
         assert all(isinstance(o, approvals.ApprovalOutcome) for o in outcomes.values()), outcomes
         lines = (run.parent / LEDGER).read_text(encoding="utf-8").splitlines()
-        assert sorted(json.loads(line)["record"]["identity"] for line in lines) == ["anna@rn.dk", "bent@rn.dk"]
-        assert json.loads(lines[1])["prev"] == hashlib.sha256(lines[0].encode("utf-8")).hexdigest()
+        assert sorted(approvers_in(run.parent / LEDGER)) == ["anna@rn.dk", "bent@rn.dk"]
+        assert [json.loads(line)["record"]["kind"] for line in lines] == ["signers", "approval", "approval"]
+        assert json.loads(lines[2])["prev"] == hashlib.sha256(lines[1].encode("utf-8")).hexdigest()
         assert approvals.check_run(run).state == RunState.APPROVED
 
 
@@ -358,7 +563,8 @@ def test_one_key_under_another_identity_is_still_the_maker(tmp_path: Path):
     signers.write_text(signers.read_text(encoding="utf-8") + allowed_signers_line("b.nielsen@rn.dk", keys["bent"]),
                        encoding="utf-8")
     manifest = read_manifest(run)
-    inputs = {**manifest.inputs, signers.resolve().as_posix(): hashlib.sha256(signers.read_bytes()).hexdigest()}
+    name = next(n for n in manifest.inputs if Path(n).resolve() == signers.resolve())  # as the run recorded it
+    inputs = {**manifest.inputs, name: hashlib.sha256(signers.read_bytes()).hexdigest()}
     write_manifest(run, manifest.model_copy(update={"inputs": inputs}))
     signed_by_maker(run, "bent", keys["bent"])
 
@@ -418,7 +624,10 @@ def test_a_signed_run_approved_then_edited_is_changed(tmp_path: Path):
 
 def test_unsigned_approvals_only_when_the_params_allow_them_and_then_shown_as_usigneret(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]):
-    run, _ = tiny_run(tmp_path, f"  signatures: optional\n{ROLES}", ["anna"])
+    run, keys = tiny_run(tmp_path, f"  signatures: optional\n{ROLES}", ["anna"])
+    with pytest.raises(ApprovalError, match="den første godkendelse registrerer approvers"):
+        approvals.approve(run, "anna@rn.dk")  # the rules themselves rest on a signature
+    record_signers(tmp_path / "params.yaml", "anna@rn.dk", keys["anna"], run.parent)
     outcome = approvals.approve(run, "anna@rn.dk")
     assert outcome.approval.signature is None
     check = approvals.check_run(run)
@@ -429,7 +638,8 @@ def test_unsigned_approvals_only_when_the_params_allow_them_and_then_shown_as_us
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"{run.name}  godkendt (usigneret)" and out[1].endswith(": usigneret")
 
-    signed, _ = tiny_run(tmp_path / "signed", ROLES, ["anna"])  # signatures: required (the default)
+    signed, keys = tiny_run(tmp_path / "signed", ROLES, ["anna"])  # signatures: required (the default)
+    record_signers(tmp_path / "signed" / "params.yaml", "anna@rn.dk", keys["anna"], signed.parent)
     append_to_ledger(signed.parent, approval_of(signed, "anna"))
     check = approvals.check_run(signed)
     assert check.state == RunState.CHANGED
@@ -441,17 +651,17 @@ def test_an_edited_or_removed_ledger_line_breaks_the_chain(tmp_path: Path):
     approvals.approve(run, "anna@rn.dk", keys["anna"], note="ok")
     approvals.approve(run, "bent@rn.dk", keys["bent"])
     ledger = run.parent / LEDGER
-    first, second = ledger.read_text(encoding="utf-8").splitlines()
-    ledger.write_text(first.replace('"note":"ok"', '"note":"ok, men kun pris"') + "\n" + second + "\n",
+    genesis, first, second = ledger.read_text(encoding="utf-8").splitlines()
+    ledger.write_text("\n".join([genesis, first.replace('"note":"ok"', '"note":"ok, men kun pris"'), second, ""]),
                       encoding="utf-8")
     check = approvals.check_run(run)
     assert check.state == RunState.CHANGED
-    assert f"{LEDGER}:2: kæden er brudt (forrige linjes sha256 passer ikke)" in check.problems
+    assert f"{LEDGER}:3: kæden er brudt (forrige linjes sha256 passer ikke)" in check.problems
     assert any("godkendelsen fra anna@rn.dk: signaturen fra anna@rn.dk kan ikke verificeres" in p
                for p in check.problems)
 
-    ledger.write_text(second + "\n", encoding="utf-8")  # the first approval removed
-    assert f"{LEDGER}:1: kæden er brudt (forrige linjes sha256 passer ikke)" in approvals.check_run(run).problems
+    ledger.write_text(f"{genesis}\n{second}\n", encoding="utf-8")  # the first approval removed
+    assert f"{LEDGER}:2: kæden er brudt (forrige linjes sha256 passer ikke)" in approvals.check_run(run).problems
     with pytest.raises(ApprovalError, match="godkendelsesloggen er ikke intakt"):
         approvals.approve(run, "carl@rn.dk", keys["carl"])
 
@@ -468,8 +678,8 @@ def test_release_prints_with_the_browser_named_by_path_and_records_the_pack(rele
     assert "Godkendt internt i Digitalisering og IT" in text and "Anna, afdelingsleder" in text
     assert "UDKAST" not in text
     lines = ledger_lines(released.root)
-    assert [line["record"]["kind"] for line in lines] == ["approval", "release"]  # type: ignore[index]
-    files = lines[1]["record"]["files"]  # type: ignore[index]
+    assert kinds(released.root) == ["signers", "approval", "release"]
+    files = lines[2]["record"]["files"]  # type: ignore[index]
     assert files == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (page, pdf)}
     status = status_of(released.root, run)
     assert status[0] == f"{run.name}  frigivet" and "pakken er uændret" in status[-1]
@@ -503,7 +713,7 @@ def test_a_release_is_made_once(released_copy: ApprovalProject):
     run = released_copy.runs()[0]
     again = run_in_process("release", str(run.relative_to(released_copy.root)), cwd=released_copy.root)
     assert again.returncode == 1 and "allerede frigivet" in again.stderr
-    assert len(ledger_lines(released_copy.root)) == 2
+    assert kinds(released_copy.root) == ["signers", "approval", "release"]
 
 
 def test_a_browser_that_is_not_there_is_named_and_nothing_is_written(approved: ApprovalProject):
@@ -511,7 +721,7 @@ def test_a_browser_that_is_not_there_is_named_and_nothing_is_written(approved: A
     done = run_in_process("release", str(run.relative_to(approved.root)), "--browser", "/ingen/chrome",
                           cwd=approved.root)
     assert done.returncode == 1 and "--browser: /ingen/chrome findes ikke" in done.stderr
-    assert not (run / "steering").exists() and len(ledger_lines(approved.root)) == 1
+    assert not (run / "steering").exists() and kinds(approved.root) == ["signers", "approval"]
 
 
 # ---------- threat 6, issue item 4: hidden staging folders ----------
@@ -533,9 +743,9 @@ def test_a_later_run_relies_only_on_approvals_release_would_accept(tmp_path: Pat
     """The budget and the summary's comparison ask `approved_as_written`: a real approval counts; a line
     signed with a key slipped into the allowed signers afterwards does not (release says "ændret")."""
     run, keys = tiny_run(tmp_path / "real", ROLES, ["anna"])
-    assert not approved_as_written(run, tmp_path / "real")  # a draft
+    assert not approved_as_written(run, tmp_path)  # a draft (started in tmp_path, like approve)
     approvals.approve(run, "anna@rn.dk", keys["anna"])
-    assert approved_as_written(run, tmp_path / "real")
+    assert approved_as_written(run, tmp_path)
 
     run, keys = tiny_run(tmp_path / "forged", ROLES, ["anna"])
     signers = tmp_path / "forged" / "approvers"
@@ -543,7 +753,7 @@ def test_a_later_run_relies_only_on_approvals_release_would_accept(tmp_path: Pat
                        encoding="utf-8")
     forged = approval_of(run, "anna")
     append_to_ledger(run.parent, forged.model_copy(update={"signature": sign(forged.statement(), keys["carl"])}))
-    assert not approved_as_written(run, tmp_path / "forged")
+    assert not approved_as_written(run, tmp_path)
 
 
 def test_a_copy_being_written_is_no_change_but_any_other_hidden_file_is(tmp_path: Path):

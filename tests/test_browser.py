@@ -203,7 +203,8 @@ def test_the_table_of_contents_leads_to_each_heading(browser: Browser, default_r
             page.close()
         assert len(links) >= 4, f"{name}: {links}"
         assert [list(link) for link in links] == [list(h) for h in headings], name
-        assert scrolled > 0 and 0 <= top < height, f"{name}: {target} at {top}px, scrolled {scrolled}px"
+        # Within a pixel: the browser scrolls to fractional positions and rounds (seen: -0.33 px).
+    assert scrolled > 0 and -1 < top < height, f"{name}: {target} at {top}px, scrolled {scrolled}px"
 
 
 def test_every_chart_is_described_by_its_title(browser: Browser, default_run_dir: Path) -> None:

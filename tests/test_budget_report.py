@@ -78,6 +78,12 @@ def _approved_run(reports: Path, params: Path, name: str, amount: float, *, mont
     return run
 
 
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Approve and run from the project folder (its params and signers must lie inside it)."""
+    monkeypatch.chdir(tmp_path)
+
+
 def _project(tmp_path: Path) -> tuple[Path, Path]:
     """The project's params with Anna and Bent as approvers (throw-away keys), and Anna's key."""
     root = copy_project(tmp_path)

@@ -9,7 +9,8 @@ from importlib import metadata
 import pytest
 from conftest import run_cli
 
-COMMANDS = ("validate", "run", "approve", "release", "status", "verify", "folk1a")
+COMMANDS = ("validate", "run", "approve", "release", "status", "verify", "approvers", "folk1a")
+SUBCOMMANDS = ("approvers add", "approvers list")
 # argparse's English words; none may reach the user.
 ENGLISH = ("usage:", "positional arguments", "options:", "optional arguments", "show this help", "error:",
            "the following arguments", "invalid choice")
@@ -34,9 +35,9 @@ def test_program_help_lists_every_command_with_examples_and_exit_codes() -> None
         assert re.search(rf"^  {code}  \S", exits, re.MULTILINE), f"exit code {code} is not explained"
 
 
-@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("command", COMMANDS + SUBCOMMANDS)
 def test_each_command_has_danish_help_with_examples_and_exit_codes(command: str) -> None:
-    done = run_cli(command, "--help", timeout=120)
+    done = run_cli(*command.split(), "--help", timeout=120)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     _assert_danish(out)

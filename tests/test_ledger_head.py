@@ -42,6 +42,13 @@ def lines_of(ledger: Path) -> list[str]:
     return ledger.read_text(encoding="utf-8").splitlines()
 
 
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Approve, status and release run from the project folder; a hand-made project lives in tmp_path.
+    A project's first approval also records its allowed signers: the ledger's first line (the genesis)."""
+    monkeypatch.chdir(tmp_path)
+
+
 # ---------- a ledger cut at the end, or written anew ----------
 
 def test_a_ledger_cut_at_the_end_is_named_and_blocks_approval(tmp_path: Path):
@@ -49,25 +56,25 @@ def test_a_ledger_cut_at_the_end_is_named_and_blocks_approval(tmp_path: Path):
     approvals.approve(run, "anna@rn.dk", keys["anna"])
     approvals.approve(run, "bent@rn.dk", keys["bent"])
     ledger = run.resolve().parent / LEDGER
-    first, second = lines_of(ledger)
-    ledger.write_text(first + "\n", encoding="utf-8")  # Bent's approval dropped: a consistent chain
+    genesis, first, second = lines_of(ledger)
+    ledger.write_text(f"{genesis}\n{first}\n", encoding="utf-8")  # Bent's approval dropped: a consistent chain
 
     check = approvals.check_run(run)
 
     assert check.state == RunState.CHANGED  # not "udkast, 1 af 2 godkendelser"
     for copy in ("approval.json", "approval-status.json"):
-        assert (f"{ledger}: godkendelsesloggen er afkortet: den har 1 linje, men {run.name}/{copy} viser hovedet "
-                f"2 linjer, sha256 {sha(second)}") in check.problems
-    with pytest.raises(ApprovalError, match=r"godkendelsesloggen er afkortet: den har 1 linje"):
+        assert (f"{ledger}: godkendelsesloggen er afkortet: den har 2 linjer, men {run.name}/{copy} viser hovedet "
+                f"3 linjer, sha256 {sha(second)}") in check.problems
+    with pytest.raises(ApprovalError, match=r"godkendelsesloggen er afkortet: den har 2 linjer"):
         approvals.approve(run, "carl@rn.dk", keys["carl"])
-    assert lines_of(ledger) == [first]
+    assert lines_of(ledger) == [genesis, first]
 
 
 def test_a_removed_ledger_is_named_not_taken_for_a_draft(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     run, keys = tiny_run(tmp_path, ROLES, ["anna"])
     approvals.approve(run, "anna@rn.dk", keys["anna"])
     ledger = run.resolve().parent / LEDGER
-    (line,) = lines_of(ledger)
+    _, line = lines_of(ledger)
     ledger.unlink()
 
     assert cli.main(["status", str(run)]) == 0
@@ -75,7 +82,7 @@ def test_a_removed_ledger_is_named_not_taken_for_a_draft(tmp_path: Path, capsys:
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"{run.name}  ændret efter godkendelse"
     assert (f"    afviger: {ledger}: godkendelsesloggen er afkortet: den findes ikke, men {run.name}/approval.json "
-            f"viser hovedet 1 linje, sha256 {sha(line)}") in out
+            f"viser hovedet 2 linjer, sha256 {sha(line)}") in out
 
 
 def test_a_new_consistent_chain_in_place_of_the_old_is_named_as_rewritten(tmp_path: Path):
@@ -88,18 +95,18 @@ def test_a_new_consistent_chain_in_place_of_the_old_is_named_as_rewritten(tmp_pa
     approvals.approve(a, "anna@rn.dk", keys["anna"])
     approvals.approve(b, "anna@rn.dk", keys["anna"])
     ledger = a.resolve().parent / LEDGER
-    first, second = lines_of(ledger)
+    genesis, first, second = lines_of(ledger)
     rechained = json.loads(second)
-    rechained["prev"] = "0" * 64
-    ledger.write_text(json.dumps(rechained, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n",
-                      encoding="utf-8")
+    rechained["prev"] = sha(genesis)
+    ledger.write_text(genesis + "\n" + json.dumps(rechained, sort_keys=True, separators=(",", ":"),
+                                                  ensure_ascii=False) + "\n", encoding="utf-8")
 
     check_a, check_b = approvals.check_run(a), approvals.check_run(b)
 
-    assert (f"{ledger}: godkendelsesloggen er omskrevet: linje 1 passer ikke til hovedet i {a.name}/approval.json "
-            f"(1 linje, sha256 {sha(first)})") in check_a.problems
-    assert (f"{ledger}: godkendelsesloggen er afkortet: den har 1 linje, men {b.name}/approval.json viser hovedet "
-            f"2 linjer, sha256 {sha(second)}") in check_b.problems
+    assert (f"{ledger}: godkendelsesloggen er omskrevet: linje 2 passer ikke til hovedet i {a.name}/approval.json "
+            f"(2 linjer, sha256 {sha(first)})") in check_a.problems
+    assert (f"{ledger}: godkendelsesloggen er afkortet: den har 2 linjer, men {b.name}/approval.json viser hovedet "
+            f"3 linjer, sha256 {sha(second)}") in check_b.problems
     assert check_a.state == check_b.state == RunState.CHANGED  # B's line alone would have made B approved
     assert not approved_as_written(b, tmp_path)
 
@@ -112,13 +119,13 @@ def test_status_prints_the_head_and_approve_records_the_head_it_left(tmp_path: P
     assert capsys.readouterr().out.splitlines()[-1] == f"{reports / LEDGER}: ingen godkendelseslog endnu"
 
     approvals.approve(run, "anna@rn.dk", keys["anna"])
-    (line,) = lines_of(reports / LEDGER)
+    _, line = lines_of(reports / LEDGER)
     assert cli.main(["status", "--out", str(reports)]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == \
-        f"{reports / LEDGER}: godkendelsesloggens hoved: 1 linje, sha256 {sha(line)}"
+        f"{reports / LEDGER}: godkendelsesloggens hoved: 2 linjer, sha256 {sha(line)}"
     for copy in ("approval.json", "approval-status.json"):
         recorded = json.loads((run / copy).read_text(encoding="utf-8"))["ledger_head"]
-        assert recorded == {"lines": 1, "sha256": sha(line)}
+        assert recorded == {"lines": 2, "sha256": sha(line)}
 
 
 # ---------- a ledger that cannot be read or written ----------
@@ -201,21 +208,21 @@ def released_copy(released: ApprovalProject, tmp_path: Path) -> ApprovalProject:
 @pytest.mark.e2e
 def test_the_release_records_the_head_in_its_line_in_the_pack_and_in_the_copies(released: ApprovalProject):
     run = released.runs()[0]
-    approval_line, release_line = lines_of(released.root / "reports" / LEDGER)
+    _, approval_line, release_line = lines_of(released.root / "reports" / LEDGER)
     record = json.loads(release_line)["record"]
-    assert record["ledger_head"] == {"lines": 1, "sha256": sha(approval_line)}  # the ledger the release found
+    assert record["ledger_head"] == {"lines": 2, "sha256": sha(approval_line)}  # the ledger the release found
     for copy in ("approval.json", "approval-status.json"):  # the ledger the release left
         assert json.loads((run / copy).read_text(encoding="utf-8"))["ledger_head"] == \
-            {"lines": 2, "sha256": sha(release_line)}
+            {"lines": 3, "sha256": sha(release_line)}
 
     page = BeautifulSoup((run / "steering" / f"{PACK}.html").read_text(encoding="utf-8"), "html.parser")
     footer = page.select_one("footer.kpro-footer")
-    assert footer is not None and footer["data-kpro-ledger-head"] == f"1:{sha(approval_line)}"
+    assert footer is not None and footer["data-kpro-ledger-head"] == f"2:{sha(approval_line)}"
     assert [" ".join(span.get_text(" ", strip=True).split()) for span in footer.find_all("span", recursive=False)] == [
         f"Kørsel: {run.name}",
         f"manifest.json, sha256: {sha((run / 'manifest.json').read_bytes())}",
         "Godkendt af: Anna (afdelingsleder)",
-        f"Godkendelseslog: 1 linje, sha256 {sha(approval_line)}",
+        f"Godkendelseslog: 2 linjer, sha256 {sha(approval_line)}",
     ]
     pdf = (run / "steering" / f"{PACK}.pdf").read_bytes()
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1  # the footer kept it on one A4 page
@@ -258,10 +265,10 @@ def test_verify_refuses_a_released_file_whose_ledger_was_cut_or_whose_run_change
     assert done.returncode == 1 and done.stderr.splitlines() == [f"{run.name}/data/risk_pool.csv: ændret"]
 
     ledger = root / "reports" / LEDGER
-    approval_line, release_line = lines_of(ledger)
-    ledger.write_text(approval_line + "\n", encoding="utf-8")  # the release dropped
-    cut = (f"{ledger.resolve()}: godkendelsesloggen er afkortet: den har 1 linje, men {run.name}/approval.json "
-           f"viser hovedet 2 linjer, sha256 {sha(release_line)}")
+    genesis, approval_line, release_line = lines_of(ledger)
+    ledger.write_text(f"{genesis}\n{approval_line}\n", encoding="utf-8")  # the release dropped
+    cut = (f"{ledger.resolve()}: godkendelsesloggen er afkortet: den har 2 linjer, men {run.name}/approval.json "
+           f"viser hovedet 3 linjer, sha256 {sha(release_line)}")
     done = verify(released_copy, pdf)
     assert done.returncode == 1
     assert cut in done.stderr.splitlines()

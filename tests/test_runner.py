@@ -106,9 +106,9 @@ def test_csv_files_are_utf8_comma_dot_decimals_without_index(fixture_run: Fixtur
     text = (fixture_run.run_dir / "data" / "cost_by_year.csv").read_text(encoding="utf-8")
     # The declared columns, with each cost line's Danish name beside its code.
     assert text.splitlines() == [
-        "scenario,year,line_code,line,kind,amount_dkk",
-        "Basis,2025,support,Supportaftale,drift,1234.5",
-        "Højere årsværkspris,2026,fut_fee,Tilslutningsafgift til FUT,engangs,0.30000000000000004",
+        "scenario,year,line_code,line,kind,amount_dkk,basis",
+        "Basis,2025,support,Supportaftale,drift,1234.5,booked",
+        "Højere årsværkspris,2026,fut_fee,Tilslutningsafgift til FUT,engangs,0.30000000000000004,estimated",
     ]
 
 
@@ -118,7 +118,8 @@ def test_xlsx_holds_every_table_under_a_valid_sheet_name(fixture_run: FixtureRun
     assert list(sheets) == ["Om kørslen", "Udgifter pr. år", "Monte Carlo"]
     expected = pd.DataFrame({"Scenarie": ["Basis", "Højere årsværkspris"], "År": [2025, 2026],
                              "Udgiftslinje": ["Supportaftale", "Tilslutningsafgift til FUT"],
-                             "Art": ["Drift", "Engangs"], "Beløb": [1234.5, 0.1 + 0.2]})
+                             "Art": ["Drift", "Engangs"], "Beløb": [1234.5, 0.1 + 0.2],
+                             "Grundlag": ["Bogført", "Skøn"]})
     pd.testing.assert_frame_equal(sheets["Udgifter pr. år"], expected, check_dtype=False)
     pd.testing.assert_frame_equal(sheets["Monte Carlo"], pd.DataFrame({"Størrelse": ["Middelværdi", "Reserve"],
                                                                         "Beløb": [10.0, 2.5]}), check_dtype=False)

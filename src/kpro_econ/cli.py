@@ -59,6 +59,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     status.add_argument("--out", type=Path, default=Path("reports"),
                         help="mappen med kørselsmapperne (standard: reports)")
 
+    approvers = commands.add_parser("approvers", help="registrér og vis, hvem der må godkende (signeret i loggen)")
+    approver_commands = approvers.add_subparsers(dest="approvers_command", required=True, title="kommandoer",
+                                                 metavar="KOMMANDO")
+    add = approver_commands.add_parser("add", help="registrér params/approvers og approval-reglerne, som de er nu")
+    add.add_argument("params", type=Path, nargs="?", default=Path("params") / "default.yaml",
+                     help="parameterfilen, hvis approval-afsnit nævner filen med godkendere "
+                          "(standard: params/default.yaml)")
+    add.add_argument("--key", type=Path, required=True, help="din private SSH-nøgle, fx ~/.ssh/id_ed25519")
+    add.add_argument("--as", dest="identity", required=True,
+                     help="din identitet i den hidtil registrerede fil med godkendere, fx anna@rn.dk")
+    add.add_argument("--out", type=Path, default=Path("reports"),
+                     help="mappen med kørselsmapperne og godkendelsesloggen (standard: reports)")
+    shown = approver_commands.add_parser("list", help="vis hver registreret udgave af filen med godkendere")
+    shown.add_argument("--out", type=Path, default=Path("reports"),
+                       help="mappen med kørselsmapperne og godkendelsesloggen (standard: reports)")
     verify = commands.add_parser("verify", help="kontrollér at en PDF eller HTML er præcis det frigivne resumé")
     verify.add_argument("file", type=Path, help="den frigivne fil, fx \"Bilag - Risikorapport Kommunal PRO "
                                                  "2. halvår 2026.pdf\"")
@@ -84,6 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _release(args.run, args.browser)
         if args.command == "status":
             return _status(args.run, args.out)
+        if args.command == "approvers" and args.approvers_command == "add":
+            return _approvers_add(args.params, args.identity, args.key, args.out)
+        if args.command == "approvers":
+            return _approvers_list(args.out)
         if args.command == "verify":
             return _verify(args.file, args.out)
         if args.command == "folk1a":
@@ -148,6 +167,11 @@ def _approve(run: Path, identity: str, key: Path | None, role: str | None, note:
 
     outcome = approve(run, identity, key, role, note)
     approval = outcome.approval
+    if outcome.genesis is not None:
+        first = outcome.genesis
+        print(f"Første udgave af {first.path} (sha256 {first.sha256[:12]}…) og approval-reglerne registreret i "
+              f"godkendelsesloggen, signeret af {first.identity} med nøglen {first.fingerprint}; "
+              "kontrollér den med kpro-econ approvers list")
     who = f"{approval.name} ({approval.role})" if approval.role else approval.name
     signed = "signatur ok" if approval.signature is not None else "usigneret"
     missing = outcome.required - outcome.count
@@ -187,6 +211,43 @@ def _verify(file: Path, out: Path) -> int:
 
     print(verify_file(file, out))
     return 0
+
+
+def _approvers_add(params: Path, identity: str, key: Path, out: Path) -> int:
+    from kpro_econ.release.approvers import record_signers
+
+    done = record_signers(params, identity, key, out)
+    record = done.record
+    if not done.new:
+        print(f"{record.path} og approval-reglerne i {params.as_posix()} er allerede registreret "
+              f"(af {record.identity} {record.recorded_at}); intet skrevet")
+        return 0
+    first = "Første udgave registreret" if record.prev_sha256 == "0" * 64 else "Registreret"
+    changes = [f"tilføjet: {', '.join(done.added)}"] if done.added else []
+    changes += [f"fjernet: {', '.join(done.removed)}"] if done.removed else []
+    print(f"{first} i godkendelsesloggen: {record.path} (sha256 {record.sha256[:12]}…) og approval-reglerne i "
+          f"{params.as_posix()}, signeret af {record.identity} med nøglen {record.fingerprint}"
+          f"{'; ' + '; '.join(changes) if changes else ''}. Kørsler lavet herefter godkendes efter den; "
+          "en tidligere kørsel skal laves igen")
+    return 0
+
+
+def _approvers_list(out: Path) -> int:
+    from kpro_econ.release.approvers import listed, versions
+
+    records, problems = versions(out)
+    if not records:
+        print(f"Ingen fil med godkendere er registreret i {out.as_posix()}/approvals.jsonl endnu; den første "
+              "signerede godkendelse (eller kpro-econ approvers add) registrerer den")
+    for number, record in enumerate(records, start=1):
+        first = "  (første udgave)" if number == 1 else ""
+        print(f"{number}  {record.recorded_at}  {record.path} sha256 {record.sha256[:12]}…  registreret af "
+              f"{record.identity} ({record.fingerprint}){first}")
+        print(f"   godkendere: {', '.join(listed(record.content)) or 'ingen'}; "
+              f"kræver {record.rules.get('required', 1)}")
+    for problem in problems:
+        print(f"afviger: {problem}")
+    return 1 if problems else 0
 
 
 def _folk1a(quarter: str, out: Path, url: str | None) -> int:

@@ -8,6 +8,7 @@ convenience copy `approval.json` in a run folder, which anyone with write access
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -23,11 +24,13 @@ from kpro_econ.inputs.run_records import (
     Approval,
     Manifest,
     RunRecordError,
+    SignersRecord,
     manifest_sha256,
     read_manifest,
     sha256_bytes,
 )
-from kpro_econ.inputs.signatures import check_signature
+from kpro_econ.inputs.signatures import verify_text
+from kpro_econ.inputs.trust import TrustChain, is_version, run_signers, trust_chain, trusted_version
 from kpro_econ.params.approval import ApprovalSettings
 from kpro_econ.params.codes import ManifestStatus, SignatureMode
 
@@ -45,6 +48,17 @@ def approval_settings(manifest: Manifest, base: Path = Path()) -> tuple[Approval
     if relaxed:
         raise ApprovalError(f"--set {relaxed[0]}: kørslen blev lavet med ændrede godkendelsesregler; de kan kun "
                             "ændres i params-filen (lav en ny kørsel uden --set approval...)")
+    settings, signers = params_approval(params_path)
+    if signers is None:
+        return settings, None
+    recorded = {(base / path).resolve() for path in manifest.inputs}
+    if signers.resolve() not in recorded:
+        raise ApprovalError(f"{signers}: filen med godkendere er ikke blandt kørslens input; lav en ny kørsel")
+    return settings, signers
+
+
+def params_approval(params_path: Path) -> tuple[ApprovalSettings, Path | None]:
+    """The `approval` section of a params file (with its `extends:` chain) and the allowed signers file it names."""
     raw, _ = ParamsReader()(params_path)  # the file and its extends chain, as reviewed (hashes in the manifest)
     section = raw.get("approval")
     if section is None:
@@ -58,51 +72,80 @@ def approval_settings(manifest: Manifest, base: Path = Path()) -> tuple[Approval
         raise ApprovalError(f"{params_path}: {where}: {first['msg']}") from None
     if settings.allowed_signers is None:
         return settings, None
-    signers = params_path.parent / settings.allowed_signers
-    recorded = {(base / path).resolve() for path in manifest.inputs}
-    if signers.resolve() not in recorded:
-        raise ApprovalError(f"{signers}: filen med godkendere er ikke blandt kørslens input; lav en ny kørsel")
-    return settings, signers
+    return settings, params_path.parent / settings.allowed_signers
 
 
-def counted_approvals(
-    ledger: Ledger, run_dir: Path, manifest: Manifest, settings: ApprovalSettings, signers: Path | None
-) -> tuple[list[Approval], list[str]]:
-    """The ledger's valid approvals of this manifest (one per approver), and why any other does not count."""
-    problems: list[str] = []
-    counted: list[Approval] = []
+@dataclass(frozen=True)
+class Counted:
+    """A run's approvals that count (one per approver, one per key), the key each was signed with, why any
+    other does not count (`problems`: the run no longer stands as approved) and what else to say (`notes`)."""
+
+    approvals: list[Approval] = field(default_factory=list)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def count_approvals(ledger: Ledger, chain: TrustChain, run_dir: Path, manifest: Manifest,
+                    settings: ApprovalSettings, version: SignersRecord, signers: Path | None) -> Counted:
+    """The ledger's valid approvals of this manifest, each verified against `version` (the recorded allowed
+    signers the run was made with), which must be the version in force where the approval stands.
+
+    Approvers are counted by key: an approval signed with a key that already counted (under another
+    identity) adds no pair of eyes. `signers` is the allowed signers file on disk (as the run recorded it:
+    its sha256 is `version`'s), against which the maker's signature is checked."""
+    counted = Counted()
     current = manifest_sha256(run_dir)
     recorded = ledger.approvals(run_dir.name)
     maker = maker_of(run_dir, manifest, signers)
     refused = run_refusal(manifest, maker)
     if refused is not None and any(a.manifest_sha256 == current for a in recorded):
-        return [], [refused]
+        counted.problems.append(refused)
+        return counted
     unsigned_run = MakerCheck(None, None, None)
-    for approval in recorded:
-        who = f"godkendelsen fra {approval.identity}"
+    for position, approval in enumerate(ledger.records):
+        if not isinstance(approval, Approval) or approval.run_id != run_dir.name:
+            continue
         if approval.manifest_sha256 != current:
             continue
-        checked = (check_signature(approval.statement(), approval.signature, signers, approval.identity)
-                   if approval.signature is not None and signers is not None else None)
+        who = f"godkendelsen fra {approval.identity}"
+        fingerprint = None
         if manifest.code is None or approval.code_fingerprint != manifest.code.sha256:
-            problems.append(f"{who}: kodefingeraftrykket passer ikke til manifest.json")
-        elif approval.signature is None and settings.signatures == SignatureMode.REQUIRED:
-            problems.append(f"{who}: er ikke signeret, og params kræver signaturer")
-        elif approval.signature is not None and (
-            why := (checked.problem if checked is not None else "params nævner ingen fil med godkendere")
-        ):
-            problems.append(f"{who}: {why}")
-        elif settings.roles and approval.identity not in settings.roles:
-            problems.append(f"{who}: er ikke godkender i params (approval.roles)")
+            counted.problems.append(f"{who}: kodefingeraftrykket passer ikke til manifest.json")
+            continue
+        if approval.signature is None and settings.signatures == SignatureMode.REQUIRED:
+            counted.problems.append(f"{who}: er ikke signeret, og params kræver signaturer")
+            continue
+        if not is_version(chain.in_force_at(position), version):
+            counted.problems.append(f"{who}: står i godkendelsesloggen, hvor en anden fil med godkendere eller "
+                                    "andre regler gjaldt end dem, kørslen blev lavet med")
+            continue
+        if approval.signature is not None:
+            verified = verify_text(approval.statement(), approval.signature, version.content, approval.identity,
+                                   version.path)
+            if verified.problem is not None:
+                counted.problems.append(f"{who}: {verified.problem}")
+                continue
+            fingerprint = verified.fingerprint
+        if settings.roles and approval.identity not in settings.roles:
+            counted.problems.append(f"{who}: er ikke godkender i params (approval.roles)")
         elif settings.exclude_runner and (
-            why := runner_problem(approval.identity, checked.fingerprint if checked else None, maker or unsigned_run)
+            why := runner_problem(approval.identity, fingerprint, maker or unsigned_run)
         ):
-            problems.append(f"{who}: {why}")
-        elif approval.identity not in {a.identity for a in counted}:
-            counted.append(approval)
-    if recorded and not counted and not problems:
-        problems.append(f"{run_dir.name}/{MANIFEST}: ændret siden godkendelsen")
-    return counted, problems
+            counted.problems.append(f"{who}: {why}")
+        elif approval.identity in {a.identity for a in counted.approvals}:
+            continue
+        elif fingerprint is not None and fingerprint in counted.fingerprints.values():
+            same = next(i for i, f in counted.fingerprints.items() if f == fingerprint)
+            counted.notes.append(f"{who}: tæller ikke, den er signeret med samme nøgle ({fingerprint}) som "
+                                 f"godkendelsen fra {same}; én nøgle er ét par øjne")
+        else:
+            counted.approvals.append(approval)
+            if fingerprint is not None:
+                counted.fingerprints[approval.identity] = fingerprint
+    if recorded and not counted.approvals and not counted.problems and not counted.notes:
+        counted.problems.append(f"{run_dir.name}/{MANIFEST}: ændret siden godkendelsen")
+    return counted
 
 
 def run_refusal(manifest: Manifest, maker: MakerCheck | None) -> str | None:
@@ -142,11 +185,15 @@ def approved_as_written(run_dir: Path, started_in: Path) -> bool:
         ledger, cut = read_checked(ledger_path(run_dir))
         if ledger.problems or cut or not ledger.approvals(run_dir.name):
             return False
+        chain = trust_chain(ledger)
+        if chain.problems:
+            return False
         settings, signers = approval_settings(manifest, started_in)
+        version = trusted_version(chain, run_signers(manifest, settings, signers, run_dir, started_in))
         if signers is not None and not _as_recorded(signers, manifest, started_in):
-            return False  # a key added since could have signed anything; release says "ændret" too
-        counted, _ = counted_approvals(ledger, run_dir, manifest, settings, signers)
-        if len(counted) < settings.required:
+            return False  # the file on disk is no longer the one the run (and `version`) recorded
+        counted = count_approvals(ledger, chain, run_dir, manifest, settings, version, signers)
+        if counted.problems or len(counted.approvals) < settings.required:
             return False
         return all((run_dir / rel).is_file() and sha256_bytes((run_dir / rel).read_bytes()) == sha
                    for rel, sha in manifest.outputs.items())

@@ -23,6 +23,7 @@ from kpro_econ.inputs.run_records import (
     LedgerHead,
     LedgerLine,
     ReleaseRecord,
+    SignersRecord,
     append_ledger_line,
     os_reason,
     read_ledger_lines,
@@ -37,7 +38,7 @@ class Ledger:
     """The ledger's records in order, and every place where its chain is broken."""
 
     path: Path
-    records: list[Approval | ReleaseRecord]
+    records: list[Approval | ReleaseRecord | SignersRecord]
     problems: list[str]
     last_sha256: str
     hashes: tuple[str, ...] = ()
@@ -54,6 +55,10 @@ class Ledger:
     def releases(self, run_id: str) -> list[ReleaseRecord]:
         return [r for r in self.records if isinstance(r, ReleaseRecord) and r.run_id == run_id]
 
+    def signers(self) -> list[SignersRecord]:
+        """Every recorded version of the allowed signers file and the approval rules, oldest first."""
+        return [r for r in self.records if isinstance(r, SignersRecord)]
+
 
 def ledger_path(run_dir: Path) -> Path:
     """The ledger of the reports folder that holds `run_dir`."""
@@ -62,7 +67,7 @@ def ledger_path(run_dir: Path) -> Path:
 
 def read_ledger(path: Path) -> Ledger:
     """The ledger at `path` (empty if there is none), with a problem for each broken link."""
-    records: list[Approval | ReleaseRecord] = []
+    records: list[Approval | ReleaseRecord | SignersRecord] = []
     problems: list[str] = []
     prev = GENESIS
     hashes: list[str] = []
@@ -97,7 +102,7 @@ def locked(path: Path) -> Iterator[Ledger]:
         lock.release()
 
 
-def append(ledger: Ledger, record: Approval | ReleaseRecord) -> LedgerHead:
+def append(ledger: Ledger, record: Approval | ReleaseRecord | SignersRecord) -> LedgerHead:
     """Append `record` to a ledger read under `locked` (refused while its chain is broken); the new head."""
     require_intact(ledger)
     line = LedgerLine(prev=ledger.last_sha256, record=record)

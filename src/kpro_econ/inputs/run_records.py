@@ -1,8 +1,8 @@
 """Earlier runs as inputs: the run folder's record files (manifest, approval, tables) and the ledger.
 
 The run-folder contract lives here, typed: `Manifest` (written by `run/` at the end of a run),
-`Approval` and `ReleaseRecord` (lines of the ledger `approvals.jsonl` beside the runs, written by
-`release/`), and the convenience copies `approval.json` and `approval-status.json` in a run folder.
+`Approval`, `ReleaseRecord` and `SignersRecord` (lines of the ledger `approvals.jsonl` beside the
+runs, written by `release/`), and the convenience copies `approval.json` and `approval-status.json` in a run folder.
 Every record file is read and written by the functions below and nowhere else.
 """
 
@@ -168,11 +168,44 @@ class ReleaseRecord(_Record):
     """The ledger's head the released pack shows (the ledger as the release found it)."""
 
 
+class SignersRecord(_Record):
+    """The allowed signers file and the `approval` rules as an approver recorded them in the ledger.
+
+    The first such line (the genesis) is signed by a key the file itself lists; each later one by a key
+    the version before it lists, and names that version (`prev_sha256`), so an old line appended again
+    introduces nothing. Only a file whose sha256 one of these lines recorded can decide who signs.
+    """
+
+    kind: Literal["signers"] = "signers"
+    path: str
+    """The allowed signers file as the project names it, e.g. `params/approvers` (for people to read)."""
+    sha256: str
+    content: str
+    """The file itself: the next version's signature is verified against it, whatever is on disk by then."""
+    rules: dict[str, Any]
+    """The `approval` section's rules (everything but the file's path), as `ApprovalSettings` reads them."""
+    prev_sha256: str
+    """`sha256` of the version this one replaces; `GENESIS` for the first."""
+    identity: str
+    fingerprint: str
+    """The SHA256 fingerprint of the key that signed, as `ssh-keygen -Y verify` prints it (checked, not signed)."""
+    recorded_at: str
+    signature: str
+
+    def statement(self) -> bytes:
+        """What is signed: canonical (sorted, compact) JSON of everything but the signature and fingerprint."""
+        fields = self.model_dump(mode="json", exclude={"signature", "kind", "fingerprint"})
+        return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+LedgerRecord = Annotated[Approval | ReleaseRecord | SignersRecord, Field(discriminator="kind")]
+
+
 class LedgerLine(_Record):
     """One line of `approvals.jsonl`: a record and the sha256 of the line before it."""
 
     prev: str
-    record: Annotated[Approval | ReleaseRecord, Field(discriminator="kind")]
+    record: LedgerRecord
 
     def text(self) -> str:
         return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)

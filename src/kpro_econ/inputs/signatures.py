@@ -90,6 +90,28 @@ def check_signature(statement: bytes, signature: str, allowed_signers: Path, ide
     `allowed_signers` lets that identity use for that namespace, and by which key."""
     if not allowed_signers.is_file():
         return Verification(None, f"{allowed_signers}: filen med godkendere (allowed signers) findes ikke")
+    return _verify(statement, signature, allowed_signers, identity, namespace, allowed_signers.name)
+
+
+def verify_text(statement: bytes, signature: str, signers: str, identity: str, shown: str,
+                namespace: str = NAMESPACE) -> Verification:
+    """`check_signature` against the allowed signers `signers` (a file's text, e.g. as the ledger recorded
+    it, called `shown` in messages).
+
+    Approvers are counted by the fingerprint: one key is one pair of eyes, whatever identities the file
+    lists it under."""
+    with tempfile.TemporaryDirectory(prefix="kpro-verify-") as scratch:
+        allowed = Path(scratch) / "allowed_signers"
+        allowed.write_text(signers, encoding="utf-8")
+        return _verify(statement, signature, allowed, identity, namespace, shown)
+
+
+# ssh-keygen's answer when the key is not listed for the identity, or what was signed is not this.
+_IN_DANISH = {"Could not verify signature.": "nøglen står ikke for identiteten i filen, eller det signerede er ændret"}
+
+
+def _verify(statement: bytes, signature: str, allowed_signers: Path, identity: str, namespace: str,
+            shown: str) -> Verification:
     with tempfile.TemporaryDirectory(prefix="kpro-verify-") as scratch:
         sig = Path(scratch) / "statement.sig"
         sig.write_text(signature, encoding="ascii")
@@ -102,7 +124,32 @@ def check_signature(statement: bytes, signature: str, allowed_signers: Path, ide
     if done.returncode == 0 and found is not None:
         return Verification(found.group(1), None)
     why = _last_line(done.stderr.decode("utf-8", "replace") or said)
-    return Verification(None, f"signaturen fra {identity} kan ikke verificeres mod {allowed_signers.name}: {why}")
+    why = _IN_DANISH.get(why, why)
+    return Verification(None, f"signaturen fra {identity} kan ikke verificeres mod {shown}: {why}")
+
+
+def signing_key(statement: bytes, signature: str) -> str | None:
+    """The fingerprint of the key that made `signature` of `statement` (checked against no list), or None."""
+    with tempfile.TemporaryDirectory(prefix="kpro-verify-") as scratch:
+        sig = Path(scratch) / "statement.sig"
+        sig.write_text(signature, encoding="ascii")
+        done = subprocess.run([ssh_keygen(), "-Y", "check-novalidate", "-n", NAMESPACE, "-s", str(sig)],
+                              input=statement, capture_output=True, timeout=_TIMEOUT_S, check=False)
+    found = _FINGERPRINT.search(done.stdout.decode("utf-8", "replace") + done.stderr.decode("utf-8", "replace"))
+    return found.group(1) if done.returncode == 0 and found is not None else None
+
+
+def listed_as(signature: str, signers: str) -> str | None:
+    """An identity the allowed signers text `signers` lists the signature's key under, or None."""
+    with tempfile.TemporaryDirectory(prefix="kpro-verify-") as scratch:
+        allowed = Path(scratch) / "allowed_signers"
+        allowed.write_text(signers, encoding="utf-8")
+        sig = Path(scratch) / "statement.sig"
+        sig.write_text(signature, encoding="ascii")
+        done = subprocess.run([ssh_keygen(), "-Y", "find-principals", "-f", str(allowed), "-s", str(sig)],
+                              capture_output=True, text=True, timeout=_TIMEOUT_S, check=False)
+    names = done.stdout.split()
+    return names[0] if done.returncode == 0 and names else None
 
 
 def checked_text(value: str, option: str) -> str:

@@ -20,7 +20,7 @@ from kpro_econ.inputs import ledger as ledgers
 from kpro_econ.inputs import ledger_heads
 from kpro_econ.inputs.approvals import (
     approval_settings,
-    counted_approvals,
+    count_approvals,
     maker_of,
     partial_refusal,
     run_refusal,
@@ -39,13 +39,24 @@ from kpro_econ.inputs.run_records import (
     Manifest,
     ReleaseRecord,
     RunApprovals,
+    SignersRecord,
     being_written,
     manifest_sha256,
     read_manifest,
     write_approval,
     write_approval_status,
 )
-from kpro_econ.inputs.signatures import check_signature, checked_text, sign
+from kpro_econ.inputs.signatures import checked_text, listed_as, sign, signing_key, verify_text
+from kpro_econ.inputs.trust import (
+    ADD_COMMAND,
+    RunSigners,
+    TrustChain,
+    is_version,
+    new_version,
+    run_signers,
+    trust_chain,
+    trusted_version,
+)
 from kpro_econ.params.codes import ManifestStatus, RunState, SignatureMode
 from kpro_econ.report.labels import RUN_STATE_LABELS, UNSIGNED_LABEL
 from kpro_econ.run.pack_status import write_pack_status
@@ -63,6 +74,8 @@ class ApprovalOutcome:
     approval: Approval
     count: int
     required: int
+    genesis: SignersRecord | None = None
+    """The allowed signers file and rules this approval recorded first in the ledger, if it did."""
 
 
 @dataclass(frozen=True)
@@ -175,10 +188,17 @@ def approve(
     elsewhere = started_elsewhere(run_dir, manifest)
     if elsewhere is not None:
         raise elsewhere
+    settings, signers = approval_settings(manifest)
+    run = run_signers(manifest, settings, signers, run_dir)
+    ledgers.require_writable(ledgers.ledger_path(run_dir))  # before a passphrase is asked for
+    chain = trust_chain(ledgers.read_ledger(ledgers.ledger_path(run_dir)))
+    if chain.problems:
+        raise ApprovalError("\n".join([f"{run_dir}: godkendelsesloggens filer med godkendere holder ikke:",
+                                       *(f"  {p}" for p in chain.problems)]))
+    version = _version_in_force(chain, run, run_dir, manifest)
     changes = changed_files(run_dir, manifest)
     if changes:
         raise ApprovalError(_refusal(run_dir, "godkendes", changes))
-    settings, signers = approval_settings(manifest)
     if not identity:
         raise ApprovalError("--as: godkenderens identitet mangler (fx anna@rn.dk)")
     approver = settings.roles.get(identity)
@@ -204,36 +224,101 @@ def approve(
         approved_at=datetime.now(UTC).isoformat(timespec="seconds"),
         note=note,
     )
+    genesis = None
+    if version is None:  # nothing recorded yet: this approval records the file it rests on (the genesis)
+        if key is None:
+            raise ApprovalError(f"--key: mangler; den første godkendelse registrerer {run.shown} i "
+                                "godkendelsesloggen og skal derfor signeres med godkenderens SSH-nøgle")
+        genesis = version = sign_version(run, None, identity, key)
+    fingerprint = None
     if key is not None:
-        if signers is None:
-            raise ApprovalError("approval.allowed_signers: params nævner ingen fil med godkendere at verificere mod")
         signature = sign(approval.statement(), key)
-        checked = check_signature(approval.statement(), signature, signers, identity)
+        checked = verify_text(approval.statement(), signature, version.content, identity, run.shown)
         if checked.problem is not None:
-            raise ApprovalError(f"{run_dir}: {checked.problem}")
+            raise ApprovalError(not_allowed(run.shown, version.content, identity, key, approval.statement(),
+                                            signature))
         why = runner_problem(identity, checked.fingerprint, made_by) if settings.exclude_runner else None
         if why is not None:
             raise ApprovalError(f"{run_dir}: {identity} kan ikke godkende: {why}")
+        fingerprint = checked.fingerprint
         approval = approval.model_copy(update={"signature": signature})
     elif settings.signatures == SignatureMode.REQUIRED:
         raise ApprovalError("--key: mangler; params kræver, at godkendelser signeres med godkenderens SSH-nøgle")
-    ledgers.require_writable(ledgers.ledger_path(run_dir))
     with ledgers.locked(ledgers.ledger_path(run_dir)) as ledger:
         # Decided under the lock: of two approvals at once, the second sees the first.
         ledgers.require_intact(ledger)
         require_uncut(ledger)
-        earlier, _ = counted_approvals(ledger, run_dir, manifest, settings, signers)
+        chain = trust_chain(ledger)
+        if genesis is not None and chain.current is None:
+            ledgers.append(ledger, genesis)
+            ledger = ledgers.read_ledger(ledger.path)
+            chain = trust_chain(ledger)
+        if not is_version(chain.current, version):
+            raise ApprovalError(f"{run_dir}: {run.shown} er registreret i en anden udgave i godkendelsesloggen "
+                                "i mellemtiden; lav en ny kørsel og godkend den")
+        counted = count_approvals(ledger, chain, run_dir, manifest, settings, version, signers)
+        earlier = counted.approvals
         before = [a for a in earlier if a.identity == identity]
         if before:
             raise ApprovalError(f"{run_dir}: allerede godkendt af {before[0].name} ({before[0].approved_at})")
         if len(earlier) >= settings.required:
             raise ApprovalError(f"{run_dir}: kørslen er allerede godkendt af {_names(earlier)}")
+        same_key = [i for i, f in counted.fingerprints.items() if f == fingerprint]
+        if same_key:
+            raise ApprovalError(f"{run_dir}: nøglen {fingerprint} har allerede godkendt kørslen som {same_key[0]}; "
+                                "én nøgle er ét par øjne, også under en anden identitet")
         head = ledgers.append(ledger, approval)
         approvals = [*earlier, approval]
         state = RunState.APPROVED if len(approvals) >= settings.required else RunState.DRAFT
         write_convenience_copies(run_dir, RunApprovals(run_id=run_dir.name, required=settings.required,
                                                        approvals=approvals, ledger_head=head), state)
-    return ApprovalOutcome(approval, len(approvals), settings.required)
+    return ApprovalOutcome(approval, len(approvals), settings.required, genesis)
+
+
+def _version_in_force(chain: TrustChain, run: RunSigners, run_dir: Path, manifest: Manifest) -> SignersRecord | None:
+    """The recorded version of the allowed signers the run rests on, which must be the one in force now;
+    None when nothing is recorded yet. A run made before a change of the file needs a new run."""
+    current = chain.current
+    if current is None:
+        return None
+    params = manifest.params.path if manifest.params else "PARAMS"
+    if current.sha256 != run.sha256 and chain.recorded(run.sha256) is not None:
+        raise ApprovalError(f"{run_dir}: {run.shown} er ændret siden kørslen ({current.identity} registrerede "
+                            f"den gældende udgave {current.recorded_at}); godkendelser afgives mod den gældende "
+                            f"udgave: lav en ny kørsel (kpro-econ run {params}) og godkend den")
+    version = trusted_version(chain, run)
+    if not is_version(current, version):
+        raise ApprovalError(f"{run_dir}: godkendelsesreglerne er ændret siden kørslen ({current.identity} "
+                            f"registrerede de gældende {current.recorded_at}); lav en ny kørsel "
+                            f"(kpro-econ run {params}) og godkend den")
+    return version
+
+
+def sign_version(run: RunSigners, before: SignersRecord | None, identity: str, key: Path) -> SignersRecord:
+    """The allowed signers file as it is now and the rules, signed by `identity`'s `key`, which the version
+    `before` must list (the genesis, `before` None: which the file itself must list)."""
+    content = run.path.read_text(encoding="utf-8")
+    record = new_version(run.shown, content, run.settings, before, identity)
+    signature = sign(record.statement(), key)
+    allowed = before.content if before is not None else content
+    verified = verify_text(record.statement(), signature, allowed, identity, run.shown)
+    if verified.problem is not None or verified.fingerprint is None:
+        raise ApprovalError(not_allowed(run.shown, allowed, identity, key, record.statement(), signature))
+    return record.model_copy(update={"signature": signature, "fingerprint": verified.fingerprint})
+
+
+def not_allowed(shown: str, signers: str, identity: str, key: Path, statement: bytes, signature: str) -> str:
+    """Why `identity` cannot sign with `key`, in Danish, with the step to take (not ssh-keygen's English)."""
+    fingerprint = signing_key(statement, signature) or "ukendt fingeraftryk"
+    listed = listed_as(signature, signers)
+    if listed is not None and listed != identity:
+        return (f"{shown}: din nøgle ({fingerprint}) står i filen med godkendere som {listed}, ikke som {identity}; "
+                f"brug --as {listed}")
+    public = key if key.name.endswith(".pub") else key.with_name(f"{key.name}.pub")
+    return (f"{shown}: {identity} kan ikke godkende med nøglen {key} ({fingerprint}): signaturen kan ikke "
+            f"verificeres, for nøglen står ikke for {identity} i filen med godkendere. Send din offentlige "
+            f"nøgle ({public}) til en, der allerede er godkender; vedkommende tilføjer den til {shown} og "
+            f"registrerer ændringen med {ADD_COMMAND}. Lav derefter en ny kørsel (se docs/godkendelse.md)")
 
 
 def _other_run(manifest: Manifest) -> str:
@@ -262,19 +347,23 @@ def check_run(run_dir: Path) -> RunCheck:
             notes.append(partial_refusal(manifest))
         return RunCheck(run_dir, manifest, RunState.DRAFT, notes=notes, ledger_head=ledger.head,
                         maker=_maker(run_dir, manifest))
-    problems = [*ledger.problems, *cut]
+    chain = trust_chain(ledger)
+    problems = [*ledger.problems, *cut, *chain.problems]
     try:
         settings, signers = approval_settings(manifest)
+        version = trusted_version(chain, run_signers(manifest, settings, signers, run_dir))
     except KproError as exc:
-        settings, signers = None, None
+        settings, signers, version = None, None, None
         problems.append(str(exc))
     if manifest.run_id != run_dir.name:
         problems.append(f"{run_dir.name}: {_other_run(manifest)}")
     approvals: list[Approval] = []
     required = 1
-    if settings is not None:
-        approvals, why = counted_approvals(ledger, run_dir, manifest, settings, signers)
-        problems += why
+    counted_notes: list[str] = []
+    if settings is not None and version is not None:
+        counted = count_approvals(ledger, chain, run_dir, manifest, settings, version, signers)
+        approvals, counted_notes = counted.approvals, counted.notes
+        problems += counted.problems
         required = settings.required
     problems += changed_files(run_dir, manifest)
     current = manifest_sha256(run_dir)
@@ -287,7 +376,7 @@ def check_run(run_dir: Path) -> RunCheck:
         state = RunState.DRAFT
     else:
         state = RunState.RELEASED if release is not None else RunState.APPROVED
-    notes = [f"{len(approvals)} af {required} godkendelser"] if state == RunState.DRAFT else []
+    notes = [f"{len(approvals)} af {required} godkendelser", *counted_notes] if state == RunState.DRAFT else []
     maker = maker_of(run_dir, manifest, signers) if settings is not None else _maker(run_dir, manifest)
     return RunCheck(run_dir, manifest, state, approvals, required, release, problems, notes, ledger.head, maker)
 

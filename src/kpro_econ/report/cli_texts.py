@@ -51,6 +51,7 @@ COMMANDS: dict[str, CommandText] = {
             f"kpro-econ approve {RUN_ID_EXAMPLE} --key ~/.ssh/id_ed25519 --as anna@rn.dk",
             f"kpro-econ release {RUN_ID_EXAMPLE}",
             "kpro-econ status",
+            "kpro-econ approvers add --key ~/.ssh/id_ed25519 --as anna@rn.dk",
             f'kpro-econ verify "{RELEASED_PDF_EXAMPLE}"',
             "kpro-econ folk1a --quarter 2025K1 --out data/folk1a_2025K1.csv",
         ),
@@ -130,6 +131,41 @@ COMMANDS: dict[str, CommandText] = {
         exit_codes={0: "frigivet; stien til PDF'en skrives",
                     1: "afvist: ikke godkendt, allerede frigivet, eller filer, signaturer eller kode\n"
                        "     ændret siden godkendelsen (alt nævnes; intet skrevet)"},
+    ),
+    "approvers": CommandText(
+        description=(
+            "Hvem der må godkende, står i params/approvers (OpenSSH allowed signers) og i approval-afsnittet\n"
+            "i params. En ændring af dem gælder først, når en, der allerede er godkender, har signeret den\n"
+            "ind i godkendelsesloggen: kpro-econ approvers add. kpro-econ approvers list viser hver udgave."
+        ),
+        examples=("kpro-econ approvers add --key ~/.ssh/id_ed25519 --as anna@rn.dk",
+                  "kpro-econ approvers list"),
+        exit_codes={0: "gik godt", 1: "afvist eller en registreret udgave holder ikke (beskeden siger hvorfor)"},
+    ),
+    "add": CommandText(
+        description=(
+            "Registrerer filen med godkendere (params/approvers) og approval-reglerne i params, som de er nu,\n"
+            "i godkendelsesloggen reports/approvals.jsonl, signeret med din SSH-nøgle. Din nøgle skal stå i\n"
+            "den hidtil registrerede udgave af filen (er intet registreret endnu, i filen selv). Sådan\n"
+            "tilføjes en ny godkender: læg vedkommendes offentlige nøgle som en linje i params/approvers\n"
+            "(og identiteten i approval.roles), og kør kommandoen. Kørsler lavet før skal laves igen."
+        ),
+        examples=("kpro-econ approvers add --key ~/.ssh/id_ed25519 --as anna@rn.dk",
+                  "kpro-econ approvers add params/default.yaml --key ~/.ssh/id_ed25519 --as anna@rn.dk "
+                  "--out rapporter"),
+        exit_codes={0: "registreret (eller allerede registreret; intet skrevet)",
+                    1: "afvist: din nøgle står ikke i den registrerede fil, loggen holder ikke, eller\n"
+                       "     filen ligger uden for projektmappen (beskeden siger hvorfor)",
+                    2: "ugyldige parametre"},
+    ),
+    "list": CommandText(
+        description=(
+            "Viser hver udgave af filen med godkendere, som godkendelsesloggen har registreret: hvornår, af\n"
+            "hvem (og med hvilken nøgle), og hvilke godkendere den nævner. Den første udgave er den, alt\n"
+            "andet bygger på: kontrollér den."
+        ),
+        examples=("kpro-econ approvers list", "kpro-econ approvers list --out rapporter"),
+        exit_codes={0: "vist", 1: "en registreret udgave holder ikke (nævnt med afviger:)"},
     ),
     "folk1a": CommandText(
         description=(
