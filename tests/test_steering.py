@@ -284,7 +284,8 @@ def test_the_kpi_strip_names_the_extract_and_warns_when_it_postdates_the_decisio
     }
     strip = dict(steering.kpi_strip({**tables(), **kpis, "wave_route_decision": _route_row()}).values.tolist())
     assert "Tilgængelighed okt. 2025" in strip
-    assert strip["Bølge 4 ikke klar (udtræk okt. 2025)"] == "16 (tærskel 15): Bølge 5 – udtræk efter fristen 30. sep. 2024"
+    assert strip["Bølge 4 ikke klar (udtræk okt. 2025)"] == (
+        "16 (tærskel 15): Bølge 5 – udtræk efter fristen 30. sep. 2024")
     in_time = {**tables(), **kpis, "wave_route_decision": _route_row(deadline=pd.Timestamp("2025-12-31"))}
     assert dict(steering.kpi_strip(in_time).values.tolist())["Bølge 4 ikke klar (udtræk okt. 2025)"] == (
         "16 (tærskel 15): Bølge 5")
