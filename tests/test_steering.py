@@ -210,7 +210,8 @@ def test_occurred_risks_are_named_with_their_trigger_and_the_budget_line():
     assert steering.occurred_note(closed).data == (
         "<p>Indtrufne risici i afsluttede år: R8 Spill over: bogført 650 kr. på indtrufne risici i 2025.</p>"
         "<p>Indtrufne risici i afsluttede år uden bogføring (det skete ikke, eller det er bogført på en anden "
-        "linje): R9 Bølge 5 &lt;nu&gt; (bølge 5 eller bilateralt, 2025).</p>")
+        "linje): R9 Bølge 5 &lt;nu&gt; (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5; bølge 5 eller bilateralt, "
+        "2025).</p>")
     # neither occurred risk is among the largest open ones
     assert steering.top_risks(with_occurred)["id"].tolist() == ["R1", "R2"]
     assert steering.occurred_note(tables()).data == ""
