@@ -265,7 +265,7 @@ def occurred_note(tables: Tables) -> HTML:
             amount = route_total if line == CostLineCode.WAVE_ROUTE else float(risk.get("cost_mean") or 0.0)
             parts.append(f"{name}, som {COST_LINE_LABELS[line].lower()}: {kr(amount)}")
         elif booked[1] == 0:
-            cause = f"udløst: {_trigger_text(trigger)}; " if why else ""
+            cause = f"udløst: {_trigger_text(trigger)}; " if isinstance(trigger, str) and trigger else ""
             unbooked.append(f"{risk['id']} {risk['title']} ({cause}{COST_LINE_LABELS[line].lower()}, {booked[0]})")
         else:
             closed.append(f"{name}: bogført {kr(booked[1])} på {COST_LINE_LABELS[line].lower()} i {booked[0]}")
