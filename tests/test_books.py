@@ -231,4 +231,18 @@ def test_the_cost_report_says_which_years_are_booked_forecast_and_estimated():
         "<p>2024 er regnskab: det bogførte, omregnet til 2025-priser med pris- og lønskønnet; 2025 er forventet "
         "regnskab: bogført til og med 30. jun. 2025 plus det, der endnu forfalder efter hver linjes "
         "faktureringsrytme eller forfaldsdato (skøn); 2026 er skøn. Nutidsværdien diskonterer alle år til 2024 "
-        "med den reale rente 5,0 %, bogførte år med.</p>")
+        "med den reale rente 5,0 %, bogførte år med; beslutningerne (bølge 5 eller bilateralt, FUT SPOC-optionen) "
+        "regner kun med det, der endnu ligger foran, diskonteret til beslutningsåret 2025.</p>")
+
+
+def test_an_agreed_support_price_replaces_the_estimate_in_the_years_it_covers():
+    # 110,000 a quarter in 2025 (2025 prices: 440,000) and 121,000 in 2026 (484,000 nominal, ÷ 1.10 = 440,000);
+    # 2024 has no agreed price: the model's 400,000 · 1.05 = 420,000 stays
+    agreement = {"id": "support", "name": "Supportaftale", "line": "support", "cadence": "quarterly",
+                 "expected_dkk": {2025: 110_000, 2026: 121_000}, "source": "Aftale"}
+    p = params(budget={"agreements": [agreement]})
+    amounts = by_year_and_line(cost_by_year(p, NO_REQUESTS))
+    assert [amounts[(y, "support")] for y in YEARS] == pytest.approx([420_000, 440_000, 440_000])
+    # the agreement starts in July 2025: two quarters agreed, January–June the estimate (420,000 · 6/12)
+    half = params(budget={"agreements": [{**agreement, "start": "2025-07-01"}]})
+    assert by_year_and_line(cost_by_year(half, NO_REQUESTS))[(2025, "support")] == pytest.approx(220_000 + 210_000)

@@ -189,7 +189,8 @@ def test_params_lists_every_figure_with_path_value_unit_price_year_and_source(ca
     assert main(["params", str(REPO / PARAMS)]) == 0
     lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
     assert ("support.base_price: 386.708 kr. [2023-priser] – Supportaftale, årlig pris. Kilde: Referat 23.6.2023, "
-            "pkt. 6: supportaftale med Frederikshavn Kommune, 2023") in lines
+            "pkt. 6: supportaftale med Frederikshavn Kommune, 2023 (sagsfremstillingen). Referatet af drøftelsen "
+            "siger »380.000 kr. lige nu«; forskellen på 6.708 kr. er ikke forklaret, og sagens tal bruges") in lines
     assert any(line.startswith("support.renegotiation.year: 2024 år – ") for line in lines)
     assert main(["params", str(REPO / PARAMS), "--scenario", "Supportpris i top", "--csv"]) == 0
     csv_lines = capsys.readouterr().out.splitlines()

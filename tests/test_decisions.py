@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pandas as pd
 import pytest
 from model_helpers import register as cr_register
 from model_helpers import small_params
@@ -17,12 +18,14 @@ from kpro_econ.model.decisions import (
     break_even,
     break_even_of,
     chosen_route,
+    present_value,
     route_comparison,
     route_for,
     spoc_change,
     spoc_ending_by_month,
     spoc_months_after,
     spoc_with_and_without,
+    wave_route_decision,
     wave_route_line,
 )
 from kpro_econ.params.codes import CostLineCode, KpiTrigger, WaveRoute
@@ -142,10 +145,12 @@ def test_what_ending_the_option_saves_in_kroner():
     change = spoc_change(small_params(), "end", 2025, 8).set_index("year")
     # notice in August: ends from 1 September, Jul and Aug kept: 2 − 6 = −4 months = −40,000
     assert change["change_dkk"].to_dict() == {2025: -40_000.0, 2026: 0.0}
-    by_month = spoc_ending_by_month(small_params(), 2025).set_index("notice_month")
-    assert by_month.loc[1, "saving_dkk"] == 60_000      # before July: the whole 6 months
-    assert by_month.loc[8, "saving_dkk"] == 40_000
-    assert by_month.loc[12, ["effective", "saving_dkk"]].tolist() == ["2026-01", 0.0]
+    # no books: every month of the decision year 2025 can still be chosen
+    by_month = spoc_ending_by_month(small_params()).set_index("notice")
+    assert by_month.index.tolist() == [f"2025-{m:02d}" for m in range(1, 13)]
+    assert by_month.loc["2025-01", "saving_dkk"] == 60_000      # before July: the whole 6 months
+    assert by_month.loc["2025-08", "saving_dkk"] == 40_000
+    assert by_month.loc["2025-12", ["effective", "saving_dkk"]].tolist() == ["2026-01", 0.0]
 
 
 def test_the_option_with_and_without():
@@ -159,7 +164,75 @@ def test_the_option_with_and_without():
 def test_the_kpi_report_states_the_break_even_the_threshold_and_the_route():
     from kpro_econ.report.decisions import wave_route_text
 
-    # no kpi section: break-even 15 decides; 16 not ready → a wave: 600 + 20 · 16 = 920 kr. in 2026
+    # no kpi section: break-even 15 decides; 16 not ready → a wave: 600 + 20 · 16 = 920 kr. in 2026,
+    # bilateral 60 · 16 = 960 kr.; nothing in the log, so it is recommended, due by 1 January 2026
     text = wave_route_text(routed(not_ready=16))
     assert text.startswith("Ved **15** kommuner eller flere, der ikke er klar, er en bølge 5 billigst")
-    assert text.endswith("er vejen **bølge 5**, som indgår i budgettet 2026 med 920 kr.")
+    assert text.endswith(
+        "Vejen er ikke besluttet. **Indstilling**: **bølge 5** for 16 kommuner, der ikke er klar (bølge 5 920 kr.; "
+        "bilateralt 960 kr.); budgettet 2026 bærer den indstillede vej, markeret **indstillet**. "
+        "Frist: 1. jan. 2026.")
+    decided = wave_route_text(small_params(wave_routes={**ROUTES, "not_ready": 16}, decisions=[DECIDED_BILATERAL]))
+    assert decided.endswith("Vejen er besluttet 20. sep. 2025 (Forretningsstyregruppen, pkt. 4): **bilateralt** for "
+                            "16 kommuner, i budgettet 2026 med 960 kr.")
+
+
+def test_a_count_from_after_the_deadline_is_flagged():
+    from kpro_econ.report.decisions import wave_route_text
+
+    params = routed(not_ready=16, deadline="2025-03-31")
+    assert "**Bemærk:** optællingen er fra udtrækket for juni 2025, efter fristen 31. mar. 2025" in wave_route_text(
+        params, pd.Timestamp("2025-06-01"))
+    assert "Bemærk" not in wave_route_text(params, pd.Timestamp("2025-03-01"))  # the count the decision had
+
+
+# --- decided or recommended, and only what is still to come ----------------------------------
+
+DECIDED_BILATERAL = {"date": "2025-09-20", "body": "Forretningsstyregruppen", "item": "pkt. 4",
+                     "decided": "Kommuner, der ikke er klar, håndteres bilateralt", "source": "Referat 20.9.2025",
+                     "option": "wave_route", "choice": "bilateral"}
+
+
+def test_the_log_settles_the_route_else_the_rule_recommends_it():
+    # 16 not ready: the rule (break-even 15) recommends a wave, 600 + 20 · 16 = 920; the log says bilateral
+    recommended = wave_route_decision(routed(not_ready=16)).iloc[0]
+    assert (recommended["route"], bool(recommended["decided"])) == ("wave5", False)
+    assert (recommended["wave5_dkk"], recommended["bilateral_dkk"]) == (920, 960)
+    assert recommended["deadline"] == pd.Timestamp("2026-01-01")  # no deadline: the start of the route's year
+    decided_params = small_params(wave_routes={**ROUTES, "not_ready": 16}, decisions=[DECIDED_BILATERAL])
+    decided = wave_route_decision(decided_params).iloc[0]
+    assert (decided["route"], bool(decided["decided"]), decided["decided_on"]) == (
+        "bilateral", True, pd.Timestamp("2025-09-20"))
+    line = wave_route_line(decided_params)
+    assert line is not None and line.amounts == {2025: 0.0, 2026: 60 * 16}
+
+
+def test_a_decision_names_option_and_choice_together():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="option og choice angives sammen"):
+        small_params(decisions=[{**DECIDED_BILATERAL, "choice": None}])
+
+
+def test_present_value_counts_from_the_decision_year():
+    # 2024 is spent; 105 in 2026 is worth 100 in 2025 at 5 %
+    assert present_value({2024: 1_000.0, 2025: 100.0, 2026: 105.0}, 0.05, 2025) == pytest.approx(200.0)
+
+
+def test_the_option_offers_only_months_still_open_and_counts_what_is_still_to_come():
+    # as of 31 August 2025: September is the first month notice can be given. The option runs Jul–Dec 2025
+    # (6 months) and all 2026 here, 10,000 a month in 2025 prices; discount 5 % to 2025.
+    params = small_params(actuals={"register": "actuals.csv", "as_of": "2025-08-31"},
+                          support={"base_price": {"value": 400_000, "price_year": 2024},
+                                   "spoc_option": {"monthly_price": 10_000, "months_active": {2025: 6, 2026: 12}}})
+    table = spoc_ending_by_month(params).set_index("notice")
+    assert table.index.tolist() == [*(f"2025-{m:02d}" for m in range(9, 13)), *(f"2026-{m:02d}" for m in range(1, 9))]
+    # notice in September: ends from October, Oct–Dec 2025 (30,000) and all 2026 (120,000) saved
+    assert table.loc["2025-09", "saving_dkk"] == pytest.approx(150_000)
+    assert table.loc["2025-09", "saving_npv_dkk"] == pytest.approx(30_000 + 120_000 / 1.05)
+    # notice in March 2026: ends from April, Apr–Dec 2026 saved
+    assert table.loc["2026-03", "saving_dkk"] == pytest.approx(90_000)
+    # with and without: only what is still to come, Sep–Dec 2025 of the option's Jul–Dec = 4 months
+    with_without = spoc_with_and_without(params).set_index("year")
+    assert with_without["months_active"].to_dict() == {2025: 4, 2026: 12}
+    assert with_without["with_dkk"].to_dict() == pytest.approx({2025: 40_000, 2026: 120_000})

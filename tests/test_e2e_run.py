@@ -169,9 +169,18 @@ def test_the_steering_groups_questions_are_in_the_default_pack(default_run_dir: 
     assert "afventer intern godkendelse" in summary and "Rapporten er godkendt internt" not in summary
     # R02 has occurred (16 not ready, threshold 15) and is named as such, with its cost line; its year
     # 2024 is closed and the sample books hold nothing on the route, which the summary says
-    assert "R02 Bølge 5 bliver nødvendig (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5): 2024 er afsluttet " \
-           "uden bogføring på bølge 5 eller bilateralt – det skete ikke, eller det er bogført på en anden linje" \
-           in summary.replace("&lt;", "<").replace("&gt;", ">")
+    plain = summary.replace("&lt;", "<").replace("&gt;", ">")
+    assert "uden bogføring (det skete ikke, eller det er bogført på en anden linje): R02 Bølge 5 bliver nødvendig " \
+           "(udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5; bølge 5 eller bilateralt, 2024)" in plain
+    # it opens with sagsfremstilling and indstilling; the route is not in the decision log, so it is a point
+    # to decide, recommended, with its deadline passed; every risk was last reviewed 23 June 2023
+    assert plain.index("Sagsfremstilling") < plain.index("Indstilling") < plain.index("Nøgletal")
+    assert "<strong>Beslutning:</strong> Bølge 5 eller bilateralt (16 kommuner fra bølge 4 ikke klar): " \
+           "indstillet bølge 5" in plain and "Frist 30. sep. 2023 (overskredet)" in plain
+    assert "<strong>Drøftelse:</strong> 14 af 14 risici er ikke vurderet i 6 måneder" in plain
+    assert "udtræk efter fristen 30. sep. 2023" in plain
+    cost = (default_run_dir / "cost_model.html").read_text(encoding="utf-8")
+    assert "Bølge 5 eller bilateralt (indstillet: bølge 5)" in cost and "Beslutningslog" in cost
     assert "Tiltag" in summary and "Økonomi" in summary
     kpi = (default_run_dir / "kpi_status.html").read_text(encoding="utf-8")
     assert "Hvad koster vejene" in kpi and "er en bølge 5 billigst" in kpi

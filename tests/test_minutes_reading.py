@@ -73,3 +73,43 @@ def test_the_default_draft_summary_claims_no_approval():
     assert "afventer intern godkendelse" in page
     assert "er godkendt internt" not in page and "Godkendt internt" not in page
     assert steering.DRAFT_MARK in page
+
+
+def test_the_settings_the_minutes_do_not_give_carry_a_source_or_say_they_are_assumptions():
+    params = load_params(REPO / DEFAULT_PARAMS)[0][BASE_SCENARIO]
+    assert params.risk is not None and params.budget is not None
+    sources = [params.monte_carlo.confidence_source, params.risk.pool_size_source, params.risk.review_months_source,
+               params.allocation.kombit_threshold_source,
+               *(group.rank_correlation_source for group in params.monte_carlo.correlations.values()),
+               *(agreement.tolerance_dkk_source for agreement in params.budget.agreements)]
+    assert len(sources) == 8
+    for source in sources:
+        assert source and source.startswith("Antagelse"), source
+
+
+def test_the_two_support_prices_of_item_6_are_told_apart():
+    params = load_params(REPO / DEFAULT_PARAMS)[0][BASE_SCENARIO]
+    source = params.support.base_price.source or ""
+    assert "380.000 kr. lige nu" in source and "6.708 kr." in source  # 386,708 − 380,000
+
+
+def test_regulated_at_a_months_notice_is_not_read_as_ended_or_taken_up():
+    # item 6: the option "kan reguleres med 1 måneds varsel"; ending or starting it is our assumption
+    spoc = load_params(REPO / DEFAULT_PARAMS)[0][BASE_SCENARIO].support.spoc_option
+    assert spoc is not None and spoc.notice_months_source
+    assert "reguleres" in spoc.notice_months_source and "er en antagelse" in spoc.notice_months_source
+    notebook = (REPO / "notebooks" / "cost_model.ipynb").read_text(encoding="utf-8")
+    assert "kan opsiges eller tages i brug" not in notebook and "kan justeres" not in notebook
+
+
+def test_item_5_announced_a_risk_report_and_nobody_was_told_about_it_yet():
+    summary = yaml.safe_load((REPO / DEFAULT_PARAMS).read_text(encoding="utf-8"))["summary"]
+    assert "orienteret om" not in summary["sagsfremstilling"]
+    assert "som varslet 23. juni 2023 (pkt. 5" in summary["sagsfremstilling"]
+
+
+def test_the_log_records_the_decisions_of_the_minutes_and_leaves_the_wave_route_open():
+    params = load_params(REPO / DEFAULT_PARAMS)[0][BASE_SCENARIO]
+    assert [(d.item, d.option) for d in params.decisions] == [("pkt. 6 (B)", None)]  # the support agreement
+    assert params.wave_routes is not None and params.wave_routes.deadline is not None
+    assert params.wave_routes.deadline_source and "pkt. 4" in params.wave_routes.deadline_source

@@ -5,6 +5,7 @@ Every expectation is worked out by hand in the comment beside it.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -372,3 +373,16 @@ def test_the_default_register_is_valid_and_as_the_minutes_imply():
     assert risks["source"].str.contains("Referat 23.6.2023").sum() >= 10
     assert set(risks.loc[risks["status"] != "closed", "estimate_source"].str[:9]) == {"Antagelse"}
     assert len(pool_members(score_risks(risks, RiskSettings()), 12)) == 12
+
+
+def test_a_review_older_than_review_months_is_overdue_except_for_a_closed_risk():
+    # on 30 June 2025 with 6 months the limit is 30 December 2024: the 31st is in time, the 29th is not
+    risks = register(item("IN", last_reviewed="2024-12-31"), item("OLD", last_reviewed="2024-12-29"),
+                     item("SHUT", last_reviewed="2020-01-01", status="closed", cost_low=None, cost_mode=None,
+                          cost_high=None))
+    table = risk_register_table(risks, RiskSettings(review_months=6), reviewed_by=date(2025, 6, 30))
+    assert dict(zip(table["id"], table["review_overdue"], strict=True)) == {"IN": False, "OLD": True, "SHUT": False}
+    # three months: the 31 December review is overdue too
+    shorter = risk_register_table(risks, RiskSettings(review_months=3), reviewed_by=date(2025, 6, 30))
+    assert shorter["review_overdue"].tolist() == [True, True, False]
+    assert not risk_register_table(risks, RiskSettings()).loc[:, "review_overdue"].any()  # no date: no flag

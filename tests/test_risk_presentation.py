@@ -84,7 +84,7 @@ def test_key_figures(risk):
     assert figures["– heraf middel (score 5–9 efter tiltag)"] == "1"
     assert figures["– heraf lav (score 1–4 efter tiltag)"] == "1"
     assert figures["Lukkede og indtrufne risici"] == "2"
-    assert figures["Risikopulje (3 risici, forventet værdi)"] == "385 kr."  # 125 + 210 + 50
+    assert figures["Risikopulje (3 risici, forventet værdi af det, der endnu kan ske)"] == "385 kr."  # 125 + 210 + 50
     assert figures["Reserve ved P80 (over budgettet med risikopulje)"] == kr(risk.simulation.contingency)
     assert {"Basisbudget 2025–2026 (uden risikopulje)", "P50 2025–2026", "P95 2025–2026"} <= set(figures)
     assert figures["Udviklingen er målt mod"] == "ingen tidligere godkendt kørsel"
@@ -95,7 +95,8 @@ def test_key_figures(risk):
 def test_register_is_sorted_by_score_then_expected_value_with_danish_columns(risk):
     frame = rp.register_frame(risk.register)
     assert list(frame.columns) == ["Id", "Titel", "Kategori", "Ejer", "Status", "Score før tiltag",
-                                   "Score efter tiltag", "Sandsynlighed", "Forventet værdi", "I puljen", "Udvikling"]
+                                   "Score efter tiltag", "Sandsynlighed", "Forventet værdi", "I puljen", "Udvikling",
+                                   "Senest vurderet"]
     # R1 and R5 both score 12; R1 first as it expects more (R5 has occurred: nothing)
     assert list(frame["Id"]) == ["R1", "R5", "R2", "R3", "R4"]
     assert list(frame["Status"]) == ["Åben", "Indtruffet", "Åben", "Åben", "Lukket"]
@@ -218,3 +219,41 @@ def test_band_legend_in_band_colours(risk):
     page = rp.band_legend(risk.settings).to_html()
     assert all(name in page for name in ("lav", "middel", "høj", "kritisk"))
     assert "1–4" in page and "15–25" in page and "background-color: #ef9a9a" in page
+
+
+def test_the_register_flags_overdue_reviews_and_the_report_counts_them(risk):
+    from datetime import date
+
+    from kpro_econ.risk.assessment import risk_register_table
+
+    # every risk was reviewed 23 June 2023; on 31 October 2025 the four not closed are overdue
+    register = risk_register_table(risk_register_from_items(ITEMS, "params.yaml", YEARS), risk.settings,
+                                   reviewed_by=date(2025, 10, 31))
+    stale = RiskResult(risk.settings, register, risk.pool, risk.simulation, risk.summary, risk.sensitivity)
+    shown = dict(zip(rp.register_frame(register)["Id"], rp.register_frame(register)["Senest vurderet"], strict=True))
+    assert shown == {"R1": "23. jun. 2023 (forældet)", "R5": "23. jun. 2023 (forældet)",
+                     "R2": "23. jun. 2023 (forældet)", "R3": "23. jun. 2023 (forældet)", "R4": "23. jun. 2023"}
+    assert rp.review_note(stale, date(2025, 10, 31)).data == (
+        "<p><strong>4 af 4 risici er ikke vurderet i 6 måneder</strong> før 31. okt. 2025; den ældste vurdering "
+        "er fra 23. jun. 2023. De er markeret <em>forældet</em> i registret og bør gennemgås med risikoejerne.</p>")
+
+
+def test_the_risk_report_names_open_risks_whose_year_is_closed():
+    # as of 31 October 2026 the year 2025 is closed: R1 (2025) can no longer occur and leaves the pool
+    closed = compute_risk(scenario(actuals={"register": "actuals.csv", "as_of": "2026-10-31"}),
+                          books=_books_as_of("2026-10-31"))
+    assert closed is not None
+    assert "R1" not in set(closed.pool["id"])
+    costs = pd.DataFrame(columns=["year", "line_code", "kind", "amount_dkk", "basis"])
+    text = rp.books_notes(closed, costs, {}).data
+    assert text.startswith("<p>Åbne risici i afsluttede år: R1 Bølge 5 &lt;b&gt;bliver&lt;/b&gt; nødvendig (2025). "
+                           "Året er afsluttet, så de kan ikke længere indtræffe")
+
+
+def _books_as_of(as_of: str) -> Any:
+    from kpro_econ.model.costs import books_for
+
+    params = small_params(actuals={"register": "actuals.csv", "as_of": as_of})
+    actuals = pd.DataFrame({"date": pd.to_datetime([]), "line_code": [], "supplier": [], "reference": [],
+                            "amount_dkk": [], "text": []})
+    return books_for(params, actuals, change_request_register())

@@ -56,8 +56,8 @@ def test_headline_values_are_the_base_scenarios():
         Headline.RESERVE: 80.0,
     }
     assert list(headlines.labels.values()) == [
-        "Udgifter 2025", "Udgifter i alt 2025–2026", "Nutidsværdi 2025–2026", "Risikopulje",
-        "Reserve (til P80, oven i budget med risikopulje)",
+        "Udgifter 2025", "Udgifter i alt 2025–2026", "Nutidsværdi 2025–2026",
+        "Risikopulje (forventet værdi af det, der endnu kan ske)", "Reserve, så budgettet holder i 80 % af udfaldene",
     ]
 
 
@@ -115,8 +115,8 @@ def test_the_economy_block_shows_fees_in_the_report_year_and_change_requests_ove
     assert economy.values.tolist() == [
         ["Vederlag for løsningen 2025", 1000.0],
         ["Vederlag for infrastruktur og samarbejde 2025", 400.0],
-        ["ÆØ, godkendte 2025–2026", 100.0],
-        ["ÆØ, pipeline (forventet) 2025–2026", 11.0],
+        ["Ændringsønsker, godkendte 2025–2026", 100.0],
+        ["Ændringsønsker, foreslåede (forventet) 2025–2026", 11.0],
     ]
     assert "1.000 kr." in steering.economy_styled(tables(), small_params()).to_html()
 
@@ -208,9 +208,10 @@ def test_occurred_risks_are_named_with_their_trigger_and_the_budget_line():
         [("Basis", 2025, CostLineCode.OCCURRED_RISKS, "engangs", 650.0, "booked")],
         columns=["scenario", "year", "line_code", "kind", "amount_dkk", "basis"])], ignore_index=True)
     assert steering.occurred_note(closed).data == (
-        "<p>Indtrufne risici i afsluttede år: R8 Spill over: bogført 650 kr. på indtrufne risici i 2025; "
-        "R9 Bølge 5 &lt;nu&gt; (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5): 2025 er afsluttet uden "
-        "bogføring på bølge 5 eller bilateralt – det skete ikke, eller det er bogført på en anden linje.</p>")
+        "<p>Indtrufne risici i afsluttede år: R8 Spill over: bogført 650 kr. på indtrufne risici i 2025.</p>"
+        "<p>Indtrufne risici i afsluttede år uden bogføring (det skete ikke, eller det er bogført på en anden "
+        "linje): R9 Bølge 5 &lt;nu&gt; (udløst: bølge 4 ikke klar ≥ tærsklen for bølge 5; bølge 5 eller bilateralt, "
+        "2025).</p>")
     # neither occurred risk is among the largest open ones
     assert steering.top_risks(with_occurred)["id"].tolist() == ["R1", "R2"]
     assert steering.occurred_note(tables()).data == ""
@@ -236,3 +237,78 @@ def test_a_chart_in_the_summary_is_a_vector_image_at_its_own_size_with_its_own_a
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg and 'width="238.5pt"' in svg  # 318 px = 238,5 pt
     again = steering.side_by_side(("Risici efter tiltag", residual_heat_map(register, RiskSettings().bands))).data
     assert again == html  # the same run gives the same page: no date, no random ids
+
+
+# --- sagsfremstilling and indstilling, what is still to come, stale reviews, the KPI's extract --------
+
+def _route_row(**changes: object) -> pd.DataFrame:
+    row = {"not_ready": 16, "threshold": 15, "break_even": 13, "route": "wave5", "year": 2025,
+           "cost_mean_dkk": 920.0, "wave5_dkk": 920.0, "bilateral_dkk": 960.0, "decided": False,
+           "decided_on": pd.NaT, "deadline": pd.Timestamp("2024-09-30"), "to_come": False, **changes}
+    return pd.DataFrame([row])
+
+
+def test_the_indstilling_marks_each_point_with_its_art():
+    params = small_params(actuals={"register": "actuals.csv", "as_of": "2025-10-31"},
+                          risk={"items": [], "review_months": 6})
+    with_route = {**tables(), "wave_route_decision": _route_row(),
+                  "risk_register": tables()["risk_register"].assign(
+                      last_reviewed=pd.to_datetime(["2023-06-23", "2025-09-01", "2023-01-01"]),
+                      review_overdue=[True, False, False])}
+    items = steering.recommendation_items(with_route, params)
+    assert items == [
+        ("Orientering", steering.DEFAULT_RECOMMENDATION),
+        ("Beslutning", "Bølge 5 eller bilateralt (16 kommuner fra bølge 4 ikke klar): indstillet bølge 5, 920 kr. "
+                       "(bilateralt 960 kr.; lige dyrt ved 13). Frist 30. sep. 2024 (overskredet). 2025 er afsluttet: "
+                       "valget flytter ingen kommende udgifter."),
+        # R3 is closed: of the two others, R1 was last reviewed more than 6 months before 31 October 2025
+        ("Drøftelse", "1 af 2 risici er ikke vurderet i 6 måneder (ældste 23. jun. 2023); registret gennemgås med "
+                      "ejerne."),
+    ]
+    page = steering.recommendation(with_route, params).data
+    assert page.startswith('<ul class="kpro-items"><li><strong>Orientering:</strong> ')
+    # decided: nothing left to decide, no stale review: only the orientation
+    decided = {**tables(), "wave_route_decision": _route_row(decided=True)}
+    assert [art for art, _ in steering.recommendation_items(decided, params)] == ["Orientering"]
+
+
+def test_top_risks_are_those_still_to_come_and_the_others_are_named():
+    # R1's year is closed (nothing to come); R2 has half its expected value of 20 still to come
+    register = tables()["risk_register"].assign(share_to_come=[0.0, 0.5, 1.0], proximity=[2024, None, None])
+    gone = {**tables(), "risk_register": register}
+    top = steering.top_risks(gone)
+    assert top["id"].tolist() == ["R2"] and top["expected_value_dkk"].tolist() == [10.0]
+    assert steering.closed_years_note(register, titles=False).data == (
+        "<p>Åbne risici fra afsluttede år (R1) kan ikke længere indtræffe og er ude af risikopuljen.</p>")
+    assert steering.closed_years_note(register).data.startswith(
+        "<p>Åbne risici i afsluttede år: R1 Bølge 5 (2024). Året er afsluttet, så de kan ikke længere indtræffe")
+
+
+def test_a_route_in_a_closed_year_with_nothing_booked_is_named():
+    costs = pd.DataFrame([("Basis", 2025, "wave_route", "engangs", 0.0, "booked"),
+                          ("Basis", 2025, "support", "drift", 100.0, "booked")],
+                         columns=["scenario", "year", "line_code", "kind", "amount_dkk", "basis"])
+    closed = {**tables(), "cost_by_year": costs, "wave_route_decision": _route_row()}
+    assert steering.occurred_note(closed).data == (
+        "<p>Bølge 5 eller bilateralt: 2025 er afsluttet uden bogføring på linjen (det skete ikke, eller det er "
+        "bogført på en anden linje).</p>")
+    booked = {**closed, "cost_by_year": costs.assign(amount_dkk=[700.0, 100.0])}
+    assert steering.occurred_note(booked).data == "<p>Bølge 5 eller bilateralt: bogført 700 kr. i 2025.</p>"
+
+
+def test_the_kpi_strip_names_the_extract_and_warns_when_it_postdates_the_decision():
+    month = pd.Timestamp("2025-10-01")
+    kpis = {
+        "kpi_availability": pd.DataFrame({"month": [month], "availability": [0.999], "target": [0.995]}),
+        "kpi_support_by_channel": pd.DataFrame({"month": [month], "channel": ["staff"], "requests": [10]}),
+        "kpi_adoption_by_month": pd.DataFrame({"month": [month], "live_municipalities": [90]}),
+        "kpi_wave5_decision": pd.DataFrame({"month": [month], "not_ready": [16], "threshold": [15],
+                                            "decision": ["wave5"]}),
+    }
+    strip = dict(steering.kpi_strip({**tables(), **kpis, "wave_route_decision": _route_row()}).values.tolist())
+    assert "Tilgængelighed okt. 2025" in strip
+    assert strip["Bølge 4 ikke klar (udtræk okt. 2025)"] == (
+        "16 (tærskel 15): Bølge 5 – udtræk efter fristen 30. sep. 2024")
+    in_time = {**tables(), **kpis, "wave_route_decision": _route_row(deadline=pd.Timestamp("2025-12-31"))}
+    assert dict(steering.kpi_strip(in_time).values.tolist())["Bølge 4 ikke klar (udtræk okt. 2025)"] == (
+        "16 (tærskel 15): Bølge 5")

@@ -254,6 +254,7 @@ TABLES: dict[Table, tuple[Column, ...]] = {
         _score("score_inherent"), _score("score_residual"), _code("band_inherent"), _code("band_residual"),
         _share("probability_resolved"), _dkk("cost_mean"), _dkk("expected_value_dkk"), _yes_no("in_pool"),
         _code("trend", Codes.TREND), _code("trigger", Codes.WAVE_ROUTE), _code("booked_in", Codes.COST_LINE),
+        _share("share_to_come"), _yes_no("review_overdue"),
     ),
     Table.RISK_POOL: (
         Column("rank", Dtype.INT, Unit.COUNT, ExcelFormat.PLAIN), ID, TITLE, _text("owner"), _share("probability"),
@@ -340,12 +341,11 @@ TABLES: dict[Table, tuple[Column, ...]] = {
     ),
     Table.WAVE_ROUTE_DECISION: (
         _count("not_ready"), _count("threshold"), _count("break_even"), _code("route", Codes.WAVE_ROUTE),
-        _year(), _dkk("cost_mean_dkk"),
+        _year(), _dkk("cost_mean_dkk"), _dkk("wave5_dkk"), _dkk("bilateral_dkk"), _yes_no("decided"),
+        _date("decided_on"), _date("deadline"), _yes_no("to_come"),
     ),
     Table.SPOC_OPTION: (_year(), _number("months_active", ExcelFormat.DECIMAL), _dkk("with_dkk"), _dkk("without_dkk")),
-    Table.SPOC_ENDING: (
-        Column("notice_month", Dtype.INT, Unit.CODE, ExcelFormat.PLAIN), _text("effective"), _dkk("saving_dkk"),
-    ),
+    Table.SPOC_ENDING: (_text("notice"), _text("effective"), _dkk("saving_dkk"), _dkk("saving_npv_dkk")),
 }
 
 

@@ -93,6 +93,11 @@ def cost_with_risks(scenario: ScenarioInputs, books: Books | None = None) -> pd.
     return pd.concat([costs, long_cost_table(risk_lines, books)], ignore_index=True)
 
 
+def review_date(params: Params) -> date:
+    """The date a risk's last review is measured against: the as-of date of the books, else the run's day."""
+    return params.actuals.as_of if params.actuals is not None else date.today()
+
+
 def compute_risk(
     scenario: ScenarioInputs, previous: pd.DataFrame | None = None, params_file: str = "params",
     books: Books | None = None,
@@ -105,7 +110,8 @@ def compute_risk(
     simulation = simulate(params, requests, risks, params_file=params_file, books=books)
     return RiskResult(
         settings=settings,
-        register=risk_register_table(risks, settings, previous, share_to_come(risks, params.years, books)),
+        register=risk_register_table(risks, settings, previous, share_to_come(risks, params.years, books),
+                                     review_date(params)),
         pool=risk_pool(risks, settings, params.years, books),
         simulation=simulation,
         summary=montecarlo_summary(simulation),
@@ -202,9 +208,8 @@ def decision_tables(params: Params) -> dict[Table, pd.DataFrame]:
         tables[Table.WAVE_ROUTE_COMPARISON] = route_comparison(params)
         tables[Table.WAVE_ROUTE_DECISION] = wave_route_decision(params)
     if params.support.spoc_option is not None:
-        year = params.price_level_year if params.price_level_year in params.years else params.years[0]
         tables[Table.SPOC_OPTION] = spoc_with_and_without(params)
-        tables[Table.SPOC_ENDING] = spoc_ending_by_month(params, year)
+        tables[Table.SPOC_ENDING] = spoc_ending_by_month(params)
     return tables
 
 

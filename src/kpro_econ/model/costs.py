@@ -17,7 +17,14 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from kpro_econ.model.books import Basis, Books, books_from
-from kpro_econ.model.phasing import LINE_KINDS, line_phasing
+from kpro_econ.model.budget import nominal_factor
+from kpro_econ.model.phasing import (
+    LINE_KINDS,
+    MONTHS_PER_PERIOD,
+    agreement_periods,
+    agreements_by_line,
+    line_phasing,
+)
 from kpro_econ.model.prices import price_factor
 from kpro_econ.params.codes import ChangeRequestStatus, CostKind, CostLineCode
 from kpro_econ.params.figures import Amount, ThreePoint
@@ -142,12 +149,25 @@ def price_level_converter(params: Params) -> Callable[[Value, Amount | ThreePoin
 
 
 def _support(params: Params, figure: _Figures) -> CostLine:
+    """The support agreement: the base price, renegotiated from its year; in a year the agreement to
+    reconcile (`budget.agreements`, line support) prices, the agreed amount per invoice times the year's
+    invoices, taken from that year's prices to the model's (a known price is not an estimate), plus the
+    estimate for the months no invoice covers."""
     base = figure.priced("support.base_price")
     new = params.support.renegotiation
+    amounts: dict[int, Value]
     if new is None:
-        return CostLine(CostLineCode.SUPPORT, CostKind.RUNNING, dict.fromkeys(params.years, base))
-    renegotiated = base * (1 + figure.value("support.renegotiation.change"))
-    amounts = {year: base if year < new.year else renegotiated for year in params.years}
+        amounts = dict.fromkeys(params.years, base)
+    else:
+        renegotiated = base * (1 + figure.value("support.renegotiation.change"))
+        amounts = {year: base if year < new.year else renegotiated for year in params.years}
+    agreement = agreements_by_line(params).get(CostLineCode.SUPPORT)
+    for year in params.years:
+        expected = agreement.expected_in(year) if agreement is not None else None
+        if agreement is not None and expected is not None:
+            invoices = len(list(agreement_periods(agreement, [year])))
+            uncovered = max(0, 12 - invoices * MONTHS_PER_PERIOD[agreement.cadence]) / 12
+            amounts[year] = expected * invoices / nominal_factor(params, year) + amounts[year] * uncovered
     return CostLine(CostLineCode.SUPPORT, CostKind.RUNNING, amounts)
 
 

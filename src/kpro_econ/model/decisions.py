@@ -1,7 +1,10 @@
 """The steering group's questions as costed decisions: wave 5 or bilateral, and the FUT SPOC option.
 
 Pure functions of the params (and a count); nothing is read or written. Amounts are in the model's
-price level, converted as the cost model converts them.
+price level, converted as the cost model converts them. As in the state's business case model, a
+decision weighs only what is still to come: with an as-of date (`actuals.as_of`) nothing in or
+before its month counts, and a net present value is discounted to the decision year (the as-of
+date's year, else the report year).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import pandas as pd
 
 from kpro_econ.model.costs import CostLine, Resolve, Value, price_level_converter, resolve_mean
 from kpro_econ.params.codes import CostKind, CostLineCode, WaveRoute
-from kpro_econ.params.decisions import WaveRoutes
+from kpro_econ.params.decisions import Decision, WaveRoutes
 from kpro_econ.params.figures import Amount, ThreePoint
 from kpro_econ.params.models import Params
 
@@ -27,6 +30,29 @@ COMPARISON_COLUMNS = [
     "not_ready", "wave5_low", "wave5_mode", "wave5_high", "wave5_mean",
     "bilateral_low", "bilateral_mode", "bilateral_high", "bilateral_mean", "cheaper",
 ]
+
+
+# --- what is still to come ------------------------------------------------------------------
+
+def decision_year(params: Params) -> int:
+    """The year a decision is taken in: the as-of date's, else the report year (the price level's, when a
+    budget year, else the first)."""
+    if params.actuals is not None:
+        return params.actuals.as_of.year
+    return params.price_level_year if params.price_level_year in params.years else params.years[0]
+
+
+def first_open_month(params: Params) -> pd.Period:
+    """The first month a decision can still change: the one after the as-of date's month (a month that
+    has begun is spent), else January of the decision year."""
+    if params.actuals is not None:
+        return pd.Period(params.actuals.as_of, freq="M") + 1
+    return pd.Period(year=decision_year(params), month=1, freq="M")
+
+
+def present_value(amounts: Mapping[int, float], rate: float, year0: int) -> float:
+    """Σ amount_y / (1 + rate)^(y − year0) over the years from `year0` on (earlier years are spent)."""
+    return float(sum(a / (1 + rate) ** (y - year0) for y, a in amounts.items() if y >= year0))
 
 
 # --- wave 5 or bilateral ---------------------------------------------------------------------
@@ -109,9 +135,19 @@ def break_even_of(params: Params) -> int | None:
     return break_even(fixed, per_wave, per_bilateral, routes.bilateral.capacity)
 
 
+def route_decision(params: Params) -> Decision | None:
+    """The newest decision in the log that settles the route (None: the route is only recommended)."""
+    settled = [d for d in params.decisions if d.option == "wave_route"]
+    return max(settled, key=lambda d: d.date) if settled else None
+
+
 def chosen_route(params: Params) -> WaveRoute | None:
-    """The route for the params' count of municipalities not ready (None without routes or a count)."""
+    """The route decided in the log, else the one recommended for the params' count of municipalities
+    not ready (None without routes, or without a count when nothing is decided)."""
     routes = params.wave_routes
+    decided = route_decision(params)
+    if routes is not None and decided is not None and decided.choice is not None:
+        return decided.choice
     if routes is None or routes.not_ready is None:
         return None
     threshold = params.kpi.wave5_threshold if params.kpi is not None else None
@@ -130,16 +166,29 @@ def wave_route_line(params: Params, resolve: Resolve = resolve_mean) -> CostLine
     return CostLine(CostLineCode.WAVE_ROUTE, CostKind.ONE_OFF, amounts)
 
 
+ROUTE_DECISION_COLUMNS = ["not_ready", "threshold", "break_even", "route", "year", "cost_mean_dkk", "wave5_dkk",
+                          "bilateral_dkk", "decided", "decided_on", "deadline", "to_come"]
+
+
 def wave_route_decision(params: Params) -> pd.DataFrame:
-    """One row: not_ready, threshold, break_even, route, year, cost_mean_dkk (empty without a count)."""
+    """One row (empty without a count): not_ready, threshold, break_even, the route and its year and cost
+    (PERT mean), both routes' costs (bilateral blank above its capacity), whether the route is decided
+    (`decided_on` the log's date) or only recommended, the deadline, and whether its cost is still to come
+    (its year not before the decision year)."""
     route = chosen_route(params)
     routes = params.wave_routes
-    columns = ["not_ready", "threshold", "break_even", "route", "year", "cost_mean_dkk"]
     if route is None or routes is None or routes.not_ready is None:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=ROUTE_DECISION_COLUMNS)
     threshold = params.kpi.wave5_threshold if params.kpi is not None else None
-    return pd.DataFrame([(routes.not_ready, threshold, break_even_of(params), str(route), routes.year,
-                          float(route_cost(params, route, routes.not_ready)))], columns=columns)
+    n = routes.not_ready
+    bilateral = float(route_cost(params, WaveRoute.BILATERAL, n)) if n <= routes.bilateral.capacity else math.nan
+    decided = route_decision(params)
+    return pd.DataFrame([(
+        n, threshold, break_even_of(params), str(route), routes.year, float(route_cost(params, route, n)),
+        float(route_cost(params, WaveRoute.WAVE5, n)), bilateral, decided is not None,
+        pd.Timestamp(decided.date) if decided is not None else pd.NaT, pd.Timestamp(routes.decide_by()),
+        routes.year >= decision_year(params),
+    )], columns=ROUTE_DECISION_COLUMNS)
 
 
 # --- the FUT SPOC option ---------------------------------------------------------------------
@@ -182,27 +231,46 @@ def spoc_change(params: Params, action: Action, year: int, month: int) -> pd.Dat
                         columns=columns)
 
 
+def spoc_months_to_come(params: Params) -> dict[int, float]:
+    """The option's active months per year from the first open month on (a year's active months are its
+    last ones, so a year that has begun keeps those of its months still to come)."""
+    spoc = params.support.spoc_option
+    months = {y: float(spoc.months_active.get(y, 0.0)) if spoc is not None else 0.0 for y in params.years}
+    start = first_open_month(params)
+    return {y: 0.0 if y < start.year else min(m, 13.0 - start.month) if y == start.year else m
+            for y, m in months.items()}
+
+
 def spoc_with_and_without(params: Params) -> pd.DataFrame:
-    """year, months_active, with_dkk, without_dkk: the option's cost per year, and without it (nothing)."""
+    """year, months_active, with_dkk, without_dkk: the option's cost still to come per year from the
+    decision year on, and without it (nothing)."""
     spoc = params.support.spoc_option
     columns = ["year", "months_active", "with_dkk", "without_dkk"]
     if spoc is None:
         return pd.DataFrame(columns=columns)
     monthly = float(price_level_converter(params)(spoc.monthly_price.mean, spoc.monthly_price))
-    months = {y: float(spoc.months_active.get(y, 0.0)) for y in params.years}
-    return pd.DataFrame([(y, months[y], months[y] * monthly, 0.0) for y in params.years], columns=columns)
+    months = spoc_months_to_come(params)
+    return pd.DataFrame([(y, months[y], months[y] * monthly, 0.0) for y in params.years if y >= decision_year(params)],
+                        columns=columns)
 
 
-def spoc_ending_by_month(params: Params, year: int) -> pd.DataFrame:
-    """notice_month (1–12 of `year`), effective (YYYY-MM), saving_dkk: what ending the option saves over
-    the budget years when notice is given in each month of `year`."""
+SPOC_ENDING_COLUMNS = ["notice", "effective", "saving_dkk", "saving_npv_dkk"]
+
+
+def spoc_ending_by_month(params: Params, months: int = 12) -> pd.DataFrame:
+    """notice (YYYY-MM), effective (YYYY-MM), saving_dkk, saving_npv_dkk: what ending the option saves over
+    the budget years when notice is given in each of the `months` months from the first open month (a
+    month already past is not offered), and that saving discounted to the decision year."""
     spoc = params.support.spoc_option
-    columns = ["notice_month", "effective", "saving_dkk"]
     if spoc is None:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=SPOC_ENDING_COLUMNS)
+    start, year0, rate = first_open_month(params), decision_year(params), params.discount_rate.mean
     rows = []
-    for month in range(1, 13):
-        effective = pd.Period(year=year, month=month, freq="M") + spoc.notice_months
-        saving = -float(spoc_change(params, "end", year, month)["change_dkk"].sum())
-        rows.append((month, str(effective), saving))
-    return pd.DataFrame(rows, columns=columns)
+    for notice in (start + i for i in range(months)):
+        if notice.year > params.years[-1]:
+            break
+        change = spoc_change(params, "end", notice.year, notice.month)
+        saving = {int(y): -float(c) for y, c in zip(change["year"], change["change_dkk"], strict=True)}
+        rows.append((str(notice), str(notice + spoc.notice_months), sum(saving.values()),
+                     present_value(saving, rate, year0)))
+    return pd.DataFrame(rows, columns=SPOC_ENDING_COLUMNS)

@@ -6,8 +6,12 @@ and the support's capacity for bilateral handling. The SPOC option's parameters 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import datetime as dt
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from kpro_econ.params.codes import WaveRoute
 from kpro_econ.params.figures import Money
 
 
@@ -33,8 +37,37 @@ class WaveRoutes(_Frozen):
     bilateral: BilateralCosts = Field(description="Bilateral handling: a cost per municipality, up to a capacity.")
     year: int = Field(description="Budget year the chosen route's cost falls in.")
     year_source: str | None = Field(None, description="Where the year comes from.")
+    deadline: dt.date | None = Field(
+        None, description="The date the route must be decided by; default 1 January of `year`.")
+    deadline_source: str | None = Field(None, description="Where the deadline comes from.")
     not_ready: int | None = Field(
         None, ge=0, le=98,
         description="Wave-4 municipalities not ready. With a kpi section the KPI's count replaces it; without "
         "one, the route is the cheaper one at this count.",
     )
+
+    def decide_by(self) -> dt.date:
+        """The deadline of the decision: its own, else the first day of the route's year."""
+        return self.deadline or dt.date(self.year, 1, 1)
+
+
+DecidedOption = Literal["wave_route"]
+"""The costed options a decision in the log can settle (the route of `WaveRoutes`)."""
+
+
+class Decision(_Frozen):
+    """One line of the decision log: what a body decided, when, under which item, and where it is written."""
+
+    date: dt.date = Field(description="The date of the meeting or decision.")
+    body: str = Field(min_length=1, description="Who decided, e.g. Forretningsstyregruppen.")
+    item: str = Field(min_length=1, description="The agenda item, e.g. pkt. 6.")
+    decided: str = Field(min_length=1, description="What was decided, in Danish.")
+    source: str = Field(min_length=1, description="Where the decision is written (minutes, case).")
+    option: DecidedOption | None = Field(None, description="The costed option it settles, if any: wave_route.")
+    choice: WaveRoute | None = Field(None, description="The option chosen: wave5 or bilateral for wave_route.")
+
+    @model_validator(mode="after")
+    def _choice_with_option(self) -> Decision:
+        if (self.option is None) != (self.choice is None):
+            raise ValueError("option og choice angives sammen (fx option: wave_route, choice: bilateral)")
+        return self

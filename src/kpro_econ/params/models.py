@@ -21,7 +21,7 @@ from kpro_econ.params.codes import (
     Priority,
     status_code,
 )
-from kpro_econ.params.decisions import WaveRoutes
+from kpro_econ.params.decisions import Decision, WaveRoutes
 from kpro_econ.params.figures import MAX_KRONER, Amount, Figure, Money, Share, ThreePoint
 from kpro_econ.params.kpi import KpiSettings
 
@@ -203,6 +203,7 @@ class Allocation(_Frozen):
         None, description="Optional Statistics Denmark FOLK1A CSV export that replaces the citizen counts."
     )
     kombit_threshold: int = Field(150_000, gt=0, description="Citizens above which KOMBIT's key counts half.")
+    kombit_threshold_source: str | None = Field(None, description="Where the threshold of the KOMBIT key comes from.")
 
 
 class Band(_Frozen):
@@ -240,6 +241,12 @@ class RiskSettings(_Frozen):
         description="Probability of a residual likelihood 1–5 where a risk gives none.",
     )
     pool_size: int = Field(12, ge=1, description="How many risks at most form the risk pool.")
+    pool_size_source: str | None = Field(None, description="Where the pool size comes from.")
+    review_months: int = Field(
+        6, ge=1, le=60,
+        description="A risk not reviewed within this many months (before the as-of date, else the run's date) "
+                    "is flagged as overdue for review.")
+    review_months_source: str | None = Field(None, description="Where the review interval comes from.")
     compare_to: str | None = Field(
         None, description="An approved earlier run folder for the trend, or `auto` (the newest approved one).")
     triggers: dict[str, KpiTrigger] = Field(
@@ -287,12 +294,14 @@ def _score_range(first: int, last: int) -> str:
 class CorrelationGroup(_Frozen):
     inputs: list[str] = Field(min_length=2, description="Names of inputs that move together.")
     rank_correlation: float = Field(ge=-1, le=1, description="Target rank correlation between them.")
+    rank_correlation_source: str | None = Field(None, description="Where the rank correlation comes from.")
 
 
 class MonteCarlo(_Frozen):
     iterations: int = Field(100_000, ge=100, le=10_000_000, description="Number of simulated outcomes.")
     seed: int = Field(20240101, ge=0, description="Random seed: the same seed gives the same numbers.")
     confidence: float = Field(0.80, gt=0.5, lt=1, description="Percentile the contingency is set at.")
+    confidence_source: str | None = Field(None, description="Where the confidence level comes from.")
     chunk_size: int = Field(200_000, ge=1_000, description="Iterations simulated at a time (memory bound).")
     correlations: dict[str, CorrelationGroup] = Field(
         default_factory=dict, description="Named groups of inputs with a rank correlation (Iman–Conover)."
@@ -339,6 +348,11 @@ class Params(_Frozen):
     )
     approval: ApprovalSettings | None = Field(
         None, description="Who may approve a run: allowed signers, roles, how many approvers, signatures."
+    )
+    decisions: list[Decision] = Field(
+        default_factory=list,
+        description="Beslutningslog: what the steering group (or another body) decided, when, under which item, "
+                    "with its source; a decision with option/choice settles that costed option.",
     )
 
     @field_validator("years")
@@ -397,6 +411,7 @@ class Agreement(_Frozen):
     tolerance_dkk: float = Field(
         1.0, ge=0, description="Tolerance: a period booked within this many kroner of the expected is ok."
     )
+    tolerance_dkk_source: str | None = Field(None, description="Where the tolerance comes from.")
     start: date | None = Field(None, description="First day the agreement is invoiced for; default the first year.")
     end: date | None = Field(None, description="Last day the agreement is invoiced for; default the last year.")
     source: str = Field(min_length=1, description="Kilde: the contract or minutes the expected amount comes from.")

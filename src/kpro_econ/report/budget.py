@@ -15,11 +15,17 @@ from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
 from kpro_econ.model.budget import FollowupFlag, ReconciliationStatus
+from kpro_econ.model.decisions import decision_year
 from kpro_econ.params.codes import CostLineCode
 from kpro_econ.params.models import Params
 from kpro_econ.report.charts import PALETTE, _millions, new_figure
 from kpro_econ.report.formatting import danish_date, kr, percent, style_table
-from kpro_econ.report.labels import COST_LINE_LABELS, FOLLOWUP_FLAG_LABELS, RECONCILIATION_STATUS_LABELS
+from kpro_econ.report.labels import (
+    COST_LINE_LABELS,
+    FOLLOWUP_FLAG_LABELS,
+    MISSING_SOURCE,
+    RECONCILIATION_STATUS_LABELS,
+)
 from kpro_econ.workbook import BudgetResult, ScenarioResult
 
 TOTAL = "I alt"
@@ -33,7 +39,9 @@ def periods_note(result: ScenarioResult, params: Params) -> HTML:
     books = result.books
     first, last, level = params.years[0], params.years[-1], params.price_level_year
     npv = (f"Nutidsværdien diskonterer alle år til {first} med den reale rente "
-           f"{percent(params.discount_rate.mean)}, bogførte år med.")
+           f"{percent(params.discount_rate.mean)}, bogførte år med; beslutningerne (bølge 5 eller bilateralt, "
+           f"FUT SPOC-optionen) regner kun med det, der endnu ligger foran, diskonteret til beslutningsåret "
+           f"{decision_year(params)}.")
     if books is None:
         return HTML(f"<p>Alle år {first}–{last} er skøn (parametrene har ingen bogføring). {npv}</p>")
     booked = [y for y in params.years if y < books.as_of.year]
@@ -141,6 +149,15 @@ def reconciliation_table(budget: BudgetResult | None, params: Params) -> Styler 
     ok = len(table) - len(problems)
     caption = f"Fakturaer, der ikke stemmer ({len(problems)} af {len(table)} perioder; {ok} stemmer)"
     return style_table(frame, {"Forventet": kr, "Bogført": kr, "Difference": kr}, caption=caption)
+
+
+def tolerance_note(params: Params) -> HTML:
+    """Each agreement's tolerance and where it comes from."""
+    agreements = params.budget.agreements if params.budget is not None else []
+    if not agreements:
+        return HTML("")
+    parts = [f"{a.name}: {kr(a.tolerance_dkk)} ({a.tolerance_dkk_source or MISSING_SOURCE})" for a in agreements]
+    return HTML(f"<p>Tolerance pr. periode: {html.escape('; '.join(parts))}</p>")
 
 
 def past_year_remarks(budget: BudgetResult | None) -> Styler | HTML:

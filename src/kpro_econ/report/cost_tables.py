@@ -14,10 +14,11 @@ from IPython.display import HTML, Markdown
 from pandas.io.formats.style import Styler
 
 from kpro_econ.model.costs import change_request_amounts
+from kpro_econ.model.decisions import chosen_route, route_decision
 from kpro_econ.params.codes import CostLineCode, FigureUnit
 from kpro_econ.params.figures import pert_mean
 from kpro_econ.params.models import Params
-from kpro_econ.report.formatting import Formatter, declared_table, kr, number, percent, style_table
+from kpro_econ.report.formatting import Formatter, danish_date, declared_table, kr, number, percent, style_table
 from kpro_econ.report.labels import (
     CHANGE_REQUEST_STATUS_LABELS,
     COST_KIND_LABELS,
@@ -26,10 +27,13 @@ from kpro_econ.report.labels import (
     ID,
     KEY_FIGURE,
     KIND,
+    MISSING_SOURCE,
+    RECOMMENDED,
     STATUS,
     TITLE,
     TOTAL,
     VALUE,
+    WAVE_ROUTE_LABELS,
     YEAR,
     figure_label,
     labelled,
@@ -73,9 +77,11 @@ def key_figures(result: ScenarioResult, params: Params) -> pd.DataFrame:
     )
 
 
-def cost_table(result: ScenarioResult) -> Styler:
-    """Cost lines down, years across, with totals both ways."""
-    costs = result.costs.assign(line=result.costs["line_code"].map(COST_LINE_LABELS),
+def cost_table(result: ScenarioResult, params: Params | None = None) -> Styler:
+    """Cost lines down, years across, with totals both ways; with `params`, the wave route's line names the
+    route it carries and marks it *indstillet* while the decision log has not settled it."""
+    labels = {**COST_LINE_LABELS, CostLineCode.WAVE_ROUTE: route_line_label(params)}
+    costs = result.costs.assign(line=result.costs["line_code"].map(labels),
                                 kind=result.costs["kind"].map(COST_KIND_LABELS))
     wide = costs.pivot_table(index=["line", "kind"], columns="year", values="amount_dkk", aggfunc="sum", sort=False)
     wide.columns = [str(c) for c in wide.columns]
@@ -85,6 +91,16 @@ def cost_table(result: ScenarioResult) -> Styler:
     wide = pd.concat([wide, pd.DataFrame([total_row])], ignore_index=True)
     money = {c: kr for c in wide.columns if c not in (COST_LINE, KIND)}
     return style_table(wide, money, bold_last_row=True)
+
+
+def route_line_label(params: Params | None) -> str:
+    """*Bølge 5 eller bilateralt*, with the route it carries: `(indstillet: bølge 5)` or `(besluttet: …)`."""
+    label = COST_LINE_LABELS[CostLineCode.WAVE_ROUTE]
+    route = chosen_route(params) if params is not None else None
+    if params is None or route is None:
+        return label
+    state = "besluttet" if route_decision(params) is not None else RECOMMENDED
+    return f"{label} ({state}: {WAVE_ROUTE_LABELS[route].lower()})"
 
 
 def fut_fee_table(result: ScenarioResult) -> Styler:
@@ -206,7 +222,24 @@ def allocation_text(params: Params) -> Markdown:
     """How the cost is split, in one sentence."""
     allocation = params.allocation
     key = KEY_TEXT[allocation.key].format(threshold=number(allocation.kombit_threshold))
+    source = (f" Grænsen på {number(allocation.kombit_threshold)} indbyggere: "
+              f"{allocation.kombit_threshold_source or MISSING_SOURCE}." if allocation.key == "kombit" else "")
     return Markdown(
         f"Hvert års samlede udgift fordeles {key}; {PAYERS_TEXT[allocation.payers]}. "
-        "Beløbene er afrundet til hele kroner, så kommunernes beløb giver præcis den afrundede total."
+        f"Beløbene er afrundet til hele kroner, så kommunernes beløb giver præcis den afrundede total.{source}"
     )
+
+
+def decision_log_table(params: Params) -> Styler | HTML:
+    """The decision log: date, body, item, what was decided and its source, newest first."""
+    if not params.decisions:
+        return HTML("<p>Parametrene har ingen beslutningslog (<code>decisions</code>).</p>")
+    log = sorted(params.decisions, key=lambda d: d.date, reverse=True)
+    frame = pd.DataFrame({
+        "Dato": [danish_date(d.date) for d in log],
+        "Organ": [d.body for d in log],
+        "Punkt": [d.item for d in log],
+        "Besluttet": [d.decided for d in log],
+        "Kilde": [d.source for d in log],
+    })
+    return style_table(frame)

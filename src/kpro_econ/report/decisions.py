@@ -3,23 +3,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
 from kpro_econ.model.decisions import (
     break_even_of,
-    chosen_route,
+    decision_year,
+    first_open_month,
     route_comparison,
-    route_cost,
+    route_decision,
     spoc_ending_by_month,
     spoc_with_and_without,
+    wave_route_decision,
 )
 from kpro_econ.params.codes import WaveRoute
 from kpro_econ.params.models import Params
 from kpro_econ.report.charts import danish_ticks, new_figure
-from kpro_econ.report.formatting import declared_table, kr, number, style_table
-from kpro_econ.report.labels import WAVE_ROUTE_LABELS
+from kpro_econ.report.formatting import danish_date, declared_table, kr, number, percent, style_table
+from kpro_econ.report.labels import RECOMMENDED, WAVE_ROUTE_LABELS
 from kpro_econ.tables import Table
 
 ROUTE_COLOURS = {WaveRoute.WAVE5: "#1565c0", WaveRoute.BILATERAL: "#ef6c00"}
@@ -27,8 +32,10 @@ MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august"
           "november", "december")
 
 
-def wave_route_text(params: Params) -> str:
-    """The costed decision in Markdown: the break-even number, the rule's threshold, the count and the route."""
+def wave_route_text(params: Params, extract_month: Any = None) -> str:
+    """The costed decision in Markdown: the break-even number, the rule's threshold, the count and the route,
+    whether it is decided (by the decision log) or only recommended, and its deadline; with the month of
+    the adoption extract the count is from, a warning when that is after the deadline."""
     routes = params.wave_routes
     if routes is None:
         return "Parametrene har ingen udgifter til bølge 5 og bilateral håndtering (`wave_routes`)."
@@ -39,12 +46,43 @@ def wave_route_text(params: Params) -> str:
             f"{routes.bilateral.capacity} kommuner bilateralt).")
     if params.kpi is not None:
         text += f" Tærsklen i parametrene er {params.kpi.wave5_threshold}."
-    route = chosen_route(params)
-    if route is not None and routes.not_ready is not None:
-        cost = float(route_cost(params, route, routes.not_ready))
-        label = WAVE_ROUTE_LABELS[route].lower()
-        text += (f" Med {routes.not_ready} kommuner, der ikke er klar, er vejen **{label}**, "
-                 f"som indgår i budgettet {routes.year} med {kr(cost)}")  # kr() ends the sentence
+    rows = wave_route_decision(params)
+    if not rows.empty:
+        text += " " + route_status_text({str(k): v for k, v in rows.iloc[0].items()}, params, markdown=True)
+    deadline = pd.Timestamp(routes.decide_by())
+    if extract_month is not None and pd.Timestamp(extract_month).to_period("M").start_time > deadline:
+        month = pd.Timestamp(extract_month)
+        text += (f" **Bemærk:** optællingen er fra udtrækket for {MONTHS[month.month - 1]} {month.year}, efter "
+                 f"fristen {danish_date(deadline)} for den beslutning, den skal oplyse: den viser, hvor mange der "
+                 "ikke er klar nu, ikke hvad der kunne vides ved fristen.")
+    return text
+
+
+def route_status_text(row: Mapping[str, Any], params: Params, markdown: bool = False) -> str:
+    """One row of `wave_route_decision` in words: the route decided (when, by whom) or recommended
+    (*indstillet*) with both routes' costs and the deadline, and whether its cost is still to come."""
+    label = WAVE_ROUTE_LABELS[WaveRoute(str(row["route"]))].lower()
+    strong = (lambda t: f"**{t}**") if markdown else (lambda t: t)
+    n, year = int(row["not_ready"]), int(row["year"])
+    bilateral = row.get("bilateral_dkk")
+    other = kr(float(bilateral)) if bilateral is not None and pd.notna(bilateral) else "ikke muligt (over kapaciteten)"
+    both = f"bølge 5 {kr(float(row['wave5_dkk']))}; bilateralt {other}"
+    decided = bool(row.get("decided", False))
+    if decided:
+        made = route_decision(params)
+        by = f" ({made.body}, {made.item})" if made is not None else ""
+        text = (f"Vejen er besluttet {danish_date(row.get('decided_on'))}{by}: {strong(label)} for {n} kommuner, "
+                f"i budgettet {year} med {kr(float(row['cost_mean_dkk']))}")
+    else:
+        deadline = row.get("deadline")
+        late = (deadline is not None and pd.notna(deadline)
+                and pd.Timestamp(deadline) < pd.Timestamp(first_open_month(params).start_time))
+        text = (f"Vejen er ikke besluttet. {strong('Indstilling')}: {strong(label)} for {n} kommuner, der ikke er "
+                f"klar ({both}); budgettet {year} bærer den indstillede vej, markeret {strong(RECOMMENDED)}. "
+                f"Frist: {danish_date(deadline)}{' (overskredet)' if late else ''}.")
+    if not bool(row.get("to_come", True)):
+        text += (f" {year} ligger før beslutningsåret {decision_year(params)}, "
+                 "så valget flytter ingen udgifter, der endnu ligger foran.")
     return text
 
 
@@ -79,12 +117,24 @@ def spoc_table(params: Params) -> Styler:
                                                      "with_dkk": kr, "without_dkk": kr})
 
 
-def spoc_ending_table(params: Params, year: int) -> Styler:
-    """What ending the option saves over the budget years, by the month of `year` notice is given in."""
-    frame = spoc_ending_by_month(params, year)
+def spoc_ending_table(params: Params) -> Styler:
+    """What ending the option saves over the budget years, by the month notice is given in: the next
+    twelve months still open (none already past), with the saving discounted to the decision year."""
+    frame = spoc_ending_by_month(params)
+    npv = f"Besparelse, nutidsværdi {decision_year(params)}"
     shown = pd.DataFrame({
-        "Opsigelse givet i": [f"{MONTHS[m - 1]} {year}" for m in frame["notice_month"]],
+        "Opsigelse givet i": [f"{MONTHS[p.month - 1]} {p.year}" for p in pd.PeriodIndex(frame["notice"], freq="M")],
         "Ophører fra": [f"1. {MONTHS[p.month - 1]} {p.year}" for p in pd.PeriodIndex(frame["effective"], freq="M")],
         "Besparelse": frame["saving_dkk"],
+        npv: frame["saving_npv_dkk"],
     })
-    return style_table(shown, {"Besparelse": kr})
+    return style_table(shown, {"Besparelse": kr, npv: kr})
+
+
+def decision_convention(params: Params) -> str:
+    """The convention the decision views follow, in one sentence."""
+    start = first_open_month(params)
+    return (f"Beslutningerne regner som statens business case-model kun med det, der endnu ligger foran: "
+            f"udgifter fra {MONTHS[start.month - 1]} {start.year}, i {params.price_level_year}-priser og diskonteret "
+            f"til beslutningsåret {decision_year(params)} med den reale rente "
+            f"{percent(params.discount_rate.mean)}; det, der er brugt, tæller ikke.")

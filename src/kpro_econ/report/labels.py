@@ -109,10 +109,11 @@ HEADLINE_LABELS: dict[Headline, str] = {
     Headline.COSTS_IN_YEAR: "Udgifter {year}",
     Headline.COSTS_TOTAL: "Udgifter i alt {period}",
     Headline.NET_PRESENT_VALUE: "Nutidsværdi {period}",
-    Headline.RISK_POOL: "Risikopulje",
-    Headline.RESERVE: "Reserve (til {percentile}, oven i budget med risikopulje)",
+    Headline.RISK_POOL: "Risikopulje (forventet værdi af det, der endnu kan ske)",
+    Headline.RESERVE: "Reserve, så budgettet holder i {share} af udfaldene",
 }
-"""Templates: `year` the report year, `period` the budget years (2025–2026), `percentile` e.g. P80."""
+"""Templates: `year` the report year, `period` the budget years (2025–2026), `percentile` e.g. P80, `share`
+the confidence in words (80 %)."""
 
 BASIS_LABELS: dict[str, str] = {"booked": "Bogført", "forecast": "Forventet regnskab", "estimated": "Skøn"}
 """What a year of the cost table rests on (`model.books.Basis`)."""
@@ -297,6 +298,8 @@ KPI_TRIGGER_LABELS: dict[KpiTrigger, str] = {
 }
 
 WAVE_ROUTE_LABELS: dict[WaveRoute, str] = {WaveRoute.WAVE5: "Bølge 5", WaveRoute.BILATERAL: "Bilateralt"}
+RECOMMENDED = "indstillet"
+"""The mark of an option budgeted as recommended (*indstillet*), not yet decided by the steering group."""
 
 
 # --- The run's tables (`kpro_econ.tables`): sheet names, column headers, the labels of their codes ---
@@ -502,6 +505,16 @@ COLUMN_LABELS: dict[str, str] = {
     "notice_month": "Opsigelse givet i måned",
     "effective": "Ophører fra (år-måned)",
     "saving_dkk": "Besparelse",
+    "notice": "Opsigelse givet i (år-måned)",
+    "saving_npv_dkk": "Besparelse, nutidsværdi",
+    "wave5_dkk": "Bølge 5 (PERT-middel)",
+    "bilateral_dkk": "Bilateralt (PERT-middel)",
+    "decided": "Besluttet",
+    "decided_on": "Besluttet den",
+    "deadline": "Frist",
+    "to_come": "Udgiften ligger endnu foran",
+    "share_to_come": "Andel, der endnu kan ske",
+    "review_overdue": "Vurdering forældet",
     **{f"{route}_{statistic}": f"{WAVE_ROUTE_LABELS[route]}, {name}"
        for route in WaveRoute
        for statistic, name in (("low", "lav"), ("mode", "mest sandsynlig"), ("high", "høj"), ("mean", "PERT-middel"))},

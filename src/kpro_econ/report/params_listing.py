@@ -124,6 +124,8 @@ SETTING_LABELS: dict[str, str] = {
     "approval.roles": "Godkendernes navne og roller",
     "approval.roles.*.role": "Godkender {0}, rolle",
     "approval.roles.*.name": "Godkender {0}, navn",
+    "wave_routes.deadline": "Bølge 5 eller bilateralt, frist for beslutningen",
+    "risk.review_months": "Risici, måneder mellem vurderinger",
 }
 
 SETTING_UNITS: dict[str, Unit] = {

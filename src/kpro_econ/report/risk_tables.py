@@ -10,7 +10,8 @@ sorted by score, and a second table sorted by expected value.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 
 import pandas as pd
 from IPython.display import HTML
@@ -18,8 +19,9 @@ from pandas.io.formats.style import Styler
 
 from kpro_econ.errors import KproError
 from kpro_econ.inputs.history import ComparedRun
-from kpro_econ.params.codes import CostLineCode, KpiTrigger, RiskStatus
+from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode, KpiTrigger, RiskStatus
 from kpro_econ.params.models import MonteCarlo, RiskSettings
+from kpro_econ.report import steering
 from kpro_econ.report.formatting import danish_date, kr, number, percent, run_with_date, style_table
 from kpro_econ.report.labels import (
     COST_LINE,
@@ -27,6 +29,7 @@ from kpro_econ.report.labels import (
     ID,
     KEY_FIGURE,
     KPI_TRIGGER_LABELS,
+    MISSING_SOURCE,
     OWNER,
     RISK_STATUS_LABELS,
     STATUS,
@@ -40,6 +43,7 @@ from kpro_econ.report.labels import (
 from kpro_econ.report.risk_charts import band_colours, text_colour_on
 from kpro_econ.risk.assessment import TRIGGER_COLUMN, booked_in
 from kpro_econ.risk.montecarlo import RISK_PREFIX, percentile_name
+from kpro_econ.tables import Table
 from kpro_econ.workbook import RiskResult
 
 RISK_LINES = (CostLineCode.RISK_POOL, CostLineCode.MITIGATION, CostLineCode.OCCURRED_RISKS)
@@ -48,6 +52,8 @@ SCORE_BEFORE, SCORE_AFTER = "Score før tiltag", "Score efter tiltag"
 PROBABILITY, EXPECTED = "Sandsynlighed", "Forventet værdi"
 COST_IF_OCCURS = "Udgift hvis den indtræffer (PERT-middel)"
 REVIEWED = "Senest vurderet"
+OVERDUE = "forældet"
+"""The mark of a review older than `risk.review_months`."""
 TIES_NOTE_ABOVE = 0.05
 """Explain an achieved rank correlation further than this from its target."""
 THREE_POINT = "Udgift lav / mest sandsynlig / høj"
@@ -113,7 +119,8 @@ def key_figures(risk: RiskResult, years: Sequence[int], compared: ComparedRun | 
              for band in sorted(risk.settings.bands, key=lambda b: -b.min_score)]
     rows += [
         ("Lukkede og indtrufne risici", number(int((register["status"] != RiskStatus.OPEN).sum()))),
-        (f"Risikopulje ({len(risk.pool)} risici, forventet værdi)", kr(risk.pool["expected_value_dkk"].sum())),
+        (f"Risikopulje ({len(risk.pool)} risici, forventet værdi af det, der endnu kan ske)",
+         kr(risk.pool["expected_value_dkk"].sum())),
         (f"Basisbudget {period} (uden risikopulje)", kr(simulation.base)),
         (f"Budget {period} med risikopulje", kr(simulation.budget)),
         (f"P50 {period}", kr(simulation.percentiles["P50"])),
@@ -167,13 +174,37 @@ def register_frame(register: pd.DataFrame) -> pd.DataFrame:
         EXPECTED: shown["expected_value_dkk"].where(shown["status"] == RiskStatus.OPEN),
         "I puljen": ["Ja" if in_pool else "" for in_pool in shown["in_pool"]],
         "Udvikling": shown["trend"].map(TREND_LABELS),
+        REVIEWED: [danish_date(d) + (f" ({OVERDUE})" if late else "") for d, late in zip(
+            shown["last_reviewed"], shown.get("review_overdue", pd.Series(False, index=shown.index)), strict=True)],
     })
+
+
+def review_note(risk: RiskResult, on: date) -> HTML:
+    """How many risks are overdue for review on `on` (`risk.review_months`), and where that rule comes from."""
+    register, months = risk.register, risk.settings.review_months
+    overdue = register[register["review_overdue"].astype(bool)] if "review_overdue" in register else register.iloc[0:0]
+    source = html.escape(f" ({risk.settings.review_months_source})" if risk.settings.review_months_source else "")
+    if overdue.empty:
+        return HTML(f"<p>Alle risici er vurderet inden for {months} måneder før {danish_date(on)}{source}.</p>")
+    active = int((register["status"] != RiskStatus.CLOSED).sum())
+    return HTML(f"<p><strong>{len(overdue)} af {active} risici er ikke vurderet i {months} måneder</strong> før "
+                f"{danish_date(on)}{source}; den ældste vurdering er fra "
+                f"{danish_date(overdue['last_reviewed'].min())}. De er markeret <em>{OVERDUE}</em> i registret "
+                "og bør gennemgås med risikoejerne.</p>")
+
+
+def pool_note(settings: RiskSettings) -> HTML:
+    """The pool's size and where it comes from."""
+    source = settings.pool_size_source or MISSING_SOURCE
+    return HTML(f"<p>Puljen er højst {settings.pool_size} risici (kilde: {html.escape(source)}). Den forventede "
+                "værdi er den del, der endnu kan ske: en risiko i et afsluttet år kan ikke længere indtræffe og "
+                "er ikke med.</p>")
 
 
 def register_table(risk: RiskResult) -> Styler:
     """The register as `register_frame`, the scores coloured by band."""
     frame = register_frame(risk.register)
-    styler = style_table(frame, {PROBABILITY: lambda v: percent(v, 0), EXPECTED: kr})
+    styler = style_table(frame, {PROBABILITY: lambda v: percent(v, 0), EXPECTED: kr, REVIEWED: str})
     bands = {SCORE_BEFORE: "band_inherent", SCORE_AFTER: "band_residual"}
     return _with_band_colours(styler, _by_score(risk.register), bands, risk.settings)
 
@@ -260,7 +291,8 @@ def simulation_text(risk: RiskResult, monte_carlo: MonteCarlo) -> HTML:
     named = with_input_labels(risk.sensitivity)
     labels = dict(zip(named["input"], named["label"], strict=True))
     text = (f"Simuleringen har {number(simulation.iterations)} udfald med startværdien (seed) "
-            f"{simulation.seed}; samme startværdi giver de samme tal. ")
+            f"{simulation.seed}; samme startværdi giver de samme tal. Reserven sættes ved "
+            f"{percentile_name(simulation.confidence)} (kilde: {monte_carlo.confidence_source or MISSING_SOURCE}). ")
     if not monte_carlo.correlations:
         return HTML(f"<p>{html.escape(text)}Alle input trækkes uafhængigt af hinanden.</p>")
     groups = []
@@ -271,8 +303,10 @@ def simulation_text(risk: RiskResult, monte_carlo: MonteCarlo) -> HTML:
         short = has_risk and achieved is not None and abs(achieved - spec.rank_correlation) > TIES_NOTE_ABOVE
         note = (" (en risiko, der ofte ikke indtræffer, har mange ens udfald på 0 kr., og de ens udfald "
                 "begrænser, hvor høj rangkorrelationen kan blive)") if short else ""
+        source = html.escape(spec.rank_correlation_source or MISSING_SOURCE)
         groups.append(f"<li><strong>{html.escape(group)}</strong> ({html.escape(members)}): ønsket "
-                      f"rangkorrelation {number(spec.rank_correlation, 2)}, opnået {number(achieved, 2)}{note}</li>")
+                      f"rangkorrelation {number(spec.rank_correlation, 2)} (kilde: {source}), opnået "
+                      f"{number(achieved, 2)}{note}</li>")
     return HTML(f"<p>{html.escape(text)}Input, der følges ad, er trukket med rangkorrelation (Iman–Conover), "
                 f"fordi de breder halen ud:</p><ul>{''.join(groups)}</ul>")
 
@@ -367,3 +401,12 @@ def probability_note(settings: RiskSettings) -> HTML:
                         for likelihood, p in sorted(settings.probability_by_likelihood.items()))
     return HTML(f"<p>Sandsynligheder markeret * står ikke i registret; de er udledt af sandsynlighedsscoren "
                 f"efter tiltag: {html.escape(mapping)}.</p>")
+
+
+def books_notes(risk: RiskResult, costs: pd.DataFrame, decisions: Mapping[str, pd.DataFrame]) -> HTML:
+    """What the books say about the risks: open risks of closed years (out of the pool), and occurred
+    risks or the wave route whose year is closed, with what was booked or that nothing was."""
+    tables: dict[str, pd.DataFrame] = {Table.RISK_REGISTER: risk.register,
+                                       Table.COST_BY_YEAR: costs.assign(scenario=BASE_SCENARIO), **decisions}
+    parts = [steering.closed_years_note(risk.register).data or "", steering.occurred_note(tables).data or ""]
+    return HTML("".join(parts) or "<p>Ingen risici i afsluttede år.</p>")

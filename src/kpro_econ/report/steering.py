@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import pandas as pd
+from babel.dates import format_date
 from IPython.display import HTML
 from matplotlib import rc_context
 from matplotlib.figure import Figure
@@ -22,11 +23,20 @@ from pandas.io.formats.style import Styler
 
 from kpro_econ.inputs.history import ComparedRun
 from kpro_econ.inputs.run_records import RunApprovals
-from kpro_econ.params.codes import BASE_SCENARIO, Channel, CostLineCode, Headline, KpiTrigger, RiskStatus, Trend
+from kpro_econ.params.codes import (
+    BASE_SCENARIO,
+    Channel,
+    CostLineCode,
+    Headline,
+    KpiTrigger,
+    RiskStatus,
+    Trend,
+    WaveRoute,
+)
 from kpro_econ.params.models import Params
 from kpro_econ.report.charts import ChartFigure
 from kpro_econ.report.cost_tables import report_year
-from kpro_econ.report.formatting import danish_date, kr, number, percent, run_with_date, style_table
+from kpro_econ.report.formatting import LOCALE, danish_date, kr, number, percent, run_with_date, style_table
 from kpro_econ.report.labels import (
     AMOUNT,
     COLUMN_LABELS,
@@ -40,6 +50,7 @@ from kpro_econ.report.labels import (
     TREND_LABELS,
     UNSIGNED_LABEL,
     VALUE,
+    WAVE_ROUTE_LABELS,
 )
 from kpro_econ.risk.assessment import BOOKED_COLUMN, TRIGGER_COLUMN
 from kpro_econ.tables import Table
@@ -79,6 +90,7 @@ PRINT_CSS = """
   .kpro-risks tr > :nth-child(5) { grid-column: 3; grid-row: 1; }
   .kpro-risks tr > :nth-child(6) { grid-column: 3; grid-row: 2; }
 }
+.kpro-items { margin: 0.5mm 0; padding-left: 5mm; }
 .kpro-stamp { border: 2px solid #1b5e20; color: #1b5e20; padding: 4px 10px; display: inline-block;
               font-weight: bold; }
 .kpro-draft { border: 3px solid #b00020; color: #b00020; padding: 4px 10px; display: inline-block;
@@ -129,7 +141,8 @@ def headline_values(tables: Tables, params: Params) -> Headlines:
         summary = tables[Table.MONTECARLO_SUMMARY].set_index("statistic")["value_dkk"]
         values[Headline.RESERVE] = float(summary["contingency"])
     fields = {"year": year, "period": f"{params.years[0]}–{params.years[-1]}",
-              "percentile": f"P{round(params.monte_carlo.confidence * 100)}"}
+              "percentile": f"P{round(params.monte_carlo.confidence * 100)}",
+              "share": percent(params.monte_carlo.confidence, 0)}
     labels = {code: HEADLINE_LABELS[code].format(**fields) for code in values}
     bases = set(base.loc[base["year"] == year, "basis"]) if "basis" in base else set()
     if len(bases) == 1:  # a run made before the cost table said what a year rests on keeps "Udgifter"
@@ -168,9 +181,10 @@ TOP_RISK_HEADERS = {"id": "id", "title": "risk", "owner": "owner", "mitigation":
 
 
 def top_risks(tables: Tables, n: int = 5) -> pd.DataFrame:
-    """The `n` open risks with the largest expected value: id, title, owner, the owner's mitigation
-    (*tiltag*), band, expected value, trend (as the register's columns, codes and numbers)."""
-    register = tables[Table.RISK_REGISTER]
+    """The `n` open risks with the largest expected value still to come (a risk whose years are closed can
+    no longer occur): id, title, owner, the owner's mitigation (*tiltag*), band, expected value still to
+    come, trend (as the register's columns, codes and numbers)."""
+    register = _still_to_come(tables[Table.RISK_REGISTER])
     top = register[register["status"] == RiskStatus.OPEN].sort_values(["expected_value_dkk", "id"],
                                                                       ascending=[False, True])
     return pd.DataFrame({
@@ -207,17 +221,58 @@ def top_risks_styled(tables: Tables, n: int = 5, with_trend: bool = True) -> Sty
     return styled.set_properties(subset=[amount], **{"text-align": "right", "white-space": "nowrap"})
 
 
+def _still_to_come(register: pd.DataFrame) -> pd.DataFrame:
+    """The register with each expected value cut to its share still to come, and the risks with none left
+    out (a register written before the column existed is taken whole)."""
+    if "share_to_come" not in register:
+        return register
+    share = register["share_to_come"].astype("float64").fillna(1.0)
+    kept = register.assign(expected_value_dkk=register["expected_value_dkk"] * share)
+    return kept[(share > 0) | (register["status"] != RiskStatus.OPEN)]
+
+
+def open_in_closed_years(register: pd.DataFrame) -> pd.DataFrame:
+    """The open risks whose years are all closed: they can no longer occur and have left the pool."""
+    if "share_to_come" not in register:
+        return register.iloc[0:0]
+    gone = (register["status"] == RiskStatus.OPEN) & (register["share_to_come"].astype("float64") == 0)
+    return register[gone].sort_values("id")
+
+
+def closed_years_note(register: pd.DataFrame, titles: bool = True) -> HTML:
+    """One line naming the open risks of closed years, which left the pool and the simulation (by id
+    alone with `titles=False`, as the one-page summary names them)."""
+    gone = open_in_closed_years(register)
+    if gone.empty:
+        return HTML("")
+    if not titles:
+        text = (f"Åbne risici fra afsluttede år ({', '.join(gone['id'].astype(str))}) kan ikke længere indtræffe "
+                "og er ude af risikopuljen.")
+        return HTML(f"<p>{html.escape(text)}</p>")
+    names = "; ".join(f"{r['id']} {r['title']} ({_year_text(r.get('proximity'))})" for r in gone.to_dict("records"))
+    text = (f"Åbne risici i afsluttede år: {names}. Året er afsluttet, så de kan ikke længere indtræffe og er "
+            "taget ud af risikopuljen og simuleringen; kan en af dem stadig indtræffe, rettes dens forventede år "
+            "i registret.")
+    return HTML(f"<p>{html.escape(text)}</p>")
+
+
+def _year_text(year: Any) -> str:
+    return str(int(year)) if year is not None and pd.notna(year) else "alle år"
+
+
 def occurred_note(tables: Tables) -> HTML:
     """One line naming the occurred risks (with the KPI rule that made one occur), the cost line that
-    now carries each one's cost and the amount, so that no risk reads as both open and happened."""
+    now carries each one's cost and the amount, so that no risk reads as both open and happened; once
+    their year is closed, what was booked, or that nothing was. The wave route's line, when no occurred
+    risk carries it, is named the same way once its year is closed."""
     register = tables[Table.RISK_REGISTER]
     happened = register[register["status"] == RiskStatus.OCCURRED].sort_values("id")
-    if happened.empty:
-        return HTML("")
     costs = tables[Table.COST_BY_YEAR]
     base = costs[costs["scenario"] == BASE_SCENARIO]
     route_total = float(base.loc[base["line_code"] == CostLineCode.WAVE_ROUTE, "amount_dkk"].sum())
-    parts, closed = [], []
+    parts: list[str] = []
+    closed: list[str] = []
+    unbooked: list[str] = []
     for risk in happened.to_dict("records"):
         trigger = risk.get(TRIGGER_COLUMN)
         why = f" (udløst: {_trigger_text(trigger)})" if isinstance(trigger, str) and trigger else ""
@@ -228,13 +283,38 @@ def occurred_note(tables: Tables) -> HTML:
             amount = route_total if line == CostLineCode.WAVE_ROUTE else float(risk.get("cost_mean") or 0.0)
             parts.append(f"{name}, som {COST_LINE_LABELS[line].lower()}: {kr(amount)}")
         elif booked[1] == 0:
-            closed.append(f"{name}: {booked[0]} er afsluttet uden bogføring på {COST_LINE_LABELS[line].lower()} "
-                          "– det skete ikke, eller det er bogført på en anden linje")
+            cause = f"udløst: {_trigger_text(trigger)}; " if isinstance(trigger, str) and trigger else ""
+            unbooked.append(f"{risk['id']} {risk['title']} ({cause}{COST_LINE_LABELS[line].lower()}, {booked[0]})")
         else:
             closed.append(f"{name}: bogført {kr(booked[1])} på {COST_LINE_LABELS[line].lower()} i {booked[0]}")
     sentences = [("Indtrufne risici, nu i budgettet: " + "; ".join(parts)) if parts else "",
-                 ("Indtrufne risici i afsluttede år: " + "; ".join(closed)) if closed else ""]
+                 ("Indtrufne risici i afsluttede år: " + "; ".join(closed)) if closed else "",
+                 (f"Indtrufne risici i afsluttede år uden bogføring ({NOT_BOOKED}): " + "; ".join(unbooked))
+                 if unbooked else ""]
+    carried = any(str(r.get(BOOKED_COLUMN) or "") == CostLineCode.WAVE_ROUTE for r in happened.to_dict("records"))
+    if not carried:
+        sentences.append(route_in_closed_year(tables))
     return HTML("".join(f"<p>{html.escape(t if t.endswith('.') else t + '.')}</p>" for t in sentences if t))
+
+
+NOT_BOOKED = "det skete ikke, eller det er bogført på en anden linje"
+"""What a closed year with nothing booked on a risk's or route's line means."""
+
+
+def route_in_closed_year(tables: Tables) -> str:
+    """*Bølge 5 eller bilateralt* when its year is closed: what was booked on it, or that nothing was."""
+    if Table.WAVE_ROUTE_DECISION not in tables or tables[Table.WAVE_ROUTE_DECISION].empty:
+        return ""
+    costs = tables[Table.COST_BY_YEAR]
+    base = costs[costs["scenario"] == BASE_SCENARIO]
+    year = tables[Table.WAVE_ROUTE_DECISION].iloc[0]["year"]
+    booked = _booked_in_closed_year(base, CostLineCode.WAVE_ROUTE, year)
+    label = COST_LINE_LABELS[CostLineCode.WAVE_ROUTE]
+    if booked is None:
+        return ""
+    if booked[1] == 0:
+        return f"{label}: {booked[0]} er afsluttet uden bogføring på linjen ({NOT_BOOKED})"
+    return f"{label}: bogført {kr(booked[1])} i {booked[0]}"
 
 
 def _booked_in_closed_year(base: pd.DataFrame, line: CostLineCode, year: Any) -> tuple[int, float] | None:
@@ -313,7 +393,7 @@ def status_sentence(approval: RunApprovals | None) -> str:
 
 def economy(tables: Tables, params: Params) -> pd.DataFrame:
     """The economy the minutes (item 5) ask for, from the base scenario's cost lines: the two fees in
-    the report year, and the change requests approved and in the pipeline over the budget years."""
+    the report year, and the change requests approved and proposed over the budget years."""
     costs = tables[Table.COST_BY_YEAR]
     base = costs[costs["scenario"] == BASE_SCENARIO]
     year, first, last = report_year(params), params.years[0], params.years[-1]
@@ -322,7 +402,8 @@ def economy(tables: Tables, params: Params) -> pd.DataFrame:
         rows = base[base["line_code"] == line]
         if in_year is not None:
             rows = rows[rows["year"] == in_year]
-        return f"{COST_LINE_LABELS[line]} {in_year or f'{first}–{last}'}", float(rows["amount_dkk"].sum())
+        words = SUMMARY_LINE_WORDS.get(line, COST_LINE_LABELS[line])
+        return f"{words} {in_year or f'{first}–{last}'}", float(rows["amount_dkk"].sum())
 
     rows = [row(CostLineCode.SOLUTION_FEE, year), row(CostLineCode.INFRASTRUCTURE_FEE, year),
             row(CostLineCode.CR_APPROVED), row(CostLineCode.CR_PIPELINE)]
@@ -330,6 +411,11 @@ def economy(tables: Tables, params: Params) -> pd.DataFrame:
 
 
 ECONOMY = "Økonomi"
+SUMMARY_LINE_WORDS = {
+    CostLineCode.CR_APPROVED: "Ændringsønsker, godkendte",
+    CostLineCode.CR_PIPELINE: "Ændringsønsker, foreslåede (forventet)",
+}
+"""The change-request lines in plain words on the summary (the reports keep the short ÆØ names)."""
 
 
 def economy_styled(tables: Tables, params: Params) -> Styler:
@@ -377,14 +463,27 @@ def kpi_strip(tables: Tables) -> pd.DataFrame:
         (f"Supporthenvendelser, seneste {len(months)} mdr.",
          f"{number(total)} ({percent(staff / max(1, total), 0)} fra medarbejdere)"),
         (f"Kommuner i drift {_month_text(adoption['month'])}", f"{int(adoption['live_municipalities'])} af 98"),
-        ("Bølge 4 ikke klar", f"{int(decision['not_ready'])} (tærskel {int(decision['threshold'])}): "
-                              f"{DECISION_LABELS[str(decision['decision'])]}"),
+        (f"Bølge 4 ikke klar (udtræk {_month_text(decision['month'])})",
+         f"{int(decision['not_ready'])} (tærskel {int(decision['threshold'])}): "
+         f"{DECISION_LABELS[str(decision['decision'])]}{_after_deadline(tables, decision['month'])}"),
     ]
     return pd.DataFrame(rows, columns=[KEY_FIGURE, VALUE])
 
 
+def _after_deadline(tables: Tables, month: Any) -> str:
+    """A warning when the count's extract is from after the deadline of the decision it informs."""
+    routes = tables.get(Table.WAVE_ROUTE_DECISION)
+    if routes is None or routes.empty or "deadline" not in routes or pd.isna(routes.iloc[0]["deadline"]):
+        return ""
+    deadline = pd.Timestamp(routes.iloc[0]["deadline"])
+    if pd.Timestamp(month).to_period("M").start_time <= deadline:
+        return ""
+    return f" – udtræk efter fristen {danish_date(deadline)}"
+
+
 def _month_text(value: Any) -> str:
-    return str(pd.Timestamp(value).strftime("%m.%Y"))
+    """`okt. 2026`, not `10.2026`."""
+    return str(format_date(pd.Timestamp(value).date(), "MMM y", locale=LOCALE))
 
 
 def generated_sentences(headlines: Headlines, previous: Headlines | None,
@@ -399,8 +498,8 @@ def generated_sentences(headlines: Headlines, previous: Headlines | None,
         sentences.append(f"Risikopuljen udgør {kr(values[Headline.RISK_POOL])} fordelt på {len(pool)} risici; "
                          f"den største er {pool.iloc[0]['title']} ({pool.iloc[0]['id']}).")
     if Table.MONTECARLO_SUMMARY in tables:
-        sentences.append(f"Monte Carlo-simuleringen giver en reserve på {kr(values[Headline.RESERVE])} oven i "
-                         f"budgettet med risikopulje for {percent(params.monte_carlo.confidence, 0)} sikkerhed.")
+        sentences.append(f"Med en reserve på {kr(values[Headline.RESERVE])} oven i budgettet med risikopulje holder "
+                         f"budgettet i {percent(params.monte_carlo.confidence, 0)} af de simulerede udfald.")
     if previous:
         total = values[Headline.COSTS_TOTAL]
         change = total - previous.values.get(Headline.COSTS_TOTAL, total)
@@ -420,14 +519,60 @@ def heading(params: Params, approval: RunApprovals | None) -> HTML:
 def case_presentation(params: Params, sentences: list[str], approval: RunApprovals | None = None) -> HTML:
     """*Sagsfremstilling*: the controller's text from the params, the run's approval state, then the
     sentences from the numbers."""
-    paragraphs = [params.summary.sagsfremstilling, status_sentence(approval), " ".join(sentences)]
-    return HTML("".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p))
+    parts = [params.summary.sagsfremstilling, status_sentence(approval), " ".join(sentences)]
+    return HTML(f"<p>{html.escape(' '.join(p for p in parts if p))}</p>")
 
 
-def recommendation(params: Params) -> HTML:
-    """*Indstilling*, as the params give it."""
-    text = params.summary.indstilling or DEFAULT_RECOMMENDATION
-    return HTML(f"<p>{html.escape(text)}</p>")
+ORIENTATION, DECISION, DISCUSSION = "Orientering", "Beslutning", "Drøftelse"
+"""The kinds of agenda item (*art*), as the steering group's agenda marks them (O, B, D)."""
+
+
+def recommendation_items(tables: Tables, params: Params) -> list[tuple[str, str]]:
+    """(art, text) of each point of the *indstilling*: the controller's own (an orientation), an option
+    not yet decided (a decision, with both routes' costs and the deadline), and risks overdue for review
+    (a discussion)."""
+    items = [(ORIENTATION, params.summary.indstilling or DEFAULT_RECOMMENDATION)]
+    route = tables.get(Table.WAVE_ROUTE_DECISION)
+    if route is not None and not route.empty and "decided" in route and not bool(route.iloc[0]["decided"]):
+        items.append((DECISION, _route_item(route.iloc[0], params)))
+    register = tables.get(Table.RISK_REGISTER)
+    if register is not None and "review_overdue" in register and register["review_overdue"].astype(bool).any():
+        overdue = register[register["review_overdue"].astype(bool)]
+        active = int((register["status"] != RiskStatus.CLOSED).sum())
+        months = params.risk.review_months if params.risk is not None else 6
+        items.append((DISCUSSION, f"{len(overdue)} af {active} risici er ikke vurderet i {months} måneder (ældste "
+                                  f"{danish_date(overdue['last_reviewed'].min())}); registret gennemgås med ejerne."))
+    return items
+
+
+def _route_item(row: pd.Series, params: Params) -> str:
+    """The wave-5 question as a point to decide: the count, the route recommended and both costs, the
+    deadline, and whether its year is closed (what was booked is in `occurred_note`)."""
+    route = WaveRoute(str(row["route"]))
+    other = WaveRoute.BILATERAL if route == WaveRoute.WAVE5 else WaveRoute.WAVE5
+    cost = row.get(f"{other}_dkk")
+    other_cost = kr(float(cost)) if cost is not None and pd.notna(cost) else "ikke muligt"
+    deadline = row.get("deadline")
+    late = (deadline is not None and pd.notna(deadline) and params.actuals is not None
+            and pd.Timestamp(deadline).date() < params.actuals.as_of)
+    text = (f"Bølge 5 eller bilateralt ({int(row['not_ready'])} kommuner fra bølge 4 ikke klar): indstillet "
+            f"{WAVE_ROUTE_LABELS[route].lower()}, {kr(float(row[f'{route}_dkk']))} ({WAVE_ROUTE_LABELS[other].lower()} "
+            f"{other_cost}; lige dyrt ved {_count_text(row.get('break_even'))}). Frist {danish_date(deadline)}"
+            f"{' (overskredet)' if late else ''}.")
+    if "to_come" in row and not bool(row["to_come"]):
+        text += f" {int(row['year'])} er afsluttet: valget flytter ingen kommende udgifter."
+    return text
+
+
+def _count_text(value: Any) -> str:
+    return str(int(value)) if value is not None and pd.notna(value) else "intet antal under 30"
+
+
+def recommendation(tables: Tables, params: Params) -> HTML:
+    """*Indstilling*: each point marked with its art (Orientering, Beslutning, Drøftelse)."""
+    items = "".join(f"<li><strong>{html.escape(art)}:</strong> {html.escape(text)}</li>"
+                    for art, text in recommendation_items(tables, params))
+    return HTML(f'<ul class="kpro-items">{items}</ul>')
 
 
 def changes_block(compared: ComparedRun | None, changes: pd.DataFrame) -> list[Content]:

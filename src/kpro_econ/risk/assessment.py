@@ -7,6 +7,7 @@ model's price level) and returns new frames; nothing is read, written or changed
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -37,7 +38,8 @@ SCORE_COLUMNS = [
     "score_inherent", "score_residual", "band_inherent", "band_residual", "probability_resolved",
     "cost_mean", "expected_value_dkk",
 ]
-REGISTER_TABLE_COLUMNS = [*RISK_COLUMNS, *SCORE_COLUMNS, "in_pool", "trend", TRIGGER_COLUMN, BOOKED_COLUMN]
+REGISTER_TABLE_COLUMNS = [*RISK_COLUMNS, *SCORE_COLUMNS, "in_pool", "trend", TRIGGER_COLUMN, BOOKED_COLUMN,
+                          "share_to_come", "review_overdue"]
 POOL_COLUMNS = ["rank", "id", "title", "owner", "probability", "cost_mean", "expected_value_dkk", "proximity",
                 "years"]
 
@@ -236,13 +238,21 @@ def _residual_scores(register: pd.DataFrame) -> dict[str, float]:
     return {str(risk_id).strip(): float(v) for risk_id, v in zip(register["id"], values, strict=True)}
 
 
+def review_overdue(register: pd.DataFrame, on: date, months: int) -> pd.Series:
+    """Whether each risk that is not closed was last reviewed more than `months` months before `on`."""
+    limit = pd.Timestamp(on) - pd.DateOffset(months=months)
+    stale = pd.to_datetime(register["last_reviewed"]) < limit
+    return (stale & (register["status"] != RiskStatus.CLOSED)).astype(bool)
+
+
 def risk_register_table(
     register: pd.DataFrame, settings: RiskSettings, previous: pd.DataFrame | None = None,
-    to_come: pd.Series | None = None,
+    to_come: pd.Series | None = None, reviewed_by: date | None = None,
 ) -> pd.DataFrame:
     """The register with scores, bands, resolved probability, expected value, pool membership (of the
-    risks still to come, `share_to_come`) and trend (REGISTER_TABLE_COLUMNS); the trend is blank
-    without an earlier register to compare with."""
+    risks still to come, `to_come` from `share_to_come`, also a column), trend, and whether the review is
+    overdue on `reviewed_by` (`settings.review_months`; never without a date) (REGISTER_TABLE_COLUMNS);
+    the trend is blank without an earlier register to compare with."""
     scored = score_risks(register, settings)
     in_pool = set(pool_members(scored, settings.pool_size, to_come)["id"])
     arrows = trend(register, previous).to_dict() if previous is not None else {}
@@ -253,6 +263,10 @@ def risk_register_table(
     if TRIGGER_COLUMN not in table:
         table[TRIGGER_COLUMN] = None
     table[BOOKED_COLUMN] = booked_in(table)
+    table["share_to_come"] = (to_come.reindex(table.index).astype("float64") if to_come is not None
+                              else pd.Series(1.0, index=table.index, dtype="float64"))
+    table["review_overdue"] = (review_overdue(table, reviewed_by, settings.review_months) if reviewed_by is not None
+                               else pd.Series(False, index=table.index, dtype=bool))
     return table[REGISTER_TABLE_COLUMNS].reset_index(drop=True)
 
 
