@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from kpro_econ.inputs import kpi_registers as kpi_inputs
 from kpro_econ.kpi import measures as kpi
+from kpro_econ.params.codes import RunState
 from kpro_econ.report import kpi_charts
 from kpro_econ.report.excel import MAX_SHEET_ROWS, RunAbout
 from kpro_econ.run.runfolder import write_tables
@@ -109,7 +110,7 @@ def test_an_excel_sheet_is_capped_and_says_where_every_row_is(tmp_path: Path):
     rows = MAX_SHEET_ROWS + 5
     table = pd.DataFrame({"month": pd.Timestamp("2024-01-01"), "category": [f"K{i}" for i in range(rows)],
                           "requests": range(rows)})
-    about = RunAbout("t", "r", "p.yaml", "0" * 64, datetime(2026, 1, 1, tzinfo=UTC), "Udkast")
+    about = RunAbout("t", "r", "p.yaml", "0" * 64, datetime(2026, 1, 1, tzinfo=UTC), RunState.DRAFT)
     write_tables(tmp_path, {Table.KPI_SUPPORT_BY_CATEGORY: table}, about)
     assert len(pd.read_csv(tmp_path / "kpi_support_by_category.csv")) == rows  # the CSV has them all
     book = load_workbook(tmp_path / "tables.xlsx")

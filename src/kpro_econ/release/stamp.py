@@ -69,7 +69,7 @@ def wanted_script(check: RunCheck) -> str | None:
                              release=check.release)
     if check.state == RunState.CHANGED:
         approver, when = stamp_of(approvals, RunState.APPROVED) if check.approvals else (None, _started(check))
-        return pack_status_script(check.state, approver, when, changed_pages(check.run_dir, check.manifest))
+        return pack_status_script(check.state, approver, when, changed=changed_pages(check.run_dir, check.manifest))
     if check.state == RunState.DRAFT and not check.approvals:
         return pack_status_script(check.state, None, _started(check))  # as `run` wrote it
     return pack_status_script(check.state, *stamp_of(approvals, check.state),

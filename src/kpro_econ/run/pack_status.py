@@ -68,7 +68,7 @@ def status_text(state: RunState | str, approver: str | None, when: datetime) -> 
 
 
 def pack_status_script(state: RunState | str, approver: str | None, when: datetime,
-                       changed: Sequence[str] = (), steering: Sequence[str] = ()) -> str:
+                       steering: Sequence[str] = (), *, changed: Sequence[str] = ()) -> str:
     """The text of `approval-status.js`: the state, the text the pages show; for a run changed after
     approval the pages (file names) that differ and what each of them says of itself; for a released
     run the files of its steering pack (names in `RUN/steering/`), which its index links."""
@@ -91,9 +91,9 @@ def pack_status_script(state: RunState | str, approver: str | None, when: dateti
 
 
 def write_pack_status(run_dir: Path, state: RunState | str, approver: str | None, when: datetime,
-                      changed: Sequence[str] = (), steering: Sequence[str] = ()) -> Path:
+                      steering: Sequence[str] = (), *, changed: Sequence[str] = ()) -> Path:
     """Write `RUN/approval-status.js` saying the run is in `state` (by `approver`, at `when`; for a run
     changed after approval, which pages differ; for a released run, its steering pack's files)."""
     path = run_dir / PACK_STATUS
-    write_atomically(path, pack_status_script(state, approver, when, changed, steering))
+    write_atomically(path, pack_status_script(state, approver, when, steering, changed=changed))
     return path
