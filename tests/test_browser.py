@@ -135,8 +135,8 @@ def test_pages_are_danish_and_titled(browser: Browser, run_dir: Path) -> None:
             page.close()
 
 
-# A4 at CSS pixels (96 per inch): 210 mm wide, less the summary's 12 mm side margins.
-A4_CONTENT_WIDTH_PX = round((210 - 2 * 12) / 25.4 * 96)
+# A4 at CSS pixels (96 per inch): 210 mm wide, less the summary's 10 mm side margins.
+A4_CONTENT_WIDTH_PX = round((210 - 2 * 10) / 25.4 * 96)
 
 
 def test_the_steering_summary_prints_on_one_a4_page_with_nothing_cut_off(
@@ -284,10 +284,10 @@ def test_a_page_changed_after_approval_says_so_once_status_has_checked(
 
 MM_PER_INCH, CSS_PX_PER_INCH = 25.4, 96
 WIDE, PHONE = 1400, 390
-# Printed, a report is A4 landscape (297 mm) and the steering summary A4 portrait (210 mm), each with
-# 12 mm side margins: the width their pages lay out in, in CSS pixels.
+# Printed, a report is A4 landscape (297 mm, 12 mm side margins) and the steering summary A4 portrait
+# (210 mm, 10 mm side margins): the width their pages lay out in, in CSS pixels.
 A4_LANDSCAPE_CONTENT_PX = round((297 - 2 * 12) / MM_PER_INCH * CSS_PX_PER_INCH)  # 1032
-A4_PORTRAIT_CONTENT_PX = round((210 - 2 * 12) / MM_PER_INCH * CSS_PX_PER_INCH)  # 703
+A4_PORTRAIT_CONTENT_PX = round((210 - 2 * 10) / MM_PER_INCH * CSS_PX_PER_INCH)  # 718
 # A4 in PDF points (1/72 inch): 595 × 842, landscape the other way round.
 A4_POINTS = (210 / MM_PER_INCH * 72, 297 / MM_PER_INCH * 72)
 

@@ -59,13 +59,14 @@ Tables = Mapping[str, pd.DataFrame]
 DRAFT_MARK = "UDKAST – ikke godkendt"
 DEFAULT_RECOMMENDATION = "Det indstilles, at forretningsstyregruppen tager orienteringen til efterretning."
 PRINT_CSS = """
-@page { size: A4; margin: 8mm 12mm; }
+@page { size: A4; margin: 7mm 10mm; }
 @media print {
-  body, .jp-RenderedHTMLCommon { font-size: 8.5pt !important; line-height: 1.3 !important; }
+  body, .jp-RenderedHTMLCommon { font-size: 8pt !important; line-height: 1.25 !important; }
   body.jp-Notebook, main { padding: 0 !important; }
   .jp-Cell, .jp-Cell-inputWrapper, .jp-Cell-outputWrapper { padding: 0 !important; margin: 0 !important; }
   .jp-RenderedHTMLCommon h1 { font-size: 15pt !important; margin: 0 0 1mm !important; }
-  .jp-RenderedHTMLCommon h2 { font-size: 10.5pt !important; margin: 1.5mm 0 0.8mm !important; }
+  .jp-RenderedHTMLCommon h2 { font-size: 10pt !important; margin: 1.2mm 0 0.6mm !important; }
+  .kpro-draft { font-size: 1.1em !important; padding: 2px 8px !important; }
   .jp-RenderedHTMLCommon p { margin: 0.8mm 0 !important; }
   .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 0.4mm 2mm !important; }
   .jp-InternalAnchorLink { display: none !important; }
