@@ -17,7 +17,7 @@ from IPython.display import HTML
 from pandas.io.formats.style import Styler
 
 from kpro_econ.errors import KproError
-from kpro_econ.inputs.history import ComparedRun
+from kpro_econ.inputs.earlier import ComparedRun
 from kpro_econ.params.codes import CostLineCode, KpiTrigger, RiskStatus
 from kpro_econ.params.models import MonteCarlo, RiskSettings
 from kpro_econ.report.formatting import danish_date, kr, number, percent, run_with_date, style_table
