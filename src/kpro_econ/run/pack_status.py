@@ -18,8 +18,8 @@ from typing import Any
 
 from kpro_econ.params.codes import RunState
 from kpro_econ.records.run_records import PACK_STATUS, write_atomically
+from kpro_econ.report.formatting import danish_datetime
 from kpro_econ.report.labels import CHANGED_PAGE_TEXT, PACK_STATUS_TEXTS
-from kpro_econ.run.render import danish_datetime
 
 STEERING_FOLDER = "steering"
 
