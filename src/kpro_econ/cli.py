@@ -263,9 +263,11 @@ def _approvers_list(out: Path) -> int:
 
 def _folk1a(quarter: str, out: Path, url: str | None) -> int:
     from kpro_econ.inputs import statbank
+    from kpro_econ.inputs.tables import write_atomically
 
     data = statbank.fetch_folk1a(quarter, url or statbank.STATBANK_DATA_URL)
-    statbank.write_atomically(out, data)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(out, data)
     print(f"FOLK1A {quarter} er gemt i {out}. Brug den i parametrene:\n{statbank.params_line(out)}")
     return 0
 

@@ -130,7 +130,7 @@ class Headline(StrEnum):
     RESERVE = "reserve"
 
 
-# --- Approval and release (issue 9) ---
+# --- Approval and release ---
 
 
 class SignatureMode(StrEnum):
@@ -147,7 +147,7 @@ class ManifestStatus(StrEnum):
     FAILED = "failed"
 
 
-# --- issue 11: the steering group's questions in the model -----------------------------------
+# --- The steering group's questions in the model -----------------------------------
 
 
 class KpiTrigger(StrEnum):
