@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from conftest import ApprovalProject, approve_cli, copy_project, run_cli, run_in_process
 
-from kpro_econ.inputs.run_records import Approval, RunApprovals, manifest_sha256, write_approval
+from kpro_econ.records.run_records import Approval, RunApprovals, manifest_sha256, write_approval
 
 pytestmark = pytest.mark.e2e
 

@@ -32,9 +32,10 @@ from conftest import (
 
 from kpro_econ import cli
 from kpro_econ.errors import ApprovalError
-from kpro_econ.inputs.approvals import approved_as_written
-from kpro_econ.inputs.maker import Maker, sign_manifest
-from kpro_econ.inputs.run_records import (
+from kpro_econ.params.codes import RunState
+from kpro_econ.records.approvals import approved_as_written
+from kpro_econ.records.maker import Maker, sign_manifest
+from kpro_econ.records.run_records import (
     GENESIS,
     Approval,
     LedgerLine,
@@ -48,8 +49,7 @@ from kpro_econ.inputs.run_records import (
     write_approval,
     write_manifest,
 )
-from kpro_econ.inputs.signatures import sign, signing_key
-from kpro_econ.params.codes import RunState
+from kpro_econ.records.signatures import sign, signing_key
 from kpro_econ.release import approval as approvals
 from kpro_econ.release.approvers import record_signers
 from kpro_econ.run import fingerprint, runfolder

@@ -11,6 +11,7 @@ from cli_cases import PARAMS, Case, Expect, copy_project, line_of, read_rows, re
 
 from kpro_econ.cli import main
 from kpro_econ.inputs.load import load_inputs
+from kpro_econ.records.history import RunArchive
 
 ACTUALS = "data/actuals.csv"
 HEADER = ["date", "line", "supplier", "reference", "amount_dkk", "text", "sample"]
@@ -159,7 +160,7 @@ def test_a_danish_label_and_a_danish_excel_csv_are_read_right(tmp_path: Path, mo
             for i, row in enumerate(rows)]
     write_rows(root / ACTUALS, rows, delimiter=";")
     monkeypatch.chdir(root)
-    actuals = load_inputs(Path(PARAMS), reports_dir=tmp_path / "reports").actuals
+    actuals = load_inputs(Path(PARAMS), earlier=RunArchive(tmp_path / "reports")).actuals
     assert actuals is not None
     booking = actuals[actuals["reference"] == "X-1"].iloc[0]
     assert (str(booking["date"].date()), booking["line_code"], booking["amount_dkk"]) == (
@@ -180,8 +181,8 @@ def test_an_xlsx_register_reads_like_the_csv(tmp_path: Path, monkeypatch: pytest
         sheet.append([date.fromisoformat(row[0]), *row[1:4], float(row[4]), row[5], row[6] == "true"])
     workbook.save(root / "data" / "actuals.xlsx")
     monkeypatch.chdir(root)
-    from_csv = load_inputs(Path(PARAMS), reports_dir=tmp_path / "reports").actuals
+    from_csv = load_inputs(Path(PARAMS), earlier=RunArchive(tmp_path / "reports")).actuals
     replace_once(root / PARAMS, "register: ../data/actuals.csv", "register: ../data/actuals.xlsx")
-    from_xlsx = load_inputs(Path(PARAMS), reports_dir=tmp_path / "reports").actuals
+    from_xlsx = load_inputs(Path(PARAMS), earlier=RunArchive(tmp_path / "reports")).actuals
     assert from_csv is not None and from_xlsx is not None and len(from_xlsx) == len(rows) - 1
     pd.testing.assert_frame_equal(from_xlsx, from_csv)

@@ -14,7 +14,8 @@ from conftest import APPROVERS, DEFAULT_PARAMS, REPO, setup_approvers
 
 from kpro_econ.errors import ParamsError
 from kpro_econ.inputs.load import load_inputs
-from kpro_econ.inputs.run_records import Approval, RunApprovals, manifest_sha256, write_approval, write_manifest
+from kpro_econ.records.history import RunArchive
+from kpro_econ.records.run_records import Approval, RunApprovals, manifest_sha256, write_approval, write_manifest
 from kpro_econ.release import approval as approvals
 from kpro_econ.report import budget as report
 from kpro_econ.report.labels import with_cost_line_labels
@@ -30,7 +31,7 @@ RECONCILIATION_COLUMNS = ["agreement", "agreement_name", "period", "expected_dkk
 
 @pytest.fixture(scope="module")
 def default_budget(tmp_path_factory: pytest.TempPathFactory):
-    inputs = load_inputs(REPO / DEFAULT_PARAMS, previous_run="", reports_dir=tmp_path_factory.mktemp("empty"))
+    inputs = load_inputs(REPO / DEFAULT_PARAMS, earlier=RunArchive(tmp_path_factory.mktemp("empty"), previous_run=""))
     budget = compute_budget(inputs)
     assert budget is not None
     return inputs, budget
@@ -97,7 +98,7 @@ def test_the_newest_approved_run_of_the_same_params_is_the_budget(tmp_path: Path
     _approved_run(reports, params, "run-a", 1_000.0, month=1, approver_key=anna)
     _approved_run(reports, params, "run-b", 500.0, month=2)  # newer, but not approved: not a budget
 
-    inputs = load_inputs(params, previous_run="", reports_dir=reports)
+    inputs = load_inputs(params, earlier=RunArchive(reports, previous_run=""))
     budget = compute_budget(inputs)
 
     assert budget is not None and budget.baseline_run == "run-a"
@@ -121,13 +122,13 @@ def test_a_hand_written_approval_json_does_not_make_a_run_the_budget(tmp_path: P
                         identity=APPROVERS["anna"][0], name="Anna", approved_at="2026-02-02T00:00:00Z")
     write_approval(forged, RunApprovals(run_id="run-b", required=1, approvals=[approval]))
 
-    budget = compute_budget(load_inputs(params, previous_run="", reports_dir=reports))
+    budget = compute_budget(load_inputs(params, earlier=RunArchive(reports, previous_run="")))
     assert budget is not None and budget.baseline_run == "run-a"
 
     text = params.read_text(encoding="utf-8").replace("baseline: auto", "baseline: run-b")
     params.write_text(text, encoding="utf-8")
     with pytest.raises(ParamsError, match=r"budget\.baseline: kørslen er ikke godkendt"):
-        load_inputs(params, previous_run="", reports_dir=reports)
+        load_inputs(params, earlier=RunArchive(reports, previous_run=""))
 
 
 def test_an_approved_run_whose_table_changed_since_is_no_budget(tmp_path: Path):
@@ -137,7 +138,7 @@ def test_an_approved_run_whose_table_changed_since_is_no_budget(tmp_path: Path):
     table = run / "data" / "cost_by_year.csv"
     table.write_text(table.read_text(encoding="utf-8").replace("1000.0", "9000.0"), encoding="utf-8")
 
-    budget = compute_budget(load_inputs(params, previous_run="", reports_dir=reports))
+    budget = compute_budget(load_inputs(params, earlier=RunArchive(reports, previous_run="")))
     assert budget is not None and budget.baseline_run is None  # the run's own estimate, said as such
 
 
@@ -148,7 +149,7 @@ def test_a_named_baseline_must_be_approved(tmp_path: Path):
     text = params.read_text(encoding="utf-8").replace("baseline: auto", "baseline: run-b")
     params.write_text(text, encoding="utf-8")
     with pytest.raises(ParamsError, match=r"budget\.baseline: kørslen er ikke godkendt"):
-        load_inputs(params, previous_run="", reports_dir=reports)
+        load_inputs(params, earlier=RunArchive(reports, previous_run=""))
 
 
 def test_the_section_says_what_it_rests_on_and_warns_on_sample_data(default_budget):

@@ -26,7 +26,7 @@ from kpro_econ.workbook import compute_budget, compute_risk, compute_scenarios
 
 @pytest.fixture(scope="module")
 def figures() -> dict[str, Figure]:
-    inputs = load_inputs(REPO / DEFAULT_PARAMS, previous_run="")
+    inputs = load_inputs(REPO / DEFAULT_PARAMS)
     base = compute_scenarios(inputs)[inputs.base.name]
     params = inputs.base.params
     risk = compute_risk(inputs.base)

@@ -47,7 +47,7 @@ def test_an_unknown_trigger_is_refused_with_its_line(tmp_path, capsys):
 def test_the_default_trigger_fires_and_r02_has_occurred(tmp_path: Path) -> None:
     from kpro_econ.inputs.load import load_inputs
 
-    inputs = load_inputs(copy_project(tmp_path) / PARAMS, previous_run="")
+    inputs = load_inputs(copy_project(tmp_path) / PARAMS)
     risks = inputs.base.risks
     assert risks is not None
     # the sample adoption data hold 16 wave-4 municipalities not ready against a threshold of 15
@@ -70,7 +70,7 @@ def test_with_costed_routes_r02_is_budgeted_once_in_the_route_line(tmp_path: Pat
     from kpro_econ.inputs.load import load_inputs
     from kpro_econ.workbook import Workbook
 
-    workbook = Workbook(load_inputs(copy_project(tmp_path) / PARAMS, previous_run=""))
+    workbook = Workbook(load_inputs(copy_project(tmp_path) / PARAMS))
     tables = workbook.tables()
     # The model's own 2024 (`estimate`), before the books close the year on what was booked.
     assert workbook.base.estimate is not None
@@ -115,7 +115,7 @@ def test_set_changes_the_base_before_the_scenarios_and_says_so_in_the_source(tmp
 
     overrides = parse_overrides(["discount_rate=0.04", "support.renegotiation.change.mode=0.1",
                                  "price_index.2026=0.03"])
-    inputs = load_inputs(copy_project(tmp_path) / PARAMS, previous_run="", overrides=overrides)
+    inputs = load_inputs(copy_project(tmp_path) / PARAMS, overrides=overrides)
     base, top = inputs.scenarios["Basis"].params, inputs.scenarios["Supportpris i top"].params
     assert base.discount_rate.mean == 0.04 and base.discount_rate.source == "--set discount_rate=0.04"
     assert top.discount_rate.mean == 0.04  # applied to the base, so every scenario has it
@@ -133,7 +133,7 @@ def test_set_reaches_an_agreement_by_its_id_and_an_override_by_its_position(tmp_
 
     overrides = parse_overrides(["budget.agreements.fut_fee.expected_dkk.2026=700000",
                                  "budget.forecast_overrides.0.amount_dkk=1300000"])
-    budget = load_inputs(copy_project(tmp_path) / PARAMS, previous_run="", overrides=overrides).base.params.budget
+    budget = load_inputs(copy_project(tmp_path) / PARAMS, overrides=overrides).base.params.budget
     assert budget is not None
     fut = next(agreement for agreement in budget.agreements if agreement.id == "fut_fee")
     assert fut.expected_dkk == {2024: 650_000, 2025: 669_500, 2026: 700_000}  # the other years as in the file
@@ -148,7 +148,7 @@ def test_extends_deep_merges_the_parent_and_records_both_files(tmp_path: Path) -
     root = copy_project(tmp_path)
     child = root / "params" / "hvis.yaml"
     child.write_text("extends: default.yaml\ndiscount_rate: 0.05\nfte:\n  annual_cost: 700000\n", encoding="utf-8")
-    inputs = load_inputs(child, previous_run="")
+    inputs = load_inputs(child)
     params = inputs.base.params
     assert params.discount_rate.mean == 0.05 and params.fte.annual_cost.mean == 700_000
     assert params.support.base_price.mean == 386_708  # from the parent
@@ -276,7 +276,7 @@ def test_a_stray_notebook_is_neither_run_nor_published(tmp_path, monkeypatch):
 
     from conftest import FIXTURE_NOTEBOOKS, use_fixture_stand_ins
 
-    from kpro_econ.inputs.run_records import read_manifest
+    from kpro_econ.records.run_records import read_manifest
     from kpro_econ.run import runner
 
     notebooks = tmp_path / "notebooks"

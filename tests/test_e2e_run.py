@@ -14,7 +14,8 @@ from conftest import DEFAULT_PARAMS, REPO, CliRun, files_in, run_cli, run_in_pro
 from openpyxl import load_workbook
 
 from kpro_econ.inputs.load import load_inputs
-from kpro_econ.inputs.run_records import read_manifest
+from kpro_econ.records.history import RunArchive
+from kpro_econ.records.run_records import read_manifest
 from kpro_econ.report.labels import labelled
 from kpro_econ.run import runfolder
 from kpro_econ.workbook import compute_tables
@@ -29,7 +30,7 @@ def expected_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.Da
     # The default run writes to an empty folder: nothing earlier to compare the risks with, and no
     # approved run to serve as the budget.
     empty = tmp_path_factory.mktemp("no-reports")
-    tables = compute_tables(load_inputs(REPO / DEFAULT_PARAMS, previous_run="", reports_dir=empty))
+    tables = compute_tables(load_inputs(REPO / DEFAULT_PARAMS, earlier=RunArchive(empty, previous_run="")))
     return {name: labelled(name, table) for name, table in tables.items()}
 
 
@@ -117,7 +118,7 @@ def test_manifest_hashes_match_the_files(default_run_dir: Path) -> None:
     # The run went into an empty reports folder: no earlier run whose register it compared with (and the
     # user's own runs in the checkout's reports/ must not count). Inputs are named from the project folder.
     project = default_run_dir.parents[1]
-    inputs = load_inputs(project / DEFAULT_PARAMS, previous_run="")
+    inputs = load_inputs(project / DEFAULT_PARAMS)
     assert len(manifest.inputs) == len(inputs.files)
     for name, digest in manifest.inputs.items():
         assert hashlib.sha256((project / name).read_bytes()).hexdigest() == digest, name

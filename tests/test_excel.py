@@ -17,8 +17,8 @@ from cli_cases import copy_project
 from openpyxl import load_workbook
 
 from kpro_econ.inputs.load import load_inputs
-from kpro_econ.inputs.run_records import read_tables, text_from_csv, text_to_csv
 from kpro_econ.params.codes import RunState
+from kpro_econ.records.run_records import read_tables, text_from_csv, text_to_csv
 from kpro_econ.report.excel import RunAbout
 from kpro_econ.run.runfolder import write_tables
 from kpro_econ.tables import Table, TableContractError
@@ -51,7 +51,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("hostile"))
     _replace_title(root / "data" / "change_requests.csv", "ÆØ-001", CR_TITLE)
     _replace_title(root / "data" / "risk_register.csv", "R01", RISK_TITLE)
-    tables = compute_tables(load_inputs(root / "params" / "default.yaml", previous_run=""))
+    tables = compute_tables(load_inputs(root / "params" / "default.yaml"))
     data = root / "run" / "data"
     about = RunAbout("Kommunal PRO <test>", "20260101-120000-default", "params/default.yaml", SHA,
                      datetime(2026, 1, 1, 12, 0, tzinfo=UTC), RunState.DRAFT)

@@ -20,7 +20,7 @@ PARAMS = REPO / DEFAULT_PARAMS
 
 @pytest.fixture(scope="module")
 def computed() -> Workbook:
-    workbook = Workbook(load_inputs(PARAMS, previous_run=""))
+    workbook = Workbook(load_inputs(PARAMS))
     workbook.tables()  # every part computed, as the runner does before it hands the workbook over
     return workbook
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from kpro_econ.errors import ParamsError
-from kpro_econ.inputs.history import AUTO, compared_run, find_previous_run, previous_run
+from kpro_econ.records.history import AUTO, compared_run, find_previous_run, previous_run
 
 
 def make_run(reports: Path, name: str, params: str, status: str = "ok", started: str = "2026-01-01T00:00:00") -> Path:

@@ -25,9 +25,9 @@ from test_approval_attacks import ROLES, tiny_run
 
 from kpro_econ import cli
 from kpro_econ.errors import ApprovalError
-from kpro_econ.inputs.approvals import approved_as_written
-from kpro_econ.inputs.run_records import read_manifest, write_manifest
 from kpro_econ.params.codes import RunState
+from kpro_econ.records.approvals import approved_as_written
+from kpro_econ.records.run_records import read_manifest, write_manifest
 from kpro_econ.release import approval as approvals
 
 LEDGER = "approvals.jsonl"

@@ -18,11 +18,12 @@ from kpro_econ.inputs.tables import parse_date, read_table
 from kpro_econ.inputs.yaml_params import load_params, parse_yaml
 from kpro_econ.params.codes import (
     CHANGE_REQUEST_STATUS_WORDS,
+    COST_LINE_WORDS,
     RISK_STATUS_WORDS,
     ChangeRequestStatus,
     RiskStatus,
 )
-from kpro_econ.report.labels import CHANGE_REQUEST_STATUS_LABELS, RISK_STATUS_LABELS
+from kpro_econ.report.labels import CHANGE_REQUEST_STATUS_LABELS, COST_LINE_LABELS, RISK_STATUS_LABELS
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT = (REPO / "params" / "default.yaml").read_text(encoding="utf-8")
@@ -227,6 +228,11 @@ def test_the_accepted_words_are_the_labels_the_reports_show() -> None:
         assert RISK_STATUS_WORDS[RISK_STATUS_LABELS[risk_status].lower()] == risk_status
 
 
+def test_the_actuals_cost_line_names_are_the_labels_the_reports_show() -> None:
+    """The actuals register accepts a line's Danish name as the reports show it, in the same order."""
+    assert list(COST_LINE_WORDS.items()) == [(text, code) for code, text in COST_LINE_LABELS.items()]
+
+
 # --- dates -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text", ["marts 2024", "2024-02-30", "31/13/2024"])
@@ -256,7 +262,7 @@ def test_a_misspelt_correlated_input_gets_the_input_it_was_meant_to_be(tmp_path:
 
 
 def test_a_run_record_that_is_not_what_it_should_be_is_named_in_danish(tmp_path: Path) -> None:
-    from kpro_econ.inputs.run_records import RunRecordError, read_manifest
+    from kpro_econ.records.run_records import RunRecordError, read_manifest
 
     (tmp_path / "manifest.json").write_text('{"run_id": 5}', encoding="utf-8")  # valid JSON, a number for a text
     with pytest.raises(RunRecordError) as raised:

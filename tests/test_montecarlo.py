@@ -254,7 +254,7 @@ def test_a_million_iterations_run_in_chunks_in_well_under_a_gigabyte():
 
     from kpro_econ.inputs.load import load_inputs
 
-    base = load_inputs(ROOT / "params" / "default.yaml", previous_run="").base
+    base = load_inputs(ROOT / "params" / "default.yaml").base
     tracemalloc.start()
     try:
         result = simulate(base.params, base.change_requests, base.risks, iterations=1_000_000)

@@ -15,7 +15,7 @@ from model_helpers import register as change_request_register
 from model_helpers import small_params
 
 from kpro_econ.errors import KproError
-from kpro_econ.inputs.history import ComparedRun
+from kpro_econ.inputs.earlier import ComparedRun
 from kpro_econ.inputs.load import ScenarioInputs
 from kpro_econ.inputs.risk_register import risk_register_from_items
 from kpro_econ.report import risk_tables as rp

@@ -26,7 +26,7 @@ from conftest import (
 from kpro_econ import cli, workbook
 from kpro_econ.errors import ApprovalError, KproError, NotebookRunError
 from kpro_econ.inputs import load as inputs_loader
-from kpro_econ.inputs.run_records import read_manifest
+from kpro_econ.records.run_records import read_manifest
 from kpro_econ.release import approval as approvals
 from kpro_econ.report.excel import unique_sheet_names
 from kpro_econ.run import runfolder, runner

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from model_helpers import small_params
 
-from kpro_econ.inputs.run_records import Approval, RunApprovals
 from kpro_econ.params.codes import CostLineCode, Headline
+from kpro_econ.records.run_records import Approval, RunApprovals
 from kpro_econ.report import steering
 
 # Fees and change requests, 2025 and 2026 (the other scenario's rows must not count).

@@ -7,6 +7,7 @@ import pytest
 from conftest import REPO
 
 from kpro_econ.inputs.load import load_inputs
+from kpro_econ.records.history import RunArchive
 from kpro_econ.report.labels import CODE_LABELS, SHEET_LABELS, header
 from kpro_econ.tables import TABLES, Table, conformed, frame_problems
 from kpro_econ.workbook import compute_tables
@@ -15,7 +16,7 @@ from kpro_econ.workbook import compute_tables
 @pytest.fixture(scope="module")
 def default_tables(tmp_path_factory: pytest.TempPathFactory) -> dict[Table, pd.DataFrame]:
     empty = tmp_path_factory.mktemp("no-reports")
-    return compute_tables(load_inputs(REPO / "params" / "default.yaml", previous_run="", reports_dir=empty))
+    return compute_tables(load_inputs(REPO / "params" / "default.yaml", earlier=RunArchive(empty, previous_run="")))
 
 
 def test_the_default_params_make_every_declared_table(default_tables: dict[Table, pd.DataFrame]) -> None:

@@ -9,7 +9,7 @@ PARAMS = REPO / "params" / "default.yaml"
 
 @pytest.fixture(scope="module")
 def inputs():
-    return load_inputs(PARAMS, previous_run="")
+    return load_inputs(PARAMS)
 
 
 def test_the_risk_pool_and_mitigation_enter_the_cost_model(inputs):

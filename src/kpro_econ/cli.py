@@ -124,8 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _validate(params: Path) -> int:
     from kpro_econ.inputs.load import load_inputs
+    from kpro_econ.records.history import RunArchive
 
-    inputs = load_inputs(params)
+    inputs = load_inputs(params, earlier=RunArchive())
     names = ", ".join(inputs.scenarios)
     print(f"OK: {params} ({len(inputs.files)} filer; scenarier: {names})")
     return 0
@@ -133,7 +134,7 @@ def _validate(params: Path) -> int:
 
 def _run(params: Path, out: Path, run_id: str | None, overrides: list[str], only: list[str],
          key: Path | None, identity: str | None) -> int:
-    from kpro_econ.inputs.maker import Maker
+    from kpro_econ.records.maker import Maker
     from kpro_econ.run.runner import run_workbook
 
     maker = Maker.given(key, identity)
@@ -200,7 +201,7 @@ def _release(run: Path, browser: str | None) -> int:
 
 
 def _status(run: Path | None, out: Path) -> int:
-    from kpro_econ.inputs.run_records import LEDGER
+    from kpro_econ.records.run_records import LEDGER
     from kpro_econ.release.approval import run_folders
     from kpro_econ.release.status import ledger_lines, status_lines
 
@@ -262,9 +263,11 @@ def _approvers_list(out: Path) -> int:
 
 def _folk1a(quarter: str, out: Path, url: str | None) -> int:
     from kpro_econ.inputs import statbank
+    from kpro_econ.inputs.tables import write_atomically
 
     data = statbank.fetch_folk1a(quarter, url or statbank.STATBANK_DATA_URL)
-    statbank.write_atomically(out, data)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(out, data)
     print(f"FOLK1A {quarter} er gemt i {out}. Brug den i parametrene:\n{statbank.params_line(out)}")
     return 0
 

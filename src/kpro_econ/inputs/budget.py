@@ -25,20 +25,14 @@ from pathlib import Path
 import pandas as pd
 
 from kpro_econ.errors import ParamsError, Problem, suggestion
-from kpro_econ.inputs.approvals import approved_as_written
-from kpro_econ.inputs.history import find_previous_run, started_from
+from kpro_econ.inputs.earlier import COST_BY_YEAR_CSV
 from kpro_econ.inputs.rows import Column, Register, check_table
-from kpro_econ.inputs.run_records import DATA_DIR
 from kpro_econ.inputs.tables import display_path
 from kpro_econ.model.budget import ACTUALS_COLUMNS
-from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode
-from kpro_econ.report.labels import COST_LINE_LABELS
+from kpro_econ.params.codes import BASE_SCENARIO, COST_LINE_WORDS, CostLineCode
 
-# A controller may write a line as the report names it. Those names live in `report.labels` alone; this
-# one import from a higher layer is allowed by name in the layers contract (pyproject.toml).
-_BY_TEXT = {text.casefold(): code for code, text in COST_LINE_LABELS.items()} | {c.value: c for c in CostLineCode}
-
-COST_BY_YEAR_CSV = Path(DATA_DIR) / "cost_by_year.csv"
+# A controller may write a line as the report names it (`params.codes.COST_LINE_WORDS`) or as its code.
+_BY_TEXT = {text.casefold(): code for text, code in COST_LINE_WORDS.items()} | {c.value: c for c in CostLineCode}
 
 
 def line_code(text: str) -> CostLineCode | None:
@@ -50,7 +44,7 @@ def _line(text: str) -> str:
     code = line_code(text)
     if code is None:
         raise ValueError(f"ukendt udgiftslinje; skriv en kode ({', '.join(CostLineCode)}) eller dens danske navn"
-                         + suggestion(text, [*map(str, CostLineCode), *COST_LINE_LABELS.values()]))
+                         + suggestion(text, [*map(str, CostLineCode), *COST_LINE_WORDS]))
     return code.value
 
 
@@ -85,24 +79,6 @@ def actuals_register(df: pd.DataFrame, file: str, years: Sequence[int], as_of: d
     frame["text"] = frame["text"].fillna("").astype(str)
     frame["sample"] = frame["sample"].fillna(False).astype(bool)
     return frame[[*ACTUALS_COLUMNS, "sample"]].reset_index(drop=True)
-
-
-def baseline_run(baseline: str, params_path: Path, reports_dir: Path) -> Path | None:
-    """The approved run whose cost is the budget: `auto` the newest of the same params, else that run id.
-
-    None when `auto` finds none; a ParamsError when the named run is not there or not approved.
-    """
-    if baseline == "auto":
-        return find_previous_run(reports_dir, params_path, approved=True, needs=COST_BY_YEAR_CSV)
-    folder = reports_dir / baseline
-    file = display_path(params_path)
-    if not (folder / COST_BY_YEAR_CSV).is_file():
-        message = f"ingen kørselsmappe med {COST_BY_YEAR_CSV.as_posix()} i {display_path(reports_dir)}"
-        raise ParamsError([Problem(file, "budget.baseline", message, baseline)])
-    if not approved_as_written(folder, started_from(folder, reports_dir)):
-        message = "kørslen er ikke godkendt, eller dens filer er ændret siden (kpro-econ status)"
-        raise ParamsError([Problem(file, "budget.baseline", message, baseline)])
-    return folder
 
 
 def baseline_costs(run_dir: Path) -> pd.DataFrame:

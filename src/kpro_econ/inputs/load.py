@@ -16,9 +16,16 @@ import pandas as pd
 
 from kpro_econ.errors import AsTyped, ParamsError, Problem
 from kpro_econ.inputs import budget as budget_inputs
-from kpro_econ.inputs import history, registers
 from kpro_econ.inputs import kpi_registers as kpi_inputs
-from kpro_econ.inputs.history import AUTO
+from kpro_econ.inputs import registers
+from kpro_econ.inputs.earlier import (
+    COST_BY_YEAR_CSV,
+    NO_EARLIER_RUNS,
+    REGISTER_CSV,
+    ComparedRun,
+    EarlierRuns,
+    previous_register,
+)
 from kpro_econ.inputs.overrides import Override, ParamsReader, rewrite
 from kpro_econ.inputs.risk_register import risk_register, risk_register_from_items
 from kpro_econ.inputs.tables import display_path, not_a_file, read_table, resolved_path
@@ -57,14 +64,14 @@ class WorkbookInputs:
     scenarios: dict[str, ScenarioInputs]
     files: list[Path] = field(default_factory=list)
     previous_run: Path | None = None
-    """The approved run the risk trend compares with (`history.previous_run`)."""
+    """The approved run the risk trend compares with (`EarlierRuns.compared_with`)."""
     previous_risks: pd.DataFrame | None = None
     actuals: pd.DataFrame | None = None
     budget_baseline: pd.DataFrame | None = None
     budget_baseline_run: Path | None = None
     overrides: list[str] = field(default_factory=list)
     """Every `run --set PATH=VALUE` applied to the base, as typed."""
-    compared: history.ComparedRun | None = None
+    compared: ComparedRun | None = None
     """`previous_run` with its start time, as the reports name it."""
 
     @property
@@ -73,25 +80,22 @@ class WorkbookInputs:
 
 
 def load_inputs(
-    params_path: Path, previous_run: str | Path = AUTO, reports_dir: Path | None = None,
-    overrides: Sequence[Override] = (),
+    params_path: Path, overrides: Sequence[Override] = (), earlier: EarlierRuns = NO_EARLIER_RUNS,
 ) -> WorkbookInputs:
     """Every scenario with its registers; a ParamsError listing every problem if anything is wrong.
 
-    `previous_run` is the earlier run whose risk register the trend compares with: `auto` follows
-    `risk.compare_to` (looking in `reports_dir`, by default `reports/` beside the params folder),
-    `""` means none, anything else is that run folder. `overrides` (`run --set`) change the base
-    before the scenarios; the file may `extends:` another.
+    `overrides` (`run --set`) change the base before the scenarios; the file may `extends:` another.
+    `earlier` names the approved runs the risk trend compares with (`risk.compare_to`) and the budget
+    rests on (`budget.baseline`): the archive of earlier runs (`records.history.RunArchive`), or none.
     """
     reader = ParamsReader(overrides)
     try:
-        return _load_inputs(Path(params_path), previous_run, reports_dir, reader)
+        return _load_inputs(Path(params_path), earlier, reader)
     except ParamsError as exc:
         raise ParamsError(rewrite(exc.problems, reader)) from None
 
 
-def _load_inputs(params_path: Path, previous_run: str | Path, reports_dir: Path | None,
-                 reader: ParamsReader) -> WorkbookInputs:
+def _load_inputs(params_path: Path, earlier: EarlierRuns, reader: ParamsReader) -> WorkbookInputs:
     data, lines = reader(params_path)  # parsed once: its lines also place the problems of the files it names
     scenarios = scenarios_from(ParsedYaml(data, lines), str(params_path))
     files = _InputFiles(display_path(params_path), params_path.parent, lines)
@@ -125,29 +129,21 @@ def _load_inputs(params_path: Path, previous_run: str | Path, reports_dir: Path 
     signers = _allowed_signers(scenarios[BASE_SCENARIO], files)
     if files.problems:
         raise ParamsError(_unique(files.problems))
-    previous = _previous_run(scenarios[BASE_SCENARIO], params_path, previous_run, reports_dir)
-    previous_risks = history.previous_register(previous) if previous is not None else None
-    extra = [previous / history.REGISTER_CSV] if previous is not None else []
+    risk = scenarios[BASE_SCENARIO].risk
+    compared = earlier.compared_with(risk.compare_to if risk is not None else None, params_path)
+    previous = compared.folder if compared is not None else None
+    previous_risks = previous_register(previous) if previous is not None else None
+    extra = [previous / REGISTER_CSV] if previous is not None else []
     baseline_run = None
     if actuals is not None:
         settings = scenarios[BASE_SCENARIO].budget or BudgetSettings()
-        reports = reports_dir or params_path.resolve().parent.parent / "reports"
-        baseline_run = budget_inputs.baseline_run(settings.baseline, params_path, reports)
+        baseline_run = earlier.budget_baseline(settings.baseline, params_path)
     baseline = budget_inputs.baseline_costs(baseline_run) if baseline_run is not None else None
-    extra += [baseline_run / budget_inputs.COST_BY_YEAR_CSV] if baseline_run is not None else []
+    extra += [baseline_run / COST_BY_YEAR_CSV] if baseline_run is not None else []
     # the params file and every file its extends chain names (the file itself is first in `reader.files`)
     used = [*reader.files, *files.tables, *signers, *extra]
     return WorkbookInputs(params_path, loaded, used, previous, previous_risks, actuals, baseline, baseline_run,
-                          overrides=[str(o) for o in reader.overrides], compared=history.compared_run(previous))
-
-
-def _previous_run(params: Params, params_path: Path, previous_run: str | Path, reports_dir: Path | None) -> Path | None:
-    if str(previous_run) == "":
-        return None
-    if str(previous_run) != AUTO:
-        return Path(previous_run)
-    compare_to = params.risk.compare_to if params.risk is not None else None
-    return history.previous_run(compare_to, params_path, reports_dir or params_path.resolve().parent.parent / "reports")
+                          overrides=[str(o) for o in reader.overrides], compared=compared)
 
 
 def _change_requests(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFrame | None:

@@ -15,7 +15,6 @@ import io
 import json
 import os
 import re
-import tempfile
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -87,18 +86,6 @@ def _check_answer(data: bytes, quarter: str, where: str) -> None:
     if not any(len(row) > tid and row[tid].strip() == quarter for row in rows[1:]):
         raise StatbankError(f"{where} har ingen tal for {quarter} i FOLK1A; intet er skrevet")
 
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` whole or not at all: a temporary file beside it, then renamed over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def params_line(out: Path, params_dir: Path = Path("params")) -> str:

@@ -25,7 +25,7 @@ class CostLineCode(StrEnum):
     ADMINISTRATION = "administration"
     RISK_POOL = "risk_pool"
     MITIGATION = "mitigation"
-    # issue 11: occurred risks' own costs, and the chosen wave-5 or bilateral route
+    # occurred risks' own costs, and the chosen wave-5 or bilateral route
     OCCURRED_RISKS = "occurred_risks"
     WAVE_ROUTE = "wave_route"
 
@@ -130,7 +130,7 @@ class Headline(StrEnum):
     RESERVE = "reserve"
 
 
-# --- Approval and release (issue 9) ---
+# --- Approval and release ---
 
 
 class SignatureMode(StrEnum):
@@ -147,7 +147,7 @@ class ManifestStatus(StrEnum):
     FAILED = "failed"
 
 
-# --- issue 11: the steering group's questions in the model -----------------------------------
+# --- The steering group's questions in the model -----------------------------------
 
 
 class KpiTrigger(StrEnum):
@@ -183,6 +183,22 @@ RISK_STATUS_WORDS: dict[str, RiskStatus] = {
     "lukket": RiskStatus.CLOSED,
     "indtruffet": RiskStatus.OCCURRED,
 }
+
+COST_LINE_WORDS: dict[str, CostLineCode] = {
+    "Tilslutningsafgift til FUT": CostLineCode.FUT_FEE,
+    "Supportaftale": CostLineCode.SUPPORT,
+    "FUT SPOC-option": CostLineCode.SPOC_OPTION,
+    "ÆØ, godkendte": CostLineCode.CR_APPROVED,
+    "ÆØ, pipeline (forventet)": CostLineCode.CR_PIPELINE,
+    "Vederlag for løsningen": CostLineCode.SOLUTION_FEE,
+    "Vederlag for infrastruktur og samarbejde": CostLineCode.INFRASTRUCTURE_FEE,
+    "Systemforvaltning": CostLineCode.ADMINISTRATION,
+    "Risikopulje": CostLineCode.RISK_POOL,
+    "Risikoreducerende tiltag": CostLineCode.MITIGATION,
+    "Indtrufne risici": CostLineCode.OCCURRED_RISKS,
+    "Bølge 5 eller bilateralt": CostLineCode.WAVE_ROUTE,
+}
+"""The actuals register's cost line as the reports name it (any case), in the reports' order."""
 
 
 def status_code(value: object, codes: type[StrEnum], words: Mapping[str, StrEnum]) -> object:

@@ -5,7 +5,7 @@ it; `approval.json` and `approval-status.json` in a run folder are convenience c
 as approved when the ledger's chain is intact and holds `approval.required` valid approvals by
 distinct approvers: each signed (unless the params say signatures are optional) by a key the
 allowed signers file lets that identity use, of this very `manifest.json` and code fingerprint.
-Which approvals count is decided in `inputs/approvals.py`, which later runs use too.
+Which approvals count is decided in `records/approvals.py`, which later runs use too.
 """
 
 from __future__ import annotations
@@ -16,17 +16,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kpro_econ.errors import ApprovalError, KproError
-from kpro_econ.inputs import ledger as ledgers
-from kpro_econ.inputs import ledger_heads
-from kpro_econ.inputs.approvals import (
+from kpro_econ.params.codes import ManifestStatus, RunState, SignatureMode
+from kpro_econ.records import ledger as ledgers
+from kpro_econ.records import ledger_heads
+from kpro_econ.records.approvals import (
     approval_settings,
     count_approvals,
     maker_of,
     partial_refusal,
     run_refusal,
 )
-from kpro_econ.inputs.maker import MakerCheck, runner_problem
-from kpro_econ.inputs.run_records import (
+from kpro_econ.records.maker import MakerCheck, runner_problem
+from kpro_econ.records.run_records import (
     APPROVAL,
     APPROVAL_STATUS,
     MANIFEST,
@@ -46,8 +47,8 @@ from kpro_econ.inputs.run_records import (
     write_approval,
     write_approval_status,
 )
-from kpro_econ.inputs.signatures import checked_text, listed_as, sign, signing_key, verify_text
-from kpro_econ.inputs.trust import (
+from kpro_econ.records.signatures import checked_text, listed_as, sign, signing_key, verify_text
+from kpro_econ.records.trust import (
     ADD_COMMAND,
     RunSigners,
     TrustChain,
@@ -57,7 +58,6 @@ from kpro_econ.inputs.trust import (
     trust_chain,
     trusted_version,
 )
-from kpro_econ.params.codes import ManifestStatus, RunState, SignatureMode
 from kpro_econ.report.labels import RUN_STATE_LABELS, UNSIGNED_LABEL
 from kpro_econ.run.pack_status import write_pack_status
 from kpro_econ.run.runfolder import TMP_PREFIX, sha256_file
@@ -154,7 +154,7 @@ def changed_files(run_dir: Path, manifest: Manifest | None = None) -> list[str]:
         if rel.parts[0] == STEERING or rel.as_posix() in _WRITTEN_LATER:
             continue
         if rel.as_posix() == MANIFEST_SIG and manifest.made_by is not None:
-            continue  # the maker's signature of the manifest, checked by `inputs.maker`
+            continue  # the maker's signature of the manifest, checked by `records.maker`
         if len(rel.parts) == 1 and being_written(rel.name, _WRITTEN_LATER):
             continue  # a copy another approve or release is writing this moment (under the ledger's lock)
         if (path.is_file() or path.is_symlink()) and path not in expected:

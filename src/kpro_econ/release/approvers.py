@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpro_econ.errors import ApprovalError
-from kpro_econ.inputs import ledger as ledgers
-from kpro_econ.inputs.approvals import params_approval
-from kpro_econ.inputs.run_records import LEDGER, SignersRecord, sha256_bytes
-from kpro_econ.inputs.trust import RunSigners, inside_project, rules_of, same_rules, trust_chain
+from kpro_econ.records import ledger as ledgers
+from kpro_econ.records.approvals import params_approval
+from kpro_econ.records.run_records import LEDGER, SignersRecord, sha256_bytes
+from kpro_econ.records.trust import RunSigners, inside_project, rules_of, same_rules, trust_chain
 from kpro_econ.release.approval import require_uncut, sign_version
 
 

@@ -20,9 +20,10 @@ from datetime import datetime
 from pathlib import Path
 
 from kpro_econ.errors import KproError
-from kpro_econ.inputs import ledger as ledgers
-from kpro_econ.inputs.run_records import PACK_STATUS, Manifest, RunApprovals, write_atomically
+from kpro_econ.inputs.tables import write_atomically
 from kpro_econ.params.codes import RunState
+from kpro_econ.records import ledger as ledgers
+from kpro_econ.records.run_records import PACK_STATUS, Manifest, RunApprovals
 from kpro_econ.release.approval import RunCheck, check_run, stamp_of, steering_of
 from kpro_econ.run.pack_status import pack_status_script
 from kpro_econ.run.runfolder import sha256_file

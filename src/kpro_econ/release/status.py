@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kpro_econ.errors import KproError
-from kpro_econ.inputs import ledger_heads
 from kpro_econ.params.codes import RunState
+from kpro_econ.records import ledger_heads
 from kpro_econ.release.approval import RunCheck, StartedElsewhere
 from kpro_econ.release.stamp import sync_pack_status
 

@@ -17,12 +17,12 @@ from pathlib import Path
 from babel.dates import format_date
 
 from kpro_econ.errors import ApprovalError, KproError
-from kpro_econ.inputs import ledger as ledgers
-from kpro_econ.inputs.ledger_heads import RecordedHead, head_text
 from kpro_econ.inputs.overrides import ParamsReader, parse_overrides
-from kpro_econ.inputs.run_records import LedgerHead, ReleaseRecord, RunApprovals, manifest_sha256
 from kpro_econ.inputs.yaml_params import load_params
 from kpro_econ.params.codes import BASE_SCENARIO, RunState
+from kpro_econ.records import ledger as ledgers
+from kpro_econ.records.ledger_heads import RecordedHead, head_text
+from kpro_econ.records.run_records import LedgerHead, ReleaseRecord, RunApprovals, manifest_sha256
 from kpro_econ.release.approval import (
     STEERING,
     RunCheck,

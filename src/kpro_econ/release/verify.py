@@ -12,11 +12,11 @@ from datetime import datetime
 from pathlib import Path
 
 from kpro_econ.errors import ApprovalError
-from kpro_econ.inputs.ledger_heads import RecordedHead, heads_in_page, read_checked
-from kpro_econ.inputs.run_records import LEDGER, MANIFEST, ReleaseRecord, os_reason
 from kpro_econ.params.codes import RunState
+from kpro_econ.records.ledger_heads import RecordedHead, heads_in_page, read_checked
+from kpro_econ.records.run_records import LEDGER, MANIFEST, ReleaseRecord, os_reason
 from kpro_econ.release.approval import check_run
-from kpro_econ.run.render import danish_datetime
+from kpro_econ.report.formatting import danish_datetime
 from kpro_econ.run.runfolder import sha256_file
 
 

@@ -11,9 +11,10 @@ import math
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 import pandas as pd
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from pandas.io.formats.style import Styler
 
@@ -21,6 +22,7 @@ from kpro_econ.report.labels import headers
 from kpro_econ.tables import Table
 
 LOCALE = "da_DK"
+_DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 
 
 def _blank(value: Any) -> bool:
@@ -69,6 +71,18 @@ def danish_date(value: date | datetime | pd.Timestamp | None) -> str:
     if value is None or pd.isna(value):
         return ""
     return str(format_date(pd.Timestamp(value).date(), format="medium", locale=LOCALE))
+
+
+def danish_long_date(moment: datetime) -> str:
+    """`25. november 2026` in Danish time."""
+    text: str = format_datetime(moment.astimezone(_DANISH_TIME), "d. MMMM y", locale="da")
+    return text
+
+
+def danish_datetime(moment: datetime) -> str:
+    """`25. november 2026 kl. 18.45` in Danish time."""
+    text: str = format_datetime(moment.astimezone(_DANISH_TIME), "d. MMMM y 'kl.' HH.mm", locale="da")
+    return text
 
 
 def run_with_date(run_id: str, started: datetime | None) -> str:

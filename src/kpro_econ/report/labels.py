@@ -255,7 +255,7 @@ RECONCILIATION_STATUS_LABELS: dict[ReconciliationStatus, str] = {
     ReconciliationStatus.DEVIATION: "Afvigelse",
 }
 
-# --- Approval and release (issue 9) ---
+# --- Approval and release ---
 
 UNSIGNED_LABEL = "usigneret"
 """Shown beside the state of a run approved without a signature (`approval.signatures: optional`)."""
@@ -290,7 +290,7 @@ PACK_STATUS_TEXTS: dict[RunState, str] = {
 CHANGED_PAGE_TEXT = "Denne side er ændret efter godkendelsen – må ikke bruges"
 
 
-# --- issue 11: the steering group's questions in the model -----------------------------------
+# --- The steering group's questions in the model -----------------------------------
 
 
 KPI_TRIGGER_LABELS: dict[KpiTrigger, str] = {

@@ -18,7 +18,7 @@ from IPython.display import HTML
 from pandas.io.formats.style import Styler
 
 from kpro_econ.errors import KproError
-from kpro_econ.inputs.history import ComparedRun
+from kpro_econ.inputs.earlier import ComparedRun
 from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode, KpiTrigger, RiskStatus
 from kpro_econ.params.models import MonteCarlo, RiskSettings
 from kpro_econ.report import steering

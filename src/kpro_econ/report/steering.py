@@ -21,8 +21,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-from kpro_econ.inputs.history import ComparedRun
-from kpro_econ.inputs.run_records import RunApprovals
+from kpro_econ.inputs.earlier import ComparedRun
 from kpro_econ.params.codes import (
     BASE_SCENARIO,
     Channel,
@@ -34,6 +33,7 @@ from kpro_econ.params.codes import (
     WaveRoute,
 )
 from kpro_econ.params.models import Params
+from kpro_econ.records.run_records import RunApprovals
 from kpro_econ.report.charts import ChartFigure
 from kpro_econ.report.cost_tables import report_year
 from kpro_econ.report.formatting import LOCALE, danish_date, kr, number, percent, run_with_date, style_table

@@ -15,13 +15,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, cast
 
+from kpro_econ.report.formatting import danish_long_date
 from kpro_econ.run.kernels import OwnPythonKernelManager, discard_kernel, kernel_for, start_worker_kernel
 from kpro_econ.run.lifeline import die_with_parent
 from kpro_econ.run.render import (
     DRAFT_STATUS,
     ReportHeader,
     ReportLink,
-    danish_date,
     notebook_title,
     read_notebook,
     render_report,
@@ -165,7 +165,7 @@ def report_header(job: NotebookJob, source_nb: nbformat.NotebookNode, title: str
         status=job.status,
         style=style,
         period=job.period,
-        date=danish_date(datetime.now(UTC)),
+        date=danish_long_date(datetime.now(UTC)),
         reports=job.reports,
         current=f"{job.source.stem}.html",
         contents=style != "steering",  # one printed page: nothing to navigate

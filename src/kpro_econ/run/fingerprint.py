@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import kpro_econ
-from kpro_econ.inputs.run_records import CodeFingerprint, sha256_bytes
+from kpro_econ.records.run_records import CodeFingerprint, sha256_bytes
 
 PACKAGE_DIR = Path(kpro_econ.__file__).resolve().parent
 _SKIPPED_DIRS = {"__pycache__"}

@@ -16,8 +16,9 @@ import pickle
 from pathlib import Path
 
 from kpro_econ.errors import KproError
-from kpro_econ.inputs.history import AUTO
+from kpro_econ.inputs.earlier import AUTO
 from kpro_econ.inputs.load import load_inputs
+from kpro_econ.records.history import RunArchive
 from kpro_econ.workbook import Workbook
 
 COMPUTED = "computed.pickle"
@@ -37,10 +38,10 @@ def hand_over(computed: Workbook, build_dir: Path) -> Path:
 def workbook_for(params_path: str | Path, computed_path: str | Path = "", previous_run: str | Path = AUTO) -> Workbook:
     """The runner's workbook when it handed one over (`computed_path`), else one computed from the params.
 
-    `previous_run` is the earlier run the risk trend compares with when computing here (see `load_inputs`).
+    `previous_run` is the earlier run the risk trend compares with when computing here (see `RunArchive`).
     """
     if not str(computed_path):
-        return Workbook(load_inputs(Path(params_path), previous_run))
+        return Workbook(load_inputs(Path(params_path), earlier=RunArchive(previous_run=previous_run)))
     with Path(computed_path).open("rb") as file:
         handed = pickle.load(file)
     match handed:

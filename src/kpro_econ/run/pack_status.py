@@ -16,10 +16,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kpro_econ.inputs.run_records import PACK_STATUS, write_atomically
+from kpro_econ.inputs.tables import write_atomically
 from kpro_econ.params.codes import RunState
+from kpro_econ.records.run_records import PACK_STATUS
+from kpro_econ.report.formatting import danish_datetime
 from kpro_econ.report.labels import CHANGED_PAGE_TEXT, PACK_STATUS_TEXTS
-from kpro_econ.run.render import danish_datetime
 
 STEERING_FOLDER = "steering"
 

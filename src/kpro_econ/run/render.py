@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 import jinja2
-from babel.dates import format_datetime
+
+from kpro_econ.report.formatting import danish_datetime
+from kpro_econ.run.pack_status import PAGE_SCRIPT
 
 if TYPE_CHECKING:
     import nbformat
@@ -34,7 +35,6 @@ DRAFT_STATUS = "Udkast – afventer intern godkendelse"
 # and anything an author tags to hide.
 REMOVED_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell"})
 
-_DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
@@ -74,8 +74,6 @@ class ReportHeader:
 
     @property
     def status_script(self) -> str:
-        from kpro_econ.run.pack_status import PAGE_SCRIPT
-
         return PAGE_SCRIPT if self.status == DRAFT_STATUS else ""
 
 
@@ -99,8 +97,6 @@ class IndexPage:
 
     @property
     def status_script(self) -> str:
-        from kpro_econ.run.pack_status import PAGE_SCRIPT
-
         return PAGE_SCRIPT
 
 
@@ -244,15 +240,3 @@ def render_index(page: IndexPage) -> str:
     )
     template = environment.get_template(INDEX_TEMPLATE)
     return template.render(page=page, started=danish_datetime(page.started))
-
-
-def danish_date(moment: datetime) -> str:
-    """`25. november 2026` in Danish time."""
-    text: str = format_datetime(moment.astimezone(_DANISH_TIME), "d. MMMM y", locale="da")
-    return text
-
-
-def danish_datetime(moment: datetime) -> str:
-    """`25. november 2026 kl. 18.45` in Danish time."""
-    text: str = format_datetime(moment.astimezone(_DANISH_TIME), "d. MMMM y 'kl.' HH.mm", locale="da")
-    return text

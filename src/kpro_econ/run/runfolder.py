@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Any
 from filelock import BaseFileLock, FileLock, Timeout
 
 from kpro_econ.errors import KproError
-from kpro_econ.inputs import run_records
-from kpro_econ.inputs.run_records import MANIFEST, PACK_STATUS, Manifest, NotebookRecord, text_to_csv
 from kpro_econ.params.codes import ManifestStatus
+from kpro_econ.records import run_records
+from kpro_econ.records.run_records import MANIFEST, PACK_STATUS, Manifest, NotebookRecord, text_to_csv
 from kpro_econ.run.fingerprint import code_fingerprint
 
 if TYPE_CHECKING:

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from kpro_econ.errors import ApprovalError, KproError, NotebookRunError, ParamsError, Problem, suggestion
-from kpro_econ.inputs.maker import Maker, sign_manifest
-from kpro_econ.inputs.run_records import DATA_DIR, MANIFEST, Manifest, NotebookRecord
 from kpro_econ.params.codes import ManifestStatus, RunState
+from kpro_econ.records.maker import Maker, sign_manifest
+from kpro_econ.records.run_records import DATA_DIR, MANIFEST, Manifest, NotebookRecord
 from kpro_econ.run import runfolder
 from kpro_econ.run.execute import (
     NotebookFailure,
@@ -70,19 +70,20 @@ def run_workbook(
     `overrides` are `--set PATH=VALUE` (applied to the base before the scenarios), `only` the names of
     the reports to make (`--only`), `pack` the notebooks that make up the pack: by default PACK in the
     workbook's own `notebooks/`, every notebook in a `notebooks_dir` given. `maker` (`--key`, `--as`)
-    signs the finished manifest (`inputs.maker`); a signature the project's allowed signers would not
+    signs the finished manifest (`records.maker`); a signature the project's allowed signers would not
     accept stops the run before it is published.
     Raises ParamsError (nothing written) for invalid input, NotebookRunError when a notebook fails
     (the run folder then holds only a `manifest.json` with `status: failed`).
     """
     from kpro_econ.inputs.load import load_inputs
     from kpro_econ.inputs.overrides import parse_overrides
+    from kpro_econ.records.history import RunArchive
 
     say = progress or _print_progress
     started = datetime.now(UTC)
     params_path = Path(params_path)
     out_dir = Path(out_dir)
-    inputs = load_inputs(params_path, reports_dir=out_dir, overrides=parse_overrides(overrides))
+    inputs = load_inputs(params_path, parse_overrides(overrides), RunArchive(out_dir))
     if pack is None and notebooks_dir is None:
         pack = PACK
     note = None
@@ -139,8 +140,8 @@ class Partial:
 def maker_signers(params_path: Path, inputs: WorkbookInputs) -> Path:
     """The allowed signers file the maker's signature must verify against: the one approve will use,
     found before the notebooks run, so that a run that could not be signed is refused at once."""
-    from kpro_econ.inputs.approvals import approval_settings
-    from kpro_econ.inputs.run_records import FileHash
+    from kpro_econ.records.approvals import approval_settings
+    from kpro_econ.records.run_records import FileHash
 
     params = FileHash(path=runfolder.portable_path(params_path), sha256=runfolder.sha256_file(params_path))
     stub = Manifest(params=params, inputs=runfolder.hash_inputs(inputs.files), overrides=list(inputs.overrides))

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpro_econ.inputs.history import AUTO, ComparedRun, compared_run, find_previous_run, is_approved
+from kpro_econ.inputs.earlier import AUTO, ComparedRun
 from kpro_econ.inputs.overrides import ParamsReader, parse_overrides
-from kpro_econ.inputs.run_records import MANIFEST, RunApprovals, read_approval, read_manifest, read_tables
 from kpro_econ.inputs.yaml_params import load_params
 from kpro_econ.params.codes import BASE_SCENARIO
 from kpro_econ.params.models import Params
+from kpro_econ.records.history import RunArchive, compared_run, find_previous_run, is_approved
+from kpro_econ.records.run_records import MANIFEST, RunApprovals, read_approval, read_manifest, read_tables
 from kpro_econ.tables import Table
 
 
@@ -57,7 +58,7 @@ def load_steering_inputs(
         from kpro_econ.inputs.load import load_inputs
         from kpro_econ.workbook import compute_tables
 
-        inputs = load_inputs(params_path, previous_run, overrides=reader.overrides)
+        inputs = load_inputs(params_path, reader.overrides, RunArchive(previous_run=previous_run))
         tables = compute_tables(inputs)
         approval = None
         reports = params_path.resolve().parent.parent / "reports"

@@ -1,4 +1,4 @@
-"""Earlier runs: which one a new run compares its risks with, and that run's register.
+"""Earlier runs: which one a new run compares its risks with, and which one its budget rests on.
 
 `risk.compare_to` is a run folder (relative to the params file) or `auto`: the newest earlier
 approved run of the same params file in the reports folder. Either way the run compared with must
@@ -12,17 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import pandas as pd
-
 from kpro_econ.errors import ParamsError, Problem
-from kpro_econ.inputs.approvals import approved_as_written
-from kpro_econ.inputs.risk_register import risk_register
-from kpro_econ.inputs.run_records import RunRecordError, read_manifest
-from kpro_econ.inputs.tables import display_path, read_table
+from kpro_econ.inputs.earlier import AUTO, COST_BY_YEAR_CSV, REGISTER_CSV, ComparedRun
+from kpro_econ.inputs.tables import display_path
 from kpro_econ.params.codes import ManifestStatus
+from kpro_econ.records.approvals import approved_as_written
+from kpro_econ.records.run_records import RunRecordError, read_manifest
 
-AUTO = "auto"
-REGISTER_CSV = Path("data") / "risk_register.csv"
+__all__ = ["RunArchive", "budget_baseline", "compared_run", "find_previous_run", "is_approved", "previous_run",
+           "started_from", "started_in"]
 
 
 def find_previous_run(
@@ -106,17 +104,6 @@ def is_approved(run_dir: Path) -> bool:
     return approved_as_written(run_dir, started_from(run_dir, run_dir.parent))
 
 
-@dataclass(frozen=True)
-class ComparedRun:
-    """The approved earlier run that a run's trend and "what changed" compare with: its folder and start."""
-
-    folder: Path
-    started: datetime | None
-
-    @property
-    def run_id(self) -> str:
-        return self.folder.name
-
 
 def compared_run(folder: Path | None) -> ComparedRun | None:
     """`folder` with the start time its manifest records (None when unreadable)."""
@@ -133,7 +120,44 @@ def compared_run(folder: Path | None) -> ComparedRun | None:
     return ComparedRun(folder, started)
 
 
-def previous_register(run_dir: Path) -> pd.DataFrame:
-    """The risk register an earlier run wrote, validated as a register."""
-    path = run_dir / REGISTER_CSV
-    return risk_register(read_table(path), display_path(path))
+def budget_baseline(baseline: str, params_path: Path, reports_dir: Path) -> Path | None:
+    """The approved run whose cost is the budget: `auto` the newest of the same params, else that run id.
+
+    None when `auto` finds none; a ParamsError when the named run is not there or not approved.
+    """
+    if baseline == AUTO:
+        return find_previous_run(reports_dir, params_path, approved=True, needs=COST_BY_YEAR_CSV)
+    folder = reports_dir / baseline
+    file = display_path(params_path)
+    if not (folder / COST_BY_YEAR_CSV).is_file():
+        message = f"ingen kørselsmappe med {COST_BY_YEAR_CSV.as_posix()} i {display_path(reports_dir)}"
+        raise ParamsError([Problem(file, "budget.baseline", message, baseline)])
+    if not approved_as_written(folder, started_from(folder, reports_dir)):
+        message = "kørslen er ikke godkendt, eller dens filer er ændret siden (kpro-econ status)"
+        raise ParamsError([Problem(file, "budget.baseline", message, baseline)])
+    return folder
+
+
+@dataclass(frozen=True)
+class RunArchive:
+    """The earlier runs in `reports_dir` (by default `reports/` beside the params folder), as loading asks.
+
+    `previous_run` overrides `risk.compare_to`: `auto` follows it, `""` means none, anything else is
+    that run folder.
+    """
+
+    reports_dir: Path | None = None
+    previous_run: str | Path = AUTO
+
+    def _reports(self, params_path: Path) -> Path:
+        return self.reports_dir or params_path.resolve().parent.parent / "reports"
+
+    def compared_with(self, compare_to: str | None, params_path: Path) -> ComparedRun | None:
+        if str(self.previous_run) == "":
+            return None
+        if str(self.previous_run) != AUTO:
+            return compared_run(Path(self.previous_run))
+        return compared_run(previous_run(compare_to, params_path, self._reports(params_path)))
+
+    def budget_baseline(self, baseline: str, params_path: Path) -> Path | None:
+        return budget_baseline(baseline, params_path, self._reports(params_path))

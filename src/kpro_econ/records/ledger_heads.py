@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kpro_econ.inputs.ledger import Ledger, read_ledger
-from kpro_econ.inputs.run_records import (
+from kpro_econ.records.ledger import Ledger, read_ledger
+from kpro_econ.records.run_records import (
     APPROVAL,
     APPROVAL_STATUS,
     GENESIS,

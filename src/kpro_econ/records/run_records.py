@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kpro_econ.errors import KproError
 from kpro_econ.inputs.messages import pydantic_message
+from kpro_econ.inputs.tables import write_atomically
 from kpro_econ.params.codes import ManifestStatus, RunState
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class Manifest(_Record):
     started: str | None = None
     compared_to: str | None = None
     overrides: list[str] = Field(default_factory=list)
-    """`run --set PATH=VALUE` the run applied to the params' base (issue 11)."""
+    """`run --set PATH=VALUE` the run applied to the params' base."""
     extends: list[str] = Field(default_factory=list)
     """The params file's `extends:` chain: each parent file (its hash is among `inputs`)."""
     made_by: str | None = None
@@ -406,13 +407,6 @@ def _json_text(model: BaseModel) -> str:
     data: Any = model.model_dump(mode="json")
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
-
-def write_atomically(path: Path, text: str) -> None:
-    """`text` to `path` through a hidden temporary file beside it (`.NAME.PID.tmp`, one per process),
-    so that a reader sees the old file or the new one, never half of one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def being_written(name: str, names: Collection[str]) -> bool:

@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from kpro_econ.errors import ApprovalError
-from kpro_econ.inputs.ledger import Ledger
-from kpro_econ.inputs.run_records import GENESIS, Manifest, SignersRecord, sha256_bytes
-from kpro_econ.inputs.signatures import verify_text
 from kpro_econ.params.approval import ApprovalSettings
+from kpro_econ.records.ledger import Ledger
+from kpro_econ.records.run_records import GENESIS, Manifest, SignersRecord, sha256_bytes
+from kpro_econ.records.signatures import verify_text
 
 ADD_COMMAND = "kpro-econ approvers add"
 

@@ -14,11 +14,13 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kpro_econ.errors import ApprovalError, KproError
-from kpro_econ.inputs.ledger import Ledger, ledger_path
-from kpro_econ.inputs.ledger_heads import read_checked
-from kpro_econ.inputs.maker import MakerCheck, check_maker, runner_problem
 from kpro_econ.inputs.overrides import ParamsReader
-from kpro_econ.inputs.run_records import (
+from kpro_econ.params.approval import ApprovalSettings
+from kpro_econ.params.codes import ManifestStatus, SignatureMode
+from kpro_econ.records.ledger import Ledger, ledger_path
+from kpro_econ.records.ledger_heads import read_checked
+from kpro_econ.records.maker import MakerCheck, check_maker, runner_problem
+from kpro_econ.records.run_records import (
     MANIFEST,
     MANIFEST_SIG,
     Approval,
@@ -29,10 +31,8 @@ from kpro_econ.inputs.run_records import (
     read_manifest,
     sha256_bytes,
 )
-from kpro_econ.inputs.signatures import verify_text
-from kpro_econ.inputs.trust import TrustChain, is_version, run_signers, trust_chain, trusted_version
-from kpro_econ.params.approval import ApprovalSettings
-from kpro_econ.params.codes import ManifestStatus, SignatureMode
+from kpro_econ.records.signatures import verify_text
+from kpro_econ.records.trust import TrustChain, is_version, run_signers, trust_chain, trusted_version
 
 
 def approval_settings(manifest: Manifest, base: Path = Path()) -> tuple[ApprovalSettings, Path | None]:

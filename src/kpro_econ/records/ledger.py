@@ -16,7 +16,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from kpro_econ.errors import ApprovalError
-from kpro_econ.inputs.run_records import (
+from kpro_econ.records.run_records import (
     GENESIS,
     LEDGER,
     Approval,

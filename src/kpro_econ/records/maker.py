@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpro_econ.errors import ApprovalError
-from kpro_econ.inputs.run_records import (
+from kpro_econ.records.run_records import (
     MANIFEST,
     MANIFEST_SIG,
     Manifest,
     read_manifest_signature,
     write_manifest_signature,
 )
-from kpro_econ.inputs.signatures import RUN_NAMESPACE, check_signature, checked_text, sign
+from kpro_econ.records.signatures import RUN_NAMESPACE, check_signature, checked_text, sign
 
 NOT_SIGNED = ("kørslen er ikke signeret af den, der lavede den (kpro-econ run --key NØGLE --as IDENTITET), "
               "så det kan ikke vises, at godkenderen ikke selv lavede den")

@@ -1,0 +1,1 @@
+"""The archive of earlier runs: run records, the ledger, signatures and the rules for which approvals count."""
