@@ -96,7 +96,7 @@ def validate(root: Path, *, script: bool = False) -> subprocess.CompletedProcess
     return kpro("validate", PARAMS, cwd=root, script=script)
 
 
-# Common English words of a message; none may reach a Danish controller (the literal "(got VALUE)" aside).
+# Common English words of a message; none may reach a Danish controller (the literal "(fik VALUE)" aside).
 # (Not "line" or "item": a register has a column named line, and a message may list the columns.)
 ENGLISH = re.compile(r"\b(must|required|unknown|duplicate|misspelt|not an?|should|is|are|missing|blank|before|"
                      r"after|between|above|below|or more|or less|also on|expected|invalid|write|only|the)\b",
@@ -109,7 +109,7 @@ def english_in(stderr: str) -> list[str]:
     found = []
     for line in stderr.splitlines():
         message = line.split(": ", 2)[-1]
-        message = re.sub(r"\(got .*\)$|'[^']*'", "", message)
+        message = re.sub(r"\(fik .*\)$|'[^']*'", "", message)
         if ENGLISH.search(message):
             found.append(line)
     return found

@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -209,10 +211,15 @@ def test_a_later_run_shows_the_trend_and_what_changed_since_the_approved_run(cop
     assert done.returncode == 0, done.stderr
     latest = runs(copy)[-1]
     manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["compared_to"] == runs(copy)[-2].name
+    assert manifest["compared_to"] == approved.name  # the approved run, not the newer draft
     trend = pd.read_csv(latest / "data" / "risk_register.csv").set_index("id")["trend"]
     assert trend["R04"] == "up" and trend["R01"] == "same"  # codes in the CSV; the pages show ↑ and →
     summary = (latest / "steering_summary.html").read_text(encoding="utf-8")
     named = re.findall(r"senest godkendte kørsel ([\w-]+)", summary)  # the whole run id: not -2 after it
     assert named and set(named) == {approved.name}  # by the ledger, not the forged copy
+    # named with the day it was started, in Danish time and the pages' date format
+    started = datetime.fromisoformat(json.loads((approved / "manifest.json").read_text(encoding="utf-8"))["started"])
+    day = started.astimezone(ZoneInfo("Europe/Copenhagen"))
+    months = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
+    assert f"senest godkendte kørsel {approved.name} ({day.day}. {months[day.month - 1]} {day.year})" in summary
     assert "score 8 → 10" in summary

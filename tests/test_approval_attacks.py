@@ -783,14 +783,14 @@ def test_the_approval_section_and_the_allowed_signers_are_validated(tmp_path: Pa
     params = root / "params" / "default.yaml"
     (root / "params" / "approvers").write_text("# kommentar\nanna@rn.dk ssh-ed25519\n", encoding="utf-8")
     assert cli.main(["validate", str(params)]) == 2
-    assert "approvers:2: -: en godkender skal skrives IDENTITET NØGLETYPE NØGLE (got 'anna@rn.dk ssh-ed25519')" in \
+    assert "approvers:2: -: en godkender skal skrives IDENTITET NØGLETYPE NØGLE (fik 'anna@rn.dk ssh-ed25519')" in \
         capsys.readouterr().err
 
     text = params.read_text(encoding="utf-8")
     params.write_text(text.replace("  allowed_signers: approvers", "  allowed_signers: ingen_fil"), encoding="utf-8")
     assert cli.main(["validate", str(params)]) == 2
     err = capsys.readouterr().err
-    assert ": approval.allowed_signers: " in err and "ingen_fil: filen findes ikke (got 'ingen_fil')" in err
+    assert ": approval.allowed_signers: " in err and "ingen_fil: filen findes ikke (fik 'ingen_fil')" in err
 
     params.write_text(text.replace("  allowed_signers: approvers", ""), encoding="utf-8")
     assert cli.main(["validate", str(params)]) == 2
@@ -829,7 +829,7 @@ def test_as_with_control_characters_is_refused_in_one_danish_line(tmp_path: Path
     for bad in ("anna@rn.dk\x1b[2K", "anna@rn.dk\nGodkendt: alt er fint"):
         done = run_in_process("approve", str(run), "--key", str(keys["anna"]), "--as", bad, cwd=tmp_path)
         assert done.returncode == 1
-        assert done.stderr == f"--as: må ikke indeholde styretegn som ESC eller linjeskift (got {bad!r})\n"
+        assert done.stderr == f"--as: må ikke indeholde styretegn som ESC eller linjeskift (fik {bad!r})\n"
         assert "\x1b" not in done.stderr
     assert not (run.parent / LEDGER).exists()
 

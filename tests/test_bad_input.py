@@ -97,7 +97,7 @@ def unknown_status(root: Path) -> Expect:
 def unknown_priority(root: Path) -> Expect:
     line = replace_once(root / CR, "ÆØ-006,KAM: kopiering og versionering af spørgeskemaer,approved,middel,",
                         "ÆØ-006,KAM: kopiering og versionering af spørgeskemaer,approved,medium,")
-    return Expect(CR, "priority", "skal være en af: høj, middel, lav (got 'medium')", line)
+    return Expect(CR, "priority", "skal være en af: høj, middel, lav (fik 'medium')", line)
 
 
 def municipality_missing(root: Path) -> Expect:
@@ -198,7 +198,7 @@ def xlsx_register_cell(root: Path) -> Expect:
     sheet["H5"] = "toogtyve"  # year of the 4th request, sheet row 5
     workbook.save(root / "data" / "change_requests.xlsx")
     replace_once(root / PARAMS, "../data/change_requests.csv", "../data/change_requests.xlsx")
-    return Expect("data/change_requests.xlsx", "year", "ikke et heltal (got 'toogtyve')", 5)
+    return Expect("data/change_requests.xlsx", "year", "ikke et heltal (fik 'toogtyve')", 5)
 
 
 CASES: list[Case] = [
@@ -246,16 +246,16 @@ def test_an_english_message_is_caught_and_a_danish_one_passes() -> None:
     english = [
         "data/change_requests.csv:4: title: required, but blank",
         "data/change_requests.csv:1: estimate_mod: unknown column (misspelt?); known columns: id, title",
-        "data/change_requests.csv:3: id: duplicate id (also on line 2) (got 'ÆØ-1')",
-        "data/risk_register.csv:5: probability: must be 1 or less (got 1.5)",
-        "data/change_requests.csv:4: estimate_low: not a number (got 'x')",
+        "data/change_requests.csv:3: id: duplicate id (also on line 2) (fik 'ÆØ-1')",
+        "data/risk_register.csv:5: probability: must be 1 or less (fik 1.5)",
+        "data/change_requests.csv:4: estimate_low: not a number (fik 'x')",
     ]
     assert english_in("\n".join(english)) == english
     danish = [
         "data/change_requests.csv:4: title: skal udfyldes, men er tom",
         "data/actuals.csv:1: amount: ukendt kolonne; kendte kolonner: date, line, supplier, reference, amount_dkk",
-        "data/change_requests.csv:3: id: står to gange: samme id som på linje 2 (got 'ÆØ-1')",
+        "data/change_requests.csv:3: id: står to gange: samme id som på linje 2 (fik 'ÆØ-1')",
         # a value and a quoted name are the user's words, not the message's
-        "data/risk_register.csv:5: status: ukendt status – mente du 'åben'? (got 'the open one')",
+        "data/risk_register.csv:5: status: ukendt status – mente du 'åben'? (fik 'the open one')",
     ]
     assert english_in("\n".join(danish)) == []

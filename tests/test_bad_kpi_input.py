@@ -60,29 +60,29 @@ def _set(path: Path, key: dict[str, str], **cells: str) -> int:
 
 def availability_above_100(root: Path) -> Expect:
     line = _set(root / OPERATIONS, FEB_AVAILABILITY, value="100.5")
-    return Expect(OPERATIONS, "value", "skal være en procent mellem 0 og 100 for availability_pct (got 100.5)", line)
+    return Expect(OPERATIONS, "value", "skal være en procent mellem 0 og 100 for availability_pct (fik 100.5)", line)
 
 
 def downtime_longer_than_the_month(root: Path) -> Expect:
     line = _set(root / OPERATIONS, FEB_AVAILABILITY, measure="downtime_minutes", value="50000")
-    return Expect(OPERATIONS, "value", "mellem 0 og månedens 41760 minutter for downtime_minutes (got 50000)",
+    return Expect(OPERATIONS, "value", "mellem 0 og månedens 41760 minutter for downtime_minutes (fik 50000)",
                   line)
 
 
 def unknown_measure(root: Path) -> Expect:
     line = _set(root / OPERATIONS, FEB_MEDIAN, measure="svartid_ms")
     return Expect(OPERATIONS, "measure", "skal være en af: availability_pct, downtime_minutes, response_median_ms, "
-                  "response_p95_ms, support_requests, errors (got 'svartid_ms')", line)
+                  "response_p95_ms, support_requests, errors (fik 'svartid_ms')", line)
 
 
 def month_13(root: Path) -> Expect:
     line = _set(root / OPERATIONS, FEB_MEDIAN, month="2024-13")
-    return Expect(OPERATIONS, "month", "ikke en måned (måned 13 er ikke 1–12) (got '2024-13')", line)
+    return Expect(OPERATIONS, "month", "ikke en måned (måned 13 er ikke 1–12) (fik '2024-13')", line)
 
 
 def channel_on_availability(root: Path) -> Expect:
     line = _set(root / OPERATIONS, FEB_AVAILABILITY, channel="borger")
-    return Expect(OPERATIONS, "channel", "skal være tom for availability_pct (got 'borger')", line)
+    return Expect(OPERATIONS, "channel", "skal være tom for availability_pct (fik 'borger')", line)
 
 
 def support_without_channel(root: Path) -> Expect:
@@ -92,23 +92,23 @@ def support_without_channel(root: Path) -> Expect:
 
 def unknown_severity(root: Path) -> Expect:
     line = _set(root / OPERATIONS, FEB_ERRORS, severity="alvorlig")
-    return Expect(OPERATIONS, "severity", "skal være en af: kritisk, høj, middel, lav (got 'alvorlig')", line)
+    return Expect(OPERATIONS, "severity", "skal være en af: kritisk, høj, middel, lav (fik 'alvorlig')", line)
 
 
 def support_count_not_whole(root: Path) -> Expect:
     line = _set(root / OPERATIONS, FEB_SUPPORT, value="4.5")
-    return Expect(OPERATIONS, "value", "skal være et helt tal, 0 eller mere, for support_requests (got 4.5)", line)
+    return Expect(OPERATIONS, "value", "skal være et helt tal, 0 eller mere, for support_requests (fik 4.5)", line)
 
 
 def response_time_not_a_number(root: Path) -> Expect:
     line = _set(root / OPERATIONS, FEB_MEDIAN, value="437 ms")
     return Expect(OPERATIONS, "value", "ikke et tal med decimalpunktum, som filen bruger (fx 386708.50) "
-                  "(got '437 ms')", line)
+                  "(fik '437 ms')", line)
 
 
 def p95_below_median(root: Path) -> Expect:
     line = _set(root / OPERATIONS, FEB_P95, value="400")
-    return Expect(OPERATIONS, "value", "response_p95_ms er mindre end response_median_ms for 2024-02 (437) (got 400)",
+    return Expect(OPERATIONS, "value", "response_p95_ms er mindre end response_median_ms for 2024-02 (437) (fik 400)",
                   line)
 
 
@@ -120,7 +120,7 @@ def duplicate_month_and_measure(root: Path) -> Expect:
 
 def sample_not_yes_or_no(root: Path) -> Expect:
     line = _set(root / OPERATIONS, FEB_AVAILABILITY, sample="måske")
-    return Expect(OPERATIONS, "sample", "ikke ja eller nej (skriv ja/nej, true/false eller 1/0) (got 'måske')", line)
+    return Expect(OPERATIONS, "sample", "ikke ja eller nej (skriv ja/nej, true/false eller 1/0) (fik 'måske')", line)
 
 
 def decimal_comma_file_with_a_point(root: Path) -> Expect:
@@ -133,7 +133,7 @@ def decimal_comma_file_with_a_point(root: Path) -> Expect:
     rows[index][value] = "99.96"
     write_rows(root / OPERATIONS, rows, delimiter=";")
     return Expect(OPERATIONS, "value", "ikke et tal med decimalkomma, som filen bruger (fx 386.708,50) "
-                  "(got '99.96')", index + 1)
+                  "(fik '99.96')", index + 1)
 
 
 def month_missing(root: Path) -> Expect:
@@ -157,13 +157,13 @@ def month_without_availability(root: Path) -> Expect:
 
 def christianso_code(root: Path) -> Expect:
     line = _set(root / ADOPTION, AALBORG_MARCH, code="411", name="")
-    return Expect(ADOPTION, "code", "ikke en dansk kommunekode (Christiansø er ikke en kommune) (got 411)",
+    return Expect(ADOPTION, "code", "ikke en dansk kommunekode (Christiansø er ikke en kommune) (fik 411)",
                   line)
 
 
 def name_does_not_match_code(root: Path) -> Expect:
     line = _set(root / ADOPTION, AALBORG_MARCH, name="Aarhus")
-    return Expect(ADOPTION, "name", "passer ikke til koden 851 (Aalborg) (got 'Aarhus')", line)
+    return Expect(ADOPTION, "name", "passer ikke til koden 851 (Aalborg) (fik 'Aarhus')", line)
 
 
 def wave_6(root: Path) -> Expect:
@@ -180,7 +180,7 @@ def bad_planned_go_live(root: Path) -> Expect:
     line = _set(root / ADOPTION, AALBORG_MARCH, planned_go_live="2023-02-29")
     return Expect(ADOPTION, "planned_go_live",
                   "ikke en gyldig dato; den dag findes ikke (skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ, "
-                  "fx 2024-03-31 eller 31-03-2024) (got '2023-02-29')",
+                  "fx 2024-03-31 eller 31-03-2024) (fik '2023-02-29')",
                   line)
 
 
@@ -188,13 +188,13 @@ def go_live_after_the_month(root: Path) -> Expect:
     # Dragør is not live in the January 2024 extract; it cannot report a go-live in February.
     line = _set(root / ADOPTION, {"month": "2024-01", "code": "155"}, actual_go_live="2024-02-01")
     return Expect(ADOPTION, "actual_go_live", "ligger efter den måned, rækken gælder (2024-01); et udtræk kan "
-                  "ikke melde en senere idriftsættelse (got '2024-02-01')", line)
+                  "ikke melde en senere idriftsættelse (fik '2024-02-01')", line)
 
 
 def duplicate_municipality_in_month(root: Path) -> Expect:
     first = _row(read_rows(root / ADOPTION), {"month": "2024-03", "code": "101"}) + 1
     line = _set(root / ADOPTION, AALBORG_MARCH, code="101", name="København")
-    return Expect(ADOPTION, "code", f"står to gange: samme kommune og måned som på linje {first} (got 101)", line)
+    return Expect(ADOPTION, "code", f"står to gange: samme kommune og måned som på linje {first} (fik 101)", line)
 
 
 def missing_required_column(root: Path) -> Expect:
@@ -221,7 +221,7 @@ def xlsx_adoption_bad_cell(root: Path) -> Expect:
     sheet.cell(row=index + 1, column=rows[0].index("active_citizens") + 1, value="mange")
     workbook.save(root / "data" / "adoption.xlsx")
     replace_once(root / PARAMS, "../data/adoption.csv", "../data/adoption.xlsx")
-    return Expect("data/adoption.xlsx", "active_citizens", "ikke et heltal (got 'mange')", index + 1)
+    return Expect("data/adoption.xlsx", "active_citizens", "ikke et heltal (fik 'mange')", index + 1)
 
 
 def missing_operations_file(root: Path) -> Expect:
@@ -233,12 +233,12 @@ def missing_operations_file(root: Path) -> Expect:
 
 def approved_before_requested(root: Path) -> Expect:
     line = _set(root / CR, {"id": "ÆØ-003"}, approved_date="2022-11-29")  # requested 2023-01-20
-    return Expect(CR, "approved_date", "ligger før requested_date (2023-01-20) (got '2022-11-29')", line)
+    return Expect(CR, "approved_date", "ligger før requested_date (2023-01-20) (fik '2022-11-29')", line)
 
 
 def delivered_before_approved(root: Path) -> Expect:
     line = _set(root / CR, {"id": "ÆØ-002"}, delivered_date="2023-04-01")  # approved 2023-04-19
-    return Expect(CR, "delivered_date", "ligger før approved_date (2023-04-19) (got '2023-04-01')", line)
+    return Expect(CR, "delivered_date", "ligger før approved_date (2023-04-19) (fik '2023-04-01')", line)
 
 
 CASES: list[Case] = [
@@ -284,7 +284,7 @@ def test_problems_in_both_kpi_files_are_reported_at_once(tmp_path: Path) -> None
 
 def _risk_likelihood_0(root: Path) -> Expect:
     line = _set(root / "data" / "risk_register.csv", {"id": "R03"}, likelihood_inherent="0")
-    return Expect("data/risk_register.csv", "likelihood_inherent", "skal være et helt tal fra 1 til 5 (got 0)", line)
+    return Expect("data/risk_register.csv", "likelihood_inherent", "skal være et helt tal fra 1 til 5 (fik 0)", line)
 
 
 # A fault in the change requests, the municipalities or the risk register must not hide the faults in
@@ -299,12 +299,12 @@ def test_kpi_problems_are_reported_beside_other_registers_problems(other: Case, 
     assert_refused(result, *expected)
 
 
-# A check across columns must still show the cell it refuses, as `(got VALUE)`, and name the column once, as
-# the municipality register does ("name: passer ikke til koden 147 (Frederiksberg) (got 'Frederiksbjerg')").
+# A check across columns must still show the cell it refuses, as `(fik VALUE)`, and name the column once, as
+# the municipality register does ("name: passer ikke til koden 147 (Frederiksberg) (fik 'Frederiksbjerg')").
 def test_name_mismatch_shows_the_name_given(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     line = _set(root / ADOPTION, AALBORG_MARCH, name="Aarhus")
 
     result = validate(root)
 
-    assert_refused(result, Expect(ADOPTION, "name", "passer ikke til koden 851 (Aalborg) (got 'Aarhus')", line))
+    assert_refused(result, Expect(ADOPTION, "name", "passer ikke til koden 851 (Aalborg) (fik 'Aarhus')", line))

@@ -48,47 +48,47 @@ def _set(root: Path, risk_id: str, **cells: str) -> int:
 
 def likelihood_inherent_0(root: Path) -> Expect:
     line = _set(root, "R03", likelihood_inherent="0")
-    return Expect(RISKS, "likelihood_inherent", "skal være et helt tal fra 1 til 5 (got 0)", line)
+    return Expect(RISKS, "likelihood_inherent", "skal være et helt tal fra 1 til 5 (fik 0)", line)
 
 
 def likelihood_residual_6(root: Path) -> Expect:
     line = _set(root, "R03", likelihood_residual="6")
-    return Expect(RISKS, "likelihood_residual", "skal være et helt tal fra 1 til 5 (got 6)", line)
+    return Expect(RISKS, "likelihood_residual", "skal være et helt tal fra 1 til 5 (fik 6)", line)
 
 
 def impact_inherent_7(root: Path) -> Expect:
     line = _set(root, "R02", impact_inherent="7")
-    return Expect(RISKS, "impact_inherent", "skal være et helt tal fra 1 til 5 (got 7)", line)
+    return Expect(RISKS, "impact_inherent", "skal være et helt tal fra 1 til 5 (fik 7)", line)
 
 
 def impact_residual_0(root: Path) -> Expect:
     line = _set(root, "R11", impact_residual="0")
-    return Expect(RISKS, "impact_residual", "skal være et helt tal fra 1 til 5 (got 0)", line)
+    return Expect(RISKS, "impact_residual", "skal være et helt tal fra 1 til 5 (fik 0)", line)
 
 
 def likelihood_not_whole(root: Path) -> Expect:
     line = _set(root, "R10", likelihood_inherent="2.5")
-    return Expect(RISKS, "likelihood_inherent", "ikke et heltal (got '2.5')", line)
+    return Expect(RISKS, "likelihood_inherent", "ikke et heltal (fik '2.5')", line)
 
 
 def probability_above_1(root: Path) -> Expect:
     line = _set(root, "R04", probability="1.5")
-    return Expect(RISKS, "probability", "må højst være 1 (got 1.5)", line)
+    return Expect(RISKS, "probability", "må højst være 1 (fik 1.5)", line)
 
 
 def probability_negative(root: Path) -> Expect:
     line = _set(root, "R04", probability="-0.1")
-    return Expect(RISKS, "probability", "skal være mindst 0 (got -0.1)", line)
+    return Expect(RISKS, "probability", "skal være mindst 0 (fik -0.1)", line)
 
 
 def cost_low_above_mode(root: Path) -> Expect:
     line = _set(root, "R05", cost_low="200000")  # mode 150000
-    return Expect(RISKS, "cost_mode", "må ikke være mindre end cost_low (200.000) (got 150000)", line)
+    return Expect(RISKS, "cost_mode", "må ikke være mindre end cost_low (200.000) (fik 150000)", line)
 
 
 def cost_mode_above_high(root: Path) -> Expect:
     line = _set(root, "R05", cost_mode="500000")  # high 400000
-    return Expect(RISKS, "cost_high", "må ikke være mindre end cost_mode (500.000) (got 400000)", line)
+    return Expect(RISKS, "cost_high", "må ikke være mindre end cost_mode (500.000) (fik 400000)", line)
 
 
 def non_numeric_cost(root: Path) -> Expect:
@@ -98,13 +98,13 @@ def non_numeric_cost(root: Path) -> Expect:
 
 def negative_mitigation_cost(root: Path) -> Expect:
     line = _set(root, "R10", mitigation_cost="-5000")
-    return Expect(RISKS, "mitigation_cost", "skal være mindst 0 (got -5000)", line)
+    return Expect(RISKS, "mitigation_cost", "skal være mindst 0 (fik -5000)", line)
 
 
 def unknown_status(root: Path) -> Expect:
     line = _set(root, "R06", status="åbn")
     return Expect(RISKS, "status", "ukendt status; skriv en af open (åben), closed (lukket), occurred (indtruffet) "
-                  "– mente du 'åben'? (got 'åbn')", line)
+                  "– mente du 'åben'? (fik 'åbn')", line)
 
 
 def unknown_category(root: Path) -> Expect:
@@ -115,7 +115,7 @@ def unknown_category(root: Path) -> Expect:
 def duplicate_id(root: Path) -> Expect:
     first = line_of(root / RISKS, "R01,")
     line = _set(root, "R07", id="R01")
-    return Expect(RISKS, "id", f"står to gange: samme id som på linje {first} (got 'R01')", line)
+    return Expect(RISKS, "id", f"står to gange: samme id som på linje {first} (fik 'R01')", line)
 
 
 def open_risk_without_owner(root: Path) -> Expect:
@@ -130,20 +130,20 @@ def blank_title(root: Path) -> Expect:
 
 def proximity_outside_budget_years(root: Path) -> Expect:
     line = _set(root, "R08", proximity="2030")
-    return Expect(RISKS, "proximity", "skal være et af budgetårene 2024–2028 eller tom (got 2030)", line)
+    return Expect(RISKS, "proximity", "skal være et af budgetårene 2024–2028 eller tom (fik 2030)", line)
 
 
 def proximity_before_2000(root: Path) -> Expect:
     # Outside the years the model accepts at all, yet the controller's fix is the same: a budget year.
     line = _set(root, "R08", proximity="1999")
-    return Expect(RISKS, "proximity", "skal være et af budgetårene 2024–2028 eller tom (got 1999)", line)
+    return Expect(RISKS, "proximity", "skal være et af budgetårene 2024–2028 eller tom (fik 1999)", line)
 
 
 def bad_last_reviewed(root: Path) -> Expect:
     line = _set(root, "R09", last_reviewed="2023-02-30")
     return Expect(RISKS, "last_reviewed",
                   "ikke en gyldig dato; den dag findes ikke (skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ, "
-                  "fx 2024-03-31 eller 31-03-2024) (got '2023-02-30')",
+                  "fx 2024-03-31 eller 31-03-2024) (fik '2023-02-30')",
                   line)
 
 
@@ -177,7 +177,7 @@ def decimal_comma_file_with_a_point(root: Path) -> Expect:
     rows[index][rows[0].index("probability")] = "0.6"
     write_rows(root / RISKS, rows, delimiter=";")
     return Expect(RISKS, "probability", "ikke et tal med decimalkomma, som filen bruger (fx 386.708,50) "
-                  "(got '0.6')", index + 1)
+                  "(fik '0.6')", index + 1)
 
 
 def xlsx_register_bad_cell(root: Path) -> Expect:
@@ -192,7 +192,7 @@ def xlsx_register_bad_cell(root: Path) -> Expect:
     sheet.cell(row=index + 1, column=rows[0].index("impact_inherent") + 1, value="høj")
     workbook.save(root / RISKS_XLSX)
     replace_once(root / PARAMS, "../data/risk_register.csv", "../data/risk_register.xlsx")
-    return Expect(RISKS_XLSX, "impact_inherent", "ikke et heltal (got 'høj')", index + 1)
+    return Expect(RISKS_XLSX, "impact_inherent", "ikke et heltal (fik 'høj')", index + 1)
 
 
 # --- the params file ----------------------------------------------------------------------------
@@ -222,7 +222,7 @@ def inline_item_out_of_range(root: Path) -> Expect:
     # The line of the key itself, not of its item's first line.
     line = (line_of(root / PARAMS, "    - id: R05")
             + _ITEM.splitlines().index("      impact_residual: {impact_residual}"))
-    return Expect(PARAMS, "risk.items.1.impact_residual", "skal være et helt tal fra 1 til 5 (got 7)", line)
+    return Expect(PARAMS, "risk.items.1.impact_residual", "skal være et helt tal fra 1 til 5 (fik 7)", line)
 
 
 def correlation_with_unknown_risk(root: Path) -> Expect:
@@ -236,7 +236,7 @@ def correlation_with_closed_risk(root: Path) -> Expect:
     replace_once(root / PARAMS, "risk.R03, risk.R05]", "risk.R03, risk.R14]")  # R14 is closed: no cost
     line = line_of(root / PARAMS, "      inputs: [support.renegotiation.change")
     return Expect(PARAMS, "monte_carlo.correlations.Supportpres.inputs",
-                  "eller en åben risiko, risk.<id>) (got 'risk.R14')", line)
+                  "eller en åben risiko, risk.<id>) (fik 'risk.R14')", line)
 
 
 CASES: list[Case] = [
@@ -309,7 +309,7 @@ def test_a_scenario_with_its_own_years_checks_the_register_against_them(tmp_path
     outside = {"R01": 2024, "R02": 2024, "R03": 2024, "R05": 2025, "R06": 2026, "R07": 2024, "R08": 2025,
                "R10": 2025, "R12": 2025, "R13": 2024, "R15": 2024}
     expected = [
-        Expect(RISKS, "proximity", f"skal være et af budgetårene 2027–2028 eller tom (got {year})",
+        Expect(RISKS, "proximity", f"skal være et af budgetårene 2027–2028 eller tom (fik {year})",
                int(risk_id[1:]) + 1)  # R01 is on line 2
         for risk_id, year in outside.items()
     ]

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from conftest import APPROVERS, CHROMIUM, ApprovalProject, FixtureRun
+from conftest import APPROVERS, CHROMIUM, ApprovalProject, FixtureRun, copy_project, run_in_process
 
 pytestmark = pytest.mark.browser
 
@@ -251,6 +251,33 @@ def test_an_approved_run_shows_its_approval_on_every_page(browser: Browser, appr
         assert shown, html.name
         assert all(text.startswith(f"Godkendt internt af {name} ({role}) ") for text in shown), f"{html.name}: {shown}"
         assert "Udkast" not in body and "UDKAST" not in body, html.name
+
+
+def test_a_page_changed_after_approval_says_so_once_status_has_checked(
+    browser: Browser, approved_project: ApprovalProject, tmp_path: Path
+) -> None:
+    project = copy_project(approved_project, tmp_path / "project")
+    run = project.runs()[0]
+    edited = run / "cost_model.html"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("</body>", "<p>Rettet bagefter</p></body>"),
+                      encoding="utf-8")
+    status = run_in_process("status", cwd=project.root)
+    assert status.stdout.splitlines()[0] == f"{run.name}  ændret efter godkendelse"
+    shown: dict[str, list[str]] = {}
+    for html in (edited, run / "kpi_status.html", run / "index.html", run / "steering_summary.html"):
+        page, visit = _visit(browser, html)
+        try:
+            shown[html.name] = page.eval_on_selector_all(
+                "[data-kpro-status]", "els => els.map(e => e.textContent + ' | ' + e.className)")
+        finally:
+            page.close()
+        assert visit.problems == [], f"{html.name}: {visit.problems}"
+    assert shown["cost_model.html"] == ["Denne side er ændret efter godkendelsen – må ikke bruges | kpro-status"]
+    assert shown["kpi_status.html"] == ["Ændret efter godkendelse – må ikke bruges | kpro-status"]
+    assert shown["index.html"] == ["Ændret efter godkendelse – må ikke bruges | status"]
+    # the summary's draft mark keeps its warning box: no green stamp on a changed run
+    assert "Ændret efter godkendelse – må ikke bruges | kpro-draft" in shown["steering_summary.html"]
+    assert not any("Godkendt" in text for texts in shown.values() for text in texts)
 
 
 # --- Every reader: printed, on a phone, on a wide screen -------------------------------------------------

@@ -200,10 +200,10 @@ def test_within_the_tolerance_is_ok_and_another_supplier_does_not_count():
 
 
 @pytest.mark.parametrize(("budget", "message"), [
-    ({"agreements": [AGREEMENTS[0], AGREEMENTS[0]]}, "agreements: hvert id kun én gang (got ['support'])"),
+    ({"agreements": [AGREEMENTS[0], AGREEMENTS[0]]}, "agreements: hvert id kun én gang (fik ['support'])"),
     ({"agreements": [{**AGREEMENTS[2], "end": "2025-01-31"}]}, "end må ikke ligge før start"),
     ({"forecast_overrides": [{"line": "support", "year": 2025, "amount_dkk": 1, "source": "x"}] * 2},
-     "én ændring pr. linje og år (got support 2025 to gange)"),
+     "én ændring pr. linje og år (fik support 2025 to gange)"),
     ({"agreements": [{**AGREEMENTS[1], "expected_dkk": -1}]}, "må ikke være negativt"),
 ])
 def test_budget_settings_refuse_contradictions(budget: dict[str, object], message: str):

@@ -23,8 +23,8 @@ def test_the_default_run_writes_both_tables(default_run_dir: Path) -> None:
     reconciliation = pd.read_csv(default_run_dir / "data" / "invoice_reconciliation.csv")
     assert list(followup.columns) == ["year", "line_code", "line", "budget_dkk", "actual_dkk", "forecast_dkk",
                                       "variance_dkk", "variance_pct", "budget_run"]
-    assert list(reconciliation.columns) == ["agreement", "period", "expected_dkk", "booked_dkk", "difference_dkk",
-                                            "status", "references"]
+    assert list(reconciliation.columns) == ["agreement", "agreement_name", "period", "expected_dkk", "booked_dkk",
+                                            "difference_dkk", "status", "references"]
     assert set(reconciliation["status"]) == {"ok", "mangler", "dobbelt", "afvigelse"}
     # The workbook is for people: Danish headers, the line's name without its code (report/excel.py).
     sheet = pd.read_excel(default_run_dir / "data" / "tables.xlsx", sheet_name="Budgetopfølgning", engine="openpyxl")

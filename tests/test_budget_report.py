@@ -24,8 +24,8 @@ from kpro_econ.workbook import budget_tables, compute_budget
 
 FOLLOWUP_COLUMNS = ["year", "line_code", "line", "budget_dkk", "actual_dkk", "forecast_dkk", "variance_dkk",
                     "variance_pct"]
-RECONCILIATION_COLUMNS = ["agreement", "period", "expected_dkk", "booked_dkk", "difference_dkk", "status",
-                          "references"]
+RECONCILIATION_COLUMNS = ["agreement", "agreement_name", "period", "expected_dkk", "booked_dkk", "difference_dkk",
+                          "status", "references"]
 
 
 @pytest.fixture(scope="module")

@@ -67,3 +67,22 @@ def test_a_mistyped_command_line_is_answered_in_danish_with_exit_2(args: tuple[s
     assert message in done.stderr, done.stderr
     assert done.stderr.startswith("Brug: kpro-econ")
     _assert_danish(done.stderr)
+
+
+def test_help_and_the_index_page_name_the_danish_guides() -> None:
+    from datetime import UTC, datetime
+
+    from conftest import REPO
+
+    from kpro_econ.run.render import IndexPage, render_index
+
+    done = run_cli("--help", timeout=120)
+    guides = done.stdout[done.stdout.index("Vejledninger (i projektmappen):"):]
+    assert re.search(r"^  docs/kontrollant\.md  controllerens vejledning", guides, re.MULTILINE)
+    assert re.search(r"^  docs/godkendelse\.md  godkenderens vejledning", guides, re.MULTILINE)
+    assert "docs/kontrollant.md" in run_cli("run", "--help", timeout=120).stdout
+    assert "docs/godkendelse.md" in run_cli("approve", "--help", timeout=120).stdout
+    assert (REPO / "docs" / "kontrollant.md").read_text(encoding="utf-8").startswith("# ")
+    page = render_index(IndexPage("T", "r", "p.yaml", "0" * 64, datetime(2026, 1, 1, tzinfo=UTC), [], "data/x.xlsx"))
+    assert "Vejledninger (i projektmappen): <code>docs/kontrollant.md</code>" in page
+    assert "<code>docs/godkendelse.md</code>" in page

@@ -122,3 +122,20 @@ def test_charts_are_not_registered_with_pyplot(draw: object) -> None:
     assert callable(draw)
     assert isinstance(draw(), Figure)
     assert plt.get_fignums() == before
+
+
+def test_every_cost_line_gets_a_colour_of_its_own_and_the_alt_text_says_what_the_chart_shows() -> None:
+    # Every cost line, line n costing n × 100.000 kr. in 2025 and n × 110.000 kr. in 2026.
+    lines = list(CostLineCode)
+    rows = [(year, line, "drift", (n + 1) * step)
+            for n, line in enumerate(lines) for year, step in ((2025, 100_000.0), (2026, 110_000.0))]
+    fig = charts.cost_bars(pd.DataFrame(rows, columns=["year", "line_code", "kind", "amount_dkk"]))
+    ax = only_axes(fig)
+    colours = {str(container.get_label()): container.patches[0].get_facecolor() for container in ax.containers}
+    assert len(colours) == len(lines) == 12
+    assert len(set(colours.values())) == len(lines)  # tab10 gave the 11th and 12th line the 1st and 2nd colour
+    # 2025: 100.000 × (1 + … + 12) = 7,8 mio.; 2026: 8,58 mio.; the last line: 1,2 + 1,32 = 2,52 mio.
+    largest = charts.COST_LINE_LABELS[lines[-1]]
+    assert fig.alt_text() == ("Diagram: Udgifter pr. år fordelt på udgiftslinjer. I alt 7,8 mio. kr. i 2025 og "
+                              "8,6 mio. kr. i 2026 (stigende). "
+                              f"Største udgiftslinje: {largest} med 2,5 mio. kr. i alt.")

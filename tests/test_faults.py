@@ -137,7 +137,9 @@ def test_kill_9_takes_workers_and_kernels_with_it_and_the_same_run_id_runs_again
         runfolder.publish(runfolder.claim_run_folder(out, "killed", exact=True))
         assert sorted(p.name for p in out.iterdir()) == ["killed"]
         return
-    use_fixture_stand_ins(monkeypatch, notebooks_folder(tmp_path / "ok", "tiny_ok.ipynb"))
+    # The rerun's notebook beside the params file (a run uses its project folder's notebooks).
+    shutil.rmtree(tmp_path / "notebooks")
+    use_fixture_stand_ins(monkeypatch, notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb"))
     code = cli.main(["run", str(params), "--out", str(out), "--run-id", "killed"])
 
     err = capsys.readouterr().err

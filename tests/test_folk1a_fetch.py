@@ -150,5 +150,5 @@ def test_an_answer_without_the_quarter_is_refused(
 def test_a_bad_quarter_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "folk1a.csv"
     assert main(["folk1a", "--quarter", "2025Q1", "--out", str(out), "--url", "http://127.0.0.1:9/"]) == 2
-    assert capsys.readouterr().err.strip() == "kpro-econ folk1a: --quarter: ikke et kvartal som 2025K1 (got '2025Q1')"
+    assert capsys.readouterr().err.strip() == "kpro-econ folk1a: --quarter: ikke et kvartal som 2025K1 (fik '2025Q1')"
     assert not out.exists()

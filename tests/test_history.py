@@ -1,7 +1,11 @@
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
-from kpro_econ.inputs.history import find_previous_run
+import pytest
+
+from kpro_econ.errors import ParamsError
+from kpro_econ.inputs.history import AUTO, compared_run, find_previous_run, previous_run
 
 
 def make_run(reports: Path, name: str, params: str, status: str = "ok", started: str = "2026-01-01T00:00:00") -> Path:
@@ -48,3 +52,34 @@ def test_a_relative_params_path_is_read_from_the_folder_above_the_reports(tmp_pa
 
 def test_no_reports_folder_means_nothing_to_compare_with(tmp_path: Path):
     assert find_previous_run(tmp_path / "missing", tmp_path / "p.yaml") is None
+
+
+def test_the_trend_compares_only_with_an_approved_run(tmp_path: Path):
+    # Two successful runs of the same params, neither in an approvals ledger: a draft and a what-if run.
+    params = tmp_path / "params" / "default.yaml"
+    params.parent.mkdir()
+    params.write_text("x", encoding="utf-8")
+    reports = tmp_path / "reports"
+    make_run(reports, "20260101-000000-default", str(params), started="2026-01-01T00:00:00")
+    make_run(reports, "20260201-000000-default", str(params), started="2026-02-01T00:00:00")
+    assert previous_run(AUTO, params, reports) is None
+
+
+def test_a_named_run_to_compare_with_must_be_approved(tmp_path: Path):
+    params = tmp_path / "params" / "default.yaml"
+    params.parent.mkdir()
+    params.write_text("x", encoding="utf-8")
+    make_run(tmp_path / "reports", "20260101-000000-default", str(params))
+    with pytest.raises(ParamsError) as raised:
+        previous_run("../reports/20260101-000000-default", params, tmp_path / "reports")
+    [problem] = raised.value.problems
+    assert problem.field == "risk.compare_to"
+    assert problem.message.startswith("kørslen er ikke godkendt")
+
+
+def test_the_run_compared_with_is_named_with_its_start(tmp_path: Path):
+    run = make_run(tmp_path / "reports", "20261125-184512-default", "p.yaml", started="2026-11-25T18:45:12+00:00")
+    compared = compared_run(run)
+    assert compared is not None and compared.run_id == "20261125-184512-default"
+    assert compared.started == datetime(2026, 11, 25, 18, 45, 12, tzinfo=UTC)
+    assert compared_run(None) is None

@@ -1,5 +1,5 @@
 """Hostile or careless input (issue 9, items 10–15): each is refused with exit 2 and one Danish line
-`FILE[:LINE]: field: what (got VALUE)`, no traceback, nothing written.
+`FILE[:LINE]: field: what (fik VALUE)`, no traceback, nothing written.
 
 The command line runs in-process (`kpro_econ.cli.main`) in a copy of the project (see cli_cases.py).
 """
@@ -124,7 +124,7 @@ def test_a_huge_amount_is_refused_at_validation(root: Path, capsys, monkeypatch)
     line = line_of(root / PARAMS, "  infrastructure:")
     message = refused(root, capsys, monkeypatch)
     assert message == (f"{PARAMS}:{line}: fees.infrastructure: et urimeligt stort beløb; "
-                       "højst 1.000.000.000.000 kr. (got 1e+308)")
+                       "højst 1.000.000.000.000 kr. (fik 1e+308)")
 
 
 def test_a_huge_amount_is_refused_by_run_and_nothing_is_written(root: Path, capsys, monkeypatch, tmp_path) -> None:
@@ -151,7 +151,7 @@ def test_a_huge_estimate_in_a_register_is_refused(root: Path, capsys, monkeypatc
         csv.writer(f, lineterminator="\n").writerows(rows)
     message = refused(root, capsys, monkeypatch)
     assert message.startswith(f"{CR}:2: estimate_high: ")
-    assert message.endswith("(got 1e308)")
+    assert message.endswith("(fik 1e308)")
 
 
 # --- 13: what is not a readable file ---------------------------------------------------------
@@ -173,7 +173,7 @@ def test_a_register_that_is_a_symlink_loop_is_one_line(root: Path, capsys, monke
     line = line_of(root / PARAMS, "  register: ../data/change_requests.csv")
     message = refused(root, capsys, monkeypatch)
     assert message == (f"{PARAMS}:{line}: change_requests.register: {CR}: filen kan ikke læses: den er et "
-                       "symbolsk link, der peger i ring (got '../data/change_requests.csv')")
+                       "symbolsk link, der peger i ring (fik '../data/change_requests.csv')")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")

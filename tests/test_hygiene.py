@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,6 +36,13 @@ def test_notebooks_have_a_parameters_cell_and_a_danish_title() -> None:
         tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
         assert len(tagged) == 1, f"{notebook.name}: needs exactly one cell tagged 'parameters'"
         assert "params_path" in "".join(tagged[0]["source"]), notebook.name
+        # Every parameter is explained in Danish on the line above it, for the controller in JupyterLab.
+        lines = "".join(tagged[0]["source"]).splitlines()
+        for number, line in enumerate(lines):
+            if re.match(r"^\w+\s*=", line):
+                above = lines[number - 1] if number else ""
+                assert above.startswith("# "), f"{notebook.name}: {line!r} has no comment above it"
+                assert not re.search(r"\b(the|computes|runner|here)\b", above), f"{notebook.name}: {above!r}"
         markdown = next(c for c in cells if c["cell_type"] == "markdown")
         assert "".join(markdown["source"]).startswith("# "), (
             f"{notebook.name}: first markdown is not '# Title'"

@@ -124,7 +124,7 @@ def test_a_check_across_columns_names_the_column_once_and_shows_its_cell_as_type
     lines = [OPS_HEADER, *GOOD_MONTH, "2024-01,support_requests,borger,Andet,kritisk,3"]
     found = problems(tmp_path, "operations.csv", lines, kpi_inputs.operations)
     assert [str(p) for p in found] == [
-        "operations.csv:7: severity: skal være tom for support_requests (got 'kritisk')"]
+        "operations.csv:7: severity: skal være tom for support_requests (fik 'kritisk')"]
     # A number is shown bare, as the user typed it: here with the decimal comma of Danish Excel.
     path = tmp_path / "operations.csv"
     path.write_text("month;measure;channel;category;severity;value\n2024-01;availability_pct;;;;100,5\n",
@@ -132,7 +132,7 @@ def test_a_check_across_columns_names_the_column_once_and_shows_its_cell_as_type
     with pytest.raises(ParamsError) as caught:
         kpi_inputs.operations(read_table(path), "operations.csv")
     assert [str(p) for p in caught.value.problems] == [
-        "operations.csv:2: value: skal være en procent mellem 0 og 100 for availability_pct (got 100,5)"]
+        "operations.csv:2: value: skal være en procent mellem 0 og 100 for availability_pct (fik 100,5)"]
 
 
 def test_downtime_longer_than_the_month(tmp_path):
@@ -172,7 +172,7 @@ def test_p95_below_median(tmp_path):
              "2024-01,response_p95_ms,,,,399"]
     found = problems(tmp_path, "operations.csv", lines, kpi_inputs.operations)
     assert where(found) == {("operations.csv", 4, "value")}
-    assert found[0].value == "399" and str(found[0]).endswith("(got 399)")
+    assert found[0].value == "399" and str(found[0]).endswith("(fik 399)")
 
 
 def test_missing_and_unknown_columns(tmp_path):
@@ -230,9 +230,9 @@ def test_change_request_approved_before_requested_or_delivered_before_approved(t
     with pytest.raises(ParamsError) as caught:
         registers.change_requests(read_table(path), "change_requests.csv")
     assert [str(p) for p in caught.value.problems] == [
-        "change_requests.csv:3: approved_date: ligger før requested_date (2024-02-01) (got '2024-01-31')",
-        "change_requests.csv:4: delivered_date: ligger før approved_date (2024-03-01) (got '2024-02-28')",
-        "change_requests.csv:5: delivered_date: ligger før requested_date (2024-05-01) (got '2024-04-30')",
+        "change_requests.csv:3: approved_date: ligger før requested_date (2024-02-01) (fik '2024-01-31')",
+        "change_requests.csv:4: delivered_date: ligger før approved_date (2024-03-01) (fik '2024-02-28')",
+        "change_requests.csv:5: delivered_date: ligger før requested_date (2024-05-01) (fik '2024-04-30')",
     ]
 
 

@@ -81,7 +81,7 @@ def test_a_misspelt_code_gets_the_code_it_was_meant_to_be(tmp_path: Path) -> Non
     text = swap("  key: kombit", "  key: kombti")
     assert problems(tmp_path, text) == [
         f":{line_of(text, '  key')}: allocation.key: skal være en af: population, equal, kombit – mente du 'kombit'? "
-        "(got 'kombti')"]
+        "(fik 'kombti')"]
 
 
 def test_a_misspelt_status_gets_the_status_it_was_meant_to_be(tmp_path: Path) -> None:
@@ -90,7 +90,7 @@ def test_a_misspelt_status_gets_the_status_it_was_meant_to_be(tmp_path: Path) ->
     with pytest.raises(ParamsError) as raised:
         change_requests(read_table(path), "cr.csv")
     [problem] = raised.value.problems
-    assert str(problem).endswith("– mente du 'leveret'? (got 'levered')")
+    assert str(problem).endswith("– mente du 'leveret'? (fik 'levered')")
 
 
 # --- the decimal comma -----------------------------------------------------------------------
@@ -100,7 +100,7 @@ def test_a_decimal_comma_in_a_flow_mapping_is_named(tmp_path: Path) -> None:
     text = swap("discount_rate: {value: 0.035,", "discount_rate: {value: 0,035,")
     assert problems(tmp_path, text) == [
         f":{line_of(text, 'discount_rate')}: discount_rate.value: decimalkomma: brug punktum som decimaltegn i YAML "
-        "(0.035) (got 0,035)"]
+        "(0.035) (fik 0,035)"]
 
 
 def test_a_decimal_comma_in_a_block_and_a_list_is_named() -> None:
@@ -108,8 +108,8 @@ def test_a_decimal_comma_in_a_block_and_a_list_is_named() -> None:
         parse_yaml("fte:\n  annual_cost:\n    value: 650.000,50\nyears: [2024, 0,5]\n", "p.yaml")
     assert [str(p) for p in raised.value.problems] == [
         "p.yaml:3: fte.annual_cost.value: decimalkomma: brug punktum som decimaltegn i YAML (650000.50) "
-        "(got 650.000,50)",
-        "p.yaml:4: years.1: decimalkomma: brug punktum som decimaltegn i YAML (0.5) (got 0,5)",
+        "(fik 650.000,50)",
+        "p.yaml:4: years.1: decimalkomma: brug punktum som decimaltegn i YAML (0.5) (fik 0,5)",
     ]
 
 
@@ -261,5 +261,5 @@ def test_a_run_record_that_is_not_what_it_should_be_is_named_in_danish(tmp_path:
     (tmp_path / "manifest.json").write_text('{"run_id": 5}', encoding="utf-8")  # valid JSON, a number for a text
     with pytest.raises(RunRecordError) as raised:
         read_manifest(tmp_path)
-    assert str(raised.value).endswith("manifest.json: run_id: skal være tekst (got 5)")
+    assert str(raised.value).endswith("manifest.json: run_id: skal være tekst (fik 5)")
     assert not ENGLISH.search(str(raised.value))

@@ -114,3 +114,14 @@ def test_a_released_page_stands_alone() -> None:
     html = render_report(_notebook("# Risikorapport"), header)
     assert "approval-status.js" not in html and "<script src" not in html
     assert 'href="index.html"' not in html  # nothing to go back to beside the released files
+
+
+def test_a_run_changed_after_approval_names_its_changed_pages(tmp_path: Path) -> None:
+    write_pack_status(tmp_path, RunState.CHANGED, "Anna", WHEN, changed=["risk_register.html", "cost_model.html"])
+    record = _status_record(tmp_path / "approval-status.js")
+    assert record["state"] == "changed"
+    assert record["text"] == "Ændret efter godkendelse – må ikke bruges"
+    assert record["changed"] == ["cost_model.html", "risk_register.html"]
+    assert record["page_text"] == "Denne side er ændret efter godkendelsen – må ikke bruges"
+    write_pack_status(tmp_path, RunState.APPROVED, "Anna", WHEN)
+    assert "changed" not in _status_record(tmp_path / "approval-status.js")

@@ -128,10 +128,10 @@ def test_municipality_problems_name_code_line_and_value(tmp_path: Path) -> None:
     df = _csv(tmp_path, text)
     # Row by row (line 3, 97, 99), then the checks across rows.
     assert _messages(municipalities, df, "m.csv") == [
-        "m.csv:3: name: passer ikke til koden 147 (Frederiksberg) (got 'Frederiksbjerg')",
-        "m.csv:97: region: Aalborg (851) ligger i Region Nordjylland (got 'Region Midtjylland')",
-        "m.csv:99: wave: må højst være 5 (got 9)",
-        "m.csv:99: code: står to gange: samme kommune som på linje 2 (got 101)",
+        "m.csv:3: name: passer ikke til koden 147 (Frederiksberg) (fik 'Frederiksbjerg')",
+        "m.csv:97: region: Aalborg (851) ligger i Region Nordjylland (fik 'Region Midtjylland')",
+        "m.csv:99: wave: må højst være 5 (fik 9)",
+        "m.csv:99: code: står to gange: samme kommune som på linje 2 (fik 101)",
         "m.csv: code: kommunen mangler: 840 Rebild",
     ]
 
@@ -140,8 +140,8 @@ def test_duplicate_and_unknown_codes(tmp_path: Path) -> None:
     text = _municipality_text(extra="101,København,Region Hovedstaden,1000,,,nej,,\n"
                                     "411,Christiansø,Region Hovedstaden,90,,,nej,,\n")
     assert _messages(municipalities, _csv(tmp_path, text), "m.csv") == [
-        "m.csv:101: code: ikke en dansk kommunekode (Christiansø er ikke en kommune) (got 411)",
-        "m.csv:100: code: står to gange: samme kommune som på linje 2 (got 101)",
+        "m.csv:101: code: ikke en dansk kommunekode (Christiansø er ikke en kommune) (fik 411)",
+        "m.csv:100: code: står to gange: samme kommune som på linje 2 (fik 101)",
     ]
 
 
@@ -198,8 +198,8 @@ def test_folk1a_problems(tmp_path: Path) -> None:
     folk1a = _csv(tmp_path, text)
     last = 5 + 97 * 3  # 5 lines before the municipalities, three lines each for the 97 left
     assert _messages(apply_folk1a, base, folk1a, "folk1a.csv") == [
-        f"folk1a.csv:{last + 1}: OMRÅDE: hverken en kommune, en region eller hele landet (got 'Atlantis')",
-        f"folk1a.csv:{last + 2}: TID: ikke et kvartal som 2024K3 (got '2024Q4')",
+        f"folk1a.csv:{last + 1}: OMRÅDE: hverken en kommune, en region eller hele landet (fik 'Atlantis')",
+        f"folk1a.csv:{last + 2}: TID: ikke et kvartal som 2024K3 (fik '2024Q4')",
         "folk1a.csv: OMRÅDE: kommunen mangler: 840 Rebild",
     ]
 
@@ -210,7 +210,7 @@ def test_folk1a_without_totals_is_refused(tmp_path: Path) -> None:
     messages = _messages(apply_folk1a, base, _csv(tmp_path, text), "folk1a.csv")
     assert messages[0] == (
         "folk1a.csv:8: OMRÅDE: en række mere for København i 2024K3 (den første på linje 7); "
-        "udtræk kun totalerne (fx KØN: I alt, ALDER: Alder i alt) (got 'København')"
+        "udtræk kun totalerne (fx KØN: I alt, ALDER: Alder i alt) (fik 'København')"
     )
 
 
@@ -267,7 +267,7 @@ def test_inline_items_give_the_same_frame(tmp_path: Path) -> None:
     expected = change_requests(_csv(tmp_path, CR_HEADER + CR_ROWS), "cr.csv")
     pd.testing.assert_frame_equal(change_requests_from_items(items, "p.yaml"), expected)
     assert _messages(change_requests_from_items, [items[0], items[0]], "p.yaml") == [
-        "p.yaml: change_requests.items.1.id: står to gange: samme id som på element 0 (got 'ÆØ-1')"
+        "p.yaml: change_requests.items.1.id: står to gange: samme id som på element 0 (fik 'ÆØ-1')"
     ]
 
 
@@ -289,16 +289,16 @@ def test_change_request_problems(tmp_path: Path) -> None:
         "cr.csv:2: approval_probability: skal udfyldes, men er tom (påkrævet for et foreslået ændringsønske, "
         "status proposed)",
         "cr.csv:3: requested_date: ikke en gyldig dato; den dag findes ikke (skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅ"
-        "ÅÅ, fx 2024-03-31 eller 31-03-2024) (got '2024-13-01')",
+        "ÅÅ, fx 2024-03-31 eller 31-03-2024) (fik '2024-13-01')",
         "cr.csv:3: estimate_low: må ikke være større end estimate_mode (300.000 > 150.000)",
         "cr.csv:4: status: ukendt status; skriv en af proposed (foreslået), approved (godkendt), "
         "in_progress (under udvikling), delivered (leveret), rejected (afvist) – mente du 'godkendt'? "
-        "(got 'godkent')",
-        "cr.csv:4: priority: skal være en af: høj, middel, lav (got 'medium')",
+        "(fik 'godkent')",
+        "cr.csv:4: priority: skal være en af: høj, middel, lav (fik 'medium')",
         "cr.csv:4: estimate_low: ikke et tal med decimalpunktum, som filen bruger (fx 386708.50) "
-        "(got '1e5x')",
+        "(fik '1e5x')",
         "cr.csv:4: estimate_mode: skal udfyldes, men er tom",
-        "cr.csv:3: id: står to gange: samme id som på linje 2 (got 'ÆØ-1')",
+        "cr.csv:3: id: står to gange: samme id som på linje 2 (fik 'ÆØ-1')",
     ]
 
 
@@ -370,7 +370,7 @@ ADOPTION_ROW = "2024-03,851,4,2024-03-01,40,100\n"
 
 
 def _words(tmp_path: Path, reader: object, header: str, row: str, column: str, cell: str) -> str:
-    """The words (`what is wrong (got VALUE)`) of the one problem `reader` finds when `column`'s cell is `cell`."""
+    """The words (`what is wrong (fik VALUE)`) of the one problem `reader` finds when `column`'s cell is `cell`."""
     names = header.strip().split(",")
     cells = row.strip().split(",")
     cells[names.index(column)] = cell
@@ -392,18 +392,27 @@ def test_the_same_mistake_gets_the_same_words_in_every_register(tmp_path: Path) 
     assert _words(tmp_path, adoption, ADOPTION_HEADER, ADOPTION_ROW, "planned_go_live", "") == (
         "skal udfyldes, men er tom")
     # a negative amount where 0 is the least
-    assert _words(tmp_path, change_requests, CR_HEADER, cr_row, "estimate_low", "-5") == "skal være mindst 0 (got -5)"
-    assert _words(tmp_path, risks, RISK_HEADER, RISK_ROW, "mitigation_cost", "-5") == "skal være mindst 0 (got -5)"
+    assert _words(tmp_path, change_requests, CR_HEADER, cr_row, "estimate_low", "-5") == "skal være mindst 0 (fik -5)"
+    assert _words(tmp_path, risks, RISK_HEADER, RISK_ROW, "mitigation_cost", "-5") == "skal være mindst 0 (fik -5)"
     assert _words(tmp_path, adoption, ADOPTION_HEADER, ADOPTION_ROW, "staff_with_access", "-5") == (
-        "skal være mindst 0 (got -5)")
+        "skal være mindst 0 (fik -5)")
     # a status that is not one of the codes
     assert _words(tmp_path, change_requests, CR_HEADER, cr_row, "status", "xyz") == (
         "ukendt status; skriv en af proposed (foreslået), approved (godkendt), in_progress (under udvikling), "
-        "delivered (leveret), rejected (afvist) (got 'xyz')")
+        "delivered (leveret), rejected (afvist) (fik 'xyz')")
     assert _words(tmp_path, risks, RISK_HEADER, RISK_ROW, "status", "xyz") == (
-        "ukendt status; skriv en af open (åben), closed (lukket), occurred (indtruffet) (got 'xyz')")
+        "ukendt status; skriv en af open (åben), closed (lukket), occurred (indtruffet) (fik 'xyz')")
     # a date that is not a date
     assert _words(tmp_path, change_requests, CR_HEADER, cr_row, "requested_date", "2024-02-30") == (
-        f"ikke en gyldig dato; {NO_DAY} (got '2024-02-30')")
+        f"ikke en gyldig dato; {NO_DAY} (fik '2024-02-30')")
     assert _words(tmp_path, risks, RISK_HEADER, RISK_ROW, "last_reviewed", "2024-02-30") == (
-        f"ikke en gyldig dato; {NO_DAY} (got '2024-02-30')")
+        f"ikke en gyldig dato; {NO_DAY} (fik '2024-02-30')")
+
+
+def test_a_probability_written_as_danish_excel_writes_a_percentage_is_a_share(tmp_path: Path) -> None:
+    # Danish Excel saves a cell formatted as percent as "60 %" (or "60%"): the register reads 0.6.
+    text = (CR_HEADER.replace(",", ";")
+            + "ÆØ-1;Uddata;proposed;Høj;100.000;150.000;260.000;2025;60 %;;15-01-2024;;;Antagelse: estimat\n"
+            + "ÆØ-2;NSIS;proposed;lav;50.000;50.000;50.000;2024;7,5%;;2023-02-01;;;\n")
+    df = change_requests(_csv(tmp_path, text), "cr.csv")
+    assert df["approval_probability"].tolist() == [pytest.approx(0.6), pytest.approx(0.075)]

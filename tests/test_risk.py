@@ -149,16 +149,16 @@ def test_plain_messages_and_values_as_typed():
                          cost_high="1.200.000"),
                      row(id="R2", proximity="1999"), decimal=",")
     assert [str(p) for p in problems_of(danish)] == [
-        f"{FILE}:2: likelihood_inherent: skal være et helt tal fra 1 til 5 (got 0)",
-        f"{FILE}:2: mitigation_cost: skal være mindst 0 (got -5000)",
+        f"{FILE}:2: likelihood_inherent: skal være et helt tal fra 1 til 5 (fik 0)",
+        f"{FILE}:2: mitigation_cost: skal være mindst 0 (fik -5000)",
         # a check across columns runs on the cells it compares, even in a row with another bad cell
-        f"{FILE}:2: cost_high: må ikke være mindre end cost_mode (1.300.000) (got 1.200.000)",
+        f"{FILE}:2: cost_high: må ikke være mindre end cost_mode (1.300.000) (fik 1.200.000)",
         # pydantic refuses a year before 2000; the controller's fix is a budget year all the same
-        f"{FILE}:3: proximity: skal være et af budgetårene 2025–2026 eller tom (got 1999)",
+        f"{FILE}:3: proximity: skal være et af budgetårene 2025–2026 eller tom (fik 1999)",
     ]
     assert [str(p) for p in problems_of(as_read(row(cost_mode="1.300.000", cost_high="1.200.000"),
                                                   decimal=","))] == [
-        f"{FILE}:2: cost_high: må ikke være mindre end cost_mode (1.300.000) (got 1.200.000)"]
+        f"{FILE}:2: cost_high: må ikke være mindre end cost_mode (1.300.000) (fik 1.200.000)"]
 
 
 def test_a_duplicate_id_names_the_line_of_the_first():
@@ -196,8 +196,8 @@ def test_inline_items_name_the_line_of_the_bad_key_where_it_is_given():
         risk_register_from_items(items, "params.yaml", YEARS, lines=[40, 52, 64], key_lines=key_lines)
     assert [str(p) for p in raised.value.problems] == [
         "params.yaml:52: risk.items.1.title: skal udfyldes, men er tom",  # no key: the item's line
-        "params.yaml:58: risk.items.1.likelihood_residual: skal være et helt tal fra 1 til 5 (got 7)",
-        "params.yaml:64: risk.items.2.id: står to gange: samme id som på linje 40 (got 'A')",
+        "params.yaml:58: risk.items.1.likelihood_residual: skal være et helt tal fra 1 til 5 (fik 7)",
+        "params.yaml:64: risk.items.2.id: står to gange: samme id som på linje 40 (fik 'A')",
     ]
 
 

@@ -5,6 +5,7 @@ A small hand-made register; the expected values are worked out in the comments.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from model_helpers import register as change_request_register
 from model_helpers import small_params
 
 from kpro_econ.errors import KproError
+from kpro_econ.inputs.history import ComparedRun
 from kpro_econ.inputs.load import ScenarioInputs
 from kpro_econ.inputs.risk_register import risk_register_from_items
 from kpro_econ.report import risk_tables as rp
@@ -21,7 +23,8 @@ from kpro_econ.report.formatting import kr, number
 from kpro_econ.workbook import RiskResult, compute_risk, cost_with_risks
 
 YEARS = [2025, 2026]
-PREVIOUS_RUN = Path("reports") / "20261101-120000-default"
+# Started 23.30 UTC on 1 November: already 2 November in Denmark (UTC+1 in winter).
+PREVIOUS_RUN = ComparedRun(Path("reports") / "20261101-233000-default", datetime(2026, 11, 1, 23, 30, tzinfo=UTC))
 
 
 def item(risk_id: str, **changes: Any) -> dict[str, Any]:
@@ -84,9 +87,9 @@ def test_key_figures(risk):
     assert figures["Risikopulje (3 risici, forventet værdi)"] == "385 kr."  # 125 + 210 + 50
     assert figures["Reserve ved P80 (over budgettet med risikopulje)"] == kr(risk.simulation.contingency)
     assert {"Basisbudget 2025–2026 (uden risikopulje)", "P50 2025–2026", "P95 2025–2026"} <= set(figures)
-    assert figures["Udviklingen er målt mod"] == "ingen tidligere kørsel"
+    assert figures["Udviklingen er målt mod"] == "ingen tidligere godkendt kørsel"
     compared = dict(rp.key_figures(risk, YEARS, PREVIOUS_RUN).itertuples(index=False, name=None))
-    assert compared["Udviklingen er målt mod"] == "20261101-120000-default"
+    assert compared["Udviklingen er målt mod"] == "senest godkendte kørsel 20261101-233000-default (2. nov. 2026)"
 
 
 def test_register_is_sorted_by_score_then_expected_value_with_danish_columns(risk):
@@ -118,9 +121,11 @@ def test_trend_against_an_earlier_register():
     frame = rp.register_frame(risk_of(scenario(), earlier).register).set_index("Id")
     # R1 8 → 12 ↑; R2 9 → 6 ↓; R3 and R5 new; R4 closed
     assert frame["Udvikling"].to_dict() == {"R1": "↑", "R5": "ny", "R2": "↓", "R3": "ny", "R4": "lukket"}
-    note = rp.trend_note(Path("reports") / "<run>").data
+    note = rp.trend_note(ComparedRun(Path("reports") / "<run>", None)).data
     assert "&lt;run&gt;" in note and "<run>" not in note
-    assert "ingen tidligere kørsel" in rp.trend_note(None).data
+    assert "den <strong>senest godkendte kørsel 20261101-233000-default (2. nov. 2026)</strong>" in \
+        rp.trend_note(PREVIOUS_RUN).data
+    assert "ingen tidligere godkendt kørsel" in rp.trend_note(None).data
 
 
 def test_top_by_expected_value_lists_open_risks_only(risk):

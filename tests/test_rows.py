@@ -55,11 +55,11 @@ def test_problems_name_line_and_field_row_by_row_in_the_declared_order(tmp_path:
     assert [str(p) for p in rows.problems()] == [
         "a.csv:1: noter: ukendt kolonne; kendte kolonner: date, line, supplier, reference, amount_dkk, text",
         # line 2: date, line, amount_dkk, as the register declares them, not as the file has them
-        f"a.csv:2: date: ikke en gyldig dato; {_NO_DAY} (got '2025-13-01')",
-        "a.csv:2: line: skal være en af: support, fut_fee (got 'husleje')",
-        "a.csv:2: amount_dkk: ikke et tal med decimalpunktum, som filen bruger (fx 386708.50) (got '12x')",
+        f"a.csv:2: date: ikke en gyldig dato; {_NO_DAY} (fik '2025-13-01')",
+        "a.csv:2: line: skal være en af: support, fut_fee (fik 'husleje')",
+        "a.csv:2: amount_dkk: ikke et tal med decimalpunktum, som filen bruger (fx 386708.50) (fik '12x')",
         "a.csv:3: amount_dkk: skal udfyldes, men er tom",
-        "a.csv:3: reference: står to gange: samme reference som på linje 2 (got 'F-1')",
+        "a.csv:3: reference: står to gange: samme reference som på linje 2 (fik 'F-1')",
     ]
     with pytest.raises(ParamsError):
         rows.raise_problems()
@@ -79,11 +79,11 @@ def test_ranges_and_a_check_across_columns(tmp_path: Path) -> None:
     rows.fail(frame["low"] > frame["high"], "high", lambda i: f"må ikke være mindre end low ({frame['low'].iat[i]:g})",
               needs=["low"])
     assert [str(p) for p in rows.problems()] == [
-        "r.csv:2: low: skal være mindst 0 (got -1)",  # a number the column accepts is shown as typed
-        "r.csv:2: high: må højst være 10 (got 11)",
-        "r.csv:2: count: skal være større end 0 (got 0)",
-        "r.csv:3: high: må ikke være mindre end low (5) (got 4)",
-        "r.csv:4: count: ikke et heltal (got '1.5')",
+        "r.csv:2: low: skal være mindst 0 (fik -1)",  # a number the column accepts is shown as typed
+        "r.csv:2: high: må højst være 10 (fik 11)",
+        "r.csv:2: count: skal være større end 0 (fik 0)",
+        "r.csv:3: high: må ikke være mindre end low (5) (fik 4)",
+        "r.csv:4: count: ikke et heltal (fik '1.5')",
     ]
     assert frame["count"].dtype == "Int64" and frame["count"].iat[1] == 2
 
@@ -97,7 +97,7 @@ def test_inline_items_name_the_item_and_the_key_line() -> None:
         "p.yaml:25: actuals.items.1.colour: ukendt nøgle; kendte nøgler: date, line, supplier, reference, amount_dkk, "
         "text",
         "p.yaml:24: actuals.items.1.amount_dkk: ikke et tal med decimalpunktum, som filen bruger "
-        "(fx 386708.50) (got 'ti')",
+        "(fx 386708.50) (fik 'ti')",
     ]
     assert rows.frame["amount_dkk"].iat[0] == 10.0
 
@@ -108,7 +108,7 @@ def test_a_number_cell_holding_a_line_break_is_one_problem(tmp_path: Path) -> No
                             '2025-01-02,support,F-2,5\n')
     rows = check_table(table, "a.csv", ACTUALS)
     assert [str(p) for p in rows.problems()] == [
-        "a.csv:2: amount_dkk: ikke et tal med decimalpunktum, som filen bruger (fx 386708.50) (got '12\\n34')",
+        "a.csv:2: amount_dkk: ikke et tal med decimalpunktum, som filen bruger (fx 386708.50) (fik '12\\n34')",
     ]
     assert rows.frame["amount_dkk"].iat[1] == 5.0
 
@@ -131,3 +131,17 @@ def test_a_misspelt_key_of_an_item_gets_the_key_it_was_meant_to_be_and_no_blank(
     # Not also "reference: skal udfyldes": the one mistake is one problem.
     assert [str(p) for p in rows.problems()] == [
         "p.yaml:12: actuals.items.0.referense: ukendt nøgle – mente du 'reference'?"]
+
+
+def test_a_share_may_be_written_as_a_percentage_as_danish_excel_writes_it(tmp_path: Path) -> None:
+    register = Register((Column("id", required=True), Column("p", "number", minimum=0, maximum=1, share=True)))
+    table = _read(tmp_path, "id;p\nA;50 %\nB;50%\nC;0,5\nD;12,5 %\nE;\nF;150 %\nG;x %\n")
+    rows = check_table(table, "r.csv", register)
+    assert [str(problem) for problem in rows.problems()] == [
+        "r.csv:7: p: må højst være 1 (fik 150 %)",
+        "r.csv:8: p: ikke et tal med decimalkomma, som filen bruger (fx 386.708,50) (fik 'x %')",
+    ]
+    assert rows.frame["p"].tolist()[:4] == [0.5, 0.5, 0.5, 0.125]
+    assert pd.isna(rows.frame["p"][4])
+    items = check_items([{"id": "A", "p": "40 %"}, {"id": "B", "p": 0.4}], "params.yaml", register, "risk.items.{}.")
+    assert items.problems() == [] and items.frame["p"].tolist() == [0.4, 0.4]

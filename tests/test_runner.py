@@ -106,20 +106,23 @@ def test_csv_files_are_utf8_comma_dot_decimals_without_index(fixture_run: Fixtur
     text = (fixture_run.run_dir / "data" / "cost_by_year.csv").read_text(encoding="utf-8")
     # The declared columns, with each cost line's Danish name beside its code.
     assert text.splitlines() == [
-        "scenario,year,line_code,line,kind,amount_dkk",
-        "Basis,2025,support,Supportaftale,drift,1234.5",
-        "Højere årsværkspris,2026,fut_fee,Tilslutningsafgift til FUT,engangs,0.30000000000000004",
+        "scenario,year,line_code,line,kind,amount_dkk,basis",
+        "Basis,2025,support,Supportaftale,drift,1234.5,booked",
+        "Højere årsværkspris,2026,fut_fee,Tilslutningsafgift til FUT,engangs,0.30000000000000004,estimated",
     ]
 
 
 def test_xlsx_holds_every_table_under_a_valid_sheet_name(fixture_run: FixtureRun) -> None:
     sheets = pd.read_excel(fixture_run.run_dir / "data" / "tables.xlsx", sheet_name=None)
     # The run first, then each table under its Danish name, with Danish headers and labels; no code column.
-    assert list(sheets) == ["Om kørslen", "Udgifter pr. år", "Monte Carlo"]
-    expected = pd.DataFrame({"Scenarie": ["Basis", "Højere årsværkspris"], "År": [2025, 2026],
-                             "Udgiftslinje": ["Supportaftale", "Tilslutningsafgift til FUT"],
-                             "Art": ["Drift", "Engangs"], "Beløb": [1234.5, 0.1 + 0.2]})
+    # The costs as the report shows them: lines down, years across, totals; one sheet per scenario.
+    assert list(sheets) == ["Om kørslen", "Udgifter pr. år", "Udgifter, Højere årsværkspris", "Monte Carlo"]
+    expected = pd.DataFrame({"Udgiftslinje": ["Supportaftale", "I alt"], "Art": ["Drift", None],
+                             "2025 (Bogført)": [1234.5, 1234.5], "I alt": [1234.5, 1234.5]})
     pd.testing.assert_frame_equal(sheets["Udgifter pr. år"], expected, check_dtype=False)
+    expected = pd.DataFrame({"Udgiftslinje": ["Tilslutningsafgift til FUT", "I alt"], "Art": ["Engangs", None],
+                             "2026 (Skøn)": [0.1 + 0.2] * 2, "I alt": [0.1 + 0.2] * 2})
+    pd.testing.assert_frame_equal(sheets["Udgifter, Højere årsværkspris"], expected, check_dtype=False)
     pd.testing.assert_frame_equal(sheets["Monte Carlo"], pd.DataFrame({"Størrelse": ["Middelværdi", "Reserve"],
                                                                         "Beløb": [10.0, 2.5]}), check_dtype=False)
 
@@ -180,8 +183,11 @@ def test_failing_notebook_exits_1_and_leaves_a_failed_manifest_and_no_html(
     earlier = _tree_digest(fixture_run.run_dir)
     notebooks = notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb", "tiny_raises.ipynb")
     use_fixture_stand_ins(monkeypatch, notebooks)
+    # A params file beside these notebooks: a run uses the notebooks of its params file's project folder.
+    params = tmp_path / fixture_run.params_path.name
+    params.write_bytes(fixture_run.params_path.read_bytes())
 
-    code = cli.main(["run", str(fixture_run.params_path), "--out", str(out_dir), "--run-id", "fails"])
+    code = cli.main(["run", str(params), "--out", str(out_dir), "--run-id", "fails"])
 
     assert code == 1
     err = capsys.readouterr().err

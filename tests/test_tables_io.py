@@ -133,7 +133,7 @@ def test_empty_missing_and_unknown_files(tmp_path: Path, monkeypatch: pytest.Mon
     assert _problems(_write(tmp_path / "b.csv", "\n ; \n")) == ["b.csv: -: filen er tom (ingen overskriftsrække)"]
     assert _problems(tmp_path / "nope.csv") == ["nope.csv: -: filen findes ikke"]
     assert _problems(_write(tmp_path / "r.xls", "x")) == [
-        "r.xls: -: skal være en .csv- eller .xlsx-fil (got '.xls')"
+        "r.xls: -: skal være en .csv- eller .xlsx-fil (fik '.xls')"
     ]
     assert _problems(_write(tmp_path / "r.xlsx", "not a zip"))[0].startswith(
         "r.xlsx: -: ikke en XLSX-projektmappe, der kan læses"
@@ -149,7 +149,7 @@ def test_duplicate_header_names_both_columns(tmp_path: Path, monkeypatch: pytest
 def test_a_value_without_a_header(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     path = _write(tmp_path / "r.csv", "id,title\nA,x\nB,y,stray\n")
-    assert _problems(path) == ["r.csv:3: -: en værdi i kolonne 3, som ikke har nogen overskrift (got 'stray')"]
+    assert _problems(path) == ["r.csv:3: -: en værdi i kolonne 3, som ikke har nogen overskrift (fik 'stray')"]
 
 
 def test_xlsx_lines_are_sheet_rows(tmp_path: Path) -> None:

@@ -153,7 +153,7 @@ def _params(params: Path, scenario: str | None, as_csv: bool) -> int:
     if name not in scenarios:
         choices = ", ".join(scenarios)
         message = f"ukendt scenarie; vælg et af: {choices}" + suggestion(name, scenarios)
-        raise ParamsError([Problem(f"--scenario {name}", "-", message)])
+        raise ParamsError([Problem(f"--scenario {name}", "--scenario NAVN", message)])
     listing = params_listing(scenarios[name])
     if as_csv:
         sys.stdout.write(listing.to_csv(index=False, lineterminator="\n"))
@@ -164,8 +164,13 @@ def _params(params: Path, scenario: str | None, as_csv: bool) -> int:
 
 def _approve(run: Path, identity: str, key: Path | None, role: str | None, note: str | None) -> int:
     from kpro_econ.release.approval import approve
+    from kpro_econ.release.stamp import refresh_pack_status
 
-    outcome = approve(run, identity, key, role, note)
+    try:
+        outcome = approve(run, identity, key, role, note)
+    except KproError:
+        refresh_pack_status(run)  # a run refused because it changed after approval: its pages say so too
+        raise
     approval = outcome.approval
     if outcome.genesis is not None:
         first = outcome.genesis
@@ -182,9 +187,14 @@ def _approve(run: Path, identity: str, key: Path | None, role: str | None, note:
 
 def _release(run: Path, browser: str | None) -> int:
     from kpro_econ.release.pdf import DEFAULT_BROWSER
+    from kpro_econ.release.stamp import refresh_pack_status
     from kpro_econ.release.steering_pack import release
 
-    pdf = release(run, browser=browser or DEFAULT_BROWSER)
+    try:
+        pdf = release(run, browser=browser or DEFAULT_BROWSER)
+    except KproError:
+        refresh_pack_status(run)  # a run refused because it changed after approval: its pages say so too
+        raise
     print(f"Frigivet til forretningsstyregruppen: {pdf}")
     return 0
 

@@ -14,7 +14,7 @@ class KproError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one input: rendered as `FILE[:LINE]: field.path: message (got VALUE)`."""
+    """One thing wrong with one input: rendered as `FILE[:LINE]: field.path: message (fik VALUE)`."""
 
     file: str
     field: str
@@ -24,7 +24,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        got = "" if self.value is None else f" (got {_short(self.value)})"
+        got = "" if self.value is None else f" (fik {_short(self.value)})"
         field = self.field or "-"
         return f"{where}: {field}: {self.message}{got}"
 

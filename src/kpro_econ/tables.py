@@ -137,7 +137,9 @@ class Column:
       (`report.labels.labelled`), so not in the workbook's frame;
     - `written`: in the CSV (a text that an added column replaces is not);
     - `optional`: only when the run has what it needs (a risk register, say);
-    - `per_year`: one column per budget year, each named by its year, the year its header.
+    - `per_year`: one column per budget year, each named by its year, the year its header;
+    - `unit_of`: the values' unit differs by row: it is the unit of the figure whose path the row's
+      column `unit_of` holds (the table of assumptions: a rate as percent, an amount in kroner).
     """
 
     name: str
@@ -151,6 +153,7 @@ class Column:
     written: bool = True
     optional: bool = False
     per_year: bool = False
+    unit_of: str | None = None
 
     @property
     def label_key(self) -> str:
@@ -237,7 +240,7 @@ TABLES: dict[Table, tuple[Column, ...]] = {
     Table.ASSUMPTIONS: (
         SCENARIO, _code("parameter"), _text("label", label="assumption", added=True),
         _text("unit", added=True),
-        *(_number(name, ExcelFormat.GENERAL) for name in ("value", "low", "mode", "high")),
+        *(_number(name, ExcelFormat.GENERAL, unit_of="parameter") for name in ("value", "low", "mode", "high")),
         _year("price_year", Dtype.FLOAT), _text("source"), _text("note"),
     ),
     Table.RISK_REGISTER: (
@@ -325,7 +328,8 @@ TABLES: dict[Table, tuple[Column, ...]] = {
         _text("budget_run"),
     ),
     Table.INVOICE_RECONCILIATION: (
-        _text("agreement"), _text("period"), _dkk("expected_dkk"), _dkk("booked_dkk"),
+        _code("agreement", shown=False), _text("agreement_name", label="agreement"), _text("period"),
+        _dkk("expected_dkk"), _dkk("booked_dkk"),
         _dkk("difference_dkk", label="invoice_difference"),
         _code("status", Codes.RECONCILIATION_STATUS), _text("references"),
     ),
@@ -343,6 +347,28 @@ TABLES: dict[Table, tuple[Column, ...]] = {
         Column("notice_month", Dtype.INT, Unit.CODE, ExcelFormat.PLAIN), _text("effective"), _dkk("saving_dkk"),
     ),
 }
+
+
+@dataclass(frozen=True)
+class Pivot:
+    """How people are shown a long table (`tables.xlsx`), as the reports show it: the columns `rows`
+    down, one column per value of `across` (in order) and a total column, the sums of `value` in the
+    cells and a total row; one sheet per value of `per` (the first, the base scenario, under the
+    table's own sheet name, each other under its own: `report.labels.PIVOT_SHEET_LABELS`)."""
+
+    rows: tuple[str, ...]
+    across: str
+    value: str
+    per: str | None = None
+    across_note: str | None = None
+    """A column with one value per `across` value, said in that column's header: `2026 (Forventet regnskab)`."""
+
+
+PIVOTS: dict[Table, Pivot] = {
+    Table.COST_BY_YEAR: Pivot(rows=("line", "kind"), across="year", value="amount_dkk", per="scenario",
+                              across_note="basis"),
+}
+"""The tables `tables.xlsx` shows wide, as the reports do (the CSV keeps the long table)."""
 
 
 class TableContractError(KproError):

@@ -236,11 +236,21 @@ def compute_budget(inputs: WorkbookInputs, base: ScenarioResult | None = None) -
     phasing = base.books.phasing if base.books is not None else None
     return BudgetResult(
         followup=budget_followup(baseline, actuals, params, as_of, phasing),
-        reconciliation=invoice_reconciliation(actuals, settings.agreements, params.years, as_of),
+        reconciliation=_with_agreement_names(
+            invoice_reconciliation(actuals, settings.agreements, params.years, as_of), settings),
         as_of=as_of,
         baseline_run=inputs.budget_baseline_run.name if inputs.budget_baseline_run is not None else None,
         sample=bool(actuals["sample"].any()),
     )
+
+
+def _with_agreement_names(reconciliation: pd.DataFrame, settings: BudgetSettings) -> pd.DataFrame:
+    """The reconciliation with each agreement's name (the controller's words) beside its id."""
+    names = {agreement.id: agreement.name for agreement in settings.agreements}
+    table = reconciliation.copy()
+    table.insert(list(table.columns).index("agreement") + 1, "agreement_name",
+                 pd.Series([names[a] for a in table["agreement"]], index=table.index, dtype=object))
+    return table
 
 
 def kpi_tables(kpis: KpiResult) -> dict[Table, pd.DataFrame]:

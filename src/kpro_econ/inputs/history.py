@@ -1,11 +1,15 @@
 """Earlier runs: which one a new run compares its risks with, and that run's register.
 
 `risk.compare_to` is a run folder (relative to the params file) or `auto`: the newest earlier
-successful run of the same params file in the reports folder.
+approved run of the same params file in the reports folder. Either way the run compared with must
+be approved as release would accept it (`approvals.approved_as_written`): the trend and the steering
+summary's "what changed" never rest on a draft or a what-if run.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -81,16 +85,52 @@ def started_from(run_dir: Path, reports_dir: Path) -> Path:
 
 
 def previous_run(compare_to: str | None, params_path: Path, reports_dir: Path) -> Path | None:
-    """The run folder `compare_to` points at, or None when there is none to compare with."""
+    """The approved run folder `compare_to` points at, or None when there is none to compare with."""
     if compare_to is None:
         return None
     if compare_to == AUTO:
-        return find_previous_run(reports_dir, params_path)
+        return find_previous_run(reports_dir, params_path, approved=True)
     folder = (params_path.parent / compare_to).resolve()
     if not (folder / REGISTER_CSV).is_file():
         raise ParamsError([Problem(display_path(params_path), "risk.compare_to",
                                    f"ingen kørselsmappe med {REGISTER_CSV.as_posix()} dér", compare_to)])
+    if not is_approved(folder):
+        raise ParamsError([Problem(display_path(params_path), "risk.compare_to",
+                                   "kørslen er ikke godkendt (eller ændret siden godkendelsen); udviklingen "
+                                   "måles kun mod godkendte kørsler", compare_to)])
     return folder
+
+
+def is_approved(run_dir: Path) -> bool:
+    """Whether `run_dir` is approved as release would accept it, its paths read as `started_from` finds them."""
+    return approved_as_written(run_dir, started_from(run_dir, run_dir.parent))
+
+
+@dataclass(frozen=True)
+class ComparedRun:
+    """The approved earlier run that a run's trend and "what changed" compare with: its folder and start."""
+
+    folder: Path
+    started: datetime | None
+
+    @property
+    def run_id(self) -> str:
+        return self.folder.name
+
+
+def compared_run(folder: Path | None) -> ComparedRun | None:
+    """`folder` with the start time its manifest records (None when unreadable)."""
+    if folder is None:
+        return None
+    try:
+        recorded = read_manifest(folder).started
+    except RunRecordError:
+        recorded = None
+    try:
+        started = datetime.fromisoformat(recorded) if recorded else None
+    except ValueError:
+        started = None
+    return ComparedRun(folder, started)
 
 
 def previous_register(run_dir: Path) -> pd.DataFrame:

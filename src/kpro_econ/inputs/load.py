@@ -57,12 +57,15 @@ class WorkbookInputs:
     scenarios: dict[str, ScenarioInputs]
     files: list[Path] = field(default_factory=list)
     previous_run: Path | None = None
+    """The approved run the risk trend compares with (`history.previous_run`)."""
     previous_risks: pd.DataFrame | None = None
     actuals: pd.DataFrame | None = None
     budget_baseline: pd.DataFrame | None = None
     budget_baseline_run: Path | None = None
     overrides: list[str] = field(default_factory=list)
     """Every `run --set PATH=VALUE` applied to the base, as typed."""
+    compared: history.ComparedRun | None = None
+    """`previous_run` with its start time, as the reports name it."""
 
     @property
     def base(self) -> ScenarioInputs:
@@ -135,7 +138,7 @@ def _load_inputs(params_path: Path, previous_run: str | Path, reports_dir: Path 
     # the params file and every file its extends chain names (the file itself is first in `reader.files`)
     used = [*reader.files, *files.tables, *signers, *extra]
     return WorkbookInputs(params_path, loaded, used, previous, previous_risks, actuals, baseline, baseline_run,
-                          overrides=[str(o) for o in reader.overrides])
+                          overrides=[str(o) for o in reader.overrides], compared=history.compared_run(previous))
 
 
 def _previous_run(params: Params, params_path: Path, previous_run: str | Path, reports_dir: Path | None) -> Path | None:

@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
-from kpro_econ.errors import ParamsError, Problem
+from kpro_econ.errors import ParamsError, Problem, suggestion
 from kpro_econ.inputs.tables import resolved_path
-from kpro_econ.inputs.yaml_params import deep_merge, read_yaml
+from kpro_econ.inputs.yaml_params import DECIMAL_COMMA, decimal_comma, deep_merge, read_yaml
 
 EXTENDS = "extends"
 FIGURE_KEYS = ("value", "low", "mode", "high")
@@ -49,7 +49,7 @@ def parse_overrides(arguments: Sequence[str]) -> list[Override]:
         path, equals, text = argument.partition("=")
         parts = tuple(path.strip().split("."))
         if not equals or not path.strip() or any(not part.strip() for part in parts):
-            problems.append(Problem(f"--set {argument}", "-", "skriv STI=VÆRDI, fx discount_rate=0.04"))
+            problems.append(Problem(f"--set {argument}", "--set STI=VÆRDI", "skriv STI=VÆRDI, fx discount_rate=0.04"))
             continue
         try:
             value = yaml.safe_load(text) if text.strip() else None
@@ -57,6 +57,9 @@ def parse_overrides(arguments: Sequence[str]) -> list[Override]:
             problem = getattr(exc, "problem", None) or "ikke en YAML-værdi"
             message = f"VÆRDI er ikke gyldig YAML: {problem}"
             problems.append(Problem(f"--set {path.strip()}", path.strip(), message, text))
+            continue
+        if isinstance(value, str) and DECIMAL_COMMA.fullmatch(text.strip()):  # 0,04 is a text to YAML
+            problems.append(decimal_comma(f"--set {path.strip()}", (path.strip(),), text.strip(), None, "i --set"))
             continue
         overrides.append(Override(tuple(p.strip() for p in parts), text, value))
     if problems:
@@ -75,12 +78,15 @@ class ParamsReader:
     overrides: Sequence[Override] = ()
     files: list[Path] = field(default_factory=list)
     origin: dict[tuple[str, ...], tuple[str, int | None]] = field(default_factory=dict)
+    validated: list[tuple[str, ...]] = field(default_factory=list)
+    """Each override's path as the validation names it (a list's item by its position)."""
 
     def __call__(self, path: Path) -> tuple[dict[str, Any], Lines]:
-        self.files, self.origin = [], {}
+        self.files, self.origin, self.validated = [], {}, []
         data, lines = self._chain(Path(path), [])
         for override in self.overrides:
-            data = _set(data, override)
+            data, validated = _set(data, override)
+            self.validated.append(validated)
         return data, lines
 
     def _chain(self, path: Path, seen: list[Path]) -> tuple[dict[str, Any], Lines]:
@@ -108,21 +114,35 @@ class ParamsReader:
         return deep_merge(parent_data, data), {**parent_lines, **lines}
 
 
-def _set(data: dict[str, Any], override: Override) -> dict[str, Any]:
-    """`data` with the value at the override's path replaced (mappings on the way made as needed).
+def _set(data: dict[str, Any], override: Override) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """`data` with the value at the override's path replaced (mappings on the way made as needed), and the
+    path as the validation names it (an item of a list by its position).
 
-    A figure given as a mapping keeps its price year and gets the override as its value and source, so
-    that the table of assumptions says where the number came from.
+    An item of a list is named by its `id` (`budget.agreements.support.tolerance_dkk`) or its position
+    from 0 (`budget.forecast_overrides.0.amount_dkk`). A figure given as a mapping keeps its price year
+    and gets the override as its value and source, so that the table of assumptions says where the
+    number came from.
     """
     result = copy.deepcopy(data)
-    node: dict[str, Any] = result
+    node: Any = result
     *parents, last = override.path
+    path: list[str] = []
     for key in parents:
+        if isinstance(node, list):
+            index = _item(node, key, override)
+            path.append(str(index))
+            node = node[index]
+            continue
         child = node.get(_key(node, key))
-        if not isinstance(child, dict):
+        if not isinstance(child, dict | list):
             child = {}
             node[_key(node, key)] = child
+        path.append(key)
         node = child
+    if isinstance(node, list):
+        index = _item(node, last, override)
+        node[index] = override.value
+        return result, (*path, str(index))
     key = _key(node, last)
     current = node.get(key)
     if isinstance(current, Mapping) and "value" in current and not isinstance(override.value, Mapping):
@@ -130,7 +150,20 @@ def _set(data: dict[str, Any], override: Override) -> dict[str, Any]:
                      "value": override.value, "source": f"--set {override}"}
     else:
         node[key] = override.value
-    return result
+    return result, (*path, last)
+
+
+def _item(items: list[Any], key: str, override: Override) -> int:
+    """The position of the list item `key` names: the item whose `id` it is, else its position from 0."""
+    ids = [str(item["id"]) for item in items if isinstance(item, Mapping) and "id" in item]
+    for index, item in enumerate(items):
+        if isinstance(item, Mapping) and str(item.get("id")) == key:
+            return index
+    if key.isdigit() and int(key) < len(items):
+        return int(key)
+    known = f"id: {', '.join(ids)}" if ids else f"nummer fra 0 til {len(items) - 1}"
+    raise ParamsError([Problem(f"--set {override.dotted}", override.dotted,
+                               f"listen har intet element {key!r}; skriv et {known}" + suggestion(key, ids))])
 
 
 def _key(node: Mapping[Any, Any], key: str) -> Any:
@@ -148,7 +181,8 @@ def rewrite(problems: Sequence[Problem], reader: ParamsReader) -> list[Problem]:
     for problem in problems:
         path = tuple(part for part in problem.field.split(".") if part)
         base_path = path[2:] if path[:1] == ("scenarios",) else path
-        override = next((o for o in reader.overrides if _overlaps(o.path, base_path)), None)
+        paths = reader.validated or [o.path for o in reader.overrides]
+        override = next((o for o, at in zip(reader.overrides, paths, strict=False) if _overlaps(at, base_path)), None)
         if override is not None:
             out.append(replace(problem, file=f"--set {override.dotted}", line=None))
             continue

@@ -45,7 +45,7 @@ CHANGE_REQUESTS = Register((
     Column("estimate_mode", "number", required=True, minimum=0, maximum=MAX_KRONER),
     Column("estimate_high", "number", required=True, minimum=0, maximum=MAX_KRONER),
     Column("year", "integer", required=True),
-    Column("approval_probability", "number", minimum=0, maximum=1),
+    Column("approval_probability", "number", minimum=0, maximum=1, share=True),
     Column("actual_cost", "number", minimum=0, maximum=MAX_KRONER),
     *(Column(name, "date") for name in _DATES),
     Column("source"),

@@ -48,7 +48,8 @@ RISKS = Register((
     Column("status", required=True, choices=STATUSES,
            parse=lambda text: str(status_code(text, RiskStatus, RISK_STATUS_WORDS))),
     Column("proximity", "integer"),  # the budget year the risk may occur in
-    Column("probability", "number", minimum=0, maximum=1),  # of the residual risk; blank: from the likelihood
+    # of the residual risk, "60 %" or 0.6; blank: from the likelihood
+    Column("probability", "number", minimum=0, maximum=1, share=True),
     Column("cost_low", "number", minimum=0),  # cost if it occurs: lowest, most likely, highest
     Column("cost_mode", "number", minimum=0),
     Column("cost_high", "number", minimum=0),

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from numbers import Integral
 from typing import Any, Literal
@@ -87,6 +87,9 @@ class Column:
     The cell's value is what it returns (a date column: a date)."""
     default: Any = None
     """The value of a blank cell in an optional column."""
+    share: bool = False
+    """A number that is a share (0–1): a cell may also be a percentage as Danish Excel writes it, `50 %`
+    or `50%` (read as 0.5)."""
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,7 @@ class Rows:
         return np.ones(len(self), dtype=bool) if bad is None else ~bad
 
     def shown(self, column: str, position: int) -> Any:
-        """A cell as a problem shows it: a number bare as typed (`(got 1.200.000)`), other text quoted."""
+        """A cell as a problem shows it: a number bare as typed (`(fik 1.200.000)`), other text quoted."""
         if column not in self.raw.columns:
             return None
         value = self.raw[column].iat[position]
@@ -376,6 +379,8 @@ def _check_column(rows: Rows, column: Column, cells: pd.Series, decimal: str) ->
 def _parse(column: Column, texts: np.ndarray, blank: np.ndarray, decimal: str,
            text: bool) -> tuple[pd.Series, dict[int, str]]:
     """Typed values and the message of each cell that cannot be read, by position."""
+    if column.share:
+        return _shares(column, texts, blank, decimal, text)
     if text and column.parse is None and column.kind in ("number", "integer"):
         return _numbers(column, texts, blank, decimal)
     if text and column.kind == "text" and column.choices is None and column.parse is None:
@@ -393,6 +398,17 @@ def _parse(column: Column, texts: np.ndarray, blank: np.ndarray, decimal: str,
     dtype = _dtype(column, None)
     series = pd.Series(typed, dtype=object)
     return (series if dtype == "object" else series.astype(dtype)), errors
+
+
+def _shares(column: Column, texts: np.ndarray, blank: np.ndarray, decimal: str,
+            text: bool) -> tuple[pd.Series, dict[int, str]]:
+    """A share column: a cell written as a percentage (`50 %`, `50%`) is its number divided by 100."""
+    percent = np.array([isinstance(t, str) and t.rstrip().endswith("%") for t in texts], dtype=bool)
+    numbers = texts.copy()
+    numbers[percent] = [t.rstrip().removesuffix("%").rstrip() for t in texts[percent]]
+    values, errors = _parse(replace(column, share=False), numbers, blank, decimal, text)
+    values = values.astype("float64") if values.dtype == object else values
+    return values.where(~percent, values / 100), errors
 
 
 def _parsed(column: Column, value: Any, decimal: str) -> Any:

@@ -397,7 +397,7 @@ def _read_model(path: Path, model: type[M]) -> M:
         if first["type"] == "json_invalid":
             raise RunRecordError(f"{path}: ikke gyldig JSON ({first['msg']})") from None
         where = ".".join(str(part) for part in first["loc"])
-        raise RunRecordError(f"{path}: {where}: {pydantic_message(first)} (got {first.get('input')!r:.60})") from None
+        raise RunRecordError(f"{path}: {where}: {pydantic_message(first)} (fik {first.get('input')!r:.60})") from None
     except OSError as exc:
         raise RunRecordError(f"{path}: kan ikke læses ({exc.strerror})") from None
 

@@ -158,8 +158,8 @@ def checked_text(value: str, option: str) -> str:
     rewrite a terminal line or a record, or, for `--as`, a space, which an allowed signers line cannot hold."""
     bad = [c for c in value if unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp"}]
     if bad:
-        raise ApprovalError(f"{option}: må ikke indeholde styretegn som ESC eller linjeskift (got {value!r})")
+        raise ApprovalError(f"{option}: må ikke indeholde styretegn som ESC eller linjeskift (fik {value!r})")
     value = value.strip()
     if option == "--as" and any(c.isspace() for c in value):
-        raise ApprovalError(f"{option}: identiteten må ikke indeholde mellemrum (got {value!r})")
+        raise ApprovalError(f"{option}: identiteten må ikke indeholde mellemrum (fik {value!r})")
     return value

@@ -219,7 +219,7 @@ class _Walk:
 
 _INTEGER = re.compile(r"[-+]?\d+")
 _DIGITS = re.compile(r"\d+")
-_DECIMAL_COMMA = re.compile(r"[-+]?\d{1,3}(?:\.\d{3})*,\d+|[-+]?\d+,\d+")
+DECIMAL_COMMA = re.compile(r"[-+]?\d{1,3}(?:\.\d{3})*,\d+|[-+]?\d+,\d+")
 
 
 def _walk(node: Node, path: tuple[str, ...], walk: _Walk) -> None:
@@ -247,8 +247,8 @@ def _walk(node: Node, path: tuple[str, ...], walk: _Walk) -> None:
             _walk(item, sub, walk)
         if node.flow_style:
             _flow_decimal_commas(list(node.value), path, walk, mapping=False)
-    elif isinstance(node, ScalarNode) and _plain(node) and _DECIMAL_COMMA.fullmatch(node.value):
-        walk.problems.append(_decimal_comma(walk.file, path, node.value, node.start_mark.line + 1))
+    elif isinstance(node, ScalarNode) and _plain(node) and DECIMAL_COMMA.fullmatch(node.value):
+        walk.problems.append(decimal_comma(walk.file, path, node.value, node.start_mark.line + 1))
 
 
 def _plain(node: ScalarNode) -> bool:
@@ -285,12 +285,13 @@ def _flow_decimal_commas(nodes: list[Node], path: tuple[str, ...], walk: _Walk, 
             # In a mapping, the number is a value and its key the node before it.
             key = str(nodes[i - 1].value) if mapping and i % 2 == 1 else str(i)
             walk.problems.append(
-                _decimal_comma(walk.file, (*path, key), f"{first.value},{second.value}", end.line + 1))
+                decimal_comma(walk.file, (*path, key), f"{first.value},{second.value}", end.line + 1))
 
 
-def _decimal_comma(file: str, path: tuple[str, ...], written: str, line: int) -> Problem:
+def decimal_comma(file: str, path: tuple[str, ...], written: str, line: int | None, where: str = "i YAML") -> Problem:
+    """A number written with a decimal comma (`0,04`), with the number as YAML reads it (`0.04`)."""
     number = written.replace(".", "").replace(",", ".")
-    message = f"decimalkomma: brug punktum som decimaltegn i YAML ({number})"
+    message = f"decimalkomma: brug punktum som decimaltegn {where} ({number})"
     return Problem(file, ".".join(path) or "-", message, AsTyped(written), line=line)
 
 

@@ -86,11 +86,14 @@ def response_times_by_month(
 def support_by_month(
     operations: pd.DataFrame, by: Literal["channel", "category"] = "channel"
 ) -> pd.DataFrame:
-    """month, `by`, requests: every month of the table times every channel or category, 0 where none."""
+    """month, `by`, requests: every month of the table times every channel, 0 where none; or each
+    month's categories as the register gives them (a free-text category may occur once, so the grid of
+    every month times every category could be the register's length times its months)."""
     rows = _measure(operations, "support_requests")
-    values = list(CHANNELS) if by == "channel" else sorted(rows["category"].dropna().unique())
-    grid = pd.MultiIndex.from_product([sorted(operations["month"].unique()), values], names=["month", by])
-    counts = rows.groupby(["month", by])["value"].sum().reindex(grid, fill_value=0.0)
+    counts = rows.groupby(["month", by])["value"].sum()
+    if by == "channel":
+        grid = pd.MultiIndex.from_product([sorted(operations["month"].unique()), CHANNELS], names=["month", by])
+        counts = counts.reindex(grid, fill_value=0.0)
     return counts.astype("int64").rename("requests").reset_index()
 
 

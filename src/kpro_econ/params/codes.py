@@ -89,6 +89,11 @@ class SettingUnit(StrEnum):
     MONTHS = "months"
     YEAR = "year"
     MUNICIPALITIES = "municipalities"
+    CITIZENS = "citizens"
+    MILLISECONDS = "milliseconds"
+    DRAWS = "draws"
+    RISKS = "risks"
+    APPROVERS = "approvers"
 
 
 class Trend(StrEnum):

@@ -48,9 +48,9 @@ class ThreePoint(_Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> ThreePoint:
         if self.low > self.mode:
-            raise ValueError(f"low må ikke være større end mode (got low={self.low:.10g}, mode={self.mode:.10g})")
+            raise ValueError(f"low må ikke være større end mode (fik low={self.low:.10g}, mode={self.mode:.10g})")
         if self.mode > self.high:
-            raise ValueError(f"mode må ikke være større end high (got mode={self.mode:.10g}, high={self.high:.10g})")
+            raise ValueError(f"mode må ikke være større end high (fik mode={self.mode:.10g}, high={self.high:.10g})")
         return self
 
     @property
@@ -91,7 +91,7 @@ Figure = Annotated[Amount | ThreePoint, BeforeValidator(_to_figure)]
 def _non_negative(figure: Amount | ThreePoint) -> Amount | ThreePoint:
     lowest = figure.value if isinstance(figure, Amount) else figure.low
     if lowest < 0:
-        raise ValueError(f"må ikke være negativ (got {lowest:.10g})")
+        raise ValueError(f"må ikke være negativ (fik {lowest:.10g})")
     return figure
 
 
@@ -104,14 +104,14 @@ def _kroner(figure: Amount | ThreePoint) -> Amount | ThreePoint:
     figure = _non_negative(figure)
     highest = figure.value if isinstance(figure, Amount) else figure.high
     if highest > MAX_KRONER:
-        raise ValueError(f"et urimeligt stort beløb; højst 1.000.000.000.000 kr. (got {highest:.10g})")
+        raise ValueError(f"et urimeligt stort beløb; højst 1.000.000.000.000 kr. (fik {highest:.10g})")
     return figure
 
 
 def _share(figure: Amount | ThreePoint) -> Amount | ThreePoint:
     values = [figure.value] if isinstance(figure, Amount) else [figure.low, figure.high]
     if any(v < 0 or v > 1 for v in values):
-        raise ValueError(f"skal være en andel mellem 0 og 1 (got {', '.join(f'{v:.10g}' for v in values)})")
+        raise ValueError(f"skal være en andel mellem 0 og 1 (fik {', '.join(f'{v:.10g}' for v in values)})")
     return figure
 
 

@@ -52,6 +52,6 @@ class KpiSettings(BaseModel):
         if self.wave5_threshold > self.wave4_municipalities:
             raise ValueError(
                 f"wave5_threshold må ikke være større end wave4_municipalities "
-                f"(got {self.wave5_threshold} > {self.wave4_municipalities})"
+                f"(fik {self.wave5_threshold} > {self.wave4_municipalities})"
             )
         return self

@@ -80,7 +80,7 @@ class Renegotiation(_Frozen):
     def _above_minus_one(cls, figure: Amount | ThreePoint) -> Amount | ThreePoint:
         lowest = figure.value if isinstance(figure, Amount) else figure.low
         if lowest <= -1:
-            raise ValueError(f"en prisændring skal være over -1 (-100 %) (got {lowest:g})")
+            raise ValueError(f"en prisændring skal være over -1 (-100 %) (fik {lowest:g})")
         return figure
 
 
@@ -98,7 +98,7 @@ class SpocOption(_Frozen):
     def _months(cls, months: dict[int, float]) -> dict[int, float]:
         for year, n in months.items():
             if not 0 <= n <= 12:
-                raise ValueError(f"månederne i {year} skal være mellem 0 og 12 (got {n:g})")
+                raise ValueError(f"månederne i {year} skal være mellem 0 og 12 (fik {n:g})")
         return months
 
 
@@ -157,12 +157,12 @@ class ChangeRequest(_Frozen):
         if self.estimate_low > self.estimate_mode:
             raise ValueError(
                 f"estimate_low må ikke være større end estimate_mode "
-                f"(got {self.estimate_low:.10g} > {self.estimate_mode:.10g})"
+                f"(fik {self.estimate_low:.10g} > {self.estimate_mode:.10g})"
             )
         if self.estimate_mode > self.estimate_high:
             raise ValueError(
                 f"estimate_mode må ikke være større end estimate_high "
-                f"(got {self.estimate_mode:.10g} > {self.estimate_high:.10g})"
+                f"(fik {self.estimate_mode:.10g} > {self.estimate_high:.10g})"
             )
         if self.status == ChangeRequestStatus.PROPOSED and self.approval_probability is None:
             raise ValueError("approval_probability skal udfyldes for et foreslået ændringsønske (status proposed)")
@@ -240,7 +240,8 @@ class RiskSettings(_Frozen):
         description="Probability of a residual likelihood 1–5 where a risk gives none.",
     )
     pool_size: int = Field(12, ge=1, description="How many risks at most form the risk pool.")
-    compare_to: str | None = Field(None, description="Earlier run folder for the trend, or `auto`.")
+    compare_to: str | None = Field(
+        None, description="An approved earlier run folder for the trend, or `auto` (the newest approved one).")
     triggers: dict[str, KpiTrigger] = Field(
         default_factory=dict,
         description="Risk id → KPI rule (wave5) that, when it fires, makes the risk occur: it leaves the pool "
@@ -254,7 +255,7 @@ class RiskSettings(_Frozen):
         for band in bands:
             if band.min_score > band.max_score:
                 raise ValueError(f"båndet {band.name!r}: min_score må ikke være større end max_score "
-                                 f"(got {band.min_score} > {band.max_score})")
+                                 f"(fik {band.min_score} > {band.max_score})")
         expected = 1
         for band in sorted(bands, key=lambda b: b.min_score):
             if band.min_score > expected:
@@ -271,11 +272,11 @@ class RiskSettings(_Frozen):
     @classmethod
     def _probability_per_likelihood(cls, probabilities: dict[int, float]) -> dict[int, float]:
         if sorted(probabilities) != [1, 2, 3, 4, 5]:
-            raise ValueError(f"angiv en sandsynlighed for hver sandsynlighedsscore 1–5 (got {sorted(probabilities)})")
+            raise ValueError(f"angiv en sandsynlighed for hver sandsynlighedsscore 1–5 (fik {sorted(probabilities)})")
         for likelihood, probability in probabilities.items():
             if not 0 <= probability <= 1:
                 raise ValueError(f"sandsynligheden for score {likelihood} skal være mellem 0 og 1 "
-                                 f"(got {probability:g})")
+                                 f"(fik {probability:g})")
         return probabilities
 
 
@@ -344,7 +345,7 @@ class Params(_Frozen):
     @classmethod
     def _consecutive(cls, years: list[int]) -> list[int]:
         if years != list(range(years[0], years[0] + len(years))):
-            raise ValueError(f"årene skal følge hinanden i stigende orden (got {years})")
+            raise ValueError(f"årene skal følge hinanden i stigende orden (fik {years})")
         return years
 
     @field_validator("price_index")
@@ -352,14 +353,14 @@ class Params(_Frozen):
     def _changes_above_minus_one(cls, index: dict[int, Amount | ThreePoint]) -> dict[int, Amount | ThreePoint]:
         for year, figure in index.items():
             if figure.mean <= -1:
-                raise ValueError(f"ændringen i {year} skal være over -1 (got {figure.mean:g})")
+                raise ValueError(f"ændringen i {year} skal være over -1 (fik {figure.mean:g})")
         return index
 
     @field_validator("discount_rate")
     @classmethod
     def _rate(cls, figure: Amount | ThreePoint) -> Amount | ThreePoint:
         if not 0 <= figure.mean < 1:
-            raise ValueError(f"skal være en rente mellem 0 og 1 (got {figure.mean:g})")
+            raise ValueError(f"skal være en rente mellem 0 og 1 (fik {figure.mean:g})")
         return figure
 
 
@@ -411,7 +412,7 @@ class Agreement(_Frozen):
     @model_validator(mode="after")
     def _start_before_end(self) -> Agreement:
         if self.start is not None and self.end is not None and self.end < self.start:
-            raise ValueError(f"end må ikke ligge før start (got {self.end.isoformat()} < {self.start.isoformat()})")
+            raise ValueError(f"end må ikke ligge før start (fik {self.end.isoformat()} < {self.start.isoformat()})")
         return self
 
     def expected_in(self, year: int) -> float | None:
@@ -447,12 +448,12 @@ class BudgetSettings(_Frozen):
     def _unique(self) -> BudgetSettings:
         ids = [a.id for a in self.agreements]
         if len(set(ids)) < len(ids):
-            raise ValueError(f"agreements: hvert id kun én gang (got {sorted({i for i in ids if ids.count(i) > 1})})")
+            raise ValueError(f"agreements: hvert id kun én gang (fik {sorted({i for i in ids if ids.count(i) > 1})})")
         keys = [(o.line.value, o.year) for o in self.forecast_overrides]
         if len(set(keys)) < len(keys):
             twice = sorted({k for k in keys if keys.count(k) > 1})
             line, year = twice[0]
-            raise ValueError(f"forecast_overrides: én ændring pr. linje og år (got {line} {year} to gange)")
+            raise ValueError(f"forecast_overrides: én ændring pr. linje og år (fik {line} {year} to gange)")
         return self
 
 

@@ -205,7 +205,7 @@ def approve(
     if settings.roles and approver is None:
         raise ApprovalError(f"--as: {identity} er ikke godkender i params (approval.roles)")
     if approver is not None and role is not None and role != approver.role:
-        raise ApprovalError(f"--role: {identity} godkender som {approver.role} ifølge params (got {role!r})")
+        raise ApprovalError(f"--role: {identity} godkender som {approver.role} ifølge params (fik {role!r})")
     maker = maker_of(run_dir, manifest, signers)
     refused = run_refusal(manifest, maker)
     if refused is not None:
@@ -465,13 +465,23 @@ def write_convenience_copies(run_dir: Path, approvals: RunApprovals, state: RunS
         ledger_head=approvals.ledger_head,
     ))
     # What the pages show (approval-status.js beside them; run/pack_status.py).
+    write_pack_status(run_dir, state, *stamp_of(approvals, state), steering=steering_of(approvals, state))
+
+
+def stamp_of(approvals: RunApprovals, state: RunState) -> tuple[str | None, datetime]:
+    """Who the pages' stamp names (with *usigneret*), and when: the release's time once released, else
+    the latest approval's."""
     names = _names(approvals.approvals) + (f" ({UNSIGNED_LABEL})" if approvals.unsigned else "")
     released = approvals.release is not None and state == RunState.RELEASED
     moments = [approvals.release.released_at] if approvals.release and released else [
         a.approved_at for a in approvals.approvals]
-    when = datetime.fromisoformat(max(moments)) if moments else datetime.now(UTC)
-    steering = sorted(approvals.release.files) if approvals.release and released else []
-    write_pack_status(run_dir, state, names or None, when, steering)
+    return names or None, datetime.fromisoformat(max(moments)) if moments else datetime.now(UTC)
+
+
+def steering_of(approvals: RunApprovals, state: RunState) -> list[str]:
+    """The files of a released run's steering pack, which its index links (none before release)."""
+    released = approvals.release is not None and state == RunState.RELEASED
+    return sorted(approvals.release.files) if approvals.release is not None and released else []
 
 
 def run_state(run_dir: Path) -> RunState:

@@ -7,15 +7,18 @@ from pathlib import Path
 from kpro_econ.errors import KproError
 from kpro_econ.inputs import ledger_heads
 from kpro_econ.params.codes import RunState
-from kpro_econ.release.approval import RunCheck, StartedElsewhere, check_run
+from kpro_econ.release.approval import RunCheck, StartedElsewhere
+from kpro_econ.release.stamp import sync_pack_status
 
 _INDENT = "    "
 
 
 def status_lines(run_dir: Path) -> list[str]:
-    """`RUN  STATE` and, for a run with approvals, one line per approver and what differs, if anything."""
+    """`RUN  STATE` and, for a run with approvals, one line per approver and what differs, if anything.
+
+    The check of record also puts its finding on the run's pages (`stamp.sync_pack_status`)."""
     try:
-        check = check_run(run_dir)
+        check, unstamped = sync_pack_status(run_dir)
     except StartedElsewhere as exc:
         return [f"{run_dir.name}  ikke kontrolleret", f"{_INDENT}{exc}"]
     except KproError as exc:  # one unreadable run must not hide the others
@@ -34,6 +37,8 @@ def status_lines(run_dir: Path) -> list[str]:
     if check.release is not None and check.state == RunState.RELEASED:
         lines.append(f"{_INDENT}frigivet {check.release.released_at}: pakken er uændret")
     lines += [f"{_INDENT}afviger: {problem}" for problem in check.problems]
+    if unstamped is not None:
+        lines.append(f"{_INDENT}{unstamped}")
     return lines
 
 

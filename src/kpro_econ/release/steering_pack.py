@@ -36,7 +36,7 @@ from kpro_econ.report.labels import UNSIGNED_LABEL
 from kpro_econ.run.execute import NotebookJob, execute_and_render
 from kpro_econ.run.fingerprint import code_differences, code_fingerprint
 from kpro_econ.run.runfolder import current_user, sha256_file
-from kpro_econ.run.runner import default_notebooks_dir
+from kpro_econ.run.runner import project_notebooks
 
 SUMMARY_NOTEBOOK = "steering_summary.ipynb"
 
@@ -61,7 +61,6 @@ def release_footer(check: RunCheck, head: LedgerHead) -> tuple[tuple[str, str], 
 def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEFAULT_BROWSER) -> Path:
     """Write `RUN/steering/` (HTML and PDF) for an approved, unchanged run and record it in the ledger;
     return the PDF. Refused, with nothing written, when anything differs from what was approved."""
-    notebooks_dir = notebooks_dir or default_notebooks_dir()
     check_browser(browser)
     check = check_run(run_dir)
     why = refusal(check, "frigives")
@@ -70,6 +69,8 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
     ledgers.require_writable(ledgers.ledger_path(run_dir))  # before the summary is made and printed
     manifest = check.manifest
     assert manifest.code is not None and manifest.params is not None  # an approved run has both
+    # The notebooks the run used: its params file's project folder's (release runs from that folder).
+    notebooks_dir = notebooks_dir or project_notebooks(Path(manifest.params.path))[0]
     code = code_differences(manifest.code, code_fingerprint(notebooks_dir))
     if code:
         raise ApprovalError("\n".join([f"{run_dir}: kan ikke frigives, fordi koden er ændret siden godkendelsen:",

@@ -9,6 +9,7 @@ matplotlib Figure (a `ChartFigure`, which gives the report its alt text), not a 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,16 +17,36 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.ticker import Formatter
 
 from kpro_econ.params.codes import CostLineCode
-from kpro_econ.report.formatting import number, percent
+from kpro_econ.report.formatting import mio_kr, number, percent
 from kpro_econ.report.labels import COST_LINE_LABELS, labelled
 from kpro_econ.tables import Table
 
+with warnings.catch_warnings():
+    # tol-colors 2.2 makes its colour maps with `Colormap.set_bad`, which matplotlib 3.11 marks as to be
+    # deprecated: on import and on each call (`distinct_colours`).
+    warnings.simplefilter("ignore", PendingDeprecationWarning)
+    import tol_colors
+
 PALETTE = "tab10"
 DPI = 110
+_MAX_DISTINCT = 23  # Paul Tol's discrete rainbow has at most this many colours
+
+
+def distinct_colours(n: int) -> list[str]:
+    """`n` colours that differ from each other, also for colour-blind readers: Paul Tol's discrete
+    rainbow for `n` (tol-colors), for a chart with one colour per series (the cost lines)."""
+    if n <= 0:
+        return []
+    k = min(n, _MAX_DISTINCT)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        rainbow = tol_colors.rainbow_discrete(k)
+    return [to_hex(rainbow(i % k)) for i in range(n)]
 
 # Titles sit at the top of their axes (`axes.titley` set), where matplotlib would put them anyway:
 # none of the charts has ticks or a label above its axes. Left unset, matplotlib measures every tick
@@ -38,12 +59,17 @@ _MAX_DECIMALS = 6
 
 
 class ChartFigure(Figure):
-    """A Figure that tells Jupyter its alt text (from its titles), so the HTML report describes it.
+    """A Figure that tells Jupyter its alt text (from its titles and `summary`, what it shows), so the
+    HTML report describes it.
 
     IPython asks an object for `_repr_mimebundle_` first; the image itself still comes from the
     inline backend's PNG formatter, and the metadata returned here goes with it. nbconvert's
     template (`run/templates/kpro_report`) writes it as the image's `alt`.
     """
+
+    summary = ""
+    """What the chart shows, in a sentence or two (its largest series, its trend): after the title in
+    the alt text, for a reader who cannot see it."""
 
     def alt_text(self) -> str:
         return alt_text(self)
@@ -53,11 +79,20 @@ class ChartFigure(Figure):
 
 
 def alt_text(fig: Figure) -> str:
-    """`Diagram: <title>`: the figure's title, else its axes' titles joined by `; `."""
+    """`Diagram: <title>. <summary>`: the figure's title, else its axes' titles joined by `; `, then
+    what it shows when the chart says (`ChartFigure.summary`)."""
     suptitle = fig.get_suptitle()
     titles = [suptitle] if suptitle else [ax.get_title() for ax in fig.axes]
     text = "; ".join(t.replace("\n", " ") for t in titles if t)
-    return ALT_PREFIX + (text or "uden titel")
+    summary = str(getattr(fig, "summary", ""))
+    return ALT_PREFIX + (text or "uden titel") + (f". {summary}" if summary else "")
+
+
+def trend_words(first: float, last: float) -> str:
+    """`stigende`, `faldende` or `uændret` from `first` to `last` (within 1 % is unchanged)."""
+    if abs(last - first) <= 0.01 * max(abs(first), abs(last)):
+        return "uændret"
+    return "stigende" if last > first else "faldende"
 
 
 def tick_decimals(values: Iterable[float]) -> int:
@@ -95,7 +130,7 @@ def danish_ticks(ax: Axes, axis: str = "y", scale: float = 1.0, *, as_percent: b
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(DanishTicks(scale, as_percent=as_percent))
 
 
-def new_figure(width: float = 8.0, height: float = 4.2) -> tuple[Figure, Axes]:
+def new_figure(width: float = 8.0, height: float = 4.2) -> tuple[ChartFigure, Axes]:
     """A figure of the reports' size and resolution, with one axes, laid out by constrained layout."""
     fig = ChartFigure(figsize=(width, height), dpi=DPI, layout="constrained")
     return fig, fig.add_subplot()
@@ -106,13 +141,12 @@ def _millions(ax: Axes, axis: str = "y") -> None:
 
 
 def cost_bars(costs: pd.DataFrame) -> Figure:
-    """Stacked bars: each year's cost by line, in millions of kroner."""
+    """Stacked bars: each year's cost by line, in millions of kroner, each line in a colour of its own."""
     wide = costs.pivot_table(index="year", columns="line_code", values="amount_dkk", aggfunc="sum", sort=False)
     wide = wide.loc[:, wide.abs().sum() > 0]
     fig, ax = new_figure()
-    colours = sns.color_palette(PALETTE, n_colors=len(wide.columns))
     bottom = np.zeros(len(wide))
-    for colour, line in zip(colours, wide.columns, strict=True):
+    for colour, line in zip(distinct_colours(len(wide.columns)), wide.columns, strict=True):
         label = COST_LINE_LABELS[CostLineCode(line)]
         ax.bar(wide.index.astype(str), wide[line], bottom=bottom, label=label, color=colour)
         bottom += wide[line].to_numpy()
@@ -121,6 +155,14 @@ def cost_bars(costs: pd.DataFrame) -> Figure:
     ax.set_ylabel("Mio. kr.")
     ax.set_title("Udgifter pr. år fordelt på udgiftslinjer")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize="small")
+    if len(wide.columns):
+        totals, by_line = wide.sum(axis=1), wide.sum()
+        largest = str(by_line.idxmax())
+        first, last = wide.index[0], wide.index[-1]
+        fig.summary = (
+            f"I alt {mio_kr(totals.iloc[0])} i {first} og {mio_kr(totals.iloc[-1])} i {last} "
+            f"({trend_words(totals.iloc[0], totals.iloc[-1])}). Største udgiftslinje: "
+            f"{COST_LINE_LABELS[CostLineCode(largest)]} med {mio_kr(by_line[largest])} i alt.")
     return fig
 
 
@@ -139,6 +181,9 @@ def fut_fee_bars(fut_fee: pd.DataFrame) -> Figure:
     ax.set_title("FUT-afgift: aftalt og ved fordeling efter volumen")
     # Beside the bars, not on them: the longest bar reaches the right edge.
     ax.legend(title="", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize="small")
+    fig.summary = "; ".join(
+        f"{row.label}: Kommunal PRO {mio_kr(row.kommunal_pro_fee_by_key_dkk, 2)}, Telma "
+        f"{mio_kr(row.telma_fee_by_key_dkk, 2)}" for row in fut_fee.itertuples()) + "."
     return fig
 
 
@@ -152,4 +197,8 @@ def allocation_by_region(allocation: pd.DataFrame, year: int) -> Figure:
     ax.set_xlabel(f"Mio. kr. i {year}")
     ax.set_ylabel("")
     ax.set_title(f"Kommunernes betaling {year} samlet pr. region")
+    if len(by_region):
+        top = by_region.iloc[-1]
+        fig.summary = (f"Mest betaler {top['region']} med {mio_kr(top['amount_dkk'])}; "
+                       f"mindst {by_region.iloc[0]['region']} med {mio_kr(by_region.iloc[0]['amount_dkk'])}.")
     return fig

@@ -25,13 +25,26 @@ class CommandText:
     description: str
     examples: Sequence[str] = ()
     exit_codes: dict[int, str] = field(default_factory=dict)
+    guides: Sequence[str] = ()
 
     def epilog(self) -> str:
         lines = ["Eksempler:", *(f"  {example}" for example in self.examples)] if self.examples else []
         if self.exit_codes:
             lines += ["", "Afslutningskoder:"] if lines else ["Afslutningskoder:"]
             lines += [f"  {code}  {meaning}" for code, meaning in sorted(self.exit_codes.items())]
+        if self.guides:
+            lines += ["", "Vejledninger (i projektmappen):"] if lines else ["Vejledninger (i projektmappen):"]
+            lines += [f"  {GUIDES[guide]}" for guide in self.guides]
         return "\n".join(lines)
+
+
+CONTROLLER_GUIDE = "docs/kontrollant.md"
+APPROVER_GUIDE = "docs/godkendelse.md"
+GUIDES = {
+    CONTROLLER_GUIDE: f"{CONTROLLER_GUIDE}  controllerens vejledning: parametre, registre, kørsel, fejl, --set, Excel",
+    APPROVER_GUIDE: f"{APPROVER_GUIDE}  godkenderens vejledning: nøgle, godkendelse, frigivelse, kontrol",
+}
+"""The Danish guides for the people who use the workbook, by their path in the project folder."""
 
 
 RUN_ID_EXAMPLE = "reports/20261125-184512-default"
@@ -62,6 +75,7 @@ COMMANDS: dict[str, CommandText] = {
             2: "ugyldigt input: én linje pr. problem (FIL[:LINJE]: felt: hvad er galt),\n"
                "     intet skrevet",
         },
+        guides=(CONTROLLER_GUIDE, APPROVER_GUIDE),
     ),
     "validate": CommandText(
         description=(
@@ -94,11 +108,14 @@ COMMANDS: dict[str, CommandText] = {
                "     stien til den kørte notesbog skrives",
             2: "ugyldigt input; intet skrevet",
         },
+        guides=(CONTROLLER_GUIDE,),
     ),
     "params": CommandText(
         description=(
-            "Viser hvert tal i parameterfilen med sti, værdi, enhed, prisår og kilde: listen over det,\n"
-            "der kan ændres med run --set STI=VÆRDI."
+            "Viser hver sti, run --set STI=VÆRDI kan ændre, grupperet efter afsnit i parameterfilen:\n"
+            "værdi med enhed (andele i procent), prisår og kilde. En andel skrives som decimaltal med\n"
+            "punktum: --set discount_rate=0.04 er 4 %. En aftale nås ved sit id, fx\n"
+            "--set budget.agreements.support.tolerance_dkk=50."
         ),
         examples=("kpro-econ params params/default.yaml",
                   "kpro-econ params params/default.yaml --scenario \"Supportpris i top\" --csv"),
@@ -120,6 +137,7 @@ COMMANDS: dict[str, CommandText] = {
         exit_codes={0: "godkendt (eller én af flere nødvendige godkendelser registreret)",
                     1: "afvist: en fil er ændret, signaturen passer ikke, eller kørslen er allerede\n"
                        "     godkendt (beskeden siger hvorfor)"},
+        guides=(APPROVER_GUIDE,),
     ),
     "release": CommandText(
         description=(

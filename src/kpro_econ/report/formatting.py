@@ -27,11 +27,17 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
 
+def _rounded(value: Any, decimals: int) -> float:
+    """`value` rounded as it is shown, a rounding to zero as 0 (so noise like -0,0001 never shows as -0)."""
+    shown = round(float(value), decimals)
+    return 0.0 if shown == 0 else shown
+
+
 def kr(value: Any) -> str:
     """Whole kroner the Danish way: `386.708 kr.`."""
     if _blank(value):
         return ""
-    return f"{format_decimal(round(float(value)), format='#,##0', locale=LOCALE)} kr."
+    return f"{format_decimal(_rounded(value, 0), format='#,##0', locale=LOCALE)} kr."
 
 
 def mio_kr(value: Any, decimals: int = 1) -> str:
@@ -39,7 +45,7 @@ def mio_kr(value: Any, decimals: int = 1) -> str:
     if _blank(value):
         return ""
     pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
-    return f"{format_decimal(float(value) / 1e6, format=pattern, locale=LOCALE)} mio. kr."
+    return f"{format_decimal(_rounded(float(value) / 1e6, decimals), format=pattern, locale=LOCALE)} mio. kr."
 
 
 def number(value: Any, decimals: int = 0) -> str:
@@ -47,7 +53,7 @@ def number(value: Any, decimals: int = 0) -> str:
     if _blank(value):
         return ""
     pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
-    return str(format_decimal(float(value), format=pattern, locale=LOCALE))
+    return str(format_decimal(_rounded(value, decimals), format=pattern, locale=LOCALE))
 
 
 def percent(value: Any, decimals: int = 1) -> str:
@@ -55,7 +61,7 @@ def percent(value: Any, decimals: int = 1) -> str:
     if _blank(value):
         return ""
     pattern = "#,##0." + "0" * decimals if decimals else "#,##0"
-    return f"{format_decimal(float(value) * 100, format=pattern, locale=LOCALE)} %"
+    return f"{format_decimal(_rounded(float(value) * 100, decimals), format=pattern, locale=LOCALE)} %"
 
 
 def danish_date(value: date | datetime | pd.Timestamp | None) -> str:
@@ -63,6 +69,16 @@ def danish_date(value: date | datetime | pd.Timestamp | None) -> str:
     if value is None or pd.isna(value):
         return ""
     return str(format_date(pd.Timestamp(value).date(), format="medium", locale=LOCALE))
+
+
+def run_with_date(run_id: str, started: datetime | None) -> str:
+    """A run as the pages name it: `20261125-184512-default (25. nov. 2026)`, started in Danish time."""
+    if started is None:
+        return run_id
+    moment = pd.Timestamp(started)
+    if moment.tzinfo is not None:
+        moment = moment.tz_convert("Europe/Copenhagen")
+    return f"{run_id} ({danish_date(moment)})"
 
 
 Formatter = Callable[[Any], str]

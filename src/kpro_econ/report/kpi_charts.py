@@ -1,11 +1,15 @@
 """The KPI report's charts: operations, adoption and roadmap, with Danish labels and number formats.
 
 Each function takes a frame from `kpi.py` and returns a matplotlib Figure; no global pyplot state
-(the theme is set once, when `charts` is imported).
+(the theme is set once, when `charts` is imported). A chart's size does not grow with its input: a
+register of any length gives at most `TOP_CATEGORIES` stacked categories (the rest as one), at most
+`MAX_MONTH_TICKS` month ticks and at most `MAX_ESTIMATES` rows of estimates; every row stays in the
+run's CSV and Excel tables.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -18,17 +22,25 @@ from matplotlib.ticker import MaxNLocator
 
 from kpro_econ.kpi.measures import STATUSES
 from kpro_econ.params.codes import ChangeRequestStatus
-from kpro_econ.report.charts import DPI, PALETTE, ChartFigure, danish_ticks, new_figure
+from kpro_econ.report.charts import DPI, PALETTE, ChartFigure, danish_ticks, new_figure, trend_words
 from kpro_econ.report.formatting import LOCALE, number, percent
 from kpro_econ.report.labels import CHANGE_REQUEST_STATUS_LABELS, CHANNEL_LABELS, SEVERITY_LABELS, STAGE_LABELS
 
 GOOD, BAD, TARGET = "#2e7d32", "#c62828", "#424242"
+OTHERS, OTHERS_COLOUR = "Øvrige kategorier", "#bdbdbd"
+TOP_CATEGORIES = 8  # a legend of more is not read; the rest are stacked as one
+MAX_MONTH_TICKS = 16
+MAX_ESTIMATES = 25
 SEVERITY_COLOURS = {"kritisk": "#b71c1c", "høj": "#ef6c00", "middel": "#fbc02d", "lav": "#90a4ae"}
 
 
 def _month_axis(ax: Axes, months: pd.Series) -> None:
-    """Quarterly ticks on a date axis, read the Danish way: `jan. 2025`."""
-    ticks = sorted({m for m in pd.to_datetime(months) if m.month in (1, 4, 7, 10)})
+    """Quarterly ticks on a date axis, read the Danish way: `jan. 2025`; half-yearly, yearly or every
+    few years when the months span so long that quarters would give more than `MAX_MONTH_TICKS`."""
+    shown = pd.to_datetime(pd.Series(months).drop_duplicates())
+    span = (shown.max().to_period("M") - shown.min().to_period("M")).n + 1 if len(shown) else 0
+    step = next(s for s in (3, 6, 12, 24, 60, 120, 600, 1200, 10**6) if span / s <= MAX_MONTH_TICKS)
+    ticks = sorted({m for m in shown if (m.year * 12 + m.month - 1) % step == 0})
     labels = [str(format_date(m.date(), "MMM y", locale=LOCALE)) for m in ticks]
     ax.set_xticks(pd.DatetimeIndex(ticks).to_numpy(), labels, rotation=45, ha="right", rotation_mode="anchor")
 
@@ -51,7 +63,7 @@ def _legend(ax: Axes) -> None:
 
 def _stacked_bars(ax: Axes, long: pd.DataFrame, column: str, value: str, labels: Mapping[str, str],
                   colours: Mapping[str, object]) -> None:
-    wide = long.pivot_table(index="month", columns=column, values=value, aggfunc="sum", sort=False)
+    wide = long.pivot_table(index="month", columns=column, values=value, aggfunc="sum", sort=False, fill_value=0)
     bottom = np.zeros(len(wide))
     for key in wide.columns:
         ax.bar(wide.index, wide[key], bottom=bottom, width=25, label=labels.get(key, key), color=colours[key])
@@ -99,11 +111,31 @@ def support_channel_chart(by_channel: pd.DataFrame) -> Figure:
 
 
 def support_category_chart(by_category: pd.DataFrame) -> Figure:
-    """Support requests per month, stacked by category (`kpi.support_by_month(…, "category")`)."""
-    categories = list(dict.fromkeys(by_category["category"]))
-    colours = dict(zip(categories, sns.color_palette(PALETTE, len(categories)), strict=True))
-    return _monthly_stack(by_category, "category", "requests", {}, colours, "Henvendelser",
+    """Support requests per month, stacked by category (`kpi.support_by_month(…, "category")`): the
+    `TOP_CATEGORIES` with most requests, the others together as *Øvrige kategorier*."""
+    shown = top_and_others(by_category, "category", "requests", TOP_CATEGORIES)
+    categories = [c for c in dict.fromkeys(shown["category"]) if c != OTHERS]
+    colours: dict[str, object] = dict(zip(categories, sns.color_palette(PALETTE, len(categories)), strict=True))
+    colours[OTHERS] = OTHERS_COLOUR
+    others = by_category["category"].nunique() - len(categories)
+    labels = {OTHERS: f"{OTHERS} ({number(others)})"} if others else {}
+    return _monthly_stack(shown, "category", "requests", labels, colours, "Henvendelser",
                           "Supporthenvendelser pr. måned fordelt på kategori")
+
+
+def top_and_others(frame: pd.DataFrame, key: str, value: str, n: int) -> pd.DataFrame:
+    """month, `key`, `value` with at most `n` + 1 keys: the `n` with the largest total (ties by name),
+    in their first order, and every other key summed per month as `OTHERS`."""
+    totals = frame.groupby(key, sort=True)[value].sum()
+    if len(totals) <= n:
+        return frame[["month", key, value]]
+    kept = set(totals.sort_values(ascending=False, kind="stable").index[:n])
+    grouped = frame[key].where(frame[key].isin(kept), OTHERS)
+    order = [k for k in dict.fromkeys(frame[key]) if k in kept] + [OTHERS]
+    summed = frame.assign(**{key: grouped}).groupby(["month", key], sort=False)[value].sum().reset_index()
+    rank = summed[key].map({k: i for i, k in enumerate(order)})
+    shown = summed.assign(_rank=rank).sort_values(["month", "_rank"], kind="stable", ignore_index=True)
+    return shown.drop(columns="_rank")
 
 
 def errors_chart(errors: pd.DataFrame) -> Figure:
@@ -199,10 +231,15 @@ def lead_time_chart(trend: pd.DataFrame) -> Figure:
     """Median lead time in days per period, one line per stage (`kpi.lead_time_trend`)."""
     fig, ax = new_figure(8.0, 3.6)
     stages = [s for s in STAGE_LABELS if s in set(trend["stage"])]
-    periods = sorted(trend["period"].unique())
+    periods = every_period(trend["period"])
     for stage, colour in zip(stages, sns.color_palette(PALETTE, len(stages)), strict=True):
         rows = trend[trend["stage"] == stage].set_index("period").reindex(periods)
         ax.plot(periods, rows["median_days"], marker="o", color=colour, label=STAGE_LABELS[stage])
+        finished = rows["median_days"].dropna()
+        if len(finished) and stage == stages[-1]:  # the whole way, from request to delivery
+            fig.summary = (f"{STAGE_LABELS[stage]}: median {number(finished.iloc[0])} dage i {finished.index[0]} og "
+                           f"{number(finished.iloc[-1])} dage i {finished.index[-1]} "
+                           f"({trend_words(finished.iloc[0], finished.iloc[-1])}).")
     ax.set_ylim(bottom=0)
     _numbers(ax)
     ax.set_xlabel("Periode (afsluttet)")
@@ -212,8 +249,26 @@ def lead_time_chart(trend: pd.DataFrame) -> Figure:
     return fig
 
 
+def every_period(periods: pd.Series) -> list[str]:
+    """Every period from the first to the last, those without a finished request too (`2024K1` …
+    `2025K1`, or years), so that the axis skips none; other labels as they come, sorted."""
+    found = sorted(set(map(str, periods)))
+    if found and all(re.fullmatch(r"\d{4}K[1-4]", p) for p in found):
+        quarters = pd.period_range(found[0].replace("K", "Q"), found[-1].replace("K", "Q"), freq="Q")
+        return [str(q).replace("Q", "K") for q in quarters]
+    if found and all(re.fullmatch(r"\d{4}", p) for p in found):
+        return [str(year) for year in range(int(found[0]), int(found[-1]) + 1)]
+    return found
+
+
 def estimates_chart(estimates: pd.DataFrame) -> Figure:
-    """Each delivered request's estimate range and PERT mean beside its actual cost."""
+    """Each delivered request's estimate range and PERT mean beside its actual cost; of more than
+    `MAX_ESTIMATES`, those furthest from their PERT mean (in the register's order)."""
+    title = "Leverede ændringsønsker: estimat og faktisk udgift"
+    if len(estimates) > MAX_ESTIMATES:
+        title += f"\n(de {MAX_ESTIMATES} største afvigelser af {number(len(estimates))})"
+        furthest = estimates["difference_dkk"].abs().fillna(-1.0).sort_values(ascending=False, kind="stable")
+        estimates = estimates.loc[sorted(furthest.index[:MAX_ESTIMATES])]
     fig, ax = new_figure(8.0, max(2.0, 0.45 * len(estimates) + 1.2))
     y = np.arange(len(estimates))
     ax.hlines(y, estimates["estimate_low"], estimates["estimate_high"], color="#90a4ae", linewidth=6,
@@ -224,6 +279,6 @@ def estimates_chart(estimates: pd.DataFrame) -> Figure:
     ax.invert_yaxis()
     danish_ticks(ax, "x", 1000)
     ax.set_xlabel("Tusinde kr.")
-    ax.set_title("Leverede ændringsønsker: estimat og faktisk udgift")
+    ax.set_title(title)
     _legend(ax)
     return fig

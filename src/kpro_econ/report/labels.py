@@ -173,7 +173,14 @@ FIGURE_LABELS: dict[str, tuple[str, FigureUnit]] = {
 UNIT_LABELS: dict[FigureUnit, str] = {FigureUnit.DKK: "kr.", FigureUnit.SHARE: "andel", FigureUnit.FTE: "årsværk"}
 SETTING_UNIT_LABELS: dict[SettingUnit, str] = {
     SettingUnit.MONTHS: "måneder", SettingUnit.YEAR: "år", SettingUnit.MUNICIPALITIES: "kommuner",
+    SettingUnit.CITIZENS: "indbyggere", SettingUnit.MILLISECONDS: "ms", SettingUnit.DRAWS: "trækninger",
+    SettingUnit.RISKS: "risici", SettingUnit.APPROVERS: "godkendere",
 }
+SETTING_UNIT_SINGULAR: dict[SettingUnit, str] = {
+    SettingUnit.MONTHS: "måned", SettingUnit.MUNICIPALITIES: "kommune", SettingUnit.CITIZENS: "indbygger",
+    SettingUnit.DRAWS: "trækning", SettingUnit.RISKS: "risiko", SettingUnit.APPROVERS: "godkender",
+}
+"""A unit after the number 1 (`1 måned`); a unit not here is the same after 1."""
 MISSING_SOURCE = "kilde mangler"
 # The FUT fee as agreed, before any volume key (the volume keys are labelled in the params).
 FUT_FEE_BASIS_LABELS = {AGREED_BASIS: "Aftalt andel af et årsværk"}
@@ -279,6 +286,7 @@ PACK_STATUS_TEXTS: dict[RunState, str] = {
     RunState.CHANGED: "Ændret efter godkendelse – må ikke bruges",
     RunState.FAILED: "Kørslen fejlede",
 }
+CHANGED_PAGE_TEXT = "Denne side er ændret efter godkendelsen – må ikke bruges"
 
 
 # --- issue 11: the steering group's questions in the model -----------------------------------
@@ -326,6 +334,9 @@ SHEET_LABELS: dict[Table, str] = {
     Table.SPOC_ENDING: "SPOC-option, opsigelse",
 }
 """The Danish name of each table: its sheet in `tables.xlsx`."""
+
+PIVOT_SHEET_LABELS: dict[Table, str] = {Table.COST_BY_YEAR: "Udgifter, {value}"}
+"""The sheet of a table shown wide (`tables.PIVOTS`) for each other scenario: `{value}` its name."""
 
 COLUMN_LABELS: dict[str, str] = {
     "cost_basis": "Grundlag",

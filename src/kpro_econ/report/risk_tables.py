@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML
 from pandas.io.formats.style import Styler
 
 from kpro_econ.errors import KproError
+from kpro_econ.inputs.history import ComparedRun
 from kpro_econ.params.codes import CostLineCode, KpiTrigger, RiskStatus
 from kpro_econ.params.models import MonteCarlo, RiskSettings
-from kpro_econ.report.formatting import danish_date, kr, number, percent, style_table
+from kpro_econ.report.formatting import danish_date, kr, number, percent, run_with_date, style_table
 from kpro_econ.report.labels import (
     COST_LINE,
     COST_LINE_LABELS,
@@ -43,7 +43,7 @@ from kpro_econ.risk.montecarlo import RISK_PREFIX, percentile_name
 from kpro_econ.workbook import RiskResult
 
 RISK_LINES = (CostLineCode.RISK_POOL, CostLineCode.MITIGATION, CostLineCode.OCCURRED_RISKS)
-NO_PREVIOUS_RUN = "ingen tidligere kørsel"
+NO_PREVIOUS_RUN = "ingen tidligere godkendt kørsel"
 SCORE_BEFORE, SCORE_AFTER = "Score før tiltag", "Score efter tiltag"
 PROBABILITY, EXPECTED = "Sandsynlighed", "Forventet værdi"
 COST_IF_OCCURS = "Udgift hvis den indtræffer (PERT-middel)"
@@ -102,7 +102,7 @@ def _with_band_colours(styler: Styler, register: pd.DataFrame, columns: dict[str
     return styler.apply(lambda _: styles, axis=None, subset=list(columns))
 
 
-def key_figures(risk: RiskResult, years: Sequence[int], previous_run: Path | None) -> pd.DataFrame:
+def key_figures(risk: RiskResult, years: Sequence[int], compared: ComparedRun | None) -> pd.DataFrame:
     """The handful of figures an approver looks for first (`Nøgletal`, `Værdi`)."""
     register, simulation = risk.register, risk.simulation
     open_risks = register[register["status"] == RiskStatus.OPEN]
@@ -121,7 +121,7 @@ def key_figures(risk: RiskResult, years: Sequence[int], previous_run: Path | Non
         (f"P95 {period}", kr(simulation.percentiles["P95"])),
         (f"Reserve ved {percentile_name(simulation.confidence)} (over budgettet med risikopulje)",
          kr(simulation.contingency)),
-        ("Udviklingen er målt mod", previous_run.name if previous_run is not None else NO_PREVIOUS_RUN),
+        ("Udviklingen er målt mod", compared_text(compared)),
     ]
     return pd.DataFrame(rows, columns=[KEY_FIGURE, VALUE])
 
@@ -135,12 +135,20 @@ def band_legend(settings: RiskSettings) -> Styler:
     return _with_band_colours(style_table(frame), register, {"Bånd": "band"}, settings)
 
 
-def trend_note(previous_run: Path | None) -> HTML:
-    """What the column *Udvikling* compares with."""
-    if previous_run is None:
-        return HTML("<p>Der er ingen tidligere kørsel at sammenligne med, så kolonnen <em>Udvikling</em> er tom.</p>")
-    return HTML(f"<p>Kolonnen <em>Udvikling</em> sammenligner scoren efter tiltag med kørslen "
-                f"<strong>{html.escape(previous_run.name)}</strong>: ↑ højere, ↓ lavere, → uændret, "
+def compared_text(compared: ComparedRun | None) -> str:
+    """The run the trend compares with, as the pages name it, or that there is none."""
+    if compared is None:
+        return NO_PREVIOUS_RUN
+    return f"senest godkendte kørsel {run_with_date(compared.run_id, compared.started)}"
+
+
+def trend_note(compared: ComparedRun | None) -> HTML:
+    """What the column *Udvikling* compares with: only ever an approved run."""
+    if compared is None:
+        return HTML("<p>Der er ingen tidligere godkendt kørsel at sammenligne med, så kolonnen "
+                    "<em>Udvikling</em> er tom.</p>")
+    return HTML(f"<p>Kolonnen <em>Udvikling</em> sammenligner scoren efter tiltag med den "
+                f"<strong>{html.escape(compared_text(compared))}</strong>: ↑ højere, ↓ lavere, → uændret, "
                 "<em>ny</em> ikke med sidst, <em>lukket</em> lukket siden.</p>")
 
 

@@ -20,12 +20,13 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
+from kpro_econ.inputs.history import ComparedRun
 from kpro_econ.inputs.run_records import RunApprovals
 from kpro_econ.params.codes import BASE_SCENARIO, Channel, CostLineCode, Headline, KpiTrigger, RiskStatus, Trend
 from kpro_econ.params.models import Params
 from kpro_econ.report.charts import ChartFigure
 from kpro_econ.report.cost_tables import report_year
-from kpro_econ.report.formatting import danish_date, kr, number, percent, style_table
+from kpro_econ.report.formatting import danish_date, kr, number, percent, run_with_date, style_table
 from kpro_econ.report.labels import (
     AMOUNT,
     COLUMN_LABELS,
@@ -194,11 +195,12 @@ def top_risks_shown(top: pd.DataFrame) -> pd.DataFrame:
     return shown.rename(columns={column: COLUMN_LABELS[TOP_RISK_HEADERS[column]] for column in shown.columns})
 
 
-def top_risks_styled(tables: Tables, n: int = 5) -> Styler:
-    """The five largest risks, the amount kept on one line; a trend column only when there is one. The
-    band is left to the heat map beside it, so that the owner's mitigation has room on one A4 page."""
+def top_risks_styled(tables: Tables, n: int = 5, with_trend: bool = True) -> Styler:
+    """The five largest risks, the amount kept on one line; a trend column only when there is one (and
+    `with_trend`: the run it compares with still verifies as approved). The band is left to the heat
+    map beside it, so that the owner's mitigation has room on one A4 page."""
     top = top_risks(tables, n).drop(columns="band_residual")
-    if not top["trend"].map(TREND_LABELS).fillna("").astype(bool).any():
+    if not with_trend or not top["trend"].map(TREND_LABELS).fillna("").astype(bool).any():
         top = top.drop(columns="trend")
     styled = style_table(top_risks_shown(top)).set_table_attributes('class="kpro-risks"')
     amount = COLUMN_LABELS[TOP_RISK_HEADERS["expected_value_dkk"]]
@@ -428,16 +430,17 @@ def recommendation(params: Params) -> HTML:
     return HTML(f"<p>{html.escape(text)}</p>")
 
 
-def changes_block(previous_approved_name: str | None, changes: pd.DataFrame) -> list[Content]:
-    """What to say about the changes since the last approved run, and their table when there are any."""
-    return [changes_section(previous_approved_name, changes), *([style_table(changes)] if len(changes) else [])]
+def changes_block(compared: ComparedRun | None, changes: pd.DataFrame) -> list[Content]:
+    """What to say about the changes since the approved run compared with, and their table when there are any."""
+    return [changes_section(compared, changes), *([style_table(changes)] if len(changes) else [])]
 
 
-def changes_section(previous_approved_name: str | None, changes: pd.DataFrame) -> HTML:
-    """What to say above the table of changed risks; the table itself only when there are changes."""
-    if previous_approved_name is None:
-        return HTML("<p>Ingen tidligere godkendt rapport at sammenligne med.</p>")
-    name = html.escape(previous_approved_name)
+def changes_section(compared: ComparedRun | None, changes: pd.DataFrame) -> HTML:
+    """What to say above the table of changed risks (naming the run, with its date); the table itself
+    only when there are changes."""
+    if compared is None:
+        return HTML("<p>Ingen tidligere godkendt kørsel at sammenligne med.</p>")
+    name = html.escape(run_with_date(compared.run_id, compared.started))
     if changes.empty:
         return HTML(f"<p>Ingen ændringer i risici siden den senest godkendte kørsel {name}.</p>")
     return HTML(f"<p>Sammenlignet med den senest godkendte kørsel {name}:</p>")

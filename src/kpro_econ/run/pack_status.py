@@ -3,7 +3,9 @@
 The pages of a run cannot change after approval (their hashes are approved), so they do not hold
 their state: each loads `approval-status.js` from its own folder (offline, no network) and shows the
 text it sets. The file is outside the hashed set; without it a page says what it was made with,
-"Udkast – afventer intern godkendelse". `kpro-econ status` remains the check of record.
+"Udkast – afventer intern godkendelse". `kpro-econ status` remains the check of record, and it
+rewrites the file when it finds otherwise (`release.stamp`): a run changed after approval says so on
+every page, and a page that is itself among the changed files says that of itself (`changed`).
 """
 
 from __future__ import annotations
@@ -12,26 +14,31 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from kpro_econ.inputs.run_records import PACK_STATUS, write_atomically
 from kpro_econ.params.codes import RunState
-from kpro_econ.report.labels import PACK_STATUS_TEXTS
+from kpro_econ.report.labels import CHANGED_PAGE_TEXT, PACK_STATUS_TEXTS
 from kpro_econ.run.render import danish_datetime
 
 STEERING_FOLDER = "steering"
 
 # Loaded and run at the end of every draft page of the pack: once the run is approved or released it
 # sets the text of each `data-kpro-status` element (textContent, never HTML) and turns a draft mark
-# into a stamp. A draft keeps the page's own words.
+# into a stamp. A draft keeps the page's own words; a run changed after approval keeps the draft
+# mark's warning colours, and a page named in `changed` (by its file name) shows `page_text`.
 PAGE_SCRIPT = f"""<script src="{PACK_STATUS}"></script>
 <script>
 (function () {{
   var status = window.kproPackStatus;
   if (!status || typeof status.text !== "string" || status.state === "draft") {{ return; }}
+  var page = decodeURIComponent(window.location.pathname.split("/").pop() || "index.html");
+  var own = Array.isArray(status.changed) && status.changed.indexOf(page) >= 0;
+  var text = own && typeof status.page_text === "string" ? status.page_text : status.text;
   document.querySelectorAll("[data-kpro-status]").forEach(function (element) {{
-    element.textContent = status.text;
+    element.textContent = text;
     element.setAttribute("data-state", String(status.state));
-    element.classList.replace("kpro-draft", "kpro-stamp");
+    if (status.state !== "{RunState.CHANGED}") {{ element.classList.replace("kpro-draft", "kpro-stamp"); }}
   }});
   // A released run's index links its steering pack: plain file names in steering/, nothing else.
   var files = status.state === "released" && Array.isArray(status.steering) ? status.steering : [];
@@ -60,23 +67,33 @@ def status_text(state: RunState | str, approver: str | None, when: datetime) -> 
     return template.format(approver=approver or "ukendt", when=danish_datetime(when), state=state)
 
 
-def write_pack_status(run_dir: Path, state: RunState | str, approver: str | None, when: datetime,
-                      steering: Sequence[str] = ()) -> Path:
-    """Write `RUN/approval-status.js` saying the run is in `state` (by `approver`, at `when`); a released
-    run's index links the files of its steering pack (`steering`: names in `RUN/steering/`)."""
-    record = {
+def pack_status_script(state: RunState | str, approver: str | None, when: datetime,
+                       changed: Sequence[str] = (), steering: Sequence[str] = ()) -> str:
+    """The text of `approval-status.js`: the state, the text the pages show; for a run changed after
+    approval the pages (file names) that differ and what each of them says of itself; for a released
+    run the files of its steering pack (names in `RUN/steering/`), which its index links."""
+    record: dict[str, Any] = {
         "state": str(RunState(state)),
         "text": status_text(state, approver, when),
         "approver": approver,
         "when": when.isoformat(timespec="seconds"),
         "steering": sorted(steering),
     }
+    if changed:
+        record |= {"changed": sorted(changed), "page_text": CHANGED_PAGE_TEXT}
     # `<`, `>` and `&` as JSON escapes too, so the data is inert even if someone inlines the file.
     data = json.dumps(record, ensure_ascii=True, sort_keys=True)
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    text = ("// Skrevet af kpro-econ (run, approve, release): kørslens aktuelle status, som siderne viser.\n"
-            "// Ikke en del af de godkendte filer; kpro-econ status er kontrollen.\n"
+    return ("// Skrevet af kpro-econ (run, approve, release, status): kørslens aktuelle status, som siderne "
+            "viser.\n// Ikke en del af de godkendte filer; kpro-econ status er kontrollen og skriver filen "
+            "om, når den finder andet.\n"
             f"window.kproPackStatus = {data};\n")
+
+
+def write_pack_status(run_dir: Path, state: RunState | str, approver: str | None, when: datetime,
+                      changed: Sequence[str] = (), steering: Sequence[str] = ()) -> Path:
+    """Write `RUN/approval-status.js` saying the run is in `state` (by `approver`, at `when`; for a run
+    changed after approval, which pages differ; for a released run, its steering pack's files)."""
     path = run_dir / PACK_STATUS
-    write_atomically(path, text)
+    write_atomically(path, pack_status_script(state, approver, when, changed, steering))
     return path

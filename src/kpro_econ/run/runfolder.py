@@ -91,7 +91,7 @@ def check_run_id(run_id: str) -> None:
     """A run id must be one plain folder name (no path, no leading dot that would hide it)."""
     if not _RUN_ID.match(run_id):
         raise KproError(
-            f"--run-id: må kun indeholde bogstaver, tal, '-', '_' og '.' og ikke starte med '.' (got {run_id!r})"
+            f"--run-id: må kun indeholde bogstaver, tal, '-', '_' og '.' og ikke starte med '.' (fik {run_id!r})"
         )
 
 

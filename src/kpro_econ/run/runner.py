@@ -34,7 +34,7 @@ from kpro_econ.run.execute import (
     worker_ready,
 )
 from kpro_econ.run.pack_status import write_pack_status
-from kpro_econ.run.render import DRAFT_STATUS, IndexPage, ReportLink, notebook_title, render_index
+from kpro_econ.run.render import IndexPage, ReportLink, notebook_title, render_index
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -85,8 +85,13 @@ def run_workbook(
     inputs = load_inputs(params_path, reports_dir=out_dir, overrides=parse_overrides(overrides))
     if pack is None and notebooks_dir is None:
         pack = PACK
-    found = find_notebooks(notebooks_dir or default_notebooks_dir(), pack, say)
+    note = None
+    if notebooks_dir is None:
+        notebooks_dir, note = project_notebooks(params_path)
+    found = find_notebooks(notebooks_dir, pack, say)
     chosen = _only(found, only, say)
+    if note:  # whose notebooks, once the run is sure to go ahead with them
+        say(note)
     partial = Partial(list(only), [nb.stem for nb in found if nb not in chosen], pack_links(found))
     notebooks = [nb for nb in chosen if _applies(nb, inputs.base.params, say)]
     signers = maker_signers(params_path, inputs) if maker is not None else None
@@ -148,7 +153,26 @@ def maker_signers(params_path: Path, inputs: WorkbookInputs) -> Path:
 
 def default_notebooks_dir() -> Path:
     """`notebooks/` of the workbook checkout this package is installed from (editable install)."""
-    return Path(__file__).resolve().parents[3] / "notebooks"
+    return Path(__file__).resolve().parents[3] / NOTEBOOKS
+
+
+NOTEBOOKS = "notebooks"
+
+
+def project_notebooks(params_path: Path) -> tuple[Path, str | None]:
+    """The notebooks a run of `params_path` uses (and a release of it), with a line to say when they are
+    not the project's own.
+
+    The project folder is the nearest folder above the params file with a `notebooks/` folder holding
+    notebooks (`params/default.yaml` in the project folder: the project folder's `notebooks/`): its
+    notebooks are used, never another copy's. A params file in no such folder is run with the
+    workbook's own notebooks (`default_notebooks_dir`), and the line names them."""
+    for folder in Path(params_path).resolve().parents:
+        if any((folder / NOTEBOOKS).glob("*.ipynb")):
+            return folder / NOTEBOOKS, None
+    own = default_notebooks_dir()
+    return own, (f"Notesbøger: {own} (ingen mappe over {params_path} har en {NOTEBOOKS}/-mappe med "
+                 "notesbøger, så arbejdsbogens egne bruges)")
 
 
 PACK: tuple[str, ...] | None = ("cost_model", "kpi_status", "risk_register", "steering_summary")
@@ -180,7 +204,7 @@ def _only(notebooks: list[Path], only: Sequence[str], say: Progress) -> list[Pat
     names = [nb.stem for nb in notebooks]
     unknown = [name for name in only if name not in names]
     if unknown:
-        raise ParamsError([Problem(f"--only {name}", "-", f"ukendt rapport; vælg en af: {', '.join(names)}"
+        raise ParamsError([Problem(f"--only {name}", "--only NAVN", f"ukendt rapport; vælg en af: {', '.join(names)}"
                                    + suggestion(name, names))
                            for name in unknown])
     if "steering_summary" in only:
@@ -235,7 +259,7 @@ def _build_and_publish(
         params_file=runfolder.portable_path(params_path),
         params_sha256=runfolder.sha256_file(params_path),
         started=started,
-        status=DRAFT_STATUS,
+        state=RunState.DRAFT,
     )
     results, tables = _execute_in_parallel(jobs, inputs, workers, say, folder.tmp / DATA_DIR, about)
 

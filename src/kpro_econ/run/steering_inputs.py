@@ -1,7 +1,10 @@
-"""What the steering summary is made from: a run's own tables, its approval, and the last approved run.
+"""What the steering summary is made from: a run's own tables, its approval, and the approved run it
+compares with.
 
 Inside a run (and at release) the summary reads the run folder's `data/`; opened on its own in
-JupyterLab it computes the same tables from the params.
+JupyterLab it computes the same tables from the params. It compares with the same run as the run's
+risk trend (the runner's `previous_run`; at release the manifest's `compared_to`), and only while that
+run still verifies as approved: the arrows and "what changed" never name different runs.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpro_econ.inputs.history import find_previous_run
+from kpro_econ.inputs.history import AUTO, ComparedRun, compared_run, find_previous_run, is_approved
 from kpro_econ.inputs.overrides import ParamsReader, parse_overrides
 from kpro_econ.inputs.run_records import MANIFEST, RunApprovals, read_approval, read_manifest, read_tables
 from kpro_econ.inputs.yaml_params import load_params
@@ -26,36 +29,49 @@ class SteeringInputs:
     params: Params
     tables: dict[Table, pd.DataFrame]
     approval: RunApprovals | None
-    previous_approved: Path | None
+    compared: ComparedRun | None
     previous_tables: dict[Table, pd.DataFrame] | None
 
 
-def load_steering_inputs(params_path: Path, run_dir: str | Path = "", overrides: Sequence[str] = ()) -> SteeringInputs:
+def load_steering_inputs(
+    params_path: Path, run_dir: str | Path = "", overrides: Sequence[str] = (), previous_run: str | Path = AUTO,
+) -> SteeringInputs:
     """The summary's inputs from the run folder `run_dir`, or computed from the params when it is "".
 
-    `overrides` are the run's `--set PATH=VALUE` (at release, those its manifest records).
+    `overrides` are the run's `--set PATH=VALUE` (at release, those its manifest records). `previous_run`
+    is the run the trend compared with (the runner's, "" for none); `auto` looks for the newest approved
+    one. A finished run's manifest (`compared_to`) decides over both.
     """
     params_path = Path(params_path)
-    if not overrides and str(run_dir) and (Path(run_dir) / MANIFEST).is_file():
-        overrides = read_manifest(Path(run_dir)).overrides
+    manifest = read_manifest(Path(run_dir)) if str(run_dir) and (Path(run_dir) / MANIFEST).is_file() else None
+    if not overrides and manifest is not None:
+        overrides = manifest.overrides
     reader = ParamsReader(parse_overrides(overrides))
     params = load_params(params_path, reader)[0][BASE_SCENARIO]
     if str(run_dir):
         run = Path(run_dir)
         tables = _declared(read_tables(run))
         approval = read_approval(run)
-        started = read_manifest(run).started if (run / MANIFEST).is_file() else None
         reports = run.parent
     else:
         from kpro_econ.inputs.load import load_inputs
         from kpro_econ.workbook import compute_tables
 
-        tables = compute_tables(load_inputs(params_path, overrides=reader.overrides))
-        approval, started = None, None
+        inputs = load_inputs(params_path, previous_run, overrides=reader.overrides)
+        tables = compute_tables(inputs)
+        approval = None
         reports = params_path.resolve().parent.parent / "reports"
-    previous = find_previous_run(reports, params_path, approved=True, before=started)
+        previous_run = inputs.previous_run or ""  # as its trend compared
+    if manifest is not None:
+        previous = reports / manifest.compared_to if manifest.compared_to else None
+    elif str(previous_run) == AUTO:
+        previous = find_previous_run(reports, params_path, approved=True)
+    else:
+        previous = Path(previous_run) if str(previous_run) else None
+    if previous is not None and not is_approved(previous):
+        previous = None  # changed since: the summary neither compares with it nor shows its arrows
     previous_tables = _declared(read_tables(previous)) if previous is not None else None
-    return SteeringInputs(params, tables, approval, previous, previous_tables)
+    return SteeringInputs(params, tables, approval, compared_run(previous), previous_tables)
 
 
 def _declared(tables: dict[str, pd.DataFrame]) -> dict[Table, pd.DataFrame]:
