@@ -48,7 +48,7 @@ def test_the_status_file_is_a_script_setting_data_only(tmp_path: Path) -> None:
     assert record["text"] == f"Godkendt internt af {name} 29. november 2026 kl. 12.42"
     assert record["when"] == "2026-11-29T11:42:00+00:00"
     assert record["steering"] == []  # nothing released: nothing for the index to link
-    write_pack_status(tmp_path, RunState.RELEASED, "Bent", WHEN, ["Bilag.pdf", "Bilag.html"])
+    write_pack_status(tmp_path, RunState.RELEASED, "Bent", WHEN, steering=["Bilag.pdf", "Bilag.html"])
     released = _status_record(path)
     assert released["state"] == "released"
     assert released["steering"] == ["Bilag.html", "Bilag.pdf"]
