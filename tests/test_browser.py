@@ -496,7 +496,7 @@ def test_the_status_file_links_only_files_in_the_steering_folder(browser: Browse
                       started=datetime(2026, 11, 29, tzinfo=UTC), reports=[], workbook="data/tables.xlsx")
     (tmp_path / "index.html").write_text(render_index(index), encoding="utf-8")
     names = ["Bilag.pdf", "../manifest.json", "../../x.html", ".skjult.html", "a/b.html", "x.js", "Bilag 1 & 2.html"]
-    write_pack_status(tmp_path, RunState.RELEASED, "Anna", datetime(2026, 11, 29, tzinfo=UTC), names)
+    write_pack_status(tmp_path, RunState.RELEASED, "Anna", datetime(2026, 11, 29, tzinfo=UTC), steering=names)
     page, visit = _visit(browser, tmp_path / "index.html")
     try:
         hrefs = page.eval_on_selector_all("[data-kpro-released] a", "links => links.map(a => a.getAttribute('href'))")

@@ -168,9 +168,9 @@ def test_the_summary_heat_map_is_drawn_for_print_and_names_the_risks_in_each_ban
 
     fig = rc.residual_heat_map(risk.register, BANDS)
     fig.canvas.draw()
-    # Drawn at the size the summary prints it: 318 × 204 CSS pixels at 96 to the inch, 84 × 54 mm.
+    # Drawn at the size the summary prints it: 318 × 168 CSS pixels at 96 to the inch, 84 × 44 mm.
     width, height = fig.get_size_inches()
-    assert (round(width * 25.4), round(height * 25.4)) == (84, 54)
+    assert (round(width * 25.4), round(height * 25.4)) == (84, 44)
     shown = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
     assert {"R1", "R2, R3", "Konsekvens", "Sandsynlighed"} <= {t.get_text() for t in shown}
     assert min(t.get_fontsize() for t in shown) >= 7  # points on paper at that size

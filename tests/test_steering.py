@@ -232,7 +232,7 @@ def test_a_chart_in_the_summary_is_a_vector_image_at_its_own_size_with_its_own_a
     alt, width, height, data = image.groups()
     # 3 × 4 = 12 is høj, 1 × 4 = 4 lav; R3 is closed. The alt text escaped in the attribute.
     assert alt == "Diagram: Åbne risici efter tiltag. Kritisk: ingen; Høj: R1; Middel: ingen; Lav: R2."
-    assert (int(width), int(height)) == (318, 204)  # CSS pixels: 84 × 54 mm, the size it is drawn at
+    assert (int(width), int(height)) == (318, 168)  # CSS pixels: 84 × 44 mm, the size it is drawn at
     svg = base64.b64decode(data).decode("utf-8")
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg and 'width="238.5pt"' in svg  # 318 px = 238,5 pt
     again = steering.side_by_side(("Risici efter tiltag", residual_heat_map(register, RiskSettings().bands))).data

@@ -92,10 +92,11 @@ def _text_scale(ax: Axes) -> float:
 
 @dataclass(frozen=True)
 class HeatMapSizes:
-    """The heat map's text in points: the score in each cell's corner, the ids of its risks (smaller when
-    they need more than `lines_at_full_size` lines), and how far below the cell's middle the ids sit."""
+    """The heat map's text in points: the score in each cell's corner (none: no scores), the ids of its
+    risks (smaller when they need more than `lines_at_full_size` lines), and how far below the cell's
+    middle the ids sit."""
 
-    score: float
+    score: float | None
     ids: float
     crowded_ids: float
     lines_at_full_size: int = 2
@@ -121,8 +122,9 @@ def _heat_map(ax: Axes, risks: pd.DataFrame, stage: str, bands: Sequence[Band], 
             colour = colours[band_of(score, bands)]
             ax.add_patch(Rectangle((impact - 0.5, likelihood - 0.5), 1, 1, facecolor=colour,
                                    edgecolor="white", linewidth=2))
-            ax.text(impact - 0.44, likelihood + 0.44, str(score), ha="left", va="top", fontsize=sizes.score,
-                    color=text_colour_on(colour), alpha=0.6)
+            if sizes.score is not None:
+                ax.text(impact - 0.44, likelihood + 0.44, str(score), ha="left", va="top", fontsize=sizes.score,
+                        color=text_colour_on(colour), alpha=0.6)
             in_cell = risks[(likelihoods == likelihood) & (impacts == impact)]
             ids = sorted(plain(i, 10, 1) for i in in_cell["id"])
             if ids:
@@ -250,11 +252,12 @@ def tornado(sensitivity: pd.DataFrame, centre: float, n: int = 15) -> Figure:
     return fig
 
 
-# The steering summary's heat map, drawn at the size it is printed: 318 × 204 CSS pixels (84 × 54 mm, 96
-# pixels to the inch), one of two columns on A4 portrait (`report.steering`). Shown at its own size, a point
-# in the figure is a point on paper: no text under 7 pt.
-SUMMARY_HEAT_MAP_INCHES = (318 / 96, 204 / 96)
-SUMMARY_HEAT_MAP_SIZES = HeatMapSizes(score=7, ids=8, crowded_ids=7, lines_at_full_size=1, ids_offset=0.1)
+# The steering summary's heat map, drawn at the size it is printed: 318 × 168 CSS pixels (84 × 44 mm, 96
+# pixels to the inch), one of two columns on A4 portrait (`report.steering`), no taller than the one page
+# allows. Shown at its own size, a point in the figure is a point on paper: no text under 7 pt. The cells
+# hold only the ids (the axes and colours give the scores), so that two lines of ids fit a cell.
+SUMMARY_HEAT_MAP_INCHES = (318 / 96, 168 / 96)
+SUMMARY_HEAT_MAP_SIZES = HeatMapSizes(score=None, ids=8, crowded_ids=7, lines_at_full_size=1, ids_offset=0)
 SUMMARY_TEXT_PT = 7
 
 
