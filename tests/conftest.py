@@ -201,9 +201,8 @@ def fixture_tables() -> dict[Table, pd.DataFrame]:
     }
 
 
-def fake_inputs(params_path: Path, previous_run: str = "auto", reports_dir: Path | None = None,
-                overrides: Any = ()) -> Any:
-    """Stand-in for `load_inputs`: only what the runner reads from a WorkbookInputs."""
+def fake_inputs(params_path: Path, overrides: Any = (), earlier: Any = None) -> Any:
+    """Stand-in for `load_inputs` (same arguments): only what the runner reads from a WorkbookInputs."""
     params = SimpleNamespace(title=FIXTURE_TITLE, monte_carlo=SimpleNamespace(seed=FIXTURE_SEED))
     return SimpleNamespace(params_path=params_path, files=[params_path], base=SimpleNamespace(params=params),
                            previous_run=None, overrides=[str(o) for o in overrides])

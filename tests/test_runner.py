@@ -371,8 +371,8 @@ def _project_with_a_maker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *note
     params = tmp_path / "tiny.yaml"
     params.write_text("title: prøve\napproval:\n  allowed_signers: approvers\n", encoding="utf-8")
 
-    def with_signers(params_path: Path, **kwargs: Any) -> Any:
-        found = fake_inputs(params_path, **kwargs)
+    def with_signers(params_path: Path, *args: Any, **kwargs: Any) -> Any:
+        found = fake_inputs(params_path, *args, **kwargs)
         found.files = [params_path, signers]  # the allowed signers file is an input, as load_inputs makes it
         return found
 
