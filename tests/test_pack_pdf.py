@@ -72,14 +72,18 @@ def test_release_writes_the_whole_pack_numbered_with_contents_and_records_it(rel
     run = released_project.runs()[0]
     whole = run / "steering" / WHOLE
     # The index's heading is the params' title; every report page begins with its own title.
-    pages = check_numbered_pack(whole, RELEASED_TITLES,
-                                ["Kommunal PRO – 2. halvår 2026", "Kommunal PRO – økonomi og risici",
-                                 *RELEASED_TITLES[1:]])
+    title = "Kommunal PRO – økonomi og risici"  # params/default.yaml
+    pages = check_numbered_pack(whole, RELEASED_TITLES, [f"{title} – 2. halvår 2026", title, *RELEASED_TITLES[1:]])
     # The summary as released (its release footer names the approver), not the run's draft page.
     assert "Godkendt af" in pages[-1] and "Anna (afdelingsleder)" in pages[-1]
-    # Reports print A4 landscape, the contents and the summary A4 portrait (Chromium rounds 595.3 pt up).
-    sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in PdfReader(whole).pages]
-    assert sizes[0] == sizes[-1] == (596, 843) and sizes[2] == (843, 596)
+    # Reports print A4 landscape, the contents and the summary A4 portrait (their own @page rules): A4 is
+    # 210 × 297 mm = 595.3 × 841.9 pt, to within a point as Chromium rounds it.
+    cost_model = contents(pages[0], RELEASED_TITLES)[1]
+    sizes = [(float(p.mediabox.width), float(p.mediabox.height)) for p in PdfReader(whole).pages]
+    for number, (width, height) in ((1, sizes[0]), (len(sizes), sizes[-1])):
+        assert abs(width - 595.3) < 1 and abs(height - 841.9) < 1, (number, width, height)
+    width, height = sizes[cost_model - 1]
+    assert abs(width - 841.9) < 1 and abs(height - 595.3) < 1, (cost_model, width, height)
 
     release_line = [line for line in (released_project.root / "reports" / "approvals.jsonl").read_text(
         encoding="utf-8").splitlines() if '"kind":"release"' in line.replace(" ", "")]

@@ -68,11 +68,11 @@ def browser_tab(browser: str, what: str) -> Iterator[Page]:
         raise KproError(f"{what}: {browser} kunne ikke udskrive PDF: {first}") from None
 
 
-def print_page(tab: Page, page: Path, pdf: Path, footer: str | None = None) -> None:
-    """Print `page` to `pdf` in `tab`: A4 unless its own @page rules say otherwise, with `footer` (a
-    Chromium footer template) in the bottom margin when given."""
+def print_page(tab: Page, page: Path, pdf: Path, footer: str | None = None, css_size: bool = True) -> None:
+    """Print `page` to `pdf` in `tab`: A4 unless its own @page rules say otherwise (with `css_size`), with
+    `footer` (a Chromium footer template) in the bottom margin when given."""
     tab.goto(page.resolve().as_uri(), wait_until="load", timeout=_TIMEOUT_MS)
-    tab.pdf(path=str(pdf), format="A4", print_background=True, prefer_css_page_size=True,
+    tab.pdf(path=str(pdf), format="A4", print_background=True, prefer_css_page_size=css_size,
             display_header_footer=footer is not None, header_template="<span></span>", footer_template=footer or "")
     if not pdf.is_file():
         raise KproError(f"{pdf.name}: browseren skrev ingen PDF")
@@ -81,4 +81,4 @@ def print_page(tab: Page, page: Path, pdf: Path, footer: str | None = None) -> N
 def print_pdf(page: Path, pdf: Path, browser: str = DEFAULT_BROWSER) -> None:
     """Print `page` to `pdf` as A4 through Playwright's `page.pdf`, in `browser` (a path or a channel)."""
     with browser_tab(browser, pdf.name) as tab:
-        print_page(tab, page, pdf)
+        print_page(tab, page, pdf, css_size=False)  # the size its one-page layout was set for
