@@ -79,7 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown = approver_commands.add_parser("list", help="vis hver registreret udgave af filen med godkendere")
     shown.add_argument("--out", type=Path, default=Path("reports"),
                        help="mappen med kørselsmapperne og godkendelsesloggen (standard: reports)")
-    verify = commands.add_parser("verify", help="kontrollér at en PDF eller HTML er præcis en frigivet fil (resuméet eller hele pakken)")
+    verify = commands.add_parser("verify", help="kontrollér at en PDF eller HTML er præcis en frigivet fil "
+                                                "(resuméet eller hele pakken)")
     verify.add_argument("file", type=Path, help="den frigivne fil, fx \"Bilag - Risikorapport Kommunal PRO "
                                                  "2. halvår 2026.pdf\"")
     verify.add_argument("--out", type=Path, default=Path("reports"),
