@@ -126,9 +126,15 @@ def test_run_pdf_writes_the_drafts_pack_among_the_hashed_outputs(tmp_path: Path,
     pdf = run / "pakke.pdf"
     assert read_manifest(run).outputs["pakke.pdf"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
     # The fixture's title (conftest.FIXTURE_TITLE) heads the index and the contents.
-    check_numbered_pack(pdf, ["Forside", "Lille prøverapport"],
+    pages = check_numbered_pack(pdf, ["Forside", "Lille prøverapport"],
                         ["Prøvepakke <med> & tegn – kørsel udkast", "Prøvepakke <med> & tegn", "Lille prøverapport"])
     assert "Udskriver hele pakken til pakke.pdf" in said
+    reader = PdfReader(pdf)
+    assert reader.metadata is not None and reader.metadata.title == "Prøvepakke <med> & tegn – kørsel udkast"
+    # Bookmarks to the contents and to each report's first page (0-based), as the contents give it.
+    report_start = contents(pages[0], ["Lille prøverapport"])[0]
+    assert [(item.title, reader.get_destination_page_number(item)) for item in reader.outline] == [
+        ("Indhold", 0), ("Forside", 1), ("Lille prøverapport", report_start - 1)]
 
 
 def test_run_pdf_refuses_a_browser_that_is_not_there_before_any_work(tmp_path: Path) -> None:

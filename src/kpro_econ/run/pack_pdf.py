@@ -91,7 +91,8 @@ def print_pack(heading: str, reports: Sequence[PackPage], pdf: Path, browser: st
         for reader in (first, *printed):
             for sheet in reader.pages:
                 writer.add_page(sheet)
-        writer.add_outline_item(title=CONTENTS_TITLE, page_number=0)
+        writer.add_metadata({"/Title": heading})
+        writer.add_outline_item(title=CONTENTS_TITLE, page_number=0)  # bookmarks, for reading on screen
         for title, start in starts:
             writer.add_outline_item(title=title, page_number=start - 1)
         total = len(writer.pages)
