@@ -674,7 +674,8 @@ def test_release_prints_with_the_browser_named_by_path_and_records_the_pack(rele
     lines = ledger_lines(released.root)
     assert kinds(released.root) == ["signers", "approval", "release"]
     files = lines[2]["record"]["files"]  # type: ignore[index]
-    assert files == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (page, pdf)}
+    whole = pack / "Pakke - Kommunal PRO 2. halvår 2026.pdf"  # the whole pack, for reading on paper
+    assert files == {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in (page, pdf, whole)}
     status = status_of(released.root, run)
     assert status[0] == f"{run.name}  frigivet" and "pakken er uændret" in status[-1]
     assert not [p for p in (released.root / "reports").iterdir() if p.name.startswith(".steering")]
@@ -685,6 +686,7 @@ PACK_CHANGES = {
     "the HTML edited": (f"{PACK}.html", "ændret"),
     "a file added to the pack": ("ekstra.pdf", "tilføjet"),
     "the PDF removed": (f"{PACK}.pdf", "fjernet"),
+    "bytes appended to the whole pack's PDF": ("Pakke - Kommunal PRO 2. halvår 2026.pdf", "ændret"),
 }
 
 

@@ -32,6 +32,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                      help="signér kørslen med din private SSH-nøgle, fx ~/.ssh/id_ed25519 (sammen med --as)")
     run.add_argument("--as", dest="identity",
                      help="din identitet i filen med godkendere, fx bent@rn.dk (sammen med --key)")
+    run.add_argument("--pdf", action="store_true",
+                     help="udskriv også hele pakken som én PDF med indhold og sidetal (pakke.pdf i kørselsmappen)")
+    run.add_argument("--browser", default=None,
+                     help="browseren der udskriver pakke.pdf (med --pdf): en sti til Chrome/Edge/Chromium eller "
+                          "en installeret kanal (chrome, msedge); standard /usr/bin/chromium")
 
     params = commands.add_parser("params", help="vis hvert tal i en parameterfil med enhed, prisår og kilde")
     params.add_argument("params", type=Path, help="parameterfilen (YAML), fx params/default.yaml")
@@ -74,7 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     shown = approver_commands.add_parser("list", help="vis hver registreret udgave af filen med godkendere")
     shown.add_argument("--out", type=Path, default=Path("reports"),
                        help="mappen med kørselsmapperne og godkendelsesloggen (standard: reports)")
-    verify = commands.add_parser("verify", help="kontrollér at en PDF eller HTML er præcis det frigivne resumé")
+    verify = commands.add_parser("verify", help="kontrollér at en PDF eller HTML er præcis en frigivet fil "
+                                                "(resuméet eller hele pakken)")
     verify.add_argument("file", type=Path, help="den frigivne fil, fx \"Bilag - Risikorapport Kommunal PRO "
                                                  "2. halvår 2026.pdf\"")
     verify.add_argument("--out", type=Path, default=Path("reports"),
@@ -90,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "validate":
             return _validate(args.params)
         if args.command == "run":
-            return _run(args.params, args.out, args.run_id, args.overrides, args.only, args.key, args.identity)
+            return _run(args.params, args.out, args.run_id, args.overrides, args.only, args.key, args.identity,
+                        args.browser, args.pdf)
         if args.command == "params":
             return _params(args.params, args.scenario, args.csv)
         if args.command == "approve":
@@ -133,12 +140,14 @@ def _validate(params: Path) -> int:
 
 
 def _run(params: Path, out: Path, run_id: str | None, overrides: list[str], only: list[str],
-         key: Path | None, identity: str | None) -> int:
+         key: Path | None, identity: str | None, browser: str | None, pdf: bool) -> int:
     from kpro_econ.records.maker import Maker
+    from kpro_econ.run.pdf import DEFAULT_BROWSER
     from kpro_econ.run.runner import run_workbook
 
     maker = Maker.given(key, identity)
-    run_dir = run_workbook(params, out_dir=out, run_id=run_id, overrides=overrides, only=only, maker=maker)
+    run_dir = run_workbook(params, out_dir=out, run_id=run_id, overrides=overrides, only=only, maker=maker,
+                           pdf_browser=(browser or DEFAULT_BROWSER) if pdf else None)
     print(f"Rapporterne er klar: {run_dir / 'index.html'}")
     return 0
 
@@ -187,9 +196,9 @@ def _approve(run: Path, identity: str, key: Path | None, role: str | None, note:
 
 
 def _release(run: Path, browser: str | None) -> int:
-    from kpro_econ.release.pdf import DEFAULT_BROWSER
     from kpro_econ.release.stamp import refresh_pack_status
     from kpro_econ.release.steering_pack import release
+    from kpro_econ.run.pdf import DEFAULT_BROWSER
 
     try:
         pdf = release(run, browser=browser or DEFAULT_BROWSER)

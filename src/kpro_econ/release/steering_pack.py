@@ -31,19 +31,26 @@ from kpro_econ.release.approval import (
     require_uncut,
     write_convenience_copies,
 )
-from kpro_econ.release.pdf import DEFAULT_BROWSER, check_browser, print_pdf
 from kpro_econ.report.labels import UNSIGNED_LABEL
 from kpro_econ.run.execute import NotebookJob, execute_and_render
 from kpro_econ.run.fingerprint import code_differences, code_fingerprint
+from kpro_econ.run.pack_pdf import pack_pages, print_pack
+from kpro_econ.run.pdf import DEFAULT_BROWSER, check_browser, print_pdf
 from kpro_econ.run.runfolder import current_user, sha256_file
-from kpro_econ.run.runner import project_notebooks
+from kpro_econ.run.runner import PACK, find_notebooks, pack_links, project_notebooks
 
-SUMMARY_NOTEBOOK = "steering_summary.ipynb"
+SUMMARY_STEM = "steering_summary"
+SUMMARY_NOTEBOOK = f"{SUMMARY_STEM}.ipynb"
 
 
 def attachment_name(period: str) -> str:
     """What the steering group's papers call it: `Bilag - Risikorapport Kommunal PRO <period>`."""
     return f"Bilag - Risikorapport Kommunal PRO {period}".replace("/", "-")
+
+
+def pack_name(period: str) -> str:
+    """The whole pack as one PDF, for the approver who reads on paper: `Pakke - Kommunal PRO <period>`."""
+    return f"Pakke - Kommunal PRO {period}".replace("/", "-")
 
 
 def release_footer(check: RunCheck, head: LedgerHead) -> tuple[tuple[str, str], ...]:
@@ -114,10 +121,15 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
         page.write_text(result.html, encoding="utf-8")
         pdf = pack / f"{name}.pdf"
         print_pdf(page, pdf, browser)
+        # Every report as the run made it (stamped approved above), the summary as released.
+        reports = pack_links(find_notebooks(notebooks_dir, PACK))
+        whole = pack / f"{pack_name(period)}.pdf"
+        print_pack(f"{params.title} – {period}", pack_pages(run_dir, reports, {f"{SUMMARY_STEM}.html": page}),
+                   whole, browser)
         record = ReleaseRecord(
             run_id=run_dir.name, manifest_sha256=approvals.approvals[0].manifest_sha256,
             released_at=datetime.now(UTC).isoformat(timespec="seconds"), released_by=current_user(),
-            period=period, files={path.name: sha256_file(path) for path in (page, pdf)}, ledger_head=head,
+            period=period, files={path.name: sha256_file(path) for path in (page, pdf, whole)}, ledger_head=head,
         )
         # Copied beside the run folder (never into it), then renamed: the pack appears whole or not at all.
         shutil.copytree(pack, staged)

@@ -33,7 +33,9 @@ from kpro_econ.run.execute import (
     start_worker,
     worker_ready,
 )
+from kpro_econ.run.pack_pdf import DRAFT_PACK_PDF, pack_pages, print_pack
 from kpro_econ.run.pack_status import write_pack_status
+from kpro_econ.run.pdf import check_browser
 from kpro_econ.run.render import IndexPage, ReportLink, notebook_title, render_index
 
 if TYPE_CHECKING:
@@ -64,6 +66,7 @@ def run_workbook(
     only: Sequence[str] = (),
     pack: Sequence[str] | None = None,
     maker: Maker | None = None,
+    pdf_browser: str | None = None,
 ) -> Path:
     """Execute the pack's notebooks with `params_path` and publish `out_dir/<run-id>/`; return that folder.
 
@@ -71,7 +74,8 @@ def run_workbook(
     the reports to make (`--only`), `pack` the notebooks that make up the pack: by default PACK in the
     workbook's own `notebooks/`, every notebook in a `notebooks_dir` given. `maker` (`--key`, `--as`)
     signs the finished manifest (`records.maker`); a signature the project's allowed signers would not
-    accept stops the run before it is published.
+    accept stops the run before it is published. `pdf_browser` (`--pdf`) prints the whole pack to
+    `pakke.pdf` in the run folder with that browser, before the manifest hashes it.
     Raises ParamsError (nothing written) for invalid input, NotebookRunError when a notebook fails
     (the run folder then holds only a `manifest.json` with `status: failed`).
     """
@@ -80,6 +84,8 @@ def run_workbook(
     from kpro_econ.records.history import RunArchive
 
     say = progress or _print_progress
+    if pdf_browser is not None:  # before any work: a browser that is not there is a mistyped argument
+        check_browser(pdf_browser)
     started = datetime.now(UTC)
     params_path = Path(params_path)
     out_dir = Path(out_dir)
@@ -109,7 +115,8 @@ def run_workbook(
         say(f"Fjernede {out_dir / name}: en ufærdig kørselsmappe efter en kørsel, der blev afbrudt")
     try:
         return _build_and_publish(folder, inputs, notebooks, params_path, out_dir, cell_timeout, started, say,
-                                  partial, (maker, signers) if maker is not None and signers is not None else None)
+                                  partial, (maker, signers) if maker is not None and signers is not None else None,
+                                  pdf_browser)
     except BaseException:
         # Published folders are never removed; only a half-built temporary folder is.
         if folder.tmp.exists():
@@ -224,6 +231,7 @@ def _build_and_publish(
     say: Progress,
     partial: Partial,
     signing: tuple[Maker, Path] | None,
+    pdf_browser: str | None = None,
 ) -> Path:
     build_dir = out_dir.resolve().parent / "build" / folder.run_id
     try:
@@ -290,6 +298,10 @@ def _build_and_publish(
     index = replace(index, notice=partial.notice())
     (folder.tmp / "index.html").write_text(render_index(index), encoding="utf-8")
     write_pack_status(folder.tmp, RunState.DRAFT, None, started)
+    if pdf_browser is not None:
+        say(f"Udskriver hele pakken til {DRAFT_PACK_PDF}")
+        print_pack(f"{inputs.base.params.title} – kørsel {folder.run_id}",
+                   pack_pages(folder.tmp, pack_links(notebooks)), folder.tmp / DRAFT_PACK_PDF, pdf_browser)
     if signing is not None:  # who signs is part of what is signed
         manifest = manifest.model_copy(update={"made_by": signing[0].identity})
     runfolder.write_manifest(folder.tmp, runfolder.finish_manifest(manifest, folder.tmp, errors=[]))

@@ -8,9 +8,15 @@ asked to download a browser, and the page may load nothing from the network.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kpro_econ.errors import KproError
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 DEFAULT_BROWSER = "/usr/bin/chromium"
 # Installed browsers Playwright can find by channel name ("chromium" would mean its own download).
@@ -33,8 +39,10 @@ def check_browser(browser: str) -> str | None:
     return None
 
 
-def print_pdf(page: Path, pdf: Path, browser: str = DEFAULT_BROWSER) -> None:
-    """Print `page` to `pdf` as A4 through Playwright's `page.pdf`, in `browser` (a path or a channel)."""
+@contextmanager
+def browser_tab(browser: str, what: str) -> Iterator[Page]:
+    """A tab of `browser` (a path or a channel) that may load only `file:` and `data:` URLs; Playwright's
+    errors become one line naming `what` is being printed."""
     from playwright.sync_api import Error, Route, sync_playwright
 
     channel = check_browser(browser)
@@ -52,12 +60,25 @@ def print_pdf(page: Path, pdf: Path, browser: str = DEFAULT_BROWSER) -> None:
             try:
                 tab = launched.new_page()
                 tab.route("**/*", local_only)
-                tab.goto(page.resolve().as_uri(), wait_until="load", timeout=_TIMEOUT_MS)
-                tab.pdf(path=str(pdf), format="A4", print_background=True)
+                yield tab
             finally:
                 launched.close()
     except Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise KproError(f"{pdf.name}: {browser} kunne ikke udskrive PDF: {first}") from None
+        raise KproError(f"{what}: {browser} kunne ikke udskrive PDF: {first}") from None
+
+
+def print_page(tab: Page, page: Path, pdf: Path, footer: str | None = None, css_size: bool = True) -> None:
+    """Print `page` to `pdf` in `tab`: A4 unless its own @page rules say otherwise (with `css_size`), with
+    `footer` (a Chromium footer template) in the bottom margin when given."""
+    tab.goto(page.resolve().as_uri(), wait_until="load", timeout=_TIMEOUT_MS)
+    tab.pdf(path=str(pdf), format="A4", print_background=True, prefer_css_page_size=css_size,
+            display_header_footer=footer is not None, header_template="<span></span>", footer_template=footer or "")
     if not pdf.is_file():
-        raise KproError(f"{pdf.name}: {browser} skrev ingen PDF")
+        raise KproError(f"{pdf.name}: browseren skrev ingen PDF")
+
+
+def print_pdf(page: Path, pdf: Path, browser: str = DEFAULT_BROWSER) -> None:
+    """Print `page` to `pdf` as A4 through Playwright's `page.pdf`, in `browser` (a path or a channel)."""
+    with browser_tab(browser, pdf.name) as tab:
+        print_page(tab, page, pdf, css_size=False)  # the size its one-page layout was set for
