@@ -138,9 +138,23 @@ def _run(params: Path, out: Path, run_id: str | None, overrides: list[str], only
     from kpro_econ.run.runner import run_workbook
 
     maker = Maker.given(key, identity)
-    run_dir = run_workbook(params, out_dir=out, run_id=run_id, overrides=overrides, only=only, maker=maker)
+    try:
+        run_dir = run_workbook(params, out_dir=out, run_id=run_id, overrides=overrides, only=only, maker=maker)
+    except NotebookRunError:  # the failed run is in the folder too
+        _overview(out)
+        raise
+    _overview(out)
     print(f"Rapporterne er klar: {run_dir / 'index.html'}")
     return 0
+
+
+def _overview(out: Path) -> None:
+    """Rewrite `OUT/index.html`, the overview of the runs; saying in one line, never failing, when it cannot."""
+    from kpro_econ.release.overview import write_overview
+
+    problem = write_overview(out)
+    if problem is not None:
+        print(problem, file=sys.stderr)
 
 
 def _params(params: Path, scenario: str | None, as_csv: bool) -> int:
@@ -172,6 +186,7 @@ def _approve(run: Path, identity: str, key: Path | None, role: str | None, note:
     except KproError:
         refresh_pack_status(run)  # a run refused because it changed after approval: its pages say so too
         raise
+    _overview(run.parent)
     approval = outcome.approval
     if outcome.genesis is not None:
         first = outcome.genesis
@@ -196,6 +211,7 @@ def _release(run: Path, browser: str | None) -> int:
     except KproError:
         refresh_pack_status(run)  # a run refused because it changed after approval: its pages say so too
         raise
+    _overview(run.parent)
     print(f"Frigivet til forretningsstyregruppen: {pdf}")
     return 0
 
@@ -211,9 +227,11 @@ def _status(run: Path | None, out: Path) -> int:
     for folder in folders:
         for line in status_lines(folder):
             print(line)
-    if run is None:  # the whole reports folder: and its ledger's head
+    if run is None:  # the whole reports folder: and its ledger's head, and its overview page rewritten
         for line in ledger_lines(out / LEDGER):
             print(line)
+        if folders:
+            _overview(out)
     return 0
 
 
