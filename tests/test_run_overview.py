@@ -7,13 +7,15 @@ import re
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
-
 from conftest import ApprovalProject, approve_cli, copy_project, run_in_process
+
 from kpro_econ.report.run_overview import KeyFigures, RunRow, key_figures, overview_html
 
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 WRITTEN = datetime(2026, 11, 29, 15, 33, tzinfo=UTC)  # 16.33 in Copenhagen
 
 
@@ -109,3 +111,30 @@ def test_approve_goes_on_when_the_overview_cannot_be_written(
     assert "Godkendt: " in done.stdout
     lines = [line for line in done.stderr.splitlines() if line.startswith("Oversigten ")]
     assert len(lines) == 1 and "blev ikke skrevet" in lines[0]
+
+
+def test_recorded_times_are_shown_in_danish_time() -> None:
+    from kpro_econ.report.formatting import danish_recorded_time
+
+    assert danish_recorded_time("2026-11-29T15:33:00+00:00") == "29. nov. 2026 kl. 16.33"
+    assert danish_recorded_time("2026-06-29T15:33:00+00:00") == "29. jun. 2026 kl. 17.33"  # summer time
+    assert danish_recorded_time("i går") == "i går"  # a hand-written ledger line, shown as it is
+
+
+@pytest.mark.e2e
+def test_status_shows_approval_and_release_in_danish_time(released_project: ApprovalProject) -> None:
+    from kpro_econ.records.run_records import read_approval
+
+    done = run_in_process("status", cwd=released_project.root)
+    assert done.returncode == 0, done.stderr
+    run = released_project.runs()[0]
+    approvals = read_approval(run)
+    assert approvals is not None and approvals.release is not None
+    approved = datetime.fromisoformat(approvals.approvals[0].approved_at).astimezone(COPENHAGEN)
+    released = datetime.fromisoformat(approvals.release.released_at).astimezone(COPENHAGEN)
+    months = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
+    def shown(moment: datetime) -> str:
+        return f"{moment.day}. {months[moment.month - 1]} {moment.year} kl. {moment:%H.%M}"
+    assert f"<anna@rn.dk> {shown(approved)}: signatur ok" in done.stdout
+    assert f"frigivet {shown(released)}: pakken er uændret" in done.stdout
+    assert "+00:00" not in done.stdout
