@@ -59,6 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     status.add_argument("--out", type=Path, default=Path("reports"),
                         help="mappen med kørselsmapperne (standard: reports)")
 
+    compare = commands.add_parser("compare", help="sammenlign to kørslers tabeller side om side på én side")
+    compare.add_argument("run_a", type=Path, metavar="KØRSEL_A", help="den første kørsel, fx den forrige")
+    compare.add_argument("run_b", type=Path, metavar="KØRSEL_B", help="den anden kørsel, fx den nye")
+    compare.add_argument("--out", type=Path, default=None,
+                         help="HTML-filen (standard: compare-A-B.html i mappen med kørsel B)")
+
     approvers = commands.add_parser("approvers", help="registrér og vis, hvem der må godkende (signeret i loggen)")
     approver_commands = approvers.add_subparsers(dest="approvers_command", required=True, title="kommandoer",
                                                  metavar="KOMMANDO")
@@ -99,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _release(args.run, args.browser)
         if args.command == "status":
             return _status(args.run, args.out)
+        if args.command == "compare":
+            return _compare(args.run_a, args.run_b, args.out)
         if args.command == "approvers" and args.approvers_command == "add":
             return _approvers_add(args.params, args.identity, args.key, args.out)
         if args.command == "approvers":
@@ -232,6 +240,13 @@ def _status(run: Path | None, out: Path) -> int:
             print(line)
         if folders:
             _overview(out)
+    return 0
+
+
+def _compare(run_a: Path, run_b: Path, out: Path | None) -> int:
+    from kpro_econ.release.compare import write_comparison
+
+    print(f"Sammenligningen er klar: {write_comparison(run_a, run_b, out)}")
     return 0
 
 
