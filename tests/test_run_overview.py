@@ -56,14 +56,15 @@ def test_the_page_escapes_every_text_and_links_each_run() -> None:
         approved_by=["Anna (afdelingsleder)"], released=True,
         figures=KeyFigures(1350.0, 3_500_000.4, 2026, 115.0, 100.0),
     )
-    page = overview_html([row, RunRow("20260101-000000-a", "udkast")], WRITTEN)
+    page = overview_html([row, RunRow("20260101-000000-a", "udkast")])
     assert "<script>x" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
     assert "2. halvår &lt;2026&gt;" in page
     # a folder named like a URL scheme stays a relative link
     assert 'href="./javascript%3Aalert%281%29/index.html"' in page
     assert 'href="./javascript%3Aalert%281%29/steering/"' in page
     assert 'href="./20260101-000000-a/index.html"' in page and "20260101-000000-a/steering" not in page
-    assert "29. november 2026 kl. 16.33" in page
+    assert "29. november 2026 kl. 16.33" in page and "2 kørsler i mappen" in page
+    assert "1 kørsel i mappen" in overview_html([row])
     assert "1.350 kr." in page and "3.500.000 kr." in page and "115 kr." in page and "100 kr." in page
     # newest first: the run ids sort by their start
     assert page.index("javascript%3A") < page.index("20260101-000000-a")
@@ -110,7 +111,7 @@ def test_approve_goes_on_when_the_overview_cannot_be_written(
     assert done.returncode == 0, done.stderr
     assert "Godkendt: " in done.stdout
     lines = [line for line in done.stderr.splitlines() if line.startswith("Oversigten ")]
-    assert len(lines) == 1 and "blev ikke skrevet" in lines[0]
+    assert lines == ["Oversigten reports/index.html blev ikke skrevet: det er en mappe, ikke en fil"]
 
 
 def test_recorded_times_are_shown_in_danish_time() -> None:
@@ -138,3 +139,13 @@ def test_status_shows_approval_and_release_in_danish_time(released_project: Appr
     assert f"<anna@rn.dk> {shown(approved)}: signatur ok" in done.stdout
     assert f"frigivet {shown(released)}: pakken er uændret" in done.stdout
     assert "+00:00" not in done.stdout
+
+
+@pytest.mark.e2e
+def test_run_writes_the_overview(approval_project: ApprovalProject) -> None:
+    page = (approval_project.root / "reports" / "index.html").read_text(encoding="utf-8")
+    first, second = approval_project.runs()
+    # the two runs started together: the second to finish lists both
+    for run in (first, second):
+        row = next(r for r in page.split("<tr>") if f'href="./{run.name}/index.html"' in r)
+        assert "<td>udkast</td>" in row

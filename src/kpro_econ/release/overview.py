@@ -14,7 +14,7 @@ from kpro_econ.inputs.overrides import ParamsReader, parse_overrides
 from kpro_econ.inputs.tables import write_atomically
 from kpro_econ.inputs.yaml_params import load_params
 from kpro_econ.params.codes import BASE_SCENARIO, RunState
-from kpro_econ.records.run_records import Manifest, read_manifest, read_tables
+from kpro_econ.records.run_records import Manifest, os_reason, read_manifest, read_tables
 from kpro_econ.release.approval import StartedElsewhere, check_run, run_folders
 from kpro_econ.report.run_overview import OVERVIEW, KeyFigures, RunRow, key_figures, overview_html
 
@@ -26,8 +26,12 @@ def write_overview(out_dir: Path) -> str | None:
     why not (the command that asked goes on: the overview is never worth failing a run for)."""
     try:
         rows = [run_row(folder) for folder in run_folders(out_dir)]
-        write_atomically(out_dir / OVERVIEW, overview_html(rows, datetime.now(UTC)))
-    except (KproError, OSError, ValueError) as exc:
+        page, text = out_dir / OVERVIEW, overview_html(rows)
+        if not page.is_file() or page.read_text(encoding="utf-8", errors="replace") != text:
+            write_atomically(page, text)
+    except OSError as exc:
+        return f"Oversigten {out_dir / OVERVIEW} blev ikke skrevet: {os_reason(exc)}"
+    except (KproError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return f"Oversigten {out_dir / OVERVIEW} blev ikke skrevet: {reason}"
     return None

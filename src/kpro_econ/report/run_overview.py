@@ -95,8 +95,9 @@ ul { margin: 0; padding-left: 1rem; }
 </head>
 <body>
 <h1>Kørsler – Kommunal PRO</h1>
-<p>{{ rows|length }} kørsler i mappen. Siden er skrevet {{ written }}; <code>kpro-econ status</code> kontrollerer
-tilstanden igen.</p>
+<p>{{ rows|length }} {{ "kørsel" if rows|length == 1 else "kørsler" }} i mappen,
+med tilstanden som den sidste kommando fandt den;
+<code>kpro-econ status</code> kontrollerer den igen.</p>
 {% if rows %}<div class="scroll">
 <table>
 <thead><tr><th>Kørsel</th><th>Tilstand</th><th>Periode</th><th>Ændret ved kørslen (--set)</th>
@@ -127,10 +128,11 @@ tilstanden igen.</p>
 """)
 
 
-def overview_html(rows: Sequence[RunRow], written: datetime) -> str:
-    """The overview page: the newest run first, each linked to its pack (and its released `steering/`)."""
+def overview_html(rows: Sequence[RunRow]) -> str:
+    """The overview page: the newest run first, each linked to its pack (and its released `steering/`).
+    The same runs give the same text (no time of writing), so a check that finds nothing new writes nothing."""
     shown = [
         {**row.__dict__, "started": danish_datetime(row.started) if row.started else None}
         for row in sorted(rows, key=lambda r: r.run_id, reverse=True)
     ]
-    return _PAGE.render(rows=shown, written=danish_datetime(written))
+    return _PAGE.render(rows=shown)
