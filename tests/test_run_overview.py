@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import re
 import shutil
 from datetime import UTC, datetime
@@ -93,6 +94,9 @@ def test_status_writes_the_overview_of_a_released_project(
     row_second = next(r for r in rows if f'href="./{second.name}/index.html"' in r)
     assert "<td>frigivet</td>" in row_first and f'href="./{first.name}/steering/"' in row_first
     assert "Anna (afdelingsleder)" in row_first
+    # nobody signed the run (no --key): its login name, never a "signeret" maker
+    run_by = json.loads((first / "manifest.json").read_text(encoding="utf-8"))["run_by"]
+    assert f"<td>{run_by}</td>" in row_first and "signeret" not in row_first
     assert "<td>udkast</td>" in row_second and "steering/" not in row_second
     total = f"{round(_base_total(first)):,} kr.".replace(",", ".")
     assert total in row_first

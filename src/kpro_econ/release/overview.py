@@ -48,18 +48,21 @@ def run_row(run_dir: Path) -> RunRow:
     approved = [f"{a.name} ({a.role})" if a.role else a.name for a in check.approvals]
     released = check.state == RunState.RELEASED
     period = check.release.period if released and check.release is not None else None
-    return _row(run_dir, check.manifest, check.label, approved, released, period)
+    # The signed maker only when the signature verifies; else the login name, which anyone can set.
+    maker = check.maker
+    made_by = f"{maker.identity} (signeret)" if maker is not None and maker.signed else None
+    return _row(run_dir, check.manifest, check.label, approved, released, period, made_by)
 
 
 def _row(run_dir: Path, manifest: Manifest | None, state: str, approved: list[str] | None = None,
-         released: bool = False, period: str | None = None) -> RunRow:
+         released: bool = False, period: str | None = None, made_by: str | None = None) -> RunRow:
     if manifest is None:
         return RunRow(run_dir.name, state)
     started = _started(manifest)
     year = started.astimezone(_DANISH_TIME).year if started is not None else None
     return RunRow(
         run_id=run_dir.name, state=state, started=started, period=period or _period(manifest),
-        overrides=manifest.overrides, only=manifest.only, made_by=manifest.made_by or manifest.run_by,
+        overrides=manifest.overrides, only=manifest.only, made_by=made_by or manifest.run_by,
         approved_by=approved or [], figures=_figures(run_dir, year), released=released,
     )
 
