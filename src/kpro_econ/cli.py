@@ -64,6 +64,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     status.add_argument("--out", type=Path, default=Path("reports"),
                         help="mappen med kørselsmapperne (standard: reports)")
 
+    compare = commands.add_parser("compare", help="sammenlign to kørslers tabeller side om side på én side")
+    compare.add_argument("run_a", type=Path, metavar="KØRSEL_A", help="den første kørsel, fx den forrige")
+    compare.add_argument("run_b", type=Path, metavar="KØRSEL_B", help="den anden kørsel, fx den nye")
+    compare.add_argument("--out", type=Path, default=None,
+                         help="HTML-filen (standard: compare-A-B.html i mappen med kørsel B)")
+
     approvers = commands.add_parser("approvers", help="registrér og vis, hvem der må godkende (signeret i loggen)")
     approver_commands = approvers.add_subparsers(dest="approvers_command", required=True, title="kommandoer",
                                                  metavar="KOMMANDO")
@@ -106,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _release(args.run, args.browser)
         if args.command == "status":
             return _status(args.run, args.out)
+        if args.command == "compare":
+            return _compare(args.run_a, args.run_b, args.out)
         if args.command == "approvers" and args.approvers_command == "add":
             return _approvers_add(args.params, args.identity, args.key, args.out)
         if args.command == "approvers":
@@ -146,10 +154,24 @@ def _run(params: Path, out: Path, run_id: str | None, overrides: list[str], only
     from kpro_econ.run.runner import run_workbook
 
     maker = Maker.given(key, identity)
-    run_dir = run_workbook(params, out_dir=out, run_id=run_id, overrides=overrides, only=only, maker=maker,
-                           pdf_browser=(browser or DEFAULT_BROWSER) if pdf else None)
+    try:
+        run_dir = run_workbook(params, out_dir=out, run_id=run_id, overrides=overrides, only=only, maker=maker,
+                               pdf_browser=(browser or DEFAULT_BROWSER) if pdf else None)
+    except NotebookRunError:  # the failed run is in the folder too
+        _overview(out)
+        raise
+    _overview(out)
     print(f"Rapporterne er klar: {run_dir / 'index.html'}")
     return 0
+
+
+def _overview(out: Path) -> None:
+    """Rewrite `OUT/index.html`, the overview of the runs; saying in one line, never failing, when it cannot."""
+    from kpro_econ.release.overview import write_overview
+
+    problem = write_overview(out)
+    if problem is not None:
+        print(problem, file=sys.stderr)
 
 
 def _params(params: Path, scenario: str | None, as_csv: bool) -> int:
@@ -181,6 +203,7 @@ def _approve(run: Path, identity: str, key: Path | None, role: str | None, note:
     except KproError:
         refresh_pack_status(run)  # a run refused because it changed after approval: its pages say so too
         raise
+    _overview(run.parent)
     approval = outcome.approval
     if outcome.genesis is not None:
         first = outcome.genesis
@@ -205,6 +228,7 @@ def _release(run: Path, browser: str | None) -> int:
     except KproError:
         refresh_pack_status(run)  # a run refused because it changed after approval: its pages say so too
         raise
+    _overview(run.parent)
     print(f"Frigivet til forretningsstyregruppen: {pdf}")
     return 0
 
@@ -220,9 +244,18 @@ def _status(run: Path | None, out: Path) -> int:
     for folder in folders:
         for line in status_lines(folder):
             print(line)
-    if run is None:  # the whole reports folder: and its ledger's head
+    if run is None:  # the whole reports folder: and its ledger's head, and its overview page rewritten
         for line in ledger_lines(out / LEDGER):
             print(line)
+        if folders:
+            _overview(out)
+    return 0
+
+
+def _compare(run_a: Path, run_b: Path, out: Path | None) -> int:
+    from kpro_econ.release.compare import write_comparison
+
+    print(f"Sammenligningen er klar: {write_comparison(run_a, run_b, out)}")
     return 0
 
 

@@ -9,6 +9,7 @@ from kpro_econ.params.codes import RunState
 from kpro_econ.records import ledger_heads
 from kpro_econ.release.approval import RunCheck, StartedElsewhere
 from kpro_econ.release.stamp import sync_pack_status
+from kpro_econ.report.formatting import danish_recorded_time
 
 _INDENT = "    "
 
@@ -31,11 +32,12 @@ def status_lines(run_dir: Path) -> list[str]:
     for approval in check.approvals:
         who = f"{approval.name} ({approval.role})" if approval.role else approval.name
         signed = "signatur ok" if approval.signature is not None else "usigneret"
-        lines.append(f"{_INDENT}godkendt af {who} <{approval.identity}> {approval.approved_at}: {signed}")
+        when = danish_recorded_time(approval.approved_at)
+        lines.append(f"{_INDENT}godkendt af {who} <{approval.identity}> {when}: {signed}")
     if check.state in (RunState.APPROVED, RunState.RELEASED):
         lines.append(f"{_INDENT}filer: uændrede siden godkendelsen")
     if check.release is not None and check.state == RunState.RELEASED:
-        lines.append(f"{_INDENT}frigivet {check.release.released_at}: pakken er uændret")
+        lines.append(f"{_INDENT}frigivet {danish_recorded_time(check.release.released_at)}: pakken er uændret")
     lines += [f"{_INDENT}afviger: {problem}" for problem in check.problems]
     if unstamped is not None:
         lines.append(f"{_INDENT}{unstamped}")

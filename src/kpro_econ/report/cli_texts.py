@@ -64,6 +64,7 @@ COMMANDS: dict[str, CommandText] = {
             f"kpro-econ approve {RUN_ID_EXAMPLE} --key ~/.ssh/id_ed25519 --as anna@rn.dk",
             f"kpro-econ release {RUN_ID_EXAMPLE}",
             "kpro-econ status",
+            f"kpro-econ compare reports/20260601-090000-default {RUN_ID_EXAMPLE}",
             "kpro-econ approvers add --key ~/.ssh/id_ed25519 --as anna@rn.dk",
             f'kpro-econ verify "{RELEASED_PDF_EXAMPLE}"',
             "kpro-econ folk1a --quarter 2025K1 --out data/folk1a_2025K1.csv",
@@ -204,6 +205,19 @@ COMMANDS: dict[str, CommandText] = {
         ),
         examples=("kpro-econ status", "kpro-econ status --out rapporter", f"kpro-econ status {RUN_ID_EXAMPLE}"),
         exit_codes={0: "altid (tilstanden står i udskriften)"},
+    ),
+    "compare": CommandText(
+        description=(
+            "Skriver en HTML-side, der sammenligner to kørsler tabel for tabel: udgifter pr. linje og år\n"
+            "(basis), scenarierne og risikoregistret (tilføjede og fjernede risici, ændret score og\n"
+            "forventet værdi), hver med A, B og forskellen. Siden lægges som standard i mappen med\n"
+            "kørsel B: compare-A-B.html. Tallene læses fra kørslernes data/*.csv."
+        ),
+        examples=(f"kpro-econ compare reports/20260601-090000-default {RUN_ID_EXAMPLE}",
+                  f"kpro-econ compare reports/20260601-090000-default {RUN_ID_EXAMPLE} --out sammenligning.html"),
+        exit_codes={0: "siden er skrevet; stien skrives",
+                    1: "en kørsel mangler, eller dens tabeller kan ikke læses (intet skrevet)",
+                    2: "forkerte argumenter"},
     ),
     "verify": CommandText(
         description=(

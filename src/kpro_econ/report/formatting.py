@@ -85,6 +85,22 @@ def danish_datetime(moment: datetime) -> str:
     return text
 
 
+def danish_short_datetime(moment: datetime) -> str:
+    """`29. nov. 2026 kl. 16.33` in Danish time, as the terminal shows a moment."""
+    text: str = format_datetime(moment.astimezone(_DANISH_TIME), "d. MMM y 'kl.' HH.mm", locale="da")
+    return text
+
+
+def danish_recorded_time(text: str) -> str:
+    """A recorded ISO time (`2026-11-29T15:33:00+00:00`) as `danish_short_datetime` says it; a text that is
+    no ISO time with a zone is shown as it is (a ledger line a colleague wrote by hand)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return text if moment.tzinfo is None else danish_short_datetime(moment)
+
+
 def run_with_date(run_id: str, started: datetime | None) -> str:
     """A run as the pages name it: `20261125-184512-default (25. nov. 2026)`, started in Danish time."""
     if started is None:
