@@ -159,7 +159,7 @@ def test_params_without_risk_and_kpi_sections_run_only_the_cost_report(tmp_path:
     done = run_cli("run", str(params), "--out", str(tmp_path / "reports"))
     assert done.returncode == 0, done.stderr
     assert "Springer risk_register over: parametrene har ingen risk-sektion" in done.stderr
-    [run_dir] = (tmp_path / "reports").iterdir()
+    [run_dir] = [p for p in (tmp_path / "reports").iterdir() if p.is_dir()]  # beside it the runs' overview
     assert sorted(p.name for p in run_dir.glob("*.html")) == ["cost_model.html", "index.html"]
     assert not (run_dir / "data" / "risk_register.csv").exists()
 
@@ -195,7 +195,7 @@ def test_set_and_only_through_the_command_line(tmp_path: Path) -> None:
     done = run_cli("run", str(DEFAULT_PARAMS), "--out", str(out), "--only", "steering_summary",
                    "--set", "summary.period=1. halvår 2027", "--set", "fte.annual_cost=780000")
     assert done.returncode == 0, done.stderr
-    [run_dir] = out.iterdir()
+    [run_dir] = [p for p in out.iterdir() if p.is_dir()]  # beside it the runs' overview
     assert sorted(p.name for p in run_dir.glob("*.html")) == ["index.html", "steering_summary.html"]
     manifest = read_manifest(run_dir)
     assert manifest.overrides == ["summary.period=1. halvår 2027", "fte.annual_cost=780000"]

@@ -145,7 +145,7 @@ def test_kill_9_takes_workers_and_kernels_with_it_and_the_same_run_id_runs_again
     err = capsys.readouterr().err
     assert code == 0, err
     assert f"Fjernede {out / '.tmp-killed'}" in err
-    assert sorted(p.name for p in out.iterdir()) == ["killed"]
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "killed"]  # the run and the runs' overview
     assert (out / "killed" / "tiny_ok.html").is_file()
 
 
