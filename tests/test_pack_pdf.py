@@ -145,3 +145,21 @@ def test_run_pdf_refuses_a_browser_that_is_not_there_before_any_work(tmp_path: P
     assert done.returncode == 1
     assert done.stderr.startswith(f"--browser: {tmp_path / 'ingen-browser'} findes ikke")
     assert not (tmp_path / "reports").exists()
+
+
+@pytest.mark.e2e
+def test_a_pdf_prints_from_inside_a_running_event_loop(tmp_path: Path) -> None:
+    """As from a Jupyter kernel (or beside the tests' own browser): Playwright's sync API refuses a thread
+    whose asyncio loop runs, so the printing gets a thread of its own."""
+    import asyncio
+
+    from kpro_econ.run.pdf import print_pdf
+
+    page = tmp_path / "side.html"
+    page.write_text('<!doctype html><html lang="da"><body><p>Prøve</p></body></html>', encoding="utf-8")
+
+    async def inside_a_loop() -> None:
+        print_pdf(page, tmp_path / "side.pdf")
+
+    asyncio.run(inside_a_loop())
+    assert (tmp_path / "side.pdf").read_bytes().startswith(b"%PDF")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from kpro_econ.run.pdf import DEFAULT_BROWSER, browser_tab, print_page
+from kpro_econ.run.pdf import DEFAULT_BROWSER, browser_tab, in_a_thread_of_its_own, print_page
 from kpro_econ.run.render import ReportLink
 
 # Kept in the bottom margin of every page (the summary's is 7 mm, the reports' 12 mm).
@@ -65,6 +65,10 @@ def blank_pages_html(count: int, size: str) -> str:
 
 def print_pack(heading: str, reports: Sequence[PackPage], pdf: Path, browser: str = DEFAULT_BROWSER) -> None:
     """Write `pdf`: a table of contents headed `heading`, then every report in order, numbered throughout."""
+    in_a_thread_of_its_own(lambda: _print_pack(heading, reports, pdf, browser))
+
+
+def _print_pack(heading: str, reports: Sequence[PackPage], pdf: Path, browser: str) -> None:
     from pypdf import PdfReader, PdfWriter
 
     with TemporaryDirectory(prefix="kpro-pack-") as scratch, browser_tab(browser, pdf.name) as tab:

@@ -8,10 +8,11 @@ asked to download a browser, and the page may load nothing from the network.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from kpro_econ.errors import KproError
 
@@ -26,6 +27,14 @@ CHANNELS = ("chrome", "chrome-beta", "chrome-dev", "chrome-canary", "msedge", "m
 _FLAGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
           "--disable-component-update", "--disable-sync"]
 _TIMEOUT_MS = 120_000
+_T = TypeVar("_T")
+
+
+def in_a_thread_of_its_own(work: Callable[[], _T]) -> _T:
+    """`work()` in a fresh thread: Playwright's sync API refuses a thread whose asyncio loop is running
+    (a Jupyter kernel's, or another Playwright session's), and a fresh thread has none."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 def check_browser(browser: str) -> str | None:
@@ -80,5 +89,8 @@ def print_page(tab: Page, page: Path, pdf: Path, footer: str | None = None, css_
 
 def print_pdf(page: Path, pdf: Path, browser: str = DEFAULT_BROWSER) -> None:
     """Print `page` to `pdf` as A4 through Playwright's `page.pdf`, in `browser` (a path or a channel)."""
-    with browser_tab(browser, pdf.name) as tab:
-        print_page(tab, page, pdf, css_size=False)  # the size its one-page layout was set for
+    def work() -> None:
+        with browser_tab(browser, pdf.name) as tab:
+            print_page(tab, page, pdf, css_size=False)  # the size its one-page layout was set for
+
+    in_a_thread_of_its_own(work)
