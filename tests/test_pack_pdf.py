@@ -152,6 +152,7 @@ def test_a_pdf_prints_from_inside_a_running_event_loop(tmp_path: Path) -> None:
     """As from a Jupyter kernel (or beside the tests' own browser): Playwright's sync API refuses a thread
     whose asyncio loop runs, so the printing gets a thread of its own."""
     import asyncio
+    import threading
 
     from kpro_econ.run.pdf import print_pdf
 
@@ -161,5 +162,17 @@ def test_a_pdf_prints_from_inside_a_running_event_loop(tmp_path: Path) -> None:
     async def inside_a_loop() -> None:
         print_pdf(page, tmp_path / "side.pdf")
 
-    asyncio.run(inside_a_loop())
+    # A thread of the test's own, whose loop runs while it prints (this worker's may run one already).
+    failed: list[BaseException] = []
+
+    def loop_in_a_thread() -> None:
+        try:
+            asyncio.run(inside_a_loop())
+        except BaseException as exc:  # reported below, in the test's thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=loop_in_a_thread)
+    thread.start()
+    thread.join(timeout=300)
+    assert failed == []
     assert (tmp_path / "side.pdf").read_bytes().startswith(b"%PDF")
