@@ -14,6 +14,7 @@ import pandas as pd
 
 from kpro_econ.params.codes import BASE_SCENARIO
 from kpro_econ.report.formatting import danish_datetime, kr, number
+from kpro_econ.report.labels import COLUMN_LABELS
 
 Tables = Mapping[str, pd.DataFrame]
 
@@ -29,8 +30,12 @@ class Section:
     numeric: Sequence[bool]
 
 
-def _has(table: pd.DataFrame | None, *columns: str) -> bool:
-    return table is not None and set(columns) <= set(table.columns)
+def _pair(a: Tables, b: Tables, table: str, *columns: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """`table` of run A and of run B, when both have it with `columns`; else None."""
+    ta, tb = a.get(table), b.get(table)
+    if ta is None or tb is None or not all(set(columns) <= set(t.columns) for t in (ta, tb)):
+        return None
+    return ta, tb
 
 
 def _missing(title: str, table: str) -> Section:
@@ -62,10 +67,10 @@ def _difference(a: Any, b: Any) -> str:
 def cost_changes(a: Tables, b: Tables) -> Section:
     """The base scenario's costs per line and year in A and in B, and B minus A."""
     title = "Udgifter pr. linje og år (basis)"
-    ta, tb = a.get("cost_by_year"), b.get("cost_by_year")
-    needed = ("scenario", "year", "line", "amount_dkk")
-    if ta is None or tb is None or not (_has(ta, *needed) and _has(tb, *needed)):
+    pair = _pair(a, b, "cost_by_year", "scenario", "year", "line", "amount_dkk")
+    if pair is None:
         return _missing(title, "cost_by_year")
+    ta, tb = pair
 
     def by_line(table: pd.DataFrame) -> pd.Series:
         base = table[table["scenario"] == BASE_SCENARIO]
@@ -78,15 +83,16 @@ def cost_changes(a: Tables, b: Tables) -> Section:
                    ["Linje", "År", "A", "B", "Forskel (B − A)"], rows, [False, False, True, True, True])
 
 
-_SCENARIO_FIGURES = {"total_dkk": "I alt", "npv_dkk": "Nutidsværdi", "p80_dkk": "P80", "contingency_dkk": "Reserve"}
+_SCENARIO_FIGURES = ("total_dkk", "npv_dkk", "p80_dkk", "contingency_dkk")  # headers as the reports' (labels)
 
 
 def scenario_changes(a: Tables, b: Tables) -> Section:
     """Each scenario's total, present value, P80 and reserve in A and in B, and B minus A."""
     title = "Scenarier"
-    ta, tb = a.get("scenario_comparison"), b.get("scenario_comparison")
-    if ta is None or tb is None or not (_has(ta, "scenario") and _has(tb, "scenario")):
+    pair = _pair(a, b, "scenario_comparison", "scenario")
+    if pair is None:
         return _missing(title, "scenario_comparison")
+    ta, tb = pair
     figures = [c for c in _SCENARIO_FIGURES if c in ta.columns and c in tb.columns]
     ia, ib = ta.set_index("scenario"), tb.set_index("scenario")
     names = list(dict.fromkeys([*ia.index, *ib.index]))
@@ -95,7 +101,7 @@ def scenario_changes(a: Tables, b: Tables) -> Section:
         for column in figures:
             va = ia[column][name] if name in ia.index else None
             vb = ib[column][name] if name in ib.index else None
-            rows.append([str(name), _SCENARIO_FIGURES[column], _amount(va), _amount(vb), _difference(va, vb)])
+            rows.append([str(name), COLUMN_LABELS[column], _amount(va), _amount(vb), _difference(va, vb)])
     return Section(title, "En tom celle: scenariet findes ikke i den kørsel.",
                    ["Scenarie", "Tal", "A", "B", "Forskel (B − A)"], rows, [False, False, True, True, True])
 
@@ -103,10 +109,10 @@ def scenario_changes(a: Tables, b: Tables) -> Section:
 def risk_changes(a: Tables, b: Tables) -> Section:
     """Risks added and removed, and those whose residual score or expected value changed."""
     title = "Risikoregistret"
-    ta, tb = a.get("risk_register"), b.get("risk_register")
-    needed = ("id", "title", "score_residual", "expected_value_dkk")
-    if ta is None or tb is None or not (_has(ta, *needed) and _has(tb, *needed)):
+    pair = _pair(a, b, "risk_register", "id", "title", "score_residual", "expected_value_dkk")
+    if pair is None:
         return _missing(title, "risk_register")
+    ta, tb = pair
     # one row per id (a register the run wrote has unique ids; a hand-edited CSV might not)
     ia, ib = ta.drop_duplicates("id").set_index("id"), tb.drop_duplicates("id").set_index("id")
     rows = []
