@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from kpro_econ.inputs.risk_register import risk_register_from_items
 from kpro_econ.params.models import Params
 
 CR_COLUMNS = ["id", "title", "status", "priority", "estimate_low", "estimate_mode", "estimate_high", "year",
@@ -50,3 +51,33 @@ def register(*rows: dict[str, Any]) -> pd.DataFrame:
 def cr(cr_id: str, status: str, year: int, low: float, mode: float, high: float, **extra: Any) -> dict[str, Any]:
     return {"id": cr_id, "title": cr_id, "status": status, "priority": "middel", "year": year,
             "estimate_low": low, "estimate_mode": mode, "estimate_high": high, **extra}
+
+
+# Every figure certain: the cost model's total is a constant C = 3,780,000 + 3,762,000 = 7,542,000
+# (2025: FUT fee 600,000, support 400,000 · 1.05 = 420,000, SPOC 6 · 10,000 = 60,000, fees 1,500,000,
+# own staff 2 · 600,000 = 1,200,000; 2026: the same but support 420,000 · 1.1 = 462,000 and no SPOC).
+CERTAIN = {
+    "support": {"base_price": {"value": 400_000, "price_year": 2024},
+                "renegotiation": {"year": 2026, "change": 0.1},
+                "spoc_option": {"monthly_price": 10_000, "months_active": {2025: 6}}},
+    "fees": {"solution": 1_000_000, "infrastructure": 500_000},
+}
+C = 7_542_000.0
+
+
+def certain_params(**monte_carlo: Any) -> Params:
+    """`small_params` with every figure certain, for the Monte Carlo: its total is C in every draw."""
+    return small_params(**CERTAIN, monte_carlo={"iterations": 20_000, "seed": 7, **monte_carlo})
+
+
+def risks(*items: dict[str, Any]) -> pd.DataFrame:
+    """A risk register of `items`, each a medium open risk unless it says otherwise."""
+    full = [{"title": "t", "category": "drift", "owner": "Systemforvaltningen", "likelihood_inherent": 3,
+             "impact_inherent": 3, "likelihood_residual": 3, "impact_residual": 3, "status": "open",
+             "last_reviewed": "2024-01-01", **i} for i in items]
+    return risk_register_from_items(full, "params.yaml", [2025, 2026])
+
+
+def event(risk_id: str, probability: float, cost: float) -> dict[str, Any]:
+    """A risk event with a certain cost."""
+    return {"id": risk_id, "probability": probability, "cost_low": cost, "cost_mode": cost, "cost_high": cost}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import REPO
 from openpyxl import Workbook
 from pydantic import ValidationError
 
@@ -20,8 +21,7 @@ from kpro_econ.inputs.tables import read_table
 from kpro_econ.kpi import measures as kpi
 from kpro_econ.params.kpi import KpiSettings
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
+DATA = REPO / "data"
 
 OPS_HEADER = "month,measure,channel,category,severity,value"
 GOOD_MONTH = [
@@ -260,7 +260,7 @@ def test_shipped_sample_data_loads_is_marked_sample_and_matches_the_municipaliti
 
 
 def test_generator_is_seeded_and_wrote_the_shipped_files(tmp_path):
-    script = ROOT / "scripts" / "make_sample_data.py"
+    script = REPO / "scripts" / "make_sample_data.py"
     subprocess.run([sys.executable, str(script), "--out", str(tmp_path),
                     "--municipalities", str(DATA / "municipalities.csv")], check=True, capture_output=True)
     for name in ("operations.csv", "adoption.csv", "actuals.csv"):

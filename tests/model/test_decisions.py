@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from model_helpers import register as cr_register
-from model_helpers import small_params
+from model_helpers import risks, small_params
 
 from kpro_econ.model.costs import compute_cost_lines
 from kpro_econ.model.decisions import (
@@ -109,10 +109,9 @@ def test_a_three_point_route_is_an_input_of_the_monte_carlo():
 
 
 def test_a_fired_wave5_rule_with_costed_routes_is_budgeted_once_in_the_route_line():
-    from test_risk import item, register
-
-    risks = register(item("WAVE", probability=0.5, proximity=2025, cost_low=100, cost_mode=200, cost_high=600))
-    fired = apply_triggers(risks, {"WAVE": KpiTrigger.WAVE5}, {KpiTrigger.WAVE5}, routed={KpiTrigger.WAVE5})
+    register = risks({"id": "WAVE", "probability": 0.5, "proximity": 2025, "cost_low": 100, "cost_mode": 200,
+                      "cost_high": 600})
+    fired = apply_triggers(register, {"WAVE": KpiTrigger.WAVE5}, {KpiTrigger.WAVE5}, routed={KpiTrigger.WAVE5})
     assert fired["booked_in"].tolist() == [str(CostLineCode.WAVE_ROUTE)]
     pool, _, occurred = risk_cost_lines(fired, small_params())
     # out of the pool, and its own estimate (mean 250) not budgeted a second time beside the route

@@ -8,8 +8,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from model_helpers import register
-from test_montecarlo import C, certain_params, event, risks
+from model_helpers import C, certain_params, event, register, risks
 
 from kpro_econ.inputs.load import ScenarioInputs, WorkbookInputs
 from kpro_econ.model.costs import net_present_value, total_by_year

@@ -6,11 +6,11 @@ Every expectation is worked out by hand in the comment beside it.
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+from conftest import REPO
 from model_helpers import small_params
 from pydantic import ValidationError
 
@@ -31,7 +31,6 @@ from kpro_econ.risk.assessment import (
     trend,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 FILE = "risici.csv"
 YEARS = [2025, 2026]
 
@@ -365,7 +364,7 @@ def test_register_table_has_every_column_pool_flag_and_trend():
 # --- the shipped default register ------------------------------------------------------------
 
 def test_the_default_register_is_valid_and_as_the_minutes_imply():
-    path = ROOT / "data" / "risk_register.csv"
+    path = REPO / "data" / "risk_register.csv"
     risks = risk_register(read_table(path), str(path), [2024, 2025, 2026, 2027, 2028])
     statuses = risks["status"].value_counts().to_dict()
     assert statuses == {"open": 13, "closed": 1, "occurred": 1}

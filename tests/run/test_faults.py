@@ -20,7 +20,7 @@ from kpro_econ import cli
 from kpro_econ.errors import KproError
 from kpro_econ.run import runfolder
 
-TESTS = Path(__file__).resolve().parent
+TESTS = REPO / "tests"
 # Every process of a run started here inherits this variable (workers and kernels copy the environment),
 # so the test finds them all, whoever their parent is by then, and no process of anyone else.
 MARKER = "KPRO_TEST_PROCESS_TREE"

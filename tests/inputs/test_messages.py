@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import REPO
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kpro_econ.errors import ParamsError
@@ -25,7 +26,6 @@ from kpro_econ.params.codes import (
 )
 from kpro_econ.report.labels import CHANGE_REQUEST_STATUS_LABELS, COST_LINE_LABELS, RISK_STATUS_LABELS
 
-REPO = Path(__file__).resolve().parents[1]
 DEFAULT = (REPO / "params" / "default.yaml").read_text(encoding="utf-8")
 
 # What pydantic says in English; none of it may reach the user.

@@ -3,17 +3,13 @@ reproducibility and the summary. Expectations are worked out by hand beside each
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import numpy as np
-import pandas as pd
 import pytest
-from model_helpers import cr, register, small_params
+from conftest import REPO
+from model_helpers import CERTAIN, C, certain_params, cr, event, register, risks, small_params
 from scipy import stats
 
 from kpro_econ.errors import ParamsError
-from kpro_econ.inputs.risk_register import risk_register_from_items
 from kpro_econ.inputs.tables import read_table
 from kpro_econ.inputs.yaml_params import load_params
 from kpro_econ.model.costs import cost_by_year
@@ -28,35 +24,7 @@ from kpro_econ.risk.montecarlo import (
     uncertain_inputs,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 NO_CHANGE_REQUESTS = register()
-
-# Every figure certain: the cost model's total is a constant C = 3,780,000 + 3,762,000 = 7,542,000
-# (2025: FUT fee 600,000, support 400,000 · 1.05 = 420,000, SPOC 6 · 10,000 = 60,000, fees 1,500,000,
-# own staff 2 · 600,000 = 1,200,000; 2026: the same but support 420,000 · 1.1 = 462,000 and no SPOC).
-CERTAIN = {
-    "support": {"base_price": {"value": 400_000, "price_year": 2024},
-                "renegotiation": {"year": 2026, "change": 0.1},
-                "spoc_option": {"monthly_price": 10_000, "months_active": {2025: 6}}},
-    "fees": {"solution": 1_000_000, "infrastructure": 500_000},
-}
-C = 7_542_000.0
-
-
-def certain_params(**monte_carlo: Any) -> Params:
-    return small_params(**CERTAIN, monte_carlo={"iterations": 20_000, "seed": 7, **monte_carlo})
-
-
-def risks(*items: dict[str, Any]) -> pd.DataFrame:
-    full = [{"title": "t", "category": "drift", "owner": "Systemforvaltningen", "likelihood_inherent": 3,
-             "impact_inherent": 3, "likelihood_residual": 3, "impact_residual": 3, "status": "open",
-             "last_reviewed": "2024-01-01", **i} for i in items]
-    return risk_register_from_items(full, "params.yaml", [2025, 2026])
-
-
-def event(risk_id: str, probability: float, cost: float) -> dict[str, Any]:
-    return {"id": risk_id, "probability": probability, "cost_low": cost, "cost_mode": cost, "cost_high": cost}
-
 
 # --- PERT ------------------------------------------------------------------------------------
 
@@ -130,7 +98,7 @@ def test_a_figure_used_every_year_is_one_input_with_the_same_draws():
 
 def test_simulated_mean_is_the_deterministic_expected_total():
     # The default params without their correlation group, which names risks of the default register.
-    default = load_params(ROOT / "params" / "default.yaml")[0]["Basis"]
+    default = load_params(REPO / "params" / "default.yaml")[0]["Basis"]
     params = default.model_copy(update={"monte_carlo": default.monte_carlo.model_copy(update={"correlations": {}})})
     requests = register(
         cr("A", "approved", 2025, 100_000, 200_000, 600_000),                              # PERT mean 250,000
@@ -241,9 +209,9 @@ def test_the_default_model_runs_with_the_default_register():
     from kpro_econ.inputs.registers import change_requests
     from kpro_econ.inputs.risk_register import risk_register
 
-    params = load_params(ROOT / "params" / "default.yaml")[0]["Basis"]
-    requests = change_requests(read_table(ROOT / "data" / "change_requests.csv"), "change_requests.csv")
-    register_ = risk_register(read_table(ROOT / "data" / "risk_register.csv"), "risk_register.csv", params.years)
+    params = load_params(REPO / "params" / "default.yaml")[0]["Basis"]
+    requests = change_requests(read_table(REPO / "data" / "change_requests.csv"), "change_requests.csv")
+    register_ = risk_register(read_table(REPO / "data" / "risk_register.csv"), "risk_register.csv", params.years)
     result = simulate(params, requests, register_, iterations=20_000)
     assert result.base < result.percentiles["P50"] < result.percentiles["P95"]
     assert result.contingency > 0
@@ -254,7 +222,7 @@ def test_a_million_iterations_run_in_chunks_in_well_under_a_gigabyte():
 
     from kpro_econ.inputs.load import load_inputs
 
-    base = load_inputs(ROOT / "params" / "default.yaml").base
+    base = load_inputs(REPO / "params" / "default.yaml").base
     tracemalloc.start()
     try:
         result = simulate(base.params, base.change_requests, base.risks, iterations=1_000_000)

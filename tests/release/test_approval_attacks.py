@@ -14,10 +14,10 @@ import json
 import shutil
 import subprocess
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from approval_helpers import ROLES, another_run, tiny_run
 from cli_cases import copy_project as copy_params_and_data
 from conftest import (
     APPROVERS,
@@ -52,7 +52,7 @@ from kpro_econ.records.run_records import (
 from kpro_econ.records.signatures import sign, signing_key
 from kpro_econ.release import approval as approvals
 from kpro_econ.release.approvers import record_signers
-from kpro_econ.run import fingerprint, runfolder
+from kpro_econ.run import fingerprint
 
 LEDGER = "approvals.jsonl"
 PACK = "Bilag - Risikorapport Kommunal PRO 2. halvår 2026"
@@ -98,41 +98,6 @@ def status_of(root: Path, run: Path) -> list[str]:
     return run_in_process("status", str(run.relative_to(root)), cwd=root).stdout.splitlines()
 
 
-def tiny_run(root: Path, approval_yaml: str, signers: list[str],
-             makers: tuple[str, ...] = (), keys_of: dict[str, str] | None = None) -> tuple[Path, dict[str, Path]]:
-    """A hand-made successful run folder whose params hold `approval_yaml`, and keys for every approver.
-
-    `signers` are the approvers (anna, bent, carl) put in the allowed signers file, each with their own key
-    unless `keys_of` names another's; `makers` those whose keys it allows to sign runs (the `kpro-econ-run`
-    namespace). Approve from `root` or its parent (tests run in tmp_path: `in_tmp_path`).
-    """
-    keys = {name: make_key(root / "keys", name) for name in APPROVERS}
-    keys_of = keys_of or {}
-    (root / "approvers").write_text(
-        "".join(allowed_signers_line(APPROVERS[n][0], keys[keys_of.get(n, n)]) for n in signers)
-        + "".join(maker_line(APPROVERS[n][0], keys[n]) for n in makers), encoding="utf-8")
-    params = root / "params.yaml"
-    params.write_text(f"approval:\n  allowed_signers: approvers\n{approval_yaml}", encoding="utf-8")
-    return another_run(root, "20260101-000000-tiny"), keys
-
-
-def another_run(root: Path, run_id: str) -> Path:
-    """A hand-made successful run of `root/params.yaml` as the files are now."""
-    params = root / "params.yaml"
-    run = root / "reports" / run_id
-    run.mkdir(parents=True)
-    (run / "index.html").write_text("<p>rapport</p>\n", encoding="utf-8")
-    manifest = runfolder.new_manifest(run_id=run.name, params_path=params, input_files=[params, root / "approvers"],
-                                      notebooks={}, seed=1, workbook_dir=REPO / "notebooks", started=datetime.now(UTC))
-    write_manifest(run, runfolder.finish_manifest(manifest, run, errors=[]))
-    return run
-
-
-def maker_line(identity: str, key: Path) -> str:
-    """An allowed signers line for someone who makes runs and signs them (`run --key`)."""
-    return allowed_signers_line(identity, key).replace('namespaces="kpro-econ-approval"', 'namespaces="kpro-econ-run"')
-
-
 def signed_by_maker(run: Path, who: str, key: Path) -> None:
     """What `run --key KEY --as IDENTITY` does as a run ends: names the maker in the manifest, and signs it."""
     identity = APPROVERS[who][0]
@@ -144,9 +109,6 @@ def fingerprint_of(key: Path) -> str:
     """The key's SHA256 fingerprint as `ssh-keygen -l` prints it (`256 SHA256:… comment (ED25519)`)."""
     done = subprocess.run(["ssh-keygen", "-l", "-f", f"{key}.pub"], capture_output=True, text=True, check=True)
     return done.stdout.split()[1]
-
-
-ROLES = "  roles:\n" + "".join(f"    {i}: {{name: {n}, role: {r}}}\n" for i, n, r in APPROVERS.values())
 
 
 # ---------- fixtures ----------

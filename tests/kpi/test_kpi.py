@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import REPO
 
 from kpro_econ.inputs import kpi_registers as kpi_inputs
 from kpro_econ.kpi import measures as kpi
@@ -335,7 +336,7 @@ def test_report_on_the_sample_data_renders_and_warns_that_it_is_sample(tmp_path)
     from kpro_econ.report import kpi_tables as kpi_presentation
     from kpro_econ.workbook import kpi_tables
 
-    data = Path(__file__).resolve().parents[1] / "data"
+    data = REPO / "data"
     settings = KpiSettings(operations=Path("o.csv"), adoption=Path("a.csv"), response_p95_target_ms=2500)
     costs = pd.DataFrame([(2025, "support", "drift", 1_000_000.0)],
                          columns=["year", "line_code", "kind", "amount_dkk"])

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from cli_cases import PARAMS, copy_project, line_of, replace_once
+from conftest import REPO
 from openpyxl import Workbook
 
 from kpro_econ.cli import main
@@ -263,7 +264,7 @@ def test_a_params_file_padded_under_the_limit_still_validates(root: Path, capsys
 
 
 def test_the_pure_python_loader_reads_and_refuses_as_libyaml_does(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = (Path(__file__).resolve().parents[1] / PARAMS).read_text(encoding="utf-8")
+    text = (REPO / PARAMS).read_text(encoding="utf-8")
     fast = yaml_params.parse_yaml(text, "p.yaml")
     broken = text.replace("{value: 0.035,", "{value: 0,035,") + "title: igen\n"
     with pytest.raises(ParamsError) as fast_refusal:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import REPO
 
 from kpro_econ.errors import ParamsError
 from kpro_econ.inputs.load import load_inputs
@@ -23,8 +24,7 @@ from kpro_econ.inputs.registers import (
 from kpro_econ.inputs.tables import read_table
 from kpro_econ.params.models import ChangeRequest
 
-ROOT = Path(__file__).resolve().parents[1]
-MUNICIPALITIES_CSV = ROOT / "data" / "municipalities.csv"
+MUNICIPALITIES_CSV = REPO / "data" / "municipalities.csv"
 
 NO_DAY = "den dag findes ikke (skriv ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ, fx 2024-03-31 eller 31-03-2024)"
 
@@ -314,14 +314,14 @@ def test_misspelt_and_missing_columns(tmp_path: Path) -> None:
 
 def test_load_inputs_reads_each_file_once_for_every_scenario(tmp_path: Path) -> None:
     (tmp_path / "params").mkdir()
-    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(REPO / "data", tmp_path / "data")
     (tmp_path / "data" / "folk1a.csv").write_bytes(_folk1a_text().encode("cp1252"))
-    text = (ROOT / "params" / "default.yaml").read_text(encoding="utf-8")
+    text = (REPO / "params" / "default.yaml").read_text(encoding="utf-8")
     text = text.replace("  municipalities: ../data/municipalities.csv",
                         "  municipalities: ../data/municipalities.csv\n  population: ../data/folk1a.csv")
     params = tmp_path / "params" / "p.yaml"
     params.write_text(text, encoding="utf-8")
-    shutil.copy(ROOT / "params" / "approvers", tmp_path / "params" / "approvers")
+    shutil.copy(REPO / "params" / "approvers", tmp_path / "params" / "approvers")
 
     inputs = load_inputs(params)
 
@@ -340,8 +340,8 @@ def test_load_inputs_reads_each_file_once_for_every_scenario(tmp_path: Path) -> 
 
 def test_load_inputs_with_inline_change_requests(tmp_path: Path) -> None:
     (tmp_path / "params").mkdir()
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    text = (ROOT / "params" / "default.yaml").read_text(encoding="utf-8")
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    text = (REPO / "params" / "default.yaml").read_text(encoding="utf-8")
     text = text.replace("  register: ../data/change_requests.csv", (
         "  items:\n"
         "    - {id: ÆØ-1, title: Uddata, status: approved, priority: høj, estimate_low: 100000,\n"
@@ -349,7 +349,7 @@ def test_load_inputs_with_inline_change_requests(tmp_path: Path) -> None:
     ))
     params = tmp_path / "params" / "p.yaml"
     params.write_text(text, encoding="utf-8")
-    shutil.copy(ROOT / "params" / "approvers", tmp_path / "params" / "approvers")
+    shutil.copy(REPO / "params" / "approvers", tmp_path / "params" / "approvers")
 
     inputs = load_inputs(params)
 

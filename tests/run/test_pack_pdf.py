@@ -10,9 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
-from tests.conftest import (
+from conftest import (
     CHROMIUM,
     ApprovalProject,
     copy_project,
@@ -20,6 +18,7 @@ from tests.conftest import (
     run_in_process,
     use_fixture_stand_ins,
 )
+from pypdf import PdfReader
 
 WHOLE = "Pakke - Kommunal PRO 2. halvår 2026.pdf"  # summary.period in params/default.yaml
 # The pack's order (runner.PACK), each report by its notebook's title; the index first, as "Forside".

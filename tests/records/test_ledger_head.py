@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from approval_helpers import ROLES, tiny_run
 from bs4 import BeautifulSoup
 from conftest import ApprovalProject, copy_project, run_cli, run_in_process
-from test_approval_attacks import ROLES, tiny_run
 
 from kpro_econ import cli
 from kpro_econ.errors import ApprovalError
