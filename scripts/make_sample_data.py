@@ -145,7 +145,7 @@ def make_operations(adoption: pd.DataFrame, months: pd.DatetimeIndex, rng: np.ra
 
 def make_actuals(params: Params, register: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Bookings from the first year to `actuals.as_of`: invoices, monthly bookings, delivered requests."""
-    assert params.actuals is not None and params.budget is not None
+    assert params.actuals is not None and params.budget is not None  # noqa: S101 (a check of the script's own result)
     as_of = params.actuals.as_of
     years = [y for y in params.years if y <= as_of.year]
     rows: list[dict[str, object]] = []
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> None:
     adoption = make_adoption(municipalities, months, rng, source)
     operations = make_operations(adoption, months, rng, source)
     params = load_params(args.params)[0][BASE_SCENARIO]
-    assert params.change_requests.register_file is not None
+    assert params.change_requests.register_file is not None  # noqa: S101 (a check of the script's own result)
     cr_path = args.params.parent / params.change_requests.register_file
     register = validate_change_requests(read_table(cr_path), str(cr_path))
     actuals = make_actuals(params, register, np.random.default_rng([args.seed, ACTUALS_SEED_STREAM]))

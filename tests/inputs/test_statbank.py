@@ -152,3 +152,12 @@ def test_a_bad_quarter_is_bad_input(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["folk1a", "--quarter", "2025Q1", "--out", str(out), "--url", "http://127.0.0.1:9/"]) == 2
     assert capsys.readouterr().err.strip() == "kpro-econ folk1a: --quarter: ikke et kvartal som 2025K1 (fik '2025Q1')"
     assert not out.exists()
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://api.statbank.dk/v1/data"])
+def test_only_an_http_address_is_fetched(url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "folk1a.csv"
+    assert main(["folk1a", "--quarter", "2025K1", "--out", str(out), "--url", url]) == 2
+    said = capsys.readouterr().err.strip()
+    assert said == f"kpro-econ folk1a: --url: ikke en http- eller https-adresse (fik '{url}')"
+    assert not out.exists()

@@ -151,7 +151,7 @@ def _change_requests(params: Params, files: _InputFiles, at: tuple[str, ...]) ->
     if settings.items is not None:
         items, file = settings.items, files.params_file
         return files.once(("items", *at), lambda: registers.change_requests_from_items(items, file))
-    assert settings.register_file is not None  # the model requires exactly one of the two
+    assert settings.register_file is not None  # noqa: S101 (the model requires exactly one of the two)
     key = ("change_requests", "register")
     return files.register(settings.register_file, at, key, registers.change_requests)
 

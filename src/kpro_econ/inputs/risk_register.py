@@ -59,7 +59,7 @@ RISKS = Register((
     Column("estimate_source"),  # where the probability and costs come from
 ), ignored=DERIVED_COLUMNS)
 """The risk register: one row per risk, amounts in kroner at the model's price level (faste priser)."""
-assert RISKS.names == RISK_COLUMNS
+assert RISKS.names == RISK_COLUMNS  # noqa: S101 (the row declaration names RISK_COLUMNS, in order)
 
 
 def risk_register(df: pd.DataFrame, file: str, years: Sequence[int] | None = None) -> pd.DataFrame:

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -44,15 +45,22 @@ def check_quarter(quarter: str) -> None:
         raise ParamsError([Problem("kpro-econ folk1a", "--quarter", "ikke et kvartal som 2025K1", quarter)])
 
 
+def check_url(url: str) -> None:
+    """Only an http or https address is fetched: `--url` must not open a local file or a custom scheme."""
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise ParamsError([Problem("kpro-econ folk1a", "--url", "ikke en http- eller https-adresse", url)])
+
+
 def fetch_folk1a(quarter: str, url: str = STATBANK_DATA_URL, timeout: float = TIMEOUT_S) -> bytes:
     """FOLK1A for `quarter` as the API's CSV; a StatbankError (one Danish line) when that fails."""
     check_quarter(quarter)
+    check_url(url)
     body = json.dumps(folk1a_request(quarter)).encode("utf-8")
-    request = urllib.request.Request(url, data=body, method="POST",
+    request = urllib.request.Request(url, data=body,  # noqa: S310 (check_url: http or https only) method="POST",
                                      headers={"Content-Type": "application/json; charset=utf-8"})
     where = f"Danmarks Statistik ({url})"
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (check_url: http(s) only)
             data: bytes = response.read()
     except urllib.error.HTTPError as exc:
         raise StatbankError(f"{where} svarede med fejl {exc.code}: {_error_text(exc)}; intet er skrevet") from None

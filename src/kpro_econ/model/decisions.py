@@ -84,7 +84,7 @@ def _figures(routes: WaveRoutes) -> dict[str, Amount | ThreePoint]:
 def route_cost(params: Params, route: WaveRoute, not_ready: int, resolve: Resolve = resolve_mean) -> Value:
     """The route's cost for `not_ready` municipalities, each figure resolved by `resolve` (its mean, or draws)."""
     routes = params.wave_routes
-    assert routes is not None
+    assert routes is not None  # noqa: S101 (only called when the params have wave routes)
     to_level = price_level_converter(params)
     figures = _figures(routes)
 
@@ -104,7 +104,7 @@ def route_comparison(params: Params, max_count: int = MAX_COMPARED) -> pd.DataFr
     """COMPARISON_COLUMNS for 0–`max_count` municipalities not ready: each route's low, mode, high and
     PERT mean in the model's prices (bilateral blank above its capacity), and the cheaper route by mean."""
     routes = params.wave_routes
-    assert routes is not None
+    assert routes is not None  # noqa: S101 (only called when the params have wave routes)
     rows = []
     for n in range(max_count + 1):
         wave = [float(route_cost(params, WaveRoute.WAVE5, n, _at_point(i))) for i in range(3)]
@@ -128,7 +128,7 @@ def _at_point(index: int) -> Resolve:
 def break_even_of(params: Params) -> int | None:
     """`break_even` of the params' routes at their PERT means in the model's prices."""
     routes = params.wave_routes
-    assert routes is not None
+    assert routes is not None  # noqa: S101 (only called when the params have wave routes)
     fixed = float(route_cost(params, WaveRoute.WAVE5, 0))
     per_wave = float(route_cost(params, WaveRoute.WAVE5, 1)) - fixed
     per_bilateral = float(route_cost(params, WaveRoute.BILATERAL, 1))

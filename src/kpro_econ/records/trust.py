@@ -120,7 +120,7 @@ def run_signers(manifest: Manifest, settings: ApprovalSettings, signers: Path | 
     """The run's rules and allowed signers file, after checking that the params (with their `extends:`
     parents) and the signers file lie in the project folder `base`, outside the reports folder."""
     reports = run_dir.resolve().parent
-    assert manifest.params is not None  # approval_settings refused a manifest without params
+    assert manifest.params is not None  # noqa: S101 (approval_settings refused a manifest without params)
     for params in [manifest.params.path, *manifest.extends]:
         inside_project(base / params, base, reports, "params-filen")
     if signers is None:

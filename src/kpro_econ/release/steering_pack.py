@@ -75,7 +75,7 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
         raise ApprovalError(why)
     ledgers.require_writable(ledgers.ledger_path(run_dir))  # before the summary is made and printed
     manifest = check.manifest
-    assert manifest.code is not None and manifest.params is not None  # an approved run has both
+    assert manifest.code is not None and manifest.params is not None  # noqa: S101 (an approved run has both)
     # The notebooks the run used: its params file's project folder's (release runs from that folder).
     notebooks_dir = notebooks_dir or project_notebooks(Path(manifest.params.path))[0]
     code = code_differences(manifest.code, code_fingerprint(notebooks_dir))
@@ -83,7 +83,7 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
         raise ApprovalError("\n".join([f"{run_dir}: kan ikke frigives, fordi koden er ændret siden godkendelsen:",
                                        *(f"  {c}" for c in code)]))
     head = check.ledger_head
-    assert head is not None  # the check read the ledger
+    assert head is not None  # noqa: S101 (the check read the ledger)
     approvals = RunApprovals(run_id=run_dir.name, required=check.required, approvals=check.approvals,
                              ledger_head=head)
     params_path = Path(manifest.params.path)

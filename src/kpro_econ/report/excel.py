@@ -101,7 +101,7 @@ def tables_workbook(tables: Mapping[Table, pd.DataFrame], about: RunAbout) -> Wo
     as written, `tables.conformed`)."""
     book = Workbook()
     first = book.active
-    assert first is not None
+    assert first is not None  # noqa: S101 (a new Workbook always has an active sheet)
     pages = [(table, sheet, frame) for table, whole in tables.items() for sheet, frame in sheets_for(table, whole)]
     sheet_names = unique_sheet_names([EXCEL_ABOUT_SHEET, *(sheet.name for _, sheet, _ in pages)])
     first.title = sheet_names[0]

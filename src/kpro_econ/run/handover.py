@@ -43,7 +43,9 @@ def workbook_for(params_path: str | Path, computed_path: str | Path = "", previo
     if not str(computed_path):
         return Workbook(load_inputs(Path(params_path), earlier=RunArchive(previous_run=previous_run)))
     with Path(computed_path).open("rb") as file:
-        handed = pickle.load(file)
+        # S301: the file is the one this run's own runner wrote moments ago in its private build folder
+        # (`computed_path` is set by the runner, never by a user), so it is not untrusted data.
+        handed = pickle.load(file)  # noqa: S301
     match handed:
         case (str(computed_from), Workbook() as computed) if Path(computed_from) == Path(params_path).resolve():
             return computed

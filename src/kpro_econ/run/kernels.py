@@ -106,7 +106,7 @@ def kernel_for(folder: Path) -> OwnPythonKernelManager:
     if _WorkerKernel.manager is None or _WorkerKernel.folder != folder or not _alive(_WorkerKernel.manager):
         discard_kernel()
         start_worker_kernel(folder)
-    assert _WorkerKernel.manager is not None
+    assert _WorkerKernel.manager is not None  # noqa: S101 (started just above if there was none)
     if _WorkerKernel.used:
         _run(_WorkerKernel.manager, RESET)
     _WorkerKernel.used = True
