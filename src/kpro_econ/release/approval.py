@@ -58,6 +58,7 @@ from kpro_econ.records.trust import (
     trust_chain,
     trusted_version,
 )
+from kpro_econ.report.formatting import approver_names
 from kpro_econ.report.labels import RUN_STATE_LABELS, UNSIGNED_LABEL
 from kpro_econ.run.pack_status import write_pack_status
 from kpro_econ.run.runfolder import TMP_PREFIX, sha256_file
@@ -262,7 +263,7 @@ def approve(
         if before:
             raise ApprovalError(f"{run_dir}: allerede godkendt af {before[0].name} ({before[0].approved_at})")
         if len(earlier) >= settings.required:
-            raise ApprovalError(f"{run_dir}: kørslen er allerede godkendt af {_names(earlier)}")
+            raise ApprovalError(f"{run_dir}: kørslen er allerede godkendt af {approver_names(earlier)}")
         same_key = [i for i, f in counted.fingerprints.items() if f == fingerprint]
         if same_key:
             raise ApprovalError(f"{run_dir}: nøglen {fingerprint} har allerede godkendt kørslen som {same_key[0]}; "
@@ -447,10 +448,6 @@ def _refusal(run_dir: Path, verb: str, changes: list[str]) -> str:
     return "\n".join([*lines, *(f"  {c}" for c in changes)])
 
 
-def _names(approvals: list[Approval]) -> str:
-    return " og ".join(f"{a.name}{f' ({a.role})' if a.role else ''}" for a in approvals)
-
-
 def write_convenience_copies(run_dir: Path, approvals: RunApprovals, state: RunState) -> None:
     """`approval.json` (the run's approvals, as in the ledger) and `approval-status.json` (for the pages)."""
     write_approval(run_dir, approvals)
@@ -471,7 +468,7 @@ def write_convenience_copies(run_dir: Path, approvals: RunApprovals, state: RunS
 def stamp_of(approvals: RunApprovals, state: RunState) -> tuple[str | None, datetime]:
     """Who the pages' stamp names (with *usigneret*), and when: the release's time once released, else
     the latest approval's."""
-    names = _names(approvals.approvals) + (f" ({UNSIGNED_LABEL})" if approvals.unsigned else "")
+    names = approver_names(approvals.approvals) + (f" ({UNSIGNED_LABEL})" if approvals.unsigned else "")
     released = approvals.release is not None and state == RunState.RELEASED
     moments = [approvals.release.released_at] if approvals.release and released else [
         a.approved_at for a in approvals.approvals]

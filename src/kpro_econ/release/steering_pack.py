@@ -31,6 +31,7 @@ from kpro_econ.release.approval import (
     require_uncut,
     write_convenience_copies,
 )
+from kpro_econ.report.formatting import approver_names
 from kpro_econ.report.labels import UNSIGNED_LABEL
 from kpro_econ.run.execute import NotebookJob, execute_and_render
 from kpro_econ.run.fingerprint import code_differences, code_fingerprint
@@ -56,7 +57,7 @@ def pack_name(period: str) -> str:
 def release_footer(check: RunCheck, head: LedgerHead) -> tuple[tuple[str, str], ...]:
     """What the released summary says it is, in its footer: the run, its manifest's sha256, who approved
     it and the ledger's head (so that a printed copy can be checked against the ledger)."""
-    who = " og ".join(f"{a.name} ({a.role})" if a.role else a.name for a in check.approvals)
+    who = approver_names(check.approvals)
     return (
         ("Kørsel", check.run_dir.name),
         ("manifest.json, sha256", manifest_sha256(check.run_dir)),
@@ -91,7 +92,7 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
     params = load_params(params_path, ParamsReader(parse_overrides(manifest.overrides)))[0][BASE_SCENARIO]
     period = params.summary.period or str(format_date(datetime.now(UTC), "MMMM y", locale="da"))
     name = attachment_name(period)
-    who = " og ".join(f"{a.name}{f', {a.role}' if a.role else ''}" for a in approvals.approvals)
+    who = approver_names(approvals.approvals)
     status = f"Godkendt internt af {who}{f' ({UNSIGNED_LABEL})' if approvals.unsigned else ''}"
     # The page's stamp is read from approval.json: rewritten from the verified ledger first.
     write_convenience_copies(run_dir, approvals, RunState.APPROVED)
