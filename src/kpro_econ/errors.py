@@ -29,6 +29,21 @@ class Problem:
         return f"{where}: {field}: {self.message}{got}"
 
 
+def unique_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Each problem once, in order. Scenarios share files and most params, so each repeats the base's
+    faults: a scenario's field (`scenarios.NAME.x`) counts as the base's (`x`). The same file, field,
+    message, value and line is the same fault; a scenario's own value, or another row of a register, is not."""
+    seen: set[tuple[str, str, str, str, int | None]] = set()
+    unique = []
+    for p in problems:
+        field = p.field.split(".", 2)[-1] if p.field.startswith("scenarios.") else p.field
+        key = (p.file, field, p.message, repr(p.value), p.line)
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
 class AsTyped(str):
     """A cell's text shown as the user typed it, without quotes: a number the column accepts, e.g. 6 or
     1.200.000,50. Any other text is shown quoted, so that blanks and stray characters are visible."""
