@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -87,7 +88,19 @@ class NotebookRunError(KproError):
 
 
 class ApprovalError(KproError):
-    """An approval or release was refused; the message says why."""
+    """An approval, a release or a check of one was refused.
+
+    `run` is the run folder refused (None when the refusal is not about one run), `reason` why, in Danish,
+    and `files` what differs from what was run or approved, one line each (`data/x.csv: ændret`). The
+    message is `RUN: reason`, with the files listed under it, indented; without a run, the reason alone.
+    """
+
+    def __init__(self, reason: str, run: Path | None = None, files: Sequence[str] = ()) -> None:
+        self.reason = reason
+        self.run = run
+        self.files = tuple(files)
+        head = reason if run is None else f"{run}: {reason}"
+        super().__init__("\n".join([head, *(f"  {f}" for f in self.files)]))
 
 
 def suggestion(word: str, choices: Iterable[str]) -> str:

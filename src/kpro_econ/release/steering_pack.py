@@ -71,9 +71,9 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
     return the PDF. Refused, with nothing written, when anything differs from what was approved."""
     check_browser(browser)
     check = check_run(run_dir)
-    why = refusal(check, "frigives")
-    if why is not None:
-        raise ApprovalError(why)
+    refused = refusal(check, "frigives")
+    if refused is not None:
+        raise refused
     ledgers.require_writable(ledgers.ledger_path(run_dir))  # before the summary is made and printed
     manifest = check.manifest
     assert manifest.code is not None and manifest.params is not None  # an approved run has both
@@ -81,8 +81,7 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
     notebooks_dir = notebooks_dir or project_notebooks(Path(manifest.params.path))[0]
     code = code_differences(manifest.code, code_fingerprint(notebooks_dir))
     if code:
-        raise ApprovalError("\n".join([f"{run_dir}: kan ikke frigives, fordi koden er ændret siden godkendelsen:",
-                                       *(f"  {c}" for c in code)]))
+        raise ApprovalError("kan ikke frigives, fordi koden er ændret siden godkendelsen:", run_dir, code)
     head = check.ledger_head
     assert head is not None  # the check read the ledger
     approvals = RunApprovals(run_id=run_dir.name, required=check.required, approvals=check.approvals,
@@ -137,7 +136,7 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
     try:
         with ledgers.locked(ledgers.ledger_path(run_dir)) as ledger:
             if ledger.releases(run_dir.name) or (run_dir / STEERING).exists():
-                raise ApprovalError(f"{run_dir}: kørslen er allerede frigivet ({run_dir / STEERING})")
+                raise ApprovalError(f"kørslen er allerede frigivet ({run_dir / STEERING})", run_dir)
             ledgers.require_intact(ledger)
             # The pack shows the head the check read: the ledger must still reach it.
             require_uncut(ledger, [RecordedHead(head, f"{STEERING}/{page.name}")])
