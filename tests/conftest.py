@@ -23,7 +23,6 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -31,6 +30,7 @@ import pytest
 from filelock import FileLock
 
 if TYPE_CHECKING:
+    from kpro_econ.inputs.load import WorkbookInputs
     from kpro_econ.tables import Table
 
 REPO = Path(__file__).resolve().parents[1]
@@ -201,11 +201,21 @@ def fixture_tables() -> dict[Table, pd.DataFrame]:
     }
 
 
-def fake_inputs(params_path: Path, overrides: Any = (), earlier: Any = None) -> Any:
-    """Stand-in for `load_inputs` (same arguments): only what the runner reads from a WorkbookInputs."""
-    params = SimpleNamespace(title=FIXTURE_TITLE, monte_carlo=SimpleNamespace(seed=FIXTURE_SEED))
-    return SimpleNamespace(params_path=params_path, files=[params_path], base=SimpleNamespace(params=params),
-                           previous_run=None, overrides=[str(o) for o in overrides])
+def fake_inputs(params_path: Path, overrides: Any = (), earlier: Any = None) -> WorkbookInputs:
+    """Stand-in for `load_inputs` (same arguments): real inputs of small params without registers, so the
+    runner reads what it always reads (the stand-in workbook's tables are `fixture_tables`)."""
+    from kpro_econ.inputs.load import ScenarioInputs, WorkbookInputs
+    from kpro_econ.params.models import Params
+
+    params = Params.model_validate({
+        "title": FIXTURE_TITLE, "monte_carlo": {"seed": FIXTURE_SEED},
+        "years": [2026], "price_level_year": 2026, "price_index": {2026: 0.0}, "discount_rate": 0.0,
+        "fte": {"annual_cost": 1}, "fut_fee": {"kommunal_pro_fte_share": 0, "telma_fte_share": 0},
+        "support": {"base_price": 1}, "change_requests": {"items": []}, "fees": {"solution": 1, "infrastructure": 1},
+        "allocation": {"key": "population", "municipalities": "municipalities.csv"},
+    })
+    base = ScenarioInputs("Basis", params, pd.DataFrame(), pd.DataFrame())
+    return WorkbookInputs(params_path, {base.name: base}, files=[params_path], overrides=[str(o) for o in overrides])
 
 
 def use_fixture_stand_ins(monkeypatch: pytest.MonkeyPatch, notebooks: Path) -> None:
@@ -217,7 +227,8 @@ def use_fixture_stand_ins(monkeypatch: pytest.MonkeyPatch, notebooks: Path) -> N
     monkeypatch.setattr(inputs, "load_inputs", fake_inputs)
     monkeypatch.setattr(workbook.Workbook, "tables", lambda self: fixture_tables())
     monkeypatch.setattr(runner, "default_notebooks_dir", lambda: notebooks)
-    monkeypatch.setattr(runner, "PACK", None)  # the stand-in notebooks are a pack of their own
+    # the stand-in notebooks are a pack of their own
+    monkeypatch.setattr(runner, "PACK", tuple(nb.stem for nb in sorted(FIXTURE_NOTEBOOKS.glob("*.ipynb"))))
 
 
 def notebooks_folder(target: Path, *names: str) -> Path:

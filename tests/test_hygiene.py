@@ -1,14 +1,19 @@
-"""The repository stays clean: notebooks without outputs, outputs git-ignored. (Lint, types and the layers
-contract are checked by `.ci/run` beside the tests: ruff, mypy, lint-imports.)"""
+"""The repository stays clean: notebooks without outputs, outputs git-ignored, every package saying what it
+offers (`__all__`), no history in the code. (Lint, types and the layers contract are checked by `.ci/run`
+beside the tests: ruff, mypy, lint-imports.)"""
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.util
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -110,3 +115,69 @@ def test_the_git_filter_strips_what_jupyterlab_saves(filtered_repo: Path) -> Non
     staged = _git(filtered_repo, "show", f":notebooks/{source.name}")
     assert b"hemmeligt resultat" not in staged
     assert staged == source.read_bytes()  # outputs, counts and JupyterLab's metadata gone; ids kept
+
+
+# ---------- the packages' public faces, and no history in the code ----------
+
+SRC = REPO / "src"
+PACKAGES = sorted(path.parent for path in (SRC / "kpro_econ").rglob("__init__.py"))
+
+
+def _package_name(folder: Path) -> str:
+    return ".".join(folder.relative_to(SRC).parts)
+
+
+@pytest.mark.parametrize("folder", PACKAGES, ids=_package_name)
+def test_every_package_says_what_it_offers_and_each_name_is_there(folder: Path) -> None:
+    package = importlib.import_module(_package_name(folder))
+    offered = getattr(package, "__all__", None)
+    assert isinstance(offered, list) and offered, f"{package.__name__}: no __all__"
+    assert len(set(offered)) == len(offered), f"{package.__name__}: a name twice in __all__"
+    for name in offered:
+        found = hasattr(package, name) or importlib.util.find_spec(f"{package.__name__}.{name}") is not None
+        assert found, f"{package.__name__}.__all__ names {name!r}, which is neither defined nor a module"
+
+
+def _imported_modules(source: str) -> Iterator[str]:
+    """Every kpro_econ module the source imports: `import a.b`, `from a.b import c` (c when a module)."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module is not None and node.level == 0:
+            yield node.module
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+
+
+def _sources() -> Iterator[tuple[str, str]]:
+    """(importing module, its code) for the package's modules and the notebooks' code cells."""
+    for path in (SRC / "kpro_econ").rglob("*.py"):
+        yield ".".join(path.relative_to(SRC).with_suffix("").parts), path.read_text(encoding="utf-8")
+    for notebook in sorted((REPO / "notebooks").glob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        yield f"notebooks/{notebook.name}", "\n".join(line for line in code.splitlines() if not line.startswith("%"))
+
+
+def test_no_layer_imports_a_module_its_package_keeps_to_itself() -> None:
+    offered = {name: set(importlib.import_module(name).__all__) for name in map(_package_name, PACKAGES)}
+    private = []
+    for importer, source in _sources():
+        for module in _imported_modules(source):
+            package, _, name = module.rpartition(".")
+            if package not in offered or importer.startswith(f"{package}.") or name in offered[package]:
+                continue
+            if importlib.util.find_spec(module) is not None:  # a module, not a name imported from one
+                private.append(f"{importer} imports {module}, which {package}.__all__ does not offer")
+    assert not private, "\n".join(private)
+
+
+HISTORY = re.compile(r"\bissues?\s+(?:#|no\.?\s*|items?\s+)?\d+", re.IGNORECASE)
+
+
+def test_no_comment_or_docstring_in_the_package_tells_its_history() -> None:
+    """History (`issue 11`) belongs in the commit messages; the code says what is and why."""
+    told = [f"{path.relative_to(REPO)}:{number}: {line.strip()}"
+            for path in sorted(SRC.rglob("*")) if path.is_file() and path.suffix not in {".pyc", ".png", ".woff2"}
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+            if HISTORY.search(line)]
+    assert not told, "\n".join(told)

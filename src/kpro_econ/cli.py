@@ -197,6 +197,7 @@ def _params(params: Path, scenario: str | None, as_csv: bool) -> int:
 def _approve(run: Path, identity: str, key: Path | None, role: str | None, note: str | None) -> int:
     from kpro_econ.release.approval import approve
     from kpro_econ.release.stamp import refresh_pack_status
+    from kpro_econ.report.formatting import approver_name
 
     try:
         outcome = approve(run, identity, key, role, note)
@@ -210,7 +211,7 @@ def _approve(run: Path, identity: str, key: Path | None, role: str | None, note:
         print(f"Første udgave af {first.path} (sha256 {first.sha256[:12]}…) og approval-reglerne registreret i "
               f"godkendelsesloggen, signeret af {first.identity} med nøglen {first.fingerprint}; "
               "kontrollér den med kpro-econ approvers list")
-    who = f"{approval.name} ({approval.role})" if approval.role else approval.name
+    who = approver_name(approval)
     signed = "signatur ok" if approval.signature is not None else "usigneret"
     missing = outcome.required - outcome.count
     more = f"; mangler {missing} godkendelse{'r' if missing > 1 else ''} mere" if missing > 0 else ""

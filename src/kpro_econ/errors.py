@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -27,6 +28,21 @@ class Problem:
         got = "" if self.value is None else f" (fik {_short(self.value)})"
         field = self.field or "-"
         return f"{where}: {field}: {self.message}{got}"
+
+
+def unique_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Each problem once, in order. Scenarios share files and most params, so each repeats the base's
+    faults: a scenario's field (`scenarios.NAME.x`) counts as the base's (`x`). The same file, field,
+    message, value and line is the same fault; a scenario's own value, or another row of a register, is not."""
+    seen: set[tuple[str, str, str, str, int | None]] = set()
+    unique = []
+    for p in problems:
+        field = p.field.split(".", 2)[-1] if p.field.startswith("scenarios.") else p.field
+        key = (p.file, field, p.message, repr(p.value), p.line)
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
 
 
 class AsTyped(str):
@@ -72,7 +88,19 @@ class NotebookRunError(KproError):
 
 
 class ApprovalError(KproError):
-    """An approval or release was refused; the message says why."""
+    """An approval, a release or a check of one was refused.
+
+    `run` is the run folder refused (None when the refusal is not about one run), `reason` why, in Danish,
+    and `files` what differs from what was run or approved, one line each (`data/x.csv: ændret`). The
+    message is `RUN: reason`, with the files listed under it, indented; without a run, the reason alone.
+    """
+
+    def __init__(self, reason: str, run: Path | None = None, files: Sequence[str] = ()) -> None:
+        self.reason = reason
+        self.run = run
+        self.files = tuple(files)
+        head = reason if run is None else f"{run}: {reason}"
+        super().__init__("\n".join([head, *(f"  {f}" for f in self.files)]))
 
 
 def suggestion(word: str, choices: Iterable[str]) -> str:

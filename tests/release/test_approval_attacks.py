@@ -631,7 +631,7 @@ def test_release_prints_with_the_browser_named_by_path_and_records_the_pack(rele
     assert pdf.read_bytes().startswith(b"%PDF")
     assert b"/MediaBox [0 0 595.9" in pdf.read_bytes()  # A4: 210 mm = 595.3 pt, as Chromium rounds it
     text = page.read_text(encoding="utf-8")
-    assert "Godkendt internt i Digitalisering og IT" in text and "Anna, afdelingsleder" in text
+    assert "Godkendt internt i Digitalisering og IT" in text and "Anna (afdelingsleder)" in text
     assert "UDKAST" not in text
     lines = ledger_lines(released.root)
     assert kinds(released.root) == ["signers", "approval", "release"]

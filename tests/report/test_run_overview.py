@@ -54,7 +54,7 @@ def test_the_page_escapes_every_text_and_links_each_run() -> None:
     row = RunRow(
         run_id="javascript:alert(1)", state="godkendt", started=WRITTEN, period="2. halvår <2026>",
         overrides=["summary.period=<script>x</script>"], only=["cost_model"], made_by="bent@rn.dk",
-        approved_by=["Anna (afdelingsleder)"], released=True,
+        approved_by="Anna (afdelingsleder) og Bent", released=True,
         figures=KeyFigures(1350.0, 3_500_000.4, 2026, 115.0, 100.0),
     )
     page = overview_html([row, RunRow("20260101-000000-a", "udkast")])
@@ -64,6 +64,7 @@ def test_the_page_escapes_every_text_and_links_each_run() -> None:
     assert 'href="./javascript%3Aalert%281%29/index.html"' in page
     assert 'href="./javascript%3Aalert%281%29/steering/"' in page
     assert 'href="./20260101-000000-a/index.html"' in page and "20260101-000000-a/steering" not in page
+    assert "<td>Anna (afdelingsleder) og Bent</td>" in page
     assert "29. november 2026 kl. 16.33" in page and "2 kørsler i mappen" in page
     assert "1 kørsel i mappen" in overview_html([row])
     assert "1.350 kr." in page and "3.500.000 kr." in page and "115 kr." in page and "100 kr." in page

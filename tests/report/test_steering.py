@@ -158,14 +158,14 @@ def test_the_approval_stamp_or_the_draft_mark():
     assert steering.DRAFT_MARK in steering.approval_stamp(None).data
     helen = _approval("<b>Helen</b>", "Kontorchef", "SIG")
     stamp = steering.approval_stamp(RunApprovals(run_id="r", required=1, approvals=[helen])).data
-    assert "&lt;b&gt;Helen&lt;/b&gt;, Kontorchef" in stamp and steering.DRAFT_MARK not in stamp
+    assert "&lt;b&gt;Helen&lt;/b&gt; (Kontorchef)" in stamp and steering.DRAFT_MARK not in stamp
     assert "usigneret" not in stamp
     # Four eyes: one of two approvals is still a draft; both are named once both have approved.
     half = RunApprovals(run_id="r", required=2, approvals=[helen])
     assert steering.DRAFT_MARK in steering.approval_stamp(half).data
     both = RunApprovals(run_id="r", required=2, approvals=[helen, _approval("Bent", None, None)])
     stamp = steering.approval_stamp(both).data
-    assert "Kontorchef og Bent (usigneret)" in stamp and steering.DRAFT_MARK not in stamp
+    assert "(Kontorchef) og Bent (usigneret)" in stamp and steering.DRAFT_MARK not in stamp
 
 
 def test_sentences_are_written_from_the_numbers():

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import subprocess
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from conftest import (
 from kpro_econ import cli, workbook
 from kpro_econ.errors import ApprovalError, KproError, NotebookRunError
 from kpro_econ.inputs import load as inputs_loader
+from kpro_econ.inputs.load import WorkbookInputs
 from kpro_econ.records.run_records import read_manifest
 from kpro_econ.release import approval as approvals
 from kpro_econ.report.excel import unique_sheet_names
@@ -330,6 +333,20 @@ def test_an_exact_claim_never_renames(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["mine"]
 
 
+@pytest.mark.parametrize(("requires", "applies"), [(["allocation"], True), (["allocation", "risk"], False),
+                                                  (["no_such_section"], False)])
+def test_a_notebook_runs_only_when_the_params_have_every_section_it_requires(
+    tmp_path: Path, requires: list[str], applies: bool
+) -> None:
+    notebook = tmp_path / "report.ipynb"
+    notebook.write_text(json.dumps({"cells": [], "metadata": {"kpro": {"requires": requires}}}), encoding="utf-8")
+    said: list[str] = []
+    params = fake_inputs(tmp_path / "p.yaml").base.params  # no risk section
+    assert runner._applies(notebook, params, said.append) is applies
+    missing = ", ".join(r for r in requires if r != "allocation")
+    assert said == ([] if applies else [f"Springer report over: parametrene har ingen {missing}-sektion"])
+
+
 def test_excel_sheet_names_are_short_unique_and_valid() -> None:
     long = "x" * 40
     names = unique_sheet_names([long, long + "y", "a/b:c", "A_B_C"])
@@ -371,10 +388,9 @@ def _project_with_a_maker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *note
     params = tmp_path / "tiny.yaml"
     params.write_text("title: prøve\napproval:\n  allowed_signers: approvers\n", encoding="utf-8")
 
-    def with_signers(params_path: Path, *args: Any, **kwargs: Any) -> Any:
-        found = fake_inputs(params_path, *args, **kwargs)
-        found.files = [params_path, signers]  # the allowed signers file is an input, as load_inputs makes it
-        return found
+    def with_signers(params_path: Path, *args: Any, **kwargs: Any) -> WorkbookInputs:
+        # the allowed signers file is an input, as load_inputs makes it
+        return replace(fake_inputs(params_path, *args, **kwargs), files=[params_path, signers])
 
     monkeypatch.setattr(inputs_loader, "load_inputs", with_signers)
     return params, signers

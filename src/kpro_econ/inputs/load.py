@@ -14,7 +14,7 @@ from typing import Concatenate, Literal, ParamSpec
 import numpy as np
 import pandas as pd
 
-from kpro_econ.errors import AsTyped, ParamsError, Problem
+from kpro_econ.errors import AsTyped, ParamsError, Problem, unique_problems
 from kpro_econ.inputs import budget as budget_inputs
 from kpro_econ.inputs import kpi_registers as kpi_inputs
 from kpro_econ.inputs import registers
@@ -128,7 +128,7 @@ def _load_inputs(params_path: Path, earlier: EarlierRuns, reader: ParamsReader) 
     actuals = _actuals(scenarios[BASE_SCENARIO], files)
     signers = _allowed_signers(scenarios[BASE_SCENARIO], files)
     if files.problems:
-        raise ParamsError(_unique(files.problems))
+        raise ParamsError(unique_problems(files.problems))
     risk = scenarios[BASE_SCENARIO].risk
     compared = earlier.compared_with(risk.compare_to if risk is not None else None, params_path)
     previous = compared.folder if compared is not None else None
@@ -418,19 +418,6 @@ def _stated_price_years(params: Params) -> Iterator[tuple[str, int]]:
             yield ".".join(path), figure.price_year
     if params.change_requests.price_year is not None:
         yield "change_requests.price_year", params.change_requests.price_year
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    """Each problem once: scenarios share files and most params, so they repeat the base's faults."""
-    seen: set[tuple[str, ...]] = set()
-    unique = []
-    for p in problems:
-        field_path = p.field.split(".", 2)[-1] if p.field.startswith("scenarios.") else p.field
-        key = (p.file, field_path, p.message, repr(p.value), str(p.line))
-        if key not in seen:
-            seen.add(key)
-            unique.append(p)
-    return unique
 
 
 MAX_TOTAL_KRONER = 10**13

@@ -25,7 +25,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from kpro_econ.errors import AsTyped, ParamsError, Problem
+from kpro_econ.errors import AsTyped, ParamsError, Problem, unique_problems
 from kpro_econ.inputs.messages import closest, pydantic_message, suggestion
 from kpro_econ.inputs.tables import not_a_file, unreadable
 from kpro_econ.params.codes import BASE_SCENARIO
@@ -444,17 +444,5 @@ def scenarios_from(parsed: ParsedYaml, file: str) -> dict[str, Params]:
         except ParamsError as exc:
             problems.extend(exc.problems)
     if problems:
-        raise ParamsError(_unique(problems))
+        raise ParamsError(unique_problems(problems))
     return result
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    """A fault in the base repeats in every scenario; say it once."""
-    seen: set[str] = set()
-    unique = []
-    for p in problems:
-        key = f"{p.field.split('.', 2)[-1] if p.field.startswith('scenarios.') else p.field}|{p.message}"
-        if key not in seen:
-            seen.add(key)
-            unique.append(p)
-    return unique

@@ -16,17 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
 from kpro_econ.model.budget import nominal_factor
+from kpro_econ.model.lines import Value
 from kpro_econ.model.phasing import Phasing
 from kpro_econ.params.codes import CostLineCode
 from kpro_econ.params.models import BudgetSettings, Params
-
-Value = float | NDArray[np.float64]
-"""A mean or an array of draws (as `costs.Value`)."""
 
 
 class Basis(StrEnum):

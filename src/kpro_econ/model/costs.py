@@ -7,17 +7,16 @@ per year back from the very same code, and the tornado resolves one input to its
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Collection
 from operator import attrgetter
-from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
 
 from kpro_econ.model.books import Basis, Books, books_from
 from kpro_econ.model.budget import nominal_factor
+from kpro_econ.model.decisions import wave_route_line
+from kpro_econ.model.lines import CostLine, Resolve, Value, price_level_converter, resolve_mean
 from kpro_econ.model.phasing import (
     LINE_KINDS,
     MONTHS_PER_PERIOD,
@@ -25,31 +24,13 @@ from kpro_econ.model.phasing import (
     agreements_by_line,
     line_phasing,
 )
-from kpro_econ.model.prices import price_factor
 from kpro_econ.params.codes import ChangeRequestStatus, CostKind, CostLineCode
 from kpro_econ.params.figures import Amount, ThreePoint
 from kpro_econ.params.models import EVERY_YEAR, Params, Yearly, figure_for_year
 
-Value: TypeAlias = float | NDArray[np.float64]
-Resolve: TypeAlias = Callable[[str, Amount | ThreePoint], Value]
-
 COST_COLUMNS = ["year", "line_code", "kind", "amount_dkk", "basis"]
 """The long cost table: a line's code (`CostLineCode`), its kind (`CostKind`), what the year rests on
 (`books.Basis`: booked, forecast, estimated); the report labels them."""
-
-
-def resolve_mean(name: str, figure: Amount | ThreePoint) -> float:
-    """The deterministic model's value of a figure: its PERT mean (a certain figure's value)."""
-    return figure.mean
-
-
-@dataclass(frozen=True)
-class CostLine:
-    """One cost line's amount per year, named by its code."""
-
-    code: CostLineCode
-    kind: CostKind
-    amounts: dict[int, Value]
 
 
 def compute_cost_lines(
@@ -76,9 +57,6 @@ def compute_cost_lines(
     if params.administration is not None:
         staff = figure.value("administration.staff_fte")
         lines.append(CostLine(CostLineCode.ADMINISTRATION, CostKind.RUNNING, dict.fromkeys(years, staff * fte)))
-    # Imported here: the decisions module builds on this one's cost lines and price conversion.
-    from kpro_econ.model.decisions import wave_route_line
-
     route = wave_route_line(params, resolve)
     if route is not None:
         lines.append(route)
@@ -135,17 +113,6 @@ class _Figures:
             name = path if year not in yearly and EVERY_YEAR in yearly else f"{path}.{year}"
             amounts[year] = self._to_level(self._resolve(name, figure), figure)
         return amounts
-
-
-def price_level_converter(params: Params) -> Callable[[Value, Amount | ThreePoint], Value]:
-    """`to_level(value, figure)`: the figure's value (or draws) from its price year to the model's."""
-    changes = {year: figure.mean for year, figure in params.price_index.items()}
-
-    def to_level(value: Value, figure: Amount | ThreePoint) -> Value:
-        stated = figure.price_year or params.price_level_year
-        return value * price_factor(stated, params.price_level_year, changes)
-
-    return to_level
 
 
 def _support(params: Params, figure: _Figures) -> CostLine:

@@ -15,7 +15,7 @@ from typing import Literal
 
 import pandas as pd
 
-from kpro_econ.model.costs import CostLine, Resolve, Value, price_level_converter, resolve_mean
+from kpro_econ.model.lines import CostLine, Resolve, Value, price_level_converter, resolve_mean
 from kpro_econ.params.codes import CostKind, CostLineCode, WaveRoute
 from kpro_econ.params.decisions import Decision, WaveRoutes
 from kpro_econ.params.figures import Amount, ThreePoint

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpro_econ.model.costs import price_level_converter
+from kpro_econ.model.lines import price_level_converter
 from kpro_econ.params.models import Params
 
 AGREED_BASIS = "fte"  # the comparison's first row: the fee as agreed, in shares of an FTE

@@ -58,6 +58,7 @@ from kpro_econ.records.trust import (
     trust_chain,
     trusted_version,
 )
+from kpro_econ.report.formatting import approver_names
 from kpro_econ.report.labels import RUN_STATE_LABELS, UNSIGNED_LABEL
 from kpro_econ.run.pack_status import write_pack_status
 from kpro_econ.run.runfolder import TMP_PREFIX, sha256_file
@@ -123,10 +124,10 @@ def started_elsewhere(run_dir: Path, manifest: Manifest) -> StartedElsewhere | N
     here = Path.cwd()
     for folder in run_dir.resolve().parents:
         if any((folder / path).exists() for path in relative):
-            return StartedElsewhere(f"{run_dir}: kør fra projektmappen {folder}: manifest.json nævner kørslens "
-                                    f"inputfiler i forhold til den (fx {relative[0].as_posix()}), og du står i {here}")
-    return StartedElsewhere(f"{run_dir}: kør fra projektmappen, den mappe kpro-econ run blev kørt fra: ingen af "
-                            f"kørslens {len(relative)} inputfiler (fx {relative[0].as_posix()}) findes i {here}")
+            return StartedElsewhere(f"kør fra projektmappen {folder}: manifest.json nævner kørslens inputfiler i "
+                                    f"forhold til den (fx {relative[0].as_posix()}), og du står i {here}", run_dir)
+    return StartedElsewhere(f"kør fra projektmappen, den mappe kpro-econ run blev kørt fra: ingen af kørslens "
+                            f"{len(relative)} inputfiler (fx {relative[0].as_posix()}) findes i {here}", run_dir)
 
 
 def changed_files(run_dir: Path, manifest: Manifest | None = None) -> list[str]:
@@ -178,13 +179,13 @@ def approve(
     run_dir = _existing_run(run_dir)
     manifest = read_manifest(run_dir)
     if manifest.status != ManifestStatus.OK:
-        raise ApprovalError(f"{run_dir}: kørslen fejlede og kan ikke godkendes")
+        raise ApprovalError("kørslen fejlede og kan ikke godkendes", run_dir)
     if manifest.run_id != run_dir.name:
-        raise ApprovalError(f"{run_dir}: {_other_run(manifest)}")
+        raise ApprovalError(_other_run(manifest), run_dir)
     if manifest.left_out:
-        raise ApprovalError(f"{run_dir}: {partial_refusal(manifest)}")
+        raise ApprovalError(partial_refusal(manifest), run_dir)
     if manifest.code is None:
-        raise ApprovalError(f"{run_dir}: manifest.json har intet kodefingeraftryk; lav en ny kørsel")
+        raise ApprovalError("manifest.json har intet kodefingeraftryk; lav en ny kørsel", run_dir)
     elsewhere = started_elsewhere(run_dir, manifest)
     if elsewhere is not None:
         raise elsewhere
@@ -193,12 +194,12 @@ def approve(
     ledgers.require_writable(ledgers.ledger_path(run_dir))  # before a passphrase is asked for
     chain = trust_chain(ledgers.read_ledger(ledgers.ledger_path(run_dir)))
     if chain.problems:
-        raise ApprovalError("\n".join([f"{run_dir}: godkendelsesloggens filer med godkendere holder ikke:",
-                                       *(f"  {p}" for p in chain.problems)]))
+        raise ApprovalError("\n".join(["godkendelsesloggens filer med godkendere holder ikke:",
+                                       *(f"  {p}" for p in chain.problems)]), run_dir)
     version = _version_in_force(chain, run, run_dir, manifest)
     changes = changed_files(run_dir, manifest)
     if changes:
-        raise ApprovalError(_refusal(run_dir, "godkendes", changes))
+        raise _refusal(run_dir, "godkendes", changes)
     if not identity:
         raise ApprovalError("--as: godkenderens identitet mangler (fx anna@rn.dk)")
     approver = settings.roles.get(identity)
@@ -209,11 +210,11 @@ def approve(
     maker = maker_of(run_dir, manifest, signers)
     refused = run_refusal(manifest, maker)
     if refused is not None:
-        raise ApprovalError(f"{run_dir}: {refused}")
+        raise ApprovalError(refused, run_dir)
     made_by = maker or MakerCheck(None, None, None)
     if settings.exclude_runner and (not made_by.signed or key is None):
         # Said before the approver is asked for a passphrase: no signature of theirs would help.
-        raise ApprovalError(f"{run_dir}: {identity} kan ikke godkende: {runner_problem(identity, None, made_by)}")
+        raise ApprovalError(f"{identity} kan ikke godkende: {runner_problem(identity, None, made_by)}", run_dir)
     approval = Approval(
         run_id=run_dir.name,
         manifest_sha256=manifest_sha256(run_dir),
@@ -239,7 +240,7 @@ def approve(
                                             signature))
         why = runner_problem(identity, checked.fingerprint, made_by) if settings.exclude_runner else None
         if why is not None:
-            raise ApprovalError(f"{run_dir}: {identity} kan ikke godkende: {why}")
+            raise ApprovalError(f"{identity} kan ikke godkende: {why}", run_dir)
         fingerprint = checked.fingerprint
         approval = approval.model_copy(update={"signature": signature})
     elif settings.signatures == SignatureMode.REQUIRED:
@@ -254,19 +255,19 @@ def approve(
             ledger = ledgers.read_ledger(ledger.path)
             chain = trust_chain(ledger)
         if not is_version(chain.current, version):
-            raise ApprovalError(f"{run_dir}: {run.shown} er registreret i en anden udgave i godkendelsesloggen "
-                                "i mellemtiden; lav en ny kørsel og godkend den")
+            raise ApprovalError(f"{run.shown} er registreret i en anden udgave i godkendelsesloggen i mellemtiden; "
+                                "lav en ny kørsel og godkend den", run_dir)
         counted = count_approvals(ledger, chain, run_dir, manifest, settings, version, signers)
         earlier = counted.approvals
         before = [a for a in earlier if a.identity == identity]
         if before:
-            raise ApprovalError(f"{run_dir}: allerede godkendt af {before[0].name} ({before[0].approved_at})")
+            raise ApprovalError(f"allerede godkendt af {before[0].name} ({before[0].approved_at})", run_dir)
         if len(earlier) >= settings.required:
-            raise ApprovalError(f"{run_dir}: kørslen er allerede godkendt af {_names(earlier)}")
+            raise ApprovalError(f"kørslen er allerede godkendt af {approver_names(earlier)}", run_dir)
         same_key = [i for i, f in counted.fingerprints.items() if f == fingerprint]
         if same_key:
-            raise ApprovalError(f"{run_dir}: nøglen {fingerprint} har allerede godkendt kørslen som {same_key[0]}; "
-                                "én nøgle er ét par øjne, også under en anden identitet")
+            raise ApprovalError(f"nøglen {fingerprint} har allerede godkendt kørslen som {same_key[0]}; "
+                                "én nøgle er ét par øjne, også under en anden identitet", run_dir)
         head = ledgers.append(ledger, approval)
         approvals = [*earlier, approval]
         state = RunState.APPROVED if len(approvals) >= settings.required else RunState.DRAFT
@@ -283,14 +284,14 @@ def _version_in_force(chain: TrustChain, run: RunSigners, run_dir: Path, manifes
         return None
     params = manifest.params.path if manifest.params else "PARAMS"
     if current.sha256 != run.sha256 and chain.recorded(run.sha256) is not None:
-        raise ApprovalError(f"{run_dir}: {run.shown} er ændret siden kørslen ({current.identity} registrerede "
-                            f"den gældende udgave {current.recorded_at}); godkendelser afgives mod den gældende "
-                            f"udgave: lav en ny kørsel (kpro-econ run {params}) og godkend den")
+        raise ApprovalError(f"{run.shown} er ændret siden kørslen ({current.identity} registrerede den gældende "
+                            f"udgave {current.recorded_at}); godkendelser afgives mod den gældende udgave: lav en ny "
+                            f"kørsel (kpro-econ run {params}) og godkend den", run_dir)
     version = trusted_version(chain, run)
     if not is_version(current, version):
-        raise ApprovalError(f"{run_dir}: godkendelsesreglerne er ændret siden kørslen ({current.identity} "
-                            f"registrerede de gældende {current.recorded_at}); lav en ny kørsel "
-                            f"(kpro-econ run {params}) og godkend den")
+        raise ApprovalError(f"godkendelsesreglerne er ændret siden kørslen ({current.identity} registrerede de "
+                            f"gældende {current.recorded_at}); lav en ny kørsel (kpro-econ run {params}) "
+                            "og godkend den", run_dir)
     return version
 
 
@@ -425,30 +426,25 @@ def _pack_problems(run_dir: Path, release: ReleaseRecord | None) -> list[str]:
     return sorted(problems)
 
 
-def refusal(check: RunCheck, verb: str) -> str | None:
+def refusal(check: RunCheck, verb: str) -> ApprovalError | None:
     """Why the checked run cannot be released (`verb` = "frigives"), or None when it is approved and intact."""
     if check.state == RunState.APPROVED:
         return None
     run_dir = check.run_dir
     if check.state == RunState.FAILED:
-        return f"{run_dir}: kørslen fejlede og kan ikke {verb}"
+        return ApprovalError(f"kørslen fejlede og kan ikke {verb}", run_dir)
     if check.manifest.left_out:
-        return f"{run_dir}: kan ikke {verb}: {partial_refusal(check.manifest)}"
+        return ApprovalError(f"kan ikke {verb}: {partial_refusal(check.manifest)}", run_dir)
     if check.state == RunState.DRAFT:
         why = f" ({'; '.join(check.notes)})" if check.notes else ""
-        return f"{run_dir}: kørslen er ikke godkendt{why}; kør først kpro-econ approve"
+        return ApprovalError(f"kørslen er ikke godkendt{why}; kør først kpro-econ approve", run_dir)
     if check.state == RunState.RELEASED:
-        return f"{run_dir}: kørslen er allerede frigivet ({run_dir / STEERING})"
+        return ApprovalError(f"kørslen er allerede frigivet ({run_dir / STEERING})", run_dir)
     return _refusal(run_dir, verb, check.problems)
 
 
-def _refusal(run_dir: Path, verb: str, changes: list[str]) -> str:
-    lines = [f"{run_dir}: kan ikke {verb}, fordi dette er ændret eller ikke passer:"]
-    return "\n".join([*lines, *(f"  {c}" for c in changes)])
-
-
-def _names(approvals: list[Approval]) -> str:
-    return " og ".join(f"{a.name}{f' ({a.role})' if a.role else ''}" for a in approvals)
+def _refusal(run_dir: Path, verb: str, changes: list[str]) -> ApprovalError:
+    return ApprovalError(f"kan ikke {verb}, fordi dette er ændret eller ikke passer:", run_dir, changes)
 
 
 def write_convenience_copies(run_dir: Path, approvals: RunApprovals, state: RunState) -> None:
@@ -471,7 +467,7 @@ def write_convenience_copies(run_dir: Path, approvals: RunApprovals, state: RunS
 def stamp_of(approvals: RunApprovals, state: RunState) -> tuple[str | None, datetime]:
     """Who the pages' stamp names (with *usigneret*), and when: the release's time once released, else
     the latest approval's."""
-    names = _names(approvals.approvals) + (f" ({UNSIGNED_LABEL})" if approvals.unsigned else "")
+    names = approver_names(approvals.approvals) + (f" ({UNSIGNED_LABEL})" if approvals.unsigned else "")
     released = approvals.release is not None and state == RunState.RELEASED
     moments = [approvals.release.released_at] if approvals.release and released else [
         a.approved_at for a in approvals.approvals]
@@ -502,5 +498,5 @@ def run_folders(out_dir: Path) -> list[Path]:
 
 def _existing_run(run_dir: Path) -> Path:
     if not (run_dir / MANIFEST).is_file():
-        raise ApprovalError(f"{run_dir}: ingen kørselsmappe (manifest.json mangler)")
+        raise ApprovalError("ingen kørselsmappe (manifest.json mangler)", run_dir)
     return run_dir

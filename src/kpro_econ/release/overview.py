@@ -16,6 +16,7 @@ from kpro_econ.inputs.yaml_params import load_params
 from kpro_econ.params.codes import BASE_SCENARIO, RunState
 from kpro_econ.records.run_records import Manifest, os_reason, read_manifest, read_tables
 from kpro_econ.release.approval import StartedElsewhere, check_run, run_folders
+from kpro_econ.report.formatting import approver_names
 from kpro_econ.report.run_overview import OVERVIEW, KeyFigures, RunRow, key_figures, overview_html
 
 _DANISH_TIME = ZoneInfo("Europe/Copenhagen")
@@ -45,7 +46,7 @@ def run_row(run_dir: Path) -> RunRow:
         return _row(run_dir, _manifest(run_dir), "ikke kontrolleret")
     except KproError:
         return _row(run_dir, _manifest(run_dir), "ulæselig")
-    approved = [f"{a.name} ({a.role})" if a.role else a.name for a in check.approvals]
+    approved = approver_names(check.approvals)
     released = check.state == RunState.RELEASED
     period = check.release.period if released and check.release is not None else None
     # The signed maker only when the signature verifies; else the login name, which anyone can set.
@@ -54,7 +55,7 @@ def run_row(run_dir: Path) -> RunRow:
     return _row(run_dir, check.manifest, check.label, approved, released, period, made_by)
 
 
-def _row(run_dir: Path, manifest: Manifest | None, state: str, approved: list[str] | None = None,
+def _row(run_dir: Path, manifest: Manifest | None, state: str, approved: str = "",
          released: bool = False, period: str | None = None, made_by: str | None = None) -> RunRow:
     if manifest is None:
         return RunRow(run_dir.name, state)
@@ -63,7 +64,7 @@ def _row(run_dir: Path, manifest: Manifest | None, state: str, approved: list[st
     return RunRow(
         run_id=run_dir.name, state=state, started=started, period=period or _period(manifest),
         overrides=manifest.overrides, only=manifest.only, made_by=made_by or manifest.run_by,
-        approved_by=approved or [], figures=_figures(run_dir, year), released=released,
+        approved_by=approved, figures=_figures(run_dir, year), released=released,
     )
 
 

@@ -9,7 +9,7 @@ from kpro_econ.params.codes import RunState
 from kpro_econ.records import ledger_heads
 from kpro_econ.release.approval import RunCheck, StartedElsewhere
 from kpro_econ.release.stamp import sync_pack_status
-from kpro_econ.report.formatting import danish_recorded_time
+from kpro_econ.report.formatting import approver_name, danish_recorded_time
 
 _INDENT = "    "
 
@@ -30,7 +30,7 @@ def status_lines(run_dir: Path) -> list[str]:
     lines += [f"{_INDENT}{note}" for note in check.notes]
     lines += _made_lines(check)
     for approval in check.approvals:
-        who = f"{approval.name} ({approval.role})" if approval.role else approval.name
+        who = approver_name(approval)
         signed = "signatur ok" if approval.signature is not None else "usigneret"
         when = danish_recorded_time(approval.approved_at)
         lines.append(f"{_INDENT}godkendt af {who} <{approval.identity}> {when}: {signed}")

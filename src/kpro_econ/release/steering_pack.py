@@ -31,6 +31,7 @@ from kpro_econ.release.approval import (
     require_uncut,
     write_convenience_copies,
 )
+from kpro_econ.report.formatting import approver_names
 from kpro_econ.report.labels import UNSIGNED_LABEL
 from kpro_econ.run.execute import NotebookJob, execute_and_render
 from kpro_econ.run.fingerprint import code_differences, code_fingerprint
@@ -56,7 +57,7 @@ def pack_name(period: str) -> str:
 def release_footer(check: RunCheck, head: LedgerHead) -> tuple[tuple[str, str], ...]:
     """What the released summary says it is, in its footer: the run, its manifest's sha256, who approved
     it and the ledger's head (so that a printed copy can be checked against the ledger)."""
-    who = " og ".join(f"{a.name} ({a.role})" if a.role else a.name for a in check.approvals)
+    who = approver_names(check.approvals)
     return (
         ("Kørsel", check.run_dir.name),
         ("manifest.json, sha256", manifest_sha256(check.run_dir)),
@@ -70,9 +71,9 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
     return the PDF. Refused, with nothing written, when anything differs from what was approved."""
     check_browser(browser)
     check = check_run(run_dir)
-    why = refusal(check, "frigives")
-    if why is not None:
-        raise ApprovalError(why)
+    refused = refusal(check, "frigives")
+    if refused is not None:
+        raise refused
     ledgers.require_writable(ledgers.ledger_path(run_dir))  # before the summary is made and printed
     manifest = check.manifest
     assert manifest.code is not None and manifest.params is not None  # noqa: S101 (an approved run has both)
@@ -80,8 +81,7 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
     notebooks_dir = notebooks_dir or project_notebooks(Path(manifest.params.path))[0]
     code = code_differences(manifest.code, code_fingerprint(notebooks_dir))
     if code:
-        raise ApprovalError("\n".join([f"{run_dir}: kan ikke frigives, fordi koden er ændret siden godkendelsen:",
-                                       *(f"  {c}" for c in code)]))
+        raise ApprovalError("kan ikke frigives, fordi koden er ændret siden godkendelsen:", run_dir, code)
     head = check.ledger_head
     assert head is not None  # noqa: S101 (the check read the ledger)
     approvals = RunApprovals(run_id=run_dir.name, required=check.required, approvals=check.approvals,
@@ -91,7 +91,7 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
     params = load_params(params_path, ParamsReader(parse_overrides(manifest.overrides)))[0][BASE_SCENARIO]
     period = params.summary.period or str(format_date(datetime.now(UTC), "MMMM y", locale="da"))
     name = attachment_name(period)
-    who = " og ".join(f"{a.name}{f', {a.role}' if a.role else ''}" for a in approvals.approvals)
+    who = approver_names(approvals.approvals)
     status = f"Godkendt internt af {who}{f' ({UNSIGNED_LABEL})' if approvals.unsigned else ''}"
     # The page's stamp is read from approval.json: rewritten from the verified ledger first.
     write_convenience_copies(run_dir, approvals, RunState.APPROVED)
@@ -136,7 +136,7 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
     try:
         with ledgers.locked(ledgers.ledger_path(run_dir)) as ledger:
             if ledger.releases(run_dir.name) or (run_dir / STEERING).exists():
-                raise ApprovalError(f"{run_dir}: kørslen er allerede frigivet ({run_dir / STEERING})")
+                raise ApprovalError(f"kørslen er allerede frigivet ({run_dir / STEERING})", run_dir)
             ledgers.require_intact(ledger)
             # The pack shows the head the check read: the ledger must still reach it.
             require_uncut(ledger, [RecordedHead(head, f"{STEERING}/{page.name}")])

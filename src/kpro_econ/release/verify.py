@@ -16,7 +16,7 @@ from kpro_econ.params.codes import RunState
 from kpro_econ.records.ledger_heads import RecordedHead, heads_in_page, read_checked
 from kpro_econ.records.run_records import LEDGER, MANIFEST, ReleaseRecord, os_reason
 from kpro_econ.release.approval import check_run
-from kpro_econ.report.formatting import danish_datetime
+from kpro_econ.report.formatting import approver_names, danish_datetime
 from kpro_econ.run.runfolder import sha256_file
 
 
@@ -51,7 +51,7 @@ def verify_file(path: Path, out_dir: Path) -> str:
         problems.append(f"{run_dir}: frigivelsen af filen passer ikke til kørslens manifest.json, som den er nu")
     if problems:
         raise ApprovalError("\n".join(dict.fromkeys(problems)))
-    who = " og ".join(f"{a.name} ({a.role})" if a.role else a.name for a in check.approvals)
+    who = approver_names(check.approvals)
     when = danish_datetime(datetime.fromisoformat(release.released_at))
     return f"Frigivet: {path.name} er den fil, der blev frigivet fra kørsel {release.run_id}, godkendt af {who}, " \
            f"frigivet {when}"

@@ -8,9 +8,9 @@ from __future__ import annotations
 import hashlib
 import html
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -109,6 +109,26 @@ def run_with_date(run_id: str, started: datetime | None) -> str:
     if moment.tzinfo is not None:
         moment = moment.tz_convert("Europe/Copenhagen")
     return f"{run_id} ({danish_date(moment)})"
+
+
+class Approver(Protocol):
+    """What names an approver: an approval in the ledger, or its stamp on the pages."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def role(self) -> str | None: ...
+
+
+def approver_name(approver: Approver) -> str:
+    """`Anna (afdelingsleder)`; the name alone without a role."""
+    return f"{approver.name} ({approver.role})" if approver.role else approver.name
+
+
+def approver_names(approvers: Iterable[Approver]) -> str:
+    """`Anna (afdelingsleder) og Bent`: every approver as `approver_name` says them, in order."""
+    return " og ".join(approver_name(a) for a in approvers)
 
 
 Formatter = Callable[[Any], str]

@@ -42,7 +42,8 @@ class RunRow:
     overrides: Sequence[str] = ()
     only: Sequence[str] = ()
     made_by: str | None = None
-    approved_by: Sequence[str] = ()
+    approved_by: str = ""
+    """Who approved the run, as `formatting.approver_names` says it."""
     figures: KeyFigures = field(default_factory=KeyFigures)
     released: bool = False
     """Whether the run's `steering/` pack is released (then linked)."""
@@ -112,7 +113,7 @@ med tilstanden som den sidste kommando fandt den;
 <td>{% if row.overrides %}<ul>{% for o in row.overrides %}<li><code>{{ o }}</code></li>{% endfor %}</ul>{% endif %}</td>
 <td>{{ row.only|join(", ") }}</td>
 <td>{{ row.made_by or "" }}</td>
-<td>{{ row.approved_by|join(", ") }}</td>
+<td>{{ row.approved_by }}</td>
 <td class="num">{{ row.figures.total_dkk|kr }}</td>
 <td class="num">{{ row.figures.p80_dkk|kr }}</td>
 <td class="num">{% if row.figures.forecast_dkk is not none %}{{ row.figures.forecast_dkk|kr }}

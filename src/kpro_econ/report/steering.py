@@ -36,7 +36,16 @@ from kpro_econ.params.models import Params
 from kpro_econ.records.run_records import RunApprovals
 from kpro_econ.report.charts import ChartFigure
 from kpro_econ.report.cost_tables import report_year
-from kpro_econ.report.formatting import LOCALE, danish_date, kr, number, percent, run_with_date, style_table
+from kpro_econ.report.formatting import (
+    LOCALE,
+    approver_names,
+    danish_date,
+    kr,
+    number,
+    percent,
+    run_with_date,
+    style_table,
+)
 from kpro_econ.report.labels import (
     AMOUNT,
     COLUMN_LABELS,
@@ -110,7 +119,7 @@ def approval_stamp(approval: RunApprovals | None) -> HTML:
     if approval is None or not approval.complete:
         return HTML(f'<p><span class="kpro-draft" data-kpro-status>{DRAFT_MARK}</span></p>')
     when = danish_date(pd.Timestamp(max(a.approved_at for a in approval.approvals)))
-    who = " og ".join(f"{a.name}{f', {a.role}' if a.role else ''}" for a in approval.approvals)
+    who = approver_names(approval.approvals)
     unsigned = f" ({UNSIGNED_LABEL})" if approval.unsigned else ""
     text = f"Godkendt internt i Digitalisering og IT {when} af {who}{unsigned}"
     return HTML(f'<p><span class="kpro-stamp">{html.escape(text)}</span></p>')
@@ -387,7 +396,7 @@ def status_sentence(approval: RunApprovals | None) -> str:
         return ("Rapporten er et udkast, der afventer intern godkendelse i Digitalisering og IT; "
                 "først derefter forelægges den forretningsstyregruppen.")
     when = danish_date(pd.Timestamp(max(a.approved_at for a in approval.approvals)))
-    who = " og ".join(f"{a.name}{f' ({a.role})' if a.role else ''}" for a in approval.approvals)
+    who = approver_names(approval.approvals)
     released = " og frigivet til forretningsstyregruppen" if approval.release is not None else ""
     return f"Rapporten er godkendt internt i Digitalisering og IT {when} af {who}{released}."
 

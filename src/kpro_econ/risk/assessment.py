@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from kpro_econ.model.books import Books
-from kpro_econ.model.costs import CostLine, Value, apply_books
+from kpro_econ.model.costs import apply_books
+from kpro_econ.model.lines import CostLine, Value
 from kpro_econ.params.codes import CostKind, CostLineCode, RiskStatus, Trend
 from kpro_econ.params.figures import pert_mean
 from kpro_econ.params.models import Band, Params, RiskSettings

@@ -22,7 +22,8 @@ from numpy.typing import NDArray
 
 from kpro_econ.errors import KproError, ParamsError
 from kpro_econ.model.books import Books
-from kpro_econ.model.costs import Resolve, Value, compute_cost_lines, resolve_mean
+from kpro_econ.model.costs import compute_cost_lines
+from kpro_econ.model.lines import Resolve, Value, resolve_mean
 from kpro_econ.params.figures import Amount, ThreePoint, pert_mean
 from kpro_econ.params.models import MonteCarlo, Params
 from kpro_econ.risk.assessment import open_risk_draw_parameters, risk_cost_lines, risk_settings

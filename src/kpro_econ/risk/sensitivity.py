@@ -17,7 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kpro_econ.model.books import Books
-from kpro_econ.model.costs import Resolve, Value
+from kpro_econ.model.lines import Resolve, Value
 from kpro_econ.params.figures import Amount, ThreePoint
 from kpro_econ.params.models import Params
 from kpro_econ.risk.montecarlo import (

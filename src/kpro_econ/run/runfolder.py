@@ -27,7 +27,14 @@ from filelock import BaseFileLock, FileLock, Timeout
 from kpro_econ.errors import KproError
 from kpro_econ.params.codes import ManifestStatus
 from kpro_econ.records import run_records
-from kpro_econ.records.run_records import MANIFEST, PACK_STATUS, Manifest, NotebookRecord, text_to_csv
+from kpro_econ.records.run_records import (
+    MANIFEST,
+    PACK_STATUS,
+    Manifest,
+    NotebookRecord,
+    RunErrorRecord,
+    text_to_csv,
+)
 from kpro_econ.run.fingerprint import code_fingerprint
 
 if TYPE_CHECKING:
@@ -361,7 +368,7 @@ def current_user() -> str | None:
         return None
 
 
-def finish_manifest(manifest: Manifest, run_dir: Path, errors: list[dict[str, Any]]) -> Manifest:
+def finish_manifest(manifest: Manifest, run_dir: Path, errors: list[RunErrorRecord]) -> Manifest:
     """The manifest completed: status, errors (the first one also as `error`), outputs, end time.
 
     A failed run lists no outputs: its folder holds nothing but the manifest.

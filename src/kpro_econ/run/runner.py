@@ -15,15 +15,15 @@ import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from kpro_econ.errors import ApprovalError, KproError, NotebookRunError, ParamsError, Problem, suggestion
 from kpro_econ.params.codes import ManifestStatus, RunState
 from kpro_econ.records.maker import Maker, sign_manifest
-from kpro_econ.records.run_records import DATA_DIR, MANIFEST, Manifest, NotebookRecord
+from kpro_econ.records.run_records import DATA_DIR, MANIFEST, Manifest, NotebookRecord, RunErrorRecord
 from kpro_econ.run import runfolder
 from kpro_econ.run.execute import (
     NotebookFailure,
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from kpro_econ.inputs.load import WorkbookInputs
+    from kpro_econ.params.models import Params
     from kpro_econ.report.excel import RunAbout
     from kpro_econ.tables import Table
 
@@ -183,7 +184,7 @@ def project_notebooks(params_path: Path) -> tuple[Path, str | None]:
                  "notesbøger, så arbejdsbogens egne bruges)")
 
 
-PACK: tuple[str, ...] | None = ("cost_model", "kpi_status", "risk_register", "steering_summary")
+PACK: tuple[str, ...] = ("cost_model", "kpi_status", "risk_register", "steering_summary")
 """The notebooks that make up the pack, by name: a JupyterLab copy beside them (`cost_model-Copy1.ipynb`,
 `Untitled.ipynb`) is neither run nor published."""
 
@@ -238,7 +239,6 @@ def _build_and_publish(
         build_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise runfolder.not_writable(out_dir, exc) from None
-    summary = getattr(inputs.base.params, "summary", None)
     jobs = [
         NotebookJob(
             source=source.resolve(),
@@ -248,7 +248,7 @@ def _build_and_publish(
             params_name=params_path.name,
             cell_timeout=cell_timeout,
             previous_run=str(inputs.previous_run.resolve()) if inputs.previous_run else "",
-            period=(summary.period or "") if summary is not None else "",
+            period=inputs.base.params.summary.period or "",
             reports=pack_links(notebooks),
             overrides=tuple(inputs.overrides),
             notice=partial.notice(),
@@ -370,10 +370,12 @@ def _compute(inputs: WorkbookInputs, build_dir: Path) -> Computed:
     return tables, hand_over(computed, build_dir)
 
 
-def _applies(notebook: Path, params: Any, say: Progress) -> bool:
-    """Whether the params have every section the notebook's metadata `kpro.requires` names."""
+def _applies(notebook: Path, params: Params, say: Progress) -> bool:
+    """Whether the params have every section the notebook's metadata `kpro.requires` names (a name that is
+    no section of the params is one they do not have)."""
     required = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {}).get("kpro", {}).get("requires", [])
-    missing = [section for section in required if getattr(params, section, None) is None]
+    fields = type(params).model_fields
+    missing = [section for section in required if section not in fields or getattr(params, section) is None]
     if missing:
         say(f"Springer {notebook.stem} over: parametrene har ingen {', '.join(missing)}-sektion")
     return not missing
@@ -454,26 +456,20 @@ def _publish_failure(
     build_dir: Path,
 ) -> NoReturn:
     """Publish a folder holding only the manifest, which says what failed; then raise."""
-    errors: list[dict[str, Any]] = [asdict(f) for f in failures]
+    errors = [RunErrorRecord(notebook=f.notebook, cell_index=f.cell_index, ename=f.ename, evalue=f.evalue)
+              for f in failures]
     if isinstance(tables, BaseException):
-        errors.append(
-            {
-                "notebook": None,
-                "cell_index": None,
-                "ename": type(tables).__name__,
-                "evalue": f"compute_tables: {tables}",
-            }
-        )
+        errors.append(RunErrorRecord(ename=type(tables).__name__, evalue=f"compute_tables: {tables}"))
     # The tables may already be written for the notebooks that read them: a failed run keeps none.
     shutil.rmtree(folder.tmp / DATA_DIR, ignore_errors=True)
     runfolder.write_manifest(folder.tmp, runfolder.finish_manifest(manifest, folder.tmp, errors=errors))
     run_dir = runfolder.publish(folder)
     say(f"Fejlen er gemt i {run_dir / MANIFEST}")
     first = errors[0]
-    if first["notebook"] is None:
-        raise KproError(f"Tabellerne kunne ikke beregnes: {first['ename']}: {first['evalue']}")
-    executed = build_dir / f"{first['notebook']}.ipynb"
-    raise NotebookRunError(first["notebook"], first["cell_index"], f"{first['ename']}: {first['evalue']}",
+    if first.notebook is None:
+        raise KproError(f"Tabellerne kunne ikke beregnes: {first.ename}: {first.evalue}")
+    executed = build_dir / f"{first.notebook}.ipynb"
+    raise NotebookRunError(first.notebook, first.cell_index, f"{first.ename}: {first.evalue}",
                            str(executed) if executed.is_file() else None)
 
 
