@@ -8,7 +8,7 @@ Writes a seeded register CSV to a temporary folder, then for each register:
 - measures the peak memory of read + validate with tracemalloc (a separate run: tracing slows it), and
   the peak resident size of a fresh process that imports the package, reads and validates (Linux/macOS);
 - times `pandas.read_csv` of the same file in the same run as the baseline, and prints the ratio.
-Goal (issue 8): under 10 s and under 500 MB for 200,000 rows. Not a test: nothing here asserts on time.
+Goal: under 10 s and under 500 MB for 200,000 rows. Not a test: nothing here asserts on time.
 """
 
 from __future__ import annotations

@@ -278,7 +278,7 @@ def files_in(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
-# --- Approval and release (issue 9) ---
+# --- Approval and release ---
 
 # Throw-away approvers: anna and bent are in the project's allowed signers and roles, carl is not.
 APPROVERS = {

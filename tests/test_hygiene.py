@@ -174,10 +174,15 @@ def test_no_layer_imports_a_module_its_package_keeps_to_itself() -> None:
 HISTORY = re.compile(r"\bissues?\s+(?:#|no\.?\s*|items?\s+)?\d+", re.IGNORECASE)
 
 
-def test_no_comment_or_docstring_in_the_package_tells_its_history() -> None:
-    """History (`issue 11`) belongs in the commit messages; the code says what is and why."""
+def test_no_comment_or_docstring_tells_its_history() -> None:
+    """History (issue numbers) belongs in the commit messages; the code, tests, benchmarks and notebooks
+    say what is and why."""
+    folders = [SRC, REPO / "tests", REPO / "bench", REPO / "scripts", REPO / "notebooks"]
+    files = [path for folder in folders for path in sorted(folder.rglob("*"))
+             if path.is_file() and path.suffix not in {".pyc", ".png", ".woff2"} and "__pycache__" not in path.parts
+             and path != Path(__file__).resolve()]
     told = [f"{path.relative_to(REPO)}:{number}: {line.strip()}"
-            for path in sorted(SRC.rglob("*")) if path.is_file() and path.suffix not in {".pyc", ".png", ".woff2"}
+            for path in files
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
             if HISTORY.search(line)]
     assert not told, "\n".join(told)

@@ -1,4 +1,4 @@
-"""Hostile or careless input (issue 9, items 10–15): each is refused with exit 2 and one Danish line
+"""Hostile or careless input: each is refused with exit 2 and one Danish line
 `FILE[:LINE]: field: what (fik VALUE)`, no traceback, nothing written.
 
 The command line runs in-process (`kpro_econ.cli.main`) in a copy of the project (see cli_cases.py).

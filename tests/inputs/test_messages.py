@@ -1,4 +1,4 @@
-"""One language for the user (issue 12): validation speaks Danish, suggests the key or code that was
+"""One language for the user: validation speaks Danish, suggests the key or code that was
 meant, names a decimal comma in YAML, accepts Danish status words and names both date forms."""
 
 from __future__ import annotations

@@ -136,7 +136,7 @@ def released_copy(released: ApprovalProject, tmp_path: Path) -> ApprovalProject:
     return copy_project(released, tmp_path / "project")
 
 
-# ---------- threat 2, issue item 1: forged records ----------
+# ---------- threat 2: forged records ----------
 
 def test_a_forged_manifest_and_approval_json_are_not_released(approved: ApprovalProject):
     run = approved.runs()[0]
@@ -366,7 +366,7 @@ def test_a_run_whose_params_lie_outside_the_project_folder_is_refused(tmp_path: 
     assert not (run.parent / LEDGER).exists()
 
 
-# ---------- threat 3, issue item 2: the code changes between approval and release ----------
+# ---------- threat 3: the code changes between approval and release ----------
 
 def _add_markdown_cell(notebooks: Path) -> None:
     path = notebooks / "steering_summary.ipynb"
@@ -413,7 +413,7 @@ def test_code_changed_after_approval_blocks_the_release(approved: ApprovalProjec
     assert kinds(approved.root) == ["signers", "approval"]
 
 
-# ---------- threat 4, issue item 3: two approvals at the same moment ----------
+# ---------- threat 4: two approvals at the same moment ----------
 
 def test_two_simultaneous_approvers_one_wins_the_other_is_told_why(approved: ApprovalProject):
     run = approved.runs()[1]
@@ -489,7 +489,7 @@ def test_four_eyes_need_two_approvers_and_not_the_one_who_ran_it(tmp_path: Path)
     assert check.state == RunState.APPROVED and [a.name for a in check.approvals] == ["Bent", "Carl"]
 
 
-# ---------- issue 17 case 4: exclude_runner rests on the maker's signature, not on `run_by` ----------
+# ---------- exclude_runner rests on the maker's signature, not on `run_by` ----------
 
 EXCLUDE = f"  exclude_runner: true\n{ROLES}"
 
@@ -622,7 +622,7 @@ def test_an_edited_or_removed_ledger_line_breaks_the_chain(tmp_path: Path):
         approvals.approve(run, "carl@rn.dk", keys["carl"])
 
 
-# ---------- threat 5, issue items 4 and 5: the released pack, the browser ----------
+# ---------- threat 5: the released pack, the browser ----------
 
 def test_release_prints_with_the_browser_named_by_path_and_records_the_pack(released: ApprovalProject):
     run = released.runs()[0]
@@ -682,7 +682,7 @@ def test_a_browser_that_is_not_there_is_named_and_nothing_is_written(approved: A
     assert not (run / "steering").exists() and kinds(approved.root) == ["signers", "approval"]
 
 
-# ---------- threat 6, issue item 4: hidden staging folders ----------
+# ---------- threat 6: hidden staging folders ----------
 
 def test_a_hidden_steering_folder_added_after_approval_is_reported(approved: ApprovalProject):
     run = approved.runs()[0]
