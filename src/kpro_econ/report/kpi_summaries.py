@@ -142,9 +142,10 @@ def estimates_summary(estimates: pd.DataFrame) -> str:
     if costed.empty:
         return ""
     over, under = int((costed["difference_dkk"] > 0).sum()), int((costed["difference_dkk"] < 0).sum())
-    within = int(costed["within_range"].fillna(False).astype(bool).sum())
+    text = (f"Af {number(len(costed))} leverede ændringsønsker med en faktisk udgift kostede {number(over)} mere "
+            f"og {number(under)} mindre end PERT-middel")
+    if "within_range" in costed.columns:
+        text += f"; {number(int(costed['within_range'].fillna(False).astype(bool).sum()))} lå inden for estimatet"
     largest = costed.iloc[int(costed["difference_dkk"].abs().to_numpy().argmax())]
     side = "over" if largest["difference_dkk"] > 0 else "under"
-    return (f"Af {number(len(costed))} leverede ændringsønsker med en faktisk udgift kostede {number(over)} mere "
-            f"og {number(under)} mindre end PERT-middel; {number(within)} lå inden for estimatet. Største afvigelse: "
-            f"{largest['id']}, {kr(abs(largest['difference_dkk']))} {side} PERT-middel.")
+    return f"{text}. Største afvigelse: {largest['id']}, {kr(abs(largest['difference_dkk']))} {side} PERT-middel."
