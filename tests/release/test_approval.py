@@ -93,9 +93,10 @@ def test_approval_is_signed_into_the_ledger_and_status_names_the_signer(copied: 
     assert (status["state"], status["label"], status["unsigned"]) == ("approved", "godkendt", False)
     lines = run_in_process("status", "--out", "reports", cwd=copied.root).stdout.splitlines()
     assert lines[0] == f"{run.name}  godkendt"
-    assert "godkendt af Anna (afdelingsleder) <anna@rn.dk>" in lines[1] and lines[1].endswith("signatur ok")
-    assert lines[2].strip() == "filer: uændrede siden godkendelsen"
-    assert lines[3] == f"{copied.runs()[1].name}  udkast"
+    assert lines[1].startswith("    startet ") and lines[2].startswith("    nøgletal: i alt, basis ")
+    assert "godkendt af Anna (afdelingsleder) <anna@rn.dk>" in lines[3] and lines[3].endswith("signatur ok")
+    assert lines[4].strip() == "filer: uændrede siden godkendelsen"
+    assert lines[5] == f"{copied.runs()[1].name}  udkast"
 
 
 def change_one_byte(path: Path) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from alt_helpers import split_alt
 from conftest import APPROVERS, CHROMIUM, ApprovalProject, FixtureRun, copy_project, run_in_process
 
 pytestmark = pytest.mark.browser
@@ -207,20 +208,32 @@ def test_the_table_of_contents_leads_to_each_heading(browser: Browser, default_r
     assert scrolled > 0 and -1 < top < height, f"{name}: {target} at {top}px, scrolled {scrolled}px"
 
 
-def test_every_chart_is_described_by_its_title(browser: Browser, default_run_dir: Path) -> None:
+# Each image's text alternative: an <img>'s alt, an inline <svg role="img">'s aria-label.
+TEXT_ALTERNATIVES = """
+[...document.querySelectorAll('img, svg[role=img]')].map(e => e.getAttribute('alt') ?? e.getAttribute('aria-label'))
+"""
+
+
+def test_every_chart_says_what_it_shows_not_only_its_title(
+    browser: Browser, default_run_dir: Path, released_project: ApprovalProject
+) -> None:
+    released = sorted((released_project.runs()[0] / "steering").glob("*.html"))
     described = 0
-    for html in _reports(default_run_dir):
+    for html in [*_pages(default_run_dir), *released]:
         page, _ = _visit(browser, html)
         try:
-            alts = page.eval_on_selector_all("img", "imgs => imgs.map(img => img.alt)")
+            alts = page.evaluate(TEXT_ALTERNATIVES)
         finally:
             page.close()
         for alt in alts:
-            # `Diagram: <title>` from report.charts; a page that places a chart itself may describe it itself.
-            assert alt.strip() and "uden titel" not in alt and "uden beskrivelse" not in alt, f"{html.name}: {alt!r}"
-            assert "No description" not in alt
+            # `Diagram: <title>. <what it shows>` from report.charts: more than the title
+            assert alt is not None, html.name
+            unsaid = ("uden titel", "uden beskrivelse", "No description")
+            assert not any(m in alt for m in unsaid), f"{html.name}: {alt!r}"
+            title, shows = split_alt(alt)
+            assert title and shows and len(alt) > len(f"Diagram: {title}."), f"{html.name}: {alt!r}"
         described += len(alts)
-    assert described >= 15  # every chart of the four reports
+    assert released and described >= 22  # every chart of the four reports and the released summary's heat map
 
 
 def test_the_steering_page_is_headed_for_the_steering_group(browser: Browser, default_run_dir: Path) -> None:

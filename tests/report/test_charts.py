@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from alt_helpers import split_alt
 from conftest import DEFAULT_PARAMS, REPO
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -160,7 +161,7 @@ def test_no_legend_covers_data(figures: dict[str, Figure]) -> None:
                 assert not overlaps, f"{name}: the legend covers {what}"
 
 
-def test_every_chart_tells_jupyter_its_title_as_alt_text(figures: dict[str, Figure]) -> None:
+def test_every_chart_tells_jupyter_its_title_and_what_it_shows_as_alt_text(figures: dict[str, Figure]) -> None:
     for name, fig in figures.items():
         assert isinstance(fig, charts.ChartFigure), name
         data, metadata = fig._repr_mimebundle_()
@@ -172,7 +173,13 @@ def test_every_chart_tells_jupyter_its_title_as_alt_text(figures: dict[str, Figu
         assert titles, name
         summary = f". {fig.summary}" if fig.summary else ""
         assert metadata == {"image/png": {"alt": "Diagram: " + "; ".join(titles) + summary}}, name
-    # What the chart shows, not only its title: the largest line and the trend.
+    # What the chart shows, not only its title: the largest line and the trend (test_alt_texts, by hand).
+    for name, fig in figures.items():
+        title, shows = split_alt(fig.alt_text())  # type: ignore[attr-defined]
+        expected = "Åbne risici efter tiltag" if name == "residual_heat_map" else "; ".join(
+            t.replace("\n", " ") for t in ([fig.get_suptitle()] if fig.get_suptitle() else
+                                           [ax.get_title() for ax in fig.axes if ax.get_title()]))
+        assert title == expected and shows, f"{name}: {fig.alt_text()!r}"  # type: ignore[attr-defined]
     cost_alt = figures["cost_bars"].alt_text()  # type: ignore[attr-defined]
     assert cost_alt.startswith("Diagram: Udgifter pr. år fordelt på udgiftslinjer. I alt ")
     assert "Største udgiftslinje: " in cost_alt

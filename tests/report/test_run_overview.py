@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from conftest import ApprovalProject, approve_cli, copy_project, run_in_process
 
-from kpro_econ.report.run_overview import KeyFigures, RunRow, key_figures, overview_html
+from kpro_econ.report.run_overview import KeyFigures, RunRow, key_figures, key_figures_line, overview_html, run_lines
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 WRITTEN = datetime(2026, 11, 29, 15, 33, tzinfo=UTC)  # 16.33 in Copenhagen
@@ -72,6 +72,69 @@ def test_the_page_escapes_every_text_and_links_each_run() -> None:
     assert page.index("javascript%3A") < page.index("20260101-000000-a")
     # the table scrolls in its own box on a phone
     assert re.search(r"\.scroll \{ overflow-x: auto", page) and '<div class="scroll">' in page
+
+
+def test_status_says_the_key_figures_in_the_pages_formats() -> None:
+    figures = KeyFigures(total_dkk=386_708.4, p80_dkk=3_500_000.5, year=2026, forecast_dkk=1_115.0, budget_dkk=-0.3)
+    # whole kroner with a dot between thousands, as on the page; -0,3 rounds to 0, never "-0"
+    assert key_figures_line(figures) == (
+        "nøgletal: i alt, basis 386.708 kr.; P80 inkl. risici 3.500.000 kr.; prognose 2026 1.115 kr. mod budget 0 kr.")
+    assert key_figures_line(KeyFigures(total_dkk=99.5)) == "nøgletal: i alt, basis 100 kr."
+    assert key_figures_line(KeyFigures(year=2026, budget_dkk=7.0)) == "nøgletal: budget 2026 7 kr."
+    assert key_figures_line(KeyFigures(year=2026)) is None
+
+
+def test_status_says_when_and_by_whom_a_run_was_started_in_danish_time() -> None:
+    row = RunRow(run_id="r", state="udkast", started=WRITTEN, period="2. halvår 2026", only=["cost_model"],
+                 made_by="bent", figures=KeyFigures(total_dkk=1350.0))
+    # 15.33 UTC is 16.33 in Copenhagen, as the page says it ("29. november 2026 kl. 16.33")
+    assert run_lines(row) == [
+        "startet 29. nov. 2026 kl. 16.33 af bent; periode 2. halvår 2026; kun cost_model (--only)",
+        "nøgletal: i alt, basis 1.350 kr.",
+    ]
+    summer = RunRow(run_id="r", state="udkast", started=datetime(2026, 6, 29, 15, 33, tzinfo=UTC))
+    assert run_lines(summer) == ["startet 29. jun. 2026 kl. 17.33"]
+    assert run_lines(RunRow(run_id="r", state="ulæselig")) == []
+
+
+def _run_block(stdout: str, run: Path) -> list[str]:
+    """The lines `status` printed for `run`: its own and the indented ones under it."""
+    lines = stdout.splitlines()
+    start = lines.index(next(line for line in lines if line.startswith(f"{run.name}  ")))
+    block = [lines[start]]
+    for line in lines[start + 1:]:
+        if not line.startswith("    "):
+            break
+        block.append(line)
+    return block
+
+
+@pytest.mark.e2e
+def test_status_shows_each_runs_key_figures_and_start_as_the_overview_page_does(
+    approved_project: ApprovalProject, tmp_path: Path
+) -> None:
+    project = copy_project(approved_project, tmp_path / "project")
+    done = run_in_process("status", cwd=project.root)
+    assert done.returncode == 0, done.stderr
+    page = (project.root / "reports" / "index.html").read_text(encoding="utf-8")
+    months = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
+    long_months = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+                   "november", "december"]
+    for run in project.runs():
+        row = next(r for r in page.split("<tr>") if f'href="./{run.name}/index.html"' in r)
+        total, p80, forecast, budget = re.findall(r'<td class="num">(.*?)</td>', row, re.DOTALL)
+        amount, year = re.fullmatch(r"(.* kr\.)\n\((\d{4})\)", forecast).groups()  # type: ignore[union-attr]
+        # the page's figures are the run's own: its base scenario's total over the years
+        assert total == f"{round(_base_total(run)):,} kr.".replace(",", ".")
+        block = _run_block(done.stdout, run)
+        said = f"nøgletal: i alt, basis {total}; P80 inkl. risici {p80}; prognose {year} {amount} mod budget {budget}"
+        assert f"    {said}" in block, block
+        # started at the same Copenhagen time as the page says
+        started = datetime.fromisoformat(json.loads((run / "manifest.json").read_text(encoding="utf-8"))["started"])
+        local = started.astimezone(COPENHAGEN)
+        assert f"{local.day}. {long_months[local.month - 1]} {local.year} kl. {local:%H.%M}" in row
+        short = f"{local.day}. {months[local.month - 1]} {local.year} kl. {local:%H.%M}"
+        assert block[1].startswith(f"    startet {short} af "), block
 
 
 def _base_total(run: Path) -> float:

@@ -15,7 +15,7 @@ from kpro_econ.inputs.tables import write_atomically
 from kpro_econ.inputs.yaml_params import load_params
 from kpro_econ.params.codes import BASE_SCENARIO, RunState
 from kpro_econ.records.run_records import Manifest, os_reason, read_manifest, read_tables
-from kpro_econ.release.approval import StartedElsewhere, check_run, run_folders
+from kpro_econ.release.approval import RunCheck, StartedElsewhere, check_run, run_folders
 from kpro_econ.report.formatting import approver_names
 from kpro_econ.report.run_overview import OVERVIEW, KeyFigures, RunRow, key_figures, overview_html
 
@@ -43,9 +43,20 @@ def run_row(run_dir: Path) -> RunRow:
     try:
         check = check_run(run_dir)
     except StartedElsewhere:
-        return _row(run_dir, _manifest(run_dir), "ikke kontrolleret")
+        return unchecked_row(run_dir, "ikke kontrolleret")
     except KproError:
-        return _row(run_dir, _manifest(run_dir), "ulæselig")
+        return unchecked_row(run_dir, "ulæselig")
+    return checked_row(check)
+
+
+def unchecked_row(run_dir: Path, state: str) -> RunRow:
+    """A run its check could not judge: what its manifest and tables still say."""
+    return _row(run_dir, _manifest(run_dir), state)
+
+
+def checked_row(check: RunCheck) -> RunRow:
+    """A checked run as the overview shows it (`status` shows the same, from the check it already made)."""
+    run_dir = check.run_dir
     approved = approver_names(check.approvals)
     released = check.state == RunState.RELEASED
     period = check.release.period if released and check.release is not None else None

@@ -1,4 +1,5 @@
-"""What `kpro-econ status` prints for a run: its state and, once approved, who signed and what still verifies."""
+"""What `kpro-econ status` prints for a run: its state, what the overview page says of it (its key figures),
+and, once approved, who signed and what still verifies."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from kpro_econ.errors import KproError
 from kpro_econ.params.codes import RunState
 from kpro_econ.records import ledger_heads
 from kpro_econ.release.approval import RunCheck, StartedElsewhere
+from kpro_econ.release.overview import checked_row
 from kpro_econ.release.stamp import sync_pack_status
 from kpro_econ.report.formatting import approver_name, danish_recorded_time
+from kpro_econ.report.run_overview import run_lines
 
 _INDENT = "    "
 
@@ -28,6 +31,7 @@ def status_lines(run_dir: Path) -> list[str]:
     if check.state == RunState.FAILED:
         return lines
     lines += [f"{_INDENT}{note}" for note in check.notes]
+    lines += [f"{_INDENT}{line}" for line in _overview_lines(check)]
     lines += _made_lines(check)
     for approval in check.approvals:
         who = approver_name(approval)
@@ -55,6 +59,15 @@ def ledger_lines(path: Path) -> list[str]:
         return [f"{path}: ingen godkendelseslog endnu"]
     lines = [f"{path}: godkendelsesloggens hoved: {ledger_heads.head_text(ledger.head)}"]
     return lines + [f"{_INDENT}afviger: {problem}" for problem in [*ledger.problems, *cut]]
+
+
+def _overview_lines(check: RunCheck) -> list[str]:
+    """What the overview page says of the run (`reports/index.html`): when, by whom, its period, its key figures;
+    nothing when that cannot be read (the overview's own line says why)."""
+    try:
+        return run_lines(checked_row(check))
+    except (KproError, OSError, ValueError):
+        return []
 
 
 def _made_lines(check: RunCheck) -> list[str]:

@@ -18,8 +18,8 @@ from kpro_econ.model.budget import FollowupFlag, ReconciliationStatus
 from kpro_econ.model.decisions import decision_year
 from kpro_econ.params.codes import CostLineCode
 from kpro_econ.params.models import Params
-from kpro_econ.report.charts import PALETTE, _millions, new_figure
-from kpro_econ.report.formatting import danish_date, kr, percent, style_table
+from kpro_econ.report.charts import PALETTE, _millions, new_figure, sentences
+from kpro_econ.report.formatting import danish_date, kr, mio_kr, percent, style_table
 from kpro_econ.report.labels import (
     COST_LINE_LABELS,
     FOLLOWUP_FLAG_LABELS,
@@ -123,7 +123,26 @@ def years_chart(budget: BudgetResult | None) -> Figure | HTML:
     ax.set_ylabel("Mio. kr. (løbende priser)")
     ax.set_title(f"Budget, bogført og forventet regnskab pr. år (bogført til {danish_date(budget.as_of)})")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize="small")
+    fig.summary = years_summary(totals)
     return fig
+
+
+def years_summary(totals: pd.DataFrame) -> str:
+    """The years' budget, forecast and booked in all, and the year whose forecast is furthest from its budget
+    (`totals`: budget_dkk, actual_dkk and forecast_dkk by year)."""
+    if totals.empty:
+        return ""
+    years = [int(y) for y in totals.index]
+    span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    text = sentences(f"Samlet {span}: budget {mio_kr(totals['budget_dkk'].sum())}, forventet regnskab "
+                     f"{mio_kr(totals['forecast_dkk'].sum())}, heraf bogført {mio_kr(totals['actual_dkk'].sum())}")
+    variance = totals["forecast_dkk"] - totals["budget_dkk"]
+    at = int(variance.abs().to_numpy().argmax())
+    if round(float(variance.iloc[at])) == 0:
+        return f"{text} Forventet regnskab følger budgettet i alle år."
+    side = "over" if variance.iloc[at] > 0 else "under"
+    return (f"{text} Størst afvigelse i {years[at]}: forventet regnskab {kr(abs(variance.iloc[at]))} {side} "
+            "budgettet.")
 
 
 def reconciliation_table(budget: BudgetResult | None, params: Params) -> Styler | HTML:

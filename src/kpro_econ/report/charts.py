@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -93,6 +93,16 @@ def trend_words(first: float, last: float) -> str:
     if abs(last - first) <= 0.01 * max(abs(first), abs(last)):
         return "uændret"
     return "stigende" if last > first else "faldende"
+
+
+def danish_and(items: Sequence[str]) -> str:
+    """`a, b og c`: a list as a Danish sentence says it."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} og {items[-1]}" if items else ""
+
+
+def sentences(*parts: str) -> str:
+    """Sentences joined, each ended by one full stop: `… 1,2 mio. kr.` ends with its abbreviation's."""
+    return " ".join(part if part.endswith(".") else f"{part}." for part in parts if part)
 
 
 def tick_decimals(values: Iterable[float]) -> int:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,8 +23,8 @@ from kpro_econ.model.decisions import (
 )
 from kpro_econ.params.codes import WaveRoute
 from kpro_econ.params.models import Params
-from kpro_econ.report.charts import danish_ticks, new_figure
-from kpro_econ.report.formatting import danish_date, declared_table, kr, number, percent, style_table
+from kpro_econ.report.charts import danish_ticks, new_figure, sentences
+from kpro_econ.report.formatting import danish_date, declared_table, kr, mio_kr, number, percent, style_table
 from kpro_econ.report.labels import RECOMMENDED, WAVE_ROUTE_LABELS
 from kpro_econ.tables import Table
 
@@ -103,10 +104,42 @@ def wave_route_chart(params: Params) -> Figure:
     ax.set_xlabel("Kommuner i bølge 4, der ikke er klar")
     ax.set_ylabel("Udgift, mio. kr.")
     danish_ticks(ax, "y", 1e6)  # as many decimals as the ticks need
-    ax.set_title("Bølge 5 eller bilateralt: udgift efter antal kommuner, der ikke er klar")  # also the alt text
+    ax.set_title("Bølge 5 eller bilateralt: udgift efter antal kommuner, der ikke er klar")
     # Beside the lines, not on them: the routes' bands fill the axes.
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize="small")
+    fig.summary = route_chart_summary(table, routes.not_ready if routes is not None else None)
     return fig
+
+
+def route_chart_summary(table: pd.DataFrame, not_ready: int | None) -> str:
+    """Where each route is the cheaper one along the chart (`route_comparison`), and both routes' costs at
+    the count of municipalities not ready now."""
+    if table.empty:
+        return ""
+    counts = [int(n) for n in table["not_ready"]]
+    wave_cheaper = [n for n, cheaper in zip(counts, table["cheaper"], strict=True) if cheaper == str(WaveRoute.WAVE5)]
+    span = f"{counts[0]}–{counts[-1]} kommuner"
+    if not wave_cheaper:
+        text = f"Bilateralt er billigst i hele intervallet {span} (PERT-middel)."
+    elif wave_cheaper[0] == counts[0]:
+        text = f"Bølge 5 er billigst i hele intervallet {span} (PERT-middel)."
+    else:
+        text = (f"Bilateralt er billigst op til {_municipalities(wave_cheaper[0] - 1)}, bølge 5 fra {wave_cheaper[0]} "
+                "(PERT-middel).")
+    possible = [n for n, mean in zip(counts, table["bilateral_mean"], strict=True) if not math.isnan(mean)]
+    if possible and len(possible) < len(counts):
+        text += f" Bilateralt er kun muligt op til {_municipalities(possible[-1])}."
+    row = table[table["not_ready"] == not_ready]
+    if not_ready is None or row.empty:
+        return text
+    bilateral = float(row["bilateral_mean"].iloc[0])
+    other = "ikke muligt (over kapaciteten)" if math.isnan(bilateral) else mio_kr(bilateral, 2)
+    return sentences(text, f"Ved {_municipalities(not_ready)}, der ikke er klar nu: bølge 5 "
+                           f"{mio_kr(row['wave5_mean'].iloc[0], 2)}, bilateralt {other}")
+
+
+def _municipalities(n: int) -> str:
+    return f"{n} {'kommune' if n == 1 else 'kommuner'}"
 
 
 def spoc_table(params: Params) -> Styler:

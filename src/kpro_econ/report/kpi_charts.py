@@ -22,6 +22,7 @@ from matplotlib.ticker import MaxNLocator
 
 from kpro_econ.kpi.measures import STATUSES
 from kpro_econ.params.codes import ChangeRequestStatus
+from kpro_econ.report import kpi_summaries as ks
 from kpro_econ.report.charts import DPI, PALETTE, ChartFigure, danish_ticks, new_figure, trend_words
 from kpro_econ.report.formatting import LOCALE, number, percent
 from kpro_econ.report.labels import CHANGE_REQUEST_STATUS_LABELS, CHANNEL_LABELS, SEVERITY_LABELS, STAGE_LABELS
@@ -83,6 +84,7 @@ def availability_chart(availability: pd.DataFrame) -> Figure:
     ax.set_ylim(max(0.0, low - (1 - low) * 0.5), 1.0)  # zoomed in: the differences are tenths of a percent
     danish_ticks(ax, as_percent=True)
     _finish_monthly(ax, availability["month"], "Tilgængelighed", "Driftsstabilitet: tilgængelighed pr. måned")
+    fig.summary = ks.availability_summary(availability)
     return fig
 
 
@@ -100,14 +102,17 @@ def response_time_chart(response: pd.DataFrame) -> Figure:
     ax.set_ylim(bottom=0)
     _numbers(ax)
     _finish_monthly(ax, response["month"], "Millisekunder", "Svartider pr. måned")
+    fig.summary = ks.response_time_summary(response)
     return fig
 
 
 def support_channel_chart(by_channel: pd.DataFrame) -> Figure:
     """Support requests per month, stacked by channel (`kpi.support_by_month(…, "channel")`)."""
     colours = dict(zip(CHANNEL_LABELS, sns.color_palette(PALETTE, len(CHANNEL_LABELS)), strict=True))
-    return _monthly_stack(by_channel, "channel", "requests", CHANNEL_LABELS, colours, "Henvendelser",
-                          "Supporthenvendelser pr. måned fordelt på kanal")
+    fig = _monthly_stack(by_channel, "channel", "requests", CHANNEL_LABELS, colours, "Henvendelser",
+                         "Supporthenvendelser pr. måned fordelt på kanal")
+    fig.summary = ks.monthly_stack_summary(by_channel, "channel", "requests", CHANNEL_LABELS, "henvendelser", "kanal")
+    return fig
 
 
 def support_category_chart(by_category: pd.DataFrame) -> Figure:
@@ -119,8 +124,10 @@ def support_category_chart(by_category: pd.DataFrame) -> Figure:
     colours[OTHERS] = OTHERS_COLOUR
     others = by_category["category"].nunique() - len(categories)
     labels = {OTHERS: f"{OTHERS} ({number(others)})"} if others else {}
-    return _monthly_stack(shown, "category", "requests", labels, colours, "Henvendelser",
-                          "Supporthenvendelser pr. måned fordelt på kategori")
+    fig = _monthly_stack(shown, "category", "requests", labels, colours, "Henvendelser",
+                         "Supporthenvendelser pr. måned fordelt på kategori")
+    fig.summary = ks.monthly_stack_summary(shown, "category", "requests", labels, "henvendelser", "kategori")
+    return fig
 
 
 def top_and_others(frame: pd.DataFrame, key: str, value: str, n: int) -> pd.DataFrame:
@@ -140,12 +147,15 @@ def top_and_others(frame: pd.DataFrame, key: str, value: str, n: int) -> pd.Data
 
 def errors_chart(errors: pd.DataFrame) -> Figure:
     """Registered errors per month, stacked by severity, the most severe at the bottom."""
-    return _monthly_stack(errors, "severity", "errors", SEVERITY_LABELS, SEVERITY_COLOURS, "Registrerede fejl",
-                          "Registrerede fejl pr. måned fordelt på alvorlighed")
+    fig = _monthly_stack(errors, "severity", "errors", SEVERITY_LABELS, SEVERITY_COLOURS, "Registrerede fejl",
+                         "Registrerede fejl pr. måned fordelt på alvorlighed")
+    fig.summary = ks.monthly_stack_summary(errors, "severity", "errors", SEVERITY_LABELS, "registrerede fejl",
+                                           "alvorlighed")
+    return fig
 
 
 def _monthly_stack(frame: pd.DataFrame, key: str, value: str, labels: Mapping[str, str],
-                   colours: Mapping[str, object], ylabel: str, title: str) -> Figure:
+                   colours: Mapping[str, object], ylabel: str, title: str) -> ChartFigure:
     """Bars per month, stacked by `key`, with whole numbers up the side."""
     fig, ax = new_figure()
     _stacked_bars(ax, frame, key, value, labels, colours)
@@ -168,6 +178,7 @@ def live_against_plan_chart(live: pd.DataFrame) -> Figure:
     ax.set_ylim(bottom=0)
     _numbers(ax)
     _finish_monthly(ax, live["month"], "Kommuner", "Kommuner i drift mod plan, pr. bølge")
+    fig.summary = ks.live_against_plan_summary(live)
     return fig
 
 
@@ -185,6 +196,7 @@ def adoption_chart(by_month: pd.DataFrame) -> Figure:
         ax.set_ylim(bottom=0)
         _numbers(ax)
     _month_axis(bottom, by_month["month"])
+    fig.summary = ks.adoption_summary(by_month)
     return fig
 
 
@@ -205,6 +217,7 @@ def per_1000_chart(per_1000: pd.DataFrame) -> Figure:
     ax.set_xlabel("Aktive borgere pr. 1.000 indbyggere")
     ax.set_ylabel("")
     ax.set_title("Aktive borgere pr. 1.000 indbyggere – hver prik er en kommune")
+    fig.summary = ks.per_1000_summary(per_1000)
     return fig
 
 
@@ -224,6 +237,7 @@ def change_request_chart(counts: pd.DataFrame) -> Figure:
     ax.set_xlabel("Ændringsønsker")
     ax.set_title("Ændringsønsker efter prioritet og status")
     _legend(ax)
+    fig.summary = ks.change_request_summary(counts)
     return fig
 
 
@@ -265,6 +279,7 @@ def estimates_chart(estimates: pd.DataFrame) -> Figure:
     """Each delivered request's estimate range and PERT mean beside its actual cost; of more than
     `MAX_ESTIMATES`, those furthest from their PERT mean (in the register's order)."""
     title = "Leverede ændringsønsker: estimat og faktisk udgift"
+    summary = ks.estimates_summary(estimates)  # of all, not only those shown
     if len(estimates) > MAX_ESTIMATES:
         title += f"\n(de {MAX_ESTIMATES} største afvigelser af {number(len(estimates))})"
         furthest = estimates["difference_dkk"].abs().fillna(-1.0).sort_values(ascending=False, kind="stable")
@@ -281,4 +296,5 @@ def estimates_chart(estimates: pd.DataFrame) -> Figure:
     ax.set_xlabel("Tusinde kr.")
     ax.set_title(title)
     _legend(ax)
+    fig.summary = summary
     return fig

@@ -19,6 +19,7 @@ from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Patch, Rectangle
 
 from kpro_econ.params.models import Band
+from kpro_econ.report import risk_summaries as rs
 from kpro_econ.report.charts import ALT_PREFIX, DPI, ChartFigure, danish_ticks, new_figure
 from kpro_econ.report.formatting import kr, mio_kr, number, percent
 from kpro_econ.report.labels import with_input_labels
@@ -78,6 +79,8 @@ def heat_maps(register: pd.DataFrame, bands: Sequence[Band]) -> Figure:
     fig.suptitle("Åbne risici efter sandsynlighed og konsekvens", fontsize="large")
     fig.legend(handles=_band_legend(bands, colours), loc="outside lower center", ncols=len(bands),
                frameon=False, title="Bånd (score = sandsynlighed × konsekvens)")
+    fig.summary = (f"Før tiltag – {risks_by_band(open_risks, 'inherent', bands)} "
+                   f"Efter tiltag – {risks_by_band(open_risks, 'residual', bands)}")
     return fig
 
 
@@ -161,6 +164,7 @@ def top_risks(register: pd.DataFrame, bands: Sequence[Band], n: int = 10) -> Fig
     # Below the chart, not on it: the bar labels and bars may reach any corner.
     fig.legend(handles=_band_legend(bands, colours), title="Score efter tiltag", loc="outside lower center",
                ncols=len(bands), frameon=False, fontsize="small", title_fontsize="small")
+    fig.summary = rs.top_risks_summary(top)
     return fig
 
 
@@ -193,6 +197,7 @@ def s_curve(simulation: SimulationResult) -> Figure:
     ax.set_xlabel(TOTAL_AXIS.format(unit=_money_axis(ax, float(curve["total_dkk"].max()))))
     ax.set_ylabel("Sandsynlighed for ikke at overskride")
     ax.set_title("S-kurve for de samlede udgifter inkl. risici")
+    fig.summary = rs.s_curve_summary(simulation, _marked_levels(simulation))
     return fig
 
 
@@ -229,6 +234,7 @@ def histogram(simulation: SimulationResult) -> Figure:
     ax.set_xlabel(TOTAL_AXIS.format(unit=_money_axis(ax, float(bins["bin_high_dkk"].max()))))
     ax.set_ylabel("Antal simulerede udfald")
     ax.set_title(f"Fordeling af de samlede udgifter ({number(simulation.iterations)} simulerede udfald)")
+    fig.summary = rs.histogram_summary(simulation)
     return fig
 
 
@@ -249,6 +255,7 @@ def tornado(sensitivity: pd.DataFrame, centre: float, n: int = 15) -> Figure:
     ax.set_ylabel("")
     ax.set_title(f"Følsomhed: de {len(top)} input, der flytter totalen mest")
     fig.legend(loc="outside lower center", ncols=2, frameon=False, fontsize="small")
+    fig.summary = rs.tornado_summary(top, centre)
     return fig
 
 

@@ -12,7 +12,7 @@ import jinja2
 import pandas as pd
 
 from kpro_econ.params.codes import BASE_SCENARIO
-from kpro_econ.report.formatting import danish_datetime, kr
+from kpro_econ.report.formatting import danish_datetime, danish_short_datetime, kr
 
 OVERVIEW = "index.html"
 
@@ -62,6 +62,40 @@ def key_figures(tables: Mapping[str, pd.DataFrame], year: int | None) -> KeyFigu
         forecast = _sum(tables.get("budget_followup"), "forecast_dkk", year=year)
         budget = _sum(tables.get("budget_followup"), "budget_dkk", year=year)
     return KeyFigures(total, p80, year, forecast, budget)
+
+
+def key_figures_line(figures: KeyFigures) -> str | None:
+    """`nøgletal: i alt, basis 386.708 kr.; P80 inkl. risici …; prognose 2026 … mod budget …`: the page's
+    key figures in its formats, for `status`; None when the run wrote none of them."""
+    parts = []
+    if figures.total_dkk is not None:
+        parts.append(f"i alt, basis {kr(figures.total_dkk)}")
+    if figures.p80_dkk is not None:
+        parts.append(f"P80 inkl. risici {kr(figures.p80_dkk)}")
+    forecast, budget = figures.forecast_dkk, figures.budget_dkk
+    if forecast is not None and budget is not None:
+        parts.append(f"prognose {figures.year} {kr(forecast)} mod budget {kr(budget)}")
+    elif forecast is not None:
+        parts.append(f"prognose {figures.year} {kr(forecast)}")
+    elif budget is not None:
+        parts.append(f"budget {figures.year} {kr(budget)}")
+    return f"nøgletal: {'; '.join(parts)}" if parts else None
+
+
+def run_lines(row: RunRow) -> list[str]:
+    """What the overview says of a run beyond its check, as `status` prints it: when and by whom it was
+    started (in Danish time, as on the page), its period and `--only`, then its key figures."""
+    parts = []
+    if row.started is not None:
+        parts.append(f"startet {danish_short_datetime(row.started)}" + (f" af {row.made_by}" if row.made_by else ""))
+    elif row.made_by:
+        parts.append(f"lavet af {row.made_by}")
+    if row.period:
+        parts.append(f"periode {row.period}")
+    if row.only:
+        parts.append(f"kun {', '.join(row.only)} (--only)")
+    figures = key_figures_line(row.figures)
+    return (["; ".join(parts)] if parts else []) + ([figures] if figures else [])
 
 
 def _sum(table: pd.DataFrame | None, column: str, **where: object) -> float | None:
