@@ -29,6 +29,8 @@ import pandas as pd
 import pytest
 from filelock import FileLock
 
+import kpro_econ.run  # noqa: F401  (first: the test modules' nbformat then loads fast, see its __init__)
+
 if TYPE_CHECKING:
     from kpro_econ.inputs.load import WorkbookInputs
     from kpro_econ.tables import Table
