@@ -5,7 +5,8 @@ params keep working), breaks one thing there and says, as an `Expect`, which lin
 `validate_refuses` and `run_refuses` run such a case through `kpro_econ.cli.main` in that folder,
 in this process, its output captured (`kpro`): starting a Python per case made these cases most of
 the suite's time. A few cases per module pass `script=True` and go through the installed
-`kpro-econ` script instead, so the entry point itself stays covered.
+`kpro-econ` script instead, so the entry point itself stays covered; those start a Python and are
+marked `e2e` (`script_marked`), outside the fast subset.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from conftest import REPO, run_cli, run_in_process
 
 PARAMS = "params/default.yaml"
@@ -81,6 +83,11 @@ def write_rows(path: Path, rows: list[list[str]], delimiter: str = ",") -> None:
     out = io.StringIO()
     csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def script_marked(cases: list[Case], script_cases: set[Case]) -> list[Case | object]:
+    """The cases to parametrize a test with, those that go through the installed script marked `e2e`."""
+    return [pytest.param(case, marks=pytest.mark.e2e) if case in script_cases else case for case in cases]
 
 
 def kpro(*args: str, cwd: Path, script: bool = False) -> subprocess.CompletedProcess[str]:

@@ -1,5 +1,6 @@
 """The command line speaks Danish: help with examples and exit codes for every command, `--version`,
-and argparse's own errors."""
+and argparse's own errors. Through `cli.main` in this process; the program's help, `--version` and one
+mistyped command line also through the installed script (marked `e2e`), so the entry point is covered."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 from importlib import metadata
 
 import pytest
-from conftest import run_cli
+from conftest import REPO, run_cli, run_in_process
 
 COMMANDS = ("validate", "run", "approve", "release", "status", "verify", "approvers", "folk1a")
 SUBCOMMANDS = ("approvers add", "approvers list")
@@ -21,8 +22,9 @@ def _assert_danish(text: str) -> None:
         assert word not in text, f"English {word!r} in:\n{text}"
 
 
-def test_program_help_lists_every_command_with_examples_and_exit_codes() -> None:
-    done = run_cli("--help", timeout=120)
+@pytest.mark.parametrize("script", [pytest.param(True, marks=pytest.mark.e2e, id="script"), False])
+def test_program_help_lists_every_command_with_examples_and_exit_codes(script: bool) -> None:
+    done = run_cli("--help", timeout=120) if script else run_in_process("--help", cwd=REPO)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     _assert_danish(out)
@@ -37,7 +39,7 @@ def test_program_help_lists_every_command_with_examples_and_exit_codes() -> None
 
 @pytest.mark.parametrize("command", COMMANDS + SUBCOMMANDS)
 def test_each_command_has_danish_help_with_examples_and_exit_codes(command: str) -> None:
-    done = run_cli(*command.split(), "--help", timeout=120)
+    done = run_in_process(*command.split(), "--help", cwd=REPO)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     _assert_danish(out)
@@ -48,6 +50,7 @@ def test_each_command_has_danish_help_with_examples_and_exit_codes(command: str)
     assert re.search(r"^  0  \S", out[out.index("Afslutningskoder:"):], re.MULTILINE)
 
 
+@pytest.mark.e2e  # the installed script
 def test_version() -> None:
     done = run_cli("--version", timeout=120)
     assert done.returncode == 0, done.stderr
@@ -62,7 +65,7 @@ def test_version() -> None:
     (("validate", "a.yaml", "b.yaml"), "kpro-econ: fejl: ukendte argumenter: b.yaml"),
 ])
 def test_a_mistyped_command_line_is_answered_in_danish_with_exit_2(args: tuple[str, ...], message: str) -> None:
-    done = run_cli(*args, timeout=120)
+    done = run_in_process(*args, cwd=REPO)
     assert done.returncode == 2
     assert message in done.stderr, done.stderr
     assert done.stderr.startswith("Brug: kpro-econ")
@@ -72,16 +75,14 @@ def test_a_mistyped_command_line_is_answered_in_danish_with_exit_2(args: tuple[s
 def test_help_and_the_index_page_name_the_danish_guides() -> None:
     from datetime import UTC, datetime
 
-    from conftest import REPO
-
     from kpro_econ.run.render import IndexPage, render_index
 
-    done = run_cli("--help", timeout=120)
+    done = run_in_process("--help", cwd=REPO)
     guides = done.stdout[done.stdout.index("Vejledninger (i projektmappen):"):]
     assert re.search(r"^  docs/kontrollant\.md  controllerens vejledning", guides, re.MULTILINE)
     assert re.search(r"^  docs/godkendelse\.md  godkenderens vejledning", guides, re.MULTILINE)
-    assert "docs/kontrollant.md" in run_cli("run", "--help", timeout=120).stdout
-    assert "docs/godkendelse.md" in run_cli("approve", "--help", timeout=120).stdout
+    assert "docs/kontrollant.md" in run_in_process("run", "--help", cwd=REPO).stdout
+    assert "docs/godkendelse.md" in run_in_process("approve", "--help", cwd=REPO).stdout
     assert (REPO / "docs" / "kontrollant.md").read_text(encoding="utf-8").startswith("# ")
     page = render_index(IndexPage("T", "r", "p.yaml", "0" * 64, datetime(2026, 1, 1, tzinfo=UTC), [], "data/x.xlsx"))
     assert "Vejledninger (i projektmappen): <code>docs/kontrollant.md</code>" in page

@@ -25,6 +25,7 @@ from cli_cases import (
     line_of,
     replace_once,
     run_refuses,
+    script_marked,
     validate,
     validate_refuses,
 )
@@ -221,17 +222,19 @@ def test_validate_refuses(case: Case, tmp_path: Path) -> None:
     validate_refuses(case, tmp_path)
 
 
-@pytest.mark.parametrize("case", RUN_CASES, ids=lambda case: case.__name__)
+@pytest.mark.parametrize("case", script_marked(RUN_CASES, SCRIPT_RUN_CASES), ids=lambda case: case.__name__)
 def test_run_refuses_and_writes_nothing(case: Case, tmp_path: Path) -> None:
     assert_nothing_written(run_refuses(case, tmp_path, script=case in SCRIPT_RUN_CASES))
 
 
+@pytest.mark.e2e  # through the installed script
 def test_the_shipped_params_validate(tmp_path: Path) -> None:
     result = validate(copy_project(tmp_path), script=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"OK: {PARAMS} (")
 
 
+@pytest.mark.e2e  # through the installed script
 def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     expected = [unknown_status(root), wrong_municipality_region(root), price_index_year_missing(root)]

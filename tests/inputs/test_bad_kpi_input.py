@@ -20,6 +20,7 @@ from cli_cases import (
     read_rows,
     replace_once,
     run_refuses,
+    script_marked,
     validate,
     validate_refuses,
     write_rows,
@@ -262,7 +263,7 @@ def test_validate_refuses(case: Case, tmp_path: Path) -> None:
     assert len(result.stderr.splitlines()) == expect.problems, result.stderr  # one line per problem
 
 
-@pytest.mark.parametrize("case", RUN_CASES, ids=lambda case: case.__name__)
+@pytest.mark.parametrize("case", script_marked(RUN_CASES, SCRIPT_RUN_CASES), ids=lambda case: case.__name__)
 def test_run_refuses_and_writes_nothing(case: Case, tmp_path: Path) -> None:
     assert_nothing_written(run_refuses(case, tmp_path, script=case in SCRIPT_RUN_CASES))
 
@@ -272,6 +273,7 @@ def test_the_shipped_inputs_validate(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.e2e  # through the installed script
 def test_problems_in_both_kpi_files_are_reported_at_once(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     expected = [unknown_severity(root), wave_6(root)]

@@ -22,6 +22,7 @@ from cli_cases import (
     read_rows,
     replace_once,
     run_refuses,
+    script_marked,
     validate,
     validate_refuses,
     write_rows,
@@ -257,11 +258,12 @@ def test_validate_refuses(case: Case, tmp_path: Path) -> None:
     validate_refuses(case, tmp_path)
 
 
-@pytest.mark.parametrize("case", RUN_CASES, ids=lambda case: case.__name__)
+@pytest.mark.parametrize("case", script_marked(RUN_CASES, SCRIPT_RUN_CASES), ids=lambda case: case.__name__)
 def test_run_refuses_and_writes_nothing(case: Case, tmp_path: Path) -> None:
     assert_nothing_written(run_refuses(case, tmp_path, script=case in SCRIPT_RUN_CASES))
 
 
+@pytest.mark.e2e  # through the installed script
 def test_all_problems_in_the_register_are_reported_at_once(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     expected = [likelihood_residual_6(root), unknown_category(root), proximity_outside_budget_years(root)]
@@ -288,6 +290,7 @@ def test_one_line_per_problem(case: Case, tmp_path: Path) -> None:
     assert len(result.stderr.splitlines()) == 1, result.stderr
 
 
+@pytest.mark.e2e  # through the installed script
 def test_header_problem_names_the_header_line(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     misspelt_column(root)

@@ -259,6 +259,7 @@ def test_shipped_sample_data_loads_is_marked_sample_and_matches_the_municipaliti
     pd.testing.assert_series_equal(latest["actual_go_live"], reference["go_live_date"], check_names=False)
 
 
+@pytest.mark.e2e  # runs the generator script
 def test_generator_is_seeded_and_wrote_the_shipped_files(tmp_path):
     script = REPO / "scripts" / "make_sample_data.py"
     subprocess.run([sys.executable, str(script), "--out", str(tmp_path),

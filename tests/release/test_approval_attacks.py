@@ -805,6 +805,7 @@ def test_as_with_control_characters_is_refused_in_one_danish_line(tmp_path: Path
     assert not (tmp_path / "ud").exists()
 
 
+@pytest.mark.e2e  # the installed script, ssh-keygen asking on a terminal
 def test_a_passphrase_not_given_is_said_in_danish_without_the_prompt(tmp_path: Path):
     run, _ = tiny_run(tmp_path, ROLES, ["anna"])
     locked = tmp_path / "keys" / "locked"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from cli_cases import copy_project
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from kpro_econ.inputs.load import load_inputs
 from kpro_econ.params.codes import RunState
@@ -72,8 +72,13 @@ def _row_where(sheet: object, column: str, value: object) -> dict[str, object]:
     raise AssertionError(f"no row with {column} = {value!r}")
 
 
-def test_no_cell_in_the_workbook_is_a_formula(written: Path) -> None:
-    book = load_workbook(written / "tables.xlsx")
+@pytest.fixture(scope="module")
+def book(written: Path) -> Workbook:
+    """The written tables.xlsx, opened once for the tests that only read it."""
+    return load_workbook(written / "tables.xlsx")
+
+
+def test_no_cell_in_the_workbook_is_a_formula(written: Path, book: Workbook) -> None:
     formulas = [(s.title, c.coordinate) for s in book.worksheets for row in s.iter_rows() for c in row
                 if c.data_type == "f"]
     assert formulas == []
@@ -83,8 +88,7 @@ def test_no_cell_in_the_workbook_is_a_formula(written: Path) -> None:
         assert not [n for n in sheets if b"<f>" in archive.read(n) or b"<f " in archive.read(n)]
 
 
-def test_hostile_titles_are_text_cells_as_typed(written: Path) -> None:
-    book = load_workbook(written / "tables.xlsx")
+def test_hostile_titles_are_text_cells_as_typed(book: Workbook) -> None:
     lead = _row_where(book["ÆØ gennemløbstider"], "Id", "ÆØ-001")
     assert lead["Titel"].value == CR_TITLE  # type: ignore[attr-defined]
     assert lead["Titel"].data_type == "s"  # type: ignore[attr-defined]
@@ -126,8 +130,7 @@ def test_csv_quoting_reads_back_exactly(text: str) -> None:
     assert not quoted.startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
-def test_sheets_have_danish_names_and_the_run_first(written: Path) -> None:
-    book = load_workbook(written / "tables.xlsx")
+def test_sheets_have_danish_names_and_the_run_first(book: Workbook) -> None:
     assert book.sheetnames[0] == "Om kørslen"
     for name in ("Udgifter pr. år", "Scenarier", "Risikoregister", "Tilgængelighed", "ÆØ gennemløbstider"):
         assert name in book.sheetnames
@@ -143,8 +146,7 @@ def test_sheets_have_danish_names_and_the_run_first(written: Path) -> None:
     assert about["Kørt"] == "1. januar 2026 kl. 13.00"  # 12:00 UTC is 13:00 in Copenhagen in winter
 
 
-def test_headers_formats_and_labels_are_for_people(written: Path) -> None:
-    book = load_workbook(written / "tables.xlsx")
+def test_headers_formats_and_labels_are_for_people(book: Workbook) -> None:
     fee = _row_where(book["FUT-afgift"], "Fordelingsnøgle", "Aftalt andel af et årsværk")
     assert fee["Kommunal PRO, aftalt afgift"].number_format == AMOUNT  # type: ignore[attr-defined]
     assert isinstance(fee["Kommunal PRO, aftalt afgift"].value, float)  # type: ignore[attr-defined]
@@ -167,8 +169,7 @@ def test_headers_formats_and_labels_are_for_people(written: Path) -> None:
     assert month.number_format == "[$-406]mmmm yyyy"
 
 
-def test_every_sheet_has_a_frozen_filtered_header_and_widths(written: Path) -> None:
-    book = load_workbook(written / "tables.xlsx")
+def test_every_sheet_has_a_frozen_filtered_header_and_widths(book: Workbook) -> None:
     for sheet in book.worksheets[1:]:
         assert sheet.freeze_panes == "A2", sheet.title
         last = sheet.max_row - 1 if sheet.cell(sheet.max_row, 1).value == "I alt" else sheet.max_row  # a total row
@@ -200,8 +201,9 @@ def _rows(sheet: object) -> list[dict[str, object]]:
             for row in sheet.iter_rows(min_row=2)]  # type: ignore[attr-defined]
 
 
-def test_costs_are_lines_down_and_years_across_with_totals_one_sheet_per_scenario(written: Path) -> None:
-    book = load_workbook(written / "tables.xlsx")
+def test_costs_are_lines_down_and_years_across_with_totals_one_sheet_per_scenario(
+    written: Path, book: Workbook
+) -> None:
     costs = book["Udgifter pr. år"]
     # Each year's header says what its figures rest on (actuals to 31 October 2026, params/default.yaml).
     years = ["2024 (Bogført)", "2025 (Bogført)", "2026 (Forventet regnskab)", "2027 (Skøn)", "2028 (Skøn)"]
@@ -230,8 +232,8 @@ def test_costs_are_lines_down_and_years_across_with_totals_one_sheet_per_scenari
     assert dearer["Tilslutningsafgift til FUT"]["2027 (Skøn)"] == pytest.approx(780_000 * 1.03 * 1.027)
 
 
-def test_assumptions_show_each_value_in_its_unit(written: Path) -> None:
-    sheet = load_workbook(written / "tables.xlsx")["Forudsætninger"]
+def test_assumptions_show_each_value_in_its_unit(book: Workbook) -> None:
+    sheet = book["Forudsætninger"]
     cells = [dict(zip(_header(sheet), row, strict=True)) for row in sheet.iter_rows(min_row=2)]
     rows = {row["Parameter"].value: row for row in cells if row["Scenarie"].value == "Basis"}
     rate = rows["discount_rate"]["Værdi"]
@@ -243,8 +245,8 @@ def test_assumptions_show_each_value_in_its_unit(written: Path) -> None:
     assert rows["administration.staff_fte"]["Værdi"].number_format == '[>=0.005]#,##0.00;[<=-0.005]-#,##0.00;"0"'
 
 
-def test_the_invoice_reconciliation_names_the_agreements(written: Path) -> None:
-    sheet = load_workbook(written / "tables.xlsx")["Fakturaafstemning"]
+def test_the_invoice_reconciliation_names_the_agreements(book: Workbook) -> None:
+    sheet = book["Fakturaafstemning"]
     assert _header(sheet)[:2] == ["Aftale", "Periode"]
     agreements = {row["Aftale"] for row in _rows(sheet)}
     # params/default.yaml: budget.agreements' names, not their ids support, fut_fee, spoc_option.
@@ -252,8 +254,7 @@ def test_the_invoice_reconciliation_names_the_agreements(written: Path) -> None:
                           "FUT SPOC-option"}
 
 
-def test_every_sheet_prints_landscape_one_page_wide_with_its_header_on_each_page(written: Path) -> None:
-    book = load_workbook(written / "tables.xlsx")
+def test_every_sheet_prints_landscape_one_page_wide_with_its_header_on_each_page(book: Workbook) -> None:
     for sheet in book.worksheets:
         assert sheet.page_setup.orientation == "landscape", sheet.title
         assert sheet.page_setup.paperSize == 9, sheet.title  # A4
@@ -262,8 +263,7 @@ def test_every_sheet_prints_landscape_one_page_wide_with_its_header_on_each_page
         assert sheet.print_title_rows == "$1:$1", sheet.title
 
 
-def test_the_first_sheet_links_to_every_sheet(written: Path) -> None:
-    book = load_workbook(written / "tables.xlsx")
+def test_the_first_sheet_links_to_every_sheet(book: Workbook) -> None:
     about = book["Om kørslen"]
     links = {c.value: c.hyperlink.location for c in about["A"] if c.hyperlink is not None}
     assert set(links) == set(book.sheetnames[1:])
