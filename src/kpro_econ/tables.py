@@ -233,7 +233,7 @@ TABLES: dict[Table, tuple[Column, ...]] = {
         _dkk("kommunal_pro_fee_by_key_dkk"), _dkk("telma_fee_by_key_dkk"),
     ),
     Table.ALLOCATION: (
-        SCENARIO, _year(), MUNICIPALITY_CODE, _text("municipality"), _text("region"),
+        SCENARIO, _year(), MUNICIPALITY_CODE, _text("municipality"), _text("region"), _count("citizens"),
         _number("weight", ExcelFormat.NUMBER), _share("share", format=ExcelFormat.PERCENT2),
         _dkk("amount_dkk", Dtype.INT),
     ),

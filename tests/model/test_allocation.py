@@ -61,3 +61,12 @@ def test_live_payers_are_those_live_by_the_year():
     result = allocate(totals, MUNICIPALITIES, Allocation(key="equal", payers="live", municipalities="m.csv"))
     assert result[result["year"] == 2025]["municipality"].tolist() == ["A"]
     assert result[result["year"] == 2026]["amount_dkk"].tolist() == [450, 450]
+
+
+def test_each_row_shows_the_citizens_its_weight_comes_from():
+    # KOMBIT's key at a threshold of 150,000: B's 200,000 citizens weigh 150,000 + 50,000 / 2 = 175,000
+    totals = pd.Series({2025: 1000.0})
+    allocation = Allocation(key="kombit", kombit_threshold=150_000, municipalities="m.csv")
+    result = allocate(totals, MUNICIPALITIES, allocation)
+    assert result["citizens"].tolist() == [100_000, 200_000, 50_000]
+    assert result["weight"].tolist() == [100_000, 175_000, 50_000]

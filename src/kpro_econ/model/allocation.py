@@ -7,7 +7,9 @@ import pandas as pd
 
 from kpro_econ.params.models import Allocation
 
-ALLOCATION_COLUMNS = ["year", "municipality_code", "municipality", "region", "weight", "share", "amount_dkk"]
+ALLOCATION_COLUMNS = [
+    "year", "municipality_code", "municipality", "region", "citizens", "weight", "share", "amount_dkk"
+]
 
 
 def allocation_weights(municipalities: pd.DataFrame, key: str, kombit_threshold: int = 150_000) -> pd.Series:
@@ -73,6 +75,7 @@ def allocate(totals: pd.Series, municipalities: pd.DataFrame, allocation: Alloca
                     "municipality_code": payers["code"],
                     "municipality": payers["name"],
                     "region": payers["region"],
+                    "citizens": payers["citizens"],
                     "weight": weights,
                     "share": weights / weights.sum(),
                     "amount_dkk": split_largest_remainder(round_half_up(total), weights),
