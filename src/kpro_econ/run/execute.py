@@ -6,14 +6,12 @@ workbook) is not imported here, so that each worker starts without it.
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from kpro_econ.report.formatting import danish_long_date
 from kpro_econ.run.kernels import OwnPythonKernelManager, discard_kernel, kernel_for, start_worker_kernel
@@ -79,21 +77,10 @@ def start_worker(notebooks: Path) -> None:
     are imported beside it (the kernel's start is mostly waiting for it to import the package).
     First of all, it ties its life to the run's: a killed run takes its workers and kernels with it."""
     die_with_parent()
-    _without_iri_grammar()
     importing = threading.Thread(target=_import_execution_libraries, name="import papermill and nbconvert")
     importing.start()
     start_worker_kernel(notebooks)
     importing.join()
-
-
-def _without_iri_grammar() -> None:
-    """Papermill and nbconvert import nbformat, whose validator imports jsonschema, which imports
-    `rfc3987_syntax` when it is installed (JupyterLab brings it) to check IRI formats; that module
-    builds a Lark grammar on import: about a second of CPU per process. No notebook schema has an
-    IRI format, so a worker marks the module missing (jsonschema then leaves that check out).
-    """
-    # A None entry in sys.modules makes `import` raise ImportError (the import system's documented way).
-    cast("dict[str, ModuleType | None]", sys.modules).setdefault("rfc3987_syntax", None)
 
 
 def _import_execution_libraries() -> None:
