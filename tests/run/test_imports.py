@@ -4,9 +4,10 @@ import sys
 
 
 def test_papermill_and_nbconvert_load_without_the_iri_grammar() -> None:
-    import kpro_econ.run  # what every process of a run imports first
     import nbconvert
     import papermill
+
+    import kpro_econ.run  # every process of a run imports it before these (here: conftest did)
 
     del kpro_econ.run, nbconvert, papermill
     # None: jsonschema found it missing and left out the `iri` check; a module here would have cost a second
