@@ -6,6 +6,7 @@ only when that browser is absent (CI installs it, see .ci/run).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -58,59 +59,55 @@ def _visit(browser: Browser, html: Path) -> tuple[Page, PageVisit]:
     return page, visit
 
 
-def test_every_page_loads_without_errors_or_network(browser: Browser, run_dir: Path) -> None:
-    for html in _pages(run_dir):
-        page, visit = _visit(browser, html)
-        try:
-            assert visit.problems == [], f"{html.name}: {visit.problems}"
-            # Chromium does not report data: URIs (the embedded images) as requests; they are let
-            # through anyway, should a future version do so. Anything else is a download.
-            # The one file a page loads is the run's status script, from its own folder.
-            status = (html.parent / "approval-status.js").as_uri()
-            foreign = [url for url in visit.requests
-                       if url not in (html.as_uri(), status) and not url.startswith("data:")]
-            assert foreign == [], f"{html.name} requested {foreign}"
-        finally:
-            page.close()
-
-
-def test_every_image_decodes(browser: Browser, run_dir: Path) -> None:
-    for html in _pages(run_dir):
-        page, _ = _visit(browser, html)
-        try:
-            widths = page.evaluate(DECODED_WIDTHS)
-            assert all(width > 0 for width in widths), f"{html.name}: {widths}"
-            sources = page.eval_on_selector_all("img", "imgs => imgs.map(img => img.getAttribute('src'))")
-            assert all(src.startswith("data:image/") for src in sources), f"{html.name}: not embedded"
-        finally:
-            page.close()
-
-
-def test_no_code_is_visible(browser: Browser, run_dir: Path) -> None:
-    for html in _pages(run_dir):
-        page, _ = _visit(browser, html)
-        try:
-            for selector in (
-                ".jp-CodeCell .jp-InputArea",
-                ".jp-InputArea-editor",
-                ".jp-InputPrompt",
-                ".jp-OutputPrompt",
-            ):
-                assert page.locator(selector).count() == 0, f"{html.name}: {selector}"
-            for text in page.locator("pre").all_inner_texts():
-                leaked = [marker for marker in PYTHON_SOURCE_MARKERS if marker in text]
-                assert not leaked, f"{html.name}: code in <pre>: {text[:200]!r}"
-            assert "Traceback" not in page.inner_text("body"), html.name
-        finally:
-            page.close()
-
-
-def test_every_link_on_the_index_resolves_to_a_file_in_the_run(browser: Browser, run_dir: Path) -> None:
-    page, _ = _visit(browser, run_dir / "index.html")
-    try:
-        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
-    finally:
+@pytest.fixture(scope="module")
+def opened(browser: Browser, run_dir: Path) -> Iterator[dict[Path, tuple[Page, PageVisit]]]:
+    """Every page of the run opened once, for the tests below that only read them (each load of a page
+    with its embedded charts costs Chromium about a second)."""
+    visits = {html: _visit(browser, html) for html in _pages(run_dir)}
+    yield visits
+    for page, _ in visits.values():
         page.close()
+
+
+def test_every_page_loads_without_errors_or_network(opened: dict[Path, tuple[Page, PageVisit]]) -> None:
+    for html, (_, visit) in opened.items():
+        assert visit.problems == [], f"{html.name}: {visit.problems}"
+        # Chromium does not report data: URIs (the embedded images) as requests; they are let
+        # through anyway, should a future version do so. Anything else is a download.
+        # The one file a page loads is the run's status script, from its own folder.
+        status = (html.parent / "approval-status.js").as_uri()
+        foreign = [url for url in visit.requests if url not in (html.as_uri(), status) and not url.startswith("data:")]
+        assert foreign == [], f"{html.name} requested {foreign}"
+
+
+def test_every_image_decodes(opened: dict[Path, tuple[Page, PageVisit]]) -> None:
+    for html, (page, _) in opened.items():
+        widths = page.evaluate(DECODED_WIDTHS)
+        assert all(width > 0 for width in widths), f"{html.name}: {widths}"
+        sources = page.eval_on_selector_all("img", "imgs => imgs.map(img => img.getAttribute('src'))")
+        assert all(src.startswith("data:image/") for src in sources), f"{html.name}: not embedded"
+
+
+def test_no_code_is_visible(opened: dict[Path, tuple[Page, PageVisit]]) -> None:
+    for html, (page, _) in opened.items():
+        for selector in (
+            ".jp-CodeCell .jp-InputArea",
+            ".jp-InputArea-editor",
+            ".jp-InputPrompt",
+            ".jp-OutputPrompt",
+        ):
+            assert page.locator(selector).count() == 0, f"{html.name}: {selector}"
+        for text in page.locator("pre").all_inner_texts():
+            leaked = [marker for marker in PYTHON_SOURCE_MARKERS if marker in text]
+            assert not leaked, f"{html.name}: code in <pre>: {text[:200]!r}"
+        assert "Traceback" not in page.inner_text("body"), html.name
+
+
+def test_every_link_on_the_index_resolves_to_a_file_in_the_run(
+    opened: dict[Path, tuple[Page, PageVisit]], run_dir: Path
+) -> None:
+    page, _ = opened[run_dir / "index.html"]
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
     reports = {p.name for p in _pages(run_dir)} - {"index.html"}
     linked = set()
     for href in hrefs:
@@ -125,15 +122,11 @@ def test_every_link_on_the_index_resolves_to_a_file_in_the_run(browser: Browser,
     assert {p.relative_to(run_dir).as_posix() for p in (run_dir / "data").glob("*.csv")} <= linked
 
 
-def test_pages_are_danish_and_titled(browser: Browser, run_dir: Path) -> None:
-    for html in _pages(run_dir):
-        page, _ = _visit(browser, html)
-        try:
-            assert page.get_attribute("html", "lang") == "da", html.name
-            assert page.title().strip(), html.name
-            assert "Udkast – afventer intern godkendelse" in page.inner_text("body"), html.name
-        finally:
-            page.close()
+def test_pages_are_danish_and_titled(opened: dict[Path, tuple[Page, PageVisit]]) -> None:
+    for html, (page, _) in opened.items():
+        assert page.get_attribute("html", "lang") == "da", html.name
+        assert page.title().strip(), html.name
+        assert "Udkast – afventer intern godkendelse" in page.inner_text("body"), html.name
 
 
 # A4 at CSS pixels (96 per inch): 210 mm wide, less the summary's 10 mm side margins.
@@ -171,15 +164,14 @@ def _local_target(href: str, run_dir: Path) -> tuple[Path, str]:
     return target, url.fragment
 
 
-def test_every_report_links_to_the_index_and_the_other_reports(browser: Browser, run_dir: Path) -> None:
+def test_every_report_links_to_the_index_and_the_other_reports(
+    opened: dict[Path, tuple[Page, PageVisit]], run_dir: Path
+) -> None:
     reports = _reports(run_dir)
     for html in reports:
-        page, _ = _visit(browser, html)
-        try:
-            hrefs = page.eval_on_selector_all("nav.kpro-nav a[href]", "links => links.map(a => a.href)")
-            current = page.inner_text("nav.kpro-nav [aria-current=page]")
-        finally:
-            page.close()
+        page, _ = opened[html]
+        hrefs = page.eval_on_selector_all("nav.kpro-nav a[href]", "links => links.map(a => a.href)")
+        current = page.inner_text("nav.kpro-nav [aria-current=page]")
         linked = {_local_target(href, run_dir)[0].name for href in hrefs}
         assert linked == {"index.html"} | {r.name for r in reports} - {html.name}, html.name
         assert current.strip(), f"{html.name}: the page itself is not marked in the links"
