@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pandas as pd
+
 from kpro_econ.records.run_records import Approval, ApproverStamp
-from kpro_econ.report.formatting import approver_name, approver_names
+from kpro_econ.report.formatting import approver_name, approver_names, danish_month
 
 
 def _approval(name: str, role: str | None) -> Approval:
@@ -23,3 +27,9 @@ def test_approvers_are_joined_with_og_in_their_order() -> None:
     assert approver_names(approvals) == "Anna (afdelingsleder) og Bent og Carl (teamleder)"
     assert approver_names(approvals[1:2]) == "Bent"
     assert approver_names([]) == ""
+
+
+def test_a_month_is_said_in_danish_whole_or_short() -> None:
+    assert danish_month(date(2025, 3, 1)) == "marts 2025"
+    assert danish_month(pd.Timestamp("2026-10-31"), short=True) == "okt. 2026"
+    assert danish_month(pd.Timestamp("2026-05-01"), short=True) == "maj 2026"

@@ -14,8 +14,6 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from babel.dates import format_date
-
 from kpro_econ.errors import ApprovalError, KproError
 from kpro_econ.inputs.overrides import ParamsReader, parse_overrides
 from kpro_econ.inputs.yaml_params import load_params
@@ -31,7 +29,7 @@ from kpro_econ.release.approval import (
     require_uncut,
     write_convenience_copies,
 )
-from kpro_econ.report.formatting import approver_names
+from kpro_econ.report.formatting import approver_names, danish_month
 from kpro_econ.report.labels import UNSIGNED_LABEL
 from kpro_econ.run.execute import NotebookJob, execute_and_render
 from kpro_econ.run.fingerprint import code_differences, code_fingerprint
@@ -89,7 +87,7 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
     params_path = Path(manifest.params.path)
     # as the run read them: its extends chain and its --set overrides
     params = load_params(params_path, ParamsReader(parse_overrides(manifest.overrides)))[0][BASE_SCENARIO]
-    period = params.summary.period or str(format_date(datetime.now(UTC), "MMMM y", locale="da"))
+    period = params.summary.period or danish_month(datetime.now(UTC))
     name = attachment_name(period)
     who = approver_names(approvals.approvals)
     status = f"Godkendt internt af {who}{f' ({UNSIGNED_LABEL})' if approvals.unsigned else ''}"

@@ -20,10 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
-from babel.dates import format_datetime
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -33,7 +31,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpro_econ.params.codes import FigureUnit, RunState
-from kpro_econ.report.formatting import number
+from kpro_econ.report.formatting import danish_datetime, number
 from kpro_econ.report.labels import (
     BOOL_LABELS,
     CODE_LABELS,
@@ -317,7 +315,7 @@ def _shown_width(value: Any, fmt: str) -> int:
 
 def _about_sheet(sheet: Worksheet, about: RunAbout, sheets: Iterable[tuple[str, Table]],
                  cut: Mapping[Table, int]) -> None:
-    started = format_datetime(about.started, "d. MMMM y 'kl.' HH.mm", tzinfo=ZoneInfo("Europe/Copenhagen"), locale="da")
+    started = danish_datetime(about.started)
     rows: list[tuple[str, str]] = [
         ("Titel", about.title),
         ("Kørsel", about.run_id),

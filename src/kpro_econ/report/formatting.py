@@ -73,6 +73,11 @@ def danish_date(value: date | datetime | pd.Timestamp | None) -> str:
     return str(format_date(pd.Timestamp(value).date(), format="medium", locale=LOCALE))
 
 
+def danish_month(value: date | datetime | pd.Timestamp, short: bool = False) -> str:
+    """`marts 2025`, or with `short` `mar. 2025` (an axis, a table of months): a month as people say it."""
+    return str(format_date(pd.Timestamp(value).date(), "MMM y" if short else "MMMM y", locale=LOCALE))
+
+
 def danish_long_date(moment: datetime) -> str:
     """`25. november 2026` in Danish time."""
     text: str = format_datetime(moment.astimezone(_DANISH_TIME), "d. MMMM y", locale="da")

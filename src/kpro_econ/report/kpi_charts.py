@@ -15,7 +15,6 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from babel.dates import format_date
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -24,7 +23,7 @@ from kpro_econ.kpi.measures import STATUSES
 from kpro_econ.params.codes import ChangeRequestStatus
 from kpro_econ.report import kpi_summaries as ks
 from kpro_econ.report.charts import DPI, PALETTE, ChartFigure, danish_ticks, new_figure, trend_words
-from kpro_econ.report.formatting import LOCALE, number, percent
+from kpro_econ.report.formatting import danish_month, number, percent
 from kpro_econ.report.labels import CHANGE_REQUEST_STATUS_LABELS, CHANNEL_LABELS, SEVERITY_LABELS, STAGE_LABELS
 
 GOOD, BAD, TARGET = "#2e7d32", "#c62828", "#424242"
@@ -42,7 +41,7 @@ def _month_axis(ax: Axes, months: pd.Series) -> None:
     span = (shown.max().to_period("M") - shown.min().to_period("M")).n + 1 if len(shown) else 0
     step = next(s for s in (3, 6, 12, 24, 60, 120, 600, 1200, 10**6) if span / s <= MAX_MONTH_TICKS)
     ticks = sorted({m for m in shown if (m.year * 12 + m.month - 1) % step == 0})
-    labels = [str(format_date(m.date(), "MMM y", locale=LOCALE)) for m in ticks]
+    labels = [danish_month(m, short=True) for m in ticks]
     ax.set_xticks(pd.DatetimeIndex(ticks).to_numpy(), labels, rotation=45, ha="right", rotation_mode="anchor")
 
 def _finish_monthly(ax: Axes, months: pd.Series, ylabel: str, title: str) -> None:

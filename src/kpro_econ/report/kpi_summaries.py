@@ -7,12 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from babel.dates import format_date
 
 from kpro_econ.kpi.measures import STATUSES
 from kpro_econ.params.codes import ChangeRequestStatus
 from kpro_econ.report.charts import danish_and, trend_words
-from kpro_econ.report.formatting import LOCALE, kr, number, percent
+from kpro_econ.report.formatting import danish_month, kr, number, percent
 from kpro_econ.report.labels import CHANGE_REQUEST_STATUS_LABELS
 
 MAX_LISTED_MONTHS = 6  # months below target named one by one; more are counted
@@ -20,7 +19,7 @@ MAX_LISTED_MONTHS = 6  # months below target named one by one; more are counted
 
 def month_name(month: Any) -> str:
     """`marts 2025`: a month as the alt text says it (the axis abbreviates it)."""
-    return str(format_date(pd.Timestamp(month).date(), "MMMM y", locale=LOCALE))
+    return danish_month(month)
 
 
 def _months(n: int) -> str:

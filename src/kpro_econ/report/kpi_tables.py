@@ -10,14 +10,13 @@ import html
 from typing import Any
 
 import pandas as pd
-from babel.dates import format_date
 from IPython.display import HTML
 from pandas.io.formats.style import Styler
 
 from kpro_econ.kpi.measures import STATUSES, WAVE5
 from kpro_econ.kpi.tables import KpiResult
 from kpro_econ.params.codes import Channel, Severity
-from kpro_econ.report.formatting import LOCALE, danish_date, kr, number, percent, style_table
+from kpro_econ.report.formatting import danish_date, danish_month, kr, number, percent, style_table
 from kpro_econ.report.labels import (
     CHANGE_REQUEST_STATUS_LABELS,
     CHANNEL_LABELS,
@@ -36,7 +35,7 @@ MONTHS_SHOWN = 12
 
 
 def _month(value: Any) -> str:
-    return str(format_date(pd.Timestamp(value).date(), "MMMM y", locale=LOCALE))
+    return danish_month(value)
 
 
 def _yes_no(value: Any) -> str:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import pandas as pd
-from babel.dates import format_date
 from IPython.display import HTML
 from matplotlib import rc_context
 from matplotlib.figure import Figure
@@ -37,9 +36,9 @@ from kpro_econ.records.run_records import RunApprovals
 from kpro_econ.report.charts import ChartFigure
 from kpro_econ.report.cost_tables import report_year
 from kpro_econ.report.formatting import (
-    LOCALE,
     approver_names,
     danish_date,
+    danish_month,
     kr,
     number,
     percent,
@@ -493,7 +492,7 @@ def _after_deadline(tables: Tables, month: Any) -> str:
 
 def _month_text(value: Any) -> str:
     """`okt. 2026`, not `10.2026`."""
-    return str(format_date(pd.Timestamp(value).date(), "MMM y", locale=LOCALE))
+    return danish_month(value, short=True)
 
 
 def generated_sentences(headlines: Headlines, previous: Headlines | None,
