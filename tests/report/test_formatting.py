@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 
 from kpro_econ.records.run_records import Approval, ApproverStamp
-from kpro_econ.report.formatting import approver_name, approver_names, danish_month
+from kpro_econ.report.dates import danish_month
+from kpro_econ.report.formatting import approver_name, approver_names
 
 
 def _approval(name: str, role: str | None) -> Approval:

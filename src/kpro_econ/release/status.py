@@ -11,7 +11,8 @@ from kpro_econ.records import ledger_heads
 from kpro_econ.release.approval import RunCheck, StartedElsewhere
 from kpro_econ.release.overview import checked_row
 from kpro_econ.release.stamp import sync_pack_status
-from kpro_econ.report.formatting import approver_name, danish_recorded_time
+from kpro_econ.report.dates import danish_recorded_time
+from kpro_econ.report.formatting import approver_name
 from kpro_econ.report.run_overview import run_lines
 
 _INDENT = "    "

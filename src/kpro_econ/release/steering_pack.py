@@ -29,7 +29,8 @@ from kpro_econ.release.approval import (
     require_uncut,
     write_convenience_copies,
 )
-from kpro_econ.report.formatting import approver_names, danish_month
+from kpro_econ.report.dates import danish_month
+from kpro_econ.report.formatting import approver_names
 from kpro_econ.report.labels import UNSIGNED_LABEL
 from kpro_econ.run.execute import NotebookJob, execute_and_render
 from kpro_econ.run.fingerprint import code_differences, code_fingerprint

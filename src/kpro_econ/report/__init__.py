@@ -3,6 +3,6 @@
 # What other layers and the notebooks import: the modules, by name. Importing the package loads none
 # of them; each is imported where it is used.
 __all__ = [
-    "budget", "charts", "cli_texts", "cost_tables", "decisions", "excel", "formatting", "kpi_charts", "kpi_tables",
-    "labels", "params_listing", "risk_charts", "risk_tables", "run_compare", "run_overview", "steering"
+    "budget", "charts", "cli_texts", "cost_tables", "dates", "decisions", "excel", "formatting", "kpi_charts",
+    "kpi_tables", "labels", "params_listing", "risk_charts", "risk_tables", "run_compare", "run_overview", "steering"
 ]

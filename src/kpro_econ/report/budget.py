@@ -19,7 +19,8 @@ from kpro_econ.model.decisions import decision_year
 from kpro_econ.params.codes import CostLineCode
 from kpro_econ.params.models import Params
 from kpro_econ.report.charts import PALETTE, _millions, new_figure, sentences
-from kpro_econ.report.formatting import danish_date, kr, mio_kr, percent, style_table
+from kpro_econ.report.dates import danish_date
+from kpro_econ.report.formatting import kr, mio_kr, percent, style_table
 from kpro_econ.report.labels import (
     COST_LINE_LABELS,
     FOLLOWUP_FLAG_LABELS,

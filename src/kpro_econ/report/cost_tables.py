@@ -18,7 +18,8 @@ from kpro_econ.model.decisions import chosen_route, route_decision
 from kpro_econ.params.codes import CostLineCode, FigureUnit
 from kpro_econ.params.figures import pert_mean
 from kpro_econ.params.models import Params
-from kpro_econ.report.formatting import Formatter, danish_date, declared_table, kr, number, percent, style_table
+from kpro_econ.report.dates import danish_date
+from kpro_econ.report.formatting import Formatter, declared_table, kr, number, percent, style_table
 from kpro_econ.report.labels import (
     CHANGE_REQUEST_STATUS_LABELS,
     COST_KIND_LABELS,

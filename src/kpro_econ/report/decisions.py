@@ -24,7 +24,8 @@ from kpro_econ.model.decisions import (
 from kpro_econ.params.codes import WaveRoute
 from kpro_econ.params.models import Params
 from kpro_econ.report.charts import danish_ticks, new_figure, sentences
-from kpro_econ.report.formatting import danish_date, declared_table, kr, mio_kr, number, percent, style_table
+from kpro_econ.report.dates import danish_date
+from kpro_econ.report.formatting import declared_table, kr, mio_kr, number, percent, style_table
 from kpro_econ.report.labels import RECOMMENDED, WAVE_ROUTE_LABELS
 from kpro_econ.tables import Table
 

@@ -31,7 +31,8 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpro_econ.params.codes import FigureUnit, RunState
-from kpro_econ.report.formatting import danish_datetime, number
+from kpro_econ.report.dates import danish_datetime
+from kpro_econ.report.formatting import number
 from kpro_econ.report.labels import (
     BOOL_LABELS,
     CODE_LABELS,

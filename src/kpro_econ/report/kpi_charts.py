@@ -23,7 +23,8 @@ from kpro_econ.kpi.measures import STATUSES
 from kpro_econ.params.codes import ChangeRequestStatus
 from kpro_econ.report import kpi_summaries as ks
 from kpro_econ.report.charts import DPI, PALETTE, ChartFigure, danish_ticks, new_figure, trend_words
-from kpro_econ.report.formatting import danish_month, number, percent
+from kpro_econ.report.dates import danish_month
+from kpro_econ.report.formatting import number, percent
 from kpro_econ.report.labels import CHANGE_REQUEST_STATUS_LABELS, CHANNEL_LABELS, SEVERITY_LABELS, STAGE_LABELS
 
 GOOD, BAD, TARGET = "#2e7d32", "#c62828", "#424242"

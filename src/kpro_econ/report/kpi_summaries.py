@@ -11,7 +11,8 @@ import pandas as pd
 from kpro_econ.kpi.measures import STATUSES
 from kpro_econ.params.codes import ChangeRequestStatus
 from kpro_econ.report.charts import danish_and, trend_words
-from kpro_econ.report.formatting import danish_month, kr, number, percent
+from kpro_econ.report.dates import danish_month
+from kpro_econ.report.formatting import kr, number, percent
 from kpro_econ.report.labels import CHANGE_REQUEST_STATUS_LABELS
 
 MAX_LISTED_MONTHS = 6  # months below target named one by one; more are counted

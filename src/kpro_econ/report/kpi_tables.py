@@ -16,7 +16,8 @@ from pandas.io.formats.style import Styler
 from kpro_econ.kpi.measures import STATUSES, WAVE5
 from kpro_econ.kpi.tables import KpiResult
 from kpro_econ.params.codes import Channel, Severity
-from kpro_econ.report.formatting import danish_date, danish_month, kr, number, percent, style_table
+from kpro_econ.report.dates import danish_date, danish_month
+from kpro_econ.report.formatting import kr, number, percent, style_table
 from kpro_econ.report.labels import (
     CHANGE_REQUEST_STATUS_LABELS,
     CHANNEL_LABELS,

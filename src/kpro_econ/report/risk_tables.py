@@ -22,7 +22,8 @@ from kpro_econ.inputs.earlier import ComparedRun
 from kpro_econ.params.codes import BASE_SCENARIO, CostLineCode, KpiTrigger, RiskStatus
 from kpro_econ.params.models import MonteCarlo, RiskSettings
 from kpro_econ.report import steering
-from kpro_econ.report.formatting import danish_date, kr, number, percent, run_with_date, style_table
+from kpro_econ.report.dates import danish_date, run_with_date
+from kpro_econ.report.formatting import kr, number, percent, style_table
 from kpro_econ.report.labels import (
     COST_LINE,
     COST_LINE_LABELS,

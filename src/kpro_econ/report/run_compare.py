@@ -13,7 +13,8 @@ import jinja2
 import pandas as pd
 
 from kpro_econ.params.codes import BASE_SCENARIO
-from kpro_econ.report.formatting import danish_datetime, kr, number
+from kpro_econ.report.dates import danish_datetime
+from kpro_econ.report.formatting import kr, number
 from kpro_econ.report.labels import COLUMN_LABELS
 
 Tables = Mapping[str, pd.DataFrame]

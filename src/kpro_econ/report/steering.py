@@ -35,16 +35,8 @@ from kpro_econ.params.models import Params
 from kpro_econ.records.run_records import RunApprovals
 from kpro_econ.report.charts import ChartFigure
 from kpro_econ.report.cost_tables import report_year
-from kpro_econ.report.formatting import (
-    approver_names,
-    danish_date,
-    danish_month,
-    kr,
-    number,
-    percent,
-    run_with_date,
-    style_table,
-)
+from kpro_econ.report.dates import danish_date, danish_month, run_with_date
+from kpro_econ.report.formatting import approver_names, kr, number, percent, style_table
 from kpro_econ.report.labels import (
     AMOUNT,
     COLUMN_LABELS,

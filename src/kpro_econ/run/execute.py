@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kpro_econ.report.formatting import danish_long_date
+from kpro_econ.report.dates import danish_long_date
 from kpro_econ.run.kernels import OwnPythonKernelManager, discard_kernel, kernel_for, start_worker_kernel
 from kpro_econ.run.lifeline import die_with_parent
 from kpro_econ.run.render import (

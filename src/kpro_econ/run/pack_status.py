@@ -19,7 +19,7 @@ from typing import Any
 from kpro_econ.inputs.tables import write_atomically
 from kpro_econ.params.codes import RunState
 from kpro_econ.records.run_records import PACK_STATUS
-from kpro_econ.report.formatting import danish_datetime
+from kpro_econ.report.dates import danish_datetime
 from kpro_econ.report.labels import CHANGED_PAGE_TEXT, PACK_STATUS_TEXTS
 
 STEERING_FOLDER = "steering"

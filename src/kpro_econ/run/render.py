@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from kpro_econ.report.formatting import danish_datetime
+from kpro_econ.report.dates import danish_datetime
 from kpro_econ.run.pack_status import PAGE_SCRIPT
 
 if TYPE_CHECKING:
