@@ -32,7 +32,7 @@ from kpro_econ.release.approval import (
 from kpro_econ.report.dates import danish_month
 from kpro_econ.report.formatting import approver_names
 from kpro_econ.report.labels import UNSIGNED_LABEL
-from kpro_econ.run.execute import NotebookJob, execute_and_render
+from kpro_econ.run.execute import NotebookJob, execute_and_render, failure_text
 from kpro_econ.run.fingerprint import code_differences, code_fingerprint
 from kpro_econ.run.pack_pdf import pack_pages, print_pack
 from kpro_econ.run.pdf import DEFAULT_BROWSER, check_browser, print_pdf
@@ -113,7 +113,8 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
         )
         result = execute_and_render(job)
         if result.html is None:
-            raise KproError(f"{SUMMARY_NOTEBOOK}: resuméet kunne ikke laves: {result.failure}")
+            why = failure_text(result.failure) if result.failure is not None else ""
+            raise KproError(f"{SUMMARY_NOTEBOOK}: resuméet kunne ikke laves{why}")
         pack = work / STEERING
         pack.mkdir()
         page = pack / f"{name}.html"

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kpro_econ.records.run_records import RunErrorRecord
 from kpro_econ.report.dates import danish_long_date
 from kpro_econ.run.kernels import OwnPythonKernelManager, discard_kernel, kernel_for, start_worker_kernel
 from kpro_econ.run.lifeline import die_with_parent
@@ -56,20 +57,20 @@ class NotebookJob:
 
 
 @dataclass(frozen=True)
-class NotebookFailure:
-    notebook: str
-    cell_index: int | None
-    ename: str
-    evalue: str
-
-
-@dataclass(frozen=True)
 class NotebookResult:
     name: str
     title: str
     seconds: float
     html: str | None
-    failure: NotebookFailure | None
+    failure: RunErrorRecord | None
+    """What failed, as the manifest records it."""
+
+
+def failure_text(failure: RunErrorRecord) -> str:
+    """` i celle 3: ValueError: …`: where and what, as a person reads it (cells counted from 1, as in
+    JupyterLab; the manifest keeps the 0-based index), the error's first line only."""
+    where = "" if failure.cell_index is None else f" i celle {failure.cell_index + 1}"
+    return f"{where}: " + f"{failure.ename}: {failure.evalue}".strip().splitlines()[0]
 
 
 def start_worker(notebooks: Path) -> None:
@@ -132,11 +133,13 @@ def execute_and_render(job: NotebookJob) -> NotebookResult:
         html = render_report(executed, report_header(job, source_nb, title))
     except PapermillExecutionError as exc:
         discard_kernel()  # a failed notebook may leave its kernel in any state
-        failure = NotebookFailure(name, _failed_cell(source_nb, job.executed), str(exc.ename), str(exc.evalue))
+        failure = RunErrorRecord(notebook=name, cell_index=_failed_cell(source_nb, job.executed),
+                                 ename=str(exc.ename), evalue=str(exc.evalue))
         return NotebookResult(name, title, time.perf_counter() - clock, None, failure)
     except Exception as exc:  # timeout, dead kernel, render error: the notebook did not finish
         discard_kernel()
-        failure = NotebookFailure(name, _failed_cell(source_nb, job.executed), type(exc).__name__, str(exc))
+        failure = RunErrorRecord(notebook=name, cell_index=_failed_cell(source_nb, job.executed),
+                                 ename=type(exc).__name__, evalue=str(exc))
         return NotebookResult(name, title, time.perf_counter() - clock, None, failure)
     return NotebookResult(name, title, time.perf_counter() - clock, html, None)
 

@@ -26,10 +26,10 @@ from kpro_econ.records.maker import Maker, sign_manifest
 from kpro_econ.records.run_records import DATA_DIR, MANIFEST, Manifest, NotebookRecord, RunErrorRecord
 from kpro_econ.run import runfolder
 from kpro_econ.run.execute import (
-    NotebookFailure,
     NotebookJob,
     NotebookResult,
     execute_and_render,
+    failure_text,
     start_worker,
     worker_ready,
 )
@@ -404,7 +404,7 @@ def _result_of(future: Future[NotebookResult], job: NotebookJob) -> NotebookResu
     try:
         return future.result()
     except Exception as exc:  # the worker process itself died; still a failure of this notebook
-        failure = NotebookFailure(job.source.stem, None, type(exc).__name__, str(exc))
+        failure = RunErrorRecord(notebook=job.source.stem, ename=type(exc).__name__, evalue=str(exc))
         return NotebookResult(job.source.stem, job.source.stem, 0.0, None, failure)
 
 
@@ -419,10 +419,7 @@ def _progress_line(done: int, total: int, result: NotebookResult) -> str:
     seconds = f"{result.seconds:.1f}".replace(".", ",")
     if result.failure is None:
         return f"[{done}/{total}] {result.name} … færdig ({seconds} s)"
-    # Numbered from 1, as a person counts the cells in JupyterLab (the manifest keeps the 0-based index).
-    where = "" if result.failure.cell_index is None else f" i celle {result.failure.cell_index + 1}"
-    error = f"{result.failure.ename}: {result.failure.evalue}".strip().splitlines()[0]
-    return f"[{done}/{total}] {result.name} … FEJLEDE{where}: {error} ({seconds} s)"
+    return f"[{done}/{total}] {result.name} … FEJLEDE{failure_text(result.failure)} ({seconds} s)"
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -450,14 +447,13 @@ def _notebook_records(notebooks: list[Path], results: list[NotebookResult]) -> d
 def _publish_failure(
     folder: runfolder.RunFolder,
     manifest: Manifest,
-    failures: list[NotebookFailure],
+    failures: list[RunErrorRecord],
     tables: Mapping[Table, pd.DataFrame] | BaseException,
     say: Progress,
     build_dir: Path,
 ) -> NoReturn:
     """Publish a folder holding only the manifest, which says what failed; then raise."""
-    errors = [RunErrorRecord(notebook=f.notebook, cell_index=f.cell_index, ename=f.ename, evalue=f.evalue)
-              for f in failures]
+    errors = list(failures)
     if isinstance(tables, BaseException):
         errors.append(RunErrorRecord(ename=type(tables).__name__, evalue=f"compute_tables: {tables}"))
     # The tables may already be written for the notebooks that read them: a failed run keeps none.
