@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from kpro_econ.errors import KproError
 from kpro_econ.inputs.overrides import ParamsReader, parse_overrides
@@ -16,10 +15,9 @@ from kpro_econ.inputs.yaml_params import load_params
 from kpro_econ.params.codes import BASE_SCENARIO, RunState
 from kpro_econ.records.run_records import Manifest, os_reason, read_manifest, read_tables
 from kpro_econ.release.approval import RunCheck, StartedElsewhere, check_run, run_folders
+from kpro_econ.report.dates import DANISH_TIME
 from kpro_econ.report.formatting import approver_names
 from kpro_econ.report.run_overview import OVERVIEW, KeyFigures, RunRow, key_figures, overview_html
-
-_DANISH_TIME = ZoneInfo("Europe/Copenhagen")
 
 
 def write_overview(out_dir: Path) -> str | None:
@@ -71,7 +69,7 @@ def _row(run_dir: Path, manifest: Manifest | None, state: str, approved: str = "
     if manifest is None:
         return RunRow(run_dir.name, state)
     started = _started(manifest)
-    year = started.astimezone(_DANISH_TIME).year if started is not None else None
+    year = started.astimezone(DANISH_TIME).year if started is not None else None
     return RunRow(
         run_id=run_dir.name, state=state, started=started, period=period or _period(manifest),
         overrides=manifest.overrides, only=manifest.only, made_by=made_by or manifest.run_by,

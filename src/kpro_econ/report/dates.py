@@ -13,7 +13,7 @@ import pandas as pd
 from babel.dates import format_date, format_datetime
 
 LOCALE = "da_DK"  # every Danish format: dates here, numbers in `formatting`
-_DANISH_TIME = ZoneInfo("Europe/Copenhagen")
+DANISH_TIME = ZoneInfo("Europe/Copenhagen")  # the pages, the terminal and the workbook say times in it
 
 
 def danish_date(value: date | datetime | pd.Timestamp | None) -> str:
@@ -30,19 +30,19 @@ def danish_month(value: date | datetime | pd.Timestamp, short: bool = False) -> 
 
 def danish_long_date(moment: datetime) -> str:
     """`25. november 2026` in Danish time."""
-    text: str = format_datetime(moment.astimezone(_DANISH_TIME), "d. MMMM y", locale="da")
+    text: str = format_datetime(moment.astimezone(DANISH_TIME), "d. MMMM y", locale="da")
     return text
 
 
 def danish_datetime(moment: datetime) -> str:
     """`25. november 2026 kl. 18.45` in Danish time."""
-    text: str = format_datetime(moment.astimezone(_DANISH_TIME), "d. MMMM y 'kl.' HH.mm", locale="da")
+    text: str = format_datetime(moment.astimezone(DANISH_TIME), "d. MMMM y 'kl.' HH.mm", locale="da")
     return text
 
 
 def danish_short_datetime(moment: datetime) -> str:
     """`29. nov. 2026 kl. 16.33` in Danish time, as the terminal shows a moment."""
-    text: str = format_datetime(moment.astimezone(_DANISH_TIME), "d. MMM y 'kl.' HH.mm", locale="da")
+    text: str = format_datetime(moment.astimezone(DANISH_TIME), "d. MMM y 'kl.' HH.mm", locale="da")
     return text
 
 
@@ -62,5 +62,5 @@ def run_with_date(run_id: str, started: datetime | None) -> str:
         return run_id
     moment = pd.Timestamp(started)
     if moment.tzinfo is not None:
-        moment = moment.tz_convert("Europe/Copenhagen")
+        moment = moment.tz_convert(DANISH_TIME)
     return f"{run_id} ({danish_date(moment)})"
