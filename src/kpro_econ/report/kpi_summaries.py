@@ -4,7 +4,6 @@ the largest series and the trend a sighted reader takes from it, computed from t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import pandas as pd
 
@@ -18,11 +17,6 @@ from kpro_econ.report.labels import CHANGE_REQUEST_STATUS_LABELS
 MAX_LISTED_MONTHS = 6  # months below target named one by one; more are counted
 
 
-def month_name(month: Any) -> str:
-    """`marts 2025`: a month as the alt text says it (the axis abbreviates it)."""
-    return danish_month(month)
-
-
 def _months(n: int) -> str:
     return f"{number(n)} {'måned' if n == 1 else 'måneder'}"
 
@@ -31,9 +25,9 @@ def _from_to(series: pd.Series, months: pd.Series, unit: str = "") -> str:
     """`fra 12.851 i januar 2024 til 40.112 i oktober 2026 (stigende)` for a monthly series."""
     first, last = float(series.iloc[0]), float(series.iloc[-1])
     if len(series) == 1:
-        return f"{number(first)}{unit} i {month_name(months.iloc[0])}"
-    return (f"fra {number(first)}{unit} i {month_name(months.iloc[0])} til {number(last)}{unit} i "
-            f"{month_name(months.iloc[-1])} ({trend_words(first, last)})")
+        return f"{number(first)}{unit} i {danish_month(months.iloc[0])}"
+    return (f"fra {number(first)}{unit} i {danish_month(months.iloc[0])} til {number(last)}{unit} i "
+            f"{danish_month(months.iloc[-1])} ({trend_words(first, last)})")
 
 
 def availability_summary(availability: pd.DataFrame) -> str:
@@ -45,9 +39,9 @@ def availability_summary(availability: pd.DataFrame) -> str:
     met = len(availability) - len(below)
     text = f"Målet på {percent(target, 1)} er nået i {number(met)} af {_months(len(availability))}"
     if 0 < len(below) <= MAX_LISTED_MONTHS:
-        text += f"; under målet i {danish_and([month_name(m) for m in below])}"
+        text += f"; under målet i {danish_and([danish_month(m) for m in below])}"
     lowest = availability.iloc[int(availability["availability"].to_numpy().argmin())]
-    return f"{text}. Lavest {percent(lowest['availability'], 2)} i {month_name(lowest['month'])}."
+    return f"{text}. Lavest {percent(lowest['availability'], 2)} i {danish_month(lowest['month'])}."
 
 
 def response_time_summary(response: pd.DataFrame) -> str:
@@ -78,10 +72,10 @@ def monthly_stack_summary(frame: pd.DataFrame, key: str, value: str, labels: Map
     by_key = frame.groupby(key, sort=False)[value].sum().sort_values(ascending=False, kind="stable")
     parts = [f"{labels.get(str(k), str(k))} {number(v)}" for k, v in by_key.items()]
     if len(per_month) == 1:
-        total = f"I alt {number(first)} {noun} i {month_name(per_month.index[0])}"
+        total = f"I alt {number(first)} {noun} i {danish_month(per_month.index[0])}"
     else:
         total = (f"I alt {number(per_month.sum())} {noun} over {_months(len(per_month))}: {number(first)} i "
-                 f"{month_name(per_month.index[0])} og {number(last)} i {month_name(per_month.index[-1])} "
+                 f"{danish_month(per_month.index[0])} og {number(last)} i {danish_month(per_month.index[-1])} "
                  f"({trend_words(first, last)})")
     return f"{total}. Efter {by}: {danish_and(parts)}."
 
@@ -95,7 +89,7 @@ def live_against_plan_summary(live: pd.DataFrame) -> str:
     waves = [f"bølge {w}: {number(lv)} af {number(m)} i drift, {number(p)} planlagt"
              for w, lv, m, p in zip(rows["wave"], rows["live"], rows["municipalities"], rows["planned_live"],
                                     strict=True)]
-    return (f"I {month_name(month)} er {number(rows['live'].sum())} af {number(rows['municipalities'].sum())} "
+    return (f"I {danish_month(month)} er {number(rows['live'].sum())} af {number(rows['municipalities'].sum())} "
             f"kommuner i drift mod {number(rows['planned_live'].sum())} planlagt; {'; '.join(waves)}.")
 
 

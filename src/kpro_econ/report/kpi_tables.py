@@ -35,10 +35,6 @@ from kpro_econ.report.labels import (
 MONTHS_SHOWN = 12
 
 
-def _month(value: Any) -> str:
-    return danish_month(value)
-
-
 def _yes_no(value: Any) -> str:
     return "" if pd.isna(value) else ("Ja" if value else "Nej")
 
@@ -73,16 +69,16 @@ def key_figures(result: KpiResult) -> pd.DataFrame:
     latest_live = result.adoption_by_month.iloc[-1]
     delivered = result.lead_times.dropna(subset=["days_total"])
     rows = [
-        (f"Tilgængelighed, {_month(availability['month'])}",
+        (f"Tilgængelighed, {danish_month(availability['month'])}",
          f"{percent(availability['availability'], 2)} (mål {percent(availability['target'], 1)})"),
         (f"Måneder under målet, seneste {len(recent)}", f"{int((~recent['meets_target']).sum())} af {len(recent)}"),
-        (f"Svartid, {_month(response['month'])} (median / 95 %-fraktil)",
+        (f"Svartid, {danish_month(response['month'])} (median / 95 %-fraktil)",
          f"{number(response['median_ms'])} / {number(response['p95_ms'])} ms"),
         (f"Supporthenvendelser, seneste {len(share)} måneder",
          f"{number(requests)} ({percent(share['staff_requests'].sum() / max(1, requests), 0)} fra medarbejdere)"),
         (f"Kritiske fejl, seneste {errors['month'].nunique()} måneder",
          number(errors.loc[errors["severity"] == Severity.CRITICAL, "errors"].sum())),
-        (f"Kommuner i drift, {_month(latest_live['month'])}", f"{int(latest_live['live_municipalities'])} af 98"),
+        (f"Kommuner i drift, {danish_month(latest_live['month'])}", f"{int(latest_live['live_municipalities'])} af 98"),
         ("Bølge 4: kommuner ikke klar på planlagt dato",
          f"{decision['not_ready']} (tærskel {decision['threshold']}): {DECISION_LABELS[decision['decision']]}"),
         ("Ændringsønsker leveret", f"{len(delivered)} af {int(result.change_request_counts['count'].sum())}"),
@@ -111,7 +107,7 @@ def wave5_text(result: KpiResult) -> str:
     rule = (f"Ved {d['threshold']} eller flere kommuner, der ikke er klar, planlægges en bølge 5; "
             "færre håndteres bilateralt.")
     outcome = "en bølge 5" if d["decision"] == WAVE5 else "at håndtere dem bilateralt"
-    return (f"I udtrækket for {_month(d['month'])} var **{d['not_ready']}** af bølge 4's "
+    return (f"I udtrækket for {danish_month(d['month'])} var **{d['not_ready']}** af bølge 4's "
             f"{d['wave4_municipalities']} kommuner ikke i drift på deres planlagte dato "
             f"(af de {d['due']}, der efter planen skulle være i drift). {rule} Tallene peger derfor på **{outcome}**.")
 
@@ -119,7 +115,7 @@ def wave5_text(result: KpiResult) -> str:
 def availability_table(result: KpiResult) -> Styler:
     frame = _last(result.availability)
     shown = pd.DataFrame({
-        MONTH: frame["month"].map(_month), "Tilgængelighed": frame["availability"],
+        MONTH: frame["month"].map(danish_month), "Tilgængelighed": frame["availability"],
         "Nedetid, minutter": frame["downtime_minutes"], "Mål": frame["target"],
         "Opfyldt": frame["meets_target"].map(_yes_no),
     })
@@ -129,7 +125,7 @@ def availability_table(result: KpiResult) -> Styler:
 
 def response_table(result: KpiResult) -> Styler:
     frame = _last(result.response_times)
-    shown = pd.DataFrame({MONTH: frame["month"].map(_month), "Median, ms": frame["median_ms"],
+    shown = pd.DataFrame({MONTH: frame["month"].map(danish_month), "Median, ms": frame["median_ms"],
                           "95 %-fraktil, ms": frame["p95_ms"], "Inden for målet": frame["meets_target"].map(_yes_no)})
     return style_table(shown, {"Median, ms": number, "95 %-fraktil, ms": number})
 
@@ -137,7 +133,7 @@ def response_table(result: KpiResult) -> Styler:
 def support_table(result: KpiResult) -> Styler:
     frame = _last(result.support_channel_share)
     shown = pd.DataFrame({
-        MONTH: frame["month"].map(_month), CHANNEL_LABELS[Channel.CITIZEN]: frame["citizen_requests"],
+        MONTH: frame["month"].map(danish_month), CHANNEL_LABELS[Channel.CITIZEN]: frame["citizen_requests"],
         CHANNEL_LABELS[Channel.STAFF]: frame["staff_requests"], TOTAL: frame["total_requests"],
         "Andel fra medarbejdere": frame["staff_share"],
     })
@@ -149,7 +145,7 @@ def errors_table(result: KpiResult) -> Styler:
     frame = _last(result.errors)
     wide = frame.pivot(index="month", columns="severity", values="errors")[list(SEVERITY_LABELS)]
     wide = wide.rename(columns=SEVERITY_LABELS).rename_axis(columns=None).reset_index()
-    wide["month"] = wide["month"].map(_month)
+    wide["month"] = wide["month"].map(danish_month)
     shown = wide.rename(columns={"month": MONTH})
     return style_table(shown, {c: number for c in SEVERITY_LABELS.values()})
 

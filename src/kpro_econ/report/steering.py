@@ -457,14 +457,15 @@ def kpi_strip(tables: Tables) -> pd.DataFrame:
     total = recent["requests"].sum()
     adoption = tables[Table.KPI_ADOPTION_BY_MONTH].iloc[-1]
     decision = tables[Table.KPI_WAVE5_DECISION].iloc[0]
-    month = _month_text(availability["month"])
+    month = danish_month(availability["month"], short=True)
     rows = [
         (f"Tilgængelighed {month}",
          f"{percent(availability['availability'], 2)} (mål {percent(availability['target'], 1)})"),
         (f"Supporthenvendelser, seneste {len(months)} mdr.",
          f"{number(total)} ({percent(staff / max(1, total), 0)} fra medarbejdere)"),
-        (f"Kommuner i drift {_month_text(adoption['month'])}", f"{int(adoption['live_municipalities'])} af 98"),
-        (f"Bølge 4 ikke klar (udtræk {_month_text(decision['month'])})",
+        (f"Kommuner i drift {danish_month(adoption['month'], short=True)}",
+         f"{int(adoption['live_municipalities'])} af 98"),
+        (f"Bølge 4 ikke klar (udtræk {danish_month(decision['month'], short=True)})",
          f"{int(decision['not_ready'])} (tærskel {int(decision['threshold'])}): "
          f"{DECISION_LABELS[str(decision['decision'])]}{_after_deadline(tables, decision['month'])}"),
     ]
@@ -480,11 +481,6 @@ def _after_deadline(tables: Tables, month: Any) -> str:
     if pd.Timestamp(month).to_period("M").start_time <= deadline:
         return ""
     return f" – udtræk efter fristen {danish_date(deadline)}"
-
-
-def _month_text(value: Any) -> str:
-    """`okt. 2026`, not `10.2026`."""
-    return danish_month(value, short=True)
 
 
 def generated_sentences(headlines: Headlines, previous: Headlines | None,
