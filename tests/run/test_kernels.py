@@ -43,3 +43,20 @@ def test_the_kernel_is_reused_with_an_empty_namespace_and_replaced_after_a_failu
         assert kernels.kernel_for(tmp_path) is not first
     finally:
         kernels.discard_kernel()
+
+
+@pytest.mark.e2e
+def test_the_kernel_imports_nothing_from_the_notebooks_folder(tmp_path: Path) -> None:
+    # A colleague who can write beside the notebooks drops a package the notebooks import.
+    (tmp_path / "kpro_econ").mkdir()
+    (tmp_path / "kpro_econ" / "__init__.py").write_text("raise SystemExit('skygge')\n", encoding="utf-8")
+    (tmp_path / "shadow_probe.py").write_text("", encoding="utf-8")
+    try:
+        kernel = kernels.kernel_for(tmp_path)
+        code = ("import importlib.util, os, sys, kpro_econ; "
+                "print(importlib.util.find_spec('shadow_probe') is None, os.getcwd() in sys.path, '' in sys.path, "
+                "os.path.dirname(os.path.dirname(kpro_econ.__file__)) == os.getcwd())")
+        assert printed(kernel, code) == "True False False False"
+        assert printed(kernel, "import os; print(os.getcwd())") == str(tmp_path)  # it still works there
+    finally:
+        kernels.discard_kernel()

@@ -73,6 +73,12 @@ class OwnPythonKernelManager(AsyncKernelManager):
         from ipykernel.kernelspec import get_kernel_dict
 
         spec = get_kernel_dict()
+        # The kernel works in the notebooks' folder but imports nothing from it: neither Python's `-m`
+        # (`-P`) nor ipykernel (`ignore_cwd`) puts that folder on sys.path. A `kpro_econ/` or `pandas/`
+        # dropped beside the notebooks would otherwise be imported before the installed package, and
+        # an approved run's summary could be released from code the code fingerprint never saw.
+        python, *rest = spec["argv"]
+        spec["argv"] = [python, "-P", *rest, "--IPKernelApp.ignore_cwd=True"]
         return KernelSpec(**{key: value for key, value in spec.items() if KernelSpec.class_traits().get(key)})
 
 
