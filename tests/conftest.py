@@ -389,7 +389,8 @@ def released_project(tmp_path_factory: pytest.TempPathFactory, approved_project:
     def make(folder: Path) -> dict[str, Any]:
         project = copy_project(approved_project, folder / "project")
         run = project.runs()[0]
-        done = run_cli("release", str(run.relative_to(project.root)), "--browser", str(CHROMIUM), cwd=project.root)
+        done = run_cli("release", str(run.relative_to(project.root)), "--browser", str(CHROMIUM),
+                       *release_key(project), cwd=project.root)
         return {"returncode": done.returncode, "stderr": done.stderr}
 
     folder, done = made_once(tmp_path_factory, "released-project", make)
@@ -401,6 +402,11 @@ def released_project(tmp_path_factory: pytest.TempPathFactory, approved_project:
 def copy_project(project: ApprovalProject, target: Path) -> ApprovalProject:
     shutil.copytree(project.root, target)
     return ApprovalProject(target, {name: target / "keys" / name for name in project.keys})
+
+
+def release_key(project: ApprovalProject, who: str = "anna") -> tuple[str, ...]:
+    """`--key KEY --as IDENTITY` for `release`: an approver signs the release as they sign an approval."""
+    return ("--key", str(project.keys[who]), "--as", APPROVERS[who][0])
 
 
 def approve_cli(project: ApprovalProject, run: Path, who: str, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -55,6 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     release = commands.add_parser("release", help="lav forretningsstyregruppens pakke af en godkendt, uændret kørsel")
     release.add_argument("run", type=Path, help="kørselsmappen, fx reports/20261125-184512-default")
+    release.add_argument("--as", dest="identity",
+                         help="din identitet i filen med godkendere (allowed signers), fx anna@rn.dk")
+    release.add_argument("--key", type=Path,
+                         help="din private SSH-nøgle, som frigivelsen signeres med (kan udelades kun når "
+                              "params siger approval.signatures: optional)")
     release.add_argument("--browser", default=None,
                          help="browseren der udskriver PDF'en: en sti til Chrome/Edge/Chromium eller en "
                               "installeret kanal (chrome, msedge); standard /usr/bin/chromium")
@@ -109,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "approve":
             return _approve(args.run, args.identity, args.key, args.role, args.note)
         if args.command == "release":
-            return _release(args.run, args.browser)
+            return _release(args.run, args.browser, args.key, args.identity)
         if args.command == "status":
             return _status(args.run, args.out)
         if args.command == "compare":
@@ -219,13 +224,13 @@ def _approve(run: Path, identity: str, key: Path | None, role: str | None, note:
     return 0
 
 
-def _release(run: Path, browser: str | None) -> int:
+def _release(run: Path, browser: str | None, key: Path | None, identity: str | None) -> int:
     from kpro_econ.release.stamp import refresh_pack_status
     from kpro_econ.release.steering_pack import release
     from kpro_econ.run.pdf import DEFAULT_BROWSER
 
     try:
-        pdf = release(run, browser=browser or DEFAULT_BROWSER)
+        pdf = release(run, browser=browser or DEFAULT_BROWSER, key=key, identity=identity)
     except KproError:
         refresh_pack_status(run)  # a run refused because it changed after approval: its pages say so too
         raise

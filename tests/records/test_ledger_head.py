@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from approval_helpers import ROLES, tiny_run
 from bs4 import BeautifulSoup
-from conftest import ApprovalProject, copy_project, run_cli, run_in_process
+from conftest import ApprovalProject, copy_project, release_key, run_cli, run_in_process
 
 from kpro_econ import cli
 from kpro_econ.errors import ApprovalError
@@ -195,7 +195,7 @@ def released(approved_project: ApprovalProject, tmp_path_factory: pytest.TempPat
     printing starts a browser)."""
     target = copy_project(approved_project, tmp_path_factory.mktemp("released-head") / "project")
     run = target.runs()[0]
-    done = run_cli("release", str(run.relative_to(target.root)), cwd=target.root)
+    done = run_cli("release", str(run.relative_to(target.root)), *release_key(target), cwd=target.root)
     assert done.returncode == 0, done.stderr
     return target
 

@@ -27,6 +27,7 @@ from conftest import (
     copy_project,
     kpro_econ_command,
     make_key,
+    run_cli,
     run_in_process,
 )
 
@@ -39,6 +40,7 @@ from kpro_econ.records.run_records import (
     GENESIS,
     Approval,
     LedgerLine,
+    ReleaseRecord,
     RunApprovals,
     RunRecordError,
     SignersRecord,
@@ -666,6 +668,39 @@ def test_an_edited_release_is_not_frigivet(released_copy: ApprovalProject, case:
     status = status_of(released_copy.root, run)
     assert status[0] == f"{run.name}  ændret efter godkendelse"
     assert f"    afviger: {run.name}/steering/{name}: {change}" in status
+
+
+def test_a_release_without_a_key_is_refused_and_nothing_written(approved: ApprovalProject):
+    run = approved.runs()[0]
+    done = run_in_process("release", str(run.relative_to(approved.root)), cwd=approved.root)
+    assert done.returncode == 1 and "--key og --as mangler: frigivelsen signeres" in done.stderr
+    assert not (run / "steering").exists() and kinds(approved.root) == ["signers", "approval"]
+
+
+def test_a_release_signed_with_a_key_the_signers_do_not_list_is_refused(approved: ApprovalProject):
+    # carl's key, claiming to be anna (an approver in the params): the allowed signers do not list it for her
+    run = approved.runs()[0]
+    done = run_cli("release", str(run.relative_to(approved.root)), "--key", str(approved.keys["carl"]),
+                   "--as", "anna@rn.dk", cwd=approved.root)
+    assert done.returncode == 1 and "frigivelsen" in done.stderr and "anna@rn.dk" in done.stderr, done.stderr
+    assert not (run / "steering").exists() and kinds(approved.root) == ["signers", "approval"]
+
+
+def test_a_release_line_written_by_hand_releases_nothing(released_copy: ApprovalProject):
+    """A colleague without a key copies the real release line, names a summary of their own in it and drops
+    the signature: the run is no longer shown as released, and verify refuses the forged summary."""
+    root, run = released_copy.root, released_copy.runs()[0]
+    forged = run / "steering" / "Bilag - forfalsket.html"
+    forged.write_text("<p>forfalsket resumé</p>\n", encoding="utf-8")
+    real = next(line["record"] for line in ledger_lines(root) if line["record"]["kind"] == "release")
+    files = {**real["files"], forged.name: hashlib.sha256(forged.read_bytes()).hexdigest()}
+    append_to_ledger(root / "reports", ReleaseRecord(**{**real, "files": files, "signature": None}))
+
+    verified = run_in_process("verify", str(forged), cwd=root)
+    assert verified.returncode == 1 and "er ikke signeret, og params kræver signaturer" in verified.stderr
+    status = status_of(root, run)
+    assert status[0] == f"{run.name}  ændret efter godkendelse"
+    assert any("er ikke signeret, og params kræver signaturer" in line for line in status)
 
 
 def test_a_release_is_made_once(released_copy: ApprovalProject):

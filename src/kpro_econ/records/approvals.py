@@ -25,6 +25,7 @@ from kpro_econ.records.run_records import (
     MANIFEST_SIG,
     Approval,
     Manifest,
+    ReleaseRecord,
     RunRecordError,
     SignersRecord,
     manifest_sha256,
@@ -146,6 +147,21 @@ def count_approvals(ledger: Ledger, chain: TrustChain, run_dir: Path, manifest: 
     if recorded and not counted.approvals and not counted.problems and not counted.notes:
         counted.problems.append(f"{run_dir.name}/{MANIFEST}: ændret siden godkendelsen")
     return counted
+
+
+def release_problem(release: ReleaseRecord, settings: ApprovalSettings, version: SignersRecord) -> str | None:
+    """Why a release line in the ledger does not count, or None when it does: it is signed by a key that
+    `version` (the allowed signers the run was made with) lists for its identity, an approver in the
+    params (`approval.roles`, when given). Unsigned it counts only where params accept unsigned approvals."""
+    who = f"frigivelsen {release.released_at}"
+    if release.signature is None or release.identity is None:
+        if settings.signatures == SignatureMode.REQUIRED:
+            return f"{who}: er ikke signeret, og params kræver signaturer"
+        return None
+    if settings.roles and release.identity not in settings.roles:
+        return f"{who}: {release.identity} er ikke godkender i params (approval.roles)"
+    verified = verify_text(release.statement(), release.signature, version.content, release.identity, version.path)
+    return None if verified.problem is None else f"{who}: {verified.problem}"
 
 
 def run_refusal(manifest: Manifest, maker: MakerCheck | None) -> str | None:

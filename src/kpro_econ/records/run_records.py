@@ -150,9 +150,13 @@ class Approval(_Record):
     """An armored OpenSSH signature of `statement()`; None for an unsigned approval."""
 
     def statement(self) -> bytes:
-        """What is signed: canonical (sorted, compact) JSON of everything but the signature."""
-        fields = self.model_dump(mode="json", exclude={"signature", "kind"})
-        return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        return _statement(self)
+
+
+def _statement(record: _Record) -> bytes:
+    """What is signed: canonical (sorted, compact) JSON of everything but the signature."""
+    fields = record.model_dump(mode="json", exclude={"signature", "kind"})
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 class ReleaseRecord(_Record):
@@ -167,6 +171,14 @@ class ReleaseRecord(_Record):
     files: dict[str, str]
     ledger_head: LedgerHead | None = None
     """The ledger's head the released pack shows (the ledger as the release found it)."""
+    identity: str | None = None
+    """Who released it (`release --as`), signing with a key the run's allowed signers list."""
+    signature: str | None = None
+    """An armored OpenSSH signature of `statement()`: without it, anyone who can write the ledger could
+    name any file as released. None only where params accept unsigned approvals."""
+
+    def statement(self) -> bytes:
+        return _statement(self)
 
 
 class SignersRecord(_Record):

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kpro_econ.errors import ApprovalError, KproError
+from kpro_econ.params.approval import ApprovalSettings
 from kpro_econ.params.codes import ManifestStatus, RunState, SignatureMode
 from kpro_econ.records import ledger as ledgers
 from kpro_econ.records import ledger_heads
@@ -24,6 +25,7 @@ from kpro_econ.records.approvals import (
     count_approvals,
     maker_of,
     partial_refusal,
+    release_problem,
     run_refusal,
 )
 from kpro_econ.records.maker import MakerCheck, runner_problem
@@ -95,6 +97,10 @@ class RunCheck:
     """The head of the ledger the check read (every head recorded elsewhere is within it, or a problem)."""
     maker: MakerCheck | None = None
     """The maker's signature of the manifest (`run --key`), None for a run nobody signed."""
+    settings: ApprovalSettings | None = None
+    signers: SignersRecord | None = None
+    """The approval rules and the recorded allowed signers the run was judged by (a release is signed
+    against them, `records.approvals.release_problem`); None for a draft."""
 
     @property
     def unsigned(self) -> bool:
@@ -368,7 +374,15 @@ def check_run(run_dir: Path) -> RunCheck:
         required = settings.required
     problems += changed_files(run_dir, manifest)
     current = manifest_sha256(run_dir)
-    releases = [r for r in ledger.releases(run_dir.name) if r.manifest_sha256 == current]
+    releases = []
+    for line in ledger.releases(run_dir.name):
+        if line.manifest_sha256 != current:
+            continue
+        why = release_problem(line, settings, version) if settings and version else None
+        if why is None:
+            releases.append(line)
+        else:
+            problems.append(why)
     release = releases[-1] if releases else None
     problems += _pack_problems(run_dir, release)
     if problems:
@@ -379,7 +393,8 @@ def check_run(run_dir: Path) -> RunCheck:
         state = RunState.RELEASED if release is not None else RunState.APPROVED
     notes = [f"{len(approvals)} af {required} godkendelser", *counted_notes] if state == RunState.DRAFT else []
     maker = maker_of(run_dir, manifest, signers) if settings is not None else _maker(run_dir, manifest)
-    return RunCheck(run_dir, manifest, state, approvals, required, release, problems, notes, ledger.head, maker)
+    return RunCheck(run_dir, manifest, state, approvals, required, release, problems, notes, ledger.head, maker,
+                    settings, version)
 
 
 def _claims_approval(run_dir: Path) -> bool:

@@ -17,10 +17,12 @@ from pathlib import Path
 from kpro_econ.errors import ApprovalError, KproError
 from kpro_econ.inputs.overrides import ParamsReader, parse_overrides
 from kpro_econ.inputs.yaml_params import load_params
-from kpro_econ.params.codes import BASE_SCENARIO, RunState
+from kpro_econ.params.codes import BASE_SCENARIO, RunState, SignatureMode
 from kpro_econ.records import ledger as ledgers
+from kpro_econ.records.approvals import release_problem
 from kpro_econ.records.ledger_heads import RecordedHead, head_text
 from kpro_econ.records.run_records import LedgerHead, ReleaseRecord, RunApprovals, manifest_sha256
+from kpro_econ.records.signatures import sign
 from kpro_econ.release.approval import (
     STEERING,
     RunCheck,
@@ -65,9 +67,11 @@ def release_footer(check: RunCheck, head: LedgerHead) -> tuple[tuple[str, str], 
     )
 
 
-def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEFAULT_BROWSER) -> Path:
-    """Write `RUN/steering/` (HTML and PDF) for an approved, unchanged run and record it in the ledger;
-    return the PDF. Refused, with nothing written, when anything differs from what was approved."""
+def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEFAULT_BROWSER,
+            key: Path | None = None, identity: str | None = None) -> Path:
+    """Write `RUN/steering/` (HTML and PDF) for an approved, unchanged run and record it in the ledger,
+    signed by `identity` with `key` as an approval is; return the PDF. Refused, with nothing written, when
+    anything differs from what was approved."""
     check_browser(browser)
     check = check_run(run_dir)
     refused = refusal(check, "frigives")
@@ -81,6 +85,14 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
     code = code_differences(manifest.code, code_fingerprint(notebooks_dir))
     if code:
         raise ApprovalError("kan ikke frigives, fordi koden er ændret siden godkendelsen:", run_dir, code)
+    settings, signers = check.settings, check.signers
+    assert settings is not None and signers is not None  # noqa: S101 (an approved run was judged by both)
+    signed = key is not None and bool(identity)
+    if settings.signatures == SignatureMode.REQUIRED and not signed:
+        raise ApprovalError("--key og --as mangler: frigivelsen signeres med en godkenders SSH-nøgle, ellers kan "
+                            "enhver med skriveadgang til godkendelsesloggen udpege en fil som frigivet", run_dir)
+    if signed and settings.roles and identity not in settings.roles:
+        raise ApprovalError(f"--as: {identity} er ikke godkender i params (approval.roles)", run_dir)
     head = check.ledger_head
     assert head is not None  # noqa: S101 (the check read the ledger)
     approvals = RunApprovals(run_id=run_dir.name, required=check.required, approvals=check.approvals,
@@ -130,7 +142,13 @@ def release(run_dir: Path, notebooks_dir: Path | None = None, browser: str = DEF
             run_id=run_dir.name, manifest_sha256=approvals.approvals[0].manifest_sha256,
             released_at=datetime.now(UTC).isoformat(timespec="seconds"), released_by=current_user(),
             period=period, files={path.name: sha256_file(path) for path in (page, pdf, whole)}, ledger_head=head,
+            identity=identity if signed else None,
         )
+        if key is not None and signed:
+            record = record.model_copy(update={"signature": sign(record.statement(), key)})
+        not_counted = release_problem(record, settings, signers)  # a key the signers file does not list
+        if not_counted is not None:
+            raise ApprovalError(not_counted, run_dir)
         # Copied beside the run folder (never into it), then renamed: the pack appears whole or not at all.
         shutil.copytree(pack, staged)
     try:

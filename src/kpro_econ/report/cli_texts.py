@@ -62,7 +62,7 @@ COMMANDS: dict[str, CommandText] = {
             "kpro-econ validate params/default.yaml",
             "kpro-econ run params/default.yaml",
             f"kpro-econ approve {RUN_ID_EXAMPLE} --key ~/.ssh/id_ed25519 --as anna@rn.dk",
-            f"kpro-econ release {RUN_ID_EXAMPLE}",
+            f"kpro-econ release {RUN_ID_EXAMPLE} --key ~/.ssh/id_ed25519 --as anna@rn.dk",
             "kpro-econ status",
             f"kpro-econ compare reports/20260601-090000-default {RUN_ID_EXAMPLE}",
             "kpro-econ approvers add --key ~/.ssh/id_ed25519 --as anna@rn.dk",
@@ -143,10 +143,11 @@ COMMANDS: dict[str, CommandText] = {
     "release": CommandText(
         description=(
             "Frigiver en godkendt, uændret kørsel til forretningsstyregruppen: resuméet som HTML og som\n"
-            "A4-PDF (Bilag - Risikorapport Kommunal PRO <periode>) i KØRSEL/steering/."
+            "A4-PDF (Bilag - Risikorapport Kommunal PRO <periode>) i KØRSEL/steering/. Frigivelsen\n"
+            "signeres med en godkenders SSH-nøgle, som en godkendelse."
         ),
-        examples=(f"kpro-econ release {RUN_ID_EXAMPLE}",
-                  f"kpro-econ release {RUN_ID_EXAMPLE} --browser msedge"),
+        examples=(f"kpro-econ release {RUN_ID_EXAMPLE} --key ~/.ssh/id_ed25519 --as anna@rn.dk",
+                  f"kpro-econ release {RUN_ID_EXAMPLE} --key ~/.ssh/id_ed25519 --as anna@rn.dk --browser msedge"),
         exit_codes={0: "frigivet; stien til PDF'en skrives",
                     1: "afvist: ikke godkendt, allerede frigivet, eller filer, signaturer eller kode\n"
                        "     ændret siden godkendelsen (alt nævnes; intet skrevet)"},
