@@ -5,6 +5,7 @@ A small hand-made register; the expected values are worked out in the comments.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -182,6 +183,22 @@ def test_simulation_text_names_iterations_seed_and_groups():
     assert f"opnået {number(achieved, 2)}" in text
     # risks that often cost 0 tie, which caps the rank correlation; the report says so when it falls short
     assert ("ens udfald" in text) == (abs(achieved - 0.5) > rp.TIES_NOTE_ABOVE)
+
+
+def test_a_group_left_with_one_simulated_input_says_it_was_not_used():
+    # As when R2's year is booked: R2 is out of the simulation (no sensitivity row), the group is dropped
+    # from it (no achieved correlation), and the page must say so rather than end on "opnået".
+    correlated = {"iterations": 2_000,
+                  "correlations": {"Sammen": {"inputs": ["risk.R1", "risk.R2"], "rank_correlation": 0.5}}}
+    inputs = scenario(monte_carlo=correlated)
+    result = risk_of(inputs)
+    simulation = replace(result.simulation, achieved_rank_correlations=pd.Series(dtype="float64"))
+    sensitivity = result.sensitivity[result.sensitivity["input"] != "risk.R2"]
+    text = rp.simulation_text(replace(result, simulation=simulation, sensitivity=sensitivity),
+                              inputs.params.monte_carlo).data
+    assert "R2 (ikke i simuleringen)" in text and "risk.R2" not in text
+    assert "ønsket rangkorrelation 0,50" in text
+    assert "ikke brugt: færre end to af gruppens input er med i simuleringen" in text and "opnået" not in text
 
 
 def test_variance_table_largest_share_first(risk):

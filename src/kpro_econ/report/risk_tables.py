@@ -299,15 +299,18 @@ def simulation_text(risk: RiskResult, monte_carlo: MonteCarlo) -> HTML:
     groups = []
     for group, spec in monte_carlo.correlations.items():
         achieved = simulation.achieved_rank_correlations.get(group)
-        members = "; ".join(labels.get(name, name) for name in spec.inputs)
+        # an input out of the simulation (a risk that can no longer occur) is named by its id, and why
+        members = "; ".join(labels.get(name) or f"{name.removeprefix(RISK_PREFIX)} (ikke i simuleringen)"
+                            for name in spec.inputs)
         has_risk = any(name.startswith(RISK_PREFIX) for name in spec.inputs)
         short = has_risk and achieved is not None and abs(achieved - spec.rank_correlation) > TIES_NOTE_ABOVE
         note = (" (en risiko, der ofte ikke indtræffer, har mange ens udfald på 0 kr., og de ens udfald "
                 "begrænser, hvor høj rangkorrelationen kan blive)") if short else ""
         source = html.escape(spec.rank_correlation_source or MISSING_SOURCE)
+        got = (f"opnået {number(achieved, 2)}" if achieved is not None
+               else "ikke brugt: færre end to af gruppens input er med i simuleringen")
         groups.append(f"<li><strong>{html.escape(group)}</strong> ({html.escape(members)}): ønsket "
-                      f"rangkorrelation {number(spec.rank_correlation, 2)} (kilde: {source}), opnået "
-                      f"{number(achieved, 2)}{note}</li>")
+                      f"rangkorrelation {number(spec.rank_correlation, 2)} (kilde: {source}), {got}{note}</li>")
     return HTML(f"<p>{html.escape(text)}Input, der følges ad, er trukket med rangkorrelation (Iman–Conover), "
                 f"fordi de breder halen ud:</p><ul>{''.join(groups)}</ul>")
 
