@@ -195,6 +195,26 @@ def test_the_lead_time_axis_has_every_quarter_also_one_without_a_finished_reques
     assert labels == ["2023K1", "2023K2", "2023K3", "2023K4", "2024K1", "2024K2", "2024K3", "2024K4", "2025K1"]
 
 
+def test_no_two_axis_labels_run_into_each_other(figures: dict[str, Figure]) -> None:
+    """Neighbouring labels along the x axis keep a gap a reader can see (the lead-time quarters ran together
+    as "2023K12023K2" before they were slanted)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    touching = []
+    for name, fig in figures.items():
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        for ax in fig.axes:
+            # level labels only: slanted ones stand apart by their slant
+            labels = [label for label in ax.get_xticklabels()
+                      if label.get_visible() and label.get_text() and label.get_rotation() == 0]
+            boxes = [label.get_window_extent(renderer) for label in labels]
+            touching += [f"{name}: {labels[i].get_text()} | {labels[i + 1].get_text()}"
+                         for i in range(len(labels) - 1) if boxes[i + 1].x0 - boxes[i].x1 < 3]
+    assert touching == []
+
+
 @pytest.mark.e2e
 def test_the_report_writes_the_alt_text_escaped(tmp_path: Path) -> None:
     import nbformat

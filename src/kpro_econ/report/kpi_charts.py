@@ -256,6 +256,10 @@ def lead_time_chart(trend: pd.DataFrame) -> Figure:
                            f"({trend_words(finished.iloc[0], finished.iloc[-1])}).")
     ax.set_ylim(bottom=0)
     _numbers(ax)
+    # slanted, as the month axes: a dozen quarters side by side would run into each other
+    ax.tick_params(axis="x", labelrotation=45)
+    for label in ax.get_xticklabels():
+        label.set(ha="right", rotation_mode="anchor")
     ax.set_xlabel("Periode (afsluttet)")
     ax.set_ylabel("Dage (median)")
     ax.set_title("Gennemløbstid for ændringsønsker")
