@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -28,19 +29,41 @@ def printed(manager: kernels.OwnPythonKernelManager, code: str) -> str:
     return "".join(out).strip()
 
 
+def _notebook(folder: Path, name: str, *cells: str) -> Path:
+    path = folder / name
+    path.write_text(json.dumps({"cells": [{"cell_type": "code", "source": cell} for cell in cells]}), encoding="utf-8")
+    return path
+
+
+def test_the_warm_up_is_the_notebooks_own_import_lines_each_once(tmp_path: Path) -> None:
+    first = _notebook(tmp_path, "a.ipynb", "%matplotlib inline\nimport json\nfrom pathlib import Path as P",
+                      ["import json\n", "x = 1\n", "from . import here\n"])
+    second = _notebook(tmp_path, "b.ipynb", "def f():\n    import csv\n", "import email.utils, json",
+                       "this is not ( python", "!pip install x\nimport string")
+    (tmp_path / "broken.ipynb").write_text("{", encoding="utf-8")
+    assert kernels.import_lines([first, second, tmp_path / "broken.ipynb", tmp_path / "gone.ipynb"]) == (
+        "import json", "from pathlib import Path as P", "import email.utils, json", "import string"
+    )
+
+
 @pytest.mark.e2e
 def test_the_kernel_is_reused_with_an_empty_namespace_and_replaced_after_a_failure(tmp_path: Path) -> None:
+    warm_up = ("import wave as w", "import kpro_econ_no_such_module", "from tabnanny import check")
     try:
+        kernels.start_worker_kernel(tmp_path, warm_up)
         first = kernels.kernel_for(tmp_path)
+        loaded = "print(*(name in __import__('sys').modules for name in ('wave', 'tabnanny')))"
+        # the warm-up's modules are imported, past the line that failed, and leave no name behind
+        assert printed(first, f"{loaded}; print('w' in globals(), 'check' in globals())") == "True True\nFalse False"
         printed(first, "leftover = 1")
         again = kernels.kernel_for(tmp_path)
         assert again is first
-        assert printed(again, "print('leftover' in globals(), 'kpro_econ.workbook' in __import__('sys').modules)") == (
-            "False True"  # the variable is gone; the package imported at start is still there
-        )
+        assert printed(again, "print('leftover' in globals())") == "False"  # the variable is gone
         assert printed(again, "import os; print(os.getcwd())") == str(tmp_path)
         kernels.discard_kernel()  # what a failed notebook does
-        assert kernels.kernel_for(tmp_path) is not first
+        replaced = kernels.kernel_for(tmp_path)
+        assert replaced is not first
+        assert printed(replaced, loaded) == "True True"  # the new kernel imports what the first did
     finally:
         kernels.discard_kernel()
 

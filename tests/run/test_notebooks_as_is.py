@@ -1,12 +1,12 @@
 """Each notebook opens and runs as it is, on its default params, as in JupyterLab (no Papermill).
 
-The notebooks run two at a time (the machine has two cores; each waits on its own kernel), once for the
-module; each test then checks one notebook's outcome.
+The notebooks run once for the module, one after the other in one kernel of the runner's (`kernels.kernel_for`),
+emptied between them as a run's kernel is: a kernel start and the imports once, not once per notebook. Each
+test then checks one notebook's outcome.
 """
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,10 +16,11 @@ import pytest
 from conftest import REPO
 from nbclient import NotebookClient
 
+from kpro_econ.run import kernels
+
 pytestmark = pytest.mark.e2e
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
-AT_ONCE = 2
 
 Outcome = nbformat.NotebookNode | BaseException
 
@@ -33,26 +34,29 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
     for folder_name in ("notebooks", "params", "data"):
         shutil.copytree(REPO / folder_name, root / folder_name)
 
-    async def execute(path: Path, slots: asyncio.Semaphore) -> Outcome:
+    def execute(path: Path) -> Outcome:
         nb = nbformat.read(path, as_version=4)
-        # Like JupyterLab: the kernel starts in the notebook's own folder, so `../params/default.yaml` works.
-        folder = {"metadata": {"path": str(path.parent)}}
-        client = NotebookClient(nb, timeout=600, kernel_name="python3", resources=folder)
-        async with slots:
-            try:
-                await client.async_execute()
-            except Exception as exc:  # the test of this notebook reports it
-                return exc
+        # Like JupyterLab: the kernel works in the notebook's own folder, so `../params/default.yaml` works.
+        kernel = kernels.kernel_for(path.parent)
+        try:
+            NotebookClient(nb, timeout=600, km=kernel).execute()
+        except Exception as exc:  # the test of this notebook reports it
+            kernels.discard_kernel()  # the next notebook gets a kernel of its own
+            return exc
+        finally:
+            kernel.close_clients()
         return nb
 
-    async def execute_all() -> list[Outcome]:
-        slots = asyncio.Semaphore(AT_ONCE)
-        return await asyncio.gather(*(execute(root / "notebooks" / nb.name, slots) for nb in NOTEBOOKS))
+    def execute_all() -> list[Outcome]:
+        try:
+            return [execute(root / "notebooks" / nb.name) for nb in NOTEBOOKS]
+        finally:
+            kernels.discard_kernel()
 
     # In a thread of its own: the session's browser (Playwright's sync API) keeps an event loop running in
-    # this one, and asyncio.run refuses to start a second.
+    # this one, and the kernel's client runs one of its own.
     with ThreadPoolExecutor(max_workers=1) as thread:
-        outcomes = thread.submit(lambda: asyncio.run(execute_all())).result()
+        outcomes = thread.submit(execute_all).result()
     return dict(zip([nb.stem for nb in NOTEBOOKS], outcomes, strict=True))
 
 

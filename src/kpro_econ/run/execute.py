@@ -73,14 +73,15 @@ def failure_text(failure: RunErrorRecord) -> str:
     return f"{where}: " + f"{failure.ename}: {failure.evalue}".strip().splitlines()[0]
 
 
-def start_worker(notebooks: Path) -> None:
-    """A worker process's start: its kernel in the notebooks' folder, while Papermill and nbconvert
-    are imported beside it (the kernel's start is mostly waiting for it to import the package).
-    First of all, it ties its life to the run's: a killed run takes its workers and kernels with it."""
+def start_worker(notebooks: Path, imports: tuple[str, ...]) -> None:
+    """A worker process's start: its kernel in the notebooks' folder, importing what they import
+    (`kernels.import_lines`), while Papermill and nbconvert are imported beside it (the kernel's start is
+    mostly waiting for it to import). First of all, it ties its life to the run's: a killed run takes its
+    workers and kernels with it."""
     die_with_parent()
     importing = threading.Thread(target=_import_execution_libraries, name="import papermill and nbconvert")
     importing.start()
-    start_worker_kernel(notebooks)
+    start_worker_kernel(notebooks, imports)
     importing.join()
 
 

@@ -1,7 +1,7 @@
 """The kernels the notebooks run in: the runner's own Python, one per worker process, reused.
 
 Each worker process starts its kernel as soon as it starts (while the runner computes the workbook)
-and imports the workbook's package and the report modules in it. A notebook then runs in that kernel with an emptied
+and imports in it what the run's notebooks import. A notebook then runs in that kernel with an emptied
 namespace (`%reset -f`), so it sees no variable of the one before, but the second notebook of a
 worker does not pay for a kernel start and the imports again. A notebook that fails takes its
 kernel with it: the next one gets a new kernel.
@@ -9,7 +9,10 @@ kernel with it: the next one gets a new kernel.
 
 from __future__ import annotations
 
+import ast
 import atexit
+import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +22,18 @@ from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
 
-# What the notebooks import (importing charts also sets the charts' theme), once per kernel: the
-# saving of a reused kernel. Inside a function, so that the first notebook finds the namespace as
-# empty as the next ones do.
+# The import lines of the run's notebooks, run once per kernel before any notebook: the saving of a reused
+# kernel, made while the runner computes the workbook. Each line in a namespace of its own, inside a
+# function, so that the first notebook finds the namespace as empty as the next ones do; a line that fails
+# is left to fail in its notebook, where the report names the cell.
 WARM_UP = """
-def _warm_up():
-    import IPython.display
-    import matplotlib_inline.backend_inline
-    import kpro_econ.run.handover
-    import kpro_econ.run.steering_inputs
-    from kpro_econ.report import (budget, charts, cost_tables, decisions, formatting, kpi_charts, kpi_tables,
-                                  risk_charts, risk_tables, steering)
-_warm_up()
+def _warm_up(lines):
+    for line in lines:
+        try:
+            exec(line, {{}})
+        except Exception:
+            pass
+_warm_up({lines!r})
 del _warm_up
 """
 RESET = "get_ipython().run_line_magic('reset', '-f')"
@@ -97,21 +100,54 @@ class _WorkerKernel:
     manager: OwnPythonKernelManager | None = None
     folder: Path | None = None
     used = False
+    imports: tuple[str, ...] = ()
+    """What a kernel of this process imports as it starts (`import_lines` of the run's notebooks)."""
 
 
-def start_worker_kernel(folder: Path) -> None:
-    """Start this process's kernel in the notebooks' folder and import the package in it."""
+def import_lines(notebooks: Iterable[Path]) -> tuple[str, ...]:
+    """The import statements at the top level of the notebooks' code cells, each once, in order.
+
+    IPython's own lines (`%matplotlib inline`, `!pip`) are left out; a cell that is not Python, or a
+    notebook that cannot be read, gives none (its run fails and says why)."""
+    lines: dict[str, None] = {}
+    for notebook in notebooks:
+        try:
+            cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        for cell in cells:
+            if cell.get("cell_type") == "code":
+                lines.update(dict.fromkeys(_top_level_imports(cell.get("source", ""))))
+    return tuple(lines)
+
+
+def _top_level_imports(source: str | list[str]) -> list[str]:
+    text = source if isinstance(source, str) else "".join(source)
+    python = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in text.splitlines())
+    try:
+        body = ast.parse(python).body
+    except SyntaxError:
+        return []
+    return [ast.unparse(node) for node in body
+            if isinstance(node, ast.Import) or (isinstance(node, ast.ImportFrom) and node.level == 0)]
+
+
+def start_worker_kernel(folder: Path, imports: tuple[str, ...] = ()) -> None:
+    """Start this process's kernel in the notebooks' folder and run `imports` in it (`import_lines`); a
+    kernel that replaces it later imports the same."""
     manager = OwnPythonKernelManager()
     run_sync(manager.start_kernel)(cwd=str(folder))
     _WorkerKernel.manager, _WorkerKernel.folder, _WorkerKernel.used = manager, folder, False
-    _run(manager, WARM_UP)
+    _WorkerKernel.imports = imports
+    if imports:
+        _run(manager, WARM_UP.format(lines=list(imports)))
 
 
 def kernel_for(folder: Path) -> OwnPythonKernelManager:
     """The process's kernel with an empty namespace; a new one if there is none or it is elsewhere."""
     if _WorkerKernel.manager is None or _WorkerKernel.folder != folder or not _alive(_WorkerKernel.manager):
         discard_kernel()
-        start_worker_kernel(folder)
+        start_worker_kernel(folder, _WorkerKernel.imports)
     assert _WorkerKernel.manager is not None  # noqa: S101 (started just above if there was none)
     if _WorkerKernel.used:
         _run(_WorkerKernel.manager, RESET)

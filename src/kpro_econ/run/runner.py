@@ -33,6 +33,7 @@ from kpro_econ.run.execute import (
     start_worker,
     worker_ready,
 )
+from kpro_econ.run.kernels import import_lines
 from kpro_econ.run.pack_pdf import DRAFT_PACK_PDF, pack_pages, print_pack
 from kpro_econ.run.pack_status import write_pack_status
 from kpro_econ.run.pdf import check_browser
@@ -328,7 +329,7 @@ def _execute_in_parallel(
     waiting = [job for job in jobs if declared[job.source] & {"computed_path", "run_dir"}]
     with (
         ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=start_worker,
-                            initargs=(jobs[0].source.parent,)) as pool,
+                            initargs=(jobs[0].source.parent, import_lines(job.source for job in jobs))) as pool,
         ThreadPoolExecutor(max_workers=1) as tables_thread,
     ):
         futures = {pool.submit(execute_and_render, job): job for job in jobs if job not in waiting}
