@@ -311,7 +311,7 @@ def _approvers_list(out: Path) -> int:
 
 def _folk1a(quarter: str, out: Path, url: str | None) -> int:
     from kpro_econ.inputs import statbank
-    from kpro_econ.inputs.tables import write_atomically
+    from kpro_econ.inputs.files import write_atomically
 
     data = statbank.fetch_folk1a(quarter, url or statbank.STATBANK_DATA_URL)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -183,7 +183,7 @@ def test_approve_goes_on_when_the_overview_cannot_be_written(
 
 
 def test_recorded_times_are_shown_in_danish_time() -> None:
-    from kpro_econ.report.dates import danish_recorded_time
+    from kpro_econ.report.times import danish_recorded_time
 
     assert danish_recorded_time("2026-11-29T15:33:00+00:00") == "29. nov. 2026 kl. 16.33"
     assert danish_recorded_time("2026-06-29T15:33:00+00:00") == "29. jun. 2026 kl. 17.33"  # summer time

@@ -4,4 +4,4 @@
 # of them; each is imported where it is used.
 # Not listed, the package's own: registers, rows, municipalities, budget, kpi_registers and risk_register,
 # all read through `load`.
-__all__ = ["earlier", "load", "messages", "overrides", "statbank", "tables", "yaml_params"]
+__all__ = ["earlier", "files", "load", "messages", "overrides", "statbank", "tables", "yaml_params"]

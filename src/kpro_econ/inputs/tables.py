@@ -314,15 +314,3 @@ def parse_bool(text: str) -> bool:
     if word in _TRUE | _FALSE:
         return word in _TRUE
     raise ValueError("ikke ja eller nej (skriv ja/nej, true/false eller 1/0)")
-
-
-def write_atomically(path: Path, data: str | bytes) -> None:
-    """`data` (text as UTF-8) to `path` through a hidden temporary file beside it (`.NAME.PID.tmp`, one per
-    process), so that a reader sees the old file or the new one, never half of one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

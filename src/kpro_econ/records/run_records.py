@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kpro_econ.errors import KproError
+from kpro_econ.inputs.files import write_atomically
 from kpro_econ.inputs.messages import pydantic_message
-from kpro_econ.inputs.tables import write_atomically
 from kpro_econ.params.codes import ManifestStatus, RunState
 
 if TYPE_CHECKING:
@@ -374,6 +374,7 @@ def append_ledger_line(path: Path, line: LedgerLine) -> None:
 
 def read_tables(run_dir: Path) -> dict[str, pd.DataFrame]:
     """The tables a run wrote to `data/*.csv`, by name, with floats read back exactly as written."""
+    # pandas is imported where it is used: every worker process of a run imports this module for its records.
     import pandas as pd
 
     tables = {}

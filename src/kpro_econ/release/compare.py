@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpro_econ.errors import KproError
-from kpro_econ.inputs.tables import write_atomically
+from kpro_econ.inputs.files import write_atomically
 from kpro_econ.records.run_records import DATA_DIR, MANIFEST, os_reason, read_tables
 from kpro_econ.report.run_compare import compare_html
 

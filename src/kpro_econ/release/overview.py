@@ -9,15 +9,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kpro_econ.errors import KproError
+from kpro_econ.inputs.files import write_atomically
 from kpro_econ.inputs.overrides import ParamsReader, parse_overrides
-from kpro_econ.inputs.tables import write_atomically
 from kpro_econ.inputs.yaml_params import load_params
 from kpro_econ.params.codes import BASE_SCENARIO, RunState
 from kpro_econ.records.run_records import Manifest, os_reason, read_manifest, read_tables
 from kpro_econ.release.approval import RunCheck, StartedElsewhere, check_run, run_folders
-from kpro_econ.report.dates import DANISH_TIME
 from kpro_econ.report.formatting import approver_names
 from kpro_econ.report.run_overview import OVERVIEW, KeyFigures, RunRow, key_figures, overview_html
+from kpro_econ.report.times import DANISH_TIME
 
 
 def write_overview(out_dir: Path) -> str | None:

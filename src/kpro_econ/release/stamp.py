@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kpro_econ.errors import KproError
-from kpro_econ.inputs.tables import write_atomically
+from kpro_econ.inputs.files import write_atomically
 from kpro_econ.params.codes import RunState
 from kpro_econ.records import ledger as ledgers
 from kpro_econ.records.run_records import PACK_STATUS, Manifest, RunApprovals

@@ -11,9 +11,9 @@ from kpro_econ.records import ledger_heads
 from kpro_econ.release.approval import RunCheck, StartedElsewhere
 from kpro_econ.release.overview import checked_row
 from kpro_econ.release.stamp import sync_pack_status
-from kpro_econ.report.dates import danish_recorded_time
 from kpro_econ.report.formatting import approver_name
 from kpro_econ.report.run_overview import run_lines
+from kpro_econ.report.times import danish_recorded_time
 
 _INDENT = "    "
 

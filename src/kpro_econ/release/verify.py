@@ -16,8 +16,8 @@ from kpro_econ.params.codes import RunState
 from kpro_econ.records.ledger_heads import RecordedHead, heads_in_page, read_checked
 from kpro_econ.records.run_records import LEDGER, MANIFEST, ReleaseRecord, os_reason
 from kpro_econ.release.approval import check_run
-from kpro_econ.report.dates import danish_datetime
 from kpro_econ.report.formatting import approver_names
+from kpro_econ.report.times import danish_datetime
 from kpro_econ.run.runfolder import sha256_file
 
 

@@ -4,5 +4,6 @@
 # of them; each is imported where it is used.
 __all__ = [
     "budget", "charts", "cli_texts", "cost_tables", "dates", "decisions", "excel", "formatting", "kpi_charts",
-    "kpi_tables", "labels", "params_listing", "risk_charts", "risk_tables", "run_compare", "run_overview", "steering"
+    "kpi_tables", "labels", "params_listing", "risk_charts", "risk_tables", "run_compare", "run_overview", "steering",
+    "times",
 ]

@@ -31,7 +31,6 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpro_econ.params.codes import FigureUnit, RunState
-from kpro_econ.report.dates import danish_datetime
 from kpro_econ.report.formatting import number
 from kpro_econ.report.labels import (
     BOOL_LABELS,
@@ -44,6 +43,7 @@ from kpro_econ.report.labels import (
     figure_label,
     header,
 )
+from kpro_econ.report.times import danish_datetime
 from kpro_econ.tables import PIVOTS, Column, ExcelFormat, Pivot, Table, written_columns
 
 _DATE_FORMATS = {ExcelFormat.DATE, ExcelFormat.MONTH}

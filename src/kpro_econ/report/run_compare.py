@@ -13,9 +13,9 @@ import jinja2
 import pandas as pd
 
 from kpro_econ.params.codes import BASE_SCENARIO
-from kpro_econ.report.dates import danish_datetime
 from kpro_econ.report.formatting import kr, number
 from kpro_econ.report.labels import COLUMN_LABELS
+from kpro_econ.report.times import danish_datetime
 
 Tables = Mapping[str, pd.DataFrame]
 

@@ -12,8 +12,8 @@ import jinja2
 import pandas as pd
 
 from kpro_econ.params.codes import BASE_SCENARIO
-from kpro_econ.report.dates import danish_datetime, danish_short_datetime
 from kpro_econ.report.formatting import kr
+from kpro_econ.report.times import danish_datetime, danish_short_datetime
 
 OVERVIEW = "index.html"
 

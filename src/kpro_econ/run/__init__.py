@@ -11,7 +11,7 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 # What other layers and the notebooks import: the modules, by name. Importing the package loads none
 # of them; each is imported where it is used.
-# Not listed, the package's own: kernels, lifeline and render, the runner's.
+# Not listed, the package's own: kernels, lifeline, page_script and render, the runner's.
 __all__ = [
     "execute", "fingerprint", "handover", "pack_pdf", "pack_status", "pdf", "runfolder", "runner", "steering_inputs"
 ]

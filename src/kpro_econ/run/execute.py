@@ -1,7 +1,8 @@
 """Execute one notebook with Papermill and render its report: what a worker process of a run does.
 
-Worker processes import this module to find `execute_and_render`; the model (pandas, pydantic, the
-workbook) is not imported here, so that each worker starts without it.
+Worker processes import this module to find `execute_and_render`; neither it nor what it imports loads
+the model (pandas, matplotlib, the params models, the workbook), so that each worker starts without it:
+the kernel loads the model, the worker only executes and renders.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kpro_econ.records.run_records import RunErrorRecord
-from kpro_econ.report.dates import danish_long_date
+from kpro_econ.report.times import danish_long_date
 from kpro_econ.run.kernels import OwnPythonKernelManager, discard_kernel, kernel_for, start_worker_kernel
 from kpro_econ.run.lifeline import die_with_parent
 from kpro_econ.run.render import (

@@ -6,6 +6,7 @@ text it sets. The file is outside the hashed set; without it a page says what it
 "Udkast – afventer intern godkendelse". `kpro-econ status` remains the check of record, and it
 rewrites the file when it finds otherwise (`release.stamp`): a run changed after approval says so on
 every page, and a page that is itself among the changed files says that of itself (`changed`).
+The script each page runs to show the file's text is `page_script.PAGE_SCRIPT`.
 """
 
 from __future__ import annotations
@@ -16,50 +17,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kpro_econ.inputs.tables import write_atomically
+from kpro_econ.inputs.files import write_atomically
 from kpro_econ.params.codes import RunState
 from kpro_econ.records.run_records import PACK_STATUS
-from kpro_econ.report.dates import danish_datetime
 from kpro_econ.report.labels import CHANGED_PAGE_TEXT, PACK_STATUS_TEXTS
-
-STEERING_FOLDER = "steering"
-
-# Loaded and run at the end of every draft page of the pack: once the run is approved or released it
-# sets the text of each `data-kpro-status` element (textContent, never HTML) and turns a draft mark
-# into a stamp. A draft keeps the page's own words; a run changed after approval keeps the draft
-# mark's warning colours, and a page named in `changed` (by its file name) shows `page_text`.
-PAGE_SCRIPT = f"""<script src="{PACK_STATUS}"></script>
-<script>
-(function () {{
-  var status = window.kproPackStatus;
-  if (!status || typeof status.text !== "string" || status.state === "draft") {{ return; }}
-  var page = decodeURIComponent(window.location.pathname.split("/").pop() || "index.html");
-  var own = Array.isArray(status.changed) && status.changed.indexOf(page) >= 0;
-  var text = own && typeof status.page_text === "string" ? status.page_text : status.text;
-  document.querySelectorAll("[data-kpro-status]").forEach(function (element) {{
-    element.textContent = text;
-    element.setAttribute("data-state", String(status.state));
-    if (status.state !== "{RunState.CHANGED}") {{ element.classList.replace("kpro-draft", "kpro-stamp"); }}
-  }});
-  // A released run's index links its steering pack: plain file names in steering/, nothing else.
-  var files = status.state === "released" && Array.isArray(status.steering) ? status.steering : [];
-  files = files.filter(function (name) {{
-    return typeof name === "string" && /^[^\\\\/.][^\\\\/]*\\.(html|pdf)$/.test(name);
-  }});
-  document.querySelectorAll("[data-kpro-released]").forEach(function (element) {{
-    var list = element.querySelector("ul");
-    files.forEach(function (name) {{
-      var link = document.createElement("a");
-      link.href = "{STEERING_FOLDER}/" + encodeURIComponent(name);
-      link.textContent = name;
-      var item = document.createElement("li");
-      item.appendChild(link);
-      list.appendChild(item);
-    }});
-    element.hidden = files.length === 0;
-  }});
-}})();
-</script>"""
+from kpro_econ.report.times import danish_datetime
 
 
 def status_text(state: RunState | str, approver: str | None, when: datetime) -> str:

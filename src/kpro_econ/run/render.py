@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from kpro_econ.report.dates import danish_datetime
-from kpro_econ.run.pack_status import PAGE_SCRIPT
+from kpro_econ.report.times import danish_datetime
+from kpro_econ.run.page_script import PAGE_SCRIPT
 
 if TYPE_CHECKING:
     import nbformat
