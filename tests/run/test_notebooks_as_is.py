@@ -14,6 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import REPO
+from jupyter_core.utils import ensure_event_loop
 from nbclient import NotebookClient
 
 from kpro_econ.run import kernels
@@ -52,6 +53,7 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
             return [execute(root / "notebooks" / nb.name) for nb in NOTEBOOKS]
         finally:
             kernels.discard_kernel()
+            ensure_event_loop().close()  # the loop jupyter_core made for this thread, which ends here
 
     # In a thread of its own: the session's browser (Playwright's sync API) keeps an event loop running in
     # this one, and the kernel's client runs one of its own.
