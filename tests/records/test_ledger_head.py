@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from approval_helpers import ROLES, tiny_run
 from bs4 import BeautifulSoup
-from conftest import ApprovalProject, copy_project, release_key, run_cli, run_in_process
+from conftest import ApprovalProject, copy_project, run_in_process
 
 from kpro_econ import cli
 from kpro_econ.errors import ApprovalError
@@ -190,14 +190,10 @@ def test_a_read_only_ledger_is_one_line_and_nothing_is_appended(tmp_path: Path, 
 # ---------- the released pack carries the head; verify ----------
 
 @pytest.fixture(scope="module")
-def released(approved_project: ApprovalProject, tmp_path_factory: pytest.TempPathFactory) -> ApprovalProject:
-    """A copy of the project whose first run Anna approved and that was then released (the script:
-    printing starts a browser)."""
-    target = copy_project(approved_project, tmp_path_factory.mktemp("released-head") / "project")
-    run = target.runs()[0]
-    done = run_cli("release", str(run.relative_to(target.root)), *release_key(target), cwd=target.root)
-    assert done.returncode == 0, done.stderr
-    return target
+def released(released_project: ApprovalProject) -> ApprovalProject:
+    """The project whose first run Anna approved and that was then released (shared: `conftest.released_project`;
+    read only, a test that changes anything takes `released_copy`)."""
+    return released_project
 
 
 @pytest.fixture
