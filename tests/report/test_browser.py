@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 from urllib.parse import unquote, urlparse
 
 import pytest
@@ -27,7 +28,17 @@ PYTHON_SOURCE_MARKERS = ("import ", "params_path", "def ", "from kpro_econ")
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
 
-from playwright.sync_api import Browser, Page  # noqa: E402  (only with a browser)
+from playwright.sync_api import Browser, Page, ViewportSize  # noqa: E402  (only with a browser)
+
+# Loading a page of the default run costs Chromium 0.6–0.85 CPU-s (its charts are embedded, up to 1 MB);
+# laying out one already loaded at another size or medium costs 0.1–0.16. So each page of the default
+# run is loaded once for this module and shared by the tests below, and each test sets the layout it reads
+# (`_lay_out`) before reading: none relies on what an earlier test left (a size, print, a scroll).
+# A report's own script folds its contents only when it loads on a phone, which no later change of size
+# does: what a phone shows is read from pages loaded at a phone's width (`default_pages_on_a_phone`).
+
+# The size a page opens at when a test asks for none: Playwright's default viewport.
+SCREEN = 1280, 720
 
 
 @dataclass
@@ -38,10 +49,20 @@ class PageVisit:
     problems: list[str] = field(default_factory=list)
 
 
+# Each page of a run, opened, with what happened while it loaded.
+Visits = dict[Path, tuple[Page, PageVisit]]
+
+
 @pytest.fixture(scope="session", params=["default_run_dir", "fixture_run"])
-def run_dir(request: pytest.FixtureRequest) -> Path:
+def run_name(request: pytest.FixtureRequest) -> str:
+    """The fixture that makes each run."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def run_dir(request: pytest.FixtureRequest, run_name: str) -> Path:
     """Both runs: the real notebooks, and the fixture notebook (which always has a chart)."""
-    value = request.getfixturevalue(request.param)
+    value = request.getfixturevalue(run_name)
     return value.run_dir if isinstance(value, FixtureRun) else Path(value)
 
 
@@ -49,8 +70,8 @@ def _pages(run_dir: Path) -> list[Path]:
     return [run_dir / "index.html", *sorted(p for p in run_dir.glob("*.html") if p.name != "index.html")]
 
 
-def _visit(browser: Browser, html: Path) -> tuple[Page, PageVisit]:
-    page = browser.new_page()
+def _visit(browser: Browser, html: Path, viewport: ViewportSize | None = None) -> tuple[Page, PageVisit]:
+    page = browser.new_page(viewport=viewport)
     visit = PageVisit()
     page.on("request", lambda request: visit.requests.append(request.url))
     page.on("console", lambda message: message.type == "error" and visit.problems.append(message.text))
@@ -59,17 +80,42 @@ def _visit(browser: Browser, html: Path) -> tuple[Page, PageVisit]:
     return page, visit
 
 
-@pytest.fixture(scope="module")
-def opened(browser: Browser, run_dir: Path) -> Iterator[dict[Path, tuple[Page, PageVisit]]]:
-    """Every page of the run opened once, for the tests below that only read them (each load of a page
-    with its embedded charts costs Chromium about a second)."""
-    visits = {html: _visit(browser, html) for html in _pages(run_dir)}
+def _lay_out(page: Page, width: int, height: int, media: Literal["screen", "print"] = "screen") -> Page:
+    """`page` at `width` × `height` CSS px for `media`, scrolled to the top, whatever an earlier test left."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.emulate_media(media=media)
+    page.evaluate("window.scrollTo(0, 0)")
+    return page
+
+
+def _load(browser: Browser, run_dir: Path, viewport: ViewportSize | None = None) -> Iterator[Visits]:
+    visits = {html: _visit(browser, html, viewport) for html in _pages(run_dir)}
     yield visits
     for page, _ in visits.values():
         page.close()
 
 
-def test_every_page_loads_without_errors_or_network(opened: dict[Path, tuple[Page, PageVisit]]) -> None:
+@pytest.fixture(scope="module")
+def default_pages(browser: Browser, default_run_dir: Path) -> Iterator[Visits]:
+    """Every page of the default run, loaded once for this module at the size a page opens at."""
+    yield from _load(browser, default_run_dir)
+
+
+@pytest.fixture(scope="module")
+def fixture_run_pages(browser: Browser, fixture_run: FixtureRun) -> Iterator[Visits]:
+    yield from _load(browser, fixture_run.run_dir)
+
+
+@pytest.fixture
+def opened(request: pytest.FixtureRequest, run_name: str) -> Visits:
+    """Every page of the run, opened once for this module, on a screen of the size a page opens at."""
+    visits = request.getfixturevalue("default_pages" if run_name == "default_run_dir" else "fixture_run_pages")
+    for page, _ in visits.values():
+        _lay_out(page, *SCREEN)
+    return visits
+
+
+def test_every_page_loads_without_errors_or_network(opened: Visits) -> None:
     for html, (_, visit) in opened.items():
         assert visit.problems == [], f"{html.name}: {visit.problems}"
         # Chromium does not report data: URIs (the embedded images) as requests; they are let
@@ -80,7 +126,7 @@ def test_every_page_loads_without_errors_or_network(opened: dict[Path, tuple[Pag
         assert foreign == [], f"{html.name} requested {foreign}"
 
 
-def test_every_image_decodes(opened: dict[Path, tuple[Page, PageVisit]]) -> None:
+def test_every_image_decodes(opened: Visits) -> None:
     for html, (page, _) in opened.items():
         widths = page.evaluate(DECODED_WIDTHS)
         assert all(width > 0 for width in widths), f"{html.name}: {widths}"
@@ -88,7 +134,7 @@ def test_every_image_decodes(opened: dict[Path, tuple[Page, PageVisit]]) -> None
         assert all(src.startswith("data:image/") for src in sources), f"{html.name}: not embedded"
 
 
-def test_no_code_is_visible(opened: dict[Path, tuple[Page, PageVisit]]) -> None:
+def test_no_code_is_visible(opened: Visits) -> None:
     for html, (page, _) in opened.items():
         for selector in (
             ".jp-CodeCell .jp-InputArea",
@@ -103,9 +149,7 @@ def test_no_code_is_visible(opened: dict[Path, tuple[Page, PageVisit]]) -> None:
         assert "Traceback" not in page.inner_text("body"), html.name
 
 
-def test_every_link_on_the_index_resolves_to_a_file_in_the_run(
-    opened: dict[Path, tuple[Page, PageVisit]], run_dir: Path
-) -> None:
+def test_every_link_on_the_index_resolves_to_a_file_in_the_run(opened: Visits, run_dir: Path) -> None:
     page, _ = opened[run_dir / "index.html"]
     hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
     reports = {p.name for p in _pages(run_dir)} - {"index.html"}
@@ -122,7 +166,7 @@ def test_every_link_on_the_index_resolves_to_a_file_in_the_run(
     assert {p.relative_to(run_dir).as_posix() for p in (run_dir / "data").glob("*.csv")} <= linked
 
 
-def test_pages_are_danish_and_titled(opened: dict[Path, tuple[Page, PageVisit]]) -> None:
+def test_pages_are_danish_and_titled(opened: Visits) -> None:
     for html, (page, _) in opened.items():
         assert page.get_attribute("html", "lang") == "da", html.name
         assert page.title().strip(), html.name
@@ -134,18 +178,16 @@ A4_CONTENT_WIDTH_PX = round((210 - 2 * 10) / 25.4 * 96)
 
 
 def test_the_steering_summary_prints_on_one_a4_page_with_nothing_cut_off(
-    browser: Browser, default_run_dir: Path
+    default_pages: Visits, default_run_dir: Path
 ) -> None:
-    page = browser.new_page(viewport={"width": A4_CONTENT_WIDTH_PX, "height": 1100})
-    page.goto((default_run_dir / "steering_summary.html").as_uri())
-    page.emulate_media(media="print")
+    page, _ = default_pages[default_run_dir / "steering_summary.html"]
+    _lay_out(page, A4_CONTENT_WIDTH_PX, 1100, "print")
     overflow = page.evaluate(
         "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
         f"{A4_CONTENT_WIDTH_PX} + 1).map(e => e.tagName + '.' + e.className).slice(0, 5)"
     )
     assert overflow == []
     pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
-    page.close()
     pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
     assert pages == 1
     assert b"%PDF" in pdf[:8]
@@ -164,9 +206,7 @@ def _local_target(href: str, run_dir: Path) -> tuple[Path, str]:
     return target, url.fragment
 
 
-def test_every_report_links_to_the_index_and_the_other_reports(
-    opened: dict[Path, tuple[Page, PageVisit]], run_dir: Path
-) -> None:
+def test_every_report_links_to_the_index_and_the_other_reports(opened: Visits, run_dir: Path) -> None:
     reports = _reports(run_dir)
     for html in reports:
         page, _ = opened[html]
@@ -177,23 +217,20 @@ def test_every_report_links_to_the_index_and_the_other_reports(
         assert current.strip(), f"{html.name}: the page itself is not marked in the links"
 
 
-def test_the_table_of_contents_leads_to_each_heading(browser: Browser, default_run_dir: Path) -> None:
+def test_the_table_of_contents_leads_to_each_heading(default_pages: Visits, default_run_dir: Path) -> None:
     for name in ("cost_model", "risk_register", "kpi_status"):
-        html = default_run_dir / f"{name}.html"
-        page, _ = _visit(browser, html)
-        try:
-            links = page.eval_on_selector_all(
-                "nav.kpro-toc a", "links => links.map(a => [a.getAttribute('href'), a.textContent])")
-            headings = page.eval_on_selector_all(
-                ".jp-RenderedMarkdown h2, .jp-RenderedMarkdown h3",
-                "hs => hs.map(h => ['#' + h.id, h.textContent.trim()])")
-            # Following the last entry scrolls down to its heading, which is then in view.
-            target = links[-1][0]
-            page.click(f"nav.kpro-toc a[href='{target}']")
-            top = page.evaluate(f"document.getElementById('{target[1:]}').getBoundingClientRect().top")
-            scrolled, height = page.evaluate("[window.scrollY, window.innerHeight]")
-        finally:
-            page.close()
+        page, _ = default_pages[default_run_dir / f"{name}.html"]
+        _lay_out(page, *SCREEN)
+        links = page.eval_on_selector_all(
+            "nav.kpro-toc a", "links => links.map(a => [a.getAttribute('href'), a.textContent])")
+        headings = page.eval_on_selector_all(
+            ".jp-RenderedMarkdown h2, .jp-RenderedMarkdown h3",
+            "hs => hs.map(h => ['#' + h.id, h.textContent.trim()])")
+        # Following the last entry scrolls down to its heading, which is then in view.
+        target = links[-1][0]
+        page.click(f"nav.kpro-toc a[href='{target}']")
+        top = page.evaluate(f"document.getElementById('{target[1:]}').getBoundingClientRect().top")
+        scrolled, height = page.evaluate("[window.scrollY, window.innerHeight]")
         assert len(links) >= 4, f"{name}: {links}"
         assert [list(link) for link in links] == [list(h) for h in headings], name
         # Within a pixel: the browser scrolls to fractional positions and rounds (seen: -0.33 px).
@@ -207,16 +244,19 @@ TEXT_ALTERNATIVES = """
 
 
 def test_every_chart_says_what_it_shows_not_only_its_title(
-    browser: Browser, default_run_dir: Path, released_project: ApprovalProject
+    browser: Browser, default_pages: Visits, released_project: ApprovalProject
 ) -> None:
     released = sorted((released_project.runs()[0] / "steering").glob("*.html"))
     described = 0
-    for html in [*_pages(default_run_dir), *released]:
-        page, _ = _visit(browser, html)
-        try:
-            alts = page.evaluate(TEXT_ALTERNATIVES)
-        finally:
-            page.close()
+    for html in [*default_pages, *released]:
+        if html in default_pages:
+            alts = _lay_out(default_pages[html][0], *SCREEN).evaluate(TEXT_ALTERNATIVES)
+        else:
+            page, _ = _visit(browser, html)
+            try:
+                alts = page.evaluate(TEXT_ALTERNATIVES)
+            finally:
+                page.close()
         for alt in alts:
             # `Diagram: <title>. <what it shows>` from report.charts: more than the title
             assert alt is not None, html.name
@@ -228,13 +268,11 @@ def test_every_chart_says_what_it_shows_not_only_its_title(
     assert released and described >= 22  # every chart of the four reports and the released summary's heat map
 
 
-def test_the_steering_page_is_headed_for_the_steering_group(browser: Browser, default_run_dir: Path) -> None:
-    page, _ = _visit(browser, default_run_dir / "steering_summary.html")
-    try:
-        header = page.inner_text("header.kpro-header")
-        has_contents = page.locator("nav.kpro-toc").count()
-    finally:
-        page.close()
+def test_the_steering_page_is_headed_for_the_steering_group(default_pages: Visits, default_run_dir: Path) -> None:
+    page, _ = default_pages[default_run_dir / "steering_summary.html"]
+    _lay_out(page, *SCREEN)
+    header = page.inner_text("header.kpro-header")
+    has_contents = page.locator("nav.kpro-toc").count()
     assert "Periode" in header and "2. halvår 2026" in header  # summary.period in params/default.yaml
     assert "Dato" in header and "Status" in header
     assert default_run_dir.name not in header and "default.yaml" not in header
@@ -337,25 +375,28 @@ def _paper(pdf: bytes) -> set[str]:
     return found
 
 
+@pytest.fixture(scope="module")
+def default_pages_on_a_phone(browser: Browser, default_run_dir: Path) -> Iterator[Visits]:
+    """Every page of the default run, loaded once for this module at a phone's width: a report's script folds
+    its contents as it loads there, not when a page loaded wider is narrowed."""
+    yield from _load(browser, default_run_dir, {"width": PHONE, "height": 800})
+
+
 @pytest.mark.parametrize("medium", ["wide", "phone", "print"])
-def test_no_table_is_wider_than_its_page(browser: Browser, default_run_dir: Path, medium: str) -> None:
+def test_no_table_is_wider_than_its_page(request: pytest.FixtureRequest, medium: str) -> None:
     """At 1400 px and printed on A4 every table fits its page; on a phone one may scroll sideways in its own box."""
+    pages = request.getfixturevalue("default_pages_on_a_phone" if medium == "phone" else "default_pages")
     problems = []
-    for html in _pages(default_run_dir):
+    for html, (page, _) in pages.items():
         portrait = html.name in ("steering_summary.html", "index.html")
         width = {"wide": WIDE, "phone": PHONE}.get(medium) or (
             A4_PORTRAIT_CONTENT_PX if portrait else A4_LANDSCAPE_CONTENT_PX)
-        page = browser.new_page(viewport={"width": width, "height": 900})
-        try:
-            page.goto(html.as_uri())
-            if medium == "print":
-                page.emulate_media(media="print")
-                # The page's own @page decides the paper: the summary portrait, the reports landscape.
-                pdf = page.pdf(format="A4", prefer_css_page_size=True)
-                assert _paper(pdf) == {"A4 portrait" if portrait else "A4 landscape"}, html.name
-            found = page.evaluate(TABLES_PAST_THE_PAGE)
-        finally:
-            page.close()
+        _lay_out(page, width, 900, "print" if medium == "print" else "screen")
+        if medium == "print":
+            # The page's own @page decides the paper: the summary portrait, the reports landscape.
+            pdf = page.pdf(format="A4", prefer_css_page_size=True)
+            assert _paper(pdf) == {"A4 portrait" if portrait else "A4 landscape"}, html.name
+        found = page.evaluate(TABLES_PAST_THE_PAGE)
         allowed = found["scrolled"] if medium == "phone" else []
         problems += [f"{html.name}: {table}" for table in found["cut"] + found["scrolled"] if table not in allowed]
         if not found["page"]:
@@ -370,21 +411,19 @@ def _register_rows(run_dir: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(file))
 
 
-def test_the_steering_heat_map_prints_readable_and_says_what_it_shows(browser: Browser, default_run_dir: Path) -> None:
+def test_the_steering_heat_map_prints_readable_and_says_what_it_shows(
+    default_pages: Visits, default_run_dir: Path
+) -> None:
     import pandas as pd
     from matplotlib.text import Text
 
     from kpro_econ.params.models import RiskSettings
     from kpro_econ.report.risk_charts import residual_heat_map
 
-    page = browser.new_page(viewport={"width": A4_PORTRAIT_CONTENT_PX, "height": 1100})
-    try:
-        page.goto((default_run_dir / "steering_summary.html").as_uri())
-        page.emulate_media(media="print")
-        shown = page.eval_on_selector_all(
-            "img", "imgs => imgs.map(i => [i.alt, i.getBoundingClientRect().width, i.naturalWidth])")
-    finally:
-        page.close()
+    page, _ = default_pages[default_run_dir / "steering_summary.html"]
+    _lay_out(page, A4_PORTRAIT_CONTENT_PX, 1100, "print")
+    shown = page.eval_on_selector_all(
+        "img", "imgs => imgs.map(i => [i.alt, i.getBoundingClientRect().width, i.naturalWidth])")
     assert len(shown) == 1
     alt, displayed, natural = shown[0]
 
@@ -436,18 +475,15 @@ AMOUNTS_CUT = r"""
 """
 
 
-def _summary_on_a_phone(browser: Browser, html: Path) -> None:
-    page = browser.new_page(viewport={"width": PHONE, "height": 800})
-    try:
-        page.goto(html.as_uri())
-        cut = page.evaluate(AMOUNTS_CUT)
-        amounts = page.evaluate(r"[...document.querySelectorAll('td')].filter(c => /\d kr\./.test(c.innerText)).length")
-        columns = page.eval_on_selector_all(".kpro-row", """rows => rows.map(row => [...row.children].map(col => {
-            const box = col.getBoundingClientRect(); return [box.left, box.top, box.bottom]; }))""")
-        title = page.eval_on_selector(".jp-RenderedHTMLCommon h1", "h => [h.scrollWidth, h.clientWidth]")
-        sideways = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
-    finally:
-        page.close()
+def _summary_on_a_phone(page: Page, html: Path) -> None:
+    """The summary `html`, loaded in `page` at a phone's width, read on that phone."""
+    _lay_out(page, PHONE, 800)
+    cut = page.evaluate(AMOUNTS_CUT)
+    amounts = page.evaluate(r"[...document.querySelectorAll('td')].filter(c => /\d kr\./.test(c.innerText)).length")
+    columns = page.eval_on_selector_all(".kpro-row", """rows => rows.map(row => [...row.children].map(col => {
+        const box = col.getBoundingClientRect(); return [box.left, box.top, box.bottom]; }))""")
+    title = page.eval_on_selector(".jp-RenderedHTMLCommon h1", "h => [h.scrollWidth, h.clientWidth]")
+    sideways = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
     assert amounts >= 10  # headline figures, economy and the largest risks
     assert cut == [], f"{html.name}: {cut}"
     assert len(columns) >= 2 and all(len(row) == 2 for row in columns)
@@ -458,8 +494,9 @@ def _summary_on_a_phone(browser: Browser, html: Path) -> None:
     assert not sideways, html.name
 
 
-def test_the_steering_summary_reads_on_a_phone(browser: Browser, default_run_dir: Path) -> None:
-    _summary_on_a_phone(browser, default_run_dir / "steering_summary.html")
+def test_the_steering_summary_reads_on_a_phone(default_pages_on_a_phone: Visits, default_run_dir: Path) -> None:
+    html = default_run_dir / "steering_summary.html"
+    _summary_on_a_phone(default_pages_on_a_phone[html][0], html)
 
 
 def test_the_released_summary_reads_on_a_phone_and_the_index_links_it(
@@ -468,7 +505,13 @@ def test_the_released_summary_reads_on_a_phone_and_the_index_links_it(
     run = released_project.runs()[0]
     pack = sorted((run / "steering").iterdir())
     assert {p.suffix for p in pack} == {".html", ".pdf"}
-    _summary_on_a_phone(browser, next(p for p in pack if p.suffix == ".html"))
+    summary = next(p for p in pack if p.suffix == ".html")
+    page = browser.new_page(viewport={"width": PHONE, "height": 800})
+    try:
+        page.goto(summary.as_uri())
+        _summary_on_a_phone(page, summary)
+    finally:
+        page.close()
 
     page, visit = _visit(browser, run / "index.html")
     try:
@@ -481,13 +524,11 @@ def test_the_released_summary_reads_on_a_phone_and_the_index_links_it(
     assert sorted(_local_target(href, run)[0] for href in hrefs) == pack
 
 
-def test_a_draft_index_shows_no_steering_pack(browser: Browser, default_run_dir: Path) -> None:
-    page, _ = _visit(browser, default_run_dir / "index.html")
-    try:
-        assert page.locator("[data-kpro-released]").count() == 1
-        assert not page.is_visible("[data-kpro-released]")
-    finally:
-        page.close()
+def test_a_draft_index_shows_no_steering_pack(default_pages: Visits, default_run_dir: Path) -> None:
+    page, _ = default_pages[default_run_dir / "index.html"]
+    _lay_out(page, *SCREEN)
+    assert page.locator("[data-kpro-released]").count() == 1
+    assert not page.is_visible("[data-kpro-released]")
 
 
 def test_the_status_file_links_only_files_in_the_steering_folder(browser: Browser, tmp_path: Path) -> None:
@@ -511,27 +552,21 @@ def test_the_status_file_links_only_files_in_the_steering_folder(browser: Browse
     assert sorted(hrefs) == ["steering/Bilag%201%20%26%202.html", "steering/Bilag.pdf"]
 
 
-def test_long_pages_keep_their_contents_and_a_way_back_to_the_top(browser: Browser, default_run_dir: Path) -> None:
+def test_long_pages_keep_their_contents_and_a_way_back_to_the_top(
+    default_pages: Visits, default_pages_on_a_phone: Visits, default_run_dir: Path
+) -> None:
     for name in ("cost_model", "risk_register", "kpi_status"):
-        html = default_run_dir / f"{name}.html"
-        page = browser.new_page(viewport={"width": WIDE, "height": 900})
-        try:
-            page.goto(html.as_uri())
-            page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
-            contents = page.eval_on_selector("nav.kpro-toc", "n => { const b = n.getBoundingClientRect(); return "
-                                             "[b.top, b.bottom, b.left, b.right, n.querySelectorAll('a').length]; }")
-            page.click("a.kpro-top")
-            back = page.eval_on_selector("header.kpro-header", "h => [h.getBoundingClientRect().top, window.scrollY]")
-        finally:
-            page.close()
+        page, _ = default_pages[default_run_dir / f"{name}.html"]
+        _lay_out(page, WIDE, 900)
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        contents = page.eval_on_selector("nav.kpro-toc", "n => { const b = n.getBoundingClientRect(); return "
+                                         "[b.top, b.bottom, b.left, b.right, n.querySelectorAll('a').length]; }")
+        page.click("a.kpro-top")
+        back = page.eval_on_selector("header.kpro-header", "h => [h.getBoundingClientRect().top, window.scrollY]")
         top, bottom, left, right, links = contents
         assert links >= 4 and 0 <= top < 900 and bottom > 0 and 0 <= left < right <= WIDE, f"{name}: {contents}"
         assert back[0] >= 0 and back[1] < 50, f"{name}: back at {back}"  # the header in view, at the top
-    for html in _pages(default_run_dir)[1:]:
-        page = browser.new_page(viewport={"width": PHONE, "height": 800})
-        try:
-            page.goto(html.as_uri())
-            height = page.eval_on_selector("header.kpro-header", "h => h.getBoundingClientRect().height")
-        finally:
-            page.close()
+    for html, (page, _) in list(default_pages_on_a_phone.items())[1:]:
+        _lay_out(page, PHONE, 800)
+        height = page.eval_on_selector("header.kpro-header", "h => h.getBoundingClientRect().height")
         assert height < 120, f"{html.name}: the header is {height:.0f} px high on a phone"
