@@ -234,7 +234,7 @@ def test_the_table_of_contents_leads_to_each_heading(default_pages: Visits, defa
         assert len(links) >= 4, f"{name}: {links}"
         assert [list(link) for link in links] == [list(h) for h in headings], name
         # Within a pixel: the browser scrolls to fractional positions and rounds (seen: -0.33 px).
-    assert scrolled > 0 and -1 < top < height, f"{name}: {target} at {top}px, scrolled {scrolled}px"
+        assert scrolled > 0 and -1 < top < height, f"{name}: {target} at {top}px, scrolled {scrolled}px"
 
 
 # Each image's text alternative: an <img>'s alt, an inline <svg role="img">'s aria-label.
