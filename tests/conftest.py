@@ -102,8 +102,9 @@ def run_cli(*args: str, cwd: Path = REPO, timeout: float = CLI_TIMEOUT_S) -> sub
 
 def run_in_process(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """`kpro-econ ARGS` in `cwd` through `cli.main` in this process, its output captured: the same code as
-    the script without starting a Python (about a second each). Not for a successful run or release,
-    which start workers or a browser of their own."""
+    the script without starting a Python and importing the package again (one to two CPU-seconds each).
+    Not for a release or `run --pdf`, which print with Playwright's sync API: it refuses to start where the
+    session's browser already runs one."""
     from kpro_econ import cli
 
     stdout, stderr = io.StringIO(), io.StringIO()

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
-from conftest import ApprovalProject, approve_cli, copy_project, run_cli, run_in_process
+from conftest import ApprovalProject, approve_cli, copy_project, run_in_process
 
 from kpro_econ.records.run_records import Approval, RunApprovals, manifest_sha256, write_approval
 
@@ -208,7 +208,7 @@ def test_a_later_run_shows_the_trend_and_what_changed_since_the_approved_run(cop
     assert register.loc[at, ["likelihood_residual", "impact_residual"]].values.tolist() == [["4", "2"]]
     register.loc[at, "likelihood_residual"] = "5"  # residual score 4 × 2 = 8 → 5 × 2 = 10
     register.to_csv(copy / "data" / "risk_register.csv", index=False)
-    done = run_cli("run", "params/default.yaml", "--only", "steering_summary", cwd=copy)
+    done = run_in_process("run", "params/default.yaml", "--only", "steering_summary", cwd=copy)
     assert done.returncode == 0, done.stderr
     latest = runs(copy)[-1]
     manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ApprovalProject, copy_project, run_cli
+from conftest import ApprovalProject, copy_project, run_in_process
 
 pytestmark = pytest.mark.e2e
 
@@ -23,8 +23,8 @@ def test_with_only_drafts_before_it_a_run_has_no_trend_and_says_so(approval_proj
     project = copy_project(approval_project, tmp_path / "project")
     drafts = project.runs()
     assert len(drafts) == 2 and not (project.root / "reports" / "approvals.jsonl").exists()
-    done = run_cli("run", "params/default.yaml", "--only", "risk_register", "--only", "steering_summary",
-                   cwd=project.root)
+    done = run_in_process("run", "params/default.yaml", "--only", "risk_register", "--only", "steering_summary",
+                          cwd=project.root)
     assert done.returncode == 0, done.stderr
     [latest] = [run for run in project.runs() if run not in drafts]
     assert json.loads((latest / "manifest.json").read_text(encoding="utf-8"))["compared_to"] is None

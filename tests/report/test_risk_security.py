@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, REPO, CliRun, run_cli
+from conftest import CHROMIUM, REPO, CliRun, run_in_process
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,8 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out_dir = base / "reports"
     # The pages that show the register's text (the cost and KPI reports show none of it): a whole run
     # would double this module's time for pages that cannot hold the hostile text.
-    done = run_cli("run", str(params), "--out", str(out_dir), *(f"--only={name}" for name in REGISTER_PAGES))
+    done = run_in_process("run", str(params), "--out", str(out_dir), *(f"--only={name}" for name in REGISTER_PAGES),
+                          cwd=base)
     run = CliRun(out_dir, done.returncode, done.stdout, done.stderr)
     assert run.returncode == 0, run.stderr
     return run.run_dir
