@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import DEFAULT_PARAMS, REPO, CliRun, files_in, run_cli, run_in_process
+from conftest import DEFAULT_PARAMS, REPO, CliRun, files_in, run_in_process
 from openpyxl import load_workbook
 
 from kpro_econ.inputs.load import load_inputs
@@ -156,7 +156,7 @@ def test_params_without_risk_and_kpi_sections_run_only_the_cost_report(tmp_path:
     raw["approval"]["allowed_signers"] = str(REPO / "params" / "approvers")
     params = tmp_path / "kun_omkostninger.yaml"
     params.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    done = run_cli("run", str(params), "--out", str(tmp_path / "reports"))
+    done = run_in_process("run", str(params), "--out", str(tmp_path / "reports"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Springer risk_register over: parametrene har ingen risk-sektion" in done.stderr
     [run_dir] = [p for p in (tmp_path / "reports").iterdir() if p.is_dir()]  # beside it the runs' overview
@@ -192,8 +192,8 @@ def test_the_steering_groups_questions_are_in_the_default_pack(default_run_dir: 
 
 def test_set_and_only_through_the_command_line(tmp_path: Path) -> None:
     out = tmp_path / "reports"
-    done = run_cli("run", str(DEFAULT_PARAMS), "--out", str(out), "--only", "steering_summary",
-                   "--set", "summary.period=1. halvår 2027", "--set", "fte.annual_cost=780000")
+    done = run_in_process("run", str(DEFAULT_PARAMS), "--out", str(out), "--only", "steering_summary",
+                          "--set", "summary.period=1. halvår 2027", "--set", "fte.annual_cost=780000", cwd=REPO)
     assert done.returncode == 0, done.stderr
     [run_dir] = [p for p in out.iterdir() if p.is_dir()]  # beside it the runs' overview
     assert sorted(p.name for p in run_dir.glob("*.html")) == ["index.html", "steering_summary.html"]
