@@ -8,6 +8,9 @@ once for all of pytest-xdist's workers together (`made_once`).
 - `fixture_run`: `run_workbook` on the tiny fixture notebook, with stand-in inputs and tables, so the
   runner's own machinery is tested whatever state the model and its notebooks are in. It also puts a
   decoy `python3` kernelspec first on the Jupyter path, to prove the runner ignores kernelspecs.
+
+Of the fixture notebooks, `tiny_ok` shows a table and a chart (its kernel imports pandas and matplotlib, about
+a CPU-second a run); a test of the runner's mechanics runs `tiny_plain`, which only prints a line.
 """
 
 from __future__ import annotations

@@ -282,7 +282,7 @@ def test_a_stray_notebook_is_neither_run_nor_published(tmp_path, monkeypatch):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     for name in ("cost_model.ipynb", "cost_model-Copy1.ipynb", "Untitled.ipynb"):
-        shutil.copy(FIXTURE_NOTEBOOKS / "tiny_ok.ipynb", notebooks / name)
+        shutil.copy(FIXTURE_NOTEBOOKS / "tiny_plain.ipynb", notebooks / name)
     use_fixture_stand_ins(monkeypatch, notebooks)
     monkeypatch.setattr(runner, "PACK", ("cost_model", "kpi_status", "risk_register", "steering_summary"))
     params = tmp_path / "tiny.yaml"
@@ -319,7 +319,7 @@ def test_a_params_file_in_a_project_folder_is_run_with_that_folders_notebooks(tm
 
     project = copy_project(tmp_path / "project")
     (project / "notebooks").mkdir()
-    shutil.copy(FIXTURE_NOTEBOOKS / "tiny_ok.ipynb", project / "notebooks" / "cost_model.ipynb")
+    shutil.copy(FIXTURE_NOTEBOOKS / "tiny_plain.ipynb", project / "notebooks" / "cost_model.ipynb")
     own = (project / "notebooks").resolve()
     assert runner.project_notebooks(project / PARAMS) == (own, None)
     monkeypatch.chdir(project)  # as the controller runs it: kpro-econ run params/default.yaml
@@ -340,14 +340,14 @@ def test_run_takes_the_project_folders_notebooks_not_the_workbooks(tmp_path, mon
 
     workbooks = tmp_path / "workbook" / "notebooks"  # the installed checkout's copy
     workbooks.mkdir(parents=True)
-    shutil.copy(FIXTURE_NOTEBOOKS / "tiny_raises.ipynb", workbooks / "tiny_ok.ipynb")
+    shutil.copy(FIXTURE_NOTEBOOKS / "tiny_raises.ipynb", workbooks / "tiny_plain.ipynb")
     use_fixture_stand_ins(monkeypatch, workbooks)
     project = tmp_path / "project"
     (project / "notebooks").mkdir(parents=True)
-    shutil.copy(FIXTURE_NOTEBOOKS / "tiny_ok.ipynb", project / "notebooks" / "tiny_ok.ipynb")
+    shutil.copy(FIXTURE_NOTEBOOKS / "tiny_plain.ipynb", project / "notebooks" / "tiny_plain.ipynb")
     params = project / "tiny.yaml"
     params.write_text("title: prøve\n", encoding="utf-8")
     said: list[str] = []
     run_dir = runner.run_workbook(params, out_dir=project / "reports", progress=said.append)
-    assert (run_dir / "tiny_ok.html").is_file()  # the workbook's copy raises: it was not run
+    assert (run_dir / "tiny_plain.html").is_file()  # the workbook's copy raises: it was not run
     assert not [line for line in said if line.startswith("Notesbøger:")]

@@ -139,14 +139,14 @@ def test_kill_9_takes_workers_and_kernels_with_it_and_the_same_run_id_runs_again
         return
     # The rerun's notebook beside the params file (a run uses its project folder's notebooks).
     shutil.rmtree(tmp_path / "notebooks")
-    use_fixture_stand_ins(monkeypatch, notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb"))
+    use_fixture_stand_ins(monkeypatch, notebooks_folder(tmp_path / "notebooks", "tiny_plain.ipynb"))
     code = cli.main(["run", str(params), "--out", str(out), "--run-id", "killed"])
 
     err = capsys.readouterr().err
     assert code == 0, err
     assert f"Fjernede {out / '.tmp-killed'}" in err
     assert sorted(p.name for p in out.iterdir()) == ["index.html", "killed"]  # the run and the runs' overview
-    assert (out / "killed" / "tiny_ok.html").is_file()
+    assert (out / "killed" / "tiny_plain.html").is_file()
 
 
 def test_a_run_being_built_is_not_taken_for_a_dead_one(tmp_path: Path) -> None:

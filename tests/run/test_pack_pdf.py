@@ -115,7 +115,7 @@ def test_run_pdf_writes_the_drafts_pack_among_the_hashed_outputs(tmp_path: Path,
 
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    notebooks = notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb")
+    notebooks = notebooks_folder(tmp_path / "notebooks", "tiny_plain.ipynb")
     use_fixture_stand_ins(monkeypatch, notebooks)
     params = tmp_path / "p.yaml"
     params.write_text("title: prøve\n", encoding="utf-8")
@@ -125,15 +125,15 @@ def test_run_pdf_writes_the_drafts_pack_among_the_hashed_outputs(tmp_path: Path,
     pdf = run / "pakke.pdf"
     assert read_manifest(run).outputs["pakke.pdf"] == hashlib.sha256(pdf.read_bytes()).hexdigest()
     # The fixture's title (conftest.FIXTURE_TITLE) heads the index and the contents.
-    pages = check_numbered_pack(pdf, ["Forside", "Lille prøverapport"],
-                        ["Prøvepakke <med> & tegn – kørsel udkast", "Prøvepakke <med> & tegn", "Lille prøverapport"])
+    pages = check_numbered_pack(pdf, ["Forside", "Enkel prøverapport"],
+                        ["Prøvepakke <med> & tegn – kørsel udkast", "Prøvepakke <med> & tegn", "Enkel prøverapport"])
     assert "Udskriver hele pakken til pakke.pdf" in said
     reader = PdfReader(pdf)
     assert reader.metadata is not None and reader.metadata.title == "Prøvepakke <med> & tegn – kørsel udkast"
     # Bookmarks to the contents and to each report's first page (0-based), as the contents give it.
-    report_start = contents(pages[0], ["Lille prøverapport"])[0]
+    report_start = contents(pages[0], ["Enkel prøverapport"])[0]
     assert [(item.title, reader.get_destination_page_number(item)) for item in reader.outline] == [
-        ("Indhold", 0), ("Forside", 1), ("Lille prøverapport", report_start - 1)]
+        ("Indhold", 0), ("Forside", 1), ("Enkel prøverapport", report_start - 1)]
 
 
 def test_run_pdf_refuses_a_browser_that_is_not_there_before_any_work(tmp_path: Path) -> None:

@@ -184,7 +184,7 @@ def test_failing_notebook_exits_1_and_leaves_a_failed_manifest_and_no_html(
 ) -> None:
     out_dir = fixture_run.run_dir.parent  # beside the earlier successful run, which must stay as it is
     earlier = _tree_digest(fixture_run.run_dir)
-    notebooks = notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb", "tiny_raises.ipynb")
+    notebooks = notebooks_folder(tmp_path / "notebooks", "tiny_plain.ipynb", "tiny_raises.ipynb")
     use_fixture_stand_ins(monkeypatch, notebooks)
     # A params file beside these notebooks: a run uses the notebooks of its params file's project folder.
     params = tmp_path / fixture_run.params_path.name
@@ -210,7 +210,7 @@ def test_failing_notebook_exits_1_and_leaves_a_failed_manifest_and_no_html(
         "evalue": "bevidst fejl i testnotesbogen",
     }
     assert manifest.outputs == {}
-    assert manifest.notebooks["tiny_ok"].status == "ok"
+    assert manifest.notebooks["tiny_plain"].status == "ok"
     assert manifest.notebooks["tiny_raises"].status == "failed"
     assert not list(out_dir.glob(".tmp-*")), "the temporary folder must be gone after a failure"
     assert _tree_digest(fixture_run.run_dir) == earlier, "an earlier run folder was touched"
@@ -218,7 +218,7 @@ def test_failing_notebook_exits_1_and_leaves_a_failed_manifest_and_no_html(
 
 @pytest.mark.e2e
 def test_failing_table_computation_leaves_a_failed_manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    notebooks = notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb")
+    notebooks = notebooks_folder(tmp_path / "notebooks", "tiny_plain.ipynb")
     use_fixture_stand_ins(monkeypatch, notebooks)
 
     def broken(computed: object) -> dict[str, pd.DataFrame]:
@@ -249,7 +249,7 @@ def test_invalid_params_exit_2_and_write_nothing(tmp_path: Path, capsys: pytest.
 
 
 def test_an_interrupted_build_leaves_no_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    use_fixture_stand_ins(monkeypatch, notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb"))
+    use_fixture_stand_ins(monkeypatch, notebooks_folder(tmp_path / "notebooks", "tiny_plain.ipynb"))
 
     def interrupted(*args: object) -> Path:
         raise KeyboardInterrupt
@@ -265,7 +265,7 @@ def test_an_interrupted_build_leaves_no_temporary_folder(tmp_path: Path, monkeyp
 def test_a_chosen_run_id_that_exists_is_refused_before_anything_is_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    use_fixture_stand_ins(monkeypatch, notebooks_folder(tmp_path / "notebooks", "tiny_ok.ipynb"))
+    use_fixture_stand_ins(monkeypatch, notebooks_folder(tmp_path / "notebooks", "tiny_plain.ipynb"))
     (tmp_path / "reports" / "taken").mkdir(parents=True)
     params = tmp_path / "p.yaml"
     params.write_text("x: 1\n", encoding="utf-8")
@@ -400,7 +400,7 @@ def _project_with_a_maker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *note
 def test_a_run_made_with_key_and_as_is_signed_by_its_maker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    params, signers = _project_with_a_maker(tmp_path, monkeypatch, "tiny_ok.ipynb")
+    params, signers = _project_with_a_maker(tmp_path, monkeypatch, "tiny_plain.ipynb")
     key = tmp_path / "keys" / "bent"
     out = tmp_path / "reports"
 
@@ -429,7 +429,7 @@ def test_a_run_made_with_key_and_as_is_signed_by_its_maker(
 def test_a_run_signed_with_a_key_the_project_does_not_allow_is_not_published(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    params, _ = _project_with_a_maker(tmp_path, monkeypatch, "tiny_ok.ipynb")
+    params, _ = _project_with_a_maker(tmp_path, monkeypatch, "tiny_plain.ipynb")
     out = tmp_path / "reports"
 
     code = cli.main(["run", str(params), "--out", str(out), "--run-id", "stranger",
@@ -445,18 +445,18 @@ def test_a_run_signed_with_a_key_the_project_does_not_allow_is_not_published(
 def test_a_partial_run_says_so_on_every_page_and_in_its_manifest_and_cannot_be_approved(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    params, _ = _project_with_a_maker(tmp_path, monkeypatch, "tiny_ok.ipynb", "tiny_raises.ipynb")
+    params, _ = _project_with_a_maker(tmp_path, monkeypatch, "tiny_plain.ipynb", "tiny_raises.ipynb")
     out = tmp_path / "reports"
 
-    assert cli.main(["run", str(params), "--out", str(out), "--run-id", "part", "--only", "tiny_ok"]) == 0
+    assert cli.main(["run", str(params), "--out", str(out), "--run-id", "part", "--only", "tiny_plain"]) == 0
 
     run = out / "part"
     manifest = read_manifest(run)
-    assert (manifest.only, manifest.left_out) == (["tiny_ok"], ["tiny_raises"])
-    notice = ("Delvis kørsel (--only tiny_ok): Fejlende prøverapport blev ikke lavet. "
+    assert (manifest.only, manifest.left_out) == (["tiny_plain"], ["tiny_raises"])
+    notice = ("Delvis kørsel (--only tiny_plain): Fejlende prøverapport blev ikke lavet. "
               "Kørslen kan ikke godkendes; lav en hel kørsel til godkendelse.")
-    for page in ("index.html", "tiny_ok.html"):
+    for page in ("index.html", "tiny_plain.html"):
         assert notice in (run / page).read_text(encoding="utf-8"), page
-    with pytest.raises(ApprovalError, match=r"delvis kørsel \(--only tiny_ok\): tiny_raises blev ikke lavet"):
+    with pytest.raises(ApprovalError, match=r"delvis kørsel \(--only tiny_plain\): tiny_raises blev ikke lavet"):
         approvals.approve(run, "anna@rn.dk")
     assert approvals.check_run(run).label == "udkast (delvis)"
