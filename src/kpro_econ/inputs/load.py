@@ -109,8 +109,9 @@ def _load_inputs(params_path: Path, earlier: EarlierRuns, reader: ParamsReader) 
         risks = _risks(params, files, at)
         if change_requests is not None and municipalities is not None and risks is not False:
             operations, adoption = _kpi_inputs(params, files, at)
-            risks = _triggered(params, risks, adoption, files, at)
-            params = _with_kpi_count(params, adoption, files, at)
+            not_ready = None if adoption is None else files.not_ready(adoption)
+            risks = _triggered(params, risks, not_ready, files, at)
+            params = _with_kpi_count(params, not_ready, files, at)
             # The base's groups are checked against its inputs (a scenario's keep the inputs still
             # uncertain in it, `workbook.simulate_scenarios`); only a model without problems can name them.
             if name == BASE_SCENARIO and not files.problems:
@@ -197,10 +198,10 @@ def _risks(params: Params, files: _InputFiles, at: tuple[str, ...]) -> pd.DataFr
 
 
 def _triggered(
-    params: Params, risks: pd.DataFrame | None, adoption: pd.DataFrame | None, files: _InputFiles,
-    at: tuple[str, ...],
+    params: Params, risks: pd.DataFrame | None, not_ready: int | None, files: _InputFiles, at: tuple[str, ...],
 ) -> pd.DataFrame | None:
-    """The register with the KPI triggers of `risk.triggers` applied: a risk whose rule fires has occurred."""
+    """The register with the KPI triggers of `risk.triggers` applied: a risk whose rule fires has occurred
+    (`not_ready`: the KPI's count of wave-4 municipalities not ready, None without an adoption register)."""
     if params.risk is None or risks is None or not params.risk.triggers:
         return risks
     ids = set(risks["id"].astype(str))
@@ -214,17 +215,15 @@ def _triggered(
                                 "en KPI-udløser kræver kpi-afsnittet (dets antal kommuner, der ikke er klar)",
                                 line=files.line(at, ("risk", "triggers"))))
     files.problems += problems
-    if problems or params.kpi is None or adoption is None:
+    if problems or params.kpi is None or not_ready is None:
         return risks
-    fired = fired_triggers(wave4_not_ready_count(params, adoption), params.kpi.wave5_threshold)
+    fired = fired_triggers(not_ready, params.kpi.wave5_threshold)
     # With the routes costed, the wave-5 rule's cost is the route's line, not the risk's own estimate.
     routed = {KpiTrigger.WAVE5} if params.wave_routes is not None else set()
     return apply_triggers(risks, params.risk.triggers, fired, routed)
 
 
-def _with_kpi_count(
-    params: Params, adoption: pd.DataFrame | None, files: _InputFiles, at: tuple[str, ...]
-) -> Params:
+def _with_kpi_count(params: Params, not_ready: int | None, files: _InputFiles, at: tuple[str, ...]) -> Params:
     """The params with `wave_routes.not_ready` set to the KPI's count, so that the count picks the route."""
     routes = params.wave_routes
     if routes is None or params.kpi is None:
@@ -237,15 +236,10 @@ def _with_kpi_count(
             f"skal være mindst kpi.wave5_threshold - 1 = {threshold - 1}, det højeste antal, bølge 5-reglen "
             "sender bilateralt", routes.bilateral.capacity, files.line(at, ("wave_routes", "bilateral", "capacity"))))
         return params
-    if adoption is None:
+    if not_ready is None:
         return params
-    counted = routes.model_copy(update={"not_ready": wave4_not_ready_count(params, adoption)})
+    counted = routes.model_copy(update={"not_ready": not_ready})
     return params.model_copy(update={"wave_routes": counted})
-
-
-def wave4_not_ready_count(params: Params, adoption: pd.DataFrame) -> int:
-    """The KPI's count of wave-4 municipalities not ready, in the latest adoption extract."""
-    return len(wave4_not_ready(adoption))
 
 
 def _correlation_line(field_path: str, files: _InputFiles, at: tuple[str, ...]) -> int | None:
@@ -307,6 +301,15 @@ class _InputFiles:
     tables: dict[Path, pd.DataFrame] = field(default_factory=dict)
     _unreadable: set[Path] = field(default_factory=set)
     _results: dict[Hashable, pd.DataFrame | None] = field(default_factory=dict)
+    _not_ready: dict[int, int] = field(default_factory=dict)
+
+    def not_ready(self, adoption: pd.DataFrame) -> int:
+        """The KPI's count of wave-4 municipalities not ready in the latest extract of `adoption`, counted once
+        for every scenario that reads the same register (`register` gives each the same frame, and keeps it for
+        as long as this object lives: its id names it)."""
+        if id(adoption) not in self._not_ready:
+            self._not_ready[id(adoption)] = len(wave4_not_ready(adoption))
+        return self._not_ready[id(adoption)]
 
     def resolve(self, ref: Path) -> Path:
         return resolved_path(self.folder / ref)
