@@ -4,7 +4,7 @@ A case copies params/default.yaml and data/ into a temporary folder (so the rela
 params keep working), breaks one thing there and says, as an `Expect`, which line stderr must hold.
 `validate_refuses` and `run_refuses` run such a case through `kpro_econ.cli.main` in that folder,
 in this process, its output captured (`kpro`): starting a Python per case made these cases most of
-the suite's time. A few cases per module pass `script=True` and go through the installed
+the suite's time. One or two cases per module pass `script=True` and go through the installed
 `kpro-econ` script instead, so the entry point itself stays covered; those start a Python and are
 marked `e2e` (`script_marked`), outside the fast subset.
 """

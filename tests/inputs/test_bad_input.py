@@ -214,7 +214,7 @@ CASES: list[Case] = [
 RUN_CASES: list[Case] = [yaml_syntax_error, price_index_year_missing, duplicate_change_request_id,
                          missing_register_file, utf16_register]
 # Through the installed `kpro-econ` script, so the entry point is covered end to end.
-SCRIPT_RUN_CASES = {yaml_syntax_error, missing_register_file}
+SCRIPT_RUN_CASES = {yaml_syntax_error}
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.__name__)
@@ -234,12 +234,11 @@ def test_the_shipped_params_validate(tmp_path: Path) -> None:
     assert result.stdout.startswith(f"OK: {PARAMS} (")
 
 
-@pytest.mark.e2e  # through the installed script
 def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     expected = [unknown_status(root), wrong_municipality_region(root), price_index_year_missing(root)]
 
-    result = validate(root, script=True)
+    result = validate(root)
 
     assert_refused(result, *expected)
 

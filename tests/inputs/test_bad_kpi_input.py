@@ -273,12 +273,11 @@ def test_the_shipped_inputs_validate(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.e2e  # through the installed script
 def test_problems_in_both_kpi_files_are_reported_at_once(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     expected = [unknown_severity(root), wave_6(root)]
 
-    result = validate(root, script=True)
+    result = validate(root)
 
     assert_refused(result, *expected)
     assert len(result.stderr.splitlines()) == len(expected), result.stderr

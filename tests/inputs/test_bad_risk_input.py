@@ -263,12 +263,11 @@ def test_run_refuses_and_writes_nothing(case: Case, tmp_path: Path) -> None:
     assert_nothing_written(run_refuses(case, tmp_path, script=case in SCRIPT_RUN_CASES))
 
 
-@pytest.mark.e2e  # through the installed script
 def test_all_problems_in_the_register_are_reported_at_once(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     expected = [likelihood_residual_6(root), unknown_category(root), proximity_outside_budget_years(root)]
 
-    result = validate(root, script=True)
+    result = validate(root)
 
     assert_refused(result, *expected)
     assert len(result.stderr.splitlines()) == len(expected), result.stderr
@@ -290,14 +289,13 @@ def test_one_line_per_problem(case: Case, tmp_path: Path) -> None:
     assert len(result.stderr.splitlines()) == 1, result.stderr
 
 
-@pytest.mark.e2e  # through the installed script
 def test_header_problem_names_the_header_line(tmp_path: Path) -> None:
     root = copy_project(tmp_path)
     misspelt_column(root)
     path = root / RISKS
     path.write_text("\n" + path.read_text(encoding="utf-8"), encoding="utf-8")  # the header is now on line 2
 
-    result = validate(root, script=True)
+    result = validate(root)
 
     assert_refused(result, Expect(RISKS, "probabilty", "ukendt kolonne – mente du 'probability'?", 2))
 
