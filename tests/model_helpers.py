@@ -7,7 +7,23 @@ from typing import Any
 import pandas as pd
 
 from kpro_econ.inputs.risk_register import risk_register_from_items
+from kpro_econ.params.codes import CostLineCode
 from kpro_econ.params.models import Params
+
+# A cost table by hand, two years of three lines:
+# 2025: FUT 600.000 + support 420.000 + SPOC 6 months × 10.000 = 1.080.000
+# 2026: FUT 650.000 + support 462.000                            = 1.112.000
+COSTS = pd.DataFrame(
+    [
+        (2025, CostLineCode.FUT_FEE, "drift", 600_000.0),
+        (2026, CostLineCode.FUT_FEE, "drift", 650_000.0),
+        (2025, CostLineCode.SUPPORT, "drift", 420_000.0),
+        (2026, CostLineCode.SUPPORT, "drift", 462_000.0),
+        (2025, CostLineCode.SPOC_OPTION, "drift", 60_000.0),
+        (2026, CostLineCode.SPOC_OPTION, "drift", 0.0),
+    ],
+    columns=["year", "line_code", "kind", "amount_dkk"],
+)
 
 CR_COLUMNS = ["id", "title", "status", "priority", "estimate_low", "estimate_mode", "estimate_high", "year",
               "approval_probability", "actual_cost", "requested_date", "approved_date", "delivered_date", "source",

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from model_helpers import COSTS as HAND_COSTS
 
 from kpro_econ.params.codes import CostLineCode
 from kpro_econ.report import charts
@@ -36,19 +37,11 @@ def tick_texts(ax: Axes, axis: str) -> list[str]:
 
 # What the legend says for each line.
 FUT_FEE, SUPPORT, SPOC_OPTION = "Tilslutningsafgift til FUT", "Supportaftale", "FUT SPOC-option"
-COSTS = pd.DataFrame(
-    [
-        (2025, CostLineCode.FUT_FEE, "drift", 600_000.0),
-        (2026, CostLineCode.FUT_FEE, "drift", 650_000.0),
-        (2025, CostLineCode.SUPPORT, "drift", 420_000.0),
-        (2026, CostLineCode.SUPPORT, "drift", 462_000.0),
-        (2025, CostLineCode.SPOC_OPTION, "drift", 60_000.0),
-        (2026, CostLineCode.SPOC_OPTION, "drift", 0.0),
-        (2025, CostLineCode.CR_PIPELINE, "engangs", 0.0),  # nothing in any year: no bar, no legend entry
-        (2026, CostLineCode.CR_PIPELINE, "engangs", 0.0),
-    ],
-    columns=["year", "line_code", "kind", "amount_dkk"],
-)
+COSTS = pd.concat([HAND_COSTS, pd.DataFrame(
+    # nothing in any year: no bar, no legend entry
+    [(2025, CostLineCode.CR_PIPELINE, "engangs", 0.0), (2026, CostLineCode.CR_PIPELINE, "engangs", 0.0)],
+    columns=HAND_COSTS.columns,
+)], ignore_index=True)
 
 
 def test_cost_bars_stack_each_years_lines_in_order() -> None:

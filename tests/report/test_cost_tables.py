@@ -11,11 +11,10 @@ import re
 
 import pandas as pd
 import pytest
-from model_helpers import cr, register, small_params
+from model_helpers import COSTS, cr, register, small_params
 from pandas.io.formats.style import Styler
 
 from kpro_econ.model.assumptions import assumptions
-from kpro_econ.params.codes import CostLineCode
 from kpro_econ.report import cost_tables
 from kpro_econ.workbook import ScenarioResult
 
@@ -37,21 +36,6 @@ def shown(styler: Styler) -> tuple[list[str], list[list[str]]]:
 def result(costs: pd.DataFrame, npv: float = 2_000_000.0) -> ScenarioResult:
     totals = costs.groupby("year")["amount_dkk"].sum()
     return ScenarioResult("Basis", costs, totals, npv, pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
-
-
-# 2025: FUT 600.000 + support 420.000 + SPOC 6 months × 10.000 = 1.080.000
-# 2026: FUT 650.000 + support 462.000                            = 1.112.000
-COSTS = pd.DataFrame(
-    [
-        (2025, CostLineCode.FUT_FEE, "drift", 600_000.0),
-        (2026, CostLineCode.FUT_FEE, "drift", 650_000.0),
-        (2025, CostLineCode.SUPPORT, "drift", 420_000.0),
-        (2026, CostLineCode.SUPPORT, "drift", 462_000.0),
-        (2025, CostLineCode.SPOC_OPTION, "drift", 60_000.0),
-        (2026, CostLineCode.SPOC_OPTION, "drift", 0.0),
-    ],
-    columns=["year", "line_code", "kind", "amount_dkk"],
-)
 
 
 def test_key_figures_speak_of_the_price_level_year_and_the_whole_period() -> None:
